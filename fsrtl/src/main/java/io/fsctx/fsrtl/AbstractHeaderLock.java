@@ -1,0 +1,75 @@
+package io.fsctx.fsrtl;
+
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Shared implementation of the header locks: a read-write lock that refuses recursion, because
+ * fast mutexes and push locks deadlock on recursive acquisition in the kernel.
+ */
+abstract class AbstractHeaderLock implements HeaderLock {
+  private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+  private final LongAdder acquisitions = new LongAdder();
+  private final String kind;
+
+  AbstractHeaderLock(String kind) {
+    this.kind = kind;
+  }
+
+  /** Whether shared acquisitions really are shared; a fast mutex is always exclusive. */
+  abstract boolean sharedIsShared();
+
+  @Override
+  public final void acquireShared() {
+    if (!sharedIsShared()) {
+      acquireExclusive();
+      return;
+    }
+    checkNotHeld();
+    rw.readLock().lock();
+    acquisitions.increment();
+  }
+
+  @Override
+  public final void releaseShared() {
+    if (!sharedIsShared()) {
+      releaseExclusive();
+      return;
+    }
+    rw.readLock().unlock();
+  }
+
+  @Override
+  public final void acquireExclusive() {
+    checkNotHeld();
+    rw.writeLock().lock();
+    acquisitions.increment();
+  }
+
+  @Override
+  public final void releaseExclusive() {
+    rw.writeLock().unlock();
+  }
+
+  @Override
+  public final boolean isHeldByCurrentThread() {
+    return rw.isWriteLockedByCurrentThread() || rw.getReadHoldCount() > 0;
+  }
+
+  @Override
+  public final long acquisitionCount() {
+    return acquisitions.sum();
+  }
+
+  private void checkNotHeld() {
+    if (isHeldByCurrentThread()) {
+      throw new IllegalStateException(
+          kind + " acquired recursively: the kernel would deadlock here");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return kind;
+  }
+}

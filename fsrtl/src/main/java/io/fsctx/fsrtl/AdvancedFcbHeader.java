@@ -1,0 +1,335 @@
+package io.fsctx.fsrtl;
+
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V0;
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V1;
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V2;
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V3;
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V4;
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V5;
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS;
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG_ADVANCED_HEADER;
+
+import io.fsctx.nt.NtStatus;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code FSRTL_ADVANCED_FCB_HEADER}: the common header plus what filter contexts need, the
+ * {@code FilterContexts} list of {@link PerStreamContext}s, its lock, and the per-file slot.
+ *
+ * <h2>Versions</h2>
+ * Fields introduced after {@code V0} exist only when {@link #version()} is high enough; their
+ * getters throw {@link IllegalStateException} below it (fsrtl.md 3.1): {@code PushLock} and {@code
+ * FileContextSupportPointer} from {@code V1}, {@code Oplock} from {@code V2}, {@code AePushLock}
+ * from {@code V3}, {@code BypassIoOpenCount} from {@code V4}, {@code ReservedContext} from {@code
+ * V5}. The setup routines write {@code V2} (a Windows 8+ build target, which exposes {@code
+ * Oplock}) and {@code Ex2} writes {@code V3}; the documentation does not give the exact values, so
+ * this is a modelling choice (fsrtl.md 4).
+ *
+ * <h2>Which lock guards {@code FilterContexts}</h2>
+ * By version (fsrtl.md 3.3): {@code V0} uses {@code FastMutex}; {@code V1}/{@code V2} use {@code
+ * PushLock}; {@code V3}+ use {@code AePushLock} when one was installed and fall back to {@code
+ * PushLock} when it is null. Lookups under a push lock read the list's published snapshot, which is
+ * what a shared acquisition gives when writers never change the list in place; lookups under a fast
+ * mutex acquire it, since it has no shared mode.
+ *
+ * <h2>Re-running setup</h2>
+ * The setup macros re-initialise the list head, so running setup again on a header with linked
+ * contexts orphans them: they leave the list, no free callback ever runs for them, and {@link
+ * #orphanedContextCount()} counts them so a verifier can report the leak (fsrtl.md 14.36).
+ *
+ * <p>Thread safety: safe for concurrent use. The list lock is a leaf lock; no callback runs while
+ * it is held.
+ */
+public class AdvancedFcbHeader extends CommonFcbHeader {
+  private volatile @Nullable FastMutex fastMutex;
+  private final ContextList<PerStreamContext> filterContexts = new ContextList<>();
+  private volatile PushLock pushLock = new PushLock();
+  private volatile @Nullable PerFileContextSlot fileContextSupportPointer;
+  private volatile @Nullable Object oplock;
+  private volatile @Nullable PushLock aePushLock;
+  private volatile int bypassIoOpenCount;
+  private volatile @Nullable PerStreamContext reservedContext;
+  private volatile int orphaned;
+  private final LongAdder teardownCalls = new LongAdder();
+  private volatile boolean setUp;
+  private volatile int flagsAtSetup;
+  private volatile int flags2AtSetup;
+
+  /**
+   * Creates a zeroed advanced header; a file system calls one of the setup routines next.
+   *
+   * @param id a stable identity for messages, such as {@code Scb#4}
+   */
+  public AdvancedFcbHeader(String id) {
+    super(id);
+  }
+
+  // ---- Setup --------------------------------------------------------------------------------
+
+  /**
+   * {@code FsRtlSetupAdvancedHeader}: ORs {@code FSRTL_FLAG_ADVANCED_HEADER} into {@code Flags}
+   * and {@code FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS} into {@code Flags2}, sets the version,
+   * re-initialises the list (orphaning anything on it), stores {@code mutex} only when it is
+   * non-null, zeroes the push lock and clears the per-file slot. Node type, sizes, resources and
+   * {@code IsFastIoPossible} are untouched.
+   *
+   * @param mutex an initialised fast mutex, or null to keep the one the file system stored itself
+   */
+  public final void setup(@Nullable FastMutex mutex) {
+    setupInternal(mutex, null, null, FSRTL_FCB_HEADER_V2);
+  }
+
+  /**
+   * {@code FsRtlSetupAdvancedHeaderEx}: {@link #setup}, then stores {@code fileContextSlot} as
+   * {@code FileContextSupportPointer} when it is non-null (null leaves per-file contexts off).
+   *
+   * @param mutex as for {@link #setup}
+   * @param fileContextSlot the per-file slot in the file system's FCB, or null
+   */
+  public final void setupEx(@Nullable FastMutex mutex, @Nullable PerFileContextSlot fileContextSlot) {
+    setupInternal(mutex, fileContextSlot, null, FSRTL_FCB_HEADER_V2);
+  }
+
+  /**
+   * {@code FsRtlSetupAdvancedHeaderEx2} (Windows 10 20H2): {@link #setupEx} and installs the
+   * caller-allocated auto-expand push lock, which then guards {@code FilterContexts}. Writes
+   * {@code V3}, the lowest version that has the field. A null push lock is tolerated and leaves
+   * the ordinary push lock in charge.
+   *
+   * @param mutex as for {@link #setup}
+   * @param fileContextSlot as for {@link #setupEx}
+   * @param aePushLock from {@link PushLock#autoExpand()}, or null
+   */
+  public final void setupEx2(
+      @Nullable FastMutex mutex,
+      @Nullable PerFileContextSlot fileContextSlot,
+      @Nullable PushLock aePushLock) {
+    setupInternal(mutex, fileContextSlot, aePushLock, FSRTL_FCB_HEADER_V3);
+  }
+
+  private synchronized void setupInternal(
+      @Nullable FastMutex mutex,
+      @Nullable PerFileContextSlot slot,
+      @Nullable PushLock ae,
+      int newVersion) {
+    setFlagsBits(FSRTL_FLAG_ADVANCED_HEADER);
+    setFlags2Bits(FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
+    if (!filterContexts.isEmpty()) {
+      orphaned += filterContexts.orphanAll(filterContextsLock()).size();
+    }
+    if (mutex != null) {
+      fastMutex = mutex;
+    }
+    pushLock = new PushLock();
+    fileContextSupportPointer = slot;
+    aePushLock = ae;
+    setVersion(newVersion);
+    setUp = true;
+    flagsAtSetup = flags();
+    flags2AtSetup = flags2();
+  }
+
+  /** Whether a setup routine has run on this header. */
+  public final boolean isSetUp() {
+    return setUp;
+  }
+
+  /** {@code Flags} as the last setup left them, for "changed after setup" checks. */
+  public final int flagsAtSetup() {
+    return flagsAtSetup;
+  }
+
+  /** {@code Flags2} as the last setup left them. */
+  public final int flags2AtSetup() {
+    return flags2AtSetup;
+  }
+
+  /** How many contexts a repeated setup has orphaned on this header (never freed: a leak). */
+  public final int orphanedContextCount() {
+    return orphaned;
+  }
+
+  // ---- Fields -------------------------------------------------------------------------------
+
+  /** {@code FastMutex}: guards the size fields, and {@code FilterContexts} on a V0 header. */
+  public final @Nullable FastMutex fastMutex() {
+    return fastMutex;
+  }
+
+  /** Stores the file system's own fast mutex, as it must when setup was given null. */
+  public final void setFastMutex(@Nullable FastMutex mutex) {
+    fastMutex = mutex;
+  }
+
+  /** {@code PushLock} (V1+). */
+  public final PushLock pushLock() {
+    requireVersion(FSRTL_FCB_HEADER_V1, "PushLock");
+    return pushLock;
+  }
+
+  /** {@code FileContextSupportPointer} (V1+): the per-file slot, or null for no file contexts. */
+  public final @Nullable PerFileContextSlot fileContextSupportPointer() {
+    requireVersion(FSRTL_FCB_HEADER_V1, "FileContextSupportPointer");
+    return fileContextSupportPointer;
+  }
+
+  /** Sets {@code FileContextSupportPointer} directly (V1+). */
+  public final void setFileContextSupportPointer(@Nullable PerFileContextSlot slot) {
+    requireVersion(FSRTL_FCB_HEADER_V1, "FileContextSupportPointer");
+    fileContextSupportPointer = slot;
+  }
+
+  /** {@code Oplock} (V2+), owned by the oplock package; opaque here. */
+  public final @Nullable Object oplock() {
+    requireVersion(FSRTL_FCB_HEADER_V2, "Oplock");
+    return oplock;
+  }
+
+  /** Sets {@code Oplock} (V2+). */
+  public final void setOplock(@Nullable Object value) {
+    requireVersion(FSRTL_FCB_HEADER_V2, "Oplock");
+    oplock = value;
+  }
+
+  /** {@code AePushLock} (V3+). */
+  public final @Nullable PushLock aePushLock() {
+    requireVersion(FSRTL_FCB_HEADER_V3, "AePushLock");
+    return aePushLock;
+  }
+
+  /** {@code BypassIoOpenCount} (V4+). */
+  public final int bypassIoOpenCount() {
+    requireVersion(FSRTL_FCB_HEADER_V4, "BypassIoOpenCount");
+    return bypassIoOpenCount;
+  }
+
+  /** Sets {@code BypassIoOpenCount} (V4+). */
+  public final void setBypassIoOpenCount(int value) {
+    requireVersion(FSRTL_FCB_HEADER_V4, "BypassIoOpenCount");
+    bypassIoOpenCount = value;
+  }
+
+  /** {@code ReservedContext} (V5+), system-reserved. */
+  public final @Nullable PerStreamContext reservedContext() {
+    requireVersion(FSRTL_FCB_HEADER_V5, "ReservedContext");
+    return reservedContext;
+  }
+
+  /**
+   * The lock guarding {@code FilterContexts} under the version rule in the class comment.
+   *
+   * @throws IllegalStateException for a V0 header without a fast mutex
+   */
+  public final HeaderLock filterContextsLock() {
+    int v = version();
+    if (v == FSRTL_FCB_HEADER_V0) {
+      FastMutex m = fastMutex;
+      if (m == null) {
+        throw new IllegalStateException(
+            id() + ": V0 header has no FastMutex; the file system must store one before using FilterContexts");
+      }
+      return m;
+    }
+    PushLock ae = v >= FSRTL_FCB_HEADER_V3 ? aePushLock : null;
+    return ae != null ? ae : pushLock;
+  }
+
+  // ---- Per-stream contexts (Java API) ------------------------------------------------------
+
+  /**
+   * Whether FsRtl treats this header as supporting per-stream contexts: the {@code Flags2} bit,
+   * exactly what {@code FsRtlSupportsPerStreamContexts} tests once it has the header.
+   */
+  public final boolean supportsFilterContexts() {
+    return (flags2() & FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS) != 0;
+  }
+
+  /**
+   * {@code FsRtlInsertPerStreamContext}: links {@code context} at the head of the list.
+   *
+   * @param context initialised and not linked anywhere; on success the file system owns it
+   * @return {@code STATUS_SUCCESS}, or {@code STATUS_INVALID_DEVICE_REQUEST} when the {@code
+   *     Flags2} bit is clear (list unchanged)
+   * @throws io.fsctx.nt.BugCheckException when {@code context} is already linked
+   */
+  public final NtStatus insertPerStreamContext(PerStreamContext context) {
+    if (!supportsFilterContexts()) {
+      return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
+    }
+    if (context.ownerId() == null || context.freeCallback() == null) {
+      throw new IllegalArgumentException(context + " was not initialised (FsRtlInitPerStreamContext)");
+    }
+    filterContexts.insertHead(filterContextsLock(), context);
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  /**
+   * {@code FsRtlLookupPerStreamContext}: the first context matching the ids, or null. Returns null
+   * without taking any lock when the {@code Flags2} bit is clear or the list is empty.
+   *
+   * @param ownerId null to match any context
+   * @param instanceId null to match any instance of the owner; requires an owner
+   * @return a bare pointer: no reference is taken, its validity is the caller's protocol
+   */
+  public final @Nullable PerStreamContext lookupPerStreamContext(
+      @Nullable Object ownerId, @Nullable Object instanceId) {
+    ContextList.checkIds(ownerId, instanceId);
+    if (!supportsFilterContexts() || filterContexts.isEmpty()) {
+      return null;
+    }
+    HeaderLock lock = filterContextsLock();
+    return filterContexts.lookup(lock instanceof FastMutex ? lock : null, ownerId, instanceId);
+  }
+
+  /**
+   * {@code FsRtlRemovePerStreamContext}: unlinks and returns the first match; the caller owns it
+   * and its free callback is not called.
+   *
+   * @return the removed context, or null when nothing matches or the bit is clear
+   */
+  public final @Nullable PerStreamContext removePerStreamContext(
+      @Nullable Object ownerId, @Nullable Object instanceId) {
+    ContextList.checkIds(ownerId, instanceId);
+    if (!supportsFilterContexts()) {
+      return null;
+    }
+    return filterContexts.remove(filterContextsLock(), ownerId, instanceId);
+  }
+
+  /**
+   * {@code FsRtlTeardownPerStreamContexts}: called by the file system when the stream structure
+   * dies. Calls every remaining context's free callback once, head first, each after unlinking
+   * it and with the lock released; contexts inserted meanwhile are torn down too. Does not test the
+   * {@code Flags2} bit, so it is harmless on a paging-file header with an empty list. A callback
+   * that throws does not stop the others; the first failure is rethrown afterwards.
+   *
+   * @return how many free callbacks ran
+   */
+  public final int teardownPerStreamContexts() {
+    teardownCalls.increment();
+    if (filterContexts.isEmpty()) {
+      return 0;
+    }
+    return filterContexts.teardown(filterContextsLock(), PerStreamContext::callFree);
+  }
+
+  /** How many times the file system has called the teardown routine on this header. */
+  public final long teardownCount() {
+    return teardownCalls.sum();
+  }
+
+  /** The per-stream contexts on the list, head first (a snapshot, for tools and verifiers). */
+  public final List<PerStreamContext> perStreamContexts() {
+    return filterContexts.snapshot();
+  }
+
+  private void requireVersion(int min, String field) {
+    int v = version();
+    if (v < min) {
+      throw new IllegalStateException(
+          id() + ": " + field + " exists only from header version V" + min + "; this header is V" + v);
+    }
+  }
+}

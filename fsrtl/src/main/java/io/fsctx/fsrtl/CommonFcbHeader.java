@@ -1,0 +1,205 @@
+package io.fsctx.fsrtl;
+
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V5;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code FSRTL_COMMON_FCB_HEADER}: the part of an FCB that the I/O manager, the Cache Manager and
+ * FsRtl read. Used on its own it is deprecated: such an FCB can never host filter contexts,
+ * whatever bits it carries, because the fields FsRtl would use do not exist (fsrtl.md 5, 13).
+ *
+ * <p>{@code Flags}, {@code Flags2}, {@code IsFastIoPossible} are bytes and {@code Version} and
+ * {@code Reserved} share one byte as two nibbles, as in the C layout; setters mask accordingly.
+ *
+ * <p>Thread safety: every field is individually atomic (volatile); compound updates of the flag
+ * bytes ({@link #setFlags2Bits}, {@link #clearFlags2Bits}) are synchronized on the header.
+ */
+public class CommonFcbHeader {
+  private final String id;
+  private volatile short nodeTypeCode;
+  private volatile short nodeByteSize;
+  private volatile int flags;
+  private volatile int isFastIoPossible;
+  private volatile int flags2;
+  private volatile int reserved;
+  private volatile int version;
+  private volatile @Nullable Object resource;
+  private volatile @Nullable Object pagingIoResource;
+  private volatile long allocationSize;
+  private volatile long fileSize;
+  private volatile long validDataLength;
+
+  /**
+   * Creates a zeroed header, as a file system's pool allocation of its FCB would give.
+   *
+   * @param id a stable identity for messages, such as {@code Fcb#3}
+   */
+  public CommonFcbHeader(String id) {
+    this.id = id;
+  }
+
+  /** The header's identity for messages. */
+  public final String id() {
+    return id;
+  }
+
+  /** {@code NodeTypeCode}: the file system's own node type. */
+  public final short nodeTypeCode() {
+    return nodeTypeCode;
+  }
+
+  /** Sets {@code NodeTypeCode}. */
+  public final void setNodeTypeCode(short value) {
+    nodeTypeCode = value;
+  }
+
+  /** {@code NodeByteSize}. */
+  public final short nodeByteSize() {
+    return nodeByteSize;
+  }
+
+  /** Sets {@code NodeByteSize}. */
+  public final void setNodeByteSize(short value) {
+    nodeByteSize = value;
+  }
+
+  /** {@code Flags}: {@code FSRTL_FLAG_*} bits. */
+  public final int flags() {
+    return flags;
+  }
+
+  /** Sets {@code Flags} (low 8 bits kept). */
+  public final void setFlags(int value) {
+    flags = value & 0xFF;
+  }
+
+  /** {@code IsFastIoPossible}: one of the {@code FAST_IO_*} values. */
+  public final int isFastIoPossible() {
+    return isFastIoPossible;
+  }
+
+  /** Sets {@code IsFastIoPossible}. */
+  public final void setIsFastIoPossible(int value) {
+    isFastIoPossible = value & 0xFF;
+  }
+
+  /** {@code Flags2}: {@code FSRTL_FLAG2_*} bits. */
+  public final int flags2() {
+    return flags2;
+  }
+
+  /** Sets {@code Flags2} (low 8 bits kept). */
+  public final void setFlags2(int value) {
+    flags2 = value & 0xFF;
+  }
+
+  /** ORs bits into {@code Flags}. */
+  public final synchronized void setFlagsBits(int bits) {
+    flags = (flags | bits) & 0xFF;
+  }
+
+  /** ORs bits into {@code Flags2}. */
+  public final synchronized void setFlags2Bits(int bits) {
+    flags2 = (flags2 | bits) & 0xFF;
+  }
+
+  /** Clears bits of {@code Flags2}, as a file system does for paging files after setup. */
+  public final synchronized void clearFlags2Bits(int bits) {
+    flags2 = flags2 & ~bits & 0xFF;
+  }
+
+  /** {@code Reserved}: the low nibble of byte 7; drivers keep it zero. */
+  public final int reserved() {
+    return reserved;
+  }
+
+  /** Sets {@code Reserved} (4 bits). */
+  public final void setReserved(int value) {
+    reserved = value & 0xF;
+  }
+
+  /** {@code Version}: the high nibble of byte 7, one of {@code FSRTL_FCB_HEADER_V*}. */
+  public final int version() {
+    return version;
+  }
+
+  /**
+   * Sets {@code Version}. The setup routines do this; a file system modelling an older target may
+   * lower it afterwards.
+   *
+   * @param value 0 to 15; versions above {@code V5} are accepted as the 4-bit field allows
+   */
+  public final void setVersion(int value) {
+    if (value < 0 || value > 0xF) {
+      throw new IllegalArgumentException("Version is a 4-bit field; got " + value);
+    }
+    version = value;
+  }
+
+  /** {@code Resource}: the main FCB resource, opaque to filters. */
+  public final @Nullable Object resource() {
+    return resource;
+  }
+
+  /** Sets {@code Resource}. */
+  public final void setResource(@Nullable Object value) {
+    resource = value;
+  }
+
+  /** {@code PagingIoResource}, opaque to filters. */
+  public final @Nullable Object pagingIoResource() {
+    return pagingIoResource;
+  }
+
+  /** Sets {@code PagingIoResource}. */
+  public final void setPagingIoResource(@Nullable Object value) {
+    pagingIoResource = value;
+  }
+
+  /** {@code AllocationSize}. */
+  public final long allocationSize() {
+    return allocationSize;
+  }
+
+  /** Sets {@code AllocationSize}. */
+  public final void setAllocationSize(long value) {
+    allocationSize = value;
+  }
+
+  /** {@code FileSize}. */
+  public final long fileSize() {
+    return fileSize;
+  }
+
+  /** Sets {@code FileSize}. */
+  public final void setFileSize(long value) {
+    fileSize = value;
+  }
+
+  /** {@code ValidDataLength}. */
+  public final long validDataLength() {
+    return validDataLength;
+  }
+
+  /** Sets {@code ValidDataLength}. */
+  public final void setValidDataLength(long value) {
+    validDataLength = value;
+  }
+
+  /** Whether {@code Flags2} has {@code FSRTL_FLAG2_IS_PAGING_FILE}. */
+  public final boolean isPagingFile() {
+    return (flags2 & FsRtlConstants.FSRTL_FLAG2_IS_PAGING_FILE) != 0;
+  }
+
+  static void checkVersionKnown(int v) {
+    if (v > FSRTL_FCB_HEADER_V5) {
+      throw new IllegalArgumentException("unknown header version " + v);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return id;
+  }
+}

@@ -1,0 +1,186 @@
+package io.fsctx.fsrtl;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The doubly linked {@code LIST_ENTRY} list behind all three FsRtl context families, with the
+ * semantics fsrtl.md pins down: head insertion, "first" meaning most recently inserted, one entry
+ * removed per call, and a teardown that unlinks the head, drops the lock, calls back, and repeats
+ * until the list is empty.
+ *
+ * <p>Design: the entries live in an immutable array published through a volatile field (head at
+ * index 0). Writers hold the list's lock exclusively and publish a new array; readers either take
+ * the lock (fast mutexes, which have no shared mode) or read the published array directly, which
+ * is what a shared push-lock acquisition amounts to when writers never mutate in place. Entries
+ * are never touched after their free callback has run.
+ *
+ * <p>Thread safety: safe for concurrent use. Lock order: this list's lock is a leaf; no other lock
+ * is taken while it is held and no callback runs under it.
+ */
+final class ContextList<C extends FsRtlContext> {
+  private static final FsRtlContext[] EMPTY = new FsRtlContext[0];
+
+  private volatile FsRtlContext[] entries = EMPTY;
+
+  /** Inserts at the head; the caller has checked support. */
+  void insertHead(HeaderLock lock, C context) {
+    lock.acquireExclusive();
+    try {
+      context.link(this);
+      FsRtlContext[] old = entries;
+      FsRtlContext[] next = new FsRtlContext[old.length + 1];
+      next[0] = context;
+      System.arraycopy(old, 0, next, 1, old.length);
+      entries = next;
+    } finally {
+      lock.releaseExclusive();
+    }
+  }
+
+  /** Finds the first match; takes the lock only when {@code lock} is non-null. */
+  @SuppressWarnings("unchecked") // Only C instances are ever inserted.
+  @Nullable C lookup(@Nullable HeaderLock lock, @Nullable Object owner, @Nullable Object instance) {
+    checkIds(owner, instance);
+    if (lock == null) {
+      return (C) find(entries, owner, instance);
+    }
+    lock.acquireShared();
+    try {
+      return (C) find(entries, owner, instance);
+    } finally {
+      lock.releaseShared();
+    }
+  }
+
+  /** Unlinks and returns the first match, without calling its free callback. */
+  @SuppressWarnings("unchecked") // Only C instances are ever inserted.
+  @Nullable C remove(HeaderLock lock, @Nullable Object owner, @Nullable Object instance) {
+    checkIds(owner, instance);
+    lock.acquireExclusive();
+    try {
+      FsRtlContext[] old = entries;
+      for (int i = 0; i < old.length; i++) {
+        if (old[i].matches(owner, instance)) {
+          FsRtlContext hit = old[i];
+          entries = without(old, i);
+          hit.unlink();
+          return (C) hit;
+        }
+      }
+      return null;
+    } finally {
+      lock.releaseExclusive();
+    }
+  }
+
+  /**
+   * Tears the list down: repeatedly unlinks the head under the lock and calls {@code free} with
+   * the lock released, until the list is empty, so entries inserted by a callback are torn down
+   * too. A callback that throws does not stop the teardown: every remaining entry is still freed,
+   * then the first failure is rethrown with the later ones suppressed.
+   *
+   * @return how many callbacks ran
+   */
+  @SuppressWarnings("unchecked") // Only C instances are ever inserted.
+  int teardown(HeaderLock lock, Consumer<C> free) {
+    RuntimeException failure = null;
+    int calls = 0;
+    while (true) {
+      FsRtlContext head;
+      lock.acquireExclusive();
+      try {
+        FsRtlContext[] old = entries;
+        if (old.length == 0) {
+          break;
+        }
+        head = old[0];
+        entries = old.length == 1 ? EMPTY : Arrays.copyOfRange(old, 1, old.length);
+        head.unlink();
+      } finally {
+        lock.releaseExclusive();
+      }
+      calls++;
+      try {
+        free.accept((C) head);
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return calls;
+  }
+
+  /** Empties the list without calling back (the setup macro re-initialising the list head). */
+  List<C> orphanAll(HeaderLock lock) {
+    lock.acquireExclusive();
+    try {
+      List<C> orphans = snapshot();
+      for (C c : orphans) {
+        c.unlink();
+      }
+      entries = EMPTY;
+      return orphans;
+    } finally {
+      lock.releaseExclusive();
+    }
+  }
+
+  boolean isEmpty() {
+    return entries.length == 0;
+  }
+
+  int size() {
+    return entries.length;
+  }
+
+  /** The entries, head first. */
+  @SuppressWarnings("unchecked") // Only C instances are ever inserted.
+  List<C> snapshot() {
+    List<C> out = new ArrayList<>();
+    for (FsRtlContext c : entries) {
+      out.add((C) c);
+    }
+    return out;
+  }
+
+  private static @Nullable FsRtlContext find(
+      FsRtlContext[] list, @Nullable Object owner, @Nullable Object instance) {
+    for (FsRtlContext c : list) {
+      if (c.matches(owner, instance)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private static FsRtlContext[] without(FsRtlContext[] a, int i) {
+    if (a.length == 1) {
+      return EMPTY;
+    }
+    FsRtlContext[] b = new FsRtlContext[a.length - 1];
+    System.arraycopy(a, 0, b, 0, i);
+    System.arraycopy(a, i + 1, b, i, a.length - i - 1);
+    return b;
+  }
+
+  /**
+   * An InstanceId without an OwnerId is forbidden by the lookup and remove contracts; the model
+   * treats it as the caller's mistake rather than silently matching nothing (fsrtl.md 7.2, 14.16).
+   */
+  static void checkIds(@Nullable Object owner, @Nullable Object instance) {
+    if (owner == null && instance != null) {
+      throw new IllegalArgumentException(
+          "OwnerId is null but InstanceId is " + instance + ": OwnerId must be given whenever InstanceId is");
+    }
+  }
+}

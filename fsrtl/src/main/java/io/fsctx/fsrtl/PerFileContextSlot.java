@@ -1,0 +1,133 @@
+package io.fsctx.fsrtl;
+
+import io.fsctx.nt.AllocationFaults;
+import io.fsctx.nt.NtStatus;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code PVOID} field a file system embeds in its per-file structure (FCB) and passes to
+ * {@code FsRtlSetupAdvancedHeaderEx}; the header's {@code FileContextSupportPointer} points at it.
+ * FsRtl keeps its per-file tracking block (list head and lock) in the slot, allocated on the first
+ * insert, which is why the file system must initialise it to NULL and why an insert can fail with
+ * {@code STATUS_INSUFFICIENT_RESOURCES}. After {@link #teardown} the slot reads NULL again, so a
+ * repeated teardown does nothing (fsrtl.md 8).
+ *
+ * <p>Every stream of a file shares its file's slot.
+ *
+ * <p>Thread safety: safe for concurrent use; the tracking block is installed with a
+ * compare-and-set, the loser of a race discarding its copy.
+ */
+public final class PerFileContextSlot {
+  private final String id;
+  private final AtomicReference<@Nullable TrackingBlock> value = new AtomicReference<>();
+  private volatile AllocationFaults faults = AllocationFaults.NEVER;
+  private final java.util.concurrent.atomic.AtomicLong teardowns = new java.util.concurrent.atomic.AtomicLong();
+
+  /** FsRtl's per-file tracking block: a list and its fast mutex. */
+  private static final class TrackingBlock {
+    final FastMutex lock = new FastMutex();
+    final ContextList<PerFileContext> list = new ContextList<>();
+  }
+
+  /**
+   * Creates a NULL slot.
+   *
+   * @param id identity for messages, such as {@code File#2}
+   */
+  public PerFileContextSlot(String id) {
+    this.id = id;
+  }
+
+  /** Makes the tracking-block allocation fail as chosen (tests of the documented failure). */
+  public void setAllocationFaults(AllocationFaults faults) {
+    this.faults = faults;
+  }
+
+  /** Whether the slot is non-NULL, that is, FsRtl has a tracking block here. */
+  public boolean isAllocated() {
+    return value.get() != null;
+  }
+
+  /**
+   * Links a context at the head ({@code FsRtlInsertPerFileContext}).
+   *
+   * @param context initialised, not linked anywhere
+   * @return {@code STATUS_SUCCESS} or {@code STATUS_INSUFFICIENT_RESOURCES}
+   */
+  public NtStatus insert(PerFileContext context) {
+    TrackingBlock b = value.get();
+    if (b == null) {
+      if (faults.shouldFail("per-file context tracking block for " + id)) {
+        return NtStatus.STATUS_INSUFFICIENT_RESOURCES;
+      }
+      TrackingBlock fresh = new TrackingBlock();
+      b = value.compareAndSet(null, fresh) ? fresh : value.get();
+      if (b == null) {
+        // A teardown emptied the slot between our two reads; the FS is freeing the file.
+        b = fresh;
+        value.set(fresh);
+      }
+    }
+    if (context.ownerId() == null || context.freeCallback() == null) {
+      throw new IllegalArgumentException(context + " was not initialised (FsRtlInitPerFileContext)");
+    }
+    b.list.insertHead(b.lock, context);
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  /**
+   * The first context matching the ids, or null ({@code FsRtlLookupPerFileContext}).
+   *
+   * @param owner null matches any context
+   * @param instance null matches any instance of the owner; requires an owner
+   * @return a bare pointer, no reference taken
+   */
+  public @Nullable PerFileContext lookup(@Nullable Object owner, @Nullable Object instance) {
+    ContextList.checkIds(owner, instance);
+    TrackingBlock b = value.get();
+    return b == null ? null : b.list.lookup(b.lock, owner, instance);
+  }
+
+  /**
+   * Unlinks and returns the first match; the caller owns it ({@code FsRtlRemovePerFileContext}).
+   *
+   * @param owner null matches any context
+   * @param instance null matches any instance of the owner; requires an owner
+   * @return the removed context or null
+   */
+  public @Nullable PerFileContext remove(@Nullable Object owner, @Nullable Object instance) {
+    ContextList.checkIds(owner, instance);
+    TrackingBlock b = value.get();
+    return b == null ? null : b.list.remove(b.lock, owner, instance);
+  }
+
+  /**
+   * {@code FsRtlTeardownPerFileContexts}: calls each remaining context's free callback once, with
+   * no lock held, and leaves the slot NULL.
+   *
+   * @return how many callbacks ran
+   */
+  public int teardown() {
+    teardowns.incrementAndGet();
+    TrackingBlock b = value.getAndSet(null);
+    return b == null ? 0 : b.list.teardown(b.lock, PerFileContext::callFree);
+  }
+
+  /** How many times {@code FsRtlTeardownPerFileContexts} was called on this slot. */
+  public long teardownCount() {
+    return teardowns.get();
+  }
+
+  /** The linked per-file contexts, head first (a snapshot). */
+  public List<PerFileContext> perFileContexts() {
+    TrackingBlock b = value.get();
+    return b == null ? List.of() : b.list.snapshot();
+  }
+
+  @Override
+  public String toString() {
+    return id + ".FileContextSupportPointer";
+  }
+}

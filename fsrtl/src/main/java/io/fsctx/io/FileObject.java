@@ -1,0 +1,132 @@
+package io.fsctx.io;
+
+import io.fsctx.fsrtl.CommonFcbHeader;
+import io.fsctx.fsrtl.FileObjectContexts;
+import io.fsctx.nt.AllocationFaults;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code FILE_OBJECT}: one open of a stream (or a volume, or an internal stream file object).
+ * {@code FsContext} points at the stream's FCB header once the file system has opened it;
+ * {@code FsContext2} at the file system's per-open structure (CCB), or null for stream file
+ * objects. It also carries the per-file-object context list of legacy filters, allocated on
+ * demand.
+ *
+ * <p>Thread safety: fields are individually atomic; flag updates are atomic.
+ */
+public class FileObject {
+  /** {@code FO_FILE_OPEN}. */
+  public static final int FO_FILE_OPEN = 0x00000001;
+  /** {@code FO_SYNCHRONOUS_IO}. */
+  public static final int FO_SYNCHRONOUS_IO = 0x00000002;
+  /** {@code FO_NO_INTERMEDIATE_BUFFERING}. */
+  public static final int FO_NO_INTERMEDIATE_BUFFERING = 0x00000008;
+  /** {@code FO_WRITE_THROUGH}. */
+  public static final int FO_WRITE_THROUGH = 0x00000010;
+  /** {@code FO_CACHE_SUPPORTED}. */
+  public static final int FO_CACHE_SUPPORTED = 0x00000040;
+  /** {@code FO_STREAM_FILE}: created by the file system itself ({@code IoCreateStreamFileObject}). */
+  public static final int FO_STREAM_FILE = 0x00000100;
+  /** {@code FO_FILE_MODIFIED}. */
+  public static final int FO_FILE_MODIFIED = 0x00001000;
+  /** {@code FO_CLEANUP_COMPLETE}: {@code IRP_MJ_CLEANUP} has been processed. */
+  public static final int FO_CLEANUP_COMPLETE = 0x00004000;
+  /** {@code FO_TEMPORARY_FILE}. */
+  public static final int FO_TEMPORARY_FILE = 0x00008000;
+  /** {@code FO_DELETE_ON_CLOSE}. */
+  public static final int FO_DELETE_ON_CLOSE = 0x00010000;
+  /** {@code FO_OPENED_CASE_SENSITIVE}. */
+  public static final int FO_OPENED_CASE_SENSITIVE = 0x00020000;
+  /** {@code FO_HANDLE_CREATED}: a handle was created for this file object. */
+  public static final int FO_HANDLE_CREATED = 0x00040000;
+  /** {@code FO_VOLUME_OPEN}: an open of the volume itself. */
+  public static final int FO_VOLUME_OPEN = 0x00400000;
+
+  private final String id;
+  private volatile @Nullable CommonFcbHeader fsContext;
+  private volatile @Nullable Object fsContext2;
+  private volatile String fileName;
+  private final java.util.concurrent.atomic.AtomicInteger flags = new java.util.concurrent.atomic.AtomicInteger();
+  private final FileObjectContexts perFileObjectContexts = new FileObjectContexts();
+
+  /**
+   * Creates an unopened file object: {@code FsContext} is null until the file system opens it.
+   *
+   * @param id stable identity, such as {@code FileObject#7}
+   * @param fileName the name it is opened by, relative to its volume
+   */
+  public FileObject(String id, String fileName) {
+    this.id = id;
+    this.fileName = fileName;
+  }
+
+  /** The identity for messages. */
+  public final String id() {
+    return id;
+  }
+
+  /** {@code FsContext}: the stream's FCB header, or null while unopened. */
+  public final @Nullable CommonFcbHeader fsContext() {
+    return fsContext;
+  }
+
+  /** Sets {@code FsContext}; done by the file system during create. */
+  public final void setFsContext(@Nullable CommonFcbHeader header) {
+    fsContext = header;
+  }
+
+  /** {@code FsContext2}: the file system's per-open structure, null for stream file objects. */
+  public final @Nullable Object fsContext2() {
+    return fsContext2;
+  }
+
+  /** Sets {@code FsContext2}. */
+  public final void setFsContext2(@Nullable Object value) {
+    fsContext2 = value;
+  }
+
+  /** {@code FileName}: the name the object was opened by. */
+  public final String fileName() {
+    return fileName;
+  }
+
+  /** Sets {@code FileName} (the I/O manager does this; a rename does not change it on Windows). */
+  public final void setFileName(String name) {
+    fileName = name;
+  }
+
+  /** {@code Flags}: {@code FO_*} bits. */
+  public final int flags() {
+    return flags.get();
+  }
+
+  /** Whether every bit of {@code mask} is set. */
+  public final boolean hasFlags(int mask) {
+    return (flags.get() & mask) == mask;
+  }
+
+  /** ORs bits into {@code Flags}. */
+  public final void setFlags(int bits) {
+    flags.getAndUpdate(f -> f | bits);
+  }
+
+  /** Clears bits of {@code Flags}. */
+  public final void clearFlags(int bits) {
+    flags.getAndUpdate(f -> f & ~bits);
+  }
+
+  /** The per-file-object context list of legacy filters. */
+  public final FileObjectContexts perFileObjectContexts() {
+    return perFileObjectContexts;
+  }
+
+  /** Makes the lazy allocation of the per-file-object container fail as chosen. */
+  public final void setAllocationFaults(AllocationFaults faults) {
+    perFileObjectContexts.setAllocationFaultsFromFileObject(faults);
+  }
+
+  @Override
+  public String toString() {
+    return id;
+  }
+}
