@@ -81,8 +81,7 @@ public final class FsRtl {
     if (fileObject == null) {
       return false;
     }
-    CommonFcbHeader h = fileObject.fsContext();
-    return h instanceof AdvancedFcbHeader && ((AdvancedFcbHeader) h).supportsFilterContexts();
+    return fileObject.fsContext() instanceof AdvancedFcbHeader h && h.supportsFilterContexts();
   }
 
   /**
@@ -92,8 +91,7 @@ public final class FsRtl {
    * @ddi FsRtlGetPerStreamContextPointer
    */
   public static @Nullable AdvancedFcbHeader getPerStreamContextPointer(FileObject fileObject) {
-    CommonFcbHeader h = fileObject.fsContext();
-    return h instanceof AdvancedFcbHeader ? (AdvancedFcbHeader) h : null;
+    return fileObject.fsContext() instanceof AdvancedFcbHeader h ? h : null;
   }
 
   /**
@@ -115,11 +113,10 @@ public final class FsRtl {
     if (fileObject == null) {
       return null;
     }
-    CommonFcbHeader h = fileObject.fsContext();
-    if (!(h instanceof AdvancedFcbHeader) || h.version() < FSRTL_FCB_HEADER_V1) {
+    if (!(fileObject.fsContext() instanceof AdvancedFcbHeader h) || h.version() < FSRTL_FCB_HEADER_V1) {
       return null;
     }
-    return ((AdvancedFcbHeader) h).fileContextSupportPointer();
+    return h.fileContextSupportPointer();
   }
 
   /**
@@ -157,10 +154,10 @@ public final class FsRtl {
    */
   public static NtStatus insertPerStreamContext(
       @Nullable CommonFcbHeader perStreamContext, PerStreamContext ptr) {
-    if (!(perStreamContext instanceof AdvancedFcbHeader)) {
+    if (!(perStreamContext instanceof AdvancedFcbHeader h)) {
       return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
     }
-    return ((AdvancedFcbHeader) perStreamContext).insertPerStreamContext(ptr);
+    return h.insertPerStreamContext(ptr);
   }
 
   /**
@@ -170,11 +167,11 @@ public final class FsRtl {
    */
   public static @Nullable PerStreamContext lookupPerStreamContext(
       @Nullable CommonFcbHeader streamContext, @Nullable Object ownerId, @Nullable Object instanceId) {
-    if (!(streamContext instanceof AdvancedFcbHeader)) {
+    if (!(streamContext instanceof AdvancedFcbHeader h)) {
       ContextList.checkIds(ownerId, instanceId);
       return null;
     }
-    return ((AdvancedFcbHeader) streamContext).lookupPerStreamContext(ownerId, instanceId);
+    return h.lookupPerStreamContext(ownerId, instanceId);
   }
 
   /**
@@ -184,11 +181,11 @@ public final class FsRtl {
    */
   public static @Nullable PerStreamContext removePerStreamContext(
       @Nullable CommonFcbHeader streamContext, @Nullable Object ownerId, @Nullable Object instanceId) {
-    if (!(streamContext instanceof AdvancedFcbHeader)) {
+    if (!(streamContext instanceof AdvancedFcbHeader h)) {
       ContextList.checkIds(ownerId, instanceId);
       return null;
     }
-    return ((AdvancedFcbHeader) streamContext).removePerStreamContext(ownerId, instanceId);
+    return h.removePerStreamContext(ownerId, instanceId);
   }
 
   /**
@@ -199,8 +196,8 @@ public final class FsRtl {
    *     left alone
    */
   public static void teardownPerStreamContexts(CommonFcbHeader advancedHeader) {
-    if (advancedHeader instanceof AdvancedFcbHeader) {
-      ((AdvancedFcbHeader) advancedHeader).teardownPerStreamContexts();
+    if (advancedHeader instanceof AdvancedFcbHeader h) {
+      h.teardownPerStreamContexts();
     }
   }
 

@@ -224,7 +224,7 @@ public final class NtStatus {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof NtStatus && ((NtStatus) o).code == code;
+    return o instanceof NtStatus other && other.code == code;
   }
 
   @Override
