@@ -26,16 +26,40 @@ final class ContextList<C extends FsRtlContext> {
 
   private volatile FsRtlContext[] entries = EMPTY;
 
-  /** Inserts at the head; the caller has checked support. */
+  /**
+   * Set, under the lock, by a teardown or delete that retires the list together with its owner
+   * (the per-file tracking block, the per-file-object container). A closed list is empty and
+   * accepts no more inserts, so nothing can be linked to a list its owner has already dropped.
+   */
+  private boolean closed;
+
+  /** Inserts at the head; the caller has checked support. The list must never have been closed. */
   void insertHead(HeaderLock lock, C context) {
+    if (!insertHeadUnlessClosed(lock, context)) {
+      throw new IllegalStateException("insert into a retired context list");
+    }
+  }
+
+  /**
+   * Inserts at the head unless the list was closed by {@link #teardown(HeaderLock, Consumer,
+   * boolean)} or {@link #closeAndOrphanAll}, in which case the caller must find its owner's new
+   * list.
+   *
+   * @return whether the context was linked
+   */
+  boolean insertHeadUnlessClosed(HeaderLock lock, C context) {
     lock.acquireExclusive();
     try {
+      if (closed) {
+        return false;
+      }
       context.link(this);
       FsRtlContext[] old = entries;
       FsRtlContext[] next = new FsRtlContext[old.length + 1];
       next[0] = context;
       System.arraycopy(old, 0, next, 1, old.length);
       entries = next;
+      return true;
     } finally {
       lock.releaseExclusive();
     }
@@ -85,8 +109,17 @@ final class ContextList<C extends FsRtlContext> {
    *
    * @return how many callbacks ran
    */
-  @SuppressWarnings("unchecked") // Only C instances are ever inserted.
   int teardown(HeaderLock lock, Consumer<C> free) {
+    return teardown(lock, free, false);
+  }
+
+  /**
+   * As {@link #teardown(HeaderLock, Consumer)}; with {@code close}, the list is closed in the same
+   * critical section that finds it empty, so an insert racing with the end of the teardown either
+   * lands before it (and is torn down) or is refused (and goes to the owner's next list).
+   */
+  @SuppressWarnings("unchecked") // Only C instances are ever inserted.
+  int teardown(HeaderLock lock, Consumer<C> free, boolean close) {
     RuntimeException failure = null;
     int calls = 0;
     while (true) {
@@ -95,6 +128,7 @@ final class ContextList<C extends FsRtlContext> {
       try {
         FsRtlContext[] old = entries;
         if (old.length == 0) {
+          closed |= close;
           break;
         }
         head = old[0];
@@ -122,8 +156,21 @@ final class ContextList<C extends FsRtlContext> {
 
   /** Empties the list without calling back (the setup macro re-initialising the list head). */
   List<C> orphanAll(HeaderLock lock) {
+    return orphanAll(lock, false);
+  }
+
+  /**
+   * Empties and closes the list without calling back, as the file-object delete does with the
+   * per-file-object container; later inserts are refused.
+   */
+  List<C> closeAndOrphanAll(HeaderLock lock) {
+    return orphanAll(lock, true);
+  }
+
+  private List<C> orphanAll(HeaderLock lock, boolean close) {
     lock.acquireExclusive();
     try {
+      closed |= close;
       List<C> orphans = snapshot();
       for (C c : orphans) {
         c.unlink();

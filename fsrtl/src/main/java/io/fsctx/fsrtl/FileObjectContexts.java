@@ -45,19 +45,27 @@ public final class FileObjectContexts {
    * @return {@code STATUS_SUCCESS} or {@code STATUS_INSUFFICIENT_RESOURCES}
    */
   public NtStatus insert(PerFileObjectContext context) {
-    Container c = container.get();
-    if (c == null) {
-      if (faults.shouldFail("per-file-object context container")) {
-        return NtStatus.STATUS_INSUFFICIENT_RESOURCES;
-      }
-      Container fresh = new Container();
-      c = container.compareAndSet(null, fresh) ? fresh : container.get();
-    }
     if (context.ownerId() == null) {
       throw new IllegalArgumentException(context + " was not initialised (FsRtlInitPerFileObjectContext)");
     }
-    java.util.Objects.requireNonNull(c).list.insertHead(c.lock, context);
-    return NtStatus.STATUS_SUCCESS;
+    while (true) {
+      Container c = container.get();
+      if (c == null) {
+        if (faults.shouldFail("per-file-object context container")) {
+          return NtStatus.STATUS_INSUFFICIENT_RESOURCES;
+        }
+        Container fresh = new Container();
+        if (!container.compareAndSet(null, fresh)) {
+          continue; // Another insert installed one first; use the winner's.
+        }
+        c = fresh;
+      }
+      if (c.list.insertHeadUnlessClosed(c.lock, context)) {
+        return NtStatus.STATUS_SUCCESS;
+      }
+      // leakAtDelete retired this container after we read it; help it go and start again.
+      container.compareAndSet(c, null);
+    }
   }
 
   /**
@@ -104,11 +112,14 @@ public final class FileObjectContexts {
    * @return the leaked contexts, head first; empty when the filters cleaned up
    */
   public List<PerFileObjectContext> leakAtDelete() {
-    Container c = container.getAndSet(null);
+    Container c = container.get();
     if (c == null) {
       return List.of();
     }
-    List<PerFileObjectContext> left = c.list.orphanAll(c.lock);
+    // Close the list before dropping the container, so an insert that raced with the delete is
+    // either reported here or refused and sent to a fresh container, never lost in between.
+    List<PerFileObjectContext> left = c.list.closeAndOrphanAll(c.lock);
+    container.compareAndSet(c, null);
     return left;
   }
 }

@@ -3,6 +3,7 @@ package io.fsctx.fsrtl;
 import io.fsctx.nt.AllocationFaults;
 import io.fsctx.nt.NtStatus;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -17,13 +18,14 @@ import org.jspecify.annotations.Nullable;
  * <p>Every stream of a file shares its file's slot.
  *
  * <p>Thread safety: safe for concurrent use; the tracking block is installed with a
- * compare-and-set, the loser of a race discarding its copy.
+ * compare-and-set, the loser of a race discarding its copy, and retired by {@link #teardown} as
+ * described there.
  */
 public final class PerFileContextSlot {
   private final String id;
   private final AtomicReference<@Nullable TrackingBlock> value = new AtomicReference<>();
   private volatile AllocationFaults faults = AllocationFaults.NEVER;
-  private final java.util.concurrent.atomic.AtomicLong teardowns = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong teardowns = new AtomicLong();
 
   /** FsRtl's per-file tracking block: a list and its fast mutex. */
   private static final class TrackingBlock {
@@ -57,24 +59,27 @@ public final class PerFileContextSlot {
    * @return {@code STATUS_SUCCESS} or {@code STATUS_INSUFFICIENT_RESOURCES}
    */
   public NtStatus insert(PerFileContext context) {
-    TrackingBlock b = value.get();
-    if (b == null) {
-      if (faults.shouldFail("per-file context tracking block for " + id)) {
-        return NtStatus.STATUS_INSUFFICIENT_RESOURCES;
-      }
-      TrackingBlock fresh = new TrackingBlock();
-      b = value.compareAndSet(null, fresh) ? fresh : value.get();
-      if (b == null) {
-        // A teardown emptied the slot between our two reads; the FS is freeing the file.
-        b = fresh;
-        value.set(fresh);
-      }
-    }
     if (context.ownerId() == null || context.freeCallback() == null) {
       throw new IllegalArgumentException(context + " was not initialised (FsRtlInitPerFileContext)");
     }
-    b.list.insertHead(b.lock, context);
-    return NtStatus.STATUS_SUCCESS;
+    while (true) {
+      TrackingBlock b = value.get();
+      if (b == null) {
+        if (faults.shouldFail("per-file context tracking block for " + id)) {
+          return NtStatus.STATUS_INSUFFICIENT_RESOURCES;
+        }
+        TrackingBlock fresh = new TrackingBlock();
+        if (!value.compareAndSet(null, fresh)) {
+          continue; // Another insert installed one first; use the winner's.
+        }
+        b = fresh;
+      }
+      if (b.list.insertHeadUnlessClosed(b.lock, context)) {
+        return NtStatus.STATUS_SUCCESS;
+      }
+      // A teardown retired this block after we read it; help it leave the slot and start again.
+      value.compareAndSet(b, null);
+    }
   }
 
   /**
@@ -107,12 +112,25 @@ public final class PerFileContextSlot {
    * {@code FsRtlTeardownPerFileContexts}: calls each remaining context's free callback once, with
    * no lock held, and leaves the slot NULL.
    *
+   * <p>The tracking block stays in the slot while the callbacks run, so a callback or another
+   * thread can still look up, remove or insert on this file (fsrtl.md 14.27, 14.29); the block is
+   * retired in the same critical section that finds its list empty and only then leaves the slot.
+   * An insert that loses that race is refused by the retired block and goes to a fresh one, so no
+   * context can end up on a block nobody will tear down.
+   *
    * @return how many callbacks ran
    */
   public int teardown() {
     teardowns.incrementAndGet();
-    TrackingBlock b = value.getAndSet(null);
-    return b == null ? 0 : b.list.teardown(b.lock, PerFileContext::callFree);
+    TrackingBlock b = value.get();
+    if (b == null) {
+      return 0;
+    }
+    try {
+      return b.list.teardown(b.lock, PerFileContext::callFree, true);
+    } finally {
+      value.compareAndSet(b, null);
+    }
   }
 
   /** How many times {@code FsRtlTeardownPerFileContexts} was called on this slot. */

@@ -1,0 +1,84 @@
+package io.fsctx.fltmgr;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One validated allocation definition of a filter, with its lookaside accounting: fixed-size
+ * definitions have a paged and a nonpaged lookaside list each; variable-size ones come straight
+ * from pool; definitions with allocate routines use the filter's allocator (fltmgr.md 2.2, 3).
+ *
+ * <p>Thread safety: safe for concurrent use (the counters are adders).
+ */
+final class ContextDefinition {
+  /** How a definition allocates, as the three descriptor shapes in fltmgr.sys's symbols. */
+  enum Kind {
+    LOOKASIDE,
+    DIRECT,
+    ROUTINES
+  }
+
+  private final FltContextRegistration registration;
+  private final FltContextType type;
+  private final Kind kind;
+  private final int effectiveTag;
+  final LongAdder pagedAllocations = new LongAdder();
+  final LongAdder nonPagedAllocations = new LongAdder();
+  final LongAdder pagedFrees = new LongAdder();
+  final LongAdder nonPagedFrees = new LongAdder();
+
+  ContextDefinition(FltContextRegistration registration, FltContextType type, int effectiveTag) {
+    this.registration = registration;
+    this.type = type;
+    this.effectiveTag = effectiveTag;
+    if (registration.contextAllocateCallback() != null) {
+      kind = Kind.ROUTINES;
+    } else if (registration.isVariableSized()) {
+      kind = Kind.DIRECT;
+    } else {
+      kind = Kind.LOOKASIDE;
+    }
+  }
+
+  FltContextRegistration registration() {
+    return registration;
+  }
+
+  FltContextType type() {
+    return type;
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  int poolTag() {
+    return effectiveTag;
+  }
+
+  long size() {
+    return registration.size();
+  }
+
+  boolean noExactSizeMatch() {
+    return (registration.flags() & FltContextRegistration.FLTFL_CONTEXT_REGISTRATION_NO_EXACT_SIZE_MATCH) != 0;
+  }
+
+  void countAllocation(PoolType pool) {
+    (pool.isNonPaged() ? nonPagedAllocations : pagedAllocations).increment();
+  }
+
+  void countFree(PoolType pool) {
+    (pool.isNonPaged() ? nonPagedFrees : pagedFrees).increment();
+  }
+
+  LookasideStats stats() {
+    return new LookasideStats(
+        type,
+        kind == Kind.DIRECT ? -1 : registration.size(),
+        kind.name(),
+        pagedAllocations.sum(),
+        pagedFrees.sum(),
+        nonPagedAllocations.sum(),
+        nonPagedFrees.sum());
+  }
+}

@@ -1,0 +1,210 @@
+package io.fsctx.fltmgr;
+
+import io.fsctx.nt.IdSource;
+import io.fsctx.nt.NtStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One Filter Manager: its configuration, the registered filters, the volumes it knows, and the
+ * context machinery they share. There is no global state; tests create as many as they like.
+ *
+ * <h2>Design note</h2>
+ * Contexts are stored on the objects they attach to, as fltmgr.sys does: volume contexts in a map
+ * on {@link FltVolume}, the instance context on {@link FltInstance}, stream, stream-handle and
+ * (emulated) file contexts in a per-stream control block that this manager inserts into the FCB
+ * header's {@code FilterContexts} list through the FsRtl layer (one per stream per volume), native
+ * file contexts in a per-file control block linked through the file system's per-file slot, and
+ * transaction contexts on the instance keyed by transaction. A file system whose FCBs have only the
+ * common header therefore gets {@code STATUS_NOT_SUPPORTED} for file, stream and stream-handle
+ * contexts because FsRtl refuses the control block, not because of a special case here.
+ *
+ * <p>Lookups are lock-free: a get reads the published map entry and takes a reference with a
+ * compare-and-set that never resurrects a count from zero, then checks that the context is still
+ * attached to the same object, backing out otherwise. Sets, deletes and teardowns take the owning
+ * object's lock; the link reference they drop, and with it any cleanup callback, happens after the
+ * lock is released.
+ *
+ * <p>Lock order (outer to inner): instance monitor → FCB header monitor (control block creation)
+ * → control block lock → FsRtl list lock (a leaf) → context monitor (state changes only). No
+ * callback of a filter, and no event listener, runs while any of them is held.
+ *
+ * <p>Thread safety: safe for concurrent use.
+ */
+public final class FilterManager {
+  private final FltConfig config;
+  private final IdSource ids = new IdSource();
+  private final EventBus events = new EventBus();
+  private final ContextVerifier verifier;
+  private final Map<DriverObject, FltFilter> filters = new ConcurrentHashMap<>();
+  private final CopyOnWriteArrayList<FltVolume> volumes = new CopyOnWriteArrayList<>();
+
+  /** Creates a manager with {@link FltConfig#defaults()}. */
+  public FilterManager() {
+    this(FltConfig.defaults());
+  }
+
+  /**
+   * Creates a manager.
+   *
+   * @param config its configuration
+   */
+  public FilterManager(FltConfig config) {
+    this.config = config;
+    this.verifier = new ContextVerifier(config.verifierLevel());
+  }
+
+  /** The configuration. */
+  public FltConfig config() {
+    return config;
+  }
+
+  IdSource ids() {
+    return ids;
+  }
+
+  EventBus events() {
+    return events;
+  }
+
+  ContextVerifier verifier() {
+    return verifier;
+  }
+
+  /** Subscribes to context events. */
+  public void addListener(ContextEventListener listener) {
+    events.add(listener);
+  }
+
+  /** Unsubscribes. */
+  public void removeListener(ContextEventListener listener) {
+    events.remove(listener);
+  }
+
+  /**
+   * Marks the current thread as running a filter callback, so events name it; returns a token for
+   * {@link #exitCallback}. The minifilter frame calls this around every callback.
+   *
+   * @param name such as {@code PreCreate}
+   */
+  public @Nullable String enterCallback(@Nullable String name) {
+    return events.enterCallback(name);
+  }
+
+  /** Ends what {@link #enterCallback} began. */
+  public void exitCallback(@Nullable String token) {
+    events.exitCallback(token);
+  }
+
+  /** Every context still alive (allocated and not freed), ordered by id; empty at level OFF. */
+  public List<FltContext> liveContexts() {
+    return verifier.liveContexts();
+  }
+
+  // ---- Filters ------------------------------------------------------------------------------
+
+  /**
+   * {@code FltRegisterFilter}: validates the registration and creates the filter.
+   *
+   * @param driver the filter's driver object
+   * @param registration what it registers
+   * @return the status and, on success, the filter
+   */
+  public RegisterResult registerFilter(DriverObject driver, FltRegistration registration) {
+    NtStatus st = Registrations.validate(this, registration);
+    if (!st.isSuccess()) {
+      return new RegisterResult(st, null);
+    }
+    FltFilter f = new FltFilter(this, driver, registration);
+    NtStatus defs = f.buildDefinitions();
+    if (!defs.isSuccess()) {
+      return new RegisterResult(defs, null);
+    }
+    if (filters.putIfAbsent(driver, f) != null) {
+      return new RegisterResult(NtStatus.STATUS_FLT_INSTANCE_ALTITUDE_COLLISION, null);
+    }
+    return new RegisterResult(NtStatus.STATUS_SUCCESS, f);
+  }
+
+  void forgetFilter(FltFilter f) {
+    filters.remove(f.driver(), f);
+  }
+
+  /** The registered filters. */
+  public List<FltFilter> filters() {
+    return new ArrayList<>(filters.values());
+  }
+
+  /** The result of {@link #registerFilter}. */
+  public record RegisterResult(NtStatus status, @Nullable FltFilter filter) {}
+
+  // ---- Volumes ------------------------------------------------------------------------------
+
+  /**
+   * Makes a volume known to this manager, as Filter Manager learns of a mounted volume, and
+   * attaches every filtering filter that has a default altitude (instance setup reason {@code
+   * NEWLY_MOUNTED_VOLUME}).
+   *
+   * @param deviceName the NT device name, such as {@code \Device\HarddiskVolume2}
+   * @param fileSystemType the file system's name, such as {@code NTFS}
+   * @param supportsNamedStreams whether the file system has named streams; single-stream file
+   *     systems get emulated file contexts
+   * @return the volume
+   */
+  public FltVolume mountVolume(String deviceName, String fileSystemType, boolean supportsNamedStreams) {
+    FltVolume v = new FltVolume(this, ids.next("Volume"), deviceName, fileSystemType, supportsNamedStreams);
+    volumes.add(v);
+    for (FltFilter f : filters.values()) {
+      if (f.isFiltering()) {
+        f.autoAttach(v, InstanceSetupCallback.FLTFL_INSTANCE_SETUP_NEWLY_MOUNTED_VOLUME);
+      }
+    }
+    return v;
+  }
+
+  /** The mounted volumes. */
+  public List<FltVolume> volumes() {
+    return new ArrayList<>(volumes);
+  }
+
+  /**
+   * The volume is going away: every instance on it is torn down (reason {@code VOLUME_DISMOUNT}),
+   * then its volume contexts are deleted.
+   */
+  public void dismountVolume(FltVolume volume) {
+    volume.dismount();
+    volumes.remove(volume);
+  }
+
+  // ---- Freeing ------------------------------------------------------------------------------
+
+  /**
+   * Frees a context whose count reached zero: publishes CLEANUP, runs the cleanup callback (no
+   * lock held), returns the memory, publishes FREE.
+   */
+  void freeContext(FltContext ctx, String routine) {
+    events.publish(ContextEvent.Kind.CLEANUP, routine, ctx, 0, null);
+    FltContextRegistration reg = ctx.definition().registration();
+    try {
+      ContextCleanupCallback cleanup = reg.contextCleanupCallback();
+      if (cleanup != null) {
+        cleanup.cleanup(ctx, ctx.type());
+      }
+    } finally {
+      ContextFreeCallback free = reg.contextFreeCallback();
+      Object block = ctx.block();
+      if (free != null && block != null) {
+        free.free(block, ctx.type());
+      }
+      ctx.definition().countFree(ctx.poolType());
+      ctx.markFreed();
+      verifier.onFree(ctx, routine);
+      events.publish(ContextEvent.Kind.FREE, routine, ctx, 0, null);
+      ctx.filter().contextFreed();
+    }
+  }
+}

@@ -1,0 +1,454 @@
+package io.fsctx.fltmgr;
+
+import static io.fsctx.nt.NtStatus.STATUS_INVALID_PARAMETER;
+import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
+
+import io.fsctx.io.FileObject;
+import io.fsctx.nt.NtStatus;
+import io.fsctx.nt.Out;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Filter Manager DDI facade: one static method per routine, named mechanically from the WDK
+ * name ({@code FltGetStreamContext} is {@link #getStreamContext}), parameters in WDK order,
+ * {@link NtStatus} results and {@link Out} holders for out-parameters. Passing {@code null} for an
+ * optional out-parameter is passing NULL: for {@code OldContext} it changes who drops the old
+ * context's reference. The facade has no logic of its own; C samples port to it almost line by
+ * line.
+ *
+ * <p>Reference ownership follows Windows: every context stored into an {@link Out} owns one
+ * reference that the caller must give back with {@link #releaseContext}.
+ *
+ * <p>Thread safety: every method is safe for concurrent use.
+ */
+public final class Flt {
+  private Flt() {}
+
+  private static @Nullable SetContextOperation op(int operation) {
+    return switch (operation) {
+      case 0 -> SetContextOperation.REPLACE_IF_EXISTS;
+      case 1 -> SetContextOperation.KEEP_IF_EXISTS;
+      default -> null;
+    };
+  }
+
+  private static NtStatus out(ContextTable.SetOutcome o, @Nullable Out<FltContext> oldContext) {
+    if (oldContext != null) {
+      oldContext.set(o.old());
+    }
+    return o.status();
+  }
+
+  private static NtStatus out(FltInstance.Got g, Out<FltContext> context) {
+    context.set(g.context());
+    return g.status();
+  }
+
+  // ---- Registration -------------------------------------------------------------------------
+
+  /**
+   * Registers a minifilter.
+   *
+   * @ddi FltRegisterFilter
+   * @param filterManager the manager to register with (the system's Filter Manager)
+   * @param driver the filter's driver object
+   * @param registration what it registers
+   * @param retFilter receives the filter on success, null on failure
+   */
+  public static NtStatus registerFilter(
+      FilterManager filterManager, DriverObject driver, FltRegistration registration, Out<FltFilter> retFilter) {
+    FilterManager.RegisterResult r = filterManager.registerFilter(driver, registration);
+    retFilter.set(r.filter());
+    return r.status();
+  }
+
+  /**
+   * Starts filtering.
+   *
+   * @ddi FltStartFiltering
+   */
+  public static NtStatus startFiltering(FltFilter filter) {
+    return filter.startFiltering();
+  }
+
+  /**
+   * Unregisters a minifilter: tears down its instances, deletes its contexts, waits for its
+   * context references (bounded by the configured timeout; see {@link FltFilter#unloadReport()}).
+   *
+   * @ddi FltUnregisterFilter
+   */
+  public static void unregisterFilter(FltFilter filter) {
+    filter.unregister();
+  }
+
+  /**
+   * Attaches the filter's default instance to a volume.
+   *
+   * @ddi FltAttachVolume
+   */
+  public static NtStatus attachVolume(
+      FltFilter filter, FltVolume volume, @Nullable String instanceName, @Nullable Out<FltInstance> retInstance) {
+    FltFilter.AttachResult r =
+        instanceName == null
+            ? filter.attachVolume(volume)
+            : filter.attachVolumeAtAltitude(
+                volume, java.util.Objects.requireNonNullElse(filter.driver().defaultAltitude(), "0"), instanceName);
+    if (retInstance != null) {
+      retInstance.set(r.instance());
+    }
+    return r.status();
+  }
+
+  /**
+   * Attaches an instance at an altitude.
+   *
+   * @ddi FltAttachVolumeAtAltitude
+   */
+  public static NtStatus attachVolumeAtAltitude(
+      FltFilter filter, FltVolume volume, String altitude, String instanceName, @Nullable Out<FltInstance> retInstance) {
+    FltFilter.AttachResult r = filter.attachVolumeAtAltitude(volume, altitude, instanceName);
+    if (retInstance != null) {
+      retInstance.set(r.instance());
+    }
+    return r.status();
+  }
+
+  /**
+   * Detaches an instance manually; its query-teardown callback may refuse.
+   *
+   * @ddi FltDetachVolume
+   */
+  public static NtStatus detachVolume(FltFilter filter, FltVolume volume, @Nullable String instanceName) {
+    return filter.detachVolume(volume, instanceName);
+  }
+
+  // ---- Allocation, reference, release, delete -----------------------------------------------
+
+  /**
+   * Allocates a context with one reference, owned by the caller.
+   *
+   * @ddi FltAllocateContext
+   */
+  public static NtStatus allocateContext(
+      FltFilter filter, int contextType, long contextSize, PoolType poolType, Out<FltContext> returnedContext) {
+    FltFilter.AllocateResult r = filter.allocateContext(contextType, contextSize, poolType);
+    returnedContext.set(r.context());
+    return r.status();
+  }
+
+  /**
+   * Adds a reference.
+   *
+   * @ddi FltReferenceContext
+   */
+  public static void referenceContext(FltContext context) {
+    int after = context.reference("FltReferenceContext");
+    context.filter().manager().events().publish(ContextEvent.Kind.REFERENCE, "FltReferenceContext", context, after, null);
+  }
+
+  /**
+   * Drops a reference; at zero the cleanup callback runs and the context is freed.
+   *
+   * @ddi FltReleaseContext
+   */
+  public static void releaseContext(FltContext context) {
+    context.release("FltReleaseContext");
+  }
+
+  /**
+   * Detaches a context from its object; the caller's reference stays valid and must still be
+   * released. A context that is not attached (never set, already deleted) is left alone.
+   *
+   * @ddi FltDeleteContext
+   */
+  public static void deleteContext(FltContext context) {
+    context.checkNotFreed("FltDeleteContext");
+    ContextTable<?> t = context.table;
+    Object key = context.tableKey;
+    if (t != null && key != null) {
+      t.deleteExact(key, context, "FltDeleteContext");
+    }
+  }
+
+  // ---- Volume -------------------------------------------------------------------------------
+
+  /** @ddi FltSetVolumeContext */
+  public static NtStatus setVolumeContext(
+      FltVolume volume, int operation, FltContext newContext, @Nullable Out<FltContext> oldContext) {
+    return out(volume.setVolumeContext(op(operation), newContext, oldContext != null, "FltSetVolumeContext"), oldContext);
+  }
+
+  /** @ddi FltGetVolumeContext */
+  public static NtStatus getVolumeContext(FltFilter filter, FltVolume volume, Out<FltContext> context) {
+    FltContext c = volume.getVolumeContextInternal(filter);
+    context.set(c);
+    return c == null ? NtStatus.STATUS_NOT_FOUND : STATUS_SUCCESS;
+  }
+
+  /** @ddi FltDeleteVolumeContext */
+  public static NtStatus deleteVolumeContext(FltFilter filter, FltVolume volume, @Nullable Out<FltContext> oldContext) {
+    return out(volume.deleteVolumeContext(filter, oldContext != null), oldContext);
+  }
+
+  // ---- Instance -----------------------------------------------------------------------------
+
+  /** @ddi FltSetInstanceContext */
+  public static NtStatus setInstanceContext(
+      FltInstance instance, int operation, FltContext newContext, @Nullable Out<FltContext> oldContext) {
+    return out(instance.setInstanceContextInternal(op(operation), newContext, oldContext != null, "FltSetInstanceContext"), oldContext);
+  }
+
+  /** @ddi FltGetInstanceContext */
+  public static NtStatus getInstanceContext(FltInstance instance, Out<FltContext> context) {
+    FltContext c = instance.getInstanceContextInternal("FltGetInstanceContext");
+    context.set(c);
+    return c == null ? NtStatus.STATUS_NOT_FOUND : STATUS_SUCCESS;
+  }
+
+  /** @ddi FltDeleteInstanceContext */
+  public static NtStatus deleteInstanceContext(FltInstance instance, @Nullable Out<FltContext> oldContext) {
+    return out(instance.deleteInstanceContextInternal(oldContext != null), oldContext);
+  }
+
+  // ---- File ---------------------------------------------------------------------------------
+
+  /** @ddi FltSetFileContext */
+  public static NtStatus setFileContext(
+      FltInstance instance, @Nullable FileObject fileObject, int operation, FltContext newContext,
+      @Nullable Out<FltContext> oldContext) {
+    return out(instance.setFileContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetFileContext"), oldContext);
+  }
+
+  /** @ddi FltGetFileContext */
+  public static NtStatus getFileContext(FltInstance instance, @Nullable FileObject fileObject, Out<FltContext> context) {
+    return out(instance.getFileContextInternal(fileObject, "FltGetFileContext"), context);
+  }
+
+  /** @ddi FltDeleteFileContext */
+  public static NtStatus deleteFileContext(
+      FltInstance instance, @Nullable FileObject fileObject, @Nullable Out<FltContext> oldContext) {
+    return out(instance.deleteFileContextInternal(fileObject, oldContext != null), oldContext);
+  }
+
+  // ---- Stream -------------------------------------------------------------------------------
+
+  /** @ddi FltSetStreamContext */
+  public static NtStatus setStreamContext(
+      FltInstance instance, @Nullable FileObject fileObject, int operation, FltContext newContext,
+      @Nullable Out<FltContext> oldContext) {
+    return out(instance.setStreamContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetStreamContext"), oldContext);
+  }
+
+  /** @ddi FltGetStreamContext */
+  public static NtStatus getStreamContext(FltInstance instance, @Nullable FileObject fileObject, Out<FltContext> context) {
+    return out(instance.getStreamContextInternal(fileObject, "FltGetStreamContext"), context);
+  }
+
+  /** @ddi FltDeleteStreamContext */
+  public static NtStatus deleteStreamContext(
+      FltInstance instance, @Nullable FileObject fileObject, @Nullable Out<FltContext> oldContext) {
+    return out(instance.deleteStreamContextInternal(fileObject, oldContext != null), oldContext);
+  }
+
+  // ---- Stream handle ------------------------------------------------------------------------
+
+  /** @ddi FltSetStreamHandleContext */
+  public static NtStatus setStreamHandleContext(
+      FltInstance instance, @Nullable FileObject fileObject, int operation, FltContext newContext,
+      @Nullable Out<FltContext> oldContext) {
+    return out(instance.setStreamHandleContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetStreamHandleContext"), oldContext);
+  }
+
+  /** @ddi FltGetStreamHandleContext */
+  public static NtStatus getStreamHandleContext(
+      FltInstance instance, @Nullable FileObject fileObject, Out<FltContext> context) {
+    return out(instance.getStreamHandleContextInternal(fileObject, "FltGetStreamHandleContext"), context);
+  }
+
+  /** @ddi FltDeleteStreamHandleContext */
+  public static NtStatus deleteStreamHandleContext(
+      FltInstance instance, @Nullable FileObject fileObject, @Nullable Out<FltContext> oldContext) {
+    return out(instance.deleteStreamHandleContextInternal(fileObject, oldContext != null), oldContext);
+  }
+
+  // ---- Transaction --------------------------------------------------------------------------
+
+  /** @ddi FltSetTransactionContext */
+  public static NtStatus setTransactionContext(
+      FltInstance instance, KTransaction transaction, int operation, FltContext newContext,
+      @Nullable Out<FltContext> oldContext) {
+    return out(instance.setTransactionContextInternal(transaction, op(operation), newContext, oldContext != null, "FltSetTransactionContext"), oldContext);
+  }
+
+  /** @ddi FltGetTransactionContext */
+  public static NtStatus getTransactionContext(FltInstance instance, KTransaction transaction, Out<FltContext> context) {
+    return out(instance.getTransactionContextInternal(transaction, "FltGetTransactionContext"), context);
+  }
+
+  /** @ddi FltDeleteTransactionContext */
+  public static NtStatus deleteTransactionContext(
+      FltInstance instance, KTransaction transaction, @Nullable Out<FltContext> oldContext) {
+    return out(instance.deleteTransactionContextInternal(transaction, oldContext != null), oldContext);
+  }
+
+  /**
+   * Enlists the instance for notifications on a transaction.
+   *
+   * @ddi FltEnlistInTransaction
+   * @return SUCCESS; INVALID_PARAMETER without a notification callback; INVALID_PARAMETER_4 for a
+   *     bad mask; FLT_ALREADY_ENLISTED; FLT_DELETING_OBJECT during instance teardown
+   */
+  public static NtStatus enlistInTransaction(
+      FltInstance instance, KTransaction transaction, FltContext transactionContext, int notificationMask) {
+    return instance.enlistInTransactionInternal(transaction, transactionContext, notificationMask);
+  }
+
+  /**
+   * Rolls back the transaction on the filter's behalf.
+   *
+   * @ddi FltRollbackEnlistment
+   * @return SUCCESS, or NOT_FOUND when the instance has no context on the transaction
+   */
+  public static NtStatus rollbackEnlistment(
+      FltInstance instance, KTransaction transaction, @Nullable FltContext transactionContext) {
+    return instance.rollbackEnlistmentInternal(transaction);
+  }
+
+  // ---- Several at once ----------------------------------------------------------------------
+
+  /**
+   * Gets the requested contexts of the related objects; each found one is referenced, every other
+   * field (not requested, not found, unsupported) is set to null.
+   *
+   * @ddi FltGetContexts
+   */
+  public static void getContexts(FltRelatedObjects fltObjects, int desiredContexts, FltRelatedContexts contexts) {
+    contexts.clear();
+    fill(fltObjects, desiredContexts, contexts);
+  }
+
+  /**
+   * As {@link #getContexts}, with a size check and the section field.
+   *
+   * @ddi FltGetContextsEx
+   * @return SUCCESS even when nothing was found; INVALID_PARAMETER for unknown bits or a too small
+   *     structure
+   */
+  public static NtStatus getContextsEx(
+      FltRelatedObjects fltObjects, int desiredContexts, long contextsSize, FltRelatedContexts contexts) {
+    int all = FltContextType.allContexts(fltObjects.filter().manager().config().windowsVersion());
+    if ((desiredContexts & ~all) != 0 || contextsSize < FltRelatedContexts.SIZEOF_FLT_RELATED_CONTEXTS_EX) {
+      return STATUS_INVALID_PARAMETER;
+    }
+    contexts.clear();
+    fill(fltObjects, desiredContexts, contexts);
+    return STATUS_SUCCESS;
+  }
+
+  private static void fill(FltRelatedObjects o, int desired, FltRelatedContexts out) {
+    FltInstance i = o.instance();
+    FileObject fo = o.fileObject();
+    if ((desired & FltContextType.VOLUME.code()) != 0 && o.volume() != null) {
+      out.volumeContext = o.volume().getVolumeContextInternal(o.filter());
+    }
+    if (i == null) {
+      return;
+    }
+    if ((desired & FltContextType.INSTANCE.code()) != 0) {
+      out.instanceContext = i.getInstanceContextInternal("FltGetContexts");
+    }
+    if ((desired & FltContextType.FILE.code()) != 0) {
+      out.fileContext = i.getFileContextInternal(fo, "FltGetContexts").context();
+    }
+    if ((desired & FltContextType.STREAM.code()) != 0) {
+      out.streamContext = i.getStreamContextInternal(fo, "FltGetContexts").context();
+    }
+    if ((desired & FltContextType.STREAMHANDLE.code()) != 0) {
+      out.streamHandleContext = i.getStreamHandleContextInternal(fo, "FltGetContexts").context();
+    }
+    KTransaction tx = o.transaction();
+    if ((desired & FltContextType.TRANSACTION.code()) != 0 && tx != null) {
+      out.transactionContext = i.getTransactionContextInternal(tx, "FltGetContexts").context();
+    }
+  }
+
+  /**
+   * Releases every non-null field and sets all of them to null.
+   *
+   * @ddi FltReleaseContexts
+   */
+  public static void releaseContexts(FltRelatedContexts contexts) {
+    FltContext[] all = {
+      contexts.volumeContext, contexts.instanceContext, contexts.fileContext, contexts.streamContext,
+      contexts.streamHandleContext, contexts.transactionContext, contexts.sectionContext
+    };
+    contexts.clear();
+    for (FltContext c : all) {
+      if (c != null) {
+        c.release("FltReleaseContexts");
+      }
+    }
+  }
+
+  /**
+   * As {@link #releaseContexts}.
+   *
+   * @ddi FltReleaseContextsEx
+   */
+  public static void releaseContextsEx(long contextsSize, FltRelatedContexts contexts) {
+    releaseContexts(contexts);
+  }
+
+  // ---- Support queries ----------------------------------------------------------------------
+
+  /**
+   * Whether the file system supports stream contexts on this file object: an opened advanced
+   * header with {@code FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS} (false for paging files).
+   *
+   * @ddi FltSupportsStreamContexts
+   */
+  public static boolean supportsStreamContexts(@Nullable FileObject fileObject) {
+    return FltInstance.supportedHeader(fileObject) != null;
+  }
+
+  /**
+   * Stream-handle contexts live beside stream contexts, so the same answer, and false for a null
+   * file object.
+   *
+   * @ddi FltSupportsStreamHandleContexts
+   */
+  public static boolean supportsStreamHandleContexts(@Nullable FileObject fileObject) {
+    return fileObject != null && supportsStreamContexts(fileObject);
+  }
+
+  /**
+   * Native file-context support: {@code FsRtlSupportsPerFileContexts} (version ≥ V1 and a per-file
+   * slot). The Filter Manager layer also requires the {@code Flags2} filter-context bit, so a
+   * paging file reports false as documented even on a file system with a per-file slot.
+   *
+   * @ddi FltSupportsFileContexts
+   */
+  public static boolean supportsFileContexts(@Nullable FileObject fileObject) {
+    return FltInstance.supportedHeader(fileObject) != null
+        && io.fsctx.fsrtl.FsRtl.supportsPerFileContexts(fileObject);
+  }
+
+  /**
+   * With a null instance the same as {@link #supportsFileContexts}; with an instance also true
+   * when Filter Manager emulates file contexts (stream contexts supported, no per-file slot, the
+   * volume has no named streams, emulation enabled in the configuration).
+   *
+   * @ddi FltSupportsFileContextsEx
+   */
+  public static boolean supportsFileContextsEx(@Nullable FileObject fileObject, @Nullable FltInstance instance) {
+    if (supportsFileContexts(fileObject)) {
+      return true;
+    }
+    if (instance == null || fileObject == null) {
+      return false;
+    }
+    return instance.filter().manager().config().emulateFileContexts()
+        && !instance.volume().supportsNamedStreams()
+        && supportsStreamContexts(fileObject);
+  }
+}

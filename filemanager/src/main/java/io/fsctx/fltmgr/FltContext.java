@@ -1,0 +1,312 @@
+package io.fsctx.fltmgr;
+
+import io.fsctx.nt.BugCheckException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Filter Manager context ({@code PFLT_CONTEXT}): Filter Manager's header (type, definition,
+ * reference count, state) followed by the filter's payload, an object of the filter's class.
+ *
+ * <h2>Lifecycle</h2>
+ * {@code ALLOCATED} (refs 1, from {@code FltAllocateContext}) → {@code ATTACHED} (a set added the
+ * link reference, owned by the object) → {@code DELETED} (detached by a delete, a replace or the
+ * object's death; the link reference is gone but callers may still hold theirs) → {@code FREED}
+ * (the count reached zero: the cleanup callback ran once, then the memory went back). A context is
+ * attached at most once in its life; there is no resurrection from zero.
+ *
+ * <h2>Bug checks</h2>
+ * Releasing an attached context to zero raises 0xF5/0x6D and leaves the count alone; any
+ * reference, release or set on a freed context raises 0xF5/0x6E, carrying (at verifier level
+ * {@link VerifierLevel#FULL}) the stack of the release that freed it.
+ *
+ * <p>Thread safety: safe for concurrent use. The count and the state are atomic; the cleanup
+ * callback runs in the thread that dropped the last reference, with no framework lock held.
+ */
+public final class FltContext {
+  /** Where a context is in its life. */
+  public enum State {
+    /** Allocated, never attached. */
+    ALLOCATED,
+    /** Attached to its object, which holds the link reference. */
+    ATTACHED,
+    /** Detached; only callers' references keep it alive. */
+    DELETED,
+    /** Freed; any use is a bug check. */
+    FREED
+  }
+
+  private final String id;
+  private final FltFilter filter;
+  private final FltContextType type;
+  private final ContextDefinition definition;
+  private final long size;
+  private final PoolType poolType;
+  private final Object payload;
+  private final @Nullable Object block;
+  private final AtomicInteger refs = new AtomicInteger(1);
+  private volatile State state = State.ALLOCATED;
+  private volatile @Nullable Object attachedTo;
+  private volatile @Nullable FltInstance attachedInstance;
+  final @Nullable Throwable allocationSite;
+  volatile @Nullable Throwable lastAccessSite;
+  volatile @Nullable Throwable freeingRelease;
+  /** The table holding it while attached, and its key there; used by FltDeleteContext. */
+  volatile @Nullable ContextTable<?> table;
+  volatile @Nullable Object tableKey;
+
+  FltContext(
+      String id,
+      FltFilter filter,
+      FltContextType type,
+      ContextDefinition definition,
+      long size,
+      PoolType poolType,
+      Object payload,
+      @Nullable Object block,
+      @Nullable Throwable allocationSite) {
+    this.id = id;
+    this.filter = filter;
+    this.type = type;
+    this.definition = definition;
+    this.size = size;
+    this.poolType = poolType;
+    this.payload = payload;
+    this.block = block;
+    this.allocationSite = allocationSite;
+  }
+
+  /** The stable identity, such as {@code Ctx#37}. */
+  public String id() {
+    return id;
+  }
+
+  /** The filter that allocated it. */
+  public FltFilter filter() {
+    return filter;
+  }
+
+  /** Its type. */
+  public FltContextType type() {
+    return type;
+  }
+
+  /** The requested size of the filter's portion. */
+  public long size() {
+    return size;
+  }
+
+  /** The pool it came from. */
+  public PoolType poolType() {
+    return poolType;
+  }
+
+  /** The pool tag of its definition. */
+  public int poolTag() {
+    return definition.registration().poolTag();
+  }
+
+  /** The filter's payload, as the registration's factory created it. */
+  public Object payload() {
+    return payload;
+  }
+
+  /**
+   * The payload as the filter's class.
+   *
+   * @param type the payload class
+   * @throws ClassCastException when the payload is of another class
+   */
+  public <P> P payload(Class<P> type) {
+    return type.cast(payload);
+  }
+
+  /** The current reference count (a snapshot). */
+  public int referenceCount() {
+    return refs.get();
+  }
+
+  /** The current state (a snapshot). */
+  public State state() {
+    return state;
+  }
+
+  /** The object it is attached to, or null: an instance, volume, stream, file object or transaction. */
+  public @Nullable Object attachedTo() {
+    return attachedTo;
+  }
+
+  /** The instance it was set through (null for volume contexts and unattached ones). */
+  public @Nullable FltInstance attachedInstance() {
+    return attachedInstance;
+  }
+
+  /** Where it was allocated, when the verifier tracks sites. */
+  public @Nullable Throwable allocationSite() {
+    return allocationSite;
+  }
+
+  /** Where it was last referenced or released, when the verifier tracks sites. */
+  public @Nullable Throwable lastAccessSite() {
+    return lastAccessSite;
+  }
+
+  @Nullable Object block() {
+    return block;
+  }
+
+  ContextDefinition definition() {
+    return definition;
+  }
+
+  // ---- Reference counting (package-private; the public faces are Flt and ContextLease) -------
+
+  /** {@code FltReferenceContext}: +1. */
+  int reference(String routine) {
+    while (true) {
+      int c = refs.get();
+      if (c <= 0 || state == State.FREED) {
+        throw useAfterFree(routine);
+      }
+      if (refs.compareAndSet(c, c + 1)) {
+        filter.manager().verifier().onAccess(this);
+        return c + 1;
+      }
+    }
+  }
+
+  /**
+   * Takes a reference for a lookup that found this context attached: fails (returns false) rather
+   * than resurrect a context whose count already reached zero, and backs out when the context was
+   * detached meanwhile, so a deleted context is never handed out.
+   */
+  boolean tryReferenceAttached(Object expectedObject) {
+    while (true) {
+      int c = refs.get();
+      if (c <= 0) {
+        return false;
+      }
+      if (refs.compareAndSet(c, c + 1)) {
+        break;
+      }
+    }
+    if (state == State.ATTACHED && attachedTo == expectedObject) {
+      return true;
+    }
+    release("FltGet*Context(raced with delete)", false);
+    return false;
+  }
+
+  /** {@code FltReleaseContext}: -1; frees at zero. */
+  int release(String routine) {
+    return release(routine, true);
+  }
+
+  private int release(String routine, boolean publish) {
+    while (true) {
+      int c = refs.get();
+      if (c <= 0 || state == State.FREED) {
+        throw useAfterFree(routine);
+      }
+      if (c == 1 && state == State.ATTACHED) {
+        throw new BugCheckException(
+            BugCheckException.FLTMGR_FILE_SYSTEM,
+            0x6D,
+            "context " + describe() + " released to zero while still attached to " + attachedTo
+                + " (" + routine + ": released too many times)",
+            allocationSite);
+      }
+      if (refs.compareAndSet(c, c - 1)) {
+        if (c - 1 == 0) {
+          filter.manager().freeContext(this, routine);
+        } else {
+          filter.manager().verifier().onAccess(this);
+          if (publish) {
+            filter.manager().events().publish(ContextEvent.Kind.RELEASE, routine, this, c - 1, null);
+          }
+        }
+        return c - 1;
+      }
+    }
+  }
+
+  /** Drops the link reference after a detach; never bug-checks, since the state is DELETED. */
+  int dropLink(String routine) {
+    int after = refs.decrementAndGet();
+    if (after == 0) {
+      filter.manager().freeContext(this, routine);
+    } else if (after < 0) {
+      throw useAfterFree(routine);
+    }
+    return after;
+  }
+
+  /** ALLOCATED → ATTACHED plus the link reference; false if it was ever attached before. */
+  boolean tryAttach(Object object, @Nullable FltInstance instance) {
+    synchronized (this) {
+      if (state == State.FREED || refs.get() <= 0) {
+        throw useAfterFree("FltSet" + typeName() + "Context");
+      }
+      if (state != State.ALLOCATED) {
+        return false;
+      }
+      refs.incrementAndGet();
+      attachedTo = object;
+      attachedInstance = instance;
+      state = State.ATTACHED;
+      return true;
+    }
+  }
+
+  /** ATTACHED → DELETED; true if this call detached it (the caller then owns the link reference). */
+  boolean markDetached() {
+    synchronized (this) {
+      if (state != State.ATTACHED) {
+        return false;
+      }
+      state = State.DELETED;
+      return true;
+    }
+  }
+
+  void markFreed() {
+    state = State.FREED;
+  }
+
+  void checkNotFreed(String routine) {
+    if (state == State.FREED) {
+      throw useAfterFree(routine);
+    }
+  }
+
+  private BugCheckException useAfterFree(String routine) {
+    return new BugCheckException(
+        BugCheckException.FLTMGR_FILE_SYSTEM,
+        0x6E,
+        "context " + describe() + " used by " + routine + " after it was freed",
+        freeingRelease);
+  }
+
+  String typeName() {
+    return switch (type) {
+      case VOLUME -> "Volume";
+      case INSTANCE -> "Instance";
+      case FILE -> "File";
+      case STREAM -> "Stream";
+      case STREAMHANDLE -> "StreamHandle";
+      case TRANSACTION -> "Transaction";
+      case SECTION -> "Section";
+    };
+  }
+
+  /** Identity, type, tag, payload class and count, as the verifier reports a context. */
+  public String describe() {
+    return id + " " + type + " tag '" + FltContextRegistration.tagToString(poolTag()) + "' "
+        + payload.getClass().getSimpleName() + " refs=" + refs.get() + " filter=" + filter.name();
+  }
+
+  @Override
+  public String toString() {
+    return id;
+  }
+}

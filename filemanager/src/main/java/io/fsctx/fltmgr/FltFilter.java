@@ -1,0 +1,387 @@
+package io.fsctx.fltmgr;
+
+import static io.fsctx.nt.NtStatus.STATUS_FLT_CONTEXT_ALLOCATION_NOT_FOUND;
+import static io.fsctx.nt.NtStatus.STATUS_FLT_DELETING_OBJECT;
+import static io.fsctx.nt.NtStatus.STATUS_FLT_MUST_BE_NONPAGED_POOL;
+import static io.fsctx.nt.NtStatus.STATUS_INSUFFICIENT_RESOURCES;
+import static io.fsctx.nt.NtStatus.STATUS_INVALID_BUFFER_SIZE;
+import static io.fsctx.nt.NtStatus.STATUS_INVALID_PARAMETER;
+
+import io.fsctx.nt.NtStatus;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code PFLT_FILTER}: a registered minifilter, its context definitions, its instances, and the
+ * count of its live contexts, which holds off the end of {@link #unregister()} as rundown
+ * references do on Windows.
+ *
+ * <p>Thread safety: safe for concurrent use.
+ */
+public final class FltFilter {
+  /** The lifecycle of a filter. */
+  public enum State {
+    /** Registered, not yet filtering. */
+    REGISTERED,
+    /** {@code FltStartFiltering} succeeded. */
+    FILTERING,
+    /** {@code FltUnregisterFilter} is running. */
+    UNLOADING,
+    /** Unregistered. */
+    UNLOADED
+  }
+
+  /** Size of Filter Manager's header before the filter's portion, passed to allocate routines. */
+  public static final long CONTEXT_HEADER_SIZE = 0x60;
+
+  private final FilterManager manager;
+  private final DriverObject driver;
+  private final FltRegistration registration;
+  private Map<FltContextType, List<ContextDefinition>> definitions = Map.of();
+  private final CopyOnWriteArrayList<FltInstance> instances = new CopyOnWriteArrayList<>();
+  private final AtomicInteger liveContexts = new AtomicInteger();
+  private final Object rundown = new Object();
+  private volatile State state = State.REGISTERED;
+  private volatile @Nullable UnloadReport unloadReport;
+  private final FltOperationRegistration[] operations = new FltOperationRegistration[256];
+
+  FltFilter(FilterManager manager, DriverObject driver, FltRegistration registration) {
+    this.manager = manager;
+    this.driver = driver;
+    this.registration = registration;
+    List<FltOperationRegistration> ops = registration.operationRegistration();
+    if (ops != null) {
+      for (FltOperationRegistration op : ops) {
+        int m = op.majorFunction() & 0xFF;
+        if (operations[m] == null) {
+          operations[m] = op;
+        }
+      }
+    }
+  }
+
+  NtStatus buildDefinitions() {
+    List<FltContextRegistration> regs = registration.contextRegistration();
+    if (regs == null) {
+      return NtStatus.STATUS_SUCCESS;
+    }
+    NtStatus[] st = new NtStatus[1];
+    definitions = Registrations.definitions(manager, regs, st);
+    return st[0];
+  }
+
+  /** The manager it is registered with. */
+  public FilterManager manager() {
+    return manager;
+  }
+
+  /** Its driver object. */
+  public DriverObject driver() {
+    return driver;
+  }
+
+  /** Its name (the service name). */
+  public String name() {
+    return driver.serviceName();
+  }
+
+  /** Its registration. */
+  public FltRegistration registration() {
+    return registration;
+  }
+
+  /** Its state. */
+  public State state() {
+    return state;
+  }
+
+  /** Whether {@code FltStartFiltering} has run and unloading has not begun. */
+  public boolean isFiltering() {
+    return state == State.FILTERING;
+  }
+
+  /** The operation registration for a major function, or null. */
+  public @Nullable FltOperationRegistration operation(int majorFunction) {
+    return operations[majorFunction & 0xFF];
+  }
+
+  /** Its instances, in attachment order. */
+  public List<FltInstance> instances() {
+    return new ArrayList<>(instances);
+  }
+
+  /** How many of its contexts are alive (allocated, not yet freed). */
+  public int liveContextCount() {
+    return liveContexts.get();
+  }
+
+  /** Allocation accounting per definition. */
+  public List<LookasideStats> lookasideStats() {
+    List<LookasideStats> out = new ArrayList<>();
+    for (List<ContextDefinition> defs : definitions.values()) {
+      for (ContextDefinition d : defs) {
+        out.add(d.stats());
+      }
+    }
+    return out;
+  }
+
+  /** The report of the last {@link #unregister()}, or null. */
+  public @Nullable UnloadReport unloadReport() {
+    return unloadReport;
+  }
+
+  // ---- Filtering and instances --------------------------------------------------------------
+
+  /**
+   * {@code FltStartFiltering}: from now on the filter's callbacks run, and its default instance
+   * attaches to every mounted volume (setup flag {@code AUTOMATIC_ATTACHMENT}).
+   *
+   * @return success, or {@code STATUS_INVALID_PARAMETER} when not in the registered state
+   */
+  public NtStatus startFiltering() {
+    if (state != State.REGISTERED) {
+      return STATUS_INVALID_PARAMETER;
+    }
+    state = State.FILTERING;
+    for (FltVolume v : manager.volumes()) {
+      autoAttach(v, InstanceSetupCallback.FLTFL_INSTANCE_SETUP_AUTOMATIC_ATTACHMENT);
+    }
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  void autoAttach(FltVolume v, int setupFlags) {
+    String altitude = driver.defaultAltitude();
+    if (altitude != null) {
+      v.attach(this, driver.defaultInstanceName(), altitude, setupFlags);
+    }
+  }
+
+  /**
+   * {@code FltAttachVolume} with the default instance's name and altitude.
+   *
+   * @return the status and the instance
+   */
+  public AttachResult attachVolume(FltVolume volume) {
+    String altitude = driver.defaultAltitude();
+    if (altitude == null) {
+      return new AttachResult(STATUS_INVALID_PARAMETER, null);
+    }
+    return volume.attach(this, driver.defaultInstanceName(), altitude,
+        InstanceSetupCallback.FLTFL_INSTANCE_SETUP_MANUAL_ATTACHMENT);
+  }
+
+  /**
+   * {@code FltAttachVolumeAtAltitude}: attaches an instance with a name and an altitude; two
+   * instances of one filter on one volume are allowed at different altitudes.
+   *
+   * @return success, {@code STATUS_FLT_INSTANCE_ALTITUDE_COLLISION}, {@code
+   *     STATUS_FLT_INSTANCE_NAME_COLLISION}, {@code STATUS_FLT_DELETING_OBJECT}, or the setup
+   *     callback's refusal
+   */
+  public AttachResult attachVolumeAtAltitude(FltVolume volume, String altitude, String instanceName) {
+    return volume.attach(this, instanceName, altitude,
+        InstanceSetupCallback.FLTFL_INSTANCE_SETUP_MANUAL_ATTACHMENT);
+  }
+
+  /**
+   * {@code FltDetachVolume}: a manual detach; the query-teardown callback may refuse it.
+   *
+   * @return success, {@code STATUS_FLT_INSTANCE_NOT_FOUND}, or the query-teardown refusal
+   */
+  public NtStatus detachVolume(FltVolume volume, @Nullable String instanceName) {
+    for (FltInstance i : instances) {
+      if (i.volume() == volume && (instanceName == null || i.name().equals(instanceName))) {
+        return i.detachManually();
+      }
+    }
+    return NtStatus.STATUS_FLT_INSTANCE_NOT_FOUND;
+  }
+
+  /** The result of an attach. */
+  public record AttachResult(NtStatus status, @Nullable FltInstance instance) {}
+
+  void instanceAttached(FltInstance i) {
+    instances.add(i);
+  }
+
+  void instanceDetached(FltInstance i) {
+    instances.remove(i);
+  }
+
+  // ---- Allocation ---------------------------------------------------------------------------
+
+  /**
+   * {@code FltAllocateContext}: picks the definition by size and flags (fltmgr.md 3), creates the
+   * payload and returns a context with one reference, owned by the caller.
+   *
+   * @param contextType a single {@code FLT_*_CONTEXT} value
+   * @param contextSize the filter's portion, 1..0xFFFF
+   * @param poolType the pool; volume contexts need nonpaged pool
+   * @return the status and the context
+   */
+  public AllocateResult allocateContext(int contextType, long contextSize, PoolType poolType) {
+    if (state == State.UNLOADING || state == State.UNLOADED) {
+      return AllocateResult.failed(STATUS_FLT_DELETING_OBJECT);
+    }
+    FltContextType type = FltContextType.of(contextType);
+    if (type == null) {
+      return AllocateResult.failed(STATUS_INVALID_PARAMETER);
+    }
+    if (contextSize > Registrations.MAX_CONTEXT_SIZE) {
+      return AllocateResult.failed(STATUS_INVALID_BUFFER_SIZE);
+    }
+    if (contextSize <= 0) {
+      // The registration page allows a 0-byte definition but the allocation page forbids a
+      // 0-byte request; the model keeps both rules (fltmgr.md 3, a [C] item).
+      return AllocateResult.failed(STATUS_INVALID_PARAMETER);
+    }
+    if (type == FltContextType.VOLUME && !poolType.isNonPaged()) {
+      return AllocateResult.failed(STATUS_FLT_MUST_BE_NONPAGED_POOL);
+    }
+    if (!manager.config().windowsVersion().atLeast(type.since())) {
+      return AllocateResult.failed(STATUS_INVALID_PARAMETER);
+    }
+    List<ContextDefinition> defs = definitions.get(type);
+    if (defs == null || defs.isEmpty()) {
+      return AllocateResult.failed(STATUS_FLT_CONTEXT_ALLOCATION_NOT_FOUND);
+    }
+    ContextDefinition chosen = null;
+    ContextDefinition first = defs.get(0);
+    Object block = null;
+    if (first.kind() == ContextDefinition.Kind.ROUTINES) {
+      ContextAllocateCallback alloc = first.registration().contextAllocateCallback();
+      block = alloc == null ? null : alloc.allocate(poolType, CONTEXT_HEADER_SIZE + contextSize, type);
+      if (block == null) {
+        return AllocateResult.failed(STATUS_INSUFFICIENT_RESOURCES);
+      }
+      chosen = first;
+    } else {
+      for (ContextDefinition d : defs) {
+        if (d.registration().isVariableSized()) {
+          chosen = d;
+          break;
+        }
+        if (d.size() == contextSize || (d.noExactSizeMatch() && contextSize <= d.size())) {
+          chosen = d;
+          break;
+        }
+      }
+      if (chosen == null) {
+        return AllocateResult.failed(STATUS_FLT_CONTEXT_ALLOCATION_NOT_FOUND);
+      }
+    }
+    Object payload = createPayload(chosen, contextSize);
+    FltContext ctx =
+        new FltContext(
+            manager.ids().next("Ctx"),
+            this,
+            type,
+            chosen,
+            contextSize,
+            poolType,
+            payload,
+            block,
+            manager.verifier().site("FltAllocateContext " + type));
+    chosen.countAllocation(poolType);
+    liveContexts.incrementAndGet();
+    manager.verifier().onAllocate(ctx);
+    manager.events().publish(ContextEvent.Kind.ALLOCATE, "FltAllocateContext", ctx, 1, NtStatus.STATUS_SUCCESS);
+    return new AllocateResult(NtStatus.STATUS_SUCCESS, ctx);
+  }
+
+  private Object createPayload(ContextDefinition d, long size) {
+    IntFunction<?> factory = d.registration().payloadFactory();
+    if (factory != null) {
+      Object p = factory.apply((int) size);
+      if (p == null) {
+        throw new IllegalStateException(
+            name() + ": payload factory for " + d.type() + " returned null");
+      }
+      return p;
+    }
+    byte[] raw = new byte[(int) size];
+    boolean zeroed =
+        d.kind() == ContextDefinition.Kind.DIRECT
+            && manager.config().windowsVersion().atLeast(WindowsVersion.WIN11);
+    if (!zeroed && manager.config().poisonFixedSizeContexts()) {
+      // Before Windows 11 nothing is zeroed, and lookaside blocks may hold stale data: make any
+      // code that assumes zeroes fail in tests.
+      Arrays.fill(raw, (byte) 0xCD);
+    }
+    return raw;
+  }
+
+  /** The result of {@link #allocateContext}: the context owns one reference for the caller. */
+  public record AllocateResult(NtStatus status, @Nullable FltContext context) {
+    static AllocateResult failed(NtStatus s) {
+      return new AllocateResult(s, null);
+    }
+  }
+
+  void contextFreed() {
+    if (liveContexts.decrementAndGet() == 0) {
+      synchronized (rundown) {
+        rundown.notifyAll();
+      }
+    }
+  }
+
+  // ---- Unregistration -----------------------------------------------------------------------
+
+  /**
+   * {@code FltUnregisterFilter}: stops the callbacks, tears down every instance (teardown start
+   * and complete, reason {@code FILTER_UNLOAD}, without asking query-teardown), deletes every
+   * context the filter set, volume contexts included, then waits for the filter's remaining
+   * context references for at most the configured timeout. It never frees a referenced context;
+   * when the wait times out it returns a report of what is still referenced instead of hanging.
+   *
+   * @return the report; {@link UnloadReport#clean()} when nothing was left
+   */
+  public UnloadReport unregister() {
+    synchronized (this) {
+      if (state == State.UNLOADING || state == State.UNLOADED) {
+        throw new IllegalStateException(name() + " is already being unregistered (FltUnregisterFilter called twice)");
+      }
+      state = State.UNLOADING;
+    }
+    for (FltInstance i : instances()) {
+      i.teardown(InstanceTeardownCallback.FLTFL_INSTANCE_TEARDOWN_FILTER_UNLOAD);
+    }
+    for (FltVolume v : manager.volumes()) {
+      v.deleteVolumeContextOf(this);
+    }
+    long deadline = System.nanoTime() + manager.config().unloadWaitTimeout().toNanos();
+    synchronized (rundown) {
+      while (liveContexts.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(rundown, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    UnloadReport report = new UnloadReport(name(), liveContexts.get(), manager.verifier().liveContexts(this));
+    unloadReport = report;
+    state = State.UNLOADED;
+    manager.forgetFilter(this);
+    return report;
+  }
+
+  @Override
+  public String toString() {
+    return "Filter[" + name() + "]";
+  }
+}

@@ -1,0 +1,731 @@
+package io.fsctx.fltmgr;
+
+import static io.fsctx.nt.NtStatus.STATUS_FLT_DELETING_OBJECT;
+import static io.fsctx.nt.NtStatus.STATUS_INVALID_PARAMETER;
+import static io.fsctx.nt.NtStatus.STATUS_NOT_FOUND;
+import static io.fsctx.nt.NtStatus.STATUS_NOT_SUPPORTED;
+import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
+
+import io.fsctx.fsrtl.AdvancedFcbHeader;
+import io.fsctx.fsrtl.FsRtl;
+import io.fsctx.fsrtl.PerFileContext;
+import io.fsctx.fsrtl.PerFileContextSlot;
+import io.fsctx.fsrtl.PerStreamContext;
+import io.fsctx.io.FileObject;
+import io.fsctx.nt.NtStatus;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code PFLT_INSTANCE}: one attachment of a filter to a volume at an altitude, with its instance
+ * context, and the Java API for every context type set through it.
+ *
+ * <h2>Teardown</h2>
+ * Teardown (manual detach, volume dismount, filter unload) runs: the teardown-start callback, the
+ * teardown-complete callback (the instance context can still be got there, as CTX expects), then
+ * detaches the instance's stream-handle, stream, file and transaction contexts, and last its
+ * instance context (fltmgr.md 6.3, [X] ordering). From the moment teardown begins, sets and
+ * deletes on this instance return {@code STATUS_FLT_DELETING_OBJECT}, including from inside the
+ * teardown callbacks; gets keep working until the contexts are detached.
+ *
+ * <h2>Where contexts are unavailable</h2>
+ * File, stream and stream-handle contexts need an opened file object on a stream whose header
+ * supports filter contexts: a null file object, a file object with no {@code FsContext} yet (pre-
+ * create), a common-header FCB, or a paging file (flag cleared) give {@code STATUS_NOT_SUPPORTED}
+ * (fltmgr.md 6.4).
+ *
+ * <p>Thread safety: safe for concurrent use.
+ */
+public final class FltInstance {
+  /** Where an instance is in its life. */
+  public enum State {
+    /** The setup callback is running. */
+    SETUP,
+    /** Attached. */
+    ATTACHED,
+    /** Teardown has begun. */
+    TEARING_DOWN,
+    /** Detached. */
+    DETACHED
+  }
+
+  private final FilterManager manager;
+  private final String id;
+  private final FltFilter filter;
+  private final FltVolume volume;
+  private final String name;
+  private final String altitude;
+  private final BigDecimal altitudeValue;
+  private volatile State state = State.SETUP;
+  private final ContextTable<FltInstance> instanceContext = new ContextTable<>(this);
+  private final ContextTable<KTransaction> transactionContexts = new ContextTable<>(this);
+  private final Set<StreamListCtrl> ctrls = ConcurrentHashMap.newKeySet();
+  private final Set<FileListCtrl> fileCtrls = ConcurrentHashMap.newKeySet();
+
+  FltInstance(
+      FilterManager manager,
+      String id,
+      FltFilter filter,
+      FltVolume volume,
+      String name,
+      String altitude,
+      BigDecimal altitudeValue) {
+    this.manager = manager;
+    this.id = id;
+    this.filter = filter;
+    this.volume = volume;
+    this.name = name;
+    this.altitude = altitude;
+    this.altitudeValue = altitudeValue;
+  }
+
+  /** Its stable identity, such as {@code Instance#2}. */
+  public String id() {
+    return id;
+  }
+
+  /** Its filter. */
+  public FltFilter filter() {
+    return filter;
+  }
+
+  /** Its volume. */
+  public FltVolume volume() {
+    return volume;
+  }
+
+  /** Its instance name. */
+  public String name() {
+    return name;
+  }
+
+  /** Its altitude as registered. */
+  public String altitude() {
+    return altitude;
+  }
+
+  BigDecimal altitudeValue() {
+    return altitudeValue;
+  }
+
+  /** Its state. */
+  public State state() {
+    return state;
+  }
+
+  boolean isDying() {
+    State s = state;
+    return s == State.TEARING_DOWN || s == State.DETACHED;
+  }
+
+  private FltRelatedObjects related() {
+    return FltRelatedObjects.forInstance(this);
+  }
+
+  // ---- Lifecycle ----------------------------------------------------------------------------
+
+  NtStatus runSetup(int flags) {
+    InstanceSetupCallback cb = filter.registration().instanceSetupCallback();
+    if (cb == null) {
+      state = State.ATTACHED;
+      return STATUS_SUCCESS;
+    }
+    String token = manager.enterCallback("InstanceSetup");
+    NtStatus st;
+    try {
+      st = cb.setup(related(), flags, volume.fileSystemType());
+    } finally {
+      manager.exitCallback(token);
+    }
+    if (st.isSuccess() && !st.equals(NtStatus.STATUS_FLT_DO_NOT_ATTACH)) {
+      state = State.ATTACHED;
+    }
+    return st;
+  }
+
+  /** Setup refused: whatever it set is deleted, no teardown callbacks. */
+  void abandonSetup() {
+    synchronized (this) {
+      state = State.TEARING_DOWN;
+    }
+    detachAllContexts("InstanceSetupFailed");
+    state = State.DETACHED;
+  }
+
+  NtStatus detachManually() {
+    InstanceQueryTeardownCallback q = filter.registration().instanceQueryTeardownCallback();
+    if (q == null) {
+      return NtStatus.STATUS_FLT_DO_NOT_DETACH;
+    }
+    String token = manager.enterCallback("InstanceQueryTeardown");
+    NtStatus st;
+    try {
+      st = q.queryTeardown(related(), 0);
+    } finally {
+      manager.exitCallback(token);
+    }
+    if (!st.isSuccess()) {
+      return st;
+    }
+    teardown(InstanceTeardownCallback.FLTFL_INSTANCE_TEARDOWN_MANUAL);
+    return STATUS_SUCCESS;
+  }
+
+  /** Tears the instance down for {@code reason}; does nothing if teardown already began. */
+  void teardown(int reason) {
+    synchronized (this) {
+      if (state != State.ATTACHED) {
+        return;
+      }
+      state = State.TEARING_DOWN;
+    }
+    InstanceTeardownCallback start = filter.registration().instanceTeardownStartCallback();
+    InstanceTeardownCallback complete = filter.registration().instanceTeardownCompleteCallback();
+    try {
+      if (start != null) {
+        String token = manager.enterCallback("InstanceTeardownStart");
+        try {
+          start.teardown(related(), reason);
+        } finally {
+          manager.exitCallback(token);
+        }
+      }
+      if (complete != null) {
+        String token = manager.enterCallback("InstanceTeardownComplete");
+        try {
+          complete.teardown(related(), reason);
+        } finally {
+          manager.exitCallback(token);
+        }
+      }
+    } finally {
+      detachAllContexts("InstanceTeardown");
+      state = State.DETACHED;
+      volume.instanceGone(this);
+      filter.instanceDetached(this);
+    }
+  }
+
+  private void detachAllContexts(String routine) {
+    List<StreamListCtrl> streamsSnapshot;
+    List<FileListCtrl> filesSnapshot;
+    synchronized (this) {
+      streamsSnapshot = new ArrayList<>(ctrls);
+      filesSnapshot = new ArrayList<>(fileCtrls);
+    }
+    for (StreamListCtrl c : streamsSnapshot) {
+      c.detachInstance(this, routine);
+      c.users.remove(this);
+    }
+    for (FileListCtrl c : filesSnapshot) {
+      c.files.detachWhere(k -> k == this, routine);
+      c.users.remove(this);
+    }
+    ctrls.clear();
+    fileCtrls.clear();
+    transactionContexts.detachAll(routine);
+    instanceContext.detachAll(routine);
+  }
+
+  void forgetCtrl(StreamListCtrl c) {
+    ctrls.remove(c);
+  }
+
+  void forgetFileCtrl(FileListCtrl c) {
+    fileCtrls.remove(c);
+  }
+
+  /** Registers a control block as holding this instance's contexts; false when dying. */
+  private boolean use(StreamListCtrl c) {
+    synchronized (this) {
+      if (isDying()) {
+        return false;
+      }
+      ctrls.add(c);
+    }
+    c.users.add(this);
+    return true;
+  }
+
+  private boolean use(FileListCtrl c) {
+    synchronized (this) {
+      if (isDying()) {
+        return false;
+      }
+      fileCtrls.add(c);
+    }
+    c.users.add(this);
+    return true;
+  }
+
+  // ---- Resolution of file-object homes ------------------------------------------------------
+
+  /** The header of an opened stream whose FCB supports filter contexts, or null. */
+  static @Nullable AdvancedFcbHeader supportedHeader(@Nullable FileObject fo) {
+    if (fo == null) {
+      return null;
+    }
+    return fo.fsContext() instanceof AdvancedFcbHeader h && h.supportsFilterContexts() ? h : null;
+  }
+
+  @Nullable StreamListCtrl findCtrl(AdvancedFcbHeader h) {
+    PerStreamContext p = h.lookupPerStreamContext(volume, null);
+    return p instanceof StreamListCtrl c ? c : null;
+  }
+
+  /** Finds or creates the control block; null when FsRtl refuses it. */
+  private @Nullable StreamListCtrl ctrlForSet(AdvancedFcbHeader h) {
+    StreamListCtrl c = findCtrl(h);
+    if (c != null && !c.tornDown) {
+      return c;
+    }
+    synchronized (h) {
+      c = findCtrl(h);
+      if (c != null && !c.tornDown) {
+        return c;
+      }
+      StreamListCtrl fresh = new StreamListCtrl(volume, h);
+      if (!FsRtl.insertPerStreamContext(h, fresh).isSuccess()) {
+        return null;
+      }
+      volume.registerCtrl(fresh);
+      return fresh;
+    }
+  }
+
+  /** Whether file contexts on this file object are native (through the per-file slot). */
+  private static @Nullable PerFileContextSlot nativeFileSlot(@Nullable FileObject fo) {
+    return supportedHeader(fo) == null ? null : FsRtl.getPerFileContextPointer(fo);
+  }
+
+  private boolean emulatesFileContexts(@Nullable FileObject fo) {
+    return manager.config().emulateFileContexts()
+        && !volume.supportsNamedStreams()
+        && supportedHeader(fo) != null
+        && nativeFileSlot(fo) == null;
+  }
+
+  private @Nullable FileListCtrl findFileCtrl(PerFileContextSlot slot) {
+    PerFileContext p = FsRtl.lookupPerFileContext(slot, volume, null);
+    return p instanceof FileListCtrl c ? c : null;
+  }
+
+  private FileCtrlResult fileCtrlForSet(PerFileContextSlot slot) {
+    FileListCtrl c = findFileCtrl(slot);
+    if (c != null && !c.tornDown) {
+      return new FileCtrlResult(STATUS_SUCCESS, c);
+    }
+    synchronized (slot) {
+      c = findFileCtrl(slot);
+      if (c != null && !c.tornDown) {
+        return new FileCtrlResult(STATUS_SUCCESS, c);
+      }
+      FileListCtrl fresh = new FileListCtrl(volume, slot);
+      NtStatus st = FsRtl.insertPerFileContext(slot, fresh);
+      if (!st.isSuccess()) {
+        return new FileCtrlResult(st.equals(NtStatus.STATUS_INVALID_DEVICE_REQUEST) ? STATUS_NOT_SUPPORTED : st, null);
+      }
+      return new FileCtrlResult(STATUS_SUCCESS, fresh);
+    }
+  }
+
+  private record FileCtrlResult(NtStatus status, @Nullable FileListCtrl ctrl) {}
+
+  private static ContextTable.SetOutcome fail(NtStatus s) {
+    return new ContextTable.SetOutcome(s, null);
+  }
+
+  /** Type, filter and operation checks, which come after DELETING_OBJECT and NOT_SUPPORTED. */
+  private NtStatus checkArgs(FltContext ctx, FltContextType type, @Nullable SetContextOperation op, String routine) {
+    ctx.checkNotFreed(routine);
+    if (op == null) {
+      return STATUS_INVALID_PARAMETER;
+    }
+    return ctx.type() == type && ctx.filter() == filter ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+  }
+
+  // ---- Internal operations shared by both faces ---------------------------------------------
+
+  ContextTable.SetOutcome setInstanceContextInternal(
+      @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
+    if (isDying()) {
+      return fail(STATUS_FLT_DELETING_OBJECT);
+    }
+    NtStatus t = checkArgs(ctx, FltContextType.INSTANCE, op, routine);
+    if (!t.isSuccess()) {
+      return fail(t);
+    }
+    return instanceContext.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, this::isDying, routine);
+  }
+
+  @Nullable FltContext getInstanceContextInternal(String routine) {
+    FltContext c = instanceContext.get(this);
+    if (c != null) {
+      manager.events().publish(ContextEvent.Kind.GET, routine, c, c.referenceCount(), STATUS_SUCCESS);
+    }
+    return c;
+  }
+
+  ContextTable.SetOutcome deleteInstanceContextInternal(boolean wantOld) {
+    return instanceContext.delete(this, wantOld, this::isDying, "FltDeleteInstanceContext");
+  }
+
+  ContextTable.SetOutcome setStreamContextInternal(
+      @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
+    if (isDying()) {
+      return fail(STATUS_FLT_DELETING_OBJECT);
+    }
+    AdvancedFcbHeader h = supportedHeader(fo);
+    if (h == null) {
+      ctx.checkNotFreed(routine);
+      manager.events().publish(ContextEvent.Kind.SET_FAILED, routine, ctx, ctx.referenceCount(), STATUS_NOT_SUPPORTED);
+      return fail(STATUS_NOT_SUPPORTED);
+    }
+    NtStatus t = checkArgs(ctx, FltContextType.STREAM, op, routine);
+    if (!t.isSuccess()) {
+      return fail(t);
+    }
+    StreamListCtrl c = ctrlForSet(h);
+    if (c == null) {
+      return fail(STATUS_NOT_SUPPORTED);
+    }
+    if (!use(c)) {
+      return fail(STATUS_FLT_DELETING_OBJECT);
+    }
+    return c.streams.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.tornDown, routine);
+  }
+
+  /** Get: status plus the referenced context on success. */
+  record Got(NtStatus status, @Nullable FltContext context) {}
+
+  Got getStreamContextInternal(@Nullable FileObject fo, String routine) {
+    AdvancedFcbHeader h = supportedHeader(fo);
+    if (h == null) {
+      return new Got(STATUS_NOT_SUPPORTED, null);
+    }
+    StreamListCtrl c = findCtrl(h);
+    FltContext ctx = c == null ? null : c.streams.get(this);
+    return got(ctx, routine);
+  }
+
+  private Got got(@Nullable FltContext ctx, String routine) {
+    if (ctx == null) {
+      return new Got(STATUS_NOT_FOUND, null);
+    }
+    manager.events().publish(ContextEvent.Kind.GET, routine, ctx, ctx.referenceCount(), STATUS_SUCCESS);
+    return new Got(STATUS_SUCCESS, ctx);
+  }
+
+  ContextTable.SetOutcome deleteStreamContextInternal(@Nullable FileObject fo, boolean wantOld) {
+    if (isDying()) {
+      return fail(STATUS_FLT_DELETING_OBJECT);
+    }
+    AdvancedFcbHeader h = supportedHeader(fo);
+    if (h == null) {
+      return fail(STATUS_NOT_SUPPORTED);
+    }
+    StreamListCtrl c = findCtrl(h);
+    if (c == null) {
+      return fail(STATUS_NOT_FOUND);
+    }
+    return c.streams.delete(this, wantOld, this::isDying, "FltDeleteStreamContext");
+  }
+
+  ContextTable.SetOutcome setStreamHandleContextInternal(
+      @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
+    if (isDying()) {
+      return fail(STATUS_FLT_DELETING_OBJECT);
+    }
+    AdvancedFcbHeader h = supportedHeader(fo);
+    if (h == null || fo == null) {
+      ctx.checkNotFreed(routine);
+      manager.events().publish(ContextEvent.Kind.SET_FAILED, routine, ctx, ctx.referenceCount(), STATUS_NOT_SUPPORTED);
+      return fail(STATUS_NOT_SUPPORTED);
+    }
+    NtStatus t = checkArgs(ctx, FltContextType.STREAMHANDLE, op, routine);
+    if (!t.isSuccess()) {
+      return fail(t);
+    }
+    StreamListCtrl c = ctrlForSet(h);
+    if (c == null) {
+      return fail(STATUS_NOT_SUPPORTED);
+    }
+    if (!use(c)) {
+      return fail(STATUS_FLT_DELETING_OBJECT);
+    }
+    return c.handles.set(
+        new StreamListCtrl.HandleKey(this, fo), this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.tornDown, routine);
+  }
+
+  Got getStreamHandleContextInternal(@Nullable FileObject fo, String routine) {
+    AdvancedFcbHeader h = supportedHeader(fo);
+    if (h == null || fo == null) {
+      return new Got(STATUS_NOT_SUPPORTED, null);
+    }
+    StreamListCtrl c = findCtrl(h);
+    FltContext ctx = c == null ? null : c.handles.get(new StreamListCtrl.HandleKey(this, fo));
+    return got(ctx, routine);
+  }
+
+  ContextTable.SetOutcome deleteStreamHandleContextInternal(@Nullable FileObject fo, boolean wantOld) {
+    if (isDying()) {
+      return fail(STATUS_FLT_DELETING_OBJECT);
+    }
+    AdvancedFcbHeader h = supportedHeader(fo);
+    if (h == null || fo == null) {
+      return fail(STATUS_NOT_SUPPORTED);
+    }
+    StreamListCtrl c = findCtrl(h);
+    if (c == null) {
+      return fail(STATUS_NOT_FOUND);
+    }
+    return c.handles.delete(
+        new StreamListCtrl.HandleKey(this, fo), wantOld, this::isDying, "FltDeleteStreamHandleContext");
+  }
+
+  ContextTable.SetOutcome setFileContextInternal(
+      @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
+    if (isDying()) {
+      return fail(STATUS_FLT_DELETING_OBJECT);
+    }
+    PerFileContextSlot slot = nativeFileSlot(fo);
+    boolean emulate = slot == null && emulatesFileContexts(fo);
+    if (slot == null && !emulate) {
+      ctx.checkNotFreed(routine);
+      manager.events().publish(ContextEvent.Kind.SET_FAILED, routine, ctx, ctx.referenceCount(), STATUS_NOT_SUPPORTED);
+      return fail(STATUS_NOT_SUPPORTED);
+    }
+    NtStatus t = checkArgs(ctx, FltContextType.FILE, op, routine);
+    if (!t.isSuccess()) {
+      return fail(t);
+    }
+    if (slot != null) {
+      FileCtrlResult r = fileCtrlForSet(slot);
+      FileListCtrl c = r.ctrl();
+      if (c == null) {
+        return fail(r.status());
+      }
+      if (!use(c)) {
+        return fail(STATUS_FLT_DELETING_OBJECT);
+      }
+      return c.files.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.tornDown, routine);
+    }
+    StreamListCtrl c = ctrlForSet(java.util.Objects.requireNonNull(supportedHeader(fo)));
+    if (c == null) {
+      return fail(STATUS_NOT_SUPPORTED);
+    }
+    if (!use(c)) {
+      return fail(STATUS_FLT_DELETING_OBJECT);
+    }
+    return c.emulatedFiles.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.tornDown, routine);
+  }
+
+  Got getFileContextInternal(@Nullable FileObject fo, String routine) {
+    PerFileContextSlot slot = nativeFileSlot(fo);
+    if (slot != null) {
+      FileListCtrl c = findFileCtrl(slot);
+      return got(c == null ? null : c.files.get(this), routine);
+    }
+    if (!emulatesFileContexts(fo)) {
+      return new Got(STATUS_NOT_SUPPORTED, null);
+    }
+    StreamListCtrl c = findCtrl(java.util.Objects.requireNonNull(supportedHeader(fo)));
+    return got(c == null ? null : c.emulatedFiles.get(this), routine);
+  }
+
+  ContextTable.SetOutcome deleteFileContextInternal(@Nullable FileObject fo, boolean wantOld) {
+    PerFileContextSlot slot = nativeFileSlot(fo);
+    if (slot != null) {
+      FileListCtrl c = findFileCtrl(slot);
+      return c == null ? fail(STATUS_NOT_FOUND) : c.files.delete(this, wantOld, this::isDying, "FltDeleteFileContext");
+    }
+    if (!emulatesFileContexts(fo)) {
+      return fail(STATUS_NOT_SUPPORTED);
+    }
+    StreamListCtrl c = findCtrl(java.util.Objects.requireNonNull(supportedHeader(fo)));
+    return c == null
+        ? fail(STATUS_NOT_FOUND)
+        : c.emulatedFiles.delete(this, wantOld, this::isDying, "FltDeleteFileContext");
+  }
+
+  ContextTable.SetOutcome setTransactionContextInternal(
+      KTransaction tx, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
+    if (isDying()) {
+      return fail(STATUS_FLT_DELETING_OBJECT);
+    }
+    NtStatus t = checkArgs(ctx, FltContextType.TRANSACTION, op, routine);
+    if (!t.isSuccess()) {
+      return fail(t);
+    }
+    if (tx.state() != KTransaction.State.ACTIVE) {
+      return fail(STATUS_FLT_DELETING_OBJECT);
+    }
+    ContextTable.SetOutcome o = transactionContexts.set(tx, this, ctx, java.util.Objects.requireNonNull(op), wantOld, this::isDying, routine);
+    if (o.status().isSuccess()) {
+      tx.contextSetBy(this);
+    }
+    return o;
+  }
+
+  Got getTransactionContextInternal(KTransaction tx, String routine) {
+    return got(transactionContexts.get(tx), routine);
+  }
+
+  ContextTable.SetOutcome deleteTransactionContextInternal(KTransaction tx, boolean wantOld) {
+    return transactionContexts.delete(tx, wantOld, this::isDying, "FltDeleteTransactionContext");
+  }
+
+  NtStatus enlistInTransactionInternal(KTransaction tx, FltContext ctx, int mask) {
+    if (filter.registration().transactionNotificationCallback() == null) {
+      return STATUS_INVALID_PARAMETER;
+    }
+    if (mask == 0 || (mask & ~KTransaction.FLT_MAX_TRANSACTION_NOTIFICATIONS) != 0) {
+      return NtStatus.STATUS_INVALID_PARAMETER_4;
+    }
+    if (isDying()) {
+      return STATUS_FLT_DELETING_OBJECT;
+    }
+    ctx.checkNotFreed("FltEnlistInTransaction");
+    if (ctx.type() != FltContextType.TRANSACTION || ctx.filter() != filter) {
+      return STATUS_INVALID_PARAMETER;
+    }
+    if (tx.state() != KTransaction.State.ACTIVE) {
+      return STATUS_FLT_DELETING_OBJECT;
+    }
+    return tx.enlist(this, ctx, mask);
+  }
+
+  NtStatus rollbackEnlistmentInternal(KTransaction tx) {
+    if (!transactionContexts.contains(tx)) {
+      return STATUS_NOT_FOUND;
+    }
+    tx.rollback();
+    return STATUS_SUCCESS;
+  }
+
+  void deliverTransactionNotification(KTransaction tx, FltContext ctx, int notification) {
+    TransactionNotificationCallback cb = filter.registration().transactionNotificationCallback();
+    if (cb == null) {
+      return;
+    }
+    String token = manager.enterCallback("TransactionNotification");
+    try {
+      cb.notify(new FltRelatedObjects(filter, volume, this, null, tx), ctx, notification);
+    } finally {
+      manager.exitCallback(token);
+    }
+  }
+
+  void transactionEnded(KTransaction tx) {
+    transactionContexts.detachWhere(k -> k == tx, "TransactionEnd");
+  }
+
+  /** IRP_MJ_CLOSE of a file object: its stream-handle contexts on this volume go. */
+  static void fileObjectClosed(FltVolume volume, FileObject fo) {
+    AdvancedFcbHeader h = supportedHeader(fo);
+    if (h == null) {
+      return;
+    }
+    PerStreamContext p = h.lookupPerStreamContext(volume, null);
+    if (p instanceof StreamListCtrl c) {
+      c.detachFileObject(fo, "IRP_MJ_CLOSE");
+    }
+  }
+
+  // ---- Java API -----------------------------------------------------------------------------
+
+  /** {@code FltSetInstanceContext}; close the result to release any context it carries. */
+  public SetResult setInstanceContext(SetContextOperation op, FltContext context) {
+    return SetResult.of(setInstanceContextInternal(op, context, true, "FltSetInstanceContext"));
+  }
+
+  /** {@code FltGetInstanceContext}: SUCCESS with a lease, or NOT_FOUND. */
+  public GetResult getInstanceContext() {
+    FltContext c = getInstanceContextInternal("FltGetInstanceContext");
+    return c == null ? new GetResult(STATUS_NOT_FOUND, null) : new GetResult(STATUS_SUCCESS, new ContextLease(c));
+  }
+
+  /** {@code FltDeleteInstanceContext} asking for the old context. */
+  public SetResult deleteInstanceContext() {
+    return SetResult.of(deleteInstanceContextInternal(true));
+  }
+
+  /** {@code FltSetStreamContext}; close the result to release any context it carries. */
+  public SetResult setStreamContext(@Nullable FileObject fileObject, SetContextOperation op, FltContext context) {
+    return SetResult.of(setStreamContextInternal(fileObject, op, context, true, "FltSetStreamContext"));
+  }
+
+  /** {@code FltGetStreamContext}: SUCCESS with a lease, NOT_FOUND or NOT_SUPPORTED. */
+  public GetResult getStreamContext(@Nullable FileObject fileObject) {
+    return lease(getStreamContextInternal(fileObject, "FltGetStreamContext"));
+  }
+
+  /** {@code FltDeleteStreamContext} asking for the old context. */
+  public SetResult deleteStreamContext(@Nullable FileObject fileObject) {
+    return SetResult.of(deleteStreamContextInternal(fileObject, true));
+  }
+
+  /** {@code FltSetStreamHandleContext}; close the result to release any context it carries. */
+  public SetResult setStreamHandleContext(@Nullable FileObject fileObject, SetContextOperation op, FltContext context) {
+    return SetResult.of(setStreamHandleContextInternal(fileObject, op, context, true, "FltSetStreamHandleContext"));
+  }
+
+  /** {@code FltGetStreamHandleContext}. */
+  public GetResult getStreamHandleContext(@Nullable FileObject fileObject) {
+    return lease(getStreamHandleContextInternal(fileObject, "FltGetStreamHandleContext"));
+  }
+
+  /** {@code FltDeleteStreamHandleContext} asking for the old context. */
+  public SetResult deleteStreamHandleContext(@Nullable FileObject fileObject) {
+    return SetResult.of(deleteStreamHandleContextInternal(fileObject, true));
+  }
+
+  /** {@code FltSetFileContext}; close the result to release any context it carries. */
+  public SetResult setFileContext(@Nullable FileObject fileObject, SetContextOperation op, FltContext context) {
+    return SetResult.of(setFileContextInternal(fileObject, op, context, true, "FltSetFileContext"));
+  }
+
+  /** {@code FltGetFileContext}. */
+  public GetResult getFileContext(@Nullable FileObject fileObject) {
+    return lease(getFileContextInternal(fileObject, "FltGetFileContext"));
+  }
+
+  /** {@code FltDeleteFileContext} asking for the old context. */
+  public SetResult deleteFileContext(@Nullable FileObject fileObject) {
+    return SetResult.of(deleteFileContextInternal(fileObject, true));
+  }
+
+  /** {@code FltSetTransactionContext}; close the result to release any context it carries. */
+  public SetResult setTransactionContext(KTransaction transaction, SetContextOperation op, FltContext context) {
+    return SetResult.of(setTransactionContextInternal(transaction, op, context, true, "FltSetTransactionContext"));
+  }
+
+  /** {@code FltGetTransactionContext}. */
+  public GetResult getTransactionContext(KTransaction transaction) {
+    return lease(getTransactionContextInternal(transaction, "FltGetTransactionContext"));
+  }
+
+  /** {@code FltDeleteTransactionContext} asking for the old context. */
+  public SetResult deleteTransactionContext(KTransaction transaction) {
+    return SetResult.of(deleteTransactionContextInternal(transaction, true));
+  }
+
+  /** {@code FltEnlistInTransaction}. */
+  public NtStatus enlistInTransaction(KTransaction transaction, FltContext transactionContext, int notificationMask) {
+    return enlistInTransactionInternal(transaction, transactionContext, notificationMask);
+  }
+
+  private static GetResult lease(Got g) {
+    FltContext c = g.context();
+    return c == null ? new GetResult(g.status(), null) : new GetResult(g.status(), new ContextLease(c));
+  }
+
+  @Override
+  public String toString() {
+    return id + "(" + filter.name() + "@" + altitude + " on " + volume.id() + ")";
+  }
+}

@@ -1,0 +1,13 @@
+package io.fsctx.fltmgr;
+
+/**
+ * {@code FLT_POSTOP_CALLBACK_STATUS}.
+ *
+ * <p>Thread safety: immutable.
+ */
+public enum FltPostopCallbackStatus {
+  /** {@code FLT_POSTOP_FINISHED_PROCESSING}. */
+  FINISHED_PROCESSING,
+  /** {@code FLT_POSTOP_MORE_PROCESSING_REQUIRED}: not modelled. */
+  MORE_PROCESSING_REQUIRED
+}

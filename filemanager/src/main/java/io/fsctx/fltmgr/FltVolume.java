@@ -1,0 +1,230 @@
+package io.fsctx.fltmgr;
+
+import io.fsctx.nt.NtStatus;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code PFLT_VOLUME}: a volume Filter Manager is attached to, its instances ordered by altitude
+ * (highest first, the order pre-operation callbacks run in), its volume contexts (one per
+ * filter), and the per-stream control blocks it has inserted into FCB headers.
+ *
+ * <p>Volume contexts are deleted when the filter unloads or the volume is dismounted; detaching
+ * the last instance of a filter keeps its volume context (fltmgr.md 6.3, an [X] policy).
+ *
+ * <p>Thread safety: safe for concurrent use. Attach and dismount serialise on the volume.
+ */
+public final class FltVolume {
+  /** Where a volume is in its life. */
+  public enum State {
+    /** Mounted. */
+    MOUNTED,
+    /** Being dismounted: instances tearing down, sets refused. */
+    DISMOUNTING,
+    /** Gone. */
+    DISMOUNTED
+  }
+
+  private final FilterManager manager;
+  private final String id;
+  private final String deviceName;
+  private final String fileSystemType;
+  private final boolean supportsNamedStreams;
+  private final CopyOnWriteArrayList<FltInstance> instances = new CopyOnWriteArrayList<>();
+  private final ContextTable<FltFilter> volumeContexts = new ContextTable<>(this);
+  private final Set<StreamListCtrl> ctrls = ConcurrentHashMap.newKeySet();
+  private volatile State state = State.MOUNTED;
+
+  FltVolume(FilterManager manager, String id, String deviceName, String fileSystemType, boolean supportsNamedStreams) {
+    this.manager = manager;
+    this.id = id;
+    this.deviceName = deviceName;
+    this.fileSystemType = fileSystemType;
+    this.supportsNamedStreams = supportsNamedStreams;
+  }
+
+  /** The manager. */
+  public FilterManager manager() {
+    return manager;
+  }
+
+  /** Its stable identity, such as {@code Volume#1}. */
+  public String id() {
+    return id;
+  }
+
+  /** The NT device name, such as {@code \Device\HarddiskVolume2}; what {@code FltGetVolumeName} returns. */
+  public String deviceName() {
+    return deviceName;
+  }
+
+  /** The file system's name, such as {@code NTFS}. */
+  public String fileSystemType() {
+    return fileSystemType;
+  }
+
+  /** Whether the file system supports named streams (if not, file contexts may be emulated). */
+  public boolean supportsNamedStreams() {
+    return supportsNamedStreams;
+  }
+
+  /** Its state. */
+  public State state() {
+    return state;
+  }
+
+  boolean isDying() {
+    return state != State.MOUNTED;
+  }
+
+  /** The attached instances, highest altitude first. */
+  public List<FltInstance> instances() {
+    return new ArrayList<>(instances);
+  }
+
+  /** How many per-stream control blocks are alive on this volume. */
+  public int streamControlBlockCount() {
+    return ctrls.size();
+  }
+
+  void registerCtrl(StreamListCtrl c) {
+    ctrls.add(c);
+  }
+
+  void forgetCtrl(StreamListCtrl c) {
+    ctrls.remove(c);
+  }
+
+  // ---- Instances ----------------------------------------------------------------------------
+
+  FltFilter.AttachResult attach(FltFilter filter, String name, String altitude, int setupFlags) {
+    BigDecimal alt;
+    try {
+      alt = new BigDecimal(altitude);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("altitude must be a decimal number: '" + altitude + "'", e);
+    }
+    FltInstance inst;
+    synchronized (this) {
+      if (isDying() || filter.state() == FltFilter.State.UNLOADING || filter.state() == FltFilter.State.UNLOADED) {
+        return new FltFilter.AttachResult(NtStatus.STATUS_FLT_DELETING_OBJECT, null);
+      }
+      for (FltInstance i : instances) {
+        if (i.altitudeValue().compareTo(alt) == 0) {
+          return new FltFilter.AttachResult(NtStatus.STATUS_FLT_INSTANCE_ALTITUDE_COLLISION, null);
+        }
+        if (i.filter() == filter && i.name().equals(name)) {
+          return new FltFilter.AttachResult(NtStatus.STATUS_FLT_INSTANCE_NAME_COLLISION, null);
+        }
+      }
+      inst = new FltInstance(manager, manager.ids().next("Instance"), filter, this, name, altitude, alt);
+      List<FltInstance> sorted = new ArrayList<>(instances);
+      sorted.add(inst);
+      sorted.sort(Comparator.comparing(FltInstance::altitudeValue).reversed());
+      instances.clear();
+      instances.addAll(sorted);
+    }
+    NtStatus st = inst.runSetup(setupFlags);
+    if (!st.isSuccess() || st.equals(NtStatus.STATUS_FLT_DO_NOT_ATTACH)) {
+      inst.abandonSetup();
+      instances.remove(inst);
+      NtStatus refused = st.isSuccess() ? NtStatus.STATUS_FLT_DO_NOT_ATTACH : st;
+      return new FltFilter.AttachResult(refused, null);
+    }
+    filter.instanceAttached(inst);
+    return new FltFilter.AttachResult(NtStatus.STATUS_SUCCESS, inst);
+  }
+
+  void instanceGone(FltInstance i) {
+    instances.remove(i);
+  }
+
+  void dismount() {
+    synchronized (this) {
+      if (state != State.MOUNTED) {
+        return;
+      }
+      state = State.DISMOUNTING;
+    }
+    for (FltInstance i : instances()) {
+      i.teardown(InstanceTeardownCallback.FLTFL_INSTANCE_TEARDOWN_VOLUME_DISMOUNT);
+    }
+    volumeContexts.detachAll("VolumeDismount");
+    state = State.DISMOUNTED;
+  }
+
+  // ---- Volume contexts ----------------------------------------------------------------------
+
+  ContextTable.SetOutcome setVolumeContext(
+      @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
+    if (isDying()) {
+      return new ContextTable.SetOutcome(NtStatus.STATUS_FLT_DELETING_OBJECT, null);
+    }
+    ctx.checkNotFreed(routine);
+    if (ctx.type() != FltContextType.VOLUME || op == null) {
+      return new ContextTable.SetOutcome(NtStatus.STATUS_INVALID_PARAMETER, null);
+    }
+    return volumeContexts.set(ctx.filter(), null, ctx, op, wantOld, this::isDying, routine);
+  }
+
+  void deleteVolumeContextOf(FltFilter filter) {
+    volumeContexts.detachWhere(f -> f == filter, "FltUnregisterFilter");
+  }
+
+  /**
+   * {@code FltSetVolumeContext}: attaches a volume context for the context's filter (one per
+   * volume and filter).
+   *
+   * @param op KEEP or REPLACE
+   * @param context allocated by the filter, type VOLUME; the caller keeps its own reference
+   * @return the outcome; close it to release any context it carries
+   */
+  public SetResult setVolumeContext(SetContextOperation op, FltContext context) {
+    return SetResult.of(setVolumeContext(op, context, true, "FltSetVolumeContext"));
+  }
+
+  FltContext getVolumeContextInternal(FltFilter filter) {
+    FltContext c = volumeContexts.get(filter);
+    if (c != null) {
+      manager.events().publish(ContextEvent.Kind.GET, "FltGetVolumeContext", c, c.referenceCount(), NtStatus.STATUS_SUCCESS);
+    }
+    return c;
+  }
+
+  /**
+   * {@code FltGetVolumeContext}: the filter's context on this volume, with one reference.
+   *
+   * @return SUCCESS with a lease, or NOT_FOUND
+   */
+  public GetResult getVolumeContext(FltFilter filter) {
+    FltContext c = getVolumeContextInternal(filter);
+    return c == null
+        ? new GetResult(NtStatus.STATUS_NOT_FOUND, null)
+        : new GetResult(NtStatus.STATUS_SUCCESS, new ContextLease(c));
+  }
+
+  ContextTable.SetOutcome deleteVolumeContext(FltFilter filter, boolean wantOld) {
+    return volumeContexts.delete(filter, wantOld, this::isDying, "FltDeleteVolumeContext");
+  }
+
+  /**
+   * {@code FltDeleteVolumeContext} asking for the old context.
+   *
+   * @return SUCCESS with the detached context (its former link reference is now the caller's),
+   *     NOT_FOUND, or DELETING_OBJECT
+   */
+  public SetResult deleteVolumeContext(FltFilter filter) {
+    return SetResult.of(deleteVolumeContext(filter, true));
+  }
+
+  @Override
+  public String toString() {
+    return id + "(" + deviceName + ")";
+  }
+}

@@ -1,0 +1,76 @@
+package io.fsctx.nt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class EResourceTest {
+
+  @Test
+  void acquireExclusive_recursively_isAllowedAndCounted() {
+    EResource r = new EResource("R");
+    int before = KeThread.resourcesHeld();
+    r.acquireExclusive();
+    r.acquireExclusive();
+    assertTrue(r.isAcquiredExclusive());
+    assertEquals(2, r.isAcquiredShared());
+    assertEquals(before + 2, KeThread.resourcesHeld());
+    r.release();
+    r.release();
+    assertFalse(r.isHeld());
+    assertEquals(before, KeThread.resourcesHeld());
+  }
+
+  @Test
+  void acquireExclusive_whileHeldSharedOnly_throwsInsteadOfDeadlocking() {
+    EResource r = new EResource("R");
+    r.acquireShared();
+    IllegalStateException e = assertThrows(IllegalStateException.class, r::acquireExclusive);
+    assertTrue(e.getMessage().contains("deadlock"));
+    r.release();
+  }
+
+  @Test
+  void acquireExclusive_blocksOtherThreadsUntilReleased() throws Exception {
+    EResource r = new EResource("R");
+    r.acquireExclusive();
+    CompletableFuture<Boolean> other = CompletableFuture.supplyAsync(() -> {
+      r.acquireShared();
+      r.release();
+      return true;
+    });
+    assertThrows(java.util.concurrent.TimeoutException.class, () -> other.get(100, TimeUnit.MILLISECONDS));
+    r.release();
+    assertTrue(other.get(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void delete_whileHeld_throws_andReleaseUnheld_throws() {
+    EResource r = new EResource("R");
+    r.acquireExclusive();
+    assertThrows(IllegalStateException.class, r::delete);
+    r.release();
+    assertThrows(IllegalStateException.class, r::release);
+    r.delete();
+    assertThrows(IllegalStateException.class, r::acquireShared);
+  }
+
+  @Test
+  void criticalRegion_nestsAndRejectsUnbalancedLeave() {
+    int d = KeThread.criticalRegionDepth();
+    KeThread.enterCriticalRegion();
+    KeThread.enterCriticalRegion();
+    assertEquals(d + 2, KeThread.criticalRegionDepth());
+    KeThread.leaveCriticalRegion();
+    KeThread.leaveCriticalRegion();
+    assertEquals(d, KeThread.criticalRegionDepth());
+    if (d == 0) {
+      assertThrows(IllegalStateException.class, KeThread::leaveCriticalRegion);
+    }
+  }
+}

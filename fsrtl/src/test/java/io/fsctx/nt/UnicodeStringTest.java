@@ -1,0 +1,48 @@
+package io.fsctx.nt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class UnicodeStringTest {
+
+  @Test
+  void of_lengthsAreInBytes() {
+    UnicodeString s = UnicodeString.of("\\a.txt");
+    assertEquals(12, s.length());
+    assertEquals(12, s.maximumLength());
+    assertEquals("\\a.txt", s.toString());
+  }
+
+  @Test
+  void copyFrom_truncatesToMaximumLength() {
+    UnicodeString dst = UnicodeString.allocate(6);
+    dst.copyFrom(UnicodeString.of("abcdef"));
+    assertEquals("abc", dst.toString());
+    assertEquals(6, dst.length());
+  }
+
+  @Test
+  void alias_sharesTheBufferWithoutCopying() {
+    UnicodeString full = UnicodeString.of("\\f.txt:ads");
+    UnicodeString file = full.alias(full.length() - 8);
+    assertEquals("\\f.txt", file.toString());
+    assertThrows(IllegalArgumentException.class, () -> full.alias(full.length() + 2));
+  }
+
+  @Test
+  void free_clearsBufferAndLengths() {
+    UnicodeString s = UnicodeString.of("x");
+    s.free();
+    assertFalse(s.hasBuffer());
+    assertEquals(0, s.length());
+    assertEquals("", s.toString());
+  }
+
+  @Test
+  void allocate_rejectsLengthsBeyondUshort() {
+    assertThrows(IllegalArgumentException.class, () -> UnicodeString.allocate(0x10000));
+  }
+}
