@@ -12,7 +12,13 @@ import org.jspecify.annotations.Nullable;
  * objects. It also carries the per-file-object context list of legacy filters, allocated on
  * demand.
  *
- * <p>Thread safety: fields are individually atomic; flag updates are atomic.
+ * <p>Object manager state: an {@link IoManager} keeps a handle count and a pointer (reference)
+ * count here. A successful create gives one handle and one reference; {@link
+ * IoManager#closeHandle} sends {@code IRP_MJ_CLEANUP} and drops the handle's reference; when the
+ * last reference goes ({@link IoManager#dereferenceObject}) {@code IRP_MJ_CLOSE} is sent and the
+ * object is deleted ({@link #isDeleted()}).
+ *
+ * <p>Thread safety: fields are individually atomic; flag and count updates are atomic.
  */
 public class FileObject {
   /** {@code FO_FILE_OPEN}. */
@@ -48,6 +54,10 @@ public class FileObject {
   private volatile String fileName;
   private final java.util.concurrent.atomic.AtomicInteger flags = new java.util.concurrent.atomic.AtomicInteger();
   private final FileObjectContexts perFileObjectContexts = new FileObjectContexts();
+  private volatile @Nullable Volume volume;
+  private final java.util.concurrent.atomic.AtomicInteger pointerCount = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger handleCount = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean deleted;
 
   /**
    * Creates an unopened file object: {@code FsContext} is null until the file system opens it.
@@ -123,6 +133,42 @@ public class FileObject {
   /** Makes the lazy allocation of the per-file-object container fail as chosen. */
   public final void setAllocationFaults(AllocationFaults faults) {
     perFileObjectContexts.setAllocationFaultsFromFileObject(faults);
+  }
+
+  /** The volume the file object was opened on ({@code DeviceObject}/{@code Vpb}), or null when made outside an I/O manager. */
+  public final @Nullable Volume volume() {
+    return volume;
+  }
+
+  final void setVolume(Volume v) {
+    volume = v;
+  }
+
+  /** The object manager's pointer count: references, including the one each handle holds. */
+  public final int pointerCount() {
+    return pointerCount.get();
+  }
+
+  /** The object manager's handle count: 1 from a successful create until {@link IoManager#closeHandle}. */
+  public final int handleCount() {
+    return handleCount.get();
+  }
+
+  /** Whether the I/O manager has deleted the object (after {@code IRP_MJ_CLOSE}). */
+  public final boolean isDeleted() {
+    return deleted;
+  }
+
+  final java.util.concurrent.atomic.AtomicInteger pointerCountRef() {
+    return pointerCount;
+  }
+
+  final java.util.concurrent.atomic.AtomicInteger handleCountRef() {
+    return handleCount;
+  }
+
+  final void markDeleted() {
+    deleted = true;
   }
 
   @Override

@@ -1,0 +1,555 @@
+package io.fsctx.io;
+
+import io.fsctx.fsrtl.CommonFcbHeader;
+import io.fsctx.fsrtl.PerFileObjectContext;
+import io.fsctx.nt.IdSource;
+import io.fsctx.nt.NtStatus;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The I/O manager and object manager of the model: mounts volumes, builds file objects and IRPs,
+ * sends them in at the top of a volume's {@link DeviceStack}, keeps each file object's handle and
+ * pointer counts, sends {@code IRP_MJ_CLEANUP} when the handle is closed and {@code IRP_MJ_CLOSE}
+ * when the last reference goes, then deletes the file object. It publishes {@link IoEvent}s.
+ *
+ * <p>No global state: create as many managers as you like; each owns its {@link IdSource}, so
+ * identities ({@code FileObject#3}, {@code Scb#2}) are deterministic per manager.
+ *
+ * <p>Every request is synchronous: a helper returns when the request has completed, and its
+ * {@link IoStatus} is the final one.
+ *
+ * <p>Thread safety: safe for concurrent use from any number of threads. The manager has no lock
+ * of its own that is held while a request is dispatched or an event delivered: the volume table
+ * is a concurrent map, the listener list copy-on-write, and file-object counts atomic. Lock order
+ * across the model: a filter device's locks, then the file system's volume lock ({@link
+ * FileSystemDriver}), then FsRtl's header and list locks; events and FsRtl free callbacks run
+ * with none of them held.
+ */
+public final class IoManager {
+  private final IdSource ids = new IdSource();
+  private final CopyOnWriteArrayList<IoEventListener> listeners = new CopyOnWriteArrayList<>();
+  private final Map<String, Volume> volumes = new ConcurrentHashMap<>();
+
+  /** Creates a manager with no volumes and no listeners. */
+  public IoManager() {}
+
+  /** The identity source of this manager (file systems and filters may draw ids from it too). */
+  public IdSource ids() {
+    return ids;
+  }
+
+  // ---- Events -------------------------------------------------------------------------------
+
+  /**
+   * Registers a listener; it receives every later event.
+   *
+   * @param listener the listener; the manager keeps a reference until it is removed
+   */
+  public void addListener(IoEventListener listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * Unregisters a listener.
+   *
+   * @param listener a registered listener
+   * @return whether it was registered
+   */
+  public boolean removeListener(IoEventListener listener) {
+    return listeners.remove(listener);
+  }
+
+  /**
+   * Delivers an event to every listener, synchronously on this thread. A listener that throws
+   * does not stop delivery to the others; the first failure is rethrown afterwards. File systems
+   * call this with none of their locks held.
+   *
+   * @param event the event
+   */
+  void publish(IoEvent event) {
+    RuntimeException first = null;
+    for (IoEventListener l : listeners) {
+      try {
+        l.onEvent(event);
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  // ---- Volumes ------------------------------------------------------------------------------
+
+  /**
+   * Mounts a file system on a new volume ({@code IRP_MN_MOUNT_VOLUME} succeeding): builds the
+   * volume, its device stack with the file system's volume device at the bottom, lets the file
+   * system initialise its VCB, and publishes {@link IoEvent.VolumeMounted}.
+   *
+   * @param ntDeviceName such as {@code \Device\HarddiskVolume1}; unique within this manager
+   * @param driveLetter a letter A–Z (either case), or null
+   * @param fileSystem a file system instance not mounted anywhere; the volume owns it afterwards
+   * @return the volume
+   * @throws IllegalArgumentException for a duplicate device name or drive letter, or a bad letter
+   * @throws IllegalStateException when {@code fileSystem} is already mounted
+   */
+  public Volume mount(String ntDeviceName, @Nullable Character driveLetter, FileSystemDriver fileSystem) {
+    Character letter = null;
+    if (driveLetter != null) {
+      char c = Character.toUpperCase(driveLetter);
+      if (c < 'A' || c > 'Z') {
+        throw new IllegalArgumentException("driveLetter must be A-Z, got '" + driveLetter + "'");
+      }
+      letter = c;
+      if (volumeByDriveLetter(c) != null) {
+        throw new IllegalArgumentException("drive letter " + c + ": is already in use");
+      }
+    }
+    String key = ntDeviceName.toUpperCase(Locale.ROOT);
+    DeviceObject device = fileSystem.createVolumeDevice(ids.next("Device"));
+    Volume v = new Volume(ids.next("Volume"), this, ntDeviceName, letter, fileSystem, device);
+    if (volumes.putIfAbsent(key, v) != null) {
+      throw new IllegalArgumentException("a volume named " + ntDeviceName + " is already mounted");
+    }
+    List<IoEvent> mountEvents;
+    try {
+      mountEvents = fileSystem.mountOn(v);
+    } catch (RuntimeException e) {
+      volumes.remove(key, v);
+      throw e;
+    }
+    publish(new IoEvent.VolumeMounted(v));
+    for (IoEvent e : mountEvents) {
+      publish(e);
+    }
+    return v;
+  }
+
+  /**
+   * Dismounts a volume ({@code FSCTL_DISMOUNT_VOLUME}): the file system flushes its delayed
+   * closes, frees every structure no file object references any more (the VCB header included)
+   * and fails later requests other than cleanup and close with {@code STATUS_VOLUME_DISMOUNTED};
+   * then {@link IoEvent.VolumeDismounted} is published. Structures still referenced by open file
+   * objects are freed when those are closed.
+   *
+   * @param volume a volume of this manager
+   * @throws IllegalStateException when it was already dismounted
+   */
+  public void dismount(Volume volume) {
+    requireOwn(volume);
+    if (!volumes.remove(volume.ntDeviceName().toUpperCase(Locale.ROOT), volume)) {
+      throw new IllegalStateException(volume + " is already dismounted");
+    }
+    volume.markDismounted();
+    volume.fileSystem().dismount();
+    publish(new IoEvent.VolumeDismounted(volume));
+  }
+
+  /** The mounted volumes (a snapshot, in no particular order). */
+  public List<Volume> volumes() {
+    return List.copyOf(volumes.values());
+  }
+
+  /**
+   * The mounted volume with a drive letter.
+   *
+   * @param letter either case
+   * @return the volume or null
+   */
+  public @Nullable Volume volumeByDriveLetter(char letter) {
+    char c = Character.toUpperCase(letter);
+    for (Volume v : volumes.values()) {
+      Character l = v.driveLetter();
+      if (l != null && l == c) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  // ---- Create and the handle/reference lifecycle ----------------------------------------------
+
+  /**
+   * {@code IoCreateFile}: builds an unopened file object (null {@code FsContext}) named {@code
+   * path}, sends {@code IRP_MJ_CREATE} in at the top of the volume's stack, and on success returns
+   * the opened file object with {@code FO_HANDLE_CREATED} set, one handle and one reference, after
+   * publishing {@link IoEvent.FileObjectCreated}. {@code STATUS_REPARSE} and failures open nothing
+   * (the unopened file object is dropped without {@code IRP_MJ_CLOSE}; if a filter left
+   * per-file-object contexts on it, a {@link IoEvent.FileObjectDeleted} reports the leak).
+   *
+   * @param volume the target volume
+   * @param path the path on the volume ({@code \dir\file}, {@code \file:stream}); empty opens the
+   *     volume itself
+   * @param parameters access, disposition, options, {@code SL_*} flags
+   * @return the status and, on success, the file object (the caller owns its handle)
+   */
+  public CreateResult createFile(Volume volume, String path, CreateParameters parameters) {
+    return createFile(volume, path, parameters, null);
+  }
+
+  /**
+   * {@link #createFile(Volume, String, CreateParameters)} with a scripted result that the file
+   * system must honour (see {@link Irp#forcedStatus()}).
+   *
+   * @param volume the target volume
+   * @param path the path on the volume
+   * @param parameters the create parameters
+   * @param forcedStatus the status the file system must give, or null
+   * @return the status and, on success, the file object
+   */
+  public CreateResult createFile(
+      Volume volume, String path, CreateParameters parameters, @Nullable NtStatus forcedStatus) {
+    requireOwn(volume);
+    FileObject fo = new FileObject(ids.next("FileObject"), path);
+    fo.setVolume(volume);
+    Irp irp = newIrp(IrpMajorFunction.CREATE, 0, fo, new IrpParameters.Create(parameters, path), 0, forcedStatus);
+    IoStatus st = send(volume, irp);
+    boolean opened = st.isSuccess()
+        && !st.status().equals(NtStatus.STATUS_REPARSE)
+        && fo.fsContext() != null;
+    if (!opened) {
+      List<PerFileObjectContext> leaked = fo.perFileObjectContexts().leakAtDelete();
+      fo.markDeleted();
+      if (!leaked.isEmpty()) {
+        publish(new IoEvent.FileObjectDeleted(volume, fo, leaked));
+      }
+      return new CreateResult(st, null);
+    }
+    fo.handleCountRef().set(1);
+    fo.pointerCountRef().set(1);
+    fo.setFlags(FileObject.FO_HANDLE_CREATED);
+    publish(new IoEvent.FileObjectCreated(volume, fo, false));
+    return new CreateResult(st, fo);
+  }
+
+  /**
+   * {@code IoCreateStreamFileObject}, used by file systems: a file object for one of their own
+   * streams, with {@code FO_STREAM_FILE}, {@code FsContext} = {@code header}, {@code FsContext2}
+   * null, no handle and one reference, owned by the caller. It never goes through {@code
+   * IRP_MJ_CREATE}, but its last dereference sends {@code IRP_MJ_CLOSE} down the whole stack.
+   */
+  FileObject createStreamFileObject(Volume volume, CommonFcbHeader header, String name) {
+    FileObject fo = new FileObject(ids.next("FileObject"), name);
+    fo.setVolume(volume);
+    fo.setFsContext(header);
+    fo.setFlags(FileObject.FO_STREAM_FILE);
+    fo.pointerCountRef().set(1);
+    publish(new IoEvent.FileObjectCreated(volume, fo, true));
+    return fo;
+  }
+
+  /**
+   * {@code ObReferenceObject}: adds a reference, which keeps the file object (and so the file
+   * system's structures) alive after its handle is closed.
+   *
+   * @param fileObject a live file object of this manager
+   * @throws IllegalStateException when it has no references left (no resurrection from zero)
+   */
+  public void referenceObject(FileObject fileObject) {
+    requireOwn(fileObject);
+    int n = fileObject.pointerCountRef().getAndUpdate(c -> c == 0 ? 0 : c + 1);
+    if (n == 0) {
+      throw new IllegalStateException("ObReferenceObject on " + fileObject + ", which has no references left");
+    }
+  }
+
+  /**
+   * {@code ObDereferenceObject}: drops a reference. The last one sends {@code IRP_MJ_CLOSE} in at
+   * the top of the volume's stack, publishes {@link IoEvent.Close}, then deletes the file object:
+   * its per-file-object context list is freed and whatever was still on it is reported as leaked
+   * in {@link IoEvent.FileObjectDeleted}.
+   *
+   * @param fileObject a file object the caller holds a reference to; the reference is gone after
+   * @throws IllegalStateException when it has no references (a double release)
+   */
+  public void dereferenceObject(FileObject fileObject) {
+    requireOwn(fileObject);
+    int before = fileObject.pointerCountRef().getAndUpdate(c -> c == 0 ? 0 : c - 1);
+    if (before == 0) {
+      throw new IllegalStateException("ObDereferenceObject on " + fileObject + ", which has no references left");
+    }
+    if (before > 1) {
+      return;
+    }
+    Volume volume = volumeOf(fileObject);
+    Irp irp = newIrp(IrpMajorFunction.CLOSE, 0, fileObject, IrpParameters.NONE, 0, null);
+    IoStatus st = send(volume, irp);
+    publish(new IoEvent.Close(volume, fileObject, st.status()));
+    List<PerFileObjectContext> leaked = fileObject.perFileObjectContexts().leakAtDelete();
+    fileObject.markDeleted();
+    publish(new IoEvent.FileObjectDeleted(volume, fileObject, leaked));
+  }
+
+  /**
+   * {@code ZwClose} on the file object's only handle: sends {@code IRP_MJ_CLEANUP}, sets {@code
+   * FO_CLEANUP_COMPLETE}, publishes {@link IoEvent.Cleanup}, then drops the handle's reference
+   * (which sends {@code IRP_MJ_CLOSE} if nothing else references the object).
+   *
+   * @param fileObject an opened file object whose handle the caller owns
+   * @return the cleanup's status
+   * @throws IllegalStateException when it has no open handle
+   */
+  public IoStatus closeHandle(FileObject fileObject) {
+    return closeHandle(fileObject, null);
+  }
+
+  /**
+   * {@link #closeHandle(FileObject)} with a scripted result for the cleanup; cleanup cannot fail
+   * on Windows, so the file system does its bookkeeping anyway and only reports the status.
+   *
+   * @param fileObject an opened file object whose handle the caller owns
+   * @param forcedStatus the status the cleanup must report, or null
+   * @return the cleanup's status
+   */
+  public IoStatus closeHandle(FileObject fileObject, @Nullable NtStatus forcedStatus) {
+    requireOwn(fileObject);
+    int before = fileObject.handleCountRef().getAndUpdate(c -> c == 0 ? 0 : c - 1);
+    if (before == 0) {
+      throw new IllegalStateException(fileObject + " has no open handle to close");
+    }
+    Volume volume = volumeOf(fileObject);
+    Irp irp = newIrp(IrpMajorFunction.CLEANUP, 0, fileObject, IrpParameters.NONE, 0, forcedStatus);
+    IoStatus st = send(volume, irp);
+    fileObject.setFlags(FileObject.FO_CLEANUP_COMPLETE);
+    publish(new IoEvent.Cleanup(volume, fileObject, st.status()));
+    dereferenceObject(fileObject);
+    return st;
+  }
+
+  // ---- Requests on an open file object ----------------------------------------------------------
+
+  /**
+   * Sends any request on an opened file object in at the top of its volume's stack. The typed
+   * helpers below call this.
+   *
+   * @param fileObject a live file object the caller holds a reference to
+   * @param major the major function (not create, cleanup or close, which have their own routines)
+   * @param minor the minor function
+   * @param parameters the parameters, matching {@code major}
+   * @param irpFlags {@code IRP_*} flags
+   * @param forcedStatus a scripted result, or null
+   * @return the completion
+   */
+  public IoStatus send(
+      FileObject fileObject,
+      IrpMajorFunction major,
+      int minor,
+      IrpParameters parameters,
+      int irpFlags,
+      @Nullable NtStatus forcedStatus) {
+    requireOwn(fileObject);
+    if (major == IrpMajorFunction.CREATE || major == IrpMajorFunction.CLEANUP || major == IrpMajorFunction.CLOSE) {
+      throw new IllegalArgumentException(major + " is sent by createFile/closeHandle/dereferenceObject");
+    }
+    if (fileObject.isDeleted() || fileObject.pointerCount() == 0) {
+      throw new IllegalStateException(major + " on " + fileObject + ", which has been deleted");
+    }
+    Volume volume = volumeOf(fileObject);
+    return send(volume, newIrp(major, minor, fileObject, parameters, irpFlags, forcedStatus));
+  }
+
+  /**
+   * {@code IRP_MJ_READ}.
+   *
+   * @param fileObject an opened file object
+   * @param byteOffset where to read
+   * @param length how many bytes
+   * @return the status and the bytes read
+   */
+  public IoStatus read(FileObject fileObject, long byteOffset, int length) {
+    return send(fileObject, IrpMajorFunction.READ, 0, new IrpParameters.Read(byteOffset, length), 0, null);
+  }
+
+  /**
+   * {@code IRP_MJ_WRITE}.
+   *
+   * @param fileObject an opened file object
+   * @param byteOffset where to write
+   * @param length how many bytes
+   * @return the status and the bytes written
+   */
+  public IoStatus write(FileObject fileObject, long byteOffset, int length) {
+    return send(fileObject, IrpMajorFunction.WRITE, 0, new IrpParameters.Write(byteOffset, length), 0, null);
+  }
+
+  /**
+   * {@code IRP_MJ_QUERY_INFORMATION}.
+   *
+   * @param fileObject an opened file object
+   * @param informationClass what to query
+   * @return the completion
+   */
+  public IoStatus queryInformation(FileObject fileObject, FileInformationClass informationClass) {
+    return send(fileObject, IrpMajorFunction.QUERY_INFORMATION, 0,
+        new IrpParameters.QueryInformation(informationClass), 0, null);
+  }
+
+  /**
+   * {@code IRP_MJ_SET_INFORMATION} with the record's default class.
+   *
+   * @param fileObject an opened file object
+   * @param information the buffer
+   * @return the completion
+   */
+  public IoStatus setInformation(FileObject fileObject, FileInformation information) {
+    return setInformation(fileObject, information.defaultClass(), information);
+  }
+
+  /**
+   * {@code IRP_MJ_SET_INFORMATION} with an explicit class (the Ex classes share records).
+   *
+   * @param fileObject an opened file object
+   * @param informationClass the class
+   * @param information the buffer
+   * @return the completion
+   */
+  public IoStatus setInformation(
+      FileObject fileObject, FileInformationClass informationClass, FileInformation information) {
+    return send(fileObject, IrpMajorFunction.SET_INFORMATION, 0,
+        new IrpParameters.SetInformation(informationClass, information), 0, null);
+  }
+
+  /**
+   * {@code IRP_MJ_DIRECTORY_CONTROL} / {@code IRP_MN_QUERY_DIRECTORY}.
+   *
+   * @param fileObject an opened directory
+   * @param pattern the search pattern
+   * @return the completion; {@code Information} is the number of matching entries
+   */
+  public IoStatus directoryControl(FileObject fileObject, String pattern) {
+    return send(fileObject, IrpMajorFunction.DIRECTORY_CONTROL, IoConstants.IRP_MN_QUERY_DIRECTORY,
+        new IrpParameters.DirectoryControl(FileInformationClass.FILE_BOTH_DIRECTORY_INFORMATION, pattern), 0, null);
+  }
+
+  /**
+   * {@code IRP_MJ_FILE_SYSTEM_CONTROL} / {@code IRP_MN_USER_FS_REQUEST}.
+   *
+   * @param fileObject an opened file object
+   * @param fsControlCode the {@code FSCTL_*} code
+   * @return the completion
+   */
+  public IoStatus fsControl(FileObject fileObject, int fsControlCode) {
+    return send(fileObject, IrpMajorFunction.FILE_SYSTEM_CONTROL, IoConstants.IRP_MN_USER_FS_REQUEST,
+        new IrpParameters.FileSystemControl(fsControlCode), 0, null);
+  }
+
+  /**
+   * {@code IRP_MJ_LOCK_CONTROL}.
+   *
+   * @param fileObject an opened file object
+   * @param minor {@code IRP_MN_LOCK}, {@code IRP_MN_UNLOCK_SINGLE}, …
+   * @param byteOffset start of the range
+   * @param length length of the range
+   * @return the completion
+   */
+  public IoStatus lockControl(FileObject fileObject, int minor, long byteOffset, long length) {
+    return send(fileObject, IrpMajorFunction.LOCK_CONTROL, minor,
+        new IrpParameters.LockControl(byteOffset, length, 0, true), 0, null);
+  }
+
+  /**
+   * {@code IRP_MJ_FLUSH_BUFFERS}.
+   *
+   * @param fileObject an opened file object
+   * @return the completion
+   */
+  public IoStatus flushBuffers(FileObject fileObject) {
+    return send(fileObject, IrpMajorFunction.FLUSH_BUFFERS, 0, IrpParameters.NONE, 0, null);
+  }
+
+  /**
+   * {@code IRP_MJ_QUERY_SECURITY}.
+   *
+   * @param fileObject an opened file object
+   * @param securityInformation {@code SECURITY_INFORMATION} bits
+   * @return the completion
+   */
+  public IoStatus querySecurity(FileObject fileObject, int securityInformation) {
+    return send(fileObject, IrpMajorFunction.QUERY_SECURITY, 0, new IrpParameters.Security(securityInformation), 0, null);
+  }
+
+  /**
+   * {@code IRP_MJ_SET_SECURITY}.
+   *
+   * @param fileObject an opened file object
+   * @param securityInformation {@code SECURITY_INFORMATION} bits
+   * @return the completion
+   */
+  public IoStatus setSecurity(FileObject fileObject, int securityInformation) {
+    return send(fileObject, IrpMajorFunction.SET_SECURITY, 0, new IrpParameters.Security(securityInformation), 0, null);
+  }
+
+  /**
+   * {@code IRP_MJ_NETWORK_QUERY_OPEN}: asks for a file's attributes without opening it. The
+   * request carries an unopened file object that only holds the name; nothing is opened, no
+   * handle or reference results, and no file-object events are published.
+   *
+   * @param volume the volume
+   * @param path the path on the volume
+   * @param forcedStatus a scripted result, or null
+   * @return the completion
+   */
+  public IoStatus networkQueryOpen(Volume volume, String path, @Nullable NtStatus forcedStatus) {
+    requireOwn(volume);
+    FileObject fo = new FileObject(ids.next("FileObject"), path);
+    fo.setVolume(volume);
+    Irp irp = newIrp(IrpMajorFunction.NETWORK_QUERY_OPEN, 0, fo,
+        new IrpParameters.Create(CreateParameters.open().withDesiredAccess(IoConstants.FILE_READ_ATTRIBUTES), path),
+        0, forcedStatus);
+    IoStatus st = send(volume, irp);
+    fo.markDeleted();
+    return st;
+  }
+
+  /**
+   * {@link #networkQueryOpen(Volume, String, NtStatus)} without a scripted result.
+   *
+   * @param volume the volume
+   * @param path the path on the volume
+   * @return the completion
+   */
+  public IoStatus networkQueryOpen(Volume volume, String path) {
+    return networkQueryOpen(volume, path, null);
+  }
+
+  // ---- Internals ------------------------------------------------------------------------------
+
+  private Irp newIrp(
+      IrpMajorFunction major, int minor, @Nullable FileObject fo, IrpParameters p, int flags, @Nullable NtStatus forced) {
+    return new Irp(ids.next("Irp"), major, minor, fo, p, flags, forced);
+  }
+
+  private static IoStatus send(Volume volume, Irp irp) {
+    NtStatus returned = volume.deviceStack().send(irp);
+    IoStatus st = irp.ioStatus();
+    return st != null ? st : IoStatus.of(returned);
+  }
+
+  private static Volume volumeOf(FileObject fo) {
+    Volume v = fo.volume();
+    if (v == null) {
+      throw new IllegalArgumentException(fo + " does not belong to any volume");
+    }
+    return v;
+  }
+
+  private void requireOwn(Volume volume) {
+    if (volume.ioManager() != this) {
+      throw new IllegalArgumentException(volume + " belongs to another I/O manager");
+    }
+  }
+
+  private void requireOwn(FileObject fo) {
+    requireOwn(volumeOf(fo));
+  }
+}

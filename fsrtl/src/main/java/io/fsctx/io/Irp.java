@@ -1,0 +1,151 @@
+package io.fsctx.io;
+
+import io.fsctx.nt.NtStatus;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code IRP} together with its (single) {@code IO_STACK_LOCATION}: the major and minor function,
+ * the file object, the per-major {@link IrpParameters}, the {@code IRP_*} flags, and the {@link
+ * IoStatus} the request completed with. The model sends every request synchronously down one
+ * device stack, so one stack location is enough: a filter device that wants to change the result
+ * on the way up calls {@link #complete} again after its lower driver returned.
+ *
+ * <p><b>Scripted results.</b> {@link #forcedStatus()} lets a driver of the model (the trace
+ * replay) say how the file system must answer: the model file systems honour it as described
+ * in {@link FileSystemDriver} (a failure fails without side effects; {@code STATUS_REPARSE}
+ * completes a create with no open; a success performs the operation, creating what is missing).
+ * Filters see it and must leave it alone.
+ *
+ * <p>Ownership: the sender (the {@link IoManager}) owns the IRP; lower drivers use it only while
+ * their dispatch routine runs.
+ *
+ * <p>Thread safety: confined to the thread that sends it; the completion status is volatile so
+ * that a test may read it from elsewhere after the send returned.
+ */
+public final class Irp {
+  private final String id;
+  private final IrpMajorFunction majorFunction;
+  private final int minorFunction;
+  private final @Nullable FileObject fileObject;
+  private final IrpParameters parameters;
+  private final int flags;
+  private volatile @Nullable NtStatus forcedStatus;
+  private volatile @Nullable IoStatus ioStatus;
+
+  /**
+   * Builds a request; usually the {@link IoManager} does this.
+   *
+   * @param id a stable identity such as {@code Irp#12}
+   * @param majorFunction the major function
+   * @param minorFunction the minor function, 0 when it has none
+   * @param fileObject the target file object; for {@code IRP_MJ_NETWORK_QUERY_OPEN} an unopened
+   *     one that only carries the name
+   * @param parameters the parameters of the major function
+   * @param flags {@code IRP_*} bits ({@link IoConstants#IRP_PAGING_IO} …)
+   * @param forcedStatus a scripted result, or null to let the file system decide
+   */
+  public Irp(
+      String id,
+      IrpMajorFunction majorFunction,
+      int minorFunction,
+      @Nullable FileObject fileObject,
+      IrpParameters parameters,
+      int flags,
+      @Nullable NtStatus forcedStatus) {
+    this.id = id;
+    this.majorFunction = majorFunction;
+    this.minorFunction = minorFunction;
+    this.fileObject = fileObject;
+    this.parameters = parameters;
+    this.flags = flags;
+    this.forcedStatus = forcedStatus;
+  }
+
+  /** The identity for messages. */
+  public String id() {
+    return id;
+  }
+
+  /** {@code MajorFunction}. */
+  public IrpMajorFunction majorFunction() {
+    return majorFunction;
+  }
+
+  /** {@code MinorFunction}. */
+  public int minorFunction() {
+    return minorFunction;
+  }
+
+  /** {@code FileObject}, null only for requests without one. */
+  public @Nullable FileObject fileObject() {
+    return fileObject;
+  }
+
+  /** The per-major parameters. */
+  public IrpParameters parameters() {
+    return parameters;
+  }
+
+  /**
+   * The parameters as a given record type.
+   *
+   * @param type the expected record class
+   * @return the parameters
+   * @throws IllegalStateException when the parameters are of another type
+   */
+  public <P extends IrpParameters> P parameters(Class<P> type) {
+    if (!type.isInstance(parameters)) {
+      throw new IllegalStateException(id + " (" + majorFunction + ") carries " + parameters + ", not " + type.getSimpleName());
+    }
+    return type.cast(parameters);
+  }
+
+  /** {@code Flags}: {@code IRP_*} bits. */
+  public int flags() {
+    return flags;
+  }
+
+  /** Whether every bit of {@code mask} is set in {@link #flags()}. */
+  public boolean hasFlags(int mask) {
+    return (flags & mask) == mask;
+  }
+
+  /** Whether this is paging I/O ({@code IRP_PAGING_IO}). */
+  public boolean isPagingIo() {
+    return hasFlags(IoConstants.IRP_PAGING_IO);
+  }
+
+  /**
+   * The scripted result the file system must give, or null. Set by the sender, or by the file
+   * system from its {@link ResultOracle} when the sender gave none.
+   */
+  public @Nullable NtStatus forcedStatus() {
+    return forcedStatus;
+  }
+
+  void setForcedStatusFromOracle(NtStatus status) {
+    forcedStatus = status;
+  }
+
+  /**
+   * Completes (or re-completes) the request: {@code IoStatus} := (status, information).
+   *
+   * @param status the completion status
+   * @param information the {@code Information} value
+   * @return {@code status}, so a dispatch routine can {@code return irp.complete(...)}
+   */
+  public NtStatus complete(NtStatus status, long information) {
+    ioStatus = new IoStatus(status, information);
+    return status;
+  }
+
+  /** {@code IoStatus}, or null while nobody has completed the request. */
+  public @Nullable IoStatus ioStatus() {
+    return ioStatus;
+  }
+
+  @Override
+  public String toString() {
+    return id + "[" + majorFunction + (fileObject == null ? "" : " " + fileObject) + "]";
+  }
+}
