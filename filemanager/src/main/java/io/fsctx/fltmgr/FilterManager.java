@@ -166,6 +166,69 @@ public final class FilterManager {
     return v;
   }
 
+  /**
+   * Attaches Filter Manager to a mounted volume of an I/O manager: puts its filter device (frame)
+   * on the volume's device stack, and attaches every filtering filter that has a default altitude.
+   * Requests sent to the volume from now on pass through the attached minifilters.
+   *
+   * @param volume the I/O manager's volume
+   * @return Filter Manager's volume object for it
+   */
+  public FltVolume attachToVolume(io.fsctx.io.Volume volume) {
+    FltVolume existing = volumeOf(volume);
+    if (existing != null) {
+      return existing;
+    }
+    FltVolume v =
+        new FltVolume(
+            this,
+            ids.next("Volume"),
+            volume.ntDeviceName(),
+            volume.fileSystem().fileSystemName(),
+            volume.fileSystem().supportsNamedStreams());
+    FltFrame frame = new FltFrame(ids.next("Frame"), v);
+    v.bind(volume, frame);
+    volume.deviceStack().attach(frame);
+    volumes.add(v);
+    for (FltFilter f : filters.values()) {
+      if (f.isFiltering()) {
+        f.autoAttach(v, InstanceSetupCallback.FLTFL_INSTANCE_SETUP_NEWLY_MOUNTED_VOLUME);
+      }
+    }
+    return v;
+  }
+
+  /**
+   * Follows an I/O manager: attaches to every volume it has mounted and every volume it mounts
+   * later, and tears Filter Manager's volume down when the I/O manager dismounts it.
+   */
+  public void followMounts(io.fsctx.io.IoManager ioManager) {
+    ioManager.addListener(
+        e -> {
+          if (e instanceof io.fsctx.io.IoEvent.VolumeMounted m) {
+            attachToVolume(m.volume());
+          } else if (e instanceof io.fsctx.io.IoEvent.VolumeDismounted d) {
+            FltVolume v = volumeOf(d.volume());
+            if (v != null) {
+              dismountVolume(v);
+            }
+          }
+        });
+    for (io.fsctx.io.Volume v : ioManager.volumes()) {
+      attachToVolume(v);
+    }
+  }
+
+  /** Filter Manager's volume for an I/O manager volume, or null when not attached. */
+  public @Nullable FltVolume volumeOf(io.fsctx.io.Volume volume) {
+    for (FltVolume v : volumes) {
+      if (v.ioVolume() == volume) {
+        return v;
+      }
+    }
+    return null;
+  }
+
   /** The mounted volumes. */
   public List<FltVolume> volumes() {
     return new ArrayList<>(volumes);
@@ -178,6 +241,11 @@ public final class FilterManager {
   public void dismountVolume(FltVolume volume) {
     volume.dismount();
     volumes.remove(volume);
+    io.fsctx.io.Volume ioVol = volume.ioVolume();
+    FltFrame frame = volume.frame();
+    if (ioVol != null && frame != null && ioVol.deviceStack().devices().contains(frame)) {
+      ioVol.deviceStack().detach(frame);
+    }
   }
 
   // ---- Freeing ------------------------------------------------------------------------------

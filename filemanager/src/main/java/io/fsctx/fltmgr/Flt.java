@@ -399,6 +399,112 @@ public final class Flt {
     releaseContexts(contexts);
   }
 
+  // ---- Names --------------------------------------------------------------------------------
+
+  /**
+   * The name of the operation's file object in the requested format ({@code
+   * FLT_FILE_NAME_NORMALIZED} or {@code FLT_FILE_NAME_OPENED}, with a query method), referenced
+   * for the caller, who releases it with {@link #releaseFileNameInformation}. Normalized names
+   * drop {@code ::$DATA} and follow renames; opened names are as the caller spelt them. In
+   * pre-create the name comes from the create request.
+   *
+   * @ddi FltGetFileNameInformation
+   * @return SUCCESS; FLT_INVALID_NAME_REQUEST when the file object is not open (a failed or
+   *     reparsed create, post-close); INVALID_PARAMETER for a bad format or no file object
+   */
+  public static NtStatus getFileNameInformation(
+      FltCallbackData callbackData, int nameOptions, Out<FltFileNameInformation> fileNameInformation) {
+    fileNameInformation.set(null);
+    FltInstance instance = callbackData.iopb().targetInstance();
+    FileObject fo = callbackData.iopb().targetFileObject();
+    int format = nameOptions & 0xFF;
+    if (instance == null || fo == null
+        || (format != FltFileNameInformation.FLT_FILE_NAME_NORMALIZED
+            && format != FltFileNameInformation.FLT_FILE_NAME_OPENED)) {
+      return STATUS_INVALID_PARAMETER;
+    }
+    FltVolume volume = instance.volume();
+    io.fsctx.io.Volume ioVol = volume.ioVolume();
+    String relative;
+    if (fo.fsContext() == null && !fo.isCloseCompleted()
+        && callbackData.iopb().majorFunction() == io.fsctx.io.IrpMajorFunction.CREATE.code()
+        && callbackData.iopb().parameters() instanceof io.fsctx.io.IrpParameters.Create c
+        && callbackData.ioStatus().equals(STATUS_SUCCESS)
+        && isPreOperation(instance)) {
+      relative = format == FltFileNameInformation.FLT_FILE_NAME_NORMALIZED ? stripDefaultStream(c.fileName()) : c.fileName();
+    } else {
+      io.fsctx.io.FileNames names = ioVol == null || fo.isCloseCompleted() ? null : ioVol.fileSystem().queryFileNames(fo);
+      if (names == null) {
+        return NtStatus.STATUS_FLT_INVALID_NAME_REQUEST;
+      }
+      relative = format == FltFileNameInformation.FLT_FILE_NAME_NORMALIZED ? names.normalizedName() : names.openedName();
+    }
+    fileNameInformation.set(volume.cachedName(fo, format, volume.deviceName() + relative));
+    return STATUS_SUCCESS;
+  }
+
+  private static boolean isPreOperation(FltInstance instance) {
+    String cb = instance.filter().manager().events().currentCallback();
+    return cb == null || cb.startsWith("Pre");
+  }
+
+  private static String stripDefaultStream(String path) {
+    String upper = path.toUpperCase(java.util.Locale.ROOT);
+    return upper.endsWith("::$DATA") ? path.substring(0, path.length() - 7) : path;
+  }
+
+  /**
+   * Fills the parsed fields (extension, stream, final component, parent directory) of a shared
+   * name object; every holder sees them.
+   *
+   * @ddi FltParseFileNameInformation
+   */
+  public static NtStatus parseFileNameInformation(FltFileNameInformation fileNameInformation) {
+    fileNameInformation.parse();
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * Adds a reference to a name object.
+   *
+   * @ddi FltReferenceFileNameInformation
+   */
+  public static void referenceFileNameInformation(FltFileNameInformation fileNameInformation) {
+    fileNameInformation.reference();
+  }
+
+  /**
+   * Releases a reference to a name object; one release too many is bug check 0xF5/0x68.
+   *
+   * @ddi FltReleaseFileNameInformation
+   */
+  public static void releaseFileNameInformation(FltFileNameInformation fileNameInformation) {
+    fileNameInformation.release();
+  }
+
+  /**
+   * The volume's NT device name, with the two-call protocol: with no buffer, or one whose {@code
+   * MaximumLength} is too small, it returns {@code STATUS_BUFFER_TOO_SMALL} and the size needed in
+   * bytes; with a large enough buffer it copies the name.
+   *
+   * @ddi FltGetVolumeName
+   */
+  public static NtStatus getVolumeName(
+      FltVolume volume, io.fsctx.nt.@Nullable UnicodeString volumeName, @Nullable Out<Integer> bufferSizeNeeded) {
+    int needed = volume.deviceName().length() * 2;
+    if (volumeName == null || volumeName.maximumLength() < needed) {
+      if (bufferSizeNeeded != null) {
+        bufferSizeNeeded.set(needed);
+      }
+      return NtStatus.STATUS_BUFFER_TOO_SMALL;
+    }
+    volumeName.copyFrom(io.fsctx.nt.UnicodeString.of(volume.deviceName()));
+    if (bufferSizeNeeded != null) {
+      bufferSizeNeeded.set(needed);
+    }
+    return STATUS_SUCCESS;
+  }
+
   // ---- Support queries ----------------------------------------------------------------------
 
   /**

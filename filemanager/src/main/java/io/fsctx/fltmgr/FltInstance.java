@@ -117,6 +117,11 @@ public final class FltInstance {
     return state;
   }
 
+  /** Whether new operations reach this instance's callbacks: attached and its filter filtering. */
+  boolean receivesIo() {
+    return state == State.ATTACHED && filter.isFiltering();
+  }
+
   boolean isDying() {
     State s = state;
     return s == State.TEARING_DOWN || s == State.DETACHED;
@@ -266,7 +271,7 @@ public final class FltInstance {
 
   /** The header of an opened stream whose FCB supports filter contexts, or null. */
   static @Nullable AdvancedFcbHeader supportedHeader(@Nullable FileObject fo) {
-    if (fo == null) {
+    if (fo == null || fo.isCloseCompleted()) {
       return null;
     }
     return fo.fsContext() instanceof AdvancedFcbHeader h && h.supportsFilterContexts() ? h : null;
@@ -626,8 +631,7 @@ public final class FltInstance {
 
   /** IRP_MJ_CLOSE of a file object: its stream-handle contexts on this volume go. */
   static void fileObjectClosed(FltVolume volume, FileObject fo) {
-    AdvancedFcbHeader h = supportedHeader(fo);
-    if (h == null) {
+    if (!(fo.fsContext() instanceof AdvancedFcbHeader h) || !h.supportsFilterContexts()) {
       return;
     }
     PerStreamContext p = h.lookupPerStreamContext(volume, null);

@@ -40,6 +40,11 @@ public final class FltVolume {
   private final ContextTable<FltFilter> volumeContexts = new ContextTable<>(this);
   private final Set<StreamListCtrl> ctrls = ConcurrentHashMap.newKeySet();
   private volatile State state = State.MOUNTED;
+  private volatile io.fsctx.io.@Nullable Volume ioVolume;
+  private volatile @Nullable FltFrame frame;
+  private final ConcurrentHashMap<NameKey, FltFileNameInformation> nameCache = new ConcurrentHashMap<>();
+
+  private record NameKey(io.fsctx.io.FileObject fileObject, int format) {}
 
   FltVolume(FilterManager manager, String id, String deviceName, String fileSystemType, boolean supportsNamedStreams) {
     this.manager = manager;
@@ -77,6 +82,76 @@ public final class FltVolume {
   /** Its state. */
   public State state() {
     return state;
+  }
+
+  /** The I/O manager's volume this one filters, or null for a volume made with a bare name. */
+  public io.fsctx.io.@Nullable Volume ioVolume() {
+    return ioVolume;
+  }
+
+  void bind(io.fsctx.io.Volume v, FltFrame f) {
+    ioVolume = v;
+    frame = f;
+  }
+
+  @Nullable FltFrame frame() {
+    return frame;
+  }
+
+  // ---- Name information cache ---------------------------------------------------------------
+
+  /**
+   * The cached name object for a file object and format, referenced for the caller; a new one
+   * when the cached one is stale (different name) or already released by everyone.
+   */
+  FltFileNameInformation cachedName(io.fsctx.io.FileObject fo, int format, String fullName) {
+    NameKey key = new NameKey(fo, format);
+    synchronized (nameCache) {
+      FltFileNameInformation cached = nameCache.get(key);
+      if (cached != null && cached.name().equals(fullName) && cached.tryReference()) {
+        return cached;
+      }
+      FltFileNameInformation fresh =
+          new FltFileNameInformation(manager.ids().next("Name"), format, fullName, deviceName);
+      fresh.reference(); // one reference for the cache, one for the caller
+      FltFileNameInformation old = nameCache.put(key, fresh);
+      if (old != null) {
+        releaseQuietly(old);
+      }
+      return fresh;
+    }
+  }
+
+  private static void releaseQuietly(FltFileNameInformation n) {
+    try {
+      n.release();
+    } catch (io.fsctx.nt.BugCheckException e) {
+      // A holder over-released it; that holder's next release reports it.
+    }
+  }
+
+  void invalidateNameCache() {
+    synchronized (nameCache) {
+      for (FltFileNameInformation n : nameCache.values()) {
+        releaseQuietly(n);
+      }
+      nameCache.clear();
+    }
+  }
+
+  void forgetNames(io.fsctx.io.FileObject fo) {
+    synchronized (nameCache) {
+      forgetNamesLocked(fo);
+    }
+  }
+
+  private void forgetNamesLocked(io.fsctx.io.FileObject fo) {
+    for (int f = FltFileNameInformation.FLT_FILE_NAME_NORMALIZED; f <= FltFileNameInformation.FLT_FILE_NAME_SHORT; f++) {
+      FltFileNameInformation n = nameCache.remove(new NameKey(fo, f));
+      if (n != null) {
+        releaseQuietly(n);
+      }
+    }
   }
 
   boolean isDying() {

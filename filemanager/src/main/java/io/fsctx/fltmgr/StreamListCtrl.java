@@ -37,9 +37,11 @@ final class StreamListCtrl extends PerStreamContext {
   /** The FreeCallback: the file system is freeing the stream. */
   private void onStreamTeardown() {
     tornDown = true;
-    handles.detachAll("FsRtlTeardownPerStreamContexts");
+    // Stream contexts first: when a file system frees the FCB inside IRP_MJ_CLOSE, the stream's
+    // cleanup runs before the closing handle's (ctx-sample.md 1.8).
     streams.detachAll("FsRtlTeardownPerStreamContexts");
     emulatedFiles.detachAll("FsRtlTeardownPerStreamContexts");
+    handles.detachAll("FsRtlTeardownPerStreamContexts");
     for (FltInstance i : users) {
       i.forgetCtrl(this);
     }

@@ -55,6 +55,7 @@ public class FileObject {
   private final java.util.concurrent.atomic.AtomicInteger flags = new java.util.concurrent.atomic.AtomicInteger();
   private final FileObjectContexts perFileObjectContexts = new FileObjectContexts();
   private volatile @Nullable Volume volume;
+  private volatile boolean closeCompleted;
   private final java.util.concurrent.atomic.AtomicInteger pointerCount = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger handleCount = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean deleted;
@@ -154,7 +155,21 @@ public class FileObject {
     return handleCount.get();
   }
 
-  /** Whether the I/O manager has deleted the object (after {@code IRP_MJ_CLOSE}). */
+  /** Whether {@code IRP_MJ_CLOSE} has been processed for this object (see {@link #markCloseCompleted}). */
+  public final boolean isCloseCompleted() {
+    return closeCompleted;
+  }
+
+  /**
+   * Records that the file system has processed {@code IRP_MJ_CLOSE} for this object; from then
+   * on (post-close) file, stream and stream-handle contexts are unavailable on it. Filter
+   * Manager's frame calls this.
+   */
+  public final void markCloseCompleted() {
+    closeCompleted = true;
+  }
+
+  /** Whether the file object has been deleted (its last reference is gone). */
   public final boolean isDeleted() {
     return deleted;
   }

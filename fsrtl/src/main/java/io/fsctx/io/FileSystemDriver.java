@@ -287,6 +287,14 @@ public abstract class FileSystemDriver {
     return null;
   }
 
+  /**
+   * Whether the file system has named streams (FILE_NAMED_STREAMS), judged by whether it accepts
+   * a named-stream suffix. Filter Manager emulates file contexts on volumes without them.
+   */
+  public boolean supportsNamedStreams() {
+    return normalizeStreamSuffix(":x") != null;
+  }
+
   /** Whether {@code FileLinkInformation} can add names; the default is no. */
   protected boolean supportsHardLinks() {
     return false;

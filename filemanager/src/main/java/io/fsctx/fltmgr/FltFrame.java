@@ -1,0 +1,233 @@
+package io.fsctx.fltmgr;
+
+import io.fsctx.io.DeviceObject;
+import io.fsctx.io.FileInformationClass;
+import io.fsctx.io.FileObject;
+import io.fsctx.io.IoStatus;
+import io.fsctx.io.Irp;
+import io.fsctx.io.IrpMajorFunction;
+import io.fsctx.io.IrpParameters;
+import io.fsctx.nt.BugCheckException;
+import io.fsctx.nt.KeThread;
+import io.fsctx.nt.NtStatus;
+import io.fsctx.nt.Out;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Filter Manager's filter device on one volume's stack (a "frame"): turns every IRP into {@link
+ * FltCallbackData}, calls the attached instances' pre-operation callbacks in descending altitude,
+ * sends the request down, and calls the post-operation callbacks in ascending altitude with the
+ * completion contexts their pre-operation callbacks stored.
+ *
+ * <h2>Contracts enforced</h2>
+ * <ul>
+ *   <li>SUCCESS_WITH_CALLBACK or SYNCHRONIZE from a filter without a post-operation callback is bug
+ *       check 0xF5/0x66.
+ *   <li>A completion context stored with any other result is a contract violation ({@link
+ *       IllegalStateException}); only a callback that will get its post-operation call may set one.
+ *   <li>COMPLETE stops the request: nothing below it runs, and only the instances above it that
+ *       asked for a post-operation call get one, with the status the filter set.
+ *   <li>A callback must return with the thread's critical-region depth and held ERESOURCEs as it
+ *       found them.
+ *   <li>{@code FLTFL_OPERATION_REGISTRATION_SKIP_PAGING_IO} skips paging I/O.
+ * </ul>
+ *
+ * <h2>Phases</h2>
+ * Before IRP_MJ_CREATE reaches the file system the file object is unopened ({@code FsContext}
+ * null), so file, stream and stream-handle contexts are unsupported in pre-create by
+ * construction. After the file system has processed IRP_MJ_CLOSE the frame marks the file object
+ * close-completed, so they are unsupported in post-close too, and after the post-close callbacks it
+ * detaches the file object's stream-handle contexts. IRP_MJ_NETWORK_QUERY_OPEN carries an unopened
+ * file object and so has no such contexts either.
+ *
+ * <p>The model is synchronous: SYNCHRONIZE and SUCCESS_WITH_CALLBACK both run the post-operation
+ * callback in the calling thread, and posts of an instance being torn down carry {@code
+ * FLTFL_POST_OPERATION_DRAINING}.
+ *
+ * <p>Thread safety: safe for concurrent use; no lock is held while a callback runs.
+ */
+final class FltFrame extends DeviceObject {
+  private final FltVolume volume;
+
+  FltFrame(String id, FltVolume volume) {
+    super(id);
+    this.volume = volume;
+  }
+
+  private record Pending(FltInstance instance, PostOperationCallback post, @Nullable Object completionContext) {}
+
+  @Override
+  public NtStatus dispatch(Irp irp) {
+    IrpMajorFunction major = irp.majorFunction();
+    FileObject fo = irp.fileObject();
+    FltCallbackData data =
+        new FltCallbackData(
+            major.code(),
+            irp.minorFunction(),
+            irp.flags(),
+            operationFlags(irp),
+            fo,
+            irp.parameters(),
+            FltCallbackData.FLTFL_CALLBACK_DATA_IRP_OPERATION);
+    String name = operationName(major);
+    Deque<Pending> posts = new ArrayDeque<>();
+    NtStatus completed = null;
+    List<FltInstance> instances = volume.instances();
+    for (FltInstance i : instances) {
+      if (!i.receivesIo()) {
+        continue;
+      }
+      FltOperationRegistration reg = i.filter().operation(major.code());
+      if (reg == null || skips(reg, irp)) {
+        continue;
+      }
+      PreOperationCallback pre = reg.preOperation();
+      PostOperationCallback post = reg.postOperation();
+      if (pre == null) {
+        if (post != null) {
+          posts.push(new Pending(i, post, null));
+        }
+        continue;
+      }
+      data.iopb().setTargetInstance(i);
+      Out<Object> cc = new Out<>();
+      FltPreopCallbackStatus st = callPre(i, pre, data, fo, cc, "Pre" + name);
+      Object context = cc.get();
+      switch (st) {
+        case SUCCESS_WITH_CALLBACK, SYNCHRONIZE -> {
+          if (post == null) {
+            throw new BugCheckException(
+                BugCheckException.FLTMGR_FILE_SYSTEM,
+                0x66,
+                i.filter().name() + " returned " + st + " from Pre" + name
+                    + " but registered no post-operation callback for it",
+                null);
+          }
+          posts.push(new Pending(i, post, context));
+        }
+        case SUCCESS_NO_CALLBACK, DISALLOW_FASTIO -> checkNoCompletionContext(i, name, st, context);
+        case COMPLETE -> {
+          checkNoCompletionContext(i, name, st, context);
+          completed = data.ioStatus();
+        }
+        case PENDING ->
+            throw new IllegalStateException(
+                i.filter().name() + " returned FLT_PREOP_PENDING from Pre" + name
+                    + "; pended operations are not modelled");
+      }
+      if (completed != null) {
+        break;
+      }
+    }
+    NtStatus result;
+    if (completed != null) {
+      irp.complete(completed, data.ioInformation());
+      result = completed;
+    } else {
+      result = callLowerDriver(irp);
+      IoStatus ios = irp.ioStatus();
+      data.setIoStatus(ios == null ? result : ios.status(), ios == null ? 0 : ios.information());
+    }
+    if (major == IrpMajorFunction.CLOSE && fo != null) {
+      fo.markCloseCompleted();
+    }
+    if (major == IrpMajorFunction.SET_INFORMATION && data.ioStatus().isSuccess() && changesNames(irp)) {
+      volume.invalidateNameCache();
+    }
+    while (!posts.isEmpty()) {
+      Pending p = posts.pop();
+      data.iopb().setTargetInstance(p.instance());
+      int flags = p.instance().isDying() ? PostOperationCallback.FLTFL_POST_OPERATION_DRAINING : 0;
+      callPost(p, data, fo, flags, "Post" + name);
+    }
+    if (major == IrpMajorFunction.CLOSE && fo != null) {
+      FltInstance.fileObjectClosed(volume, fo);
+      volume.forgetNames(fo);
+    }
+    return data.ioStatus();
+  }
+
+  private FltPreopCallbackStatus callPre(
+      FltInstance i, PreOperationCallback pre, FltCallbackData data, @Nullable FileObject fo, Out<Object> cc, String cb) {
+    FilterManager mgr = volume.manager();
+    int depth = KeThread.criticalRegionDepth();
+    int held = KeThread.resourcesHeld();
+    String token = mgr.enterCallback(cb);
+    FltPreopCallbackStatus st;
+    try {
+      st = pre.preOperation(data, new FltRelatedObjects(i.filter(), volume, i, fo, null), cc);
+    } finally {
+      mgr.exitCallback(token);
+    }
+    checkBalance(i, cb, depth, held);
+    if (st == null) {
+      throw new IllegalStateException(i.filter().name() + " " + cb + " returned null");
+    }
+    return st;
+  }
+
+  private void callPost(Pending p, FltCallbackData data, @Nullable FileObject fo, int flags, String cb) {
+    FilterManager mgr = volume.manager();
+    int depth = KeThread.criticalRegionDepth();
+    int held = KeThread.resourcesHeld();
+    String token = mgr.enterCallback(cb);
+    try {
+      p.post().postOperation(
+          data, new FltRelatedObjects(p.instance().filter(), volume, p.instance(), fo, null), p.completionContext(), flags);
+    } finally {
+      mgr.exitCallback(token);
+    }
+    checkBalance(p.instance(), cb, depth, held);
+  }
+
+  private static void checkBalance(FltInstance i, String cb, int depth, int held) {
+    if (KeThread.criticalRegionDepth() != depth || KeThread.resourcesHeld() != held) {
+      int d = KeThread.criticalRegionDepth() - depth;
+      int r = KeThread.resourcesHeld() - held;
+      throw new IllegalStateException(
+          i.filter().name() + " " + cb + " returned with " + r + " ERESOURCE acquisition(s) and " + d
+              + " critical region(s) still held");
+    }
+  }
+
+  private static void checkNoCompletionContext(
+      FltInstance i, String name, FltPreopCallbackStatus st, @Nullable Object context) {
+    if (context != null) {
+      throw new IllegalStateException(
+          i.filter().name() + " Pre" + name + " returned " + st + " with a non-null completion context "
+              + context + ": a completion context may be set only when a post-operation callback will run");
+    }
+  }
+
+  private static boolean skips(FltOperationRegistration reg, Irp irp) {
+    return (reg.flags() & FltOperationRegistration.FLTFL_OPERATION_REGISTRATION_SKIP_PAGING_IO) != 0 && irp.isPagingIo();
+  }
+
+  private static int operationFlags(Irp irp) {
+    return irp.parameters() instanceof IrpParameters.Create c ? c.options().slFlags() : 0;
+  }
+
+  private static boolean changesNames(Irp irp) {
+    if (!(irp.parameters() instanceof IrpParameters.SetInformation s)) {
+      return false;
+    }
+    FileInformationClass c = s.informationClass();
+    return c == FileInformationClass.FILE_RENAME_INFORMATION
+        || c == FileInformationClass.FILE_RENAME_INFORMATION_EX
+        || c == FileInformationClass.FILE_LINK_INFORMATION
+        || c == FileInformationClass.FILE_LINK_INFORMATION_EX;
+  }
+
+  /** {@code CREATE} → {@code Create}, {@code SET_INFORMATION} → {@code SetInformation}. */
+  static String operationName(IrpMajorFunction major) {
+    StringBuilder sb = new StringBuilder();
+    for (String part : major.name().split("_")) {
+      sb.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
+    }
+    return sb.toString();
+  }
+}
