@@ -189,7 +189,7 @@ final class TraceInput {
               break;
             }
             throw new CorruptInputException(
-                lineAfter(0), "not UTF-8 text: malformed byte sequence (is this a binary file?)");
+                newlines + 1, "not UTF-8 text: malformed byte sequence (is this a binary file?)");
           }
           if (eof) {
             decoder.flush(chars);
