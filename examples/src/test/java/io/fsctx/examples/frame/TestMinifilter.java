@@ -18,7 +18,6 @@ import io.fsctx.fltmgr.FltRegistration;
 import io.fsctx.fltmgr.FltRelatedObjects;
 import io.fsctx.fltmgr.FltVolume;
 import io.fsctx.fltmgr.InstanceSetupCallback;
-import io.fsctx.fltmgr.InstanceTeardownCallback;
 import io.fsctx.fltmgr.PoolType;
 import io.fsctx.fltmgr.SetContextOperation;
 import io.fsctx.io.FileObject;
@@ -343,11 +342,6 @@ final class TestMinifilter {
       Flt.releaseContext(got);
     }
     return st;
-  }
-
-  /** Unused-reason guard for Error Prone: teardown reasons are compared as ints. */
-  static boolean isDismount(Teardown t) {
-    return (t.reason() & InstanceTeardownCallback.FLTFL_INSTANCE_TEARDOWN_VOLUME_DISMOUNT) != 0;
   }
 
   @Override
