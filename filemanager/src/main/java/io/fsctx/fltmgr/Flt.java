@@ -405,8 +405,9 @@ public final class Flt {
    * The name of the operation's file object in the requested format ({@code
    * FLT_FILE_NAME_NORMALIZED} or {@code FLT_FILE_NAME_OPENED}, with a query method), referenced
    * for the caller, who releases it with {@link #releaseFileNameInformation}. Normalized names
-   * drop {@code ::$DATA} and follow renames; opened names are as the caller spelt them. In
-   * pre-create the name comes from the create request.
+   * drop {@code ::$DATA}, give existing components the case they were created with and follow
+   * renames; opened names are as the caller spelt them. In pre-create the name comes from the
+   * create request, normalized against the directories as they are.
    *
    * @ddi FltGetFileNameInformation
    * @return SUCCESS; FLT_INVALID_NAME_REQUEST when the file object is not open (a failed or
@@ -431,7 +432,13 @@ public final class Flt {
         && callbackData.iopb().parameters() instanceof io.fsctx.io.IrpParameters.Create c
         && callbackData.ioStatus().equals(STATUS_SUCCESS)
         && isPreOperation(instance)) {
-      relative = format == FltFileNameInformation.FLT_FILE_NAME_NORMALIZED ? stripDefaultStream(c.fileName()) : c.fileName();
+      if (format == FltFileNameInformation.FLT_FILE_NAME_NORMALIZED) {
+        // Normalizing looks at the directories, as FltMgr does: existing components get their case.
+        String normalized = ioVol == null ? null : ioVol.fileSystem().normalizePath(c.fileName());
+        relative = normalized != null ? normalized : stripDefaultStream(c.fileName());
+      } else {
+        relative = c.fileName();
+      }
     } else {
       io.fsctx.io.FileNames names = ioVol == null || fo.isCloseCompleted() ? null : ioVol.fileSystem().queryFileNames(fo);
       if (names == null) {

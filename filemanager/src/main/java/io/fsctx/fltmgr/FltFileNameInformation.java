@@ -2,7 +2,6 @@ package io.fsctx.fltmgr;
 
 import io.fsctx.nt.BugCheckException;
 import io.fsctx.nt.UnicodeString;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code FLT_FILE_NAME_INFORMATION}: a reference-counted, shared, read-only name of a file
@@ -13,7 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Releasing it more times than it was referenced is bug check 0xF5/0x68.
  *
- * <p>Thread safety: safe for concurrent use; parsing is idempotent and synchronized.
+ * <p>The cache's hold on the object is not one of the callers' references: a caller that releases
+ * more than it got is caught at that release even while the object is still cached.
+ *
+ * <p>Thread safety: safe for concurrent use; the counts and parsing are guarded by the object's
+ * monitor (a leaf lock, taken inside the volume's name-cache lock).
  */
 public final class FltFileNameInformation {
   /** {@code FLT_FILE_NAME_NORMALIZED}. */
@@ -44,7 +47,10 @@ public final class FltFileNameInformation {
   private final int format;
   private final String name;
   private final String volume;
-  private final AtomicInteger refs = new AtomicInteger(1);
+  // References owned by callers; the cache's hold is kept apart so that one caller's extra
+  // release cannot silently consume it (and so go unnoticed until much later).
+  private int refs; // guarded by this
+  private boolean cached = true; // guarded by this
   private int namesParsed;
   private String share = "";
   private String extension = "";
@@ -114,9 +120,9 @@ public final class FltFileNameInformation {
     return parentDir;
   }
 
-  /** The reference count (a snapshot). */
-  public int referenceCount() {
-    return refs.get();
+  /** The reference count (a snapshot): the callers' references plus one while cached. */
+  public synchronized int referenceCount() {
+    return refs + (cached ? 1 : 0);
   }
 
   synchronized void parse() {
@@ -136,20 +142,35 @@ public final class FltFileNameInformation {
             | FLTFL_FILE_NAME_PARSED_PARENT_DIR;
   }
 
-  boolean tryReference() {
-    return refs.getAndUpdate(c -> c <= 0 ? c : c + 1) > 0;
+  /** A reference for a caller, if the object is still alive (cached or referenced). */
+  synchronized boolean tryReference() {
+    if (refs <= 0 && !cached) {
+      return false;
+    }
+    refs++;
+    return true;
   }
 
   void reference() {
-    if (refs.getAndUpdate(c -> c <= 0 ? c : c + 1) <= 0) {
+    if (!tryReference()) {
       throw overRelease("FltReferenceFileNameInformation");
     }
   }
 
+  /** A caller's release; with no caller reference left it is bug check 0xF5/0x68. */
   void release() {
-    if (refs.getAndUpdate(c -> c <= 0 ? c : c - 1) <= 0) {
-      throw overRelease("FltReleaseFileNameInformation");
+    synchronized (this) {
+      if (refs > 0) {
+        refs--;
+        return;
+      }
     }
+    throw overRelease("FltReleaseFileNameInformation");
+  }
+
+  /** The cache lets go of it; the callers' references stay valid. */
+  synchronized void uncache() {
+    cached = false;
   }
 
   private BugCheckException overRelease(String routine) {

@@ -102,7 +102,8 @@ public final class FltVolume {
 
   /**
    * The cached name object for a file object and format, referenced for the caller; a new one
-   * when the cached one is stale (different name) or already released by everyone.
+   * when the cached one is stale (different name). Objects dropped from the cache stay valid for
+   * the callers that still hold references.
    */
   FltFileNameInformation cachedName(io.fsctx.io.FileObject fo, int format, String fullName) {
     NameKey key = new NameKey(fo, format);
@@ -113,27 +114,19 @@ public final class FltVolume {
       }
       FltFileNameInformation fresh =
           new FltFileNameInformation(manager.ids().next("Name"), format, fullName, deviceName);
-      fresh.reference(); // one reference for the cache, one for the caller
+      fresh.reference(); // the cache holds it; this reference is the caller's
       FltFileNameInformation old = nameCache.put(key, fresh);
       if (old != null) {
-        releaseQuietly(old);
+        old.uncache();
       }
       return fresh;
-    }
-  }
-
-  private static void releaseQuietly(FltFileNameInformation n) {
-    try {
-      n.release();
-    } catch (io.fsctx.nt.BugCheckException e) {
-      // A holder over-released it; that holder's next release reports it.
     }
   }
 
   void invalidateNameCache() {
     synchronized (nameCache) {
       for (FltFileNameInformation n : nameCache.values()) {
-        releaseQuietly(n);
+        n.uncache();
       }
       nameCache.clear();
     }
@@ -149,7 +142,7 @@ public final class FltVolume {
     for (int f = FltFileNameInformation.FLT_FILE_NAME_NORMALIZED; f <= FltFileNameInformation.FLT_FILE_NAME_SHORT; f++) {
       FltFileNameInformation n = nameCache.remove(new NameKey(fo, f));
       if (n != null) {
-        releaseQuietly(n);
+        n.uncache();
       }
     }
   }

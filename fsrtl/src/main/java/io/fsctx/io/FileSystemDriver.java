@@ -272,6 +272,43 @@ public abstract class FileSystemDriver {
     }
   }
 
+  /**
+   * The normalized form of a path that need not be open, from which Filter Manager builds a
+   * normalized name before the create has reached the file system: every component that exists
+   * with the case it was created with, the rest as given, and the stream suffix normalized ({@code
+   * ::$DATA} dropped, an existing stream with its own case).
+   *
+   * @param path a path on the volume, such as {@code \DIR\file.txt::$DATA}
+   * @return the normalized path, or null when the path is not valid on this file system
+   */
+  public final @Nullable String normalizePath(String path) {
+    vcbLock.lock();
+    try {
+      ParsedPath pp = parse(path);
+      if (pp == null) {
+        return null;
+      }
+      String sofar = "";
+      Link last = names.get(key("\\"));
+      if (!pp.filePath().equals("\\")) {
+        for (String c : pp.filePath().substring(1).split("\\\\", -1)) {
+          Link l = last == null ? null : names.get(key(sofar + "\\" + c));
+          sofar = l == null ? sofar + "\\" + c : l.path;
+          last = l;
+        }
+      } else {
+        sofar = "\\";
+      }
+      String suffix = pp.streamSuffix();
+      if (last != null) {
+        suffix = last.file.streams.getOrDefault(key(suffix), suffix);
+      }
+      return sofar + suffix;
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
   // ---- Hooks for subclasses --------------------------------------------------------------------
 
   /**
