@@ -1,5 +1,6 @@
 package io.fsctx.examples.ctx;
 
+import io.fsctx.fltmgr.FltCallbackData;
 import io.fsctx.fltmgr.FltContext;
 import io.fsctx.fltmgr.FltInstance;
 import io.fsctx.fltmgr.FltVolume;
@@ -24,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * the sink, as {@code (Level & Globals.DebugLevel) != 0} decides in the sample.
  *
  * <p>Formatting emulates {@code DbgPrint}: {@code %p} prints an object's stable identity ({@code
- * FileObject#3}, {@code Ctx#12}; objects without one get {@code Obj#n} from this log, never a hash
+ * FileObject#3}, {@code Ctx#12}; callback data gets {@code Cbd#n} and other objects {@code Obj#n}
+ * from this log, never a hash
  * code), {@code %wZ} a {@code UNICODE_STRING}, {@code %x}/{@code %X}/{@code %08X} numbers in hex,
  * {@code %d}/{@code %u} in decimal, {@code %s} anything, {@code %%} a percent sign. Every line
  * begins {@code [Ctx]: }.
@@ -231,8 +233,9 @@ public final class CtxLog {
     if (o instanceof FltVolume v) {
       return v.id();
     }
+    String kind = o instanceof FltCallbackData ? "Cbd#" : "Obj#";
     synchronized (fallbackIds) {
-      return fallbackIds.computeIfAbsent(o, k -> "Obj#" + nextFallbackId++);
+      return fallbackIds.computeIfAbsent(o, k -> kind + nextFallbackId++);
     }
   }
 
