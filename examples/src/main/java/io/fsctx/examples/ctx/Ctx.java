@@ -306,69 +306,9 @@ public final class Ctx {
   NtStatus ctxInstanceSetup(FltRelatedObjects fltObjects, int flags, String volumeFilesystemType) {
     log.trace(DEBUG_TRACE_INSTANCES, "CtxInstanceSetup: Instance setup started (Volume = %p, Instance = %p)",
         fltObjects.volume(), fltObjects.instance());
-    FltContext context = null;
-    NtStatus status;
-    cleanup:
-    {
-      Out<FltContext> allocated = new Out<>();
-      status = Flt.allocateContext(fltObjects.filter(), FltContextType.INSTANCE.code(), CtxInstanceContext.SIZE,
-          PoolType.NON_PAGED_POOL, allocated);
-      if (!status.isSuccess()) {
-        log.trace(DEBUG_TRACE_INSTANCES | DEBUG_TRACE_ERROR,
-            "CtxInstanceSetup: Failed to allocate instance context (Volume = %p, Instance = %p, Status = %s)",
-            fltObjects.volume(), fltObjects.instance(), status);
-        break cleanup;
-      }
-      // We own the allocation reference (count 1).
-      context = Objects.requireNonNull(allocated.get());
-      CtxInstanceContext ic = context.payload(CtxInstanceContext.class);
-      // PORT: the allocation is not zeroed; set every field before anything can read it.
-      ic.instance = null;
-      ic.volume = null;
-      ic.volumeName = new UnicodeString();
-
-      Out<Integer> needed = new Out<>();
-      status = Flt.getVolumeName(Objects.requireNonNull(fltObjects.volume()), null, needed);
-      if (!status.equals(NtStatus.STATUS_BUFFER_TOO_SMALL)) {
-        if (status.isSuccess()) {
-          status = NtStatus.STATUS_UNSUCCESSFUL;
-        }
-        log.trace(DEBUG_TRACE_INSTANCES | DEBUG_TRACE_ERROR,
-            "CtxInstanceSetup: Unexpected failure in FltGetVolumeName (Volume = %p, Instance = %p, Status = %s)",
-            fltObjects.volume(), fltObjects.instance(), status);
-        break cleanup;
-      }
-      Out<UnicodeString> name = new Out<>();
-      status = support.ctxAllocateUnicodeString(Objects.requireNonNull(needed.get()), "InstanceContext.VolumeName", name);
-      if (!status.isSuccess()) {
-        log.trace(DEBUG_TRACE_INSTANCES | DEBUG_TRACE_ERROR,
-            "CtxInstanceSetup: Failed to allocate the volume name (Volume = %p, Instance = %p, Status = %s)",
-            fltObjects.volume(), fltObjects.instance(), status);
-        break cleanup;
-      }
-      ic.volumeName = Objects.requireNonNull(name.get());
-      status = Flt.getVolumeName(Objects.requireNonNull(fltObjects.volume()), ic.volumeName, null);
-      if (!status.isSuccess()) {
-        log.trace(DEBUG_TRACE_INSTANCES | DEBUG_TRACE_ERROR,
-            "CtxInstanceSetup: Failed to get the volume name (Volume = %p, Instance = %p, Status = %s)",
-            fltObjects.volume(), fltObjects.instance(), status);
-        break cleanup;
-      }
-      ic.instance = fltObjects.instance();
-      ic.volume = fltObjects.volume();
-
-      log.trace(DEBUG_TRACE_INSTANCE_CONTEXT_OPERATIONS,
-          "CtxInstanceSetup: Setting instance context %p for volume %wZ (Volume = %p, Instance = %p)",
-          context, ic.volumeName, fltObjects.volume(), fltObjects.instance());
-      status = Flt.setInstanceContext(Objects.requireNonNull(fltObjects.instance()),
-          SetOp.KEEP_IF_EXISTS, context, null);
-      if (!status.isSuccess()) {
-        log.trace(DEBUG_TRACE_INSTANCES | DEBUG_TRACE_ERROR,
-            "CtxInstanceSetup: Failed to set instance context for volume %wZ (Volume = %p, Instance = %p, Status = %s)",
-            ic.volumeName, fltObjects.volume(), fltObjects.instance(), status);
-      }
-      // After a successful set the instance holds the link reference (count 2).
-    }
+    Out<FltContext> allocated = new Out<>();
+    NtStatus status = instanceSetup(fltObjects, allocated);
+    FltContext context = allocated.get();
     if (context != null) {
       // Our allocation reference goes back in every case: 2 -> 1 (the instance's) after a set,
       // 1 -> 0 (freed, cleanup runs) after a failure.
@@ -382,6 +322,72 @@ public final class Ctx {
       log.trace(DEBUG_TRACE_INSTANCES, "CtxInstanceSetup: Instance setup complete (Volume = %p, Instance = %p). Filter will not attach to the volume.",
           fltObjects.volume(), fltObjects.instance());
     }
+    return status;
+  }
+
+  /**
+   * The body of {@link #ctxInstanceSetup} up to its cleanup label: stores the allocated context
+   * (with the caller-owned allocation reference) in {@code allocated} as soon as it exists, so the
+   * caller's cleanup can release it whatever happens after.
+   */
+  private NtStatus instanceSetup(FltRelatedObjects fltObjects, Out<FltContext> allocated) {
+    NtStatus status = Flt.allocateContext(fltObjects.filter(), FltContextType.INSTANCE.code(), CtxInstanceContext.SIZE,
+        PoolType.NON_PAGED_POOL, allocated);
+    if (!status.isSuccess()) {
+      log.trace(DEBUG_TRACE_INSTANCES | DEBUG_TRACE_ERROR,
+          "CtxInstanceSetup: Failed to allocate instance context (Volume = %p, Instance = %p, Status = %s)",
+          fltObjects.volume(), fltObjects.instance(), status);
+      return status;
+    }
+    // We own the allocation reference (count 1).
+    FltContext context = Objects.requireNonNull(allocated.get());
+    CtxInstanceContext ic = context.payload(CtxInstanceContext.class);
+    // PORT: the allocation is not zeroed; set every field before anything can read it.
+    ic.instance = null;
+    ic.volume = null;
+    ic.volumeName = new UnicodeString();
+
+    Out<Integer> needed = new Out<>();
+    status = Flt.getVolumeName(Objects.requireNonNull(fltObjects.volume()), null, needed);
+    if (!status.equals(NtStatus.STATUS_BUFFER_TOO_SMALL)) {
+      if (status.isSuccess()) {
+        status = NtStatus.STATUS_UNSUCCESSFUL;
+      }
+      log.trace(DEBUG_TRACE_INSTANCES | DEBUG_TRACE_ERROR,
+          "CtxInstanceSetup: Unexpected failure in FltGetVolumeName (Volume = %p, Instance = %p, Status = %s)",
+          fltObjects.volume(), fltObjects.instance(), status);
+      return status;
+    }
+    Out<UnicodeString> name = new Out<>();
+    status = support.ctxAllocateUnicodeString(Objects.requireNonNull(needed.get()), "InstanceContext.VolumeName", name);
+    if (!status.isSuccess()) {
+      log.trace(DEBUG_TRACE_INSTANCES | DEBUG_TRACE_ERROR,
+          "CtxInstanceSetup: Failed to allocate the volume name (Volume = %p, Instance = %p, Status = %s)",
+          fltObjects.volume(), fltObjects.instance(), status);
+      return status;
+    }
+    ic.volumeName = Objects.requireNonNull(name.get());
+    status = Flt.getVolumeName(Objects.requireNonNull(fltObjects.volume()), ic.volumeName, null);
+    if (!status.isSuccess()) {
+      log.trace(DEBUG_TRACE_INSTANCES | DEBUG_TRACE_ERROR,
+          "CtxInstanceSetup: Failed to get the volume name (Volume = %p, Instance = %p, Status = %s)",
+          fltObjects.volume(), fltObjects.instance(), status);
+      return status;
+    }
+    ic.instance = fltObjects.instance();
+    ic.volume = fltObjects.volume();
+
+    log.trace(DEBUG_TRACE_INSTANCE_CONTEXT_OPERATIONS,
+        "CtxInstanceSetup: Setting instance context %p for volume %wZ (Volume = %p, Instance = %p)",
+        context, ic.volumeName, fltObjects.volume(), fltObjects.instance());
+    status = Flt.setInstanceContext(Objects.requireNonNull(fltObjects.instance()),
+        SetOp.KEEP_IF_EXISTS, context, null);
+    if (!status.isSuccess()) {
+      log.trace(DEBUG_TRACE_INSTANCES | DEBUG_TRACE_ERROR,
+          "CtxInstanceSetup: Failed to set instance context for volume %wZ (Volume = %p, Instance = %p, Status = %s)",
+          ic.volumeName, fltObjects.volume(), fltObjects.instance(), status);
+    }
+    // After a successful set the instance holds the link reference (count 2).
     return status;
   }
 

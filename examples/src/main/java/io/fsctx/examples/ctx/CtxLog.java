@@ -1,5 +1,7 @@
 package io.fsctx.examples.ctx;
 
+import com.google.common.base.CharMatcher;
+import com.google.common.base.Splitter;
 import io.fsctx.fltmgr.FltCallbackData;
 import io.fsctx.fltmgr.FltContext;
 import io.fsctx.fltmgr.FltInstance;
@@ -181,7 +183,7 @@ public final class CtxLog {
       throw new IllegalArgumentException("not a debug level: '" + text + "'", e);
     }
     int mask = 0;
-    for (String part : t.split("[,|]")) {
+    for (String part : Splitter.on(CharMatcher.anyOf(",|")).split(t)) {
       String p = part.trim().toUpperCase(Locale.ROOT).replace('-', '_');
       if (p.startsWith("DEBUG_TRACE_")) {
         p = p.substring("DEBUG_TRACE_".length());

@@ -146,10 +146,10 @@ public record CtxReport(
     if (errorStatuses.isEmpty()) {
       sb.append(" none");
     }
-    errorStatuses.forEach((k, v) -> sb.append(' ').append(k).append(" x").append(v));
+    new TreeMap<>(errorStatuses).forEach((k, v) -> sb.append(' ').append(k).append(" x").append(v));
     sb.append('\n');
     sb.append("  CTX pool outstanding:");
-    poolOutstanding.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+    new TreeMap<>(poolOutstanding).forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
     sb.append('\n');
     UnloadReport u = unloadReport;
     if (u != null && !u.clean()) {

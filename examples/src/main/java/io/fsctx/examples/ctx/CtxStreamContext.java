@@ -23,9 +23,9 @@ public final class CtxStreamContext {
   public static final int TAG = FltContextRegistration.tag("CxSc");
 
   volatile UnicodeString fileName = new UnicodeString();
-  volatile int createCount;
-  volatile int cleanupCount;
-  volatile int closeCount;
+  int createCount;
+  int cleanupCount;
+  int closeCount;
   @Nullable EResource resource;
 
   CtxStreamContext(int size) {
