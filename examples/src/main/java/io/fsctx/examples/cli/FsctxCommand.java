@@ -3,22 +3,38 @@ package io.fsctx.examples.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code fsctx} command-line tool. With no subcommand it runs the main job.
+ * The {@code fsctx} command-line tool. Each job is a picocli subcommand listed in the {@code
+ * subcommands} attribute below (adding one is one line there); with no subcommand it runs {@code
+ * run} with its defaults.
  *
  * <p>Thread safety: confined to the main thread.
  */
 @Command(
     name = "fsctx",
     mixinStandardHelpOptions = true,
-    description = "A Java model of Windows file-system contexts (FsRtl and Filter Manager).")
+    description = "A Java model of Windows file-system contexts (FsRtl and Filter Manager).",
+    footer = "With no command, runs 'run' with its defaults.",
+    subcommands = {
+      RunCommand.class,
+      WalkthroughCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class FsctxCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
 
+  /** No subcommand: {@code fsctx run}. */
   @Override
   public Integer call() {
-    System.out.println("fsctx: the FsRtl layer is built; the filter stack comes next.");
-    return 0;
+    return spec.commandLine().getSubcommands().get("run").execute();
+  }
+
+  /** A command line for {@code fsctx}, configured as {@link #main} uses it (for tests too). */
+  public static CommandLine commandLine() {
+    return new CommandLine(new FsctxCommand()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   /**
@@ -27,6 +43,6 @@ public final class FsctxCommand implements Callable<Integer> {
    * @param args command-line arguments
    */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new FsctxCommand()).execute(args));
+    System.exit(commandLine().execute(args));
   }
 }
