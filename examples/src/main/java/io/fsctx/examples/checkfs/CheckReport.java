@@ -17,7 +17,7 @@ import java.util.Locale;
 public record CheckReport(String fileSystemName, String fileSystemClass, List<Requirement> requirements) {
 
   private static final int WIDTH = 100;
-  private static final String INDENT = " ".repeat(23);
+  private static final String INDENT = " ".repeat(26);
 
   /** Copies the list. */
   public CheckReport {
@@ -76,9 +76,9 @@ public record CheckReport(String fileSystemName, String fileSystemClass, List<Re
   public String format() {
     StringBuilder sb = new StringBuilder();
     sb.append("check-fs: ").append(fileSystemName).append(" (").append(fileSystemClass).append(")\n");
-    sb.append(String.format(Locale.ROOT, "%-14s %-7s %s%n", "REQUIREMENT", "VERDICT", "TITLE"));
+    sb.append(String.format(Locale.ROOT, "%-17s %-7s %s%n", "REQUIREMENT", "VERDICT", "TITLE"));
     for (Requirement r : requirements) {
-      sb.append(String.format(Locale.ROOT, "%-14s %-7s %s%n", r.id(), r.verdict().label(), r.title()));
+      sb.append(String.format(Locale.ROOT, "%-17s %-7s %s%n", r.id(), r.verdict().label(), r.title()));
       wrap(sb, "evidence: ", r.evidence());
       wrap(sb, "rule:     ", r.rule());
     }

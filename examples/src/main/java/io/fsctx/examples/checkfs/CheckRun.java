@@ -371,6 +371,14 @@ final class CheckRun {
     return new Requirement(id, title, v, evidence, rule);
   }
 
+  private static String joinInts(Set<Integer> values) {
+    List<String> s = new ArrayList<>();
+    for (Integer v : values) {
+      s.add(String.valueOf(v));
+    }
+    return String.join("/", s);
+  }
+
   private static String kinds(Set<Kind> kinds) {
     List<String> s = new ArrayList<>();
     for (Kind k : kinds) {
@@ -499,7 +507,7 @@ final class CheckRun {
     for (Opened o : probe.allOpened()) {
       Opened f = first.get(o.header.id());
       if (f != o && !paging(o) && Objects.equals(f.stream.contextId(), o.stream.contextId())) {
-        reopened.add(o.describe());
+        reopened.add(o.describe() + " " + o.fileObject.id());
       }
     }
     String ev = "STATUS_SUCCESS (0x00000000) and FltGetStreamContext returned it on all " + good.size()
@@ -566,7 +574,7 @@ final class CheckRun {
       return row("FILE-CTX", title, Verdict.FAIL, grouped(bad), Rules.FILE_CONTEXTS);
     }
     // Every name and stream of one file must reach the same file context (and slot, when native).
-    List<String> sharing = new ArrayList<>();
+    Set<String> sharing = new LinkedHashSet<>();
     Set<String> ids = new LinkedHashSet<>();
     Set<String> slots = new LinkedHashSet<>();
     for (FileObject fo : sameFile) {
@@ -576,18 +584,18 @@ final class CheckRun {
         if (o.supportsFile) {
           slots.add(String.valueOf(o.slot));
         }
-        sharing.add(o.describe() + " → " + o.file.contextId()
-            + (o.supportsFile ? " via FileContextSupportPointer " + o.slot : ""));
+        sharing.add(o.describe() + " → " + o.file.contextId());
       }
     }
     if (ids.size() > 1 || slots.size() > 1) {
       return row("FILE-CTX", title, Verdict.FAIL,
-          "the names and streams of one file reach different file contexts: " + String.join(", ", sharing),
+          "the names and streams of one file reach different file contexts: " + String.join(", ", sharing)
+              + (slots.isEmpty() ? "" : " through FileContextSupportPointer " + String.join(", ", slots)),
           Rules.FILE_CONTEXTS);
     }
     StringBuilder ev = new StringBuilder();
     if (!nativeOnes.isEmpty()) {
-      ev.append("native (FltSupportsFileContexts TRUE, Version ").append(versions)
+      ev.append("native (FltSupportsFileContexts TRUE, Version ").append(joinInts(versions))
           .append(") on ").append(nativeOnes.size()).append(" opens");
     }
     if (!emulated.isEmpty()) {
@@ -597,8 +605,11 @@ final class CheckRun {
       ev.append("emulated by Filter Manager on a single-stream file system (FltSupportsFileContexts FALSE, "
           + "FltSupportsFileContextsEx TRUE) on ").append(emulated.size()).append(" opens");
     }
-    ev.append("; FltSetFileContext STATUS_SUCCESS (0x00000000); one file, one context across its opens: ")
+    ev.append("; FltSetFileContext STATUS_SUCCESS (0x00000000); every open of one file reached the same context: ")
         .append(String.join(", ", sharing));
+    if (!slots.isEmpty()) {
+      ev.append(" through FileContextSupportPointer ").append(String.join(", ", slots));
+    }
     if (!fs.supportsNamedStreams()) {
       ev.append("; sharing across named streams N/A (single-stream file system)");
     }
@@ -651,10 +662,10 @@ final class CheckRun {
   private Requirement streamTeardown() {
     String title = "FsRtlTeardownPerStreamContexts is called whenever an FCB/SCB is freed";
     List<String> bad = new ArrayList<>();
+    List<String> blocks = new ArrayList<>();
+    List<String> contexts = new ArrayList<>();
     Map<String, Integer> whenFreed = new LinkedHashMap<>();
     int advancedFrees = 0;
-    int leakedBlocks = 0;
-    int leakedContexts = 0;
     for (Freed f : freed) {
       IoEvent.FcbFreed e = f.event();
       if (!(e.header() instanceof AdvancedFcbHeader)) {
@@ -663,16 +674,12 @@ final class CheckRun {
       advancedFrees++;
       whenFreed.merge(f.phase(), 1, Integer::sum);
       if (!e.teardownCalled() || !e.leftOnFilterContexts().isEmpty()) {
-        leakedBlocks += e.leftOnFilterContexts().size();
-        leakedContexts += f.probeLeft().size();
-        List<String> blocks = new ArrayList<>();
+        bad.add(e.fcbId() + " (" + (e.name().isEmpty() ? "volume" : e.name()) + ", " + f.phase()
+            + (e.teardownCalled() ? ", teardown ran but left contexts" : "") + ")");
         for (PerStreamContext p : e.leftOnFilterContexts()) {
           blocks.add(p.toString());
         }
-        bad.add(e.fcbId() + " (" + (e.name().isEmpty() ? "volume" : e.name()) + ", freed " + f.phase() + ")"
-            + (e.teardownCalled() ? " teardown ran but" : " freed without FsRtlTeardownPerStreamContexts;")
-            + " FilterContexts still held " + (blocks.isEmpty() ? "nothing" : String.join(", ", blocks))
-            + (f.probeLeft().isEmpty() ? "" : " with the probe's contexts still attached: " + String.join(", ", f.probeLeft())));
+        contexts.addAll(f.probeLeft());
       }
     }
     if (advancedFrees == 0) {
@@ -686,10 +693,10 @@ final class CheckRun {
           "the file system freed no FCB/SCB during the workload or at dismount", Rules.TEARDOWN_STREAM);
     }
     if (!bad.isEmpty()) {
-      String ev = bad.size() + " of " + advancedFrees + " freed FCB/SCBs were freed without "
-          + "FsRtlTeardownPerStreamContexts, leaking " + leakedBlocks + " Filter Manager control blocks (STREAM_LIST_CTRL) and "
-          + leakedContexts + " probe contexts: " + String.join("; ", bad.subList(0, Math.min(bad.size(), MAX_LISTED)))
-          + (bad.size() > MAX_LISTED ? "; and " + (bad.size() - MAX_LISTED) + " more" : "");
+      String ev = bad.size() + " of " + advancedFrees + " FCB/SCBs were freed without FsRtlTeardownPerStreamContexts: "
+          + list(bad) + "; their FilterContexts lists still held " + blocks.size()
+          + " Filter Manager control blocks (STREAM_LIST_CTRL: " + list(blocks) + ") with " + contexts.size()
+          + " of the probe's contexts still attached (" + list(contexts) + "), never to be released";
       return row("STREAM-TEARDOWN", title, Verdict.FAIL, ev, Rules.TEARDOWN_STREAM);
     }
     List<String> when = new ArrayList<>();
@@ -733,6 +740,7 @@ final class CheckRun {
   private Requirement flagsStable() {
     String title = "Header flags unchanged after setup (ADVANCED_HEADER kept; SUPPORTS_FILTER_CONTEXTS only cleared for paging files)";
     Map<String, List<String>> bad = new LinkedHashMap<>();
+    Set<String> reported = new LinkedHashSet<>();
     Set<String> checked = new LinkedHashSet<>();
     Map<String, String> labels = new LinkedHashMap<>();
     for (Opened o : probe.allOpened()) {
@@ -742,7 +750,7 @@ final class CheckRun {
       if (o.header instanceof AdvancedFcbHeader a && a.isSetUp()) {
         checked.add(a.id());
         String c = cleared(a, o.flags, o.flags2, "at post-create");
-        if (c != null) {
+        if (c != null && reported.add(a.id())) {
           add(bad, c, labels.get(a.id()));
         }
       }
@@ -751,7 +759,7 @@ final class CheckRun {
       if (f.event().header() instanceof AdvancedFcbHeader a && a.isSetUp()) {
         checked.add(a.id());
         String c = cleared(a, f.flags(), f.flags2(), "when freed");
-        if (c != null) {
+        if (c != null && reported.add(a.id())) {
           add(bad, c, labels.getOrDefault(a.id(), a.id()));
         }
       }
@@ -762,9 +770,7 @@ final class CheckRun {
           Rules.FLAGS_STABLE);
     }
     if (!bad.isEmpty()) {
-      Map<String, List<String>> dedup = new LinkedHashMap<>();
-      bad.forEach((k, v) -> dedup.put(k, List.copyOf(new LinkedHashSet<>(v))));
-      return row("FLAGS-STABLE", title, Verdict.FAIL, grouped(dedup), Rules.FLAGS_STABLE);
+      return row("FLAGS-STABLE", title, Verdict.FAIL, grouped(bad), Rules.FLAGS_STABLE);
     }
     return row("FLAGS-STABLE", title, Verdict.PASS,
         "Flags kept FSRTL_FLAG_ADVANCED_HEADER (0x40) and Flags2 kept FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS (0x02) on all "
@@ -783,7 +789,7 @@ final class CheckRun {
     int lostFlags2 = a.flags2AtSetup() & ~flags2 & FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS;
     if (lostFlags2 != 0 && (flags2 & FSRTL_FLAG2_IS_PAGING_FILE) == 0) {
       parts.add("FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS (0x02) cleared from Flags2 (" + hex(a.flags2AtSetup())
-          + " after setup, " + hex(flags2) + " " + when + ") on a stream that is not a paging file");
+          + " after setup, " + hex(flags2) + " " + when + ")");
     }
     return parts.isEmpty() ? null : String.join(" and ", parts);
   }
