@@ -1,5 +1,6 @@
 package io.fsctx.examples.checkfs;
 
+import com.google.common.base.Splitter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -90,7 +91,7 @@ public record CheckReport(String fileSystemName, String fileSystemClass, List<Re
     List<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder();
     int room = WIDTH - INDENT.length() - label.length();
-    for (String word : text.split(" ")) {
+    for (String word : Splitter.on(' ').split(text)) {
       if (line.length() > 0 && line.length() + 1 + word.length() > room) {
         lines.add(line.toString());
         line.setLength(0);

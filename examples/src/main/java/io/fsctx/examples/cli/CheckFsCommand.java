@@ -1,5 +1,6 @@
 package io.fsctx.examples.cli;
 
+import com.google.common.base.Splitter;
 import io.fsctx.examples.checkfs.CheckReport;
 import io.fsctx.examples.checkfs.FsChecker;
 import io.fsctx.examples.fs.FatLikeFileSystem;
@@ -47,11 +48,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "check-fs",
     mixinStandardHelpOptions = true,
-    description = {
-      "Checks a file system model against the FCB header requirements of FsRtl and Filter Manager:",
-      "runs a workload under a probing minifilter and prints PASS, WARN or FAIL per requirement,",
-      "with the evidence observed and the documented rule. Exit status 0 only without FAIL."
-    })
+    description =
+        "Checks a file system model against the FCB header requirements of FsRtl and Filter Manager: "
+            + "runs a workload under a probing minifilter and prints PASS, WARN or FAIL per requirement, "
+            + "with the evidence observed and the documented rule. Exit status 0 only without FAIL.")
 public final class CheckFsCommand implements Callable<Integer> {
   /** Exit status when at least one requirement failed. */
   public static final int EXIT_FAIL = 1;
@@ -153,10 +153,7 @@ public final class CheckFsCommand implements Callable<Integer> {
     ClassLoader loader = parent;
     if (path != null) {
       List<URL> urls = new ArrayList<>();
-      for (String entry : path.split(java.util.regex.Pattern.quote(File.pathSeparator))) {
-        if (entry.isEmpty()) {
-          continue;
-        }
+      for (String entry : Splitter.on(File.pathSeparatorChar).omitEmptyStrings().split(path)) {
         try {
           urls.add(Path.of(entry).toAbsolutePath().toUri().toURL());
         } catch (MalformedURLException | java.nio.file.InvalidPathException e) {
