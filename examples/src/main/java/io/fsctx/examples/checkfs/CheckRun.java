@@ -427,7 +427,7 @@ final class CheckRun {
       return row("HDR-ADVANCED", title, Verdict.FAIL, ev, Rules.ADVANCED_HEADER);
     }
     String ev = hs.size() + " headers over " + probe.allOpened().size()
-        + " opens, all FSRTL_ADVANCED_FCB_HEADER set up (Version " + versions + "): " + list(good);
+        + " opens, all FSRTL_ADVANCED_FCB_HEADER set up (Version " + joinInts(versions) + "): " + list(good);
     if (!expected.isEmpty()) {
       return row("HDR-ADVANCED", title, Verdict.WARN, ev + "; not observed (the open failed): " + kinds(expected), Rules.ADVANCED_HEADER);
     }
