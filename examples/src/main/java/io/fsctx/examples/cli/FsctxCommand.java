@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       RunCommand.class,
       WalkthroughCommand.class,
+      CheckFsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FsctxCommand implements Callable<Integer> {
