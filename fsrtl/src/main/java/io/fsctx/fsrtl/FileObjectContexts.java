@@ -3,7 +3,6 @@ package io.fsctx.fsrtl;
 import io.fsctx.nt.AllocationFaults;
 import io.fsctx.nt.NtStatus;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,19 +17,14 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread safety: safe for concurrent use.
  */
 public final class FileObjectContexts {
-  private static final class Container {
-    final FastMutex lock = new FastMutex();
-    final ContextList<PerFileObjectContext> list = new ContextList<>();
-  }
-
-  private final AtomicReference<@Nullable Container> container = new AtomicReference<>();
-  private volatile AllocationFaults faults = AllocationFaults.NEVER;
+  private final LazyContextList<PerFileObjectContext> container =
+      new LazyContextList<>("per-file-object context container");
 
   /** Creates an empty container reference; nothing is allocated until the first insert. */
   public FileObjectContexts() {}
 
   void setAllocationFaults(AllocationFaults faults) {
-    this.faults = faults;
+    container.setAllocationFaults(faults);
   }
 
   /** Used by {@link io.fsctx.io.FileObject}; not part of the API. */
@@ -48,24 +42,7 @@ public final class FileObjectContexts {
     if (context.ownerId() == null) {
       throw new IllegalArgumentException(context + " was not initialised (FsRtlInitPerFileObjectContext)");
     }
-    while (true) {
-      Container c = container.get();
-      if (c == null) {
-        if (faults.shouldFail("per-file-object context container")) {
-          return NtStatus.STATUS_INSUFFICIENT_RESOURCES;
-        }
-        Container fresh = new Container();
-        if (!container.compareAndSet(null, fresh)) {
-          continue; // Another insert installed one first; use the winner's.
-        }
-        c = fresh;
-      }
-      if (c.list.insertHeadUnlessClosed(c.lock, context)) {
-        return NtStatus.STATUS_SUCCESS;
-      }
-      // leakAtDelete retired this container after we read it; help it go and start again.
-      container.compareAndSet(c, null);
-    }
+    return container.insert(context);
   }
 
   /**
@@ -76,9 +53,7 @@ public final class FileObjectContexts {
    * @return a bare pointer, no reference taken
    */
   public @Nullable PerFileObjectContext lookup(@Nullable Object owner, @Nullable Object instance) {
-    ContextList.checkIds(owner, instance);
-    Container c = container.get();
-    return c == null ? null : c.list.lookup(c.lock, owner, instance);
+    return container.lookup(owner, instance);
   }
 
   /**
@@ -89,20 +64,17 @@ public final class FileObjectContexts {
    * @return the removed context or null
    */
   public @Nullable PerFileObjectContext remove(@Nullable Object owner, @Nullable Object instance) {
-    ContextList.checkIds(owner, instance);
-    Container c = container.get();
-    return c == null ? null : c.list.remove(c.lock, owner, instance);
+    return container.remove(owner, instance);
   }
 
   /** Whether the container has been allocated. */
   public boolean isAllocated() {
-    return container.get() != null;
+    return container.isAllocated();
   }
 
   /** The linked contexts, head first (a snapshot). */
   public List<PerFileObjectContext> contexts() {
-    Container c = container.get();
-    return c == null ? List.of() : c.list.snapshot();
+    return container.snapshot();
   }
 
   /**
@@ -112,14 +84,8 @@ public final class FileObjectContexts {
    * @return the leaked contexts, head first; empty when the filters cleaned up
    */
   public List<PerFileObjectContext> leakAtDelete() {
-    Container c = container.get();
-    if (c == null) {
-      return List.of();
-    }
-    // Close the list before dropping the container, so an insert that raced with the delete is
-    // either reported here or refused and sent to a fresh container, never lost in between.
-    List<PerFileObjectContext> left = c.list.closeAndOrphanAll(c.lock);
-    container.compareAndSet(c, null);
-    return left;
+    // Closed before it is dropped, so an insert that raced with the delete is either reported
+    // here or refused and sent to a fresh container, never lost in between.
+    return container.closeAndOrphanAll();
   }
 }

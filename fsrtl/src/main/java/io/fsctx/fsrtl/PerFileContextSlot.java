@@ -4,7 +4,6 @@ import io.fsctx.nt.AllocationFaults;
 import io.fsctx.nt.NtStatus;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,15 +22,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PerFileContextSlot {
   private final String id;
-  private final AtomicReference<@Nullable TrackingBlock> value = new AtomicReference<>();
-  private volatile AllocationFaults faults = AllocationFaults.NEVER;
+  /** FsRtl's per-file tracking block: a list and its fast mutex, allocated on first insert. */
+  private final LazyContextList<PerFileContext> value;
   private final AtomicLong teardowns = new AtomicLong();
-
-  /** FsRtl's per-file tracking block: a list and its fast mutex. */
-  private static final class TrackingBlock {
-    final FastMutex lock = new FastMutex();
-    final ContextList<PerFileContext> list = new ContextList<>();
-  }
 
   /**
    * Creates a NULL slot.
@@ -40,16 +33,17 @@ public final class PerFileContextSlot {
    */
   public PerFileContextSlot(String id) {
     this.id = id;
+    this.value = new LazyContextList<>("per-file context tracking block for " + id);
   }
 
   /** Makes the tracking-block allocation fail as chosen (tests of the documented failure). */
   public void setAllocationFaults(AllocationFaults faults) {
-    this.faults = faults;
+    value.setAllocationFaults(faults);
   }
 
   /** Whether the slot is non-NULL, that is, FsRtl has a tracking block here. */
   public boolean isAllocated() {
-    return value.get() != null;
+    return value.isAllocated();
   }
 
   /**
@@ -62,24 +56,7 @@ public final class PerFileContextSlot {
     if (context.ownerId() == null || context.freeCallback() == null) {
       throw new IllegalArgumentException(context + " was not initialised (FsRtlInitPerFileContext)");
     }
-    while (true) {
-      TrackingBlock b = value.get();
-      if (b == null) {
-        if (faults.shouldFail("per-file context tracking block for " + id)) {
-          return NtStatus.STATUS_INSUFFICIENT_RESOURCES;
-        }
-        TrackingBlock fresh = new TrackingBlock();
-        if (!value.compareAndSet(null, fresh)) {
-          continue; // Another insert installed one first; use the winner's.
-        }
-        b = fresh;
-      }
-      if (b.list.insertHeadUnlessClosed(b.lock, context)) {
-        return NtStatus.STATUS_SUCCESS;
-      }
-      // A teardown retired this block after we read it; help it leave the slot and start again.
-      value.compareAndSet(b, null);
-    }
+    return value.insert(context);
   }
 
   /**
@@ -90,9 +67,7 @@ public final class PerFileContextSlot {
    * @return a bare pointer, no reference taken
    */
   public @Nullable PerFileContext lookup(@Nullable Object owner, @Nullable Object instance) {
-    ContextList.checkIds(owner, instance);
-    TrackingBlock b = value.get();
-    return b == null ? null : b.list.lookup(b.lock, owner, instance);
+    return value.lookup(owner, instance);
   }
 
   /**
@@ -103,9 +78,7 @@ public final class PerFileContextSlot {
    * @return the removed context or null
    */
   public @Nullable PerFileContext remove(@Nullable Object owner, @Nullable Object instance) {
-    ContextList.checkIds(owner, instance);
-    TrackingBlock b = value.get();
-    return b == null ? null : b.list.remove(b.lock, owner, instance);
+    return value.remove(owner, instance);
   }
 
   /**
@@ -122,15 +95,7 @@ public final class PerFileContextSlot {
    */
   public int teardown() {
     teardowns.incrementAndGet();
-    TrackingBlock b = value.get();
-    if (b == null) {
-      return 0;
-    }
-    try {
-      return b.list.teardown(b.lock, PerFileContext::callFree, true);
-    } finally {
-      value.compareAndSet(b, null);
-    }
+    return value.teardown(PerFileContext::callFree);
   }
 
   /** How many times {@code FsRtlTeardownPerFileContexts} was called on this slot. */
@@ -140,8 +105,7 @@ public final class PerFileContextSlot {
 
   /** The linked per-file contexts, head first (a snapshot). */
   public List<PerFileContext> perFileContexts() {
-    TrackingBlock b = value.get();
-    return b == null ? List.of() : b.list.snapshot();
+    return value.snapshot();
   }
 
   @Override
