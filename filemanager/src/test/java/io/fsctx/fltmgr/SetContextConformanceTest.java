@@ -258,6 +258,18 @@ class SetContextConformanceTest {
     Flt.releaseContext(c);
   }
 
+  @Test
+  @DisplayName("fltmgr.md 10.51: a volume context set once FltUnregisterFilter has begun is DELETING_OBJECT and nothing stays attached")
+  void setVolume_filterUnloading_deletingObject() {
+    FltContext c = fx.alloc(FltContextType.VOLUME);
+    Map<String, NtStatus> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    fx.rec.onTeardownStart = o -> seen.put("start", Flt.setVolumeContext(fx.volume, 1, c, null));
+    assertEquals(true, fx.filter.unregister().clean() || c.referenceCount() == 1);
+    assertEquals(Map.of("start", STATUS_FLT_DELETING_OBJECT), seen);
+    assertEquals(FltContext.State.ALLOCATED, c.state());
+    Flt.releaseContext(c);
+  }
+
   @ParameterizedTest
   @EnumSource(value = StreamKind.class, names = {"LEGACY", "ADVANCED_NOT_SET_UP", "PAGING", "PRE_CREATE"})
   @DisplayName("fltmgr.md 10.52, 10.54, 10.55: file, stream and stream-handle sets on an FCB without filter-context support, a paging file or in pre-create are NOT_SUPPORTED")
