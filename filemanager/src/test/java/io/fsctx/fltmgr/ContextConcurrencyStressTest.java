@@ -38,6 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoLiveContextsExtension.class)
 class ContextConcurrencyStressTest {
   private static final int THREADS = 8;
+  private static final List<Kind> KINDS = List.of(Kind.values());
 
   private static long seed() {
     String s = System.getProperty("fsctx.stress.seed");
@@ -153,7 +154,7 @@ class ContextConcurrencyStressTest {
             for (int n = 0; n < 200; n++) {
               FltInstance inst = rnd.nextBoolean() ? fx.instance : second;
               Stream s = streams.get(rnd.nextInt(streams.size()));
-              Kind k = Kind.values()[rnd.nextInt(Kind.values().length)];
+              Kind k = KINDS.get(rnd.nextInt(KINDS.size()));
               FltTestSupport.Target target = new FltTestSupport.Target(inst, fx.volume, s.fo, fx.tx);
               switch (rnd.nextInt(4)) {
                 case 0 -> {

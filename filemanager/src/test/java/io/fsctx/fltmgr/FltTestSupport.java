@@ -199,33 +199,26 @@ final class FltTestSupport {
   /** Makes a stream of the given shape with one file object on it. */
   static Stream stream(StreamKind kind) {
     int n = Stream.IDS.incrementAndGet();
-    switch (kind) {
-      case PER_FILE_SLOT:
-      case PAGING:
-        {
-          AdvancedFcbHeader h = new AdvancedFcbHeader("Scb#" + n);
-          PerFileContextSlot slot = new PerFileContextSlot("Fcb#" + n);
-          FsRtl.setupAdvancedHeaderEx(h, new FastMutex(), slot);
-          if (kind == StreamKind.PAGING) {
-            h.setFlags2Bits(FsRtlConstants.FSRTL_FLAG2_IS_PAGING_FILE);
-            h.clearFlags2Bits(FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
-          }
-          return new Stream(kind, h, slot);
+    return switch (kind) {
+      case PER_FILE_SLOT, PAGING -> {
+        AdvancedFcbHeader h = new AdvancedFcbHeader("Scb#" + n);
+        PerFileContextSlot slot = new PerFileContextSlot("Fcb#" + n);
+        FsRtl.setupAdvancedHeaderEx(h, new FastMutex(), slot);
+        if (kind == StreamKind.PAGING) {
+          h.setFlags2Bits(FsRtlConstants.FSRTL_FLAG2_IS_PAGING_FILE);
+          h.clearFlags2Bits(FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
         }
-      case NO_SLOT:
-        {
-          AdvancedFcbHeader h = new AdvancedFcbHeader("Scb#" + n);
-          FsRtl.setupAdvancedHeader(h, new FastMutex());
-          return new Stream(kind, h, null);
-        }
-      case LEGACY:
-        return new Stream(kind, new CommonFcbHeader("Fcb#" + n), null);
-      case ADVANCED_NOT_SET_UP:
-        return new Stream(kind, new AdvancedFcbHeader("Scb#" + n), null);
-      case PRE_CREATE:
-        return new Stream(kind, null, null);
-    }
-    throw new AssertionError(kind);
+        yield new Stream(kind, h, slot);
+      }
+      case NO_SLOT -> {
+        AdvancedFcbHeader h = new AdvancedFcbHeader("Scb#" + n);
+        FsRtl.setupAdvancedHeader(h, new FastMutex());
+        yield new Stream(kind, h, null);
+      }
+      case LEGACY -> new Stream(kind, new CommonFcbHeader("Fcb#" + n), null);
+      case ADVANCED_NOT_SET_UP -> new Stream(kind, new AdvancedFcbHeader("Scb#" + n), null);
+      case PRE_CREATE -> new Stream(kind, null, null);
+    };
   }
 
   /** A second stream of the same file as {@code first} (an alternate data stream): same slot. */

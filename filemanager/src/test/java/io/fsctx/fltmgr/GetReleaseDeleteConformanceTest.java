@@ -220,8 +220,8 @@ class GetReleaseDeleteConformanceTest {
             .contextRegistration(
                 FltContextRegistration.of(
                     FltContextType.STREAM, 0,
-                    (c, ty) -> seen.add(c.payload(StringBuilder.class) + "/" + c.state()),
-                    16, FltTestSupport.TAG, size -> new StringBuilder("payload")),
+                    (c, ty) -> seen.add(c.payload(String[].class)[0] + "/" + c.state()),
+                    16, FltTestSupport.TAG, size -> new String[] {"payload"}),
                 FltContextRegistration.END)
             .build();
     assertEquals(STATUS_SUCCESS, Flt.registerFilter(fx.mgr, DriverObject.of("Payload", null), reg, f));
