@@ -108,7 +108,13 @@ public final class FilterManager {
   // ---- Filters ------------------------------------------------------------------------------
 
   /**
-   * {@code FltRegisterFilter}: validates the registration and creates the filter.
+   * {@code FltRegisterFilter}: validates the registration and creates the filter. {@code Size} is
+   * ignored; a {@code Version} whose major byte is not 0x02 is {@code STATUS_INVALID_PARAMETER}.
+   * Every context-registration violation (an unknown or not-yet-existing type, a non-null {@code
+   * Reserved1}, more than three fixed sizes or two fixed entries of one size, two variable entries,
+   * an allocate routine that is not alone for its type or lacks a free routine, a fixed size above
+   * 0xFFFF, a zero pool tag under {@link FltConfig.PoolTagPolicy#DDI_STRICT}) is {@code
+   * STATUS_FLT_INVALID_CONTEXT_REGISTRATION} (fltmgr.md 2.2, [X] policies).
    *
    * @param driver the filter's driver object
    * @param registration what it registers

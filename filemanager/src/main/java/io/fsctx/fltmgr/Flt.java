@@ -19,6 +19,14 @@ import org.jspecify.annotations.Nullable;
  * <p>Reference ownership follows Windows: every context stored into an {@link Out} owns one
  * reference that the caller must give back with {@link #releaseContext}.
  *
+ * <h2>Policies where the documentation is silent (fltmgr.md 4.1, 9)</h2>
+ * When several failures apply to a set, the first in this order is reported: {@code
+ * STATUS_FLT_DELETING_OBJECT}, {@code STATUS_NOT_SUPPORTED}, {@code STATUS_INVALID_PARAMETER}
+ * (wrong type, another filter's context, an operation other than 0 or 1), {@code
+ * STATUS_FLT_CONTEXT_ALREADY_LINKED}, {@code STATUS_FLT_CONTEXT_ALREADY_DEFINED}. {@code
+ * OldContext} receives null on every failure except ALREADY_DEFINED. A context is attached at most
+ * once in its life: setting one that was deleted or replaced is ALREADY_LINKED.
+ *
  * <p>Thread safety: every method is safe for concurrent use.
  */
 public final class Flt {

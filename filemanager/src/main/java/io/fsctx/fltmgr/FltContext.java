@@ -101,9 +101,12 @@ public final class FltContext {
     return poolType;
   }
 
-  /** The pool tag of its definition. */
+  /**
+   * The pool tag of its definition: the registered tag, or under {@link
+   * FltConfig.PoolTagPolicy#HEADER_DEFAULT_TAG} the per-type default that replaced a zero tag.
+   */
   public int poolTag() {
-    return definition.registration().poolTag();
+    return definition.poolTag();
   }
 
   /** The filter's payload, as the registration's factory created it. */

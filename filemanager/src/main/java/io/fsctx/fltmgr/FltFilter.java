@@ -223,8 +223,10 @@ public final class FltFilter {
    * payload and returns a context with one reference, owned by the caller.
    *
    * @param contextType a single {@code FLT_*_CONTEXT} value
-   * @param contextSize the filter's portion, 1..0xFFFF
-   * @param poolType the pool; volume contexts need nonpaged pool
+   * @param contextSize the filter's portion, 1..0xFFFF; 0 is {@code STATUS_INVALID_PARAMETER} (a
+   *     [C] item: the registration page allows a 0-byte definition, the allocation page forbids it)
+   * @param poolType the pool; a volume context from paged pool is {@code
+   *     STATUS_FLT_MUST_BE_NONPAGED_POOL} (both nonpaged kinds, NX included, are accepted)
    * @return the status and the context
    */
   public AllocateResult allocateContext(int contextType, long contextSize, PoolType poolType) {
@@ -344,6 +346,8 @@ public final class FltFilter {
    * when the wait times out it returns a report of what is still referenced instead of hanging.
    *
    * @return the report; {@link UnloadReport#clean()} when nothing was left
+   * @throws IllegalStateException when unregistration already began (a second {@code
+   *     FltUnregisterFilter} is a caller error; Windows does not document it)
    */
   public UnloadReport unregister() {
     synchronized (this) {

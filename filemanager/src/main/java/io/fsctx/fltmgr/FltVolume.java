@@ -231,14 +231,24 @@ public final class FltVolume {
 
   ContextTable.SetOutcome setVolumeContext(
       @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
-    if (isDying()) {
+    FltFilter owner = ctx.filter();
+    if (isDying() || isUnloading(owner)) {
       return new ContextTable.SetOutcome(NtStatus.STATUS_FLT_DELETING_OBJECT, null);
     }
     ctx.checkNotFreed(routine);
     if (ctx.type() != FltContextType.VOLUME || op == null) {
       return new ContextTable.SetOutcome(NtStatus.STATUS_INVALID_PARAMETER, null);
     }
-    return volumeContexts.set(ctx.filter(), null, ctx, op, wantOld, this::isDying, routine);
+    // The filter's state is checked again under the table lock: FltUnregisterFilter marks the
+    // filter unloading before it sweeps this table, so a set either lands before the sweep (and is
+    // swept) or sees the state and fails; without this a set racing the unload left a volume
+    // context attached, and live, after unregistration.
+    return volumeContexts.set(owner, null, ctx, op, wantOld, () -> isDying() || isUnloading(owner), routine);
+  }
+
+  private static boolean isUnloading(FltFilter f) {
+    FltFilter.State s = f.state();
+    return s == FltFilter.State.UNLOADING || s == FltFilter.State.UNLOADED;
   }
 
   void deleteVolumeContextOf(FltFilter filter) {
@@ -247,7 +257,8 @@ public final class FltVolume {
 
   /**
    * {@code FltSetVolumeContext}: attaches a volume context for the context's filter (one per
-   * volume and filter).
+   * volume and filter). {@code STATUS_FLT_DELETING_OBJECT} when the volume is being dismounted or
+   * the filter is being unregistered.
    *
    * @param op KEEP or REPLACE
    * @param context allocated by the filter, type VOLUME; the caller keeps its own reference
