@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code -Dfsctx.stress.seed=N} replays the same operation sequences (thread interleavings vary).
  */
 class ConcurrencyStressTest {
+  private static final int MIN_OPS_PER_WORKER = 300;
   private static final long SEED = Long.getLong("fsctx.stress.seed", System.nanoTime());
   private static final long RUN_MILLIS = 500;
   private static final int WORKERS = 3;
@@ -117,7 +118,9 @@ class ConcurrencyStressTest {
 
   private void work(Fixture f, Random r, long deadline, int worker) {
     String who = "worker" + worker;
-    while (System.nanoTime() < deadline) {
+    // A minimum number of operations even when a loaded machine starts this thread late, so the
+    // run always has work to judge.
+    for (int done = 0; done < MIN_OPS_PER_WORKER || System.nanoTime() < deadline; done++) {
       int op = r.nextInt(100);
       Object owner = owners[r.nextInt(owners.length)];
       Object instance = pickInstance(r);
