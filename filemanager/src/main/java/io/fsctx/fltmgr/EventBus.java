@@ -15,6 +15,7 @@ final class EventBus {
   private final CopyOnWriteArrayList<ContextEventListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong sequence = new AtomicLong();
   private final ThreadLocal<@Nullable String> currentCallback = new ThreadLocal<>();
+  private final ThreadLocal<@Nullable FltFilter> currentFilter = new ThreadLocal<>();
   private volatile boolean any;
 
   void add(ContextEventListener l) {
@@ -31,19 +32,24 @@ final class EventBus {
     return any;
   }
 
-  /** Names the filter callback the current thread is in; returns the previous name. */
-  @Nullable String enterCallback(@Nullable String name) {
-    String prev = currentCallback.get();
+  /** The previous callback name and filter, restored by {@link #exitCallback}. */
+  record Scope(@Nullable String callback, @Nullable FltFilter filter) {}
+
+  /** Names the filter callback the current thread is in; returns the previous scope. */
+  Scope enterCallback(@Nullable String name, @Nullable FltFilter filter) {
+    Scope prev = new Scope(currentCallback.get(), currentFilter.get());
     currentCallback.set(name);
+    currentFilter.set(filter);
     return prev;
   }
 
-  void exitCallback(@Nullable String previous) {
-    if (previous == null) {
-      currentCallback.remove();
-    } else {
-      currentCallback.set(previous);
-    }
+  void exitCallback(Scope previous) {
+    currentCallback.set(previous.callback());
+    currentFilter.set(previous.filter());
+  }
+
+  @Nullable FltFilter currentFilter() {
+    return currentFilter.get();
   }
 
   @Nullable String currentCallback() {

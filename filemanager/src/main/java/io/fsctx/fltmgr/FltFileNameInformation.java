@@ -3,6 +3,7 @@ package io.fsctx.fltmgr;
 import io.fsctx.nt.BugCheckException;
 import io.fsctx.nt.UnicodeString;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code FLT_FILE_NAME_INFORMATION}: a reference-counted, shared, read-only name of a file
@@ -45,6 +46,10 @@ public final class FltFileNameInformation {
   private final String name;
   private final String volume;
   private final AtomicInteger refs = new AtomicInteger(1);
+  private final FilterManager manager;
+  /** References handed to each filter and not yet given back, for the verifier's leak check. */
+  private final java.util.concurrent.ConcurrentHashMap<FltFilter, AtomicInteger> holds =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private int namesParsed;
   private String share = "";
   private String extension = "";
@@ -52,11 +57,16 @@ public final class FltFileNameInformation {
   private String finalComponent = "";
   private String parentDir = "";
 
-  FltFileNameInformation(String id, int format, String name, String volume) {
+  FltFileNameInformation(FilterManager manager, String id, int format, String name, String volume) {
+    this.manager = manager;
     this.id = id;
     this.format = format;
     this.name = name;
     this.volume = volume;
+  }
+
+  FilterManager manager() {
+    return manager;
   }
 
   /** Its identity, such as {@code Name#4}. */
@@ -153,11 +163,43 @@ public final class FltFileNameInformation {
   }
 
   private BugCheckException overRelease(String routine) {
-    return new BugCheckException(
-        BugCheckException.FLTMGR_FILE_SYSTEM,
-        0x68,
-        "file name information " + id + " (" + name + ") released too many times (" + routine + ")",
-        null);
+    String msg = "file name information " + id + " (" + name + ") released too many times (" + routine + ")";
+    FltFilter f = manager.events().currentFilter();
+    manager.verifier().report(
+        new VerifierFinding(
+            VerifierFinding.Kind.NAME_INFORMATION_RELEASED_TOO_MANY_TIMES,
+            f == null ? "unknown filter" : f.name(), id, msg, null, null));
+    return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x68, msg, null);
+  }
+
+  /** Records one reference as held by {@code filter} (the verifier's accounting). */
+  void hold(@Nullable FltFilter filter) {
+    if (filter != null) {
+      holds.computeIfAbsent(filter, k -> new AtomicInteger()).incrementAndGet();
+      manager.trackName(this);
+    }
+  }
+
+  /** Gives one held reference back: the current filter's if it holds one, else any holder's. */
+  void unhold(@Nullable FltFilter filter) {
+    AtomicInteger n = filter == null ? null : holds.get(filter);
+    if (n == null || n.get() <= 0) {
+      for (AtomicInteger any : holds.values()) {
+        if (any.get() > 0) {
+          n = any;
+          break;
+        }
+      }
+    }
+    if (n != null && n.get() > 0) {
+      n.decrementAndGet();
+    }
+  }
+
+  /** References {@code filter} still holds. */
+  int heldBy(FltFilter filter) {
+    AtomicInteger n = holds.get(filter);
+    return n == null ? 0 : n.get();
   }
 
   @Override

@@ -112,7 +112,7 @@ public final class FltVolume {
         return cached;
       }
       FltFileNameInformation fresh =
-          new FltFileNameInformation(manager.ids().next("Name"), format, fullName, deviceName);
+          new FltFileNameInformation(manager, manager.ids().next("Name"), format, fullName, deviceName);
       fresh.reference(); // one reference for the cache, one for the caller
       FltFileNameInformation old = nameCache.put(key, fresh);
       if (old != null) {
