@@ -69,18 +69,33 @@ public record VerifierFinding(
     return sb.toString();
   }
 
-  /** The first frame outside the framework, where a site was recorded. */
+  /** The packages whose frames a site skips: the model itself and the JDK's reflection. */
+  private static final java.util.Set<String> FRAMEWORK_PACKAGES =
+      java.util.Set.of("io.fsctx.fltmgr", "io.fsctx.fsrtl", "io.fsctx.io", "io.fsctx.nt");
+
+  /**
+   * The first frame outside the framework, where a site was recorded: the filter's (or test's)
+   * code that called into the model. Framework packages are matched exactly, so user code in a
+   * subpackage such as {@code io.fsctx.fltmgr.verifier} is not mistaken for the framework.
+   */
   static @Nullable StackTraceElement userFrame(@Nullable Throwable site) {
     if (site == null) {
       return null;
     }
     for (StackTraceElement el : site.getStackTrace()) {
-      String c = el.getClassName();
-      if (!c.startsWith("io.fsctx.fltmgr.") && !c.startsWith("io.fsctx.io.") && !c.startsWith("java.")) {
+      if (!isFrameworkFrame(el.getClassName())) {
         return el;
       }
     }
     return null;
+  }
+
+  private static boolean isFrameworkFrame(String className) {
+    if (className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")) {
+      return true;
+    }
+    int dot = className.lastIndexOf('.');
+    return dot > 0 && FRAMEWORK_PACKAGES.contains(className.substring(0, dot));
   }
 
   private static void appendSite(StringBuilder sb, String label, @Nullable Throwable site) {
