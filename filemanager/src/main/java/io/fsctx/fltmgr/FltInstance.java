@@ -363,7 +363,7 @@ public final class FltInstance {
       manager.verifier().report(
           VerifierFinding.Kind.SET_ON_UNOPENED_FILE_OBJECT,
           ctx,
-          routine + " on " + fo + ", which is not opened yet (FsContext is NULL, e.g. in pre-create): "
+          routine + " of " + ctx.describe() + " on " + fo + ", which is not opened yet (FsContext is NULL, e.g. in pre-create): "
               + "allocate in pre-create, pass the context through the completion context and set it in post-create");
     }
   }
