@@ -90,6 +90,17 @@ public record VerifierFinding(
     return null;
   }
 
+  /**
+   * Where a recorded site ({@link #allocationSite()}, {@link #lastAccessSite()}, {@link
+   * FltContext#allocationSite()}) points into the caller's code: its first frame outside the model.
+   *
+   * @param site a recorded site, or null when the verifier level records none
+   * @return the frame, or null when there is no site or every frame belongs to the model
+   */
+  public static @Nullable StackTraceElement callerFrame(@Nullable Throwable site) {
+    return userFrame(site);
+  }
+
   private static boolean isFrameworkFrame(String className) {
     if (className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")) {
       return true;

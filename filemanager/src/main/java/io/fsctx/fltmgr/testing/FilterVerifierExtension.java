@@ -16,25 +16,52 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Runs a test under the Filter Manager verifier: a {@link FilterManager} parameter is created
  * with {@link VerifierLevel#TRACKING} (so reports name allocation sites), and after the test the
  * extension fails it when any tracked manager has a verifier finding or a live context. Managers
- * a test creates itself can be tracked with {@link #track}.
+ * a test creates itself (say, with another configuration) are checked too once handed to {@link
+ * #track(FilterManager)} on an extension registered with {@code @RegisterExtension}.
  *
  * <pre>{@code
  * @ExtendWith(FilterVerifierExtension.class)
  * class MyFilterTest {
  *   @Test void open_close_leavesNothing(FilterManager fm) { ... }
  * }
+ *
+ * class MyOtherFilterTest {
+ *   @RegisterExtension final FilterVerifierExtension verifier = new FilterVerifierExtension();
+ *
+ *   @Test void unload_leavesNothing() {
+ *     FilterManager fm = verifier.track(new FilterManager(myConfig));
+ *     ...
+ *   }
+ * }
  * }</pre>
  *
  * <p>A test that provokes a finding on purpose asserts it and then calls {@link
  * FilterManager#clearVerifierFindings()}.
  *
- * <p>Thread safety: one instance per test class, used by JUnit's thread.
+ * <p>Thread safety: JUnit calls the callbacks from the test's thread; {@link #track(FilterManager)}
+ * may be called from any thread (the list is guarded by its own monitor).
  */
 public final class FilterVerifierExtension implements ParameterResolver, AfterEachCallback {
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(FilterVerifierExtension.class);
 
-  /** Creates the extension; JUnit does this. */
+  private final List<FilterManager> registered = new ArrayList<>();
+
+  /** Creates the extension; JUnit does this, or a {@code @RegisterExtension} field. */
   public FilterVerifierExtension() {}
+
+  /**
+   * Adds a manager the test created itself to the after-test checks of this extension instance
+   * (registered with {@code @RegisterExtension}).
+   *
+   * @param manager the manager
+   * @return {@code manager}, for chaining
+   */
+  public FilterManager track(FilterManager manager) {
+    synchronized (registered) {
+      registered.add(manager);
+    }
+    return manager;
+  }
 
   @Override
   public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
@@ -49,7 +76,8 @@ public final class FilterVerifierExtension implements ParameterResolver, AfterEa
   }
 
   /**
-   * Adds a manager the test created itself to the after-test checks.
+   * Adds a manager to the after-test checks from another extension or a lifecycle method that has
+   * the test's {@link ExtensionContext}.
    *
    * @param context the test's extension context
    * @param manager the manager
@@ -65,13 +93,23 @@ public final class FilterVerifierExtension implements ParameterResolver, AfterEa
 
   @Override
   public void afterEach(ExtensionContext context) {
+    List<FilterManager> checked = new ArrayList<>(managers(context));
+    synchronized (registered) {
+      checked.addAll(registered);
+      registered.clear();
+    }
     StringBuilder problems = new StringBuilder();
-    for (FilterManager fm : managers(context)) {
+    for (FilterManager fm : checked) {
       for (VerifierFinding f : fm.verifierFindings()) {
         problems.append("  verifier: ").append(f.format()).append('\n');
       }
       for (FltContext c : fm.liveContexts()) {
-        problems.append("  live context: ").append(c.describe()).append('\n');
+        problems.append("  live context: ").append(c.describe());
+        StackTraceElement site = VerifierFinding.callerFrame(c.allocationSite());
+        if (site != null) {
+          problems.append("; allocated at ").append(site);
+        }
+        problems.append('\n');
       }
     }
     if (problems.length() > 0) {
