@@ -303,16 +303,36 @@ public final class FilterManager {
     }
   }
 
+  /**
+   * Verifier: at dismount the file system has freed every structure no file object references;
+   * a control block still on the header of a structure it no longer has means that structure was
+   * freed without {@code FsRtlTeardownPerStreamContexts}. Control blocks of structures still open
+   * (a dismount with open handles) are not a fault: they go at the last close.
+   */
   private void checkDismount(FltVolume v) {
-    int left = v.streamControlBlockCount();
-    if (left > 0) {
+    io.fsctx.io.Volume iov = v.ioVolume();
+    java.util.Set<io.fsctx.fsrtl.CommonFcbHeader> alive = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    if (iov != null) {
+      for (io.fsctx.io.Scb scb : iov.fileSystem().liveScbs()) {
+        alive.add(scb.header());
+      }
+    }
+    List<String> orphaned = new ArrayList<>();
+    for (StreamListCtrl c : v.streamControlBlocks()) {
+      if (!c.tornDown && !alive.contains(c.header)) {
+        orphaned.add(c.header.id());
+      }
+    }
+    if (!orphaned.isEmpty()) {
+      orphaned.sort(ContextVerifier::compareIds);
       verifier.report(
           new VerifierFinding(
               VerifierFinding.Kind.FS_DISMOUNT_WITH_LIVE_CONTROL_BLOCKS,
               "file system",
               v.id(),
-              "volume " + v.deviceName() + " was dismounted while " + left
-                  + " FCB(s) still held Filter Manager's per-stream control block (FsRtlTeardownPerStreamContexts never ran for them)",
+              "volume " + v.deviceName() + " was dismounted while " + orphaned.size()
+                  + " freed FCB(s) " + orphaned + " still held Filter Manager's per-stream control block"
+                  + " (FsRtlTeardownPerStreamContexts never ran for them)",
               null,
               null));
     }

@@ -168,6 +168,11 @@ public final class FltVolume {
     return ctrls.size();
   }
 
+  /** The per-stream control blocks alive on this volume (a snapshot). */
+  List<StreamListCtrl> streamControlBlocks() {
+    return List.copyOf(ctrls);
+  }
+
   void registerCtrl(StreamListCtrl c) {
     ctrls.add(c);
   }
