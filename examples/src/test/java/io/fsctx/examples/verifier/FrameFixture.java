@@ -13,6 +13,8 @@ import io.fsctx.fltmgr.FltContextRegistration;
 import io.fsctx.fltmgr.FltContextType;
 import io.fsctx.fltmgr.FltFilter;
 import io.fsctx.fltmgr.FltOperationRegistration;
+import io.fsctx.fltmgr.FltPostopCallbackStatus;
+import io.fsctx.fltmgr.FltPreopCallbackStatus;
 import io.fsctx.fltmgr.FltRegistration;
 import io.fsctx.fltmgr.PoolType;
 import io.fsctx.fltmgr.PostOperationCallback;
@@ -40,6 +42,7 @@ import org.jspecify.annotations.Nullable;
 final class FrameFixture {
   static final String FILTER = "FrameTest";
   static final int STREAM_TAG = FltContextRegistration.tag("FrSc");
+  static final int FILE_TAG = FltContextRegistration.tag("FrFi");
 
   /** The payload class the reports name. */
   static final class FrameStreamContext {
@@ -64,6 +67,7 @@ final class FrameFixture {
         FltRegistration.builder()
             .contextRegistration(
                 FltContextRegistration.of(FltContextType.STREAM, 0, null, 16, STREAM_TAG, FrameStreamContext::new),
+                FltContextRegistration.of(FltContextType.FILE, 0, null, 16, FILE_TAG, null),
                 FltContextRegistration.END);
     if (preCreate != null || postCreate != null) {
       reg.operationRegistration(
@@ -91,11 +95,38 @@ final class FrameFixture {
 
   /** Allocates a stream context of the test filter; the caller owns the reference. */
   static FltContext allocate(FltFilter filter) {
+    return allocate(filter, FltContextType.STREAM);
+  }
+
+  /** Allocates a context of the test filter; the caller owns the reference. */
+  static FltContext allocate(FltFilter filter, FltContextType type) {
     Out<FltContext> c = new Out<>();
-    assertEquals(NtStatus.STATUS_SUCCESS, Flt.allocateContext(filter, FltContextType.STREAM.code(), 16, PoolType.PAGED_POOL, c));
+    assertEquals(NtStatus.STATUS_SUCCESS, Flt.allocateContext(filter, type.code(), 16, PoolType.PAGED_POOL, c));
     FltContext ctx = c.get();
     assertNotNull(ctx);
     return ctx;
+  }
+
+  /**
+   * A fixture whose filter sets a stream context and a file context on every successful open in
+   * post-create, releasing its references whatever the outcome (a correct filter).
+   */
+  static FrameFixture settingContexts(VerifierLevel level, FileSystemDriver fileSystem) {
+    return new FrameFixture(
+        level,
+        fileSystem,
+        (d, o, cc) -> FltPreopCallbackStatus.SUCCESS_WITH_CALLBACK,
+        (d, o, cc, flags) -> {
+          if (d.ioStatus().isSuccess() && !d.ioStatus().equals(NtStatus.STATUS_REPARSE)) {
+            FltContext s = allocate(o.filter(), FltContextType.STREAM);
+            Flt.setStreamContext(o.instance(), o.fileObject(), 0, s, null);
+            Flt.releaseContext(s);
+            FltContext f = allocate(o.filter(), FltContextType.FILE);
+            Flt.setFileContext(o.instance(), o.fileObject(), 0, f, null);
+            Flt.releaseContext(f);
+          }
+          return FltPostopCallbackStatus.FINISHED_PROCESSING;
+        });
   }
 
   List<VerifierFinding> findings() {
