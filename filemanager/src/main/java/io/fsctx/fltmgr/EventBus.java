@@ -14,8 +14,12 @@ import org.jspecify.annotations.Nullable;
 final class EventBus {
   private final CopyOnWriteArrayList<ContextEventListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong sequence = new AtomicLong();
-  private final ThreadLocal<@Nullable String> currentCallback = new ThreadLocal<>();
-  private final ThreadLocal<@Nullable FltFilter> currentFilter = new ThreadLocal<>();
+  /**
+   * The callback (and its filter) the current thread is in. Deliberately per instance: each
+   * FilterManager is independent (no global state), and a thread may run callbacks of several.
+   */
+  @SuppressWarnings("ThreadLocalUsage")
+  private final ThreadLocal<@Nullable Scope> scope = new ThreadLocal<>();
   private volatile boolean any;
 
   void add(ContextEventListener l) {
@@ -33,27 +37,33 @@ final class EventBus {
   }
 
   /** The previous callback name and filter, restored by {@link #exitCallback}. */
-  record Scope(@Nullable String callback, @Nullable FltFilter filter) {}
+  record Scope(@Nullable String callback, @Nullable FltFilter filter) {
+    static final Scope NONE = new Scope(null, null);
+  }
 
   /** Names the filter callback the current thread is in; returns the previous scope. */
   Scope enterCallback(@Nullable String name, @Nullable FltFilter filter) {
-    Scope prev = new Scope(currentCallback.get(), currentFilter.get());
-    currentCallback.set(name);
-    currentFilter.set(filter);
-    return prev;
+    Scope prev = scope.get();
+    scope.set(new Scope(name, filter));
+    return prev == null ? Scope.NONE : prev;
   }
 
   void exitCallback(Scope previous) {
-    currentCallback.set(previous.callback());
-    currentFilter.set(previous.filter());
+    if (previous.callback() == null && previous.filter() == null) {
+      scope.remove();
+    } else {
+      scope.set(previous);
+    }
   }
 
   @Nullable FltFilter currentFilter() {
-    return currentFilter.get();
+    Scope s = scope.get();
+    return s == null ? null : s.filter();
   }
 
   @Nullable String currentCallback() {
-    return currentCallback.get();
+    Scope s = scope.get();
+    return s == null ? null : s.callback();
   }
 
   void publish(ContextEvent.Kind kind, String routine, FltContext ctx, int refsAfter, @Nullable NtStatus status) {
@@ -66,7 +76,7 @@ final class EventBus {
             sequence.incrementAndGet(),
             kind,
             routine,
-            currentCallback.get(),
+            currentCallback(),
             ctx.id(),
             ctx.type(),
             ctx.filter().name(),
