@@ -7,7 +7,9 @@ import io.fsctx.fltmgr.VerifierFinding;
 import io.fsctx.fltmgr.VerifierLevel;
 import java.util.ArrayList;
 import java.util.List;
+import io.fsctx.nt.KeThread;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -15,7 +17,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Runs a test under the Filter Manager verifier: a {@link FilterManager} parameter is created
  * with {@link VerifierLevel#TRACKING} (so reports name allocation sites), and after the test the
- * extension fails it when any tracked manager has a verifier finding or a live context. Managers
+ * extension fails it when any tracked manager has a verifier finding or a live context, or when the
+ * test's thread ends holding more ERESOURCE acquisitions or critical regions than it began with
+ * ({@link KeThread}). Managers
  * a test creates itself (say, with another configuration) are checked too once handed to {@link
  * #track(FilterManager)} on an extension registered with {@code @RegisterExtension}.
  *
@@ -41,7 +45,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>Thread safety: JUnit calls the callbacks from the test's thread; {@link #track(FilterManager)}
  * may be called from any thread (the list is guarded by its own monitor).
  */
-public final class FilterVerifierExtension implements ParameterResolver, AfterEachCallback {
+public final class FilterVerifierExtension implements ParameterResolver, BeforeEachCallback, AfterEachCallback {
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(FilterVerifierExtension.class);
 
   private final List<FilterManager> registered = new ArrayList<>();
@@ -91,6 +95,18 @@ public final class FilterVerifierExtension implements ParameterResolver, AfterEa
     return (List<FilterManager>) context.getStore(NS).getOrComputeIfAbsent("managers", k -> new ArrayList<FilterManager>());
   }
 
+  /** The test thread's ERESOURCE and critical-region counts when the test began. */
+  private record ThreadState(int resourcesHeld, int criticalRegionDepth) {
+    static ThreadState now() {
+      return new ThreadState(KeThread.resourcesHeld(), KeThread.criticalRegionDepth());
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    context.getStore(NS).put("thread", ThreadState.now());
+  }
+
   @Override
   public void afterEach(ExtensionContext context) {
     List<FilterManager> checked = new ArrayList<>(managers(context));
@@ -111,6 +127,14 @@ public final class FilterVerifierExtension implements ParameterResolver, AfterEa
         }
         problems.append('\n');
       }
+    }
+    ThreadState before = context.getStore(NS).get("thread", ThreadState.class);
+    ThreadState after = ThreadState.now();
+    if (before != null && !after.equals(before)) {
+      problems.append("  thread: the test ended holding ")
+          .append(after.resourcesHeld() - before.resourcesHeld()).append(" ERESOURCE acquisition(s) and ")
+          .append(after.criticalRegionDepth() - before.criticalRegionDepth())
+          .append(" critical region(s) more than it began with\n");
     }
     if (problems.length() > 0) {
       throw new AssertionError("Filter Verifier found problems after " + context.getDisplayName() + ":\n" + problems);

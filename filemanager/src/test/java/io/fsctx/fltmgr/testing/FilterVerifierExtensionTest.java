@@ -138,6 +138,18 @@ class FilterVerifierExtensionTest {
     }
   }
 
+  /** The resource the next class leaves held; the outer test releases it on the same thread. */
+  static final io.fsctx.nt.EResource HELD = new io.fsctx.nt.EResource("Resource#held");
+
+  @ExtendWith(FilterVerifierExtension.class)
+  static class ResourceLeftHeldTests {
+    @Test
+    void leavesResourceHeld() {
+      io.fsctx.nt.KeThread.enterCriticalRegion();
+      HELD.acquireExclusive();
+    }
+  }
+
   // ---- The checks ---------------------------------------------------------------------------
 
   @Test
@@ -183,5 +195,21 @@ class FilterVerifierExtensionTest {
     TestExecutionSummary s = run(LeakingTests.class);
 
     assertContains(failureMessage(s), "allocated at " + FilterVerifierExtensionTest.class.getName() + ".allocate(");
+  }
+
+  @Test
+  @DisplayName("A test that ends holding an ERESOURCE inside a critical region fails, naming both counts")
+  void afterEach_resourceStillHeld_fails() {
+    TestExecutionSummary s;
+    try {
+      s = run(ResourceLeftHeldTests.class);
+    } finally {
+      if (HELD.isAcquiredExclusive()) {
+        HELD.release();
+        io.fsctx.nt.KeThread.leaveCriticalRegion();
+      }
+    }
+
+    assertContains(failureMessage(s), "thread: the test ended holding 1 ERESOURCE acquisition(s) and 1 critical region(s)");
   }
 }
