@@ -494,7 +494,9 @@ public final class Flt {
    */
   public static void releaseFileNameInformation(FltFileNameInformation fileNameInformation) {
     fileNameInformation.release();
-    fileNameInformation.unhold(currentFilter(fileNameInformation));
+    if (!fileNameInformation.unhold(currentFilter(fileNameInformation))) {
+      fileNameInformation.reportUnaccountedRelease();
+    }
   }
 
   /**

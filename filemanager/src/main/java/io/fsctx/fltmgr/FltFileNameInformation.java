@@ -50,6 +50,8 @@ public final class FltFileNameInformation {
   /** References handed to each filter and not yet given back, for the verifier's leak check. */
   private final java.util.concurrent.ConcurrentHashMap<FltFilter, AtomicInteger> holds =
       new java.util.concurrent.ConcurrentHashMap<>();
+  /** References handed out outside any filter callback (no filter to charge them to). */
+  private final AtomicInteger unattributedHolds = new AtomicInteger();
   private int namesParsed;
   private String share = "";
   private String extension = "";
@@ -162,6 +164,15 @@ public final class FltFileNameInformation {
     }
   }
 
+  /**
+   * The name cache drops its own reference. When a holder over-released and already took it, the
+   * count is zero: nothing to do, and nothing to report here, since that holder's release was
+   * reported when it happened.
+   */
+  void releaseCacheReference() {
+    refs.getAndUpdate(c -> c <= 0 ? c : c - 1);
+  }
+
   private BugCheckException overRelease(String routine) {
     String msg = "file name information " + id + " (" + name + ") released too many times (" + routine + ")";
     FltFilter f = manager.events().currentFilter();
@@ -174,26 +185,53 @@ public final class FltFileNameInformation {
 
   /** Records one reference as held by {@code filter} (the verifier's accounting). */
   void hold(@Nullable FltFilter filter) {
-    if (filter != null) {
+    if (filter == null) {
+      unattributedHolds.incrementAndGet();
+    } else {
       holds.computeIfAbsent(filter, k -> new AtomicInteger()).incrementAndGet();
-      manager.trackName(this);
     }
+    manager.trackName(this);
   }
 
-  /** Gives one held reference back: the current filter's if it holds one, else any holder's. */
-  void unhold(@Nullable FltFilter filter) {
-    AtomicInteger n = filter == null ? null : holds.get(filter);
-    if (n == null || n.get() <= 0) {
-      for (AtomicInteger any : holds.values()) {
-        if (any.get() > 0) {
-          n = any;
-          break;
-        }
+  /**
+   * Gives one handed-out reference back. Inside a filter's callback it must be that filter's (or
+   * one taken outside any callback); outside callbacks (a worker thread) it may be anyone's.
+   *
+   * @return false when no such reference was left: the release took the name cache's own
+   *     reference, an over-release that Windows would only notice later, as 0xF5/0x68
+   */
+  boolean unhold(@Nullable FltFilter filter) {
+    if (filter != null) {
+      return decrementIfPositive(holds.get(filter)) || decrementIfPositive(unattributedHolds);
+    }
+    if (decrementIfPositive(unattributedHolds)) {
+      return true;
+    }
+    for (AtomicInteger any : holds.values()) {
+      if (decrementIfPositive(any)) {
+        return true;
       }
     }
-    if (n != null && n.get() > 0) {
-      n.decrementAndGet();
-    }
+    return false;
+  }
+
+  private static boolean decrementIfPositive(@Nullable AtomicInteger n) {
+    return n != null && n.getAndUpdate(c -> c > 0 ? c - 1 : c) > 0;
+  }
+
+  /** Verifier: a release that no handed-out reference accounts for (see {@link #unhold}). */
+  void reportUnaccountedRelease() {
+    FltFilter f = manager.events().currentFilter();
+    manager.verifier().report(
+        new VerifierFinding(
+            VerifierFinding.Kind.NAME_INFORMATION_RELEASED_TOO_MANY_TIMES,
+            f == null ? "unknown filter" : f.name(),
+            id,
+            "file name information " + id + " (" + name + ") released more times than it was handed out"
+                + " (FltReleaseFileNameInformation): the release took the name cache's own reference, refs="
+                + refs.get(),
+            null,
+            null));
   }
 
   /** References {@code filter} still holds. */

@@ -123,12 +123,9 @@ public final class FltVolume {
   }
 
   private static void releaseQuietly(FltFileNameInformation n) {
-    try {
-      n.release();
-    } catch (io.fsctx.nt.BugCheckException e) {
-      // A holder over-released it; that holder's next release reports it.
-    }
+    n.releaseCacheReference();
   }
+
 
   void invalidateNameCache() {
     synchronized (nameCache) {
