@@ -169,17 +169,55 @@ class CallbackContractVerifierTest {
   }
 
   @Test
+  @DisplayName("V4: a second release of one name reference takes the cache's reference and is reported at once")
+  void releaseFileNameInformation_twiceForOneGet_reportedBeforeTheBugCheck() {
+    FrameFixture fx = nameFilter(VerifierLevel.COUNTING, 2);
+
+    fx.io.closeHandle(fx.open("\\dir.txt"));
+
+    VerifierFinding f = fx.single(VerifierFinding.Kind.NAME_INFORMATION_RELEASED_TOO_MANY_TIMES);
+    assertEquals(FrameFixture.FILTER, f.culprit());
+    assertContains(f.subject(), "Name#");
+    assertContains(f.message(), f.subject(), "\\dir.txt", "released more times than it was handed out", "refs=0");
+  }
+
+  @Test
   @DisplayName("V4, 0xF5/0x68: name information released past zero bug-checks and is recorded against the filter")
-  void releaseFileNameInformation_tooManyTimes_bugCheck68() {
+  void releaseFileNameInformation_pastZero_bugCheck68() {
     FrameFixture fx = nameFilter(VerifierLevel.COUNTING, 3); // one from the get, one stolen from the cache, one too many
 
     BugCheckException e = assertThrows(BugCheckException.class, () -> fx.open("\\dir.txt"));
 
     assertEquals(0x68, e.parameter1());
-    VerifierFinding f = fx.single(VerifierFinding.Kind.NAME_INFORMATION_RELEASED_TOO_MANY_TIMES);
+    List<VerifierFinding> found = fx.findings(VerifierFinding.Kind.NAME_INFORMATION_RELEASED_TOO_MANY_TIMES);
+    assertEquals(2, found.size(), found::toString);
+    VerifierFinding f = found.get(1);
     assertEquals(FrameFixture.FILTER, f.culprit());
-    assertContains(f.subject(), "Name#");
     assertContains(f.message(), f.subject(), "\\dir.txt", "released too many times", "FltReleaseFileNameInformation");
+  }
+
+  @Test
+  @DisplayName("V4: a reference taken with FltReferenceFileNameInformation and released in turn is clean")
+  void referenceThenRelease_balanced_noFindings() {
+    FrameFixture fx = new FrameFixture(
+        VerifierLevel.COUNTING,
+        new NtfsLikeFileSystem(),
+        (d, o, cc) -> FltPreopCallbackStatus.SUCCESS_WITH_CALLBACK,
+        (d, o, cc, flags) -> {
+          Out<FltFileNameInformation> name = new Out<>();
+          assertEquals(NtStatus.STATUS_SUCCESS,
+              Flt.getFileNameInformation(d, FltFileNameInformation.FLT_FILE_NAME_OPENED, name));
+          FltFileNameInformation n = Objects.requireNonNull(name.get());
+          Flt.referenceFileNameInformation(n);
+          Flt.releaseFileNameInformation(n);
+          Flt.releaseFileNameInformation(n);
+          return FltPostopCallbackStatus.FINISHED_PROCESSING;
+        });
+
+    fx.io.closeHandle(fx.open("\\a.txt"));
+    fx.filter.unregister();
+
+    assertEquals(List.of(), fx.findings());
   }
 
   @Test
