@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
 final class ContextVerifier {
   private final VerifierLevel level;
   private final Set<FltContext> live = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.CopyOnWriteArrayList<VerifierFinding> findings =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Set<String> reportedOnce = ConcurrentHashMap.newKeySet();
 
   ContextVerifier(VerifierLevel level) {
     this.level = level;
@@ -24,6 +27,33 @@ final class ContextVerifier {
 
   VerifierLevel level() {
     return level;
+  }
+
+  /** Records a finding (nothing at level OFF). */
+  void report(VerifierFinding f) {
+    if (level.atLeast(VerifierLevel.COUNTING)) {
+      findings.add(f);
+    }
+  }
+
+  /** Records a finding once per {@code key} (for conditions seen on every request). */
+  void reportOnce(String key, VerifierFinding f) {
+    if (level.atLeast(VerifierLevel.COUNTING) && reportedOnce.add(key)) {
+      findings.add(f);
+    }
+  }
+
+  void report(VerifierFinding.Kind kind, FltContext ctx, String message) {
+    report(new VerifierFinding(kind, ctx.filter().name(), ctx.id(), message, ctx.allocationSite(), ctx.lastAccessSite()));
+  }
+
+  List<VerifierFinding> findings() {
+    return List.copyOf(findings);
+  }
+
+  void clearFindings() {
+    findings.clear();
+    reportedOnce.clear();
   }
 
   @Nullable Throwable site(String what) {

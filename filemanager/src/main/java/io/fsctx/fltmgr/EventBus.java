@@ -14,7 +14,12 @@ import org.jspecify.annotations.Nullable;
 final class EventBus {
   private final CopyOnWriteArrayList<ContextEventListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong sequence = new AtomicLong();
-  private final ThreadLocal<@Nullable String> currentCallback = new ThreadLocal<>();
+  /**
+   * The callback (and its filter) the current thread is in. Deliberately per instance: each
+   * FilterManager is independent (no global state), and a thread may run callbacks of several.
+   */
+  @SuppressWarnings("ThreadLocalUsage")
+  private final ThreadLocal<@Nullable Scope> scope = new ThreadLocal<>();
   private volatile boolean any;
 
   void add(ContextEventListener l) {
@@ -31,23 +36,34 @@ final class EventBus {
     return any;
   }
 
-  /** Names the filter callback the current thread is in; returns the previous name. */
-  @Nullable String enterCallback(@Nullable String name) {
-    String prev = currentCallback.get();
-    currentCallback.set(name);
-    return prev;
+  /** The previous callback name and filter, restored by {@link #exitCallback}. */
+  record Scope(@Nullable String callback, @Nullable FltFilter filter) {
+    static final Scope NONE = new Scope(null, null);
   }
 
-  void exitCallback(@Nullable String previous) {
-    if (previous == null) {
-      currentCallback.remove();
+  /** Names the filter callback the current thread is in; returns the previous scope. */
+  Scope enterCallback(@Nullable String name, @Nullable FltFilter filter) {
+    Scope prev = scope.get();
+    scope.set(new Scope(name, filter));
+    return prev == null ? Scope.NONE : prev;
+  }
+
+  void exitCallback(Scope previous) {
+    if (previous.callback() == null && previous.filter() == null) {
+      scope.remove();
     } else {
-      currentCallback.set(previous);
+      scope.set(previous);
     }
   }
 
+  @Nullable FltFilter currentFilter() {
+    Scope s = scope.get();
+    return s == null ? null : s.filter();
+  }
+
   @Nullable String currentCallback() {
-    return currentCallback.get();
+    Scope s = scope.get();
+    return s == null ? null : s.callback();
   }
 
   void publish(ContextEvent.Kind kind, String routine, FltContext ctx, int refsAfter, @Nullable NtStatus status) {
@@ -60,7 +76,7 @@ final class EventBus {
             sequence.incrementAndGet(),
             kind,
             routine,
-            currentCallback.get(),
+            currentCallback(),
             ctx.id(),
             ctx.type(),
             ctx.filter().name(),

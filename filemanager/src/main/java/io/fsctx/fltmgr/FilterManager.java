@@ -91,13 +91,34 @@ public final class FilterManager {
    *
    * @param name such as {@code PreCreate}
    */
-  public @Nullable String enterCallback(@Nullable String name) {
-    return events.enterCallback(name);
+  public Object enterCallback(@Nullable String name) {
+    return events.enterCallback(name, events.currentFilter());
+  }
+
+  /**
+   * As {@link #enterCallback(String)}, also naming the filter whose callback runs, so that name
+   * information references can be attributed to it.
+   */
+  public Object enterCallback(@Nullable String name, @Nullable FltFilter filter) {
+    return events.enterCallback(name, filter);
   }
 
   /** Ends what {@link #enterCallback} began. */
-  public void exitCallback(@Nullable String token) {
-    events.exitCallback(token);
+  public void exitCallback(Object token) {
+    events.exitCallback((EventBus.Scope) token);
+  }
+
+  /**
+   * What the verifier has found so far, in the order found (empty at level OFF). Bug checks are
+   * recorded here as well as thrown.
+   */
+  public List<VerifierFinding> verifierFindings() {
+    return verifier.findings();
+  }
+
+  /** Forgets the findings so far. */
+  public void clearVerifierFindings() {
+    verifier.clearFindings();
   }
 
   /** Every context still alive (allocated and not freed), ordered by id; empty at level OFF. */
@@ -216,12 +237,110 @@ public final class FilterManager {
           } else if (e instanceof io.fsctx.io.IoEvent.VolumeDismounted d) {
             FltVolume v = volumeOf(d.volume());
             if (v != null) {
+              checkDismount(v);
               dismountVolume(v);
             }
+          } else if (e instanceof io.fsctx.io.IoEvent.FcbFreed f) {
+            checkFcbFreed(f);
+          } else if (e instanceof io.fsctx.io.IoEvent.PerFileFreed p) {
+            checkPerFileFreed(p);
           }
         });
     for (io.fsctx.io.Volume v : ioManager.volumes()) {
       attachToVolume(v);
+    }
+  }
+
+  private final java.util.Set<FltFileNameInformation> heldNames = ConcurrentHashMap.newKeySet();
+
+  void trackName(FltFileNameInformation n) {
+    heldNames.add(n);
+  }
+
+  /** Verifier: name information references a filter still holds when it unloads. */
+  void checkNameLeaks(FltFilter filter) {
+    for (FltFileNameInformation n : List.copyOf(heldNames)) {
+      int held = n.heldBy(filter);
+      if (held > 0) {
+        verifier.report(
+            new VerifierFinding(
+                VerifierFinding.Kind.NAME_INFORMATION_LEAKED,
+                filter.name(),
+                n.id(),
+                filter.name() + " unloaded still holding " + held + " reference(s) on file name information "
+                    + n.id() + " (" + n.name() + "); every FltGetFileNameInformation needs its FltReleaseFileNameInformation",
+                null,
+                null));
+      }
+    }
+  }
+
+  private void checkFcbFreed(io.fsctx.io.IoEvent.FcbFreed f) {
+    for (io.fsctx.fsrtl.PerStreamContext p : f.leftOnFilterContexts()) {
+      if (p instanceof StreamListCtrl c) {
+        verifier.report(
+            new VerifierFinding(
+                VerifierFinding.Kind.FS_STREAM_TEARDOWN_MISSING,
+                "file system",
+                f.fcbId(),
+                "FCB " + f.fcbId() + " (" + f.name() + ") was freed"
+                    + (f.teardownCalled() ? " with" : " without calling FsRtlTeardownPerStreamContexts;")
+                    + " Filter Manager's control block " + c + " is still on its FilterContexts list, holding "
+                    + (c.streams.size() + c.handles.size() + c.emulatedFiles.size()) + " context(s) that now leak",
+                null,
+                null));
+      }
+    }
+  }
+
+  private void checkPerFileFreed(io.fsctx.io.IoEvent.PerFileFreed p) {
+    for (io.fsctx.fsrtl.PerFileContext pc : p.leftInSlot()) {
+      if (pc instanceof FileListCtrl c) {
+        verifier.report(
+            new VerifierFinding(
+                VerifierFinding.Kind.FS_FILE_TEARDOWN_MISSING,
+                "file system",
+                p.fileId(),
+                "per-file structure " + p.fileId() + " was freed without calling FsRtlTeardownPerFileContexts;"
+                    + " " + c + " still holds " + c.files.size() + " file context(s) that now leak",
+                null,
+                null));
+      }
+    }
+  }
+
+  /**
+   * Verifier: at dismount the file system has freed every structure no file object references;
+   * a control block still on the header of a structure it no longer has means that structure was
+   * freed without {@code FsRtlTeardownPerStreamContexts}. Control blocks of structures still open
+   * (a dismount with open handles) are not a fault: they go at the last close.
+   */
+  private void checkDismount(FltVolume v) {
+    io.fsctx.io.Volume iov = v.ioVolume();
+    java.util.Set<io.fsctx.fsrtl.CommonFcbHeader> alive = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    if (iov != null) {
+      for (io.fsctx.io.Scb scb : iov.fileSystem().liveScbs()) {
+        alive.add(scb.header());
+      }
+    }
+    List<String> orphaned = new ArrayList<>();
+    for (StreamListCtrl c : v.streamControlBlocks()) {
+      if (!c.tornDown && !alive.contains(c.header)) {
+        orphaned.add(c.header.id());
+      }
+    }
+    if (!orphaned.isEmpty()) {
+      orphaned.sort(ContextVerifier::compareIds);
+      verifier.report(
+          new VerifierFinding(
+              VerifierFinding.Kind.FS_DISMOUNT_WITH_LIVE_CONTROL_BLOCKS,
+              "file system",
+              v.id(),
+              "volume " + v.deviceName() + " was dismounted while " + orphaned.size()
+                  + " freed FCB(s) " + orphaned + " still held Filter Manager's per-stream control block"
+                  + " (FsRtlTeardownPerStreamContexts never ran for them)",
+              null,
+              null));
     }
   }
 

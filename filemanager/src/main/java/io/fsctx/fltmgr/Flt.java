@@ -171,6 +171,13 @@ public final class Flt {
    */
   public static void deleteContext(FltContext context) {
     context.checkNotFreed("FltDeleteContext");
+    if (context.state() == FltContext.State.ATTACHED && context.referenceCount() <= 1) {
+      context.filter().manager().verifier().report(
+          VerifierFinding.Kind.DELETE_WITHOUT_REFERENCE,
+          context,
+          "FltDeleteContext on " + context.describe()
+              + " without holding a reference: only the object's link reference is left, so the context is freed under the caller");
+    }
     ContextTable<?> t = context.table;
     Object key = context.tableKey;
     if (t != null && key != null) {
@@ -454,7 +461,9 @@ public final class Flt {
       }
       relative = format == FltFileNameInformation.FLT_FILE_NAME_NORMALIZED ? names.normalizedName() : names.openedName();
     }
-    fileNameInformation.set(volume.cachedName(fo, format, volume.deviceName() + relative));
+    FltFileNameInformation info = volume.cachedName(fo, format, volume.deviceName() + relative);
+    info.hold(instance.filter());
+    fileNameInformation.set(info);
     return STATUS_SUCCESS;
   }
 
@@ -486,6 +495,11 @@ public final class Flt {
    */
   public static void referenceFileNameInformation(FltFileNameInformation fileNameInformation) {
     fileNameInformation.reference();
+    fileNameInformation.hold(currentFilter(fileNameInformation));
+  }
+
+  private static @Nullable FltFilter currentFilter(FltFileNameInformation n) {
+    return n.manager().events().currentFilter();
   }
 
   /**
@@ -495,6 +509,7 @@ public final class Flt {
    */
   public static void releaseFileNameInformation(FltFileNameInformation fileNameInformation) {
     fileNameInformation.release();
+    fileNameInformation.unhold(currentFilter(fileNameInformation));
   }
 
   /**

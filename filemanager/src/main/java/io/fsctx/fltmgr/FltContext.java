@@ -212,12 +212,10 @@ public final class FltContext {
         throw useAfterFree(routine);
       }
       if (c == 1 && state == State.ATTACHED) {
-        throw new BugCheckException(
-            BugCheckException.FLTMGR_FILE_SYSTEM,
-            0x6D,
-            "context " + describe() + " released to zero while still attached to " + attachedTo
-                + " (" + routine + ": released too many times)",
-            allocationSite);
+        String msg = "context " + describe() + " released to zero while still attached to " + attachedTo
+            + " (" + routine + ": released too many times)";
+        filter.manager().verifier().report(VerifierFinding.Kind.CONTEXT_RELEASED_TOO_MANY_TIMES, this, msg);
+        throw new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6D, msg, allocationSite);
       }
       if (refs.compareAndSet(c, c - 1)) {
         if (c - 1 == 0) {
@@ -283,11 +281,9 @@ public final class FltContext {
   }
 
   private BugCheckException useAfterFree(String routine) {
-    return new BugCheckException(
-        BugCheckException.FLTMGR_FILE_SYSTEM,
-        0x6E,
-        "context " + describe() + " used by " + routine + " after it was freed",
-        freeingRelease);
+    String msg = "context " + describe() + " used by " + routine + " after it was freed";
+    filter.manager().verifier().report(VerifierFinding.Kind.CONTEXT_USED_AFTER_FREE, this, msg);
+    return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6E, msg, freeingRelease);
   }
 
   String typeName() {

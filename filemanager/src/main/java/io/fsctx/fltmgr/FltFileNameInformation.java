@@ -2,6 +2,8 @@ package io.fsctx.fltmgr;
 
 import io.fsctx.nt.BugCheckException;
 import io.fsctx.nt.UnicodeString;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code FLT_FILE_NAME_INFORMATION}: a reference-counted, shared, read-only name of a file
@@ -51,6 +53,12 @@ public final class FltFileNameInformation {
   // release cannot silently consume it (and so go unnoticed until much later).
   private int refs; // guarded by this
   private boolean cached = true; // guarded by this
+  private final FilterManager manager;
+  /** References handed to each filter and not yet given back, for the verifier's leak check. */
+  private final java.util.concurrent.ConcurrentHashMap<FltFilter, AtomicInteger> holds =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  /** References handed out outside any filter callback (no filter to charge them to). */
+  private final AtomicInteger unattributedHolds = new AtomicInteger();
   private int namesParsed;
   private String share = "";
   private String extension = "";
@@ -58,11 +66,16 @@ public final class FltFileNameInformation {
   private String finalComponent = "";
   private String parentDir = "";
 
-  FltFileNameInformation(String id, int format, String name, String volume) {
+  FltFileNameInformation(FilterManager manager, String id, int format, String name, String volume) {
+    this.manager = manager;
     this.id = id;
     this.format = format;
     this.name = name;
     this.volume = volume;
+  }
+
+  FilterManager manager() {
+    return manager;
   }
 
   /** Its identity, such as {@code Name#4}. */
@@ -174,11 +187,54 @@ public final class FltFileNameInformation {
   }
 
   private BugCheckException overRelease(String routine) {
-    return new BugCheckException(
-        BugCheckException.FLTMGR_FILE_SYSTEM,
-        0x68,
-        "file name information " + id + " (" + name + ") released too many times (" + routine + ")",
-        null);
+    String msg = "file name information " + id + " (" + name + ") released too many times (" + routine + ")";
+    FltFilter f = manager.events().currentFilter();
+    manager.verifier().report(
+        new VerifierFinding(
+            VerifierFinding.Kind.NAME_INFORMATION_RELEASED_TOO_MANY_TIMES,
+            f == null ? "unknown filter" : f.name(), id, msg, null, null));
+    return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x68, msg, null);
+  }
+
+  /** Records one reference as held by {@code filter} (the verifier's accounting). */
+  void hold(@Nullable FltFilter filter) {
+    if (filter == null) {
+      unattributedHolds.incrementAndGet();
+    } else {
+      holds.computeIfAbsent(filter, k -> new AtomicInteger()).incrementAndGet();
+    }
+    manager.trackName(this);
+  }
+
+  /**
+   * Gives one handed-out reference back. Inside a filter's callback it must be that filter's (or
+   * one taken outside any callback); outside callbacks (a worker thread) it may be anyone's.
+   *
+   * @return false when no handed-out reference was left to account for it
+   */
+  boolean unhold(@Nullable FltFilter filter) {
+    if (filter != null) {
+      return decrementIfPositive(holds.get(filter)) || decrementIfPositive(unattributedHolds);
+    }
+    if (decrementIfPositive(unattributedHolds)) {
+      return true;
+    }
+    for (AtomicInteger any : holds.values()) {
+      if (decrementIfPositive(any)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean decrementIfPositive(@Nullable AtomicInteger n) {
+    return n != null && n.getAndUpdate(c -> c > 0 ? c - 1 : c) > 0;
+  }
+
+  /** References {@code filter} still holds. */
+  int heldBy(FltFilter filter) {
+    AtomicInteger n = holds.get(filter);
+    return n == null ? 0 : n.get();
   }
 
   @Override

@@ -378,6 +378,13 @@ public final class FltFilter {
       }
     }
     UnloadReport report = new UnloadReport(name(), liveContexts.get(), manager.verifier().liveContexts(this));
+    for (FltContext c : report.leaked()) {
+      manager.verifier().report(
+          VerifierFinding.Kind.LEAKED_CONTEXT_AT_UNLOAD,
+          c,
+          name() + " unloaded while still holding " + c.referenceCount() + " reference(s) on " + c.describe());
+    }
+    manager.checkNameLeaks(this);
     unloadReport = report;
     state = State.UNLOADED;
     manager.forgetFilter(this);

@@ -74,6 +74,7 @@ final class FltFrame extends DeviceObject {
             irp.parameters(),
             FltCallbackData.FLTFL_CALLBACK_DATA_IRP_OPERATION);
     String name = operationName(major);
+    checkHeader(fo);
     Deque<Pending> posts = new ArrayDeque<>();
     NtStatus completed = null;
     List<FltInstance> instances = volume.instances();
@@ -100,12 +101,10 @@ final class FltFrame extends DeviceObject {
       switch (st) {
         case SUCCESS_WITH_CALLBACK, SYNCHRONIZE -> {
           if (post == null) {
-            throw new BugCheckException(
-                BugCheckException.FLTMGR_FILE_SYSTEM,
-                0x66,
-                i.filter().name() + " returned " + st + " from Pre" + name
-                    + " but registered no post-operation callback for it",
-                null);
+            String msg = i.filter().name() + " returned " + st + " from Pre" + name
+                + " but registered no post-operation callback for it";
+            report(VerifierFinding.Kind.POST_CALLBACK_MISSING, i, msg);
+            throw new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x66, msg, null);
           }
           posts.push(new Pending(i, post, context));
         }
@@ -156,7 +155,7 @@ final class FltFrame extends DeviceObject {
     FilterManager mgr = volume.manager();
     int depth = KeThread.criticalRegionDepth();
     int held = KeThread.resourcesHeld();
-    String token = mgr.enterCallback(cb);
+    Object token = mgr.enterCallback(cb, i.filter());
     FltPreopCallbackStatus st;
     try {
       st = pre.preOperation(data, new FltRelatedObjects(i.filter(), volume, i, fo, null), cc);
@@ -174,7 +173,7 @@ final class FltFrame extends DeviceObject {
     FilterManager mgr = volume.manager();
     int depth = KeThread.criticalRegionDepth();
     int held = KeThread.resourcesHeld();
-    String token = mgr.enterCallback(cb);
+    Object token = mgr.enterCallback(cb, p.instance().filter());
     try {
       p.post().postOperation(
           data, new FltRelatedObjects(p.instance().filter(), volume, p.instance(), fo, null), p.completionContext(), flags);
@@ -184,22 +183,72 @@ final class FltFrame extends DeviceObject {
     checkBalance(p.instance(), cb, depth, held);
   }
 
-  private static void checkBalance(FltInstance i, String cb, int depth, int held) {
+  private void report(VerifierFinding.Kind kind, FltInstance i, String msg) {
+    volume.manager().verifier().report(new VerifierFinding(kind, i.filter().name(), i.id(), msg, null, null));
+  }
+
+  private void checkBalance(FltInstance i, String cb, int depth, int held) {
     if (KeThread.criticalRegionDepth() != depth || KeThread.resourcesHeld() != held) {
       int d = KeThread.criticalRegionDepth() - depth;
       int r = KeThread.resourcesHeld() - held;
-      throw new IllegalStateException(
-          i.filter().name() + " " + cb + " returned with " + r + " ERESOURCE acquisition(s) and " + d
-              + " critical region(s) still held");
+      String msg = i.filter().name() + " " + cb + " returned with " + r + " ERESOURCE acquisition(s) and " + d
+          + " critical region(s) still held";
+      report(VerifierFinding.Kind.RESOURCE_HELD_AT_CALLBACK_EXIT, i, msg);
+      throw new IllegalStateException(msg);
     }
   }
 
-  private static void checkNoCompletionContext(
+  private void checkNoCompletionContext(
       FltInstance i, String name, FltPreopCallbackStatus st, @Nullable Object context) {
     if (context != null) {
-      throw new IllegalStateException(
-          i.filter().name() + " Pre" + name + " returned " + st + " with a non-null completion context "
-              + context + ": a completion context may be set only when a post-operation callback will run");
+      String msg = i.filter().name() + " Pre" + name + " returned " + st + " with a non-null completion context "
+          + context + ": a completion context may be set only when a post-operation callback will run";
+      report(VerifierFinding.Kind.COMPLETION_CONTEXT_WITHOUT_POST, i, msg);
+      throw new IllegalStateException(msg);
+    }
+  }
+
+  /**
+   * The file-system side of the header contract, checked on every request that reaches the
+   * frame: flags must not change after setup except that a paging file clears filter support,
+   * and a paging file must not claim filter support. Each header is reported once.
+   */
+  private void checkHeader(@Nullable FileObject fo) {
+    if (fo == null || !(fo.fsContext() instanceof io.fsctx.fsrtl.AdvancedFcbHeader h) || !h.isSetUp()) {
+      return;
+    }
+    ContextVerifier v = volume.manager().verifier();
+    int supports = io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS;
+    int lostFlags = h.flagsAtSetup() & ~h.flags();
+    int lostFlags2 = h.flags2AtSetup() & ~h.flags2();
+    if (h.isPagingFile()) {
+      lostFlags2 &= ~supports;
+    }
+    if (lostFlags != 0 || lostFlags2 != 0) {
+      v.reportOnce(
+          "flags:" + h.id(),
+          new VerifierFinding(
+              VerifierFinding.Kind.FS_HEADER_FLAGS_CHANGED,
+              "file system",
+              h.id(),
+              String.format(
+                  java.util.Locale.ROOT,
+                  "header %s: flags cleared after setup: Flags 0x%02X -> 0x%02X (lost 0x%02X), Flags2 0x%02X -> 0x%02X (lost 0x%02X)%s",
+                  h.id(), h.flagsAtSetup(), h.flags(), lostFlags, h.flags2AtSetup(), h.flags2(), lostFlags2,
+                  (lostFlags2 & supports) != 0 ? "; FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS is gone, so every filter's stream contexts are refused" : ""),
+              null,
+              null));
+    }
+    if (h.isPagingFile() && h.supportsFilterContexts()) {
+      v.reportOnce(
+          "paging:" + h.id(),
+          new VerifierFinding(
+              VerifierFinding.Kind.FS_PAGING_FILE_CLAIMS_FILTER_CONTEXTS,
+              "file system",
+              h.id(),
+              "paging-file header " + h.id() + " still has FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS; file systems clear it for paging files",
+              null,
+              null));
     }
   }
 

@@ -139,7 +139,7 @@ public final class FltInstance {
       state = State.ATTACHED;
       return STATUS_SUCCESS;
     }
-    String token = manager.enterCallback("InstanceSetup");
+    Object token = manager.enterCallback("InstanceSetup", filter);
     NtStatus st;
     try {
       st = cb.setup(related(), flags, volume.fileSystemType());
@@ -166,7 +166,7 @@ public final class FltInstance {
     if (q == null) {
       return NtStatus.STATUS_FLT_DO_NOT_DETACH;
     }
-    String token = manager.enterCallback("InstanceQueryTeardown");
+    Object token = manager.enterCallback("InstanceQueryTeardown", filter);
     NtStatus st;
     try {
       st = q.queryTeardown(related(), 0);
@@ -192,7 +192,7 @@ public final class FltInstance {
     InstanceTeardownCallback complete = filter.registration().instanceTeardownCompleteCallback();
     try {
       if (start != null) {
-        String token = manager.enterCallback("InstanceTeardownStart");
+        Object token = manager.enterCallback("InstanceTeardownStart", filter);
         try {
           start.teardown(related(), reason);
         } finally {
@@ -200,7 +200,7 @@ public final class FltInstance {
         }
       }
       if (complete != null) {
-        String token = manager.enterCallback("InstanceTeardownComplete");
+        Object token = manager.enterCallback("InstanceTeardownComplete", filter);
         try {
           complete.teardown(related(), reason);
         } finally {
@@ -212,6 +212,23 @@ public final class FltInstance {
       state = State.DETACHED;
       volume.instanceGone(this);
       filter.instanceDetached(this);
+      reportLeaksAtTeardown();
+    }
+  }
+
+  /**
+   * Verifier: after teardown-complete and the detach, any context that was set through this
+   * instance and is still alive is held by the filter, a leaked reference.
+   */
+  private void reportLeaksAtTeardown() {
+    for (FltContext c : manager.verifier().liveContexts(filter)) {
+      if (c.attachedInstance() == this && c.referenceCount() > 0) {
+        manager.verifier().report(
+            VerifierFinding.Kind.LEAKED_CONTEXT_AT_INSTANCE_TEARDOWN,
+            c,
+            "instance " + id + " torn down while " + filter.name() + " still holds " + c.referenceCount()
+                + " reference(s) on " + c.describe());
+      }
     }
   }
 
@@ -340,6 +357,17 @@ public final class FltInstance {
 
   private record FileCtrlResult(NtStatus status, @Nullable FileListCtrl ctrl) {}
 
+  /** Verifier: a set on a file object the file system has not opened yet (pre-create). */
+  private void checkOpened(@Nullable FileObject fo, FltContext ctx, String routine) {
+    if (fo != null && fo.fsContext() == null && !fo.isCloseCompleted()) {
+      manager.verifier().report(
+          VerifierFinding.Kind.SET_ON_UNOPENED_FILE_OBJECT,
+          ctx,
+          routine + " of " + ctx.describe() + " on " + fo + ", which is not opened yet (FsContext is NULL, e.g. in pre-create): "
+              + "allocate in pre-create, pass the context through the completion context and set it in post-create");
+    }
+  }
+
   private static ContextTable.SetOutcome fail(NtStatus s) {
     return new ContextTable.SetOutcome(s, null);
   }
@@ -387,6 +415,7 @@ public final class FltInstance {
     AdvancedFcbHeader h = supportedHeader(fo);
     if (h == null) {
       ctx.checkNotFreed(routine);
+      checkOpened(fo, ctx, routine);
       manager.events().publish(ContextEvent.Kind.SET_FAILED, routine, ctx, ctx.referenceCount(), STATUS_NOT_SUPPORTED);
       return fail(STATUS_NOT_SUPPORTED);
     }
@@ -448,6 +477,7 @@ public final class FltInstance {
     AdvancedFcbHeader h = supportedHeader(fo);
     if (h == null || fo == null) {
       ctx.checkNotFreed(routine);
+      checkOpened(fo, ctx, routine);
       manager.events().publish(ContextEvent.Kind.SET_FAILED, routine, ctx, ctx.referenceCount(), STATUS_NOT_SUPPORTED);
       return fail(STATUS_NOT_SUPPORTED);
     }
@@ -501,6 +531,7 @@ public final class FltInstance {
     boolean emulate = slot == null && emulatesFileContexts(fo);
     if (slot == null && !emulate) {
       ctx.checkNotFreed(routine);
+      checkOpened(fo, ctx, routine);
       manager.events().publish(ContextEvent.Kind.SET_FAILED, routine, ctx, ctx.referenceCount(), STATUS_NOT_SUPPORTED);
       return fail(STATUS_NOT_SUPPORTED);
     }
@@ -617,7 +648,7 @@ public final class FltInstance {
     if (cb == null) {
       return;
     }
-    String token = manager.enterCallback("TransactionNotification");
+    Object token = manager.enterCallback("TransactionNotification", filter);
     try {
       cb.notify(new FltRelatedObjects(filter, volume, this, null, tx), ctx, notification);
     } finally {

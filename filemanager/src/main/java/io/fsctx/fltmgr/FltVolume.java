@@ -113,7 +113,7 @@ public final class FltVolume {
         return cached;
       }
       FltFileNameInformation fresh =
-          new FltFileNameInformation(manager.ids().next("Name"), format, fullName, deviceName);
+          new FltFileNameInformation(manager, manager.ids().next("Name"), format, fullName, deviceName);
       fresh.reference(); // the cache holds it; this reference is the caller's
       FltFileNameInformation old = nameCache.put(key, fresh);
       if (old != null) {
@@ -159,6 +159,11 @@ public final class FltVolume {
   /** How many per-stream control blocks are alive on this volume. */
   public int streamControlBlockCount() {
     return ctrls.size();
+  }
+
+  /** The per-stream control blocks alive on this volume (a snapshot). */
+  List<StreamListCtrl> streamControlBlocks() {
+    return List.copyOf(ctrls);
   }
 
   void registerCtrl(StreamListCtrl c) {

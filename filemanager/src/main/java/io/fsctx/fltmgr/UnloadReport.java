@@ -45,16 +45,14 @@ public record UnloadReport(String filterName, int leakedCount, List<FltContext> 
     for (Map.Entry<FltContextType, Integer> e : countsByType().entrySet()) {
       sb.append("    ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
     }
+    if (leaked.isEmpty()) {
+      sb.append("    (not listed: the verifier level is OFF, which only counts)\n");
+    }
     for (FltContext c : leaked) {
       sb.append("  ").append(c.describe()).append('\n');
-      Throwable site = c.allocationSite();
+      StackTraceElement site = VerifierFinding.userFrame(c.allocationSite());
       if (site != null) {
-        for (StackTraceElement el : site.getStackTrace()) {
-          if (!el.getClassName().startsWith("io.fsctx.fltmgr.")) {
-            sb.append("      allocated at ").append(el).append('\n');
-            break;
-          }
-        }
+        sb.append("      allocated at ").append(site).append('\n');
       }
     }
     return sb.toString();
