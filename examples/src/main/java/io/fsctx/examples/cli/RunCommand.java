@@ -2,6 +2,8 @@ package io.fsctx.examples.cli;
 
 import io.fsctx.examples.ctx.CtxLog;
 import io.fsctx.examples.ctx.CtxWorkload;
+import io.fsctx.examples.leaky.LeakyWorkload;
+import io.fsctx.fltmgr.VerifierFinding;
 import io.fsctx.io.ClosePolicy;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -61,9 +63,29 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "Also print each workload step as it completes.")
   boolean steps;
 
+  /** Which filter {@code run} loads. */
+  enum FilterChoice {
+    ctx,
+    leaky
+  }
+
+  @Option(
+      names = "--filter",
+      paramLabel = "FILTER",
+      description = {
+        "The minifilter to run: ctx (the CTX sample port, default) or leaky (a deliberately leaky",
+        "filter modelled on Windows-driver-samples issue 1360, run under the verifier: it prints the",
+        "leak report and exits 1). Default: ${DEFAULT-VALUE}."
+      },
+      defaultValue = "ctx")
+  FilterChoice filter = FilterChoice.ctx;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (filter == FilterChoice.leaky) {
+      return runLeaky(out);
+    }
     int level;
     try {
       level = CtxLog.parseLevel(debugLevel);
@@ -80,5 +102,21 @@ public final class RunCommand implements Callable<Integer> {
     out.print(r.report().format());
     out.flush();
     return r.report().clean() ? 0 : 1;
+  }
+
+  private int runLeaky(PrintWriter out) {
+    LeakyWorkload.Result r = LeakyWorkload.run(fs.create(ClosePolicy.IMMEDIATE), s -> {
+      if (steps) {
+        out.println("workload: " + s);
+      }
+    });
+    out.print(r.report().format());
+    out.println("verifier findings: " + r.findings().size());
+    for (VerifierFinding f : r.findings()) {
+      out.println("  " + f.format());
+    }
+    out.println("leaked contexts: " + r.report().leakedCount());
+    out.flush();
+    return r.clean() ? 0 : 1;
   }
 }

@@ -138,4 +138,22 @@ class FsctxCommandTest {
       assertTrue(r.out().contains("ntfs, fat, legacy"), r.out());
     }
   }
+
+  @Test
+  void runFilterLeaky_pagingFileLeak_printsLeakReportWithTypeTagAndSiteAndExitsNonZero() {
+    Run r = run("run", "--filter", "leaky");
+    assertEquals(1, r.exit(), r.out());
+    assertTrue(r.out().contains("STREAM: 2"), r.out());
+    assertTrue(r.out().contains("STREAM tag 'LkSc' LeakyStreamContext refs=1 filter=Leaky"), r.out());
+    assertTrue(
+        r.out().contains("allocated at io.fsctx.examples.leaky.LeakyFilter.preCreate("), r.out());
+    assertTrue(r.out().contains("leaked contexts: 2"), r.out());
+  }
+
+  @Test
+  void runFilter_unknownName_isAUsageError() {
+    Run r = run("run", "--filter", "bogus");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("--filter"), r.err());
+  }
 }
