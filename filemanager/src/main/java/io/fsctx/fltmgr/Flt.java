@@ -187,59 +187,119 @@ public final class Flt {
 
   // ---- Volume -------------------------------------------------------------------------------
 
-  /** @ddi FltSetVolumeContext */
+  /**
+   * Attaches a volume context to the volume, for the context's filter (one per volume and filter). KEEP_IF_EXISTS (1) on an occupied
+   * object returns {@code STATUS_FLT_CONTEXT_ALREADY_DEFINED} and, when {@code oldContext} is
+   * given, the existing context with a reference for the caller; REPLACE_IF_EXISTS (0) detaches
+   * the old context and hands its link reference to {@code oldContext}, or drops it when that is
+   * null. The caller keeps (and must release) its own reference on {@code newContext}.
+   *
+   * @ddi FltSetVolumeContext
+   */
   public static NtStatus setVolumeContext(
       FltVolume volume, int operation, FltContext newContext, @Nullable Out<FltContext> oldContext) {
     return out(volume.setVolumeContext(op(operation), newContext, oldContext != null, "FltSetVolumeContext"), oldContext);
   }
 
-  /** @ddi FltGetVolumeContext */
+  /**
+   * Gets the volume context of the volume, for the context's filter (one per volume and filter), with one reference owned by
+   * the caller; {@code STATUS_NOT_FOUND} (null) when none is attached.
+   *
+   * @ddi FltGetVolumeContext
+   */
   public static NtStatus getVolumeContext(FltFilter filter, FltVolume volume, Out<FltContext> context) {
     FltContext c = volume.getVolumeContextInternal(filter);
     context.set(c);
     return c == null ? NtStatus.STATUS_NOT_FOUND : STATUS_SUCCESS;
   }
 
-  /** @ddi FltDeleteVolumeContext */
+  /**
+   * Detaches the volume context of the volume, for the context's filter (one per volume and filter). With {@code
+   * oldContext} the link reference becomes the caller's (no count change); without it the link
+   * reference is dropped, which frees the context unless someone else holds it. {@code
+   * STATUS_NOT_FOUND} when nothing is attached.
+   *
+   * @ddi FltDeleteVolumeContext
+   */
   public static NtStatus deleteVolumeContext(FltFilter filter, FltVolume volume, @Nullable Out<FltContext> oldContext) {
     return out(volume.deleteVolumeContext(filter, oldContext != null), oldContext);
   }
 
   // ---- Instance -----------------------------------------------------------------------------
 
-  /** @ddi FltSetInstanceContext */
+  /**
+   * Attaches a instance context to the instance. KEEP_IF_EXISTS (1) on an occupied
+   * object returns {@code STATUS_FLT_CONTEXT_ALREADY_DEFINED} and, when {@code oldContext} is
+   * given, the existing context with a reference for the caller; REPLACE_IF_EXISTS (0) detaches
+   * the old context and hands its link reference to {@code oldContext}, or drops it when that is
+   * null. The caller keeps (and must release) its own reference on {@code newContext}.
+   *
+   * @ddi FltSetInstanceContext
+   */
   public static NtStatus setInstanceContext(
       FltInstance instance, int operation, FltContext newContext, @Nullable Out<FltContext> oldContext) {
     return out(instance.setInstanceContextInternal(op(operation), newContext, oldContext != null, "FltSetInstanceContext"), oldContext);
   }
 
-  /** @ddi FltGetInstanceContext */
+  /**
+   * Gets the instance context of the instance, with one reference owned by
+   * the caller; {@code STATUS_NOT_FOUND} (null) when none is attached.
+   *
+   * @ddi FltGetInstanceContext
+   */
   public static NtStatus getInstanceContext(FltInstance instance, Out<FltContext> context) {
     FltContext c = instance.getInstanceContextInternal("FltGetInstanceContext");
     context.set(c);
     return c == null ? NtStatus.STATUS_NOT_FOUND : STATUS_SUCCESS;
   }
 
-  /** @ddi FltDeleteInstanceContext */
+  /**
+   * Detaches the instance context of the instance. With {@code
+   * oldContext} the link reference becomes the caller's (no count change); without it the link
+   * reference is dropped, which frees the context unless someone else holds it. {@code
+   * STATUS_NOT_FOUND} when nothing is attached.
+   *
+   * @ddi FltDeleteInstanceContext
+   */
   public static NtStatus deleteInstanceContext(FltInstance instance, @Nullable Out<FltContext> oldContext) {
     return out(instance.deleteInstanceContextInternal(oldContext != null), oldContext);
   }
 
   // ---- File ---------------------------------------------------------------------------------
 
-  /** @ddi FltSetFileContext */
+  /**
+   * Attaches a file context to the file of the file object (all its streams), for the instance. KEEP_IF_EXISTS (1) on an occupied
+   * object returns {@code STATUS_FLT_CONTEXT_ALREADY_DEFINED} and, when {@code oldContext} is
+   * given, the existing context with a reference for the caller; REPLACE_IF_EXISTS (0) detaches
+   * the old context and hands its link reference to {@code oldContext}, or drops it when that is
+   * null. The caller keeps (and must release) its own reference on {@code newContext}.
+   *
+   * @ddi FltSetFileContext
+   */
   public static NtStatus setFileContext(
       FltInstance instance, @Nullable FileObject fileObject, int operation, FltContext newContext,
       @Nullable Out<FltContext> oldContext) {
     return out(instance.setFileContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetFileContext"), oldContext);
   }
 
-  /** @ddi FltGetFileContext */
+  /**
+   * Gets the file context of the file of the file object (all its streams), for the instance, with one reference owned by
+   * the caller; {@code STATUS_NOT_FOUND} (null) when none is attached.
+   *
+   * @ddi FltGetFileContext
+   */
   public static NtStatus getFileContext(FltInstance instance, @Nullable FileObject fileObject, Out<FltContext> context) {
     return out(instance.getFileContextInternal(fileObject, "FltGetFileContext"), context);
   }
 
-  /** @ddi FltDeleteFileContext */
+  /**
+   * Detaches the file context of the file of the file object (all its streams), for the instance. With {@code
+   * oldContext} the link reference becomes the caller's (no count change); without it the link
+   * reference is dropped, which frees the context unless someone else holds it. {@code
+   * STATUS_NOT_FOUND} when nothing is attached.
+   *
+   * @ddi FltDeleteFileContext
+   */
   public static NtStatus deleteFileContext(
       FltInstance instance, @Nullable FileObject fileObject, @Nullable Out<FltContext> oldContext) {
     return out(instance.deleteFileContextInternal(fileObject, oldContext != null), oldContext);
@@ -247,19 +307,39 @@ public final class Flt {
 
   // ---- Stream -------------------------------------------------------------------------------
 
-  /** @ddi FltSetStreamContext */
+  /**
+   * Attaches a stream context to the stream of the file object, for the instance. KEEP_IF_EXISTS (1) on an occupied
+   * object returns {@code STATUS_FLT_CONTEXT_ALREADY_DEFINED} and, when {@code oldContext} is
+   * given, the existing context with a reference for the caller; REPLACE_IF_EXISTS (0) detaches
+   * the old context and hands its link reference to {@code oldContext}, or drops it when that is
+   * null. The caller keeps (and must release) its own reference on {@code newContext}.
+   *
+   * @ddi FltSetStreamContext
+   */
   public static NtStatus setStreamContext(
       FltInstance instance, @Nullable FileObject fileObject, int operation, FltContext newContext,
       @Nullable Out<FltContext> oldContext) {
     return out(instance.setStreamContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetStreamContext"), oldContext);
   }
 
-  /** @ddi FltGetStreamContext */
+  /**
+   * Gets the stream context of the stream of the file object, for the instance, with one reference owned by
+   * the caller; {@code STATUS_NOT_FOUND} (null) when none is attached.
+   *
+   * @ddi FltGetStreamContext
+   */
   public static NtStatus getStreamContext(FltInstance instance, @Nullable FileObject fileObject, Out<FltContext> context) {
     return out(instance.getStreamContextInternal(fileObject, "FltGetStreamContext"), context);
   }
 
-  /** @ddi FltDeleteStreamContext */
+  /**
+   * Detaches the stream context of the stream of the file object, for the instance. With {@code
+   * oldContext} the link reference becomes the caller's (no count change); without it the link
+   * reference is dropped, which frees the context unless someone else holds it. {@code
+   * STATUS_NOT_FOUND} when nothing is attached.
+   *
+   * @ddi FltDeleteStreamContext
+   */
   public static NtStatus deleteStreamContext(
       FltInstance instance, @Nullable FileObject fileObject, @Nullable Out<FltContext> oldContext) {
     return out(instance.deleteStreamContextInternal(fileObject, oldContext != null), oldContext);
@@ -267,20 +347,40 @@ public final class Flt {
 
   // ---- Stream handle ------------------------------------------------------------------------
 
-  /** @ddi FltSetStreamHandleContext */
+  /**
+   * Attaches a stream-handle context to the file object (this open of the stream), for the instance. KEEP_IF_EXISTS (1) on an occupied
+   * object returns {@code STATUS_FLT_CONTEXT_ALREADY_DEFINED} and, when {@code oldContext} is
+   * given, the existing context with a reference for the caller; REPLACE_IF_EXISTS (0) detaches
+   * the old context and hands its link reference to {@code oldContext}, or drops it when that is
+   * null. The caller keeps (and must release) its own reference on {@code newContext}.
+   *
+   * @ddi FltSetStreamHandleContext
+   */
   public static NtStatus setStreamHandleContext(
       FltInstance instance, @Nullable FileObject fileObject, int operation, FltContext newContext,
       @Nullable Out<FltContext> oldContext) {
     return out(instance.setStreamHandleContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetStreamHandleContext"), oldContext);
   }
 
-  /** @ddi FltGetStreamHandleContext */
+  /**
+   * Gets the stream-handle context of the file object (this open of the stream), for the instance, with one reference owned by
+   * the caller; {@code STATUS_NOT_FOUND} (null) when none is attached.
+   *
+   * @ddi FltGetStreamHandleContext
+   */
   public static NtStatus getStreamHandleContext(
       FltInstance instance, @Nullable FileObject fileObject, Out<FltContext> context) {
     return out(instance.getStreamHandleContextInternal(fileObject, "FltGetStreamHandleContext"), context);
   }
 
-  /** @ddi FltDeleteStreamHandleContext */
+  /**
+   * Detaches the stream-handle context of the file object (this open of the stream), for the instance. With {@code
+   * oldContext} the link reference becomes the caller's (no count change); without it the link
+   * reference is dropped, which frees the context unless someone else holds it. {@code
+   * STATUS_NOT_FOUND} when nothing is attached.
+   *
+   * @ddi FltDeleteStreamHandleContext
+   */
   public static NtStatus deleteStreamHandleContext(
       FltInstance instance, @Nullable FileObject fileObject, @Nullable Out<FltContext> oldContext) {
     return out(instance.deleteStreamHandleContextInternal(fileObject, oldContext != null), oldContext);
@@ -288,19 +388,39 @@ public final class Flt {
 
   // ---- Transaction --------------------------------------------------------------------------
 
-  /** @ddi FltSetTransactionContext */
+  /**
+   * Attaches a transaction context to the transaction, for the instance. KEEP_IF_EXISTS (1) on an occupied
+   * object returns {@code STATUS_FLT_CONTEXT_ALREADY_DEFINED} and, when {@code oldContext} is
+   * given, the existing context with a reference for the caller; REPLACE_IF_EXISTS (0) detaches
+   * the old context and hands its link reference to {@code oldContext}, or drops it when that is
+   * null. The caller keeps (and must release) its own reference on {@code newContext}.
+   *
+   * @ddi FltSetTransactionContext
+   */
   public static NtStatus setTransactionContext(
       FltInstance instance, KTransaction transaction, int operation, FltContext newContext,
       @Nullable Out<FltContext> oldContext) {
     return out(instance.setTransactionContextInternal(transaction, op(operation), newContext, oldContext != null, "FltSetTransactionContext"), oldContext);
   }
 
-  /** @ddi FltGetTransactionContext */
+  /**
+   * Gets the transaction context of the transaction, for the instance, with one reference owned by
+   * the caller; {@code STATUS_NOT_FOUND} (null) when none is attached.
+   *
+   * @ddi FltGetTransactionContext
+   */
   public static NtStatus getTransactionContext(FltInstance instance, KTransaction transaction, Out<FltContext> context) {
     return out(instance.getTransactionContextInternal(transaction, "FltGetTransactionContext"), context);
   }
 
-  /** @ddi FltDeleteTransactionContext */
+  /**
+   * Detaches the transaction context of the transaction, for the instance. With {@code
+   * oldContext} the link reference becomes the caller's (no count change); without it the link
+   * reference is dropped, which frees the context unless someone else holds it. {@code
+   * STATUS_NOT_FOUND} when nothing is attached.
+   *
+   * @ddi FltDeleteTransactionContext
+   */
   public static NtStatus deleteTransactionContext(
       FltInstance instance, KTransaction transaction, @Nullable Out<FltContext> oldContext) {
     return out(instance.deleteTransactionContextInternal(transaction, oldContext != null), oldContext);

@@ -274,7 +274,7 @@ final class FltFrame extends DeviceObject {
   /** {@code CREATE} → {@code Create}, {@code SET_INFORMATION} → {@code SetInformation}. */
   static String operationName(IrpMajorFunction major) {
     StringBuilder sb = new StringBuilder();
-    for (String part : major.name().split("_")) {
+    for (String part : com.google.common.base.Splitter.on('_').split(major.name())) {
       sb.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
     }
     return sb.toString();
