@@ -6,6 +6,7 @@ import io.fsctx.fsrtl.FsRtl;
 import io.fsctx.io.FileObject;
 import io.fsctx.nt.NtStatus;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,14 +20,24 @@ final class Rig {
   static final int SIZE = 16;
 
   final AtomicInteger cleanups = new AtomicInteger();
+  /** How many times the cleanup callback ran for each context (must end at exactly one). */
+  final ConcurrentHashMap<FltContext, Integer> cleanupsPerContext = new ConcurrentHashMap<>();
   final FilterManager manager;
   final FltFilter filter;
   final FltVolume volume;
   final FltInstance instance;
 
   Rig(VerifierLevel level) {
-    manager = new FilterManager(FltConfig.builder().verifierLevel(level).build());
-    ContextCleanupCallback cleanup = (c, t) -> cleanups.incrementAndGet();
+    this(FltConfig.builder().verifierLevel(level).build());
+  }
+
+  Rig(FltConfig config) {
+    manager = new FilterManager(config);
+    ContextCleanupCallback cleanup =
+        (c, t) -> {
+          cleanups.incrementAndGet();
+          cleanupsPerContext.merge(c, 1, Integer::sum);
+        };
     int tag = FltContextRegistration.tag("Rig ");
     FltRegistration reg =
         FltRegistration.builder()
