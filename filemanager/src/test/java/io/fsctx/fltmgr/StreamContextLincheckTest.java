@@ -120,7 +120,7 @@ public class StreamContextLincheckTest {
   }
 
   static <O extends Options<O, ?>> O small(O options) {
-    return options.iterations(4).invocationsPerIteration(200).threads(2).actorsPerThread(3).actorsBefore(2).actorsAfter(1);
+    return options.iterations(3).invocationsPerIteration(200).threads(2).actorsPerThread(3).actorsBefore(2).actorsAfter(1);
   }
 
   @Test

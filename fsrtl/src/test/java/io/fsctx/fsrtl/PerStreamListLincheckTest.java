@@ -30,7 +30,7 @@ class PerStreamListLincheckTest {
 
   /** Lincheck parameters: small, so each mode finishes in a few seconds on two cores. */
   static <O extends Options<O, ?>> O small(O options) {
-    return options.iterations(5).invocationsPerIteration(250).threads(2).actorsPerThread(3).actorsBefore(2).actorsAfter(1);
+    return options.iterations(4).invocationsPerIteration(200).threads(2).actorsPerThread(3).actorsBefore(2).actorsAfter(1);
   }
 
   /**
