@@ -175,11 +175,13 @@ class PerStreamListLincheckTest {
 
   @Test
   @Disabled("By design, not a bug: FsRtlTeardownPerStreamContexts drops the list lock before each free "
-      + "callback (fsrtl.md 7.4), so a lookup between two steps sees a half-torn-down list, e.g. list "
-      + "[A1, A2] and lookup(A, any) returning A2, which no atomic order gives. File systems call "
-      + "teardown only when no open reference to the stream is left, so no lookup can race it.")
+      + "callback and loops until the list is empty (fsrtl.md 7.4). Lincheck's witness: list [B]; thread 1 "
+      + "runs lookup(any) -> none, then insert(B1); thread 2's teardown returns 2. Teardown emptied the list "
+      + "(so the lookup saw nothing), then also tore down B1, inserted after that lookup, which no atomic "
+      + "order gives. File systems call teardown only when no open reference to the stream is left.")
   @DisplayName("fsrtl.md 7.4: teardown racing a lookup is not atomic (documented)")
   void teardownRacingLookups_isNotAtomic_documented() {
-    small(new ModelCheckingOptions()).check(TeardownRacing.class);
+    new ModelCheckingOptions().iterations(50).invocationsPerIteration(1_000).threads(2)
+        .actorsPerThread(2).actorsBefore(4).actorsAfter(0).check(TeardownRacing.class);
   }
 }
