@@ -1,0 +1,116 @@
+package io.fsctx.benchmarks;
+
+import io.fsctx.examples.ctx.Ctx;
+import io.fsctx.examples.ctx.CtxLog;
+import io.fsctx.examples.fs.NtfsLikeFileSystem;
+import io.fsctx.fltmgr.FilterManager;
+import io.fsctx.fltmgr.FltConfig;
+import io.fsctx.fltmgr.VerifierLevel;
+import io.fsctx.io.ClosePolicy;
+import io.fsctx.io.CreateParameters;
+import io.fsctx.io.FileObject;
+import io.fsctx.io.IoManager;
+import io.fsctx.io.IoStatus;
+import io.fsctx.io.Volume;
+import io.fsctx.nt.NtStatus;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The cost CTX adds to the I/O path: one create, read, cleanup and close of a file on the
+ * NTFS-like file system through the whole stack (I/O manager, Filter Manager's frame, file
+ * system), with CTX attached ({@code ctx}: post-create finds its stream, stream-handle and file
+ * contexts, pre-cleanup and pre-close count, the FCB's teardown frees them) against the same
+ * sequence with no filter attached ({@code bare}). Target: {@code ctx} within 3x of {@code bare}.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar IoPath -f 1 -wi 3 -w 1s -i 5 -r 1s}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class IoPathBenchmark {
+
+  /** A mounted volume, with or without CTX. */
+  public abstract static class Stack {
+    IoManager io;
+    Volume volume;
+    FilterManager manager;
+    Ctx ctx;
+
+    void mount(boolean withCtx) {
+      io = new IoManager();
+      volume = io.mount("\\Device\\HarddiskVolume1", 'C', new NtfsLikeFileSystem(ClosePolicy.IMMEDIATE));
+      if (withCtx) {
+        // The verifier off, as a production filter runs, and CTX's log silent.
+        manager = new FilterManager(FltConfig.builder().verifierLevel(VerifierLevel.OFF).build());
+        ctx = new Ctx(manager, CtxLog.discarding(0, line -> {}));
+        if (!ctx.driverEntry().isSuccess()) {
+          throw new IllegalStateException("CTX did not load");
+        }
+        manager.followMounts(io);
+      }
+      // Create the file once so each iteration opens an existing file, as the target workload does.
+      FileObject fo = io.createFile(volume, "\\bench.txt", CreateParameters.openIf()).openedFileObject();
+      io.closeHandle(fo);
+    }
+
+    /** Unloads CTX and checks that nothing leaked. */
+    void unmount() {
+      if (ctx != null && !ctx.unload().clean()) {
+        throw new IllegalStateException("CTX leaked contexts during the benchmark");
+      }
+    }
+  }
+
+  /** The stack with CTX attached. */
+  @State(Scope.Thread)
+  public static class WithCtx extends Stack {
+    /** Mounts and loads CTX. */
+    @Setup(Level.Trial)
+    public void setUp() {
+      mount(true);
+    }
+
+    /** Unloads and checks for leaks. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      unmount();
+    }
+  }
+
+  /** The same stack with no filter. */
+  @State(Scope.Thread)
+  public static class Bare extends Stack {
+    /** Mounts. */
+    @Setup(Level.Trial)
+    public void setUp() {
+      mount(false);
+    }
+  }
+
+  private static NtStatus openReadCleanupClose(Stack s) {
+    FileObject fo = s.io.createFile(s.volume, "\\bench.txt", CreateParameters.open()).openedFileObject();
+    IoStatus read = s.io.read(fo, 0, 4096);
+    s.io.closeHandle(fo);
+    return read.status();
+  }
+
+  /** Create, read, cleanup and close through CTX. */
+  @Benchmark
+  public NtStatus ctx(WithCtx s) {
+    return openReadCleanupClose(s);
+  }
+
+  /** The same with no filter attached. */
+  @Benchmark
+  public NtStatus bare(Bare s) {
+    return openReadCleanupClose(s);
+  }
+}
