@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       WalkthroughCommand.class,
       CheckFsCommand.class,
+      ReplayCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FsctxCommand implements Callable<Integer> {

@@ -94,6 +94,7 @@ public final class CtxLog {
 
   private final int debugLevel;
   private final Consumer<String> sink;
+  private final boolean recording;
   private final List<Line> lines = new ArrayList<>();
   private final Map<Object, String> fallbackIds = Collections.synchronizedMap(new WeakHashMap<>());
   private int nextFallbackId = 1;
@@ -105,8 +106,25 @@ public final class CtxLog {
    * @param sink receives each printed line (prefix included, no line terminator)
    */
   public CtxLog(int debugLevel, Consumer<String> sink) {
+    this(debugLevel, sink, true);
+  }
+
+  private CtxLog(int debugLevel, Consumer<String> sink, boolean recording) {
     this.debugLevel = debugLevel;
     this.sink = sink;
+    this.recording = recording;
+  }
+
+  /**
+   * A log that prints like {@link #CtxLog(int, Consumer)} but records nothing, so its memory does
+   * not grow with the number of lines (a long trace replay); {@link #lines()} stays empty.
+   *
+   * @param debugLevel the {@code DEBUG_TRACE_*} mask whose lines are printed
+   * @param sink receives each printed line (prefix included, no line terminator)
+   * @return the log
+   */
+  public static CtxLog streaming(int debugLevel, Consumer<String> sink) {
+    return new CtxLog(debugLevel, sink, false);
   }
 
   /** A log that records everything and prints nothing. */
@@ -128,14 +146,19 @@ public final class CtxLog {
    * @param args its arguments
    */
   public void trace(int level, String format, Object... args) {
+    boolean print = (level & debugLevel) != 0;
+    if (!print && !recording) {
+      return;
+    }
     List<Object> snap = new ArrayList<>(args.length);
     for (Object a : args) {
       snap.add(snapshot(a));
     }
     String text = PREFIX + format(format, snap);
-    boolean print = (level & debugLevel) != 0;
     synchronized (this) {
-      lines.add(new Line(level, format, snap, text, print));
+      if (recording) {
+        lines.add(new Line(level, format, snap, text, print));
+      }
       if (print) {
         sink.accept(text);
       }

@@ -1,5 +1,6 @@
 package io.fsctx.examples.replay;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import io.fsctx.fltmgr.FltContextType;
 import java.util.Map;
@@ -28,9 +29,12 @@ public record ContextCounts(ImmutableSortedMap<FltContextType, TypeCounts> perTy
   }
 
   /** The types the summary always prints, in the contract's order. */
-  public static final FltContextType[] SUMMARY_TYPES = {
-    FltContextType.INSTANCE, FltContextType.FILE, FltContextType.STREAM, FltContextType.STREAMHANDLE
-  };
+  public static final ImmutableList<FltContextType> SUMMARY_TYPES =
+      ImmutableList.of(
+          FltContextType.INSTANCE,
+          FltContextType.FILE,
+          FltContextType.STREAM,
+          FltContextType.STREAMHANDLE);
 
   /** No contexts at all: what a target without filters reports. */
   public static ContextCounts none() {

@@ -5,6 +5,7 @@ import java.util.Locale;
 /**
  * The {@code IRP_MJ_*} major function codes of {@code wdm.h}, and the Filter Manager's pseudo
  * major function for {@code QueryOpen}, as plain ints so that the I/O path can use them directly.
+ * The codes are those of {@link io.fsctx.io.IrpMajorFunction} (a test checks every one).
  *
  * <p>Thread safety: immutable (constants only).
  */
@@ -67,8 +68,12 @@ public final class IrpMajor {
   public static final int SET_QUOTA = 0x1A;
   /** {@code IRP_MJ_PNP}. */
   public static final int PNP = 0x1B;
-  /** {@code IRP_MJ_NETWORK_QUERY_OPEN}, the Filter Manager's pseudo major {@code (UCHAR)-9}. */
-  public static final int NETWORK_QUERY_OPEN = 0xF7;
+  /**
+   * {@code IRP_MJ_NETWORK_QUERY_OPEN}, the Filter Manager's pseudo major {@code (UCHAR)-14} =
+   * {@code 0xF2} in {@code fltKernel.h}; the same code as {@link
+   * io.fsctx.io.IrpMajorFunction#NETWORK_QUERY_OPEN}, which is the source of truth.
+   */
+  public static final int NETWORK_QUERY_OPEN = 0xF2;
 
   /**
    * Not a Windows code: the major function of a Process Monitor operation whose name this model

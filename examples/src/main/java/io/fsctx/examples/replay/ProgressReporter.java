@@ -32,8 +32,14 @@ public final class ProgressReporter implements ProgressListener {
    * A reporter on {@link System#err} when there is a terminal, otherwise {@link
    * ProgressListener#NONE}.
    *
+   * <p>Java 17 cannot ask whether standard error alone is a terminal; {@link System#console()} is
+   * non-null only when the process is attached to one (standard input and output not
+   * redirected), which errs towards drawing nothing. On JDK 22 and newer it would need {@code
+   * Console.isTerminal()}.
+   *
    * @return the listener to pass to the engine
    */
+  @SuppressWarnings("SystemConsoleNull") // Java 17 target: null is exactly "no terminal" here.
   public static ProgressListener forStderr() {
     return System.console() != null
         ? new ProgressReporter(System.err, System::nanoTime)

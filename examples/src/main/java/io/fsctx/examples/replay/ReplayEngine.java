@@ -48,7 +48,7 @@ public final class ReplayEngine {
    *
    * @param row the row
    * @param hasEventClass whether the export has an {@code Event Class} column
-   * @return whether the row is one of the summary's {@code rows}
+   * @return whether the summary counts it among its counted rows
    */
   public static boolean isCounted(TraceRow row, boolean hasEventClass) {
     if (hasEventClass && !row.eventClass().strip().equals("File System")) {

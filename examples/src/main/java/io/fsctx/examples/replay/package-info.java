@@ -6,7 +6,9 @@
  * {@link io.fsctx.examples.replay.ResultStatus}), the handle pairing ({@link
  * io.fsctx.examples.replay.HandleTable}), the {@link io.fsctx.examples.replay.ReplayEngine} and
  * its {@link io.fsctx.examples.replay.ReplaySummary}. The I/O manager, the model file system and
- * the filters plug in behind {@link io.fsctx.examples.replay.ReplayTarget}.
+ * the filters plug in behind {@link io.fsctx.examples.replay.ReplayTarget}; {@link
+ * io.fsctx.examples.replay.StackReplayTarget} is the real one (I/O manager, Filter Manager, a model
+ * file system per drive letter, a {@link io.fsctx.examples.replay.ReplayFilter}).
  *
  * <h2>Policies where the contract is silent</h2>
  *
@@ -28,6 +30,19 @@
  *       {@code ", Word: "} field. File objects of files below a renamed directory keep their
  *       keys. File objects of other PIDs on the renamed file move too (each keeps its PID).
  *       Within a key, file objects stay in open order after a move.
+ *   <li>A volume open ({@code X:}) opens the volume's own stream header: it can hold stream and
+ *       stream-handle contexts but has no per-file structure, so no file context; the header
+ *       lives until the volume is dismounted, not until its last file object closes.
+ *   <li>Unknown operations are counted as replayed but send nothing (no major function can be
+ *       named for them).
+ *   <li>A create's {@code Detail} is read only for {@code Options: Directory}; in particular
+ *       {@code Delete On Close} is not acted on (only dispositions make a file delete-pending).
+ *       Read and write lengths and offsets are fixed, never taken from {@code Detail}.
+ *   <li>A {@code CreateFile} whose result is a success code other than {@code SUCCESS} and {@code
+ *       REPARSE} counts as failed; if the file system opened something it is closed at once.
+ *   <li>On a file system without named streams ({@code --fs fat}, {@code legacy}) a successful
+ *       open of {@code file:stream} opens the file's default stream, since the trace says it
+ *       succeeded.
  *   <li>The trace is read twice: a first pass validates it and finds the drive letters, so a bad
  *       trace is refused before any row reaches the target and volumes are mounted first.
  * </ul>

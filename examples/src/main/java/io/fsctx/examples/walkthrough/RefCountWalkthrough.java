@@ -167,6 +167,29 @@ public final class RefCountWalkthrough {
     return rows;
   }
 
+  /**
+   * Registers the walkthrough filter with {@code manager} and starts filtering, so it attaches to
+   * every volume the manager has or gets (used by {@code fsctx replay --filter walkthrough}).
+   *
+   * @param manager the Filter Manager
+   * @return the filter, to unregister later
+   * @throws IllegalStateException when registration or start fails
+   */
+  public static FltFilter register(FilterManager manager) {
+    Out<FltFilter> filter = new Out<>();
+    NtStatus st = Flt.registerFilter(manager, DriverObject.of(FILTER_NAME, ALTITUDE), registration(), filter);
+    if (!st.isSuccess()) {
+      throw new IllegalStateException("FltRegisterFilter failed: " + st);
+    }
+    FltFilter f = Objects.requireNonNull(filter.get());
+    st = Flt.startFiltering(f);
+    if (!st.isSuccess()) {
+      f.unregister();
+      throw new IllegalStateException("FltStartFiltering failed: " + st);
+    }
+    return f;
+  }
+
   private static FltRegistration registration() {
     return FltRegistration.builder()
         .contextRegistration(

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fsctx.nt.NtStatus;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Pure classification: paths, operations, result texts, Detail fields. */
@@ -46,6 +47,23 @@ class ClassificationTest {
   }
 
   @Test
+  @DisplayName("IrpMajor's codes are those of io.fsctx.io.IrpMajorFunction, NETWORK_QUERY_OPEN = 0xF2")
+  void irpMajor_everyCode_matchesIrpMajorFunction() throws IllegalAccessException {
+    int checked = 0;
+    for (java.lang.reflect.Field f : IrpMajor.class.getFields()) {
+      if (f.getType() != int.class || f.getName().equals("UNKNOWN")) {
+        continue;
+      }
+      io.fsctx.io.IrpMajorFunction m = io.fsctx.io.IrpMajorFunction.valueOf(f.getName());
+      assertEquals(m.code(), f.getInt(null), f.getName());
+      assertEquals(m.toString(), IrpMajor.name(f.getInt(null)), f.getName());
+      checked++;
+    }
+    assertEquals(29, checked);
+    assertEquals(0xF2, IrpMajor.NETWORK_QUERY_OPEN);
+  }
+
+  @Test
   void classify_contractOperations() {
     assertEquals(TraceOperation.Kind.CREATE, TraceOperation.classify("CreateFile").kind());
     assertEquals(TraceOperation.Kind.CLOSE, TraceOperation.classify("CloseFile").kind());
@@ -73,7 +91,7 @@ class ClassificationTest {
     assertEquals(IrpMajor.QUERY_SECURITY, TraceOperation.classify("QuerySecurityFile").majorFunction());
     assertEquals(IrpMajor.UNKNOWN, TraceOperation.classify("<Unknown>").majorFunction());
     assertEquals(TraceOperation.Kind.SEND, TraceOperation.classify("<Unknown>").kind());
-    assertEquals("IRP_MJ_NETWORK_QUERY_OPEN", IrpMajor.name(0xF7));
+    assertEquals("IRP_MJ_NETWORK_QUERY_OPEN", IrpMajor.name(0xF2));
     assertEquals("IRP_MJ_CLEANUP", IrpMajor.name(0x12));
   }
 

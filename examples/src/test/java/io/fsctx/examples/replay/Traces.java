@@ -33,7 +33,7 @@ final class Traces {
     for (String r : rows) {
       String[] f = r.split("\\|", -1);
       String detail = f.length > 4 ? f[4] : "";
-      b.append(q("1:00:00." + (i++) + " AM")).append(',')
+      b.append(q("1:00:00." + i++ + " AM")).append(',')
           .append(q("test.exe")).append(',')
           .append(q(f[0])).append(',')
           .append(q(f[1])).append(',')
