@@ -50,7 +50,7 @@ public class IoPathBenchmark {
       if (withCtx) {
         // The verifier off, as a production filter runs, and CTX's log silent.
         manager = new FilterManager(FltConfig.builder().verifierLevel(VerifierLevel.OFF).build());
-        ctx = new Ctx(manager, CtxLog.discarding(0, line -> {}));
+        ctx = new Ctx(manager, CtxLog.streaming(0, line -> {}));
         if (!ctx.driverEntry().isSuccess()) {
           throw new IllegalStateException("CTX did not load");
         }

@@ -18,7 +18,7 @@ public enum ReplayFilter {
   CTX,
   /** The reference-count walkthrough filter: one stream context per stream. */
   WALKTHROUGH,
-  /** A deliberately leaky filter ({@link LeakOnFailedSetFilter}); its replays report leaks. */
+  /** A deliberately leaky filter ({@link io.fsctx.examples.leaky.LeakyFilter}); its replays report leaks. */
   LEAKY,
   /** No filter: the I/O goes straight to the file system and no context exists. */
   NONE;
@@ -69,7 +69,7 @@ public enum ReplayFilter {
         yield ctx::unload;
       }
       case WALKTHROUGH -> unloading(RefCountWalkthrough.register(manager));
-      case LEAKY -> unloading(LeakOnFailedSetFilter.register(manager));
+      case LEAKY -> unloading(io.fsctx.examples.leaky.LeakyFilter.register(manager));
       case NONE -> () -> {};
     };
   }
