@@ -137,7 +137,7 @@ class ContextConcurrencyStressTest {
       while (System.nanoTime() < deadline) {
         rounds++;
         long roundSeed = master.nextLong();
-        FilterManager mgr = managers.create(FltTestSupport.quickUnload().unloadWaitTimeout(java.time.Duration.ofSeconds(2)).build());
+        FilterManager mgr = managers.create(FltTestSupport.quickUnload().unloadWaitTimeout(java.time.Duration.ofSeconds(10)).build());
         Fx fx = new Fx(mgr);
         FltInstance second = fx.secondInstance();
         List<Stream> streams = new ArrayList<>();
@@ -218,7 +218,7 @@ class ContextConcurrencyStressTest {
         go.countDown();
         for (Future<?> f : work) {
           try {
-            f.get(3, TimeUnit.SECONDS);
+            f.get(20, TimeUnit.SECONDS);
           } catch (java.util.concurrent.ExecutionException e) {
             throw new AssertionError("worker failed; " + replay(seed), e.getCause());
           }
