@@ -63,9 +63,12 @@ final class ContextTable<K> {
       if (dying.getAsBoolean()) {
         status = STATUS_FLT_DELETING_OBJECT;
       } else {
+        // Read the state before checking for a free: states only move forward, so a state other
+        // than ALLOCATED that is not FREED afterwards was ATTACHED or DELETED, never a racing free.
+        FltContext.State state = ctx.state();
         ctx.checkNotFreed(routine);
         FltContext existing = map.get(key);
-        if (ctx.state() != FltContext.State.ALLOCATED) {
+        if (state != FltContext.State.ALLOCATED) {
           status = STATUS_FLT_CONTEXT_ALREADY_LINKED;
         } else if (existing != null && op == SetContextOperation.KEEP_IF_EXISTS) {
           status = STATUS_FLT_CONTEXT_ALREADY_DEFINED;

@@ -211,24 +211,38 @@ public final class FltContext {
       if (c <= 0 || state == State.FREED) {
         throw useAfterFree(routine);
       }
-      if (c == 1 && state == State.ATTACHED) {
-        String msg = "context " + describe() + " released to zero while still attached to " + attachedTo
-            + " (" + routine + ": released too many times)";
-        filter.manager().verifier().report(VerifierFinding.Kind.CONTEXT_RELEASED_TOO_MANY_TIMES, this, msg);
-        throw new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6D, msg, allocationSite);
+      if (c == 1) {
+        // The last reference: decide between 0x6D and the free under the monitor tryAttach and
+        // markDetached hold, so a set attaching this context cannot slip between reading the
+        // count and reading the state.
+        boolean freed;
+        synchronized (this) {
+          if (state == State.ATTACHED && refs.get() == 1) {
+            throw overRelease(routine);
+          }
+          freed = refs.compareAndSet(1, 0);
+        }
+        if (freed) {
+          filter.manager().freeContext(this, routine);
+          return 0;
+        }
+        continue;
       }
       if (refs.compareAndSet(c, c - 1)) {
-        if (c - 1 == 0) {
-          filter.manager().freeContext(this, routine);
-        } else {
-          filter.manager().verifier().onAccess(this);
-          if (publish) {
-            filter.manager().events().publish(ContextEvent.Kind.RELEASE, routine, this, c - 1, null);
-          }
+        filter.manager().verifier().onAccess(this);
+        if (publish) {
+          filter.manager().events().publish(ContextEvent.Kind.RELEASE, routine, this, c - 1, null);
         }
         return c - 1;
       }
     }
+  }
+
+  private BugCheckException overRelease(String routine) {
+    String msg = "context " + describe() + " released to zero while still attached to " + attachedTo
+        + " (" + routine + ": released too many times)";
+    filter.manager().verifier().report(VerifierFinding.Kind.CONTEXT_RELEASED_TOO_MANY_TIMES, this, msg);
+    return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6D, msg, allocationSite);
   }
 
   /** Drops the link reference after a detach; never bug-checks, since the state is DELETED. */
