@@ -1,7 +1,8 @@
 package io.fsctx.fltmgr;
 
 import io.fsctx.nt.BugCheckException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +25,16 @@ import org.jspecify.annotations.Nullable;
  * callback runs in the thread that dropped the last reference, with no framework lock held.
  */
 public final class FltContext {
+  private static final VarHandle RAW;
+
+  static {
+    try {
+      RAW = MethodHandles.lookup().findVarHandle(FltContext.class, "raw", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** Where a context is in its life. */
   public enum State {
     /** Allocated, never attached. */
@@ -44,7 +55,12 @@ public final class FltContext {
   private final PoolType poolType;
   private final Object payload;
   private final @Nullable Object block;
-  private final AtomicInteger refs = new AtomicInteger(1);
+  /**
+   * Twice the reference count while alive; odd, and sticky, once the count reached zero. A
+   * lookup's increment is one {@code getAndAdd(2)} that backs out when it finds the odd bit, so it
+   * never resurrects a context (Netty's {@code ReferenceCountUpdater} encoding).
+   */
+  private volatile int raw = 2;
   private volatile State state = State.ALLOCATED;
   private volatile @Nullable Object attachedTo;
   private volatile @Nullable FltInstance attachedInstance;
@@ -126,7 +142,8 @@ public final class FltContext {
 
   /** The current reference count (a snapshot). */
   public int referenceCount() {
-    return refs.get();
+    int r = raw;
+    return (r & 1) != 0 ? 0 : r >>> 1;
   }
 
   /** The current state (a snapshot). */
@@ -166,16 +183,13 @@ public final class FltContext {
 
   /** {@code FltReferenceContext}: +1. */
   int reference(String routine) {
-    while (true) {
-      int c = refs.get();
-      if (c <= 0 || state == State.FREED) {
-        throw useAfterFree(routine);
-      }
-      if (refs.compareAndSet(c, c + 1)) {
-        filter.manager().verifier().onAccess(this);
-        return c + 1;
-      }
+    int old = (int) RAW.getAndAdd(this, 2);
+    if ((old & 1) != 0) {
+      RAW.getAndAdd(this, -2); // freed: the odd bit stays, so backing out frees nothing
+      throw useAfterFree(routine);
     }
+    filter.manager().verifier().onAccess(this);
+    return (old >>> 1) + 1;
   }
 
   /**
@@ -184,14 +198,10 @@ public final class FltContext {
    * detached meanwhile, so a deleted context is never handed out.
    */
   boolean tryReferenceAttached(Object expectedObject) {
-    while (true) {
-      int c = refs.get();
-      if (c <= 0) {
-        return false;
-      }
-      if (refs.compareAndSet(c, c + 1)) {
-        break;
-      }
+    int old = (int) RAW.getAndAdd(this, 2);
+    if ((old & 1) != 0) {
+      RAW.getAndAdd(this, -2); // freed: the odd bit stays, so backing out frees nothing
+      return false;
     }
     if (state == State.ATTACHED && attachedTo == expectedObject) {
       return true;
@@ -207,20 +217,20 @@ public final class FltContext {
 
   private int release(String routine, boolean publish) {
     while (true) {
-      int c = refs.get();
-      if (c <= 0 || state == State.FREED) {
+      int r = raw;
+      if ((r & 1) != 0) {
         throw useAfterFree(routine);
       }
-      if (c == 1) {
+      if (r == 2) {
         // The last reference: decide between 0x6D and the free under the monitor tryAttach and
         // markDetached hold, so a set attaching this context cannot slip between reading the
         // count and reading the state.
         boolean freed;
         synchronized (this) {
-          if (state == State.ATTACHED && refs.get() == 1) {
+          if (state == State.ATTACHED && raw == 2) {
             throw overRelease(routine);
           }
-          freed = refs.compareAndSet(1, 0);
+          freed = RAW.compareAndSet(this, 2, 1);
         }
         if (freed) {
           filter.manager().freeContext(this, routine);
@@ -228,12 +238,13 @@ public final class FltContext {
         }
         continue;
       }
-      if (refs.compareAndSet(c, c - 1)) {
+      if (RAW.compareAndSet(this, r, r - 2)) {
+        int after = (r >>> 1) - 1;
         filter.manager().verifier().onAccess(this);
         if (publish) {
-          filter.manager().events().publish(ContextEvent.Kind.RELEASE, routine, this, c - 1, null);
+          filter.manager().events().publish(ContextEvent.Kind.RELEASE, routine, this, after, null);
         }
-        return c - 1;
+        return after;
       }
     }
   }
@@ -245,27 +256,33 @@ public final class FltContext {
     return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6D, msg, allocationSite);
   }
 
-  /** Drops the link reference after a detach; never bug-checks, since the state is DELETED. */
+  /** Drops the link reference after a detach; never bug-checks 0x6D, since the state is DELETED. */
   int dropLink(String routine) {
-    int after = refs.decrementAndGet();
-    if (after == 0) {
-      filter.manager().freeContext(this, routine);
-    } else if (after < 0) {
-      throw useAfterFree(routine);
+    while (true) {
+      int r = raw;
+      if ((r & 1) != 0) {
+        throw useAfterFree(routine);
+      }
+      if (RAW.compareAndSet(this, r, r == 2 ? 1 : r - 2)) {
+        if (r == 2) {
+          filter.manager().freeContext(this, routine);
+          return 0;
+        }
+        return (r >>> 1) - 1;
+      }
     }
-    return after;
   }
 
   /** ALLOCATED → ATTACHED plus the link reference; false if it was ever attached before. */
   boolean tryAttach(Object object, @Nullable FltInstance instance) {
     synchronized (this) {
-      if (state == State.FREED || refs.get() <= 0) {
+      if (state == State.FREED || (raw & 1) != 0) {
         throw useAfterFree("FltSet" + typeName() + "Context");
       }
       if (state != State.ALLOCATED) {
         return false;
       }
-      refs.incrementAndGet();
+      RAW.getAndAdd(this, 2);
       attachedTo = object;
       attachedInstance = instance;
       state = State.ATTACHED;
@@ -315,7 +332,7 @@ public final class FltContext {
   /** Identity, type, tag, payload class and count, as the verifier reports a context. */
   public String describe() {
     return id + " " + type + " tag '" + FltContextRegistration.tagToString(poolTag()) + "' "
-        + payload.getClass().getSimpleName() + " refs=" + refs.get() + " filter=" + filter.name();
+        + payload.getClass().getSimpleName() + " refs=" + referenceCount() + " filter=" + filter.name();
   }
 
   @Override

@@ -450,7 +450,10 @@ public final class FltInstance {
     if (ctx == null) {
       return new Got(STATUS_NOT_FOUND, null);
     }
-    manager.events().publish(ContextEvent.Kind.GET, routine, ctx, ctx.referenceCount(), STATUS_SUCCESS);
+    EventBus events = manager.events();
+    if (events.hasListeners()) {
+      events.publish(ContextEvent.Kind.GET, routine, ctx, ctx.referenceCount(), STATUS_SUCCESS);
+    }
     return new Got(STATUS_SUCCESS, ctx);
   }
 

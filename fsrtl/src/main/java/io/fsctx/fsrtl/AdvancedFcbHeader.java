@@ -279,8 +279,10 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
     if (!supportsFilterContexts() || filterContexts.isEmpty()) {
       return null;
     }
-    HeaderLock lock = filterContextsLock();
-    return filterContexts.lookup(lock instanceof FastMutex ? lock : null, ownerId, instanceId);
+    // Only a V0 header guards the list with its fast mutex, which a lookup must take; the push
+    // locks of later versions are taken by writers only, so there is no lock to resolve.
+    HeaderLock lock = version() == FSRTL_FCB_HEADER_V0 ? filterContextsLock() : null;
+    return filterContexts.lookup(lock, ownerId, instanceId);
   }
 
   /**
