@@ -47,32 +47,57 @@ public final class FltContext {
     FREED
   }
 
-  private final String id;
+  private static final FltContextType[] TYPES = FltContextType.values();
+  private static final PoolType[] POOLS = PoolType.values();
+  private static final State[] STATES = State.values();
+
+  /**
+   * What only some contexts need: the block of a legacy allocate callback, and the verifier's
+   * sites (allocated at {@link VerifierLevel#TRACKING} and above). Kept out of the context so a
+   * context without them costs 8 bytes less than a field each would.
+   */
+  private static final class Extras {
+    final @Nullable Object block;
+    final @Nullable Throwable allocationSite;
+    volatile @Nullable Throwable lastAccessSite;
+    volatile @Nullable Throwable freeingRelease;
+
+    Extras(@Nullable Object block, @Nullable Throwable allocationSite) {
+      this.block = block;
+      this.allocationSite = allocationSite;
+    }
+  }
+
+  // The fields are laid out for the footprint target (56 bytes with compressed oops): the id is
+  // a number formatted on demand, the size an int (at most 0xFFFF), state, type and pool are enum
+  // ordinals, and what only some contexts need lives in Extras.
   private final FltFilter filter;
-  private final FltContextType type;
   private final ContextDefinition definition;
-  private final long size;
-  private final PoolType poolType;
   private final Object payload;
-  private final @Nullable Object block;
+  private final int size;
+  private final int idNumber;
+  private final byte typeOrdinal;
+  private final byte poolOrdinal;
+  private final @Nullable Extras extras;
   /**
    * Twice the reference count while alive; odd, and sticky, once the count reached zero. A
    * lookup's increment is one {@code getAndAdd(2)} that backs out when it finds the odd bit, so it
    * never resurrects a context (Netty's {@code ReferenceCountUpdater} encoding).
    */
   private volatile int raw = 2;
-  private volatile State state = State.ALLOCATED;
+  /** The {@link State}, as its ordinal (a byte rather than a reference, for the footprint). */
+  private volatile byte stateOrdinal;
   private volatile @Nullable Object attachedTo;
   private volatile @Nullable FltInstance attachedInstance;
-  final @Nullable Throwable allocationSite;
-  volatile @Nullable Throwable lastAccessSite;
-  volatile @Nullable Throwable freeingRelease;
-  /** The table holding it while attached, and its key there; used by FltDeleteContext. */
-  volatile @Nullable ContextTable<?> table;
-  volatile @Nullable Object tableKey;
+  /**
+   * Where it is attached, for FltDeleteContext: the {@link ContextStore} itself when the store
+   * derives the key from the context (stream contexts), a {@link ContextTable.Home} otherwise;
+   * null when not attached. Written under the store's monitor.
+   */
+  volatile @Nullable Object home;
 
   FltContext(
-      String id,
+      long idNumber,
       FltFilter filter,
       FltContextType type,
       ContextDefinition definition,
@@ -80,21 +105,21 @@ public final class FltContext {
       PoolType poolType,
       Object payload,
       @Nullable Object block,
-      @Nullable Throwable allocationSite) {
-    this.id = id;
+      @Nullable Throwable allocationSite,
+      boolean tracking) {
+    this.idNumber = (int) idNumber;
     this.filter = filter;
-    this.type = type;
+    this.typeOrdinal = (byte) type.ordinal();
     this.definition = definition;
-    this.size = size;
-    this.poolType = poolType;
+    this.size = (int) size; // at most MAX_CONTEXT_SIZE (0xFFFF)
+    this.poolOrdinal = (byte) poolType.ordinal();
     this.payload = payload;
-    this.block = block;
-    this.allocationSite = allocationSite;
+    this.extras = block != null || allocationSite != null || tracking ? new Extras(block, allocationSite) : null;
   }
 
   /** The stable identity, such as {@code Ctx#37}. */
   public String id() {
-    return id;
+    return "Ctx#" + Integer.toUnsignedString(idNumber);
   }
 
   /** The filter that allocated it. */
@@ -104,7 +129,7 @@ public final class FltContext {
 
   /** Its type. */
   public FltContextType type() {
-    return type;
+    return TYPES[typeOrdinal];
   }
 
   /** The requested size of the filter's portion. */
@@ -114,7 +139,7 @@ public final class FltContext {
 
   /** The pool it came from. */
   public PoolType poolType() {
-    return poolType;
+    return POOLS[poolOrdinal];
   }
 
   /**
@@ -148,7 +173,7 @@ public final class FltContext {
 
   /** The current state (a snapshot). */
   public State state() {
-    return state;
+    return STATES[stateOrdinal];
   }
 
   /** The object it is attached to, or null: an instance, volume, stream, file object or transaction. */
@@ -163,16 +188,49 @@ public final class FltContext {
 
   /** Where it was allocated, when the verifier tracks sites. */
   public @Nullable Throwable allocationSite() {
-    return allocationSite;
+    Extras e = extras;
+    return e == null ? null : e.allocationSite;
   }
 
   /** Where it was last referenced or released, when the verifier tracks sites. */
   public @Nullable Throwable lastAccessSite() {
-    return lastAccessSite;
+    Extras e = extras;
+    return e == null ? null : e.lastAccessSite;
+  }
+
+  /** Records the last access (verifier, TRACKING and above; a no-op without extras). */
+  void recordAccess(Throwable site) {
+    Extras e = extras;
+    if (e != null) {
+      e.lastAccessSite = site;
+    }
+  }
+
+  /** Records the release that freed it (verifier, FULL). */
+  void recordFreeingRelease(Throwable site) {
+    Extras e = extras;
+    if (e != null) {
+      e.freeingRelease = site;
+    }
   }
 
   @Nullable Object block() {
-    return block;
+    Extras e = extras;
+    return e == null ? null : e.block;
+  }
+
+  private @Nullable Throwable freeingRelease() {
+    Extras e = extras;
+    return e == null ? null : e.freeingRelease;
+  }
+
+  /** The store it is attached to, or null. */
+  @Nullable ContextStore<?> store() {
+    Object h = home;
+    if (h instanceof ContextTable.Home t) {
+      return t.table();
+    }
+    return h instanceof ContextStore<?> s ? s : null;
   }
 
   ContextDefinition definition() {
@@ -203,7 +261,7 @@ public final class FltContext {
       RAW.getAndAdd(this, -2); // freed: the odd bit stays, so backing out frees nothing
       return false;
     }
-    if (state == State.ATTACHED && attachedTo == expectedObject) {
+    if (state() == State.ATTACHED && attachedTo == expectedObject) {
       return true;
     }
     release("FltGet*Context(raced with delete)", false);
@@ -227,7 +285,7 @@ public final class FltContext {
         // count and reading the state.
         boolean freed;
         synchronized (this) {
-          if (state == State.ATTACHED && raw == 2) {
+          if (state() == State.ATTACHED && raw == 2) {
             throw overRelease(routine);
           }
           freed = RAW.compareAndSet(this, 2, 1);
@@ -253,7 +311,7 @@ public final class FltContext {
     String msg = "context " + describe() + " released to zero while still attached to " + attachedTo
         + " (" + routine + ": released too many times)";
     filter.manager().verifier().report(VerifierFinding.Kind.CONTEXT_RELEASED_TOO_MANY_TIMES, this, msg);
-    return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6D, msg, allocationSite);
+    return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6D, msg, allocationSite());
   }
 
   /** Drops the link reference after a detach; never bug-checks 0x6D, since the state is DELETED. */
@@ -276,16 +334,16 @@ public final class FltContext {
   /** ALLOCATED → ATTACHED plus the link reference; false if it was ever attached before. */
   boolean tryAttach(Object object, @Nullable FltInstance instance) {
     synchronized (this) {
-      if (state == State.FREED || (raw & 1) != 0) {
+      if (state() == State.FREED || (raw & 1) != 0) {
         throw useAfterFree("FltSet" + typeName() + "Context");
       }
-      if (state != State.ALLOCATED) {
+      if (state() != State.ALLOCATED) {
         return false;
       }
       RAW.getAndAdd(this, 2);
       attachedTo = object;
       attachedInstance = instance;
-      state = State.ATTACHED;
+      stateOrdinal = (byte) State.ATTACHED.ordinal();
       return true;
     }
   }
@@ -293,20 +351,20 @@ public final class FltContext {
   /** ATTACHED → DELETED; true if this call detached it (the caller then owns the link reference). */
   boolean markDetached() {
     synchronized (this) {
-      if (state != State.ATTACHED) {
+      if (state() != State.ATTACHED) {
         return false;
       }
-      state = State.DELETED;
+      stateOrdinal = (byte) State.DELETED.ordinal();
       return true;
     }
   }
 
   void markFreed() {
-    state = State.FREED;
+    stateOrdinal = (byte) State.FREED.ordinal();
   }
 
   void checkNotFreed(String routine) {
-    if (state == State.FREED) {
+    if (state() == State.FREED) {
       throw useAfterFree(routine);
     }
   }
@@ -314,11 +372,11 @@ public final class FltContext {
   private BugCheckException useAfterFree(String routine) {
     String msg = "context " + describe() + " used by " + routine + " after it was freed";
     filter.manager().verifier().report(VerifierFinding.Kind.CONTEXT_USED_AFTER_FREE, this, msg);
-    return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6E, msg, freeingRelease);
+    return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6E, msg, freeingRelease());
   }
 
   String typeName() {
-    return switch (type) {
+    return switch (type()) {
       case VOLUME -> "Volume";
       case INSTANCE -> "Instance";
       case FILE -> "File";
@@ -331,12 +389,12 @@ public final class FltContext {
 
   /** Identity, type, tag, payload class and count, as the verifier reports a context. */
   public String describe() {
-    return id + " " + type + " tag '" + FltContextRegistration.tagToString(poolTag()) + "' "
+    return id() + " " + type() + " tag '" + FltContextRegistration.tagToString(poolTag()) + "' "
         + payload.getClass().getSimpleName() + " refs=" + referenceCount() + " filter=" + filter.name();
   }
 
   @Override
   public String toString() {
-    return id;
+    return id();
   }
 }

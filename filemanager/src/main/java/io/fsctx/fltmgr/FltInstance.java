@@ -63,7 +63,6 @@ public final class FltInstance {
   private volatile State state = State.SETUP;
   private final ContextTable<FltInstance> instanceContext = new ContextTable<>(this);
   private final ContextTable<KTransaction> transactionContexts = new ContextTable<>(this);
-  private final Set<StreamListCtrl> ctrls = ConcurrentHashMap.newKeySet();
   private final Set<FileListCtrl> fileCtrls = ConcurrentHashMap.newKeySet();
 
   FltInstance(
@@ -233,44 +232,27 @@ public final class FltInstance {
   }
 
   private void detachAllContexts(String routine) {
-    List<StreamListCtrl> streamsSnapshot;
     List<FileListCtrl> filesSnapshot;
     synchronized (this) {
-      streamsSnapshot = new ArrayList<>(ctrls);
       filesSnapshot = new ArrayList<>(fileCtrls);
     }
-    for (StreamListCtrl c : streamsSnapshot) {
+    // Every block on the volume: the state is TEARING_DOWN, so no set through this instance can
+    // attach anything in a block registered after this snapshot (sets check under the block's
+    // monitor, and a block is on the volume's list before any set reaches it).
+    for (StreamListCtrl c : volume.streamControlBlocks()) {
       c.detachInstance(this, routine);
-      c.users.remove(this);
     }
     for (FileListCtrl c : filesSnapshot) {
       c.files.detachWhere(k -> k == this, routine);
       c.users.remove(this);
     }
-    ctrls.clear();
     fileCtrls.clear();
     transactionContexts.detachAll(routine);
     instanceContext.detachAll(routine);
   }
 
-  void forgetCtrl(StreamListCtrl c) {
-    ctrls.remove(c);
-  }
-
   void forgetFileCtrl(FileListCtrl c) {
     fileCtrls.remove(c);
-  }
-
-  /** Registers a control block as holding this instance's contexts; false when dying. */
-  private boolean use(StreamListCtrl c) {
-    synchronized (this) {
-      if (isDying()) {
-        return false;
-      }
-      ctrls.add(c);
-    }
-    c.users.add(this);
-    return true;
   }
 
   private boolean use(FileListCtrl c) {
@@ -302,12 +284,12 @@ public final class FltInstance {
   /** Finds or creates the control block; null when FsRtl refuses it. */
   private @Nullable StreamListCtrl ctrlForSet(AdvancedFcbHeader h) {
     StreamListCtrl c = findCtrl(h);
-    if (c != null && !c.tornDown) {
+    if (c != null && !c.isTornDown()) {
       return c;
     }
     synchronized (h) {
       c = findCtrl(h);
-      if (c != null && !c.tornDown) {
+      if (c != null && !c.isTornDown()) {
         return c;
       }
       StreamListCtrl fresh = new StreamListCtrl(volume, h);
@@ -368,8 +350,8 @@ public final class FltInstance {
     }
   }
 
-  private static ContextTable.SetOutcome fail(NtStatus s) {
-    return new ContextTable.SetOutcome(s, null);
+  private static ContextStore.SetOutcome fail(NtStatus s) {
+    return new ContextStore.SetOutcome(s, null);
   }
 
   /** Type, filter and operation checks, which come after DELETING_OBJECT and NOT_SUPPORTED. */
@@ -383,7 +365,7 @@ public final class FltInstance {
 
   // ---- Internal operations shared by both faces ---------------------------------------------
 
-  ContextTable.SetOutcome setInstanceContextInternal(
+  ContextStore.SetOutcome setInstanceContextInternal(
       @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
@@ -403,11 +385,11 @@ public final class FltInstance {
     return c;
   }
 
-  ContextTable.SetOutcome deleteInstanceContextInternal(boolean wantOld) {
+  ContextStore.SetOutcome deleteInstanceContextInternal(boolean wantOld) {
     return instanceContext.delete(this, wantOld, this::isDying, "FltDeleteInstanceContext");
   }
 
-  ContextTable.SetOutcome setStreamContextInternal(
+  ContextStore.SetOutcome setStreamContextInternal(
       @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
@@ -427,10 +409,7 @@ public final class FltInstance {
     if (c == null) {
       return fail(STATUS_NOT_SUPPORTED);
     }
-    if (!use(c)) {
-      return fail(STATUS_FLT_DELETING_OBJECT);
-    }
-    return c.streams.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.tornDown, routine);
+    return c.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.isTornDown(), routine);
   }
 
   /** Get: status plus the referenced context on success. */
@@ -442,7 +421,7 @@ public final class FltInstance {
       return new Got(STATUS_NOT_SUPPORTED, null);
     }
     StreamListCtrl c = findCtrl(h);
-    FltContext ctx = c == null ? null : c.streams.get(this);
+    FltContext ctx = c == null ? null : c.get(this);
     return got(ctx, routine);
   }
 
@@ -457,7 +436,7 @@ public final class FltInstance {
     return new Got(STATUS_SUCCESS, ctx);
   }
 
-  ContextTable.SetOutcome deleteStreamContextInternal(@Nullable FileObject fo, boolean wantOld) {
+  ContextStore.SetOutcome deleteStreamContextInternal(@Nullable FileObject fo, boolean wantOld) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
@@ -469,10 +448,10 @@ public final class FltInstance {
     if (c == null) {
       return fail(STATUS_NOT_FOUND);
     }
-    return c.streams.delete(this, wantOld, this::isDying, "FltDeleteStreamContext");
+    return c.delete(this, wantOld, this::isDying, "FltDeleteStreamContext");
   }
 
-  ContextTable.SetOutcome setStreamHandleContextInternal(
+  ContextStore.SetOutcome setStreamHandleContextInternal(
       @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
@@ -492,11 +471,11 @@ public final class FltInstance {
     if (c == null) {
       return fail(STATUS_NOT_SUPPORTED);
     }
-    if (!use(c)) {
+    if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
-    return c.handles.set(
-        new StreamListCtrl.HandleKey(this, fo), this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.tornDown, routine);
+    return c.tables().handles.set(
+        new StreamListCtrl.HandleKey(this, fo), this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.isTornDown(), routine);
   }
 
   Got getStreamHandleContextInternal(@Nullable FileObject fo, String routine) {
@@ -505,11 +484,12 @@ public final class FltInstance {
       return new Got(STATUS_NOT_SUPPORTED, null);
     }
     StreamListCtrl c = findCtrl(h);
-    FltContext ctx = c == null ? null : c.handles.get(new StreamListCtrl.HandleKey(this, fo));
+    StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
+    FltContext ctx = t == null ? null : t.handles.get(new StreamListCtrl.HandleKey(this, fo));
     return got(ctx, routine);
   }
 
-  ContextTable.SetOutcome deleteStreamHandleContextInternal(@Nullable FileObject fo, boolean wantOld) {
+  ContextStore.SetOutcome deleteStreamHandleContextInternal(@Nullable FileObject fo, boolean wantOld) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
@@ -518,14 +498,15 @@ public final class FltInstance {
       return fail(STATUS_NOT_SUPPORTED);
     }
     StreamListCtrl c = findCtrl(h);
-    if (c == null) {
+    StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
+    if (t == null) {
       return fail(STATUS_NOT_FOUND);
     }
-    return c.handles.delete(
+    return t.handles.delete(
         new StreamListCtrl.HandleKey(this, fo), wantOld, this::isDying, "FltDeleteStreamHandleContext");
   }
 
-  ContextTable.SetOutcome setFileContextInternal(
+  ContextStore.SetOutcome setFileContextInternal(
       @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
@@ -557,10 +538,10 @@ public final class FltInstance {
     if (c == null) {
       return fail(STATUS_NOT_SUPPORTED);
     }
-    if (!use(c)) {
+    if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
-    return c.emulatedFiles.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.tornDown, routine);
+    return c.tables().emulatedFiles.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.isTornDown(), routine);
   }
 
   Got getFileContextInternal(@Nullable FileObject fo, String routine) {
@@ -573,10 +554,11 @@ public final class FltInstance {
       return new Got(STATUS_NOT_SUPPORTED, null);
     }
     StreamListCtrl c = findCtrl(java.util.Objects.requireNonNull(supportedHeader(fo)));
-    return got(c == null ? null : c.emulatedFiles.get(this), routine);
+    StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
+    return got(t == null ? null : t.emulatedFiles.get(this), routine);
   }
 
-  ContextTable.SetOutcome deleteFileContextInternal(@Nullable FileObject fo, boolean wantOld) {
+  ContextStore.SetOutcome deleteFileContextInternal(@Nullable FileObject fo, boolean wantOld) {
     PerFileContextSlot slot = nativeFileSlot(fo);
     if (slot != null) {
       FileListCtrl c = findFileCtrl(slot);
@@ -586,12 +568,13 @@ public final class FltInstance {
       return fail(STATUS_NOT_SUPPORTED);
     }
     StreamListCtrl c = findCtrl(java.util.Objects.requireNonNull(supportedHeader(fo)));
-    return c == null
+    StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
+    return t == null
         ? fail(STATUS_NOT_FOUND)
-        : c.emulatedFiles.delete(this, wantOld, this::isDying, "FltDeleteFileContext");
+        : t.emulatedFiles.delete(this, wantOld, this::isDying, "FltDeleteFileContext");
   }
 
-  ContextTable.SetOutcome setTransactionContextInternal(
+  ContextStore.SetOutcome setTransactionContextInternal(
       KTransaction tx, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
@@ -603,7 +586,7 @@ public final class FltInstance {
     if (tx.state() != KTransaction.State.ACTIVE) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
-    ContextTable.SetOutcome o = transactionContexts.set(tx, this, ctx, java.util.Objects.requireNonNull(op), wantOld, this::isDying, routine);
+    ContextStore.SetOutcome o = transactionContexts.set(tx, this, ctx, java.util.Objects.requireNonNull(op), wantOld, this::isDying, routine);
     if (o.status().isSuccess()) {
       tx.contextSetBy(this);
     }
@@ -614,7 +597,7 @@ public final class FltInstance {
     return got(transactionContexts.get(tx), routine);
   }
 
-  ContextTable.SetOutcome deleteTransactionContextInternal(KTransaction tx, boolean wantOld) {
+  ContextStore.SetOutcome deleteTransactionContextInternal(KTransaction tx, boolean wantOld) {
     return transactionContexts.delete(tx, wantOld, this::isDying, "FltDeleteTransactionContext");
   }
 
