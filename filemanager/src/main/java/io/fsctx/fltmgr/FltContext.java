@@ -52,6 +52,15 @@ public final class FltContext {
   private static final State[] STATES = State.values();
 
   /**
+   * An enum stored as its ordinal in a byte field, decoded through the arrays above: the values
+   * are never persisted, so the ordinals only have to agree within one run.
+   */
+  @SuppressWarnings("EnumOrdinal")
+  private static byte ordinal(Enum<?> e) {
+    return (byte) e.ordinal();
+  }
+
+  /**
    * What only some contexts need: the block of a legacy allocate callback, and the verifier's
    * sites (allocated at {@link VerifierLevel#TRACKING} and above). Kept out of the context so a
    * context without them costs 8 bytes less than a field each would.
@@ -109,10 +118,10 @@ public final class FltContext {
       boolean tracking) {
     this.idNumber = (int) idNumber;
     this.filter = filter;
-    this.typeOrdinal = (byte) type.ordinal();
+    this.typeOrdinal = ordinal(type);
     this.definition = definition;
     this.size = (int) size; // at most MAX_CONTEXT_SIZE (0xFFFF)
-    this.poolOrdinal = (byte) poolType.ordinal();
+    this.poolOrdinal = ordinal(poolType);
     this.payload = payload;
     this.extras = block != null || allocationSite != null || tracking ? new Extras(block, allocationSite) : null;
   }
@@ -198,6 +207,13 @@ public final class FltContext {
     return e == null ? null : e.lastAccessSite;
   }
 
+  /** The verifier's access hook; without extras (below TRACKING) there is nothing to record. */
+  private void onAccess() {
+    if (extras != null) {
+      filter.manager().verifier().onAccess(this);
+    }
+  }
+
   /** Records the last access (verifier, TRACKING and above; a no-op without extras). */
   void recordAccess(Throwable site) {
     Extras e = extras;
@@ -246,7 +262,7 @@ public final class FltContext {
       RAW.getAndAdd(this, -2); // freed: the odd bit stays, so backing out frees nothing
       throw useAfterFree(routine);
     }
-    filter.manager().verifier().onAccess(this);
+    onAccess();
     return (old >>> 1) + 1;
   }
 
@@ -298,7 +314,7 @@ public final class FltContext {
       }
       if (RAW.compareAndSet(this, r, r - 2)) {
         int after = (r >>> 1) - 1;
-        filter.manager().verifier().onAccess(this);
+        onAccess();
         if (publish) {
           filter.manager().events().publish(ContextEvent.Kind.RELEASE, routine, this, after, null);
         }
@@ -343,7 +359,7 @@ public final class FltContext {
       RAW.getAndAdd(this, 2);
       attachedTo = object;
       attachedInstance = instance;
-      stateOrdinal = (byte) State.ATTACHED.ordinal();
+      stateOrdinal = ordinal(State.ATTACHED);
       return true;
     }
   }
@@ -354,13 +370,13 @@ public final class FltContext {
       if (state() != State.ATTACHED) {
         return false;
       }
-      stateOrdinal = (byte) State.DELETED.ordinal();
+      stateOrdinal = ordinal(State.DELETED);
       return true;
     }
   }
 
   void markFreed() {
-    stateOrdinal = (byte) State.FREED.ordinal();
+    stateOrdinal = ordinal(State.FREED);
   }
 
   void checkNotFreed(String routine) {

@@ -276,8 +276,9 @@ public final class FltInstance {
     return fo.fsContext() instanceof AdvancedFcbHeader h && h.supportsFilterContexts() ? h : null;
   }
 
+  /** The control block on a header that {@link #supportedHeader} returned (so Flags2 is tested). */
   @Nullable StreamListCtrl findCtrl(AdvancedFcbHeader h) {
-    PerStreamContext p = h.lookupPerStreamContext(volume, null);
+    PerStreamContext p = h.lookupPerStreamContextInternal(volume, null);
     return p instanceof StreamListCtrl c ? c : null;
   }
 

@@ -276,7 +276,25 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
   public final @Nullable PerStreamContext lookupPerStreamContext(
       @Nullable Object ownerId, @Nullable Object instanceId) {
     ContextList.checkIds(ownerId, instanceId);
-    if (!supportsFilterContexts() || filterContexts.isEmpty()) {
+    if (!supportsFilterContexts()) {
+      return null;
+    }
+    return lookupPerStreamContextInternal(ownerId, instanceId);
+  }
+
+  /**
+   * The lookup without the {@code Flags2} test, as the WDK's {@code FsRtlLookupPerStreamContext}
+   * macro calls {@code FsRtlLookupPerStreamContextInternal} once it has made the test: for a
+   * caller that has just checked {@link #supportsFilterContexts()} itself.
+   *
+   * @param ownerId null to match any context
+   * @param instanceId null to match any instance of the owner; requires an owner
+   * @return a bare pointer: no reference is taken, its validity is the caller's protocol
+   */
+  public final @Nullable PerStreamContext lookupPerStreamContextInternal(
+      @Nullable Object ownerId, @Nullable Object instanceId) {
+    if (filterContexts.isEmpty()) {
+      ContextList.checkIds(ownerId, instanceId);
       return null;
     }
     // Only a V0 header guards the list with its fast mutex, which a lookup must take; the push
