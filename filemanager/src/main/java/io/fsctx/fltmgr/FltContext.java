@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * <h2>Bug checks</h2>
  * Releasing an attached context to zero raises 0xF5/0x6D and leaves the count alone; any
  * reference, release or set on a freed context raises 0xF5/0x6E, carrying (at verifier level
- * {@link VerifierLevel#FULL}) the stack of the release that freed it.
+ * {@link VerifierLevel#FULL}) the stack of the release that freed it. While an over-release is
+ * being detected the count is briefly zero, so a lookup racing it may miss the context; the
+ * over-release then bug-checks anyway.
  *
  * <p>Thread safety: safe for concurrent use. The count and the state are atomic; the cleanup
  * callback runs in the thread that dropped the last reference, with no framework lock held.
@@ -89,9 +91,10 @@ public final class FltContext {
   private final byte poolOrdinal;
   private final @Nullable Extras extras;
   /**
-   * Twice the reference count while alive; odd, and sticky, once the count reached zero. A
-   * lookup's increment is one {@code getAndAdd(2)} that backs out when it finds the odd bit, so it
-   * never resurrects a context (Netty's {@code ReferenceCountUpdater} encoding).
+   * Twice the reference count while alive; odd, and sticky, once freed (Netty's {@code
+   * ReferenceCountUpdater} encoding). Increments and decrements are single {@code getAndAdd}s; 0
+   * or less means a release is taking the count to zero, so an increment that finds an odd value
+   * or one at most 0 backs out: nothing is ever resurrected from zero.
    */
   private volatile int raw = 2;
   /** The {@link State}, as its ordinal (a byte rather than a reference, for the footprint). */
@@ -177,7 +180,7 @@ public final class FltContext {
   /** The current reference count (a snapshot). */
   public int referenceCount() {
     int r = raw;
-    return (r & 1) != 0 ? 0 : r >>> 1;
+    return (r & 1) != 0 || r <= 0 ? 0 : r >>> 1;
   }
 
   /** The current state (a snapshot). */
@@ -258,8 +261,8 @@ public final class FltContext {
   /** {@code FltReferenceContext}: +1. */
   int reference(String routine) {
     int old = (int) RAW.getAndAdd(this, 2);
-    if ((old & 1) != 0) {
-      RAW.getAndAdd(this, -2); // freed: the odd bit stays, so backing out frees nothing
+    if ((old & 1) != 0 || old <= 0) {
+      RAW.getAndAdd(this, -2); // freed or being freed: backing out frees nothing
       throw useAfterFree(routine);
     }
     onAccess();
@@ -273,8 +276,8 @@ public final class FltContext {
    */
   boolean tryReferenceAttached(Object expectedObject) {
     int old = (int) RAW.getAndAdd(this, 2);
-    if ((old & 1) != 0) {
-      RAW.getAndAdd(this, -2); // freed: the odd bit stays, so backing out frees nothing
+    if ((old & 1) != 0 || old <= 0) {
+      RAW.getAndAdd(this, -2); // freed or being freed: backing out frees nothing
       return false;
     }
     if (state() == State.ATTACHED && attachedTo == expectedObject) {
@@ -290,37 +293,38 @@ public final class FltContext {
   }
 
   private int release(String routine, boolean publish) {
-    while (true) {
-      int r = raw;
-      if ((r & 1) != 0) {
-        throw useAfterFree(routine);
+    // One LOCK XADD, like the lookups, so two threads releasing the same context never retry.
+    int old = (int) RAW.getAndAdd(this, -2);
+    if (old > 2 && (old & 1) == 0) {
+      int after = (old >>> 1) - 1;
+      onAccess();
+      if (publish) {
+        filter.manager().events().publish(ContextEvent.Kind.RELEASE, routine, this, after, null);
       }
-      if (r == 2) {
-        // The last reference: decide between 0x6D and the free under the monitor tryAttach and
-        // markDetached hold, so a set attaching this context cannot slip between reading the
-        // count and reading the state.
-        boolean freed;
-        synchronized (this) {
-          if (state() == State.ATTACHED && raw == 2) {
-            throw overRelease(routine);
-          }
-          freed = RAW.compareAndSet(this, 2, 1);
-        }
-        if (freed) {
-          filter.manager().freeContext(this, routine);
-          return 0;
-        }
-        continue;
+      return after;
+    }
+    if (old != 2) {
+      // Freed (odd), or another thread's release is taking it to zero (0 or less): undo and
+      // raise 0x6E. The odd bit, or that thread's zero, keeps anyone from seeing it alive.
+      RAW.getAndAdd(this, 2);
+      throw useAfterFree(routine);
+    }
+    // The count went from 1 to 0 (raw 0, which lookups and references treat as dead). Decide
+    // between 0x6D and the free under the monitor tryAttach and markDetached hold, so a set
+    // attaching this context cannot slip between the decrement and the state test.
+    synchronized (this) {
+      if (state() == State.ATTACHED) {
+        RAW.getAndAdd(this, 2); // the count stays 1, owned by the object
+        throw overRelease(routine);
       }
-      if (RAW.compareAndSet(this, r, r - 2)) {
-        int after = (r >>> 1) - 1;
-        onAccess();
-        if (publish) {
-          filter.manager().events().publish(ContextEvent.Kind.RELEASE, routine, this, after, null);
-        }
-        return after;
+      // Lookups that raced the decrement back out their increments; wait for them, then mark
+      // the context freed (odd) for good.
+      while (!RAW.compareAndSet(this, 0, 1)) {
+        Thread.onSpinWait();
       }
     }
+    filter.manager().freeContext(this, routine);
+    return 0;
   }
 
   private BugCheckException overRelease(String routine) {
@@ -334,7 +338,7 @@ public final class FltContext {
   int dropLink(String routine) {
     while (true) {
       int r = raw;
-      if ((r & 1) != 0) {
+      if ((r & 1) != 0 || r <= 0) {
         throw useAfterFree(routine);
       }
       if (RAW.compareAndSet(this, r, r == 2 ? 1 : r - 2)) {
@@ -350,13 +354,21 @@ public final class FltContext {
   /** ALLOCATED → ATTACHED plus the link reference; false if it was ever attached before. */
   boolean tryAttach(Object object, @Nullable FltInstance instance) {
     synchronized (this) {
-      if (state() == State.FREED || (raw & 1) != 0) {
-        throw useAfterFree("FltSet" + typeName() + "Context");
+      // A compare-and-set from a live count, not an add: a release that took the count to zero
+      // meanwhile is freeing the context (it waits for this monitor), so the set must fail 0x6E
+      // rather than attach it and make that release see ATTACHED.
+      while (true) {
+        int r = raw;
+        if (state() == State.FREED || (r & 1) != 0 || r <= 0) {
+          throw useAfterFree("FltSet" + typeName() + "Context");
+        }
+        if (state() != State.ALLOCATED) {
+          return false;
+        }
+        if (RAW.compareAndSet(this, r, r + 2)) {
+          break;
+        }
       }
-      if (state() != State.ALLOCATED) {
-        return false;
-      }
-      RAW.getAndAdd(this, 2);
       attachedTo = object;
       attachedInstance = instance;
       stateOrdinal = ordinal(State.ATTACHED);
