@@ -129,7 +129,7 @@ public final class FltContext {
     this.extras = block != null || allocationSite != null || tracking ? new Extras(block, allocationSite) : null;
   }
 
-  /** The stable identity, such as {@code Ctx#37}. */
+  /** The stable identity, such as {@code Ctx#37}; formatted on each call from a stored number. */
   public String id() {
     return "Ctx#" + Integer.toUnsignedString(idNumber);
   }
