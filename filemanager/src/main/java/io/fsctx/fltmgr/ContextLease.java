@@ -1,6 +1,7 @@
 package io.fsctx.fltmgr;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Exactly one reference on a context, released by {@link #close()}; use it in
@@ -10,8 +11,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #close()} is called.
  */
 public final class ContextLease implements AutoCloseable {
+  private static final VarHandle CLOSED;
+
+  static {
+    try {
+      CLOSED = MethodHandles.lookup().findVarHandle(ContextLease.class, "closed", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final FltContext context;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  /** 1 once closed; set through {@link #CLOSED}. */
+  private volatile int closed;
 
   ContextLease(FltContext context) {
     this.context = context;
@@ -37,19 +49,19 @@ public final class ContextLease implements AutoCloseable {
 
   /** Whether the reference has been released. */
   public boolean isClosed() {
-    return closed.get();
+    return closed != 0;
   }
 
   /** Releases the reference ({@code FltReleaseContext}) the first time it is called. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
+    if (closed == 0 && CLOSED.compareAndSet(this, 0, 1)) {
       context.release("FltReleaseContext");
     }
   }
 
   @Override
   public String toString() {
-    return "Lease[" + context + (closed.get() ? ", closed]" : "]");
+    return "Lease[" + context + (closed != 0 ? ", closed]" : "]");
   }
 }

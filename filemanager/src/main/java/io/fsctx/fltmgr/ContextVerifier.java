@@ -68,14 +68,14 @@ final class ContextVerifier {
 
   void onAccess(FltContext ctx) {
     if (level.atLeast(VerifierLevel.TRACKING)) {
-      ctx.lastAccessSite = new Throwable("last referenced or released " + ctx.id());
+      ctx.recordAccess(new Throwable("last referenced or released " + ctx.id()));
     }
   }
 
   void onFree(FltContext ctx, String routine) {
     live.remove(ctx);
     if (level.atLeast(VerifierLevel.FULL)) {
-      ctx.freeingRelease = new Throwable(routine + " freed " + ctx.id());
+      ctx.recordFreeingRelease(new Throwable(routine + " freed " + ctx.id()));
     }
   }
 

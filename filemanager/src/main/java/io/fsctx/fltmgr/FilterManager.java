@@ -16,22 +16,40 @@ import org.jspecify.annotations.Nullable;
  * <h2>Design note</h2>
  * Contexts are stored on the objects they attach to, as fltmgr.sys does: volume contexts in a map
  * on {@link FltVolume}, the instance context on {@link FltInstance}, stream, stream-handle and
- * (emulated) file contexts in a per-stream control block that this manager inserts into the FCB
- * header's {@code FilterContexts} list through the FsRtl layer (one per stream per volume), native
- * file contexts in a per-file control block linked through the file system's per-file slot, and
- * transaction contexts on the instance keyed by transaction. A file system whose FCBs have only the
- * common header therefore gets {@code STATUS_NOT_SUPPORTED} for file, stream and stream-handle
- * contexts because FsRtl refuses the control block, not because of a special case here.
+ * (emulated) file contexts in a per-stream control block ({@link StreamListCtrl}) that this
+ * manager inserts into the FCB header's {@code FilterContexts} list through the FsRtl layer (one
+ * per stream per volume), native file contexts in a per-file control block linked through the
+ * file system's per-file slot, and transaction contexts on the instance keyed by transaction. A
+ * file system whose FCBs have only the common header therefore gets {@code STATUS_NOT_SUPPORTED}
+ * for file, stream and stream-handle contexts because FsRtl refuses the control block, not because
+ * of a special case here. The set, get and delete algorithms are written once, in {@link
+ * ContextStore}; the stores differ only in storage.
  *
- * <p>Lookups are lock-free: a get reads the published map entry and takes a reference with a
- * compare-and-set that never resurrects a count from zero, then checks that the context is still
- * attached to the same object, backing out otherwise. Sets, deletes and teardowns take the owning
- * object's lock; the link reference they drop, and with it any cleanup callback, happens after the
- * lock is released.
+ * <p>Storage is shaped by the context every operation looks up, the stream context (issue 8:
+ * at most 128 bytes per attached stream context beyond the payload, with the verifier off):
+ * <ul>
+ *   <li>The control block keeps its stream contexts inline, in one volatile field holding the
+ *       single context or an immutable array of them (keyed by {@link
+ *       FltContext#attachedInstance()}), replaced under the block's monitor. Its stream-handle and
+ *       emulated file tables are created on first use.
+ *   <li>No per-instance registry of control blocks: each volume links its blocks into an
+ *       intrusive list, which instance teardown walks.
+ *   <li>{@link FltContext} is 56 bytes: an int reference word, ordinals for state, type and pool,
+ *       a numeric id formatted on demand, and the verifier's sites and a legacy allocation block
+ *       in a side object that exists only when needed. At verifier level {@link
+ *       VerifierLevel#COUNTING} (the default) the verifier's live set adds a map node per context.
+ * </ul>
+ *
+ * <p>Lookups are lock-free: a get reads the published entry and takes a reference with one
+ * {@code getAndAdd} that backs out, and never resurrects, when the count already reached zero,
+ * then checks that the context is still attached to the same object, backing out otherwise. Sets,
+ * deletes and teardowns take the store's monitor; the link reference they drop, and with it any
+ * cleanup callback, happens after the monitor is released.
  *
  * <p>Lock order (outer to inner): instance monitor → FCB header monitor (control block creation)
- * → control block lock → FsRtl list lock (a leaf) → context monitor (state changes only). No
- * callback of a filter, and no event listener, runs while any of them is held.
+ * → the volume's control-block list lock (a leaf) or a store's monitor → FsRtl list lock (a leaf)
+ * → context monitor (state changes, and a release of the last reference). No callback of a
+ * filter, and no event listener, runs while any of them is held.
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -286,7 +304,7 @@ public final class FilterManager {
                 "FCB " + f.fcbId() + " (" + f.name() + ") was freed"
                     + (f.teardownCalled() ? " with" : " without calling FsRtlTeardownPerStreamContexts;")
                     + " Filter Manager's control block " + c + " is still on its FilterContexts list, holding "
-                    + (c.streams.size() + c.handles.size() + c.emulatedFiles.size()) + " context(s) that now leak",
+                    + c.contextCount() + " context(s) that now leak",
                 null,
                 null));
       }
@@ -325,7 +343,7 @@ public final class FilterManager {
     }
     List<String> orphaned = new ArrayList<>();
     for (StreamListCtrl c : v.streamControlBlocks()) {
-      if (!c.tornDown && !alive.contains(c.header)) {
+      if (!c.isTornDown() && !alive.contains(c.header)) {
         orphaned.add(c.header.id());
       }
     }

@@ -40,7 +40,7 @@ public final class Flt {
     };
   }
 
-  private static NtStatus out(ContextTable.SetOutcome o, @Nullable Out<FltContext> oldContext) {
+  private static NtStatus out(ContextStore.SetOutcome o, @Nullable Out<FltContext> oldContext) {
     if (oldContext != null) {
       oldContext.set(o.old());
     }
@@ -178,10 +178,9 @@ public final class Flt {
           "FltDeleteContext on " + context.describe()
               + " without holding a reference: only the object's link reference is left, so the context is freed under the caller");
     }
-    ContextTable<?> t = context.table;
-    Object key = context.tableKey;
-    if (t != null && key != null) {
-      t.deleteExact(key, context, "FltDeleteContext");
+    ContextStore<?> store = context.store();
+    if (store != null) {
+      store.deleteExact(context, "FltDeleteContext");
     }
   }
 

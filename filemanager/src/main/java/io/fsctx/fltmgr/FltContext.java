@@ -1,7 +1,8 @@
 package io.fsctx.fltmgr;
 
 import io.fsctx.nt.BugCheckException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,12 +19,24 @@ import org.jspecify.annotations.Nullable;
  * <h2>Bug checks</h2>
  * Releasing an attached context to zero raises 0xF5/0x6D and leaves the count alone; any
  * reference, release or set on a freed context raises 0xF5/0x6E, carrying (at verifier level
- * {@link VerifierLevel#FULL}) the stack of the release that freed it.
+ * {@link VerifierLevel#FULL}) the stack of the release that freed it. While an over-release is
+ * being detected the count is briefly zero, so a lookup racing it may miss the context; the
+ * over-release then bug-checks anyway.
  *
  * <p>Thread safety: safe for concurrent use. The count and the state are atomic; the cleanup
  * callback runs in the thread that dropped the last reference, with no framework lock held.
  */
 public final class FltContext {
+  private static final VarHandle RAW;
+
+  static {
+    try {
+      RAW = MethodHandles.lookup().findVarHandle(FltContext.class, "raw", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** Where a context is in its life. */
   public enum State {
     /** Allocated, never attached. */
@@ -36,27 +49,67 @@ public final class FltContext {
     FREED
   }
 
-  private final String id;
+  private static final FltContextType[] TYPES = FltContextType.values();
+  private static final PoolType[] POOLS = PoolType.values();
+  private static final State[] STATES = State.values();
+
+  /**
+   * An enum stored as its ordinal in a byte field, decoded through the arrays above: the values
+   * are never persisted, so the ordinals only have to agree within one run.
+   */
+  @SuppressWarnings("EnumOrdinal")
+  private static byte ordinal(Enum<?> e) {
+    return (byte) e.ordinal();
+  }
+
+  /**
+   * What only some contexts need: the block of a legacy allocate callback, and the verifier's
+   * sites (allocated at {@link VerifierLevel#TRACKING} and above). Kept out of the context so a
+   * context without them costs 8 bytes less than a field each would.
+   */
+  private static final class Extras {
+    final @Nullable Object block;
+    final @Nullable Throwable allocationSite;
+    volatile @Nullable Throwable lastAccessSite;
+    volatile @Nullable Throwable freeingRelease;
+
+    Extras(@Nullable Object block, @Nullable Throwable allocationSite) {
+      this.block = block;
+      this.allocationSite = allocationSite;
+    }
+  }
+
+  // The fields are laid out for the footprint target (56 bytes with compressed oops): the id is
+  // a number formatted on demand, the size an int (at most 0xFFFF), state, type and pool are enum
+  // ordinals, and what only some contexts need lives in Extras.
   private final FltFilter filter;
-  private final FltContextType type;
   private final ContextDefinition definition;
-  private final long size;
-  private final PoolType poolType;
   private final Object payload;
-  private final @Nullable Object block;
-  private final AtomicInteger refs = new AtomicInteger(1);
-  private volatile State state = State.ALLOCATED;
+  private final int size;
+  private final int idNumber;
+  private final byte typeOrdinal;
+  private final byte poolOrdinal;
+  private final @Nullable Extras extras;
+  /**
+   * Twice the reference count while alive; odd, and sticky, once freed (Netty's {@code
+   * ReferenceCountUpdater} encoding). Increments and decrements are single {@code getAndAdd}s; 0
+   * or less means a release is taking the count to zero, so an increment that finds an odd value
+   * or one at most 0 backs out: nothing is ever resurrected from zero.
+   */
+  private volatile int raw = 2;
+  /** The {@link State}, as its ordinal (a byte rather than a reference, for the footprint). */
+  private volatile byte stateOrdinal;
   private volatile @Nullable Object attachedTo;
   private volatile @Nullable FltInstance attachedInstance;
-  final @Nullable Throwable allocationSite;
-  volatile @Nullable Throwable lastAccessSite;
-  volatile @Nullable Throwable freeingRelease;
-  /** The table holding it while attached, and its key there; used by FltDeleteContext. */
-  volatile @Nullable ContextTable<?> table;
-  volatile @Nullable Object tableKey;
+  /**
+   * Where it is attached, for FltDeleteContext: the {@link ContextStore} itself when the store
+   * derives the key from the context (stream contexts), a {@link ContextTable.Home} otherwise;
+   * null when not attached. Written under the store's monitor.
+   */
+  volatile @Nullable Object home;
 
   FltContext(
-      String id,
+      long idNumber,
       FltFilter filter,
       FltContextType type,
       ContextDefinition definition,
@@ -64,21 +117,21 @@ public final class FltContext {
       PoolType poolType,
       Object payload,
       @Nullable Object block,
-      @Nullable Throwable allocationSite) {
-    this.id = id;
+      @Nullable Throwable allocationSite,
+      boolean tracking) {
+    this.idNumber = (int) idNumber;
     this.filter = filter;
-    this.type = type;
+    this.typeOrdinal = ordinal(type);
     this.definition = definition;
-    this.size = size;
-    this.poolType = poolType;
+    this.size = (int) size; // at most MAX_CONTEXT_SIZE (0xFFFF)
+    this.poolOrdinal = ordinal(poolType);
     this.payload = payload;
-    this.block = block;
-    this.allocationSite = allocationSite;
+    this.extras = block != null || allocationSite != null || tracking ? new Extras(block, allocationSite) : null;
   }
 
-  /** The stable identity, such as {@code Ctx#37}. */
+  /** The stable identity, such as {@code Ctx#37}; formatted on each call from a stored number. */
   public String id() {
-    return id;
+    return "Ctx#" + Integer.toUnsignedString(idNumber);
   }
 
   /** The filter that allocated it. */
@@ -88,7 +141,7 @@ public final class FltContext {
 
   /** Its type. */
   public FltContextType type() {
-    return type;
+    return TYPES[typeOrdinal];
   }
 
   /** The requested size of the filter's portion. */
@@ -98,7 +151,7 @@ public final class FltContext {
 
   /** The pool it came from. */
   public PoolType poolType() {
-    return poolType;
+    return POOLS[poolOrdinal];
   }
 
   /**
@@ -126,12 +179,13 @@ public final class FltContext {
 
   /** The current reference count (a snapshot). */
   public int referenceCount() {
-    return refs.get();
+    int r = raw;
+    return (r & 1) != 0 || r <= 0 ? 0 : r >>> 1;
   }
 
   /** The current state (a snapshot). */
   public State state() {
-    return state;
+    return STATES[stateOrdinal];
   }
 
   /** The object it is attached to, or null: an instance, volume, stream, file object or transaction. */
@@ -146,16 +200,56 @@ public final class FltContext {
 
   /** Where it was allocated, when the verifier tracks sites. */
   public @Nullable Throwable allocationSite() {
-    return allocationSite;
+    Extras e = extras;
+    return e == null ? null : e.allocationSite;
   }
 
   /** Where it was last referenced or released, when the verifier tracks sites. */
   public @Nullable Throwable lastAccessSite() {
-    return lastAccessSite;
+    Extras e = extras;
+    return e == null ? null : e.lastAccessSite;
+  }
+
+  /** The verifier's access hook; without extras (below TRACKING) there is nothing to record. */
+  private void onAccess() {
+    if (extras != null) {
+      filter.manager().verifier().onAccess(this);
+    }
+  }
+
+  /** Records the last access (verifier, TRACKING and above; a no-op without extras). */
+  void recordAccess(Throwable site) {
+    Extras e = extras;
+    if (e != null) {
+      e.lastAccessSite = site;
+    }
+  }
+
+  /** Records the release that freed it (verifier, FULL). */
+  void recordFreeingRelease(Throwable site) {
+    Extras e = extras;
+    if (e != null) {
+      e.freeingRelease = site;
+    }
   }
 
   @Nullable Object block() {
-    return block;
+    Extras e = extras;
+    return e == null ? null : e.block;
+  }
+
+  private @Nullable Throwable freeingRelease() {
+    Extras e = extras;
+    return e == null ? null : e.freeingRelease;
+  }
+
+  /** The store it is attached to, or null. */
+  @Nullable ContextStore<?> store() {
+    Object h = home;
+    if (h instanceof ContextTable.Home t) {
+      return t.table();
+    }
+    return h instanceof ContextStore<?> s ? s : null;
   }
 
   ContextDefinition definition() {
@@ -166,16 +260,13 @@ public final class FltContext {
 
   /** {@code FltReferenceContext}: +1. */
   int reference(String routine) {
-    while (true) {
-      int c = refs.get();
-      if (c <= 0 || state == State.FREED) {
-        throw useAfterFree(routine);
-      }
-      if (refs.compareAndSet(c, c + 1)) {
-        filter.manager().verifier().onAccess(this);
-        return c + 1;
-      }
+    int old = (int) RAW.getAndAdd(this, 2);
+    if ((old & 1) != 0 || old <= 0) {
+      RAW.getAndAdd(this, -2); // freed or being freed: backing out frees nothing
+      throw useAfterFree(routine);
     }
+    onAccess();
+    return (old >>> 1) + 1;
   }
 
   /**
@@ -184,16 +275,12 @@ public final class FltContext {
    * detached meanwhile, so a deleted context is never handed out.
    */
   boolean tryReferenceAttached(Object expectedObject) {
-    while (true) {
-      int c = refs.get();
-      if (c <= 0) {
-        return false;
-      }
-      if (refs.compareAndSet(c, c + 1)) {
-        break;
-      }
+    int old = (int) RAW.getAndAdd(this, 2);
+    if ((old & 1) != 0 || old <= 0) {
+      RAW.getAndAdd(this, -2); // freed or being freed: backing out frees nothing
+      return false;
     }
-    if (state == State.ATTACHED && attachedTo == expectedObject) {
+    if (state() == State.ATTACHED && attachedTo == expectedObject) {
       return true;
     }
     release("FltGet*Context(raced with delete)", false);
@@ -206,55 +293,85 @@ public final class FltContext {
   }
 
   private int release(String routine, boolean publish) {
-    while (true) {
-      int c = refs.get();
-      if (c <= 0 || state == State.FREED) {
-        throw useAfterFree(routine);
+    // One LOCK XADD, like the lookups, so two threads releasing the same context never retry.
+    int old = (int) RAW.getAndAdd(this, -2);
+    if (old > 2 && (old & 1) == 0) {
+      int after = (old >>> 1) - 1;
+      onAccess();
+      if (publish) {
+        filter.manager().events().publish(ContextEvent.Kind.RELEASE, routine, this, after, null);
       }
-      if (c == 1 && state == State.ATTACHED) {
-        String msg = "context " + describe() + " released to zero while still attached to " + attachedTo
-            + " (" + routine + ": released too many times)";
-        filter.manager().verifier().report(VerifierFinding.Kind.CONTEXT_RELEASED_TOO_MANY_TIMES, this, msg);
-        throw new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6D, msg, allocationSite);
-      }
-      if (refs.compareAndSet(c, c - 1)) {
-        if (c - 1 == 0) {
-          filter.manager().freeContext(this, routine);
-        } else {
-          filter.manager().verifier().onAccess(this);
-          if (publish) {
-            filter.manager().events().publish(ContextEvent.Kind.RELEASE, routine, this, c - 1, null);
-          }
-        }
-        return c - 1;
-      }
+      return after;
     }
-  }
-
-  /** Drops the link reference after a detach; never bug-checks, since the state is DELETED. */
-  int dropLink(String routine) {
-    int after = refs.decrementAndGet();
-    if (after == 0) {
-      filter.manager().freeContext(this, routine);
-    } else if (after < 0) {
+    if (old != 2) {
+      // Freed (odd), or another thread's release is taking it to zero (0 or less): undo and
+      // raise 0x6E. The odd bit, or that thread's zero, keeps anyone from seeing it alive.
+      RAW.getAndAdd(this, 2);
       throw useAfterFree(routine);
     }
-    return after;
+    // The count went from 1 to 0 (raw 0, which lookups and references treat as dead). Decide
+    // between 0x6D and the free under the monitor tryAttach and markDetached hold, so a set
+    // attaching this context cannot slip between the decrement and the state test.
+    synchronized (this) {
+      if (state() == State.ATTACHED) {
+        RAW.getAndAdd(this, 2); // the count stays 1, owned by the object
+        throw overRelease(routine);
+      }
+      // Lookups that raced the decrement back out their increments; wait for them, then mark
+      // the context freed (odd) for good.
+      while (!RAW.compareAndSet(this, 0, 1)) {
+        Thread.onSpinWait();
+      }
+    }
+    filter.manager().freeContext(this, routine);
+    return 0;
+  }
+
+  private BugCheckException overRelease(String routine) {
+    String msg = "context " + describe() + " released to zero while still attached to " + attachedTo
+        + " (" + routine + ": released too many times)";
+    filter.manager().verifier().report(VerifierFinding.Kind.CONTEXT_RELEASED_TOO_MANY_TIMES, this, msg);
+    return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6D, msg, allocationSite());
+  }
+
+  /** Drops the link reference after a detach; never bug-checks 0x6D, since the state is DELETED. */
+  int dropLink(String routine) {
+    while (true) {
+      int r = raw;
+      if ((r & 1) != 0 || r <= 0) {
+        throw useAfterFree(routine);
+      }
+      if (RAW.compareAndSet(this, r, r == 2 ? 1 : r - 2)) {
+        if (r == 2) {
+          filter.manager().freeContext(this, routine);
+          return 0;
+        }
+        return (r >>> 1) - 1;
+      }
+    }
   }
 
   /** ALLOCATED → ATTACHED plus the link reference; false if it was ever attached before. */
   boolean tryAttach(Object object, @Nullable FltInstance instance) {
     synchronized (this) {
-      if (state == State.FREED || refs.get() <= 0) {
-        throw useAfterFree("FltSet" + typeName() + "Context");
+      // A compare-and-set from a live count, not an add: a release that took the count to zero
+      // meanwhile is freeing the context (it waits for this monitor), so the set must fail 0x6E
+      // rather than attach it and make that release see ATTACHED.
+      while (true) {
+        int r = raw;
+        if (state() == State.FREED || (r & 1) != 0 || r <= 0) {
+          throw useAfterFree("FltSet" + typeName() + "Context");
+        }
+        if (state() != State.ALLOCATED) {
+          return false;
+        }
+        if (RAW.compareAndSet(this, r, r + 2)) {
+          break;
+        }
       }
-      if (state != State.ALLOCATED) {
-        return false;
-      }
-      refs.incrementAndGet();
       attachedTo = object;
       attachedInstance = instance;
-      state = State.ATTACHED;
+      stateOrdinal = ordinal(State.ATTACHED);
       return true;
     }
   }
@@ -262,20 +379,20 @@ public final class FltContext {
   /** ATTACHED → DELETED; true if this call detached it (the caller then owns the link reference). */
   boolean markDetached() {
     synchronized (this) {
-      if (state != State.ATTACHED) {
+      if (state() != State.ATTACHED) {
         return false;
       }
-      state = State.DELETED;
+      stateOrdinal = ordinal(State.DELETED);
       return true;
     }
   }
 
   void markFreed() {
-    state = State.FREED;
+    stateOrdinal = ordinal(State.FREED);
   }
 
   void checkNotFreed(String routine) {
-    if (state == State.FREED) {
+    if (state() == State.FREED) {
       throw useAfterFree(routine);
     }
   }
@@ -283,11 +400,11 @@ public final class FltContext {
   private BugCheckException useAfterFree(String routine) {
     String msg = "context " + describe() + " used by " + routine + " after it was freed";
     filter.manager().verifier().report(VerifierFinding.Kind.CONTEXT_USED_AFTER_FREE, this, msg);
-    return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6E, msg, freeingRelease);
+    return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6E, msg, freeingRelease());
   }
 
   String typeName() {
-    return switch (type) {
+    return switch (type()) {
       case VOLUME -> "Volume";
       case INSTANCE -> "Instance";
       case FILE -> "File";
@@ -300,12 +417,12 @@ public final class FltContext {
 
   /** Identity, type, tag, payload class and count, as the verifier reports a context. */
   public String describe() {
-    return id + " " + type + " tag '" + FltContextRegistration.tagToString(poolTag()) + "' "
-        + payload.getClass().getSimpleName() + " refs=" + refs.get() + " filter=" + filter.name();
+    return id() + " " + type() + " tag '" + FltContextRegistration.tagToString(poolTag()) + "' "
+        + payload.getClass().getSimpleName() + " refs=" + referenceCount() + " filter=" + filter.name();
   }
 
   @Override
   public String toString() {
-    return id;
+    return id();
   }
 }

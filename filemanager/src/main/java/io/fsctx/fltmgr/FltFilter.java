@@ -283,7 +283,7 @@ public final class FltFilter {
     Object payload = createPayload(chosen, contextSize);
     FltContext ctx =
         new FltContext(
-            manager.ids().next("Ctx"),
+            manager.ids().nextNumber("Ctx"),
             this,
             type,
             chosen,
@@ -291,7 +291,8 @@ public final class FltFilter {
             poolType,
             payload,
             block,
-            manager.verifier().site("FltAllocateContext " + type));
+            manager.verifier().site("FltAllocateContext " + type),
+            manager.verifier().level().atLeast(VerifierLevel.TRACKING));
     chosen.countAllocation(poolType);
     liveContexts.incrementAndGet();
     manager.verifier().onAllocate(ctx);

@@ -63,7 +63,6 @@ public final class FltInstance {
   private volatile State state = State.SETUP;
   private final ContextTable<FltInstance> instanceContext = new ContextTable<>(this);
   private final ContextTable<KTransaction> transactionContexts = new ContextTable<>(this);
-  private final Set<StreamListCtrl> ctrls = ConcurrentHashMap.newKeySet();
   private final Set<FileListCtrl> fileCtrls = ConcurrentHashMap.newKeySet();
 
   FltInstance(
@@ -233,44 +232,27 @@ public final class FltInstance {
   }
 
   private void detachAllContexts(String routine) {
-    List<StreamListCtrl> streamsSnapshot;
     List<FileListCtrl> filesSnapshot;
     synchronized (this) {
-      streamsSnapshot = new ArrayList<>(ctrls);
       filesSnapshot = new ArrayList<>(fileCtrls);
     }
-    for (StreamListCtrl c : streamsSnapshot) {
+    // Every block on the volume: the state is TEARING_DOWN, so no set through this instance can
+    // attach anything in a block registered after this snapshot (sets check under the block's
+    // monitor, and a block is on the volume's list before any set reaches it).
+    for (StreamListCtrl c : volume.streamControlBlocks()) {
       c.detachInstance(this, routine);
-      c.users.remove(this);
     }
     for (FileListCtrl c : filesSnapshot) {
       c.files.detachWhere(k -> k == this, routine);
       c.users.remove(this);
     }
-    ctrls.clear();
     fileCtrls.clear();
     transactionContexts.detachAll(routine);
     instanceContext.detachAll(routine);
   }
 
-  void forgetCtrl(StreamListCtrl c) {
-    ctrls.remove(c);
-  }
-
   void forgetFileCtrl(FileListCtrl c) {
     fileCtrls.remove(c);
-  }
-
-  /** Registers a control block as holding this instance's contexts; false when dying. */
-  private boolean use(StreamListCtrl c) {
-    synchronized (this) {
-      if (isDying()) {
-        return false;
-      }
-      ctrls.add(c);
-    }
-    c.users.add(this);
-    return true;
   }
 
   private boolean use(FileListCtrl c) {
@@ -294,20 +276,21 @@ public final class FltInstance {
     return fo.fsContext() instanceof AdvancedFcbHeader h && h.supportsFilterContexts() ? h : null;
   }
 
+  /** The control block on a header that {@link #supportedHeader} returned (so Flags2 is tested). */
   @Nullable StreamListCtrl findCtrl(AdvancedFcbHeader h) {
-    PerStreamContext p = h.lookupPerStreamContext(volume, null);
+    PerStreamContext p = h.lookupPerStreamContextInternal(volume, null);
     return p instanceof StreamListCtrl c ? c : null;
   }
 
   /** Finds or creates the control block; null when FsRtl refuses it. */
   private @Nullable StreamListCtrl ctrlForSet(AdvancedFcbHeader h) {
     StreamListCtrl c = findCtrl(h);
-    if (c != null && !c.tornDown) {
+    if (c != null && !c.isTornDown()) {
       return c;
     }
     synchronized (h) {
       c = findCtrl(h);
-      if (c != null && !c.tornDown) {
+      if (c != null && !c.isTornDown()) {
         return c;
       }
       StreamListCtrl fresh = new StreamListCtrl(volume, h);
@@ -368,8 +351,8 @@ public final class FltInstance {
     }
   }
 
-  private static ContextTable.SetOutcome fail(NtStatus s) {
-    return new ContextTable.SetOutcome(s, null);
+  private static ContextStore.SetOutcome fail(NtStatus s) {
+    return new ContextStore.SetOutcome(s, null);
   }
 
   /** Type, filter and operation checks, which come after DELETING_OBJECT and NOT_SUPPORTED. */
@@ -383,7 +366,7 @@ public final class FltInstance {
 
   // ---- Internal operations shared by both faces ---------------------------------------------
 
-  ContextTable.SetOutcome setInstanceContextInternal(
+  ContextStore.SetOutcome setInstanceContextInternal(
       @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
@@ -403,11 +386,11 @@ public final class FltInstance {
     return c;
   }
 
-  ContextTable.SetOutcome deleteInstanceContextInternal(boolean wantOld) {
+  ContextStore.SetOutcome deleteInstanceContextInternal(boolean wantOld) {
     return instanceContext.delete(this, wantOld, this::isDying, "FltDeleteInstanceContext");
   }
 
-  ContextTable.SetOutcome setStreamContextInternal(
+  ContextStore.SetOutcome setStreamContextInternal(
       @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
@@ -427,10 +410,7 @@ public final class FltInstance {
     if (c == null) {
       return fail(STATUS_NOT_SUPPORTED);
     }
-    if (!use(c)) {
-      return fail(STATUS_FLT_DELETING_OBJECT);
-    }
-    return c.streams.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.tornDown, routine);
+    return c.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.isTornDown(), routine);
   }
 
   /** Get: status plus the referenced context on success. */
@@ -442,7 +422,7 @@ public final class FltInstance {
       return new Got(STATUS_NOT_SUPPORTED, null);
     }
     StreamListCtrl c = findCtrl(h);
-    FltContext ctx = c == null ? null : c.streams.get(this);
+    FltContext ctx = c == null ? null : c.get(this);
     return got(ctx, routine);
   }
 
@@ -450,11 +430,14 @@ public final class FltInstance {
     if (ctx == null) {
       return new Got(STATUS_NOT_FOUND, null);
     }
-    manager.events().publish(ContextEvent.Kind.GET, routine, ctx, ctx.referenceCount(), STATUS_SUCCESS);
+    EventBus events = manager.events();
+    if (events.hasListeners()) {
+      events.publish(ContextEvent.Kind.GET, routine, ctx, ctx.referenceCount(), STATUS_SUCCESS);
+    }
     return new Got(STATUS_SUCCESS, ctx);
   }
 
-  ContextTable.SetOutcome deleteStreamContextInternal(@Nullable FileObject fo, boolean wantOld) {
+  ContextStore.SetOutcome deleteStreamContextInternal(@Nullable FileObject fo, boolean wantOld) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
@@ -466,10 +449,10 @@ public final class FltInstance {
     if (c == null) {
       return fail(STATUS_NOT_FOUND);
     }
-    return c.streams.delete(this, wantOld, this::isDying, "FltDeleteStreamContext");
+    return c.delete(this, wantOld, this::isDying, "FltDeleteStreamContext");
   }
 
-  ContextTable.SetOutcome setStreamHandleContextInternal(
+  ContextStore.SetOutcome setStreamHandleContextInternal(
       @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
@@ -489,11 +472,11 @@ public final class FltInstance {
     if (c == null) {
       return fail(STATUS_NOT_SUPPORTED);
     }
-    if (!use(c)) {
+    if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
-    return c.handles.set(
-        new StreamListCtrl.HandleKey(this, fo), this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.tornDown, routine);
+    return c.tables().handles.set(
+        new StreamListCtrl.HandleKey(this, fo), this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.isTornDown(), routine);
   }
 
   Got getStreamHandleContextInternal(@Nullable FileObject fo, String routine) {
@@ -502,11 +485,12 @@ public final class FltInstance {
       return new Got(STATUS_NOT_SUPPORTED, null);
     }
     StreamListCtrl c = findCtrl(h);
-    FltContext ctx = c == null ? null : c.handles.get(new StreamListCtrl.HandleKey(this, fo));
+    StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
+    FltContext ctx = t == null ? null : t.handles.get(new StreamListCtrl.HandleKey(this, fo));
     return got(ctx, routine);
   }
 
-  ContextTable.SetOutcome deleteStreamHandleContextInternal(@Nullable FileObject fo, boolean wantOld) {
+  ContextStore.SetOutcome deleteStreamHandleContextInternal(@Nullable FileObject fo, boolean wantOld) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
@@ -515,14 +499,15 @@ public final class FltInstance {
       return fail(STATUS_NOT_SUPPORTED);
     }
     StreamListCtrl c = findCtrl(h);
-    if (c == null) {
+    StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
+    if (t == null) {
       return fail(STATUS_NOT_FOUND);
     }
-    return c.handles.delete(
+    return t.handles.delete(
         new StreamListCtrl.HandleKey(this, fo), wantOld, this::isDying, "FltDeleteStreamHandleContext");
   }
 
-  ContextTable.SetOutcome setFileContextInternal(
+  ContextStore.SetOutcome setFileContextInternal(
       @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
@@ -554,10 +539,10 @@ public final class FltInstance {
     if (c == null) {
       return fail(STATUS_NOT_SUPPORTED);
     }
-    if (!use(c)) {
+    if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
-    return c.emulatedFiles.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.tornDown, routine);
+    return c.tables().emulatedFiles.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.isTornDown(), routine);
   }
 
   Got getFileContextInternal(@Nullable FileObject fo, String routine) {
@@ -570,10 +555,11 @@ public final class FltInstance {
       return new Got(STATUS_NOT_SUPPORTED, null);
     }
     StreamListCtrl c = findCtrl(java.util.Objects.requireNonNull(supportedHeader(fo)));
-    return got(c == null ? null : c.emulatedFiles.get(this), routine);
+    StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
+    return got(t == null ? null : t.emulatedFiles.get(this), routine);
   }
 
-  ContextTable.SetOutcome deleteFileContextInternal(@Nullable FileObject fo, boolean wantOld) {
+  ContextStore.SetOutcome deleteFileContextInternal(@Nullable FileObject fo, boolean wantOld) {
     PerFileContextSlot slot = nativeFileSlot(fo);
     if (slot != null) {
       FileListCtrl c = findFileCtrl(slot);
@@ -583,12 +569,13 @@ public final class FltInstance {
       return fail(STATUS_NOT_SUPPORTED);
     }
     StreamListCtrl c = findCtrl(java.util.Objects.requireNonNull(supportedHeader(fo)));
-    return c == null
+    StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
+    return t == null
         ? fail(STATUS_NOT_FOUND)
-        : c.emulatedFiles.delete(this, wantOld, this::isDying, "FltDeleteFileContext");
+        : t.emulatedFiles.delete(this, wantOld, this::isDying, "FltDeleteFileContext");
   }
 
-  ContextTable.SetOutcome setTransactionContextInternal(
+  ContextStore.SetOutcome setTransactionContextInternal(
       KTransaction tx, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
@@ -600,7 +587,7 @@ public final class FltInstance {
     if (tx.state() != KTransaction.State.ACTIVE) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
-    ContextTable.SetOutcome o = transactionContexts.set(tx, this, ctx, java.util.Objects.requireNonNull(op), wantOld, this::isDying, routine);
+    ContextStore.SetOutcome o = transactionContexts.set(tx, this, ctx, java.util.Objects.requireNonNull(op), wantOld, this::isDying, routine);
     if (o.status().isSuccess()) {
       tx.contextSetBy(this);
     }
@@ -611,7 +598,7 @@ public final class FltInstance {
     return got(transactionContexts.get(tx), routine);
   }
 
-  ContextTable.SetOutcome deleteTransactionContextInternal(KTransaction tx, boolean wantOld) {
+  ContextStore.SetOutcome deleteTransactionContextInternal(KTransaction tx, boolean wantOld) {
     return transactionContexts.delete(tx, wantOld, this::isDying, "FltDeleteTransactionContext");
   }
 

@@ -5,7 +5,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +37,14 @@ public final class FltVolume {
   private final boolean supportsNamedStreams;
   private final CopyOnWriteArrayList<FltInstance> instances = new CopyOnWriteArrayList<>();
   private final ContextTable<FltFilter> volumeContexts = new ContextTable<>(this);
-  private final Set<StreamListCtrl> ctrls = ConcurrentHashMap.newKeySet();
+  /**
+   * Guards the list of per-stream control blocks, linked through {@link StreamListCtrl#prev} and
+   * {@link StreamListCtrl#next} so that a block costs no entry of its own here. Taken after a
+   * header's monitor and never together with any other framework lock.
+   */
+  private final Object ctrlLock = new Object();
+  private @Nullable StreamListCtrl ctrlHead;
+  private int ctrlCount;
   private volatile State state = State.MOUNTED;
   private volatile io.fsctx.io.@Nullable Volume ioVolume;
   private volatile @Nullable FltFrame frame;
@@ -158,20 +164,54 @@ public final class FltVolume {
 
   /** How many per-stream control blocks are alive on this volume. */
   public int streamControlBlockCount() {
-    return ctrls.size();
+    synchronized (ctrlLock) {
+      return ctrlCount;
+    }
   }
 
   /** The per-stream control blocks alive on this volume (a snapshot). */
   List<StreamListCtrl> streamControlBlocks() {
-    return List.copyOf(ctrls);
+    List<StreamListCtrl> out = new ArrayList<>();
+    synchronized (ctrlLock) {
+      for (StreamListCtrl c = ctrlHead; c != null; c = c.next) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   void registerCtrl(StreamListCtrl c) {
-    ctrls.add(c);
+    synchronized (ctrlLock) {
+      StreamListCtrl h = ctrlHead;
+      c.next = h;
+      c.prev = null;
+      if (h != null) {
+        h.prev = c;
+      }
+      ctrlHead = c;
+      ctrlCount++;
+    }
   }
 
   void forgetCtrl(StreamListCtrl c) {
-    ctrls.remove(c);
+    synchronized (ctrlLock) {
+      if (c.prev == null && ctrlHead != c) {
+        return; // not on the list (never registered, or already forgotten)
+      }
+      StreamListCtrl p = c.prev;
+      StreamListCtrl n = c.next;
+      if (p == null) {
+        ctrlHead = n;
+      } else {
+        p.next = n;
+      }
+      if (n != null) {
+        n.prev = p;
+      }
+      c.prev = null;
+      c.next = null;
+      ctrlCount--;
+    }
   }
 
   // ---- Instances ----------------------------------------------------------------------------
@@ -234,15 +274,15 @@ public final class FltVolume {
 
   // ---- Volume contexts ----------------------------------------------------------------------
 
-  ContextTable.SetOutcome setVolumeContext(
+  ContextStore.SetOutcome setVolumeContext(
       @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
     FltFilter owner = ctx.filter();
     if (isDying() || isUnloading(owner)) {
-      return new ContextTable.SetOutcome(NtStatus.STATUS_FLT_DELETING_OBJECT, null);
+      return new ContextStore.SetOutcome(NtStatus.STATUS_FLT_DELETING_OBJECT, null);
     }
     ctx.checkNotFreed(routine);
     if (ctx.type() != FltContextType.VOLUME || op == null) {
-      return new ContextTable.SetOutcome(NtStatus.STATUS_INVALID_PARAMETER, null);
+      return new ContextStore.SetOutcome(NtStatus.STATUS_INVALID_PARAMETER, null);
     }
     // The filter's state is checked again under the table lock: FltUnregisterFilter marks the
     // filter unloading before it sweeps this table, so a set either lands before the sweep (and is
@@ -293,7 +333,7 @@ public final class FltVolume {
         : new GetResult(NtStatus.STATUS_SUCCESS, new ContextLease(c));
   }
 
-  ContextTable.SetOutcome deleteVolumeContext(FltFilter filter, boolean wantOld) {
+  ContextStore.SetOutcome deleteVolumeContext(FltFilter filter, boolean wantOld) {
     return volumeContexts.delete(filter, wantOld, this::isDying, "FltDeleteVolumeContext");
   }
 

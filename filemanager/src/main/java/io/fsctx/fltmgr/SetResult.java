@@ -31,7 +31,7 @@ public record SetResult(NtStatus status, Outcome outcome, @Nullable ContextLease
     FAILED
   }
 
-  static SetResult of(ContextTable.SetOutcome o) {
+  static SetResult of(ContextStore.SetOutcome o) {
     ContextLease other = o.old() == null ? null : new ContextLease(o.old());
     Outcome outcome;
     if (o.status().equals(NtStatus.STATUS_FLT_CONTEXT_ALREADY_DEFINED)) {

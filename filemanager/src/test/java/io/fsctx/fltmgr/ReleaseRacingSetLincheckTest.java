@@ -12,7 +12,6 @@ import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * context (count 2, ATTACHED), and the release then reads the new state with the stale count and
  * raises 0xF5/0x6D although the count is 2. The release is lost (the reference leaks) and the set
  * succeeds, an outcome no order of the two gives: release first frees the context and the set
- * bug-checks 0x6E; set first attaches it and the release leaves refs=1. Kept disabled until the
- * release path checks state and count under the context monitor (see benchmarks/README.md).
+ * bug-checks 0x6E; set first attaches it and the release leaves refs=1. Fixed by deciding between
+ * 0x6D and the final 1 → 0 step under the context monitor that {@code tryAttach} and {@code
+ * markDetached} hold (see benchmarks/README.md).
  */
 @Param(name = "ctx", gen = IntGen.class, conf = "0:2")
 public class ReleaseRacingSetLincheckTest {
@@ -101,7 +101,12 @@ public class ReleaseRacingSetLincheckTest {
     return Flt.deleteStreamContext(rig.instance, fo, null).name();
   }
 
-  /** FltReleaseContext of the allocation reference (once); the count left and the state. */
+  /**
+   * FltReleaseContext of the allocation reference (once): released, or the bug check. Not the
+   * count it leaves: FltReleaseContext returns nothing, and a racing get's transient reference
+   * (taken, then backed out or released within the get) would show in the count although no
+   * atomic order of the operations exposes it.
+   */
   @Operation
   public String release(@Param(name = "ctx") int i) {
     if (owned.getAndSet(i, 0) == 0) {
@@ -109,8 +114,8 @@ public class ReleaseRacingSetLincheckTest {
     }
     FltContext c = contexts[i];
     try {
-      int after = c.release("FltReleaseContext");
-      return "refs=" + after;
+      c.release("FltReleaseContext");
+      return "released";
     } catch (BugCheckException e) {
       return bugCheck(e);
     }
@@ -121,9 +126,6 @@ public class ReleaseRacingSetLincheckTest {
   }
 
   @Test
-  @Disabled("Finds a false 0xF5/0x6D: release reads the count before the state, so a set attaching the "
-      + "context in between makes a legal final release of an ALLOCATED context look like an over-release "
-      + "of an ATTACHED one. Reachable only when a set races the release of the only reference.")
   @DisplayName("fltmgr.md 5.4: a release racing a set of the same context never bug-checks falsely (model checking)")
   void releaseRacingSet_modelChecking_linearizable() {
     small(new ModelCheckingOptions()).check(getClass());

@@ -276,11 +276,31 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
   public final @Nullable PerStreamContext lookupPerStreamContext(
       @Nullable Object ownerId, @Nullable Object instanceId) {
     ContextList.checkIds(ownerId, instanceId);
-    if (!supportsFilterContexts() || filterContexts.isEmpty()) {
+    if (!supportsFilterContexts()) {
       return null;
     }
-    HeaderLock lock = filterContextsLock();
-    return filterContexts.lookup(lock instanceof FastMutex ? lock : null, ownerId, instanceId);
+    return lookupPerStreamContextInternal(ownerId, instanceId);
+  }
+
+  /**
+   * The lookup without the {@code Flags2} test, as the WDK's {@code FsRtlLookupPerStreamContext}
+   * macro calls {@code FsRtlLookupPerStreamContextInternal} once it has made the test: for a
+   * caller that has just checked {@link #supportsFilterContexts()} itself.
+   *
+   * @param ownerId null to match any context
+   * @param instanceId null to match any instance of the owner; requires an owner
+   * @return a bare pointer: no reference is taken, its validity is the caller's protocol
+   */
+  public final @Nullable PerStreamContext lookupPerStreamContextInternal(
+      @Nullable Object ownerId, @Nullable Object instanceId) {
+    if (filterContexts.isEmpty()) {
+      ContextList.checkIds(ownerId, instanceId);
+      return null;
+    }
+    // Only a V0 header guards the list with its fast mutex, which a lookup must take; the push
+    // locks of later versions are taken by writers only, so there is no lock to resolve.
+    HeaderLock lock = version() == FSRTL_FCB_HEADER_V0 ? filterContextsLock() : null;
+    return filterContexts.lookup(lock, ownerId, instanceId);
   }
 
   /**

@@ -25,4 +25,15 @@ public final class IdSource {
   public String next(String kind) {
     return kind + "#" + counters.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
   }
+
+  /**
+   * Returns the number the next identity of a kind would carry, for objects that store the number
+   * and format {@code kind#n} only when asked (it shares the counter with {@link #next}).
+   *
+   * @param kind the prefix, such as {@code Ctx}
+   * @return n, from 1
+   */
+  public long nextNumber(String kind) {
+    return counters.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+  }
 }
