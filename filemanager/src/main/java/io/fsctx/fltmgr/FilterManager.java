@@ -275,6 +275,15 @@ public final class FilterManager {
     heldNames.add(n);
   }
 
+  void untrackName(FltFileNameInformation n) {
+    heldNames.remove(n);
+  }
+
+  /** How many name objects filters hold references on right now (verifier bookkeeping). */
+  int trackedNameCount() {
+    return heldNames.size();
+  }
+
   /** Verifier: name information references a filter still holds when it unloads. */
   void checkNameLeaks(FltFilter filter) {
     for (FltFileNameInformation n : List.copyOf(heldNames)) {

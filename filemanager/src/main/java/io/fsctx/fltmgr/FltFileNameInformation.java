@@ -198,6 +198,12 @@ public final class FltFileNameInformation {
 
   /** Records one reference as held by {@code filter} (the verifier's accounting). */
   void hold(@Nullable FltFilter filter) {
+    synchronized (holds) {
+      holdLocked(filter);
+    }
+  }
+
+  private void holdLocked(@Nullable FltFilter filter) {
     if (filter == null) {
       unattributedHolds.incrementAndGet();
     } else {
@@ -213,6 +219,23 @@ public final class FltFileNameInformation {
    * @return false when no handed-out reference was left to account for it
    */
   boolean unhold(@Nullable FltFilter filter) {
+    synchronized (holds) {
+      return unholdLocked(filter);
+    }
+  }
+
+  // Hold and unhold serialise on the holds map so that tracking follows the last change.
+  private boolean unholdLocked(@Nullable FltFilter filter) {
+    boolean found = unholdOne(filter);
+    if (found && outstandingHolds() == 0) {
+      // Nothing handed out is outstanding: the unload leak check need not look at this object,
+      // and the manager's set of tracked names stays bounded by what filters hold right now.
+      manager.untrackName(this);
+    }
+    return found;
+  }
+
+  private boolean unholdOne(@Nullable FltFilter filter) {
     if (filter != null) {
       return decrementIfPositive(holds.get(filter)) || decrementIfPositive(unattributedHolds);
     }
@@ -225,6 +248,14 @@ public final class FltFileNameInformation {
       }
     }
     return false;
+  }
+
+  private int outstandingHolds() {
+    int n = unattributedHolds.get();
+    for (AtomicInteger h : holds.values()) {
+      n += h.get();
+    }
+    return n;
   }
 
   private static boolean decrementIfPositive(@Nullable AtomicInteger n) {

@@ -73,7 +73,7 @@ final class FltFrame extends DeviceObject {
             fo,
             irp.parameters(),
             FltCallbackData.FLTFL_CALLBACK_DATA_IRP_OPERATION);
-    String name = operationName(major);
+    String name = OPERATION_NAMES.get(major);
     checkHeader(fo);
     Deque<Pending> posts = new ArrayDeque<>();
     NtStatus completed = null;
@@ -269,6 +269,17 @@ final class FltFrame extends DeviceObject {
         || c == FileInformationClass.FILE_RENAME_INFORMATION_EX
         || c == FileInformationClass.FILE_LINK_INFORMATION
         || c == FileInformationClass.FILE_LINK_INFORMATION_EX;
+  }
+
+  /** Callback names per major function, built once: this is on every request's path. */
+  private static final java.util.EnumMap<IrpMajorFunction, String> OPERATION_NAMES = operationNames();
+
+  private static java.util.EnumMap<IrpMajorFunction, String> operationNames() {
+    java.util.EnumMap<IrpMajorFunction, String> m = new java.util.EnumMap<>(IrpMajorFunction.class);
+    for (IrpMajorFunction f : IrpMajorFunction.values()) {
+      m.put(f, operationName(f));
+    }
+    return m;
   }
 
   /** {@code CREATE} → {@code Create}, {@code SET_INFORMATION} → {@code SetInformation}. */

@@ -526,7 +526,7 @@ public final class IoManager {
 
   private Irp newIrp(
       IrpMajorFunction major, int minor, @Nullable FileObject fo, IrpParameters p, int flags, @Nullable NtStatus forced) {
-    return new Irp(ids.next("Irp"), major, minor, fo, p, flags, forced);
+    return new Irp(ids.nextNumber("Irp"), major, minor, fo, p, flags, forced);
   }
 
   private static IoStatus send(Volume volume, Irp irp) {

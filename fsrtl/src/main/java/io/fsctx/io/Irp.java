@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * that a test may read it from elsewhere after the send returned.
  */
 public final class Irp {
-  private final String id;
+  private @Nullable String id; // formatted on first use from number: requests are on every path
+  private final long number;
   private final IrpMajorFunction majorFunction;
   private final int minorFunction;
   private final @Nullable FileObject fileObject;
@@ -52,7 +53,20 @@ public final class Irp {
       IrpParameters parameters,
       int flags,
       @Nullable NtStatus forcedStatus) {
+    this(0, majorFunction, minorFunction, fileObject, parameters, flags, forcedStatus);
     this.id = id;
+  }
+
+  /** As the public constructor, with the identity {@code Irp#number} formatted only when asked. */
+  Irp(
+      long number,
+      IrpMajorFunction majorFunction,
+      int minorFunction,
+      @Nullable FileObject fileObject,
+      IrpParameters parameters,
+      int flags,
+      @Nullable NtStatus forcedStatus) {
+    this.number = number;
     this.majorFunction = majorFunction;
     this.minorFunction = minorFunction;
     this.fileObject = fileObject;
@@ -63,7 +77,12 @@ public final class Irp {
 
   /** The identity for messages. */
   public String id() {
-    return id;
+    String s = id;
+    if (s == null) {
+      s = "Irp#" + number;
+      id = s;
+    }
+    return s;
   }
 
   /** {@code MajorFunction}. */
@@ -95,7 +114,7 @@ public final class Irp {
    */
   public <P extends IrpParameters> P parameters(Class<P> type) {
     if (!type.isInstance(parameters)) {
-      throw new IllegalStateException(id + " (" + majorFunction + ") carries " + parameters + ", not " + type.getSimpleName());
+      throw new IllegalStateException(id() + " (" + majorFunction + ") carries " + parameters + ", not " + type.getSimpleName());
     }
     return type.cast(parameters);
   }
@@ -146,6 +165,6 @@ public final class Irp {
 
   @Override
   public String toString() {
-    return id + "[" + majorFunction + (fileObject == null ? "" : " " + fileObject) + "]";
+    return id() + "[" + majorFunction + (fileObject == null ? "" : " " + fileObject) + "]";
   }
 }
