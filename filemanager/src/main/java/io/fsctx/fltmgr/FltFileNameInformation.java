@@ -55,10 +55,12 @@ public final class FltFileNameInformation {
   private boolean cached = true; // guarded by this
   private final FilterManager manager;
   /** References handed to each filter and not yet given back, for the verifier's leak check. */
-  private final java.util.concurrent.ConcurrentHashMap<FltFilter, AtomicInteger> holds =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  // Guarded by holdsLock; one entry per filter holding references, usually zero or one.
+  private final java.util.IdentityHashMap<FltFilter, int[]> holds = new java.util.IdentityHashMap<>(2);
+  private final Object holdsLock = new Object();
+  private int totalHolds; // guarded by holdsLock
   /** References handed out outside any filter callback (no filter to charge them to). */
-  private final AtomicInteger unattributedHolds = new AtomicInteger();
+  private int unattributedHolds; // guarded by holdsLock
   private int namesParsed;
   private String share = "";
   private String extension = "";
@@ -198,18 +200,20 @@ public final class FltFileNameInformation {
 
   /** Records one reference as held by {@code filter} (the verifier's accounting). */
   void hold(@Nullable FltFilter filter) {
-    synchronized (holds) {
-      holdLocked(filter);
+    boolean first;
+    synchronized (holdsLock) {
+      if (filter == null) {
+        unattributedHolds++;
+      } else {
+        holds.computeIfAbsent(filter, k -> new int[1])[0]++;
+      }
+      first = totalHolds++ == 0;
+      if (first) {
+        // Tracked while anything handed out is outstanding, so the manager's set of tracked
+        // names stays bounded by what filters hold right now.
+        manager.trackName(this);
+      }
     }
-  }
-
-  private void holdLocked(@Nullable FltFilter filter) {
-    if (filter == null) {
-      unattributedHolds.incrementAndGet();
-    } else {
-      holds.computeIfAbsent(filter, k -> new AtomicInteger()).incrementAndGet();
-    }
-    manager.trackName(this);
   }
 
   /**
@@ -219,53 +223,42 @@ public final class FltFileNameInformation {
    * @return false when no handed-out reference was left to account for it
    */
   boolean unhold(@Nullable FltFilter filter) {
-    synchronized (holds) {
-      return unholdLocked(filter);
+    synchronized (holdsLock) {
+      boolean found = unholdOne(filter);
+      if (found && --totalHolds == 0) {
+        manager.untrackName(this);
+      }
+      return found;
     }
-  }
-
-  // Hold and unhold serialise on the holds map so that tracking follows the last change.
-  private boolean unholdLocked(@Nullable FltFilter filter) {
-    boolean found = unholdOne(filter);
-    if (found && outstandingHolds() == 0) {
-      // Nothing handed out is outstanding: the unload leak check need not look at this object,
-      // and the manager's set of tracked names stays bounded by what filters hold right now.
-      manager.untrackName(this);
-    }
-    return found;
   }
 
   private boolean unholdOne(@Nullable FltFilter filter) {
-    if (filter != null) {
-      return decrementIfPositive(holds.get(filter)) || decrementIfPositive(unattributedHolds);
-    }
-    if (decrementIfPositive(unattributedHolds)) {
+    int[] mine = filter == null ? null : holds.get(filter);
+    if (mine != null && mine[0] > 0) {
+      mine[0]--;
       return true;
     }
-    for (AtomicInteger any : holds.values()) {
-      if (decrementIfPositive(any)) {
-        return true;
+    if (unattributedHolds > 0) {
+      unattributedHolds--;
+      return true;
+    }
+    if (filter == null) {
+      for (int[] any : holds.values()) {
+        if (any[0] > 0) {
+          any[0]--;
+          return true;
+        }
       }
     }
     return false;
   }
 
-  private int outstandingHolds() {
-    int n = unattributedHolds.get();
-    for (AtomicInteger h : holds.values()) {
-      n += h.get();
-    }
-    return n;
-  }
-
-  private static boolean decrementIfPositive(@Nullable AtomicInteger n) {
-    return n != null && n.getAndUpdate(c -> c > 0 ? c - 1 : c) > 0;
-  }
-
   /** References {@code filter} still holds. */
   int heldBy(FltFilter filter) {
-    AtomicInteger n = holds.get(filter);
-    return n == null ? 0 : n.get();
+    synchronized (holdsLock) {
+      int[] n = holds.get(filter);
+      return n == null ? 0 : n[0];
+    }
   }
 
   @Override

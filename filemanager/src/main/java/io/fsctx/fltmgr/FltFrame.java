@@ -73,9 +73,10 @@ final class FltFrame extends DeviceObject {
             fo,
             irp.parameters(),
             FltCallbackData.FLTFL_CALLBACK_DATA_IRP_OPERATION);
-    String name = OPERATION_NAMES.get(major);
+    String[] names = CALLBACK_NAMES.get(major);
     checkHeader(fo);
-    Deque<Pending> posts = new ArrayDeque<>();
+    // Most requests pass one or two instances; the stack is made only when a post is due.
+    Deque<Pending> posts = null;
     NtStatus completed = null;
     List<FltInstance> instances = volume.instances();
     for (FltInstance i : instances) {
@@ -90,32 +91,32 @@ final class FltFrame extends DeviceObject {
       PostOperationCallback post = reg.postOperation();
       if (pre == null) {
         if (post != null) {
-          posts.push(new Pending(i, post, null));
+          posts = push(posts, new Pending(i, post, null));
         }
         continue;
       }
       data.iopb().setTargetInstance(i);
       Out<Object> cc = new Out<>();
-      FltPreopCallbackStatus st = callPre(i, pre, data, fo, cc, "Pre" + name);
+      FltPreopCallbackStatus st = callPre(i, pre, data, fo, cc, names[0]);
       Object context = cc.get();
       switch (st) {
         case SUCCESS_WITH_CALLBACK, SYNCHRONIZE -> {
           if (post == null) {
-            String msg = i.filter().name() + " returned " + st + " from Pre" + name
+            String msg = i.filter().name() + " returned " + st + " from " + names[0]
                 + " but registered no post-operation callback for it";
             report(VerifierFinding.Kind.POST_CALLBACK_MISSING, i, msg);
             throw new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x66, msg, null);
           }
-          posts.push(new Pending(i, post, context));
+          posts = push(posts, new Pending(i, post, context));
         }
-        case SUCCESS_NO_CALLBACK, DISALLOW_FASTIO -> checkNoCompletionContext(i, name, st, context);
+        case SUCCESS_NO_CALLBACK, DISALLOW_FASTIO -> checkNoCompletionContext(i, names[0], st, context);
         case COMPLETE -> {
-          checkNoCompletionContext(i, name, st, context);
+          checkNoCompletionContext(i, names[0], st, context);
           completed = data.ioStatus();
         }
         case PENDING ->
             throw new IllegalStateException(
-                i.filter().name() + " returned FLT_PREOP_PENDING from Pre" + name
+                i.filter().name() + " returned FLT_PREOP_PENDING from " + names[0]
                     + "; pended operations are not modelled");
       }
       if (completed != null) {
@@ -137,11 +138,11 @@ final class FltFrame extends DeviceObject {
     if (major == IrpMajorFunction.SET_INFORMATION && data.ioStatus().isSuccess() && changesNames(irp)) {
       volume.invalidateNameCache();
     }
-    while (!posts.isEmpty()) {
+    while (posts != null && !posts.isEmpty()) {
       Pending p = posts.pop();
       data.iopb().setTargetInstance(p.instance());
       int flags = p.instance().isDying() ? PostOperationCallback.FLTFL_POST_OPERATION_DRAINING : 0;
-      callPost(p, data, fo, flags, "Post" + name);
+      callPost(p, data, fo, flags, names[1]);
     }
     if (major == IrpMajorFunction.CLOSE && fo != null) {
       FltInstance.fileObjectClosed(volume, fo);
@@ -199,9 +200,9 @@ final class FltFrame extends DeviceObject {
   }
 
   private void checkNoCompletionContext(
-      FltInstance i, String name, FltPreopCallbackStatus st, @Nullable Object context) {
+      FltInstance i, String preName, FltPreopCallbackStatus st, @Nullable Object context) {
     if (context != null) {
-      String msg = i.filter().name() + " Pre" + name + " returned " + st + " with a non-null completion context "
+      String msg = i.filter().name() + " " + preName + " returned " + st + " with a non-null completion context "
           + context + ": a completion context may be set only when a post-operation callback will run";
       report(VerifierFinding.Kind.COMPLETION_CONTEXT_WITHOUT_POST, i, msg);
       throw new IllegalStateException(msg);
@@ -271,15 +272,22 @@ final class FltFrame extends DeviceObject {
         || c == FileInformationClass.FILE_LINK_INFORMATION_EX;
   }
 
-  /** Callback names per major function, built once: this is on every request's path. */
-  private static final java.util.EnumMap<IrpMajorFunction, String> OPERATION_NAMES = operationNames();
+  /** Pre and post callback names per major function, built once: this is on every request's path. */
+  private static final java.util.EnumMap<IrpMajorFunction, String[]> CALLBACK_NAMES = callbackNames();
 
-  private static java.util.EnumMap<IrpMajorFunction, String> operationNames() {
-    java.util.EnumMap<IrpMajorFunction, String> m = new java.util.EnumMap<>(IrpMajorFunction.class);
+  private static java.util.EnumMap<IrpMajorFunction, String[]> callbackNames() {
+    java.util.EnumMap<IrpMajorFunction, String[]> m = new java.util.EnumMap<>(IrpMajorFunction.class);
     for (IrpMajorFunction f : IrpMajorFunction.values()) {
-      m.put(f, operationName(f));
+      String n = operationName(f);
+      m.put(f, new String[] {"Pre" + n, "Post" + n});
     }
     return m;
+  }
+
+  private static Deque<Pending> push(@Nullable Deque<Pending> posts, Pending p) {
+    Deque<Pending> d = posts == null ? new ArrayDeque<>(4) : posts;
+    d.push(p);
+    return d;
   }
 
   /** {@code CREATE} → {@code Create}, {@code SET_INFORMATION} → {@code SetInformation}. */

@@ -1,6 +1,6 @@
 package io.fsctx.fsrtl;
 
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -9,7 +9,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 abstract class AbstractHeaderLock implements HeaderLock {
   private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
-  private final LongAdder acquisitions = new LongAdder();
+  // A field updater rather than a counter object: every FCB header owns two or three locks.
+  private static final AtomicLongFieldUpdater<AbstractHeaderLock> ACQUISITIONS =
+      AtomicLongFieldUpdater.newUpdater(AbstractHeaderLock.class, "acquisitions");
+  private volatile long acquisitions;
   private final String kind;
 
   AbstractHeaderLock(String kind) {
@@ -27,7 +30,7 @@ abstract class AbstractHeaderLock implements HeaderLock {
     }
     checkNotHeld();
     rw.readLock().lock();
-    acquisitions.increment();
+    ACQUISITIONS.incrementAndGet(this);
   }
 
   @Override
@@ -43,7 +46,7 @@ abstract class AbstractHeaderLock implements HeaderLock {
   public final void acquireExclusive() {
     checkNotHeld();
     rw.writeLock().lock();
-    acquisitions.increment();
+    ACQUISITIONS.incrementAndGet(this);
   }
 
   @Override
@@ -58,7 +61,7 @@ abstract class AbstractHeaderLock implements HeaderLock {
 
   @Override
   public final long acquisitionCount() {
-    return acquisitions.sum();
+    return acquisitions;
   }
 
   private void checkNotHeld() {

@@ -146,10 +146,17 @@ public final class CtxLog {
    * @param args its arguments
    */
   public void trace(int level, String format, Object... args) {
-    boolean print = (level & debugLevel) != 0;
-    if (!print && !recording) {
+    // Kept tiny so the JIT inlines it at every call site: when the line is neither printed nor
+    // recorded, the varargs array and boxed arguments then never get allocated, as DebugTrace
+    // costs nothing in the sample when its bit is off.
+    if ((level & debugLevel) == 0 && !recording) {
       return;
     }
+    traceLine(level, format, args);
+  }
+
+  private void traceLine(int level, String format, Object[] args) {
+    boolean print = (level & debugLevel) != 0;
     List<Object> snap = new ArrayList<>(args.length);
     for (Object a : args) {
       snap.add(snapshot(a));
