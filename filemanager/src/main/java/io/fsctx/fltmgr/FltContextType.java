@@ -28,6 +28,8 @@ public enum FltContextType {
   /** {@code FLT_CONTEXT_END}: terminates a context registration array. */
   public static final int FLT_CONTEXT_END = 0xFFFF;
 
+  private static final FltContextType[] VALUES = values();
+
   private final int code;
   private final WindowsVersion since;
 
@@ -52,7 +54,7 @@ public enum FltContextType {
    * @param code a {@code FLT_CONTEXT_TYPE} value
    */
   public static @Nullable FltContextType of(int code) {
-    for (FltContextType t : values()) {
+    for (FltContextType t : VALUES) {
       if (t.code == code) {
         return t;
       }

@@ -78,7 +78,7 @@ final class FltFrame extends DeviceObject {
     // Most requests pass one or two instances; the stack is made only when a post is due.
     Deque<Pending> posts = null;
     NtStatus completed = null;
-    List<FltInstance> instances = volume.instances();
+    List<FltInstance> instances = volume.instancesView();
     for (FltInstance i : instances) {
       if (!i.receivesIo()) {
         continue;

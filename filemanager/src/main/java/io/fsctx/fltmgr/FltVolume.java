@@ -3,7 +3,6 @@ package io.fsctx.fltmgr;
 import io.fsctx.nt.NtStatus;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -162,6 +161,11 @@ public final class FltVolume {
     return new ArrayList<>(instances);
   }
 
+  /** The instances for the frame: the copy-on-write list itself, whose iteration is a snapshot. */
+  List<FltInstance> instancesView() {
+    return instances;
+  }
+
   /** How many per-stream control blocks are alive on this volume. */
   public int streamControlBlockCount() {
     synchronized (ctrlLock) {
@@ -237,11 +241,13 @@ public final class FltVolume {
         }
       }
       inst = new FltInstance(manager, manager.ids().next("Instance"), filter, this, name, altitude, alt);
-      List<FltInstance> sorted = new ArrayList<>(instances);
-      sorted.add(inst);
-      sorted.sort(Comparator.comparing(FltInstance::altitudeValue).reversed());
-      instances.clear();
-      instances.addAll(sorted);
+      // One insertion at its place, highest altitude first: a request passing the frame at this
+      // moment sees the list before or after it, never a partly rebuilt one.
+      int at = 0;
+      while (at < instances.size() && instances.get(at).altitudeValue().compareTo(alt) > 0) {
+        at++;
+      }
+      instances.add(at, inst);
     }
     NtStatus st = inst.runSetup(setupFlags);
     if (!st.isSuccess() || st.equals(NtStatus.STATUS_FLT_DO_NOT_ATTACH)) {

@@ -45,7 +45,9 @@ import org.jspecify.annotations.Nullable;
 public class AdvancedFcbHeader extends CommonFcbHeader {
   private volatile @Nullable FastMutex fastMutex;
   private final ContextList<PerStreamContext> filterContexts = new ContextList<>();
-  private volatile PushLock pushLock = new PushLock();
+  // Made by setup (which zeroes it, as the macro does); a header given V1+ by hand without setup
+  // gets one on first use. Not built at construction: setup would replace it at once.
+  private volatile @Nullable PushLock pushLock;
   private volatile @Nullable PerFileContextSlot fileContextSupportPointer;
   private volatile @Nullable Object oplock;
   private volatile @Nullable PushLock aePushLock;
@@ -166,7 +168,7 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
   /** {@code PushLock} (V1+). */
   public final PushLock pushLock() {
     requireVersion(FSRTL_FCB_HEADER_V1, "PushLock");
-    return pushLock;
+    return pushLockOrNew();
   }
 
   /** {@code FileContextSupportPointer} (V1+): the per-file slot, or null for no file contexts. */
@@ -233,7 +235,7 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
       return m;
     }
     PushLock ae = v >= FSRTL_FCB_HEADER_V3 ? aePushLock : null;
-    return ae != null ? ae : pushLock;
+    return ae != null ? ae : pushLockOrNew();
   }
 
   // ---- Per-stream contexts (Java API) ------------------------------------------------------
@@ -343,6 +345,20 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
   /** The per-stream contexts on the list, head first (a snapshot, for tools and verifiers). */
   public final List<PerStreamContext> perStreamContexts() {
     return filterContexts.snapshot();
+  }
+
+  private PushLock pushLockOrNew() {
+    PushLock p = pushLock;
+    if (p == null) {
+      synchronized (this) {
+        p = pushLock;
+        if (p == null) {
+          p = new PushLock();
+          pushLock = p;
+        }
+      }
+    }
+    return p;
   }
 
   private void requireVersion(int min, String field) {
