@@ -110,6 +110,19 @@ interface ContextStore<K> {
       }
     }
     EventBus events = mgr.events();
+    try {
+      publishSetEvents(events, routine, ctx, status, old, dropAfter);
+    } finally {
+      if (dropAfter != null) {
+        dropAfter.dropLink(routine); // a throwing listener must not leak the replaced context
+      }
+    }
+    return new SetOutcome(status, old);
+  }
+
+  private static void publishSetEvents(
+      EventBus events, String routine, FltContext ctx, NtStatus status,
+      @Nullable FltContext old, @Nullable FltContext dropAfter) {
     if (events.hasListeners()) {
       events.publish(status.isSuccess() ? ContextEvent.Kind.SET : ContextEvent.Kind.SET_FAILED,
           routine, ctx, ctx.referenceCount(), status);
@@ -123,10 +136,6 @@ interface ContextStore<K> {
         events.publish(ContextEvent.Kind.DELETE, routine, dropAfter, dropAfter.referenceCount() - 1, status);
       }
     }
-    if (dropAfter != null) {
-      dropAfter.dropLink(routine);
-    }
-    return new SetOutcome(status, old);
   }
 
   /** Lock-free get: the context with one more reference, or null when none is attached. */
@@ -176,8 +185,11 @@ interface ContextStore<K> {
       events.publish(ContextEvent.Kind.OLD_CONTEXT_RETURNED, routine, removed, removed.referenceCount(), STATUS_SUCCESS);
       return new SetOutcome(STATUS_SUCCESS, removed);
     }
-    events.publish(ContextEvent.Kind.DELETE, routine, removed, removed.referenceCount() - 1, STATUS_SUCCESS);
-    removed.dropLink(routine);
+    try {
+      events.publish(ContextEvent.Kind.DELETE, routine, removed, removed.referenceCount() - 1, STATUS_SUCCESS);
+    } finally {
+      removed.dropLink(routine); // a throwing listener must not leak the link reference
+    }
     return new SetOutcome(STATUS_SUCCESS, null);
   }
 
@@ -192,8 +204,11 @@ interface ContextStore<K> {
       }
       ctx.home = null;
     }
-    ctx.filter().manager().events().publish(ContextEvent.Kind.DELETE, routine, ctx, ctx.referenceCount() - 1, STATUS_SUCCESS);
-    ctx.dropLink(routine);
+    try {
+      ctx.filter().manager().events().publish(ContextEvent.Kind.DELETE, routine, ctx, ctx.referenceCount() - 1, STATUS_SUCCESS);
+    } finally {
+      ctx.dropLink(routine); // a throwing listener must not leak the link reference
+    }
     return true;
   }
 
@@ -207,11 +222,36 @@ interface ContextStore<K> {
         c.home = null;
       }
     }
-    for (FltContext c : removed) {
-      c.filter().manager().events().publish(ContextEvent.Kind.DELETE, routine, c, c.referenceCount() - 1, null);
-      c.dropLink(routine);
-    }
+    dropLinks(removed, routine);
     return removed.size();
+  }
+
+  /**
+   * Drops the link references of contexts just detached, publishing DELETE for each. A cleanup
+   * callback or listener that throws does not stop the others: every link is dropped, then the
+   * first failure is rethrown with the rest suppressed, so one bad callback cannot leave the
+   * other detached contexts unreachable and never freed.
+   */
+  static void dropLinks(List<FltContext> detached, String routine) {
+    RuntimeException failure = null;
+    for (FltContext c : detached) {
+      try {
+        try {
+          c.filter().manager().events().publish(ContextEvent.Kind.DELETE, routine, c, c.referenceCount() - 1, null);
+        } finally {
+          c.dropLink(routine);
+        }
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   /** Detaches everything. */

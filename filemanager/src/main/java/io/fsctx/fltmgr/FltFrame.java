@@ -147,6 +147,10 @@ final class FltFrame extends DeviceObject {
     if (major == IrpMajorFunction.CLOSE && fo != null) {
       FltInstance.fileObjectClosed(volume, fo);
       volume.forgetNames(fo);
+    } else if (major == IrpMajorFunction.CREATE && fo != null && fo.fsContext() == null) {
+      // A failed or reparsed create never gets IRP_MJ_CLOSE; names cached for it in pre-create
+      // would otherwise stay for the life of the volume.
+      volume.forgetNames(fo);
     }
     return data.ioStatus();
   }

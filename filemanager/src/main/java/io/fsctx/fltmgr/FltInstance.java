@@ -207,11 +207,15 @@ public final class FltInstance {
         }
       }
     } finally {
-      detachAllContexts("InstanceTeardown");
-      state = State.DETACHED;
-      volume.instanceGone(this);
-      filter.instanceDetached(this);
-      reportLeaksAtTeardown();
+      try {
+        detachAllContexts("InstanceTeardown");
+      } finally {
+        // Even when a cleanup callback threw, the instance is gone from its volume and filter.
+        state = State.DETACHED;
+        volume.instanceGone(this);
+        filter.instanceDetached(this);
+        reportLeaksAtTeardown();
+      }
     }
   }
 
@@ -239,16 +243,36 @@ public final class FltInstance {
     // Every block on the volume: the state is TEARING_DOWN, so no set through this instance can
     // attach anything in a block registered after this snapshot (sets check under the block's
     // monitor, and a block is on the volume's list before any set reaches it).
+    // Every step runs even if a cleanup callback throws in an earlier one (the first failure is
+    // rethrown at the end), so one bad callback does not strand the instance's other contexts.
+    List<Runnable> steps = new ArrayList<>();
     for (StreamListCtrl c : volume.streamControlBlocks()) {
-      c.detachInstance(this, routine);
+      steps.add(() -> c.detachInstance(this, routine));
     }
     for (FileListCtrl c : filesSnapshot) {
-      c.files.detachWhere(k -> k == this, routine);
-      c.users.remove(this);
+      steps.add(() -> {
+        c.users.remove(this);
+        c.files.detachWhere(k -> k == this, routine);
+      });
     }
-    fileCtrls.clear();
-    transactionContexts.detachAll(routine);
-    instanceContext.detachAll(routine);
+    steps.add(fileCtrls::clear);
+    steps.add(() -> transactionContexts.detachAll(routine));
+    steps.add(() -> instanceContext.detachAll(routine));
+    RuntimeException failure = null;
+    for (Runnable step : steps) {
+      try {
+        step.run();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   void forgetFileCtrl(FileListCtrl c) {
@@ -294,10 +318,13 @@ public final class FltInstance {
         return c;
       }
       StreamListCtrl fresh = new StreamListCtrl(volume, h);
+      // On the volume's list before it becomes findable through the header, so an instance
+      // teardown walking the list cannot miss a block another thread is already setting into.
+      volume.registerCtrl(fresh);
       if (!FsRtl.insertPerStreamContext(h, fresh).isSuccess()) {
+        volume.forgetCtrl(fresh);
         return null;
       }
-      volume.registerCtrl(fresh);
       return fresh;
     }
   }

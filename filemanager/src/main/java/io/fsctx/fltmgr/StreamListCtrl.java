@@ -99,24 +99,39 @@ final class StreamListCtrl extends PerStreamContext implements ContextStore<FltI
     // cleanup runs before the closing handle's (ctx-sample.md 1.8). Removing them all marks the
     // block torn down, so no set can attach anything here afterwards.
     // Tables created after the read below see the block torn down and refuse every set.
-    tearDownStreams("FsRtlTeardownPerStreamContexts");
-    Tables t = tables;
-    if (t != null) {
-      t.emulatedFiles.detachAll("FsRtlTeardownPerStreamContexts");
-      t.handles.detachAll("FsRtlTeardownPerStreamContexts");
+    try {
+      tearDownStreams("FsRtlTeardownPerStreamContexts");
+    } finally {
+      try {
+        Tables t = tables;
+        if (t != null) {
+          try {
+            t.emulatedFiles.detachAll("FsRtlTeardownPerStreamContexts");
+          } finally {
+            t.handles.detachAll("FsRtlTeardownPerStreamContexts");
+          }
+        }
+      } finally {
+        volume().forgetCtrl(this);
+      }
     }
-    volume().forgetCtrl(this);
   }
 
   /** Detaches everything an instance set here. */
   void detachInstance(FltInstance instance, String routine) {
     Tables t = tables;
-    if (t != null) {
-      t.handles.detachWhere(k -> k.instance() == instance, routine);
-    }
-    detachWhere(k -> k == instance, routine);
-    if (t != null) {
-      t.emulatedFiles.detachWhere(k -> k == instance, routine);
+    try {
+      if (t != null) {
+        t.handles.detachWhere(k -> k.instance() == instance, routine);
+      }
+    } finally {
+      try {
+        detachWhere(k -> k == instance, routine);
+      } finally {
+        if (t != null) {
+          t.emulatedFiles.detachWhere(k -> k == instance, routine);
+        }
+      }
     }
   }
 
@@ -228,10 +243,7 @@ final class StreamListCtrl extends PerStreamContext implements ContextStore<FltI
         c.home = null;
       }
     }
-    for (FltContext c : removed) {
-      c.filter().manager().events().publish(ContextEvent.Kind.DELETE, routine, c, c.referenceCount() - 1, null);
-      c.dropLink(routine);
-    }
+    ContextStore.dropLinks(removed, routine);
     return removed.size();
   }
 

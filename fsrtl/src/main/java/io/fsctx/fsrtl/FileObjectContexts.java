@@ -23,14 +23,11 @@ public final class FileObjectContexts {
   /** Creates an empty container reference; nothing is allocated until the first insert. */
   public FileObjectContexts() {}
 
-  void setAllocationFaults(AllocationFaults faults) {
+  /** Makes the lazy allocation of the container fail as chosen (tests of the documented failure). */
+  public void setAllocationFaults(AllocationFaults faults) {
     container.setAllocationFaults(faults);
   }
 
-  /** Used by {@link io.fsctx.io.FileObject}; not part of the API. */
-  public void setAllocationFaultsFromFileObject(AllocationFaults faults) {
-    setAllocationFaults(faults);
-  }
 
   /**
    * Links a context at the head ({@code FsRtlInsertPerFileObjectContext}).

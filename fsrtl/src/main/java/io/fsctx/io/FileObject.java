@@ -133,7 +133,7 @@ public class FileObject {
 
   /** Makes the lazy allocation of the per-file-object container fail as chosen. */
   public final void setAllocationFaults(AllocationFaults faults) {
-    perFileObjectContexts.setAllocationFaultsFromFileObject(faults);
+    perFileObjectContexts.setAllocationFaults(faults);
   }
 
   /** The volume the file object was opened on ({@code DeviceObject}/{@code Vpb}), or null when made outside an I/O manager. */
