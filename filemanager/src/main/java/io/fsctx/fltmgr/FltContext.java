@@ -281,6 +281,7 @@ public final class FltContext {
       return false;
     }
     if (state() == State.ATTACHED && attachedTo == expectedObject) {
+      onAccess(); // a get is an access too: leak reports name the last one (TRACKING and above)
       return true;
     }
     release("FltGet*Context(raced with delete)", false);
