@@ -684,8 +684,7 @@ public final class Flt {
    * @ddi FltSupportsFileContexts
    */
   public static boolean supportsFileContexts(@Nullable FileObject fileObject) {
-    return FltInstance.supportedHeader(fileObject) != null
-        && io.fsctx.fsrtl.FsRtl.supportsPerFileContexts(fileObject);
+    return FltInstance.nativeFileSlot(fileObject) != null;
   }
 
   /**
@@ -699,11 +698,6 @@ public final class Flt {
     if (supportsFileContexts(fileObject)) {
       return true;
     }
-    if (instance == null || fileObject == null) {
-      return false;
-    }
-    return instance.filter().manager().config().emulateFileContexts()
-        && !instance.volume().supportsNamedStreams()
-        && supportsStreamContexts(fileObject);
+    return instance != null && instance.emulatesFileContexts(fileObject);
   }
 }

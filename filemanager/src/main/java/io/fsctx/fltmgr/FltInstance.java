@@ -330,11 +330,12 @@ public final class FltInstance {
   }
 
   /** Whether file contexts on this file object are native (through the per-file slot). */
-  private static @Nullable PerFileContextSlot nativeFileSlot(@Nullable FileObject fo) {
+  static @Nullable PerFileContextSlot nativeFileSlot(@Nullable FileObject fo) {
     return supportedHeader(fo) == null ? null : FsRtl.getPerFileContextPointer(fo);
   }
 
-  private boolean emulatesFileContexts(@Nullable FileObject fo) {
+  /** Whether Filter Manager emulates file contexts for this file object (no native slot). */
+  boolean emulatesFileContexts(@Nullable FileObject fo) {
     return manager.config().emulateFileContexts()
         && !volume.supportsNamedStreams()
         && supportedHeader(fo) != null

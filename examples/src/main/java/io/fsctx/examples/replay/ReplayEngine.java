@@ -111,13 +111,25 @@ public final class ReplayEngine {
    * @return the target as written, or null when {@code Detail} has no {@code FileName:}
    */
   public static @Nullable String renameTarget(String detail) {
-    int i = detail.indexOf("FileName: ");
+    return detailField(detail, "FileName");
+  }
+
+  /** Where one {@code Detail} field ends: the next {@code ", Word: "}. */
+  private static final java.util.regex.Pattern NEXT_DETAIL_FIELD =
+      java.util.regex.Pattern.compile(", [A-Z][A-Za-z]*: ");
+
+  /**
+   * The value of a {@code Name: value} field of a row's {@code Detail}, running to the next
+   * {@code ", Word: "} field or the end; null when the field is absent.
+   */
+  static @Nullable String detailField(String detail, String name) {
+    String label = name + ": ";
+    int i = detail.indexOf(label);
     if (i < 0) {
       return null;
     }
-    String rest = detail.substring(i + "FileName: ".length());
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile(", [A-Z][A-Za-z]*: ").matcher(rest);
+    String rest = detail.substring(i + label.length());
+    java.util.regex.Matcher m = NEXT_DETAIL_FIELD.matcher(rest);
     return m.find() ? rest.substring(0, m.start()) : rest;
   }
 

@@ -28,8 +28,6 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -80,8 +78,6 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
 
   /** Read and write requests carry this length; {@code Detail}'s numbers are not used. */
   static final int IO_LENGTH = 4096;
-
-  private static final Pattern FIELD = Pattern.compile(", [A-Z][A-Za-z]*: ");
 
   private final Supplier<? extends FileSystemDriver> fileSystems;
   private final ReplayFilter filter;
@@ -386,13 +382,10 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
    * ({@code FILE_DIRECTORY_FILE}); {@code Non-Directory File} does not count.
    */
   static boolean hasDirectoryOption(String detail) {
-    int i = detail.indexOf("Options: ");
-    if (i < 0) {
+    String options = ReplayEngine.detailField(detail, "Options");
+    if (options == null) {
       return false;
     }
-    String rest = detail.substring(i + "Options: ".length());
-    Matcher m = FIELD.matcher(rest);
-    String options = m.find() ? rest.substring(0, m.start()) : rest;
     for (String o : options.split(",", -1)) {
       if (o.strip().equalsIgnoreCase("Directory")) {
         return true;
