@@ -2,7 +2,7 @@ package io.fsctx.benchmarks;
 
 import io.fsctx.examples.ctx.Ctx;
 import io.fsctx.examples.ctx.CtxLog;
-import io.fsctx.examples.fs.NtfsLikeFileSystem;
+import io.fsctx.modelfs.NtfsLikeFileSystem;
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.FltConfig;
 import io.fsctx.fltmgr.VerifierLevel;

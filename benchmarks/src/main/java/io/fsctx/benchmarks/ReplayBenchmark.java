@@ -1,11 +1,11 @@
 package io.fsctx.benchmarks;
 
-import io.fsctx.examples.fs.NtfsLikeFileSystem;
-import io.fsctx.examples.replay.ReplayEngine;
-import io.fsctx.examples.replay.ReplayFilter;
-import io.fsctx.examples.replay.ReplaySummary;
-import io.fsctx.examples.replay.StackReplayTarget;
-import io.fsctx.examples.replay.TraceSource;
+import io.fsctx.modelfs.NtfsLikeFileSystem;
+import io.fsctx.tools.replay.ReplayEngine;
+import io.fsctx.tools.replay.ReplayFilter;
+import io.fsctx.tools.replay.ReplaySummary;
+import io.fsctx.tools.replay.StackReplayTarget;
+import io.fsctx.tools.replay.TraceSource;
 import io.fsctx.io.ClosePolicy;
 import java.io.IOException;
 import java.nio.file.Files;

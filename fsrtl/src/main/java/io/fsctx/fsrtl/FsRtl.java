@@ -3,7 +3,7 @@ package io.fsctx.fsrtl;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V1;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V4;
 
-import io.fsctx.io.FileObject;
+
 import io.fsctx.nt.NtStatus;
 import org.jspecify.annotations.Nullable;
 
@@ -77,7 +77,7 @@ public final class FsRtl {
    *
    * @ddi FsRtlSupportsPerStreamContexts
    */
-  public static boolean supportsPerStreamContexts(@Nullable FileObject fileObject) {
+  public static boolean supportsPerStreamContexts(@Nullable FsRtlFileObject fileObject) {
     if (fileObject == null) {
       return false;
     }
@@ -90,7 +90,7 @@ public final class FsRtl {
    *
    * @ddi FsRtlGetPerStreamContextPointer
    */
-  public static @Nullable AdvancedFcbHeader getPerStreamContextPointer(FileObject fileObject) {
+  public static @Nullable AdvancedFcbHeader getPerStreamContextPointer(FsRtlFileObject fileObject) {
     return fileObject.fsContext() instanceof AdvancedFcbHeader h ? h : null;
   }
 
@@ -100,7 +100,7 @@ public final class FsRtl {
    *
    * @ddi FsRtlSupportsPerFileContexts
    */
-  public static boolean supportsPerFileContexts(@Nullable FileObject fileObject) {
+  public static boolean supportsPerFileContexts(@Nullable FsRtlFileObject fileObject) {
     return getPerFileContextPointer(fileObject) != null;
   }
 
@@ -109,7 +109,7 @@ public final class FsRtl {
    *
    * @ddi FsRtlGetPerFileContextPointer
    */
-  public static @Nullable PerFileContextSlot getPerFileContextPointer(@Nullable FileObject fileObject) {
+  public static @Nullable PerFileContextSlot getPerFileContextPointer(@Nullable FsRtlFileObject fileObject) {
     if (fileObject == null) {
       return null;
     }
@@ -287,7 +287,7 @@ public final class FsRtl {
    *     {@code STATUS_INSUFFICIENT_RESOURCES}
    */
   public static NtStatus insertPerFileObjectContext(
-      @Nullable FileObject fileObject, PerFileObjectContext ptr) {
+      @Nullable FsRtlFileObject fileObject, PerFileObjectContext ptr) {
     if (fileObject == null) {
       return NtStatus.STATUS_INVALID_PARAMETER;
     }
@@ -300,7 +300,7 @@ public final class FsRtl {
    * @ddi FsRtlLookupPerFileObjectContext
    */
   public static @Nullable PerFileObjectContext lookupPerFileObjectContext(
-      @Nullable FileObject fileObject, @Nullable Object ownerId, @Nullable Object instanceId) {
+      @Nullable FsRtlFileObject fileObject, @Nullable Object ownerId, @Nullable Object instanceId) {
     ContextList.checkIds(ownerId, instanceId);
     return fileObject == null ? null : fileObject.perFileObjectContexts().lookup(ownerId, instanceId);
   }
@@ -311,7 +311,7 @@ public final class FsRtl {
    * @ddi FsRtlRemovePerFileObjectContext
    */
   public static @Nullable PerFileObjectContext removePerFileObjectContext(
-      @Nullable FileObject fileObject, @Nullable Object ownerId, @Nullable Object instanceId) {
+      @Nullable FsRtlFileObject fileObject, @Nullable Object ownerId, @Nullable Object instanceId) {
     ContextList.checkIds(ownerId, instanceId);
     return fileObject == null ? null : fileObject.perFileObjectContexts().remove(ownerId, instanceId);
   }

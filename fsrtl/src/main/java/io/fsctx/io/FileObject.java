@@ -2,6 +2,7 @@ package io.fsctx.io;
 
 import io.fsctx.fsrtl.CommonFcbHeader;
 import io.fsctx.fsrtl.FileObjectContexts;
+import io.fsctx.fsrtl.FsRtlFileObject;
 import io.fsctx.nt.AllocationFaults;
 import org.jspecify.annotations.Nullable;
 
@@ -20,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread safety: fields are individually atomic; flag and count updates are atomic.
  */
-public class FileObject {
+public class FileObject implements FsRtlFileObject {
   /** {@code FO_FILE_OPEN}. */
   public static final int FO_FILE_OPEN = 0x00000001;
   /** {@code FO_SYNCHRONOUS_IO}. */
@@ -77,6 +78,7 @@ public class FileObject {
   }
 
   /** {@code FsContext}: the stream's FCB header, or null while unopened. */
+  @Override
   public final @Nullable CommonFcbHeader fsContext() {
     return fsContext;
   }
@@ -127,6 +129,7 @@ public class FileObject {
   }
 
   /** The per-file-object context list of legacy filters. */
+  @Override
   public final FileObjectContexts perFileObjectContexts() {
     return perFileObjectContexts;
   }

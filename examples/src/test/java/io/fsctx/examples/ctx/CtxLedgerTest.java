@@ -3,7 +3,7 @@ package io.fsctx.examples.ctx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fsctx.examples.fs.NtfsLikeFileSystem;
+import io.fsctx.modelfs.NtfsLikeFileSystem;
 import io.fsctx.fltmgr.ContextEvent;
 import io.fsctx.fltmgr.FltContextType;
 import io.fsctx.io.ClosePolicy;

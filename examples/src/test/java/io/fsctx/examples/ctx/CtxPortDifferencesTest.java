@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fsctx.examples.fs.NtfsLikeFileSystem;
+import io.fsctx.modelfs.NtfsLikeFileSystem;
 import io.fsctx.fltmgr.ContextEvent;
 import io.fsctx.fltmgr.FltContextRegistration;
 import io.fsctx.fltmgr.FltContextType;

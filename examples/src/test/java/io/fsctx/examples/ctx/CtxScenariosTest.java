@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fsctx.examples.fs.FatLikeFileSystem;
-import io.fsctx.examples.fs.LegacyFileSystem;
-import io.fsctx.examples.fs.NtfsLikeFileSystem;
+import io.fsctx.modelfs.FatLikeFileSystem;
+import io.fsctx.modelfs.LegacyFileSystem;
+import io.fsctx.modelfs.NtfsLikeFileSystem;
 import io.fsctx.fltmgr.ContextEvent;
 import io.fsctx.fltmgr.FltContextType;
 import io.fsctx.io.CreateParameters;

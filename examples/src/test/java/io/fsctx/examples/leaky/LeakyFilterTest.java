@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fsctx.examples.fs.NtfsLikeFileSystem;
+import io.fsctx.modelfs.NtfsLikeFileSystem;
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.FltConfig;
 import io.fsctx.fltmgr.FltContext;

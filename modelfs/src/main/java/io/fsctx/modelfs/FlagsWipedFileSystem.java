@@ -1,0 +1,43 @@
+package io.fsctx.modelfs;
+
+import io.fsctx.fsrtl.CommonFcbHeader;
+import io.fsctx.io.ClosePolicy;
+import io.fsctx.io.Fcb;
+
+/**
+ * A deliberately broken NTFS-like file system that sets every stream header up correctly with
+ * {@code FsRtlSetupAdvancedHeaderEx} and then clears {@code Flags} and {@code Flags2}, as a
+ * {@code memset} of the surrounding structure after setup would, modelled on Ext4Fsd issue 88
+ * (https://github.com/bobranten/Ext4Fsd/issues/88). With {@code FSRTL_FLAG_ADVANCED_HEADER} and
+ * {@code FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS} gone, {@code FsRtlSupportsPerStreamContexts} is
+ * false and minifilters can set no stream, stream-handle or file context (fsrtl.md 3.2 and 5):
+ * they get {@code STATUS_NOT_SUPPORTED}. {@code fsctx check-fs flags-wiped} names the cleared
+ * bits.
+ *
+ * <p>Thread safety: safe for concurrent requests (see {@link io.fsctx.io.FileSystemDriver}).
+ */
+public final class FlagsWipedFileSystem extends NtfsLikeVariant {
+
+  /**
+   * Creates an unmounted file system with the given close policy.
+   *
+   * @param closePolicy when unreferenced streams are freed
+   */
+  public FlagsWipedFileSystem(ClosePolicy closePolicy) {
+    super("flags-wiped (NTFS-like, Ext4Fsd #88)", closePolicy);
+  }
+
+  /** Creates one that frees streams at their last close. */
+  public FlagsWipedFileSystem() {
+    this(ClosePolicy.IMMEDIATE);
+  }
+
+  /** The bug: set up as NTFS does, then {@code Flags} and {@code Flags2} are zeroed. */
+  @Override
+  protected CommonFcbHeader newStreamHeader(Fcb fcb, String id) {
+    CommonFcbHeader header = super.newStreamHeader(fcb, id);
+    header.setFlags(0);
+    header.setFlags2(0);
+    return header;
+  }
+}

@@ -1,0 +1,303 @@
+package io.fsctx.tools.replay;
+
+import com.google.common.collect.ImmutableSortedSet;
+import io.fsctx.nt.NtStatus;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Replays a Process Monitor trace into a {@link ReplayTarget} as {@code spec/replay.md} says, and
+ * counts what the contract makes the engine's business: {@code rows}, {@code replayed}, {@code
+ * skipped.*} and {@code creates.*}. The context figures come from the target.
+ *
+ * <p>Design note. The engine reads the trace twice through a {@link TraceSource}. The first pass
+ * validates the whole trace and collects the drive letters of the counted rows, so a malformed
+ * trace is refused before anything reaches the filters and the volumes are mounted before the
+ * first row, as the contract requires. The second pass streams the rows: filter ({@link
+ * #isCounted}), then judge in the contract's order (path, then operation, then handle), then drive
+ * the target. Memory is constant in the trace's length and proportional to the open file objects
+ * ({@link HandleTable}). The judging functions are static and pure, so other tools can reuse them.
+ *
+ * <p>Thread safety: an engine is immutable and may be shared; each {@link #replay} call is
+ * confined to its calling thread and uses the target from that thread only.
+ */
+public final class ReplayEngine {
+  private final ProgressListener progress;
+
+  /**
+   * Creates an engine.
+   *
+   * @param progress told how far each replay has got; {@link ProgressListener#NONE} for silence
+   */
+  public ReplayEngine(ProgressListener progress) {
+    this.progress = progress;
+  }
+
+  /** Creates an engine that reports no progress. */
+  public ReplayEngine() {
+    this(ProgressListener.NONE);
+  }
+
+  /**
+   * Whether a row counts: when the export has an {@code Event Class} column only {@code File
+   * System} rows count, and rows whose {@code Result} is empty (still pending when the capture
+   * stopped) never count.
+   *
+   * @param row the row
+   * @param hasEventClass whether the export has an {@code Event Class} column
+   * @return whether the summary counts it among its counted rows
+   */
+  public static boolean isCounted(TraceRow row, boolean hasEventClass) {
+    if (hasEventClass && !row.eventClass().strip().equals("File System")) {
+      return false;
+    }
+    return !row.result().isBlank();
+  }
+
+  /**
+   * Whether a result text is the literal {@code SUCCESS} the contract opens file objects on
+   * (blanks around it and case ignored).
+   */
+  public static boolean isSuccessText(String result) {
+    return result.strip().equalsIgnoreCase("SUCCESS");
+  }
+
+  /** Whether a result text is the literal {@code REPARSE}. */
+  public static boolean isReparseText(String result) {
+    return result.strip().equalsIgnoreCase("REPARSE");
+  }
+
+  /**
+   * Whether a disposition row asks for deletion: {@code Delete: True} (the class-13 form) or the
+   * flag {@code FILE_DISPOSITION_DELETE} (the Ex form) in {@code Detail}. Either spelling is
+   * accepted for either class.
+   *
+   * @param detail the {@code Detail} column
+   * @return whether the file is to be deleted
+   */
+  public static boolean requestsDelete(String detail) {
+    String d = detail.toUpperCase(Locale.ROOT);
+    for (String token : d.split("[\\s,|]+", -1)) {
+      if (token.equals("FILE_DISPOSITION_DELETE")) {
+        return true;
+      }
+    }
+    int i = d.indexOf("DELETE:");
+    while (i >= 0) {
+      boolean startsToken = i == 0 || !Character.isLetterOrDigit(d.charAt(i - 1));
+      if (startsToken && d.startsWith("TRUE", skipBlanks(d, i + 7))) {
+        return true;
+      }
+      i = d.indexOf("DELETE:", i + 1);
+    }
+    return false;
+  }
+
+  private static int skipBlanks(String s, int i) {
+    while (i < s.length() && s.charAt(i) == ' ') {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * The target of a rename: the text after {@code FileName: } in {@code Detail}, up to the next
+   * {@code ", Word: "} field or the end.
+   *
+   * @param detail the {@code Detail} column
+   * @return the target as written, or null when {@code Detail} has no {@code FileName:}
+   */
+  public static @Nullable String renameTarget(String detail) {
+    return detailField(detail, "FileName");
+  }
+
+  /** Where one {@code Detail} field ends: the next {@code ", Word: "}. */
+  private static final java.util.regex.Pattern NEXT_DETAIL_FIELD =
+      java.util.regex.Pattern.compile(", [A-Z][A-Za-z]*: ");
+
+  /**
+   * The value of a {@code Name: value} field of a row's {@code Detail}, running to the next
+   * {@code ", Word: "} field or the end; null when the field is absent.
+   */
+  static @Nullable String detailField(String detail, String name) {
+    String label = name + ": ";
+    int i = detail.indexOf(label);
+    if (i < 0) {
+      return null;
+    }
+    String rest = detail.substring(i + label.length());
+    java.util.regex.Matcher m = NEXT_DETAIL_FIELD.matcher(rest);
+    return m.find() ? rest.substring(0, m.start()) : rest;
+  }
+
+  /**
+   * Replays a trace.
+   *
+   * @param source the trace, opened twice
+   * @param target what the rows drive; owned by the caller, used by this call only
+   * @param <H> the target's file-object type
+   * @return the summary
+   * @throws IOException when the trace cannot be read
+   * @throws TraceFormatException when the trace is malformed; the target has then not been
+   *     called
+   */
+  public <H> ReplaySummary replay(TraceSource source, ReplayTarget<H> target) throws IOException {
+    SortedSet<Character> volumes = new TreeSet<>();
+    long total = 0;
+    try (TraceReader reader = TraceReader.open(source.open())) {
+      boolean ec = reader.hasEventClass();
+      for (TraceRow row : reader) {
+        if (!isCounted(row, ec)) {
+          continue;
+        }
+        total++;
+        TracePath p = TracePath.parse(row.path());
+        if (p != null) {
+          volumes.add(p.volume());
+        }
+      }
+    }
+    progress.started(total);
+    try (TraceReader reader = TraceReader.open(source.open())) {
+      Run<H> run = new Run<>(target);
+      target.mountVolumes(ImmutableSortedSet.copyOf(volumes));
+      boolean ec = reader.hasEventClass();
+      for (TraceRow row : reader) {
+        if (isCounted(row, ec)) {
+          run.judge(row);
+          progress.advanced(run.rows);
+        }
+      }
+      for (H fileObject : run.handles.drainMostRecentFirst()) {
+        target.cleanupAndClose(fileObject, null);
+      }
+      ContextCounts contexts = target.finish();
+      return new ReplaySummary(
+          run.rows,
+          run.replayed,
+          run.noOpenHandle,
+          run.unsupportedPath,
+          run.unsupportedOperation,
+          run.createsSucceeded,
+          run.createsFailed,
+          run.createsReparse,
+          ImmutableSortedSet.copyOf(volumes),
+          run.unrecognisedResults,
+          run.unknownOperations,
+          contexts);
+    } finally {
+      progress.finished();
+    }
+  }
+
+  /** The state of one replay. */
+  private static final class Run<H> {
+    final ReplayTarget<H> target;
+    final HandleTable<H> handles = new HandleTable<>();
+    long rows;
+    long replayed;
+    long noOpenHandle;
+    long unsupportedPath;
+    long unsupportedOperation;
+    long createsSucceeded;
+    long createsFailed;
+    long createsReparse;
+    long unrecognisedResults;
+    long unknownOperations;
+
+    Run(ReplayTarget<H> target) {
+      this.target = target;
+    }
+
+    void judge(TraceRow row) {
+      rows++;
+      if (!ResultStatus.isRecognised(row.result())) {
+        unrecognisedResults++;
+      }
+      TracePath path = TracePath.parse(row.path());
+      if (path == null) {
+        unsupportedPath++;
+        return;
+      }
+      TraceOperation op = TraceOperation.classify(row.operation());
+      if (op.kind() == TraceOperation.Kind.UNSUPPORTED) {
+        unsupportedOperation++;
+        return;
+      }
+      if (!TraceOperation.isKnownName(row.operation())) {
+        unknownOperations++;
+      }
+      NtStatus status = ResultStatus.of(row.result());
+      TraceRequest req = new TraceRequest(row, path, op, status);
+      switch (op.kind()) {
+        case CREATE -> create(req);
+        case NETWORK_QUERY_OPEN -> {
+          replayed++;
+          target.networkQueryOpen(req);
+        }
+        case CLOSE -> {
+          H fo = handles.pop(row.pid(), path);
+          if (fo == null) {
+            noOpenHandle++;
+          } else {
+            replayed++;
+            target.cleanupAndClose(fo, req);
+          }
+        }
+        case SEND -> send(req);
+        case UNSUPPORTED -> throw new AssertionError("handled above");
+      }
+    }
+
+    private void create(TraceRequest req) {
+      replayed++;
+      String result = req.row().result();
+      if (isSuccessText(result)) {
+        createsSucceeded++;
+        H fo = target.open(req);
+        if (fo == null) {
+          throw new IllegalStateException(
+              "line " + req.line() + ": the target returned no file object for a successful create");
+        }
+        handles.push(req.pid(), req.path(), fo);
+      } else {
+        if (isReparseText(result)) {
+          createsReparse++;
+        } else {
+          createsFailed++;
+        }
+        target.createFailed(req);
+      }
+    }
+
+    private void send(TraceRequest req) {
+      H fo = handles.peek(req.pid(), req.path());
+      if (fo == null) {
+        noOpenHandle++;
+        return;
+      }
+      replayed++;
+      target.send(fo, req);
+      if (!isSuccessText(req.row().result())) {
+        return;
+      }
+      TraceOperation op = req.operation();
+      if (op.isDisposition() && requestsDelete(req.detail())) {
+        target.markDeletePending(fo, req);
+      } else if (op.isRename()) {
+        String written = renameTarget(req.detail());
+        TracePath newName = written == null ? null : TracePath.parse(written);
+        if (newName != null
+            && newName.kind() == TracePath.Kind.FILE
+            && newName.volume() == req.path().volume()
+            && newName.streamSuffix().isEmpty()) {
+          handles.moveFile(req.path(), newName);
+          target.rename(fo, req, newName);
+        }
+      }
+    }
+  }
+}

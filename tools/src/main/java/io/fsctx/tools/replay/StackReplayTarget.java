@@ -1,0 +1,396 @@
+package io.fsctx.tools.replay;
+
+import io.fsctx.examples.ctx.CtxLog;
+import io.fsctx.fltmgr.ContextEvent;
+import io.fsctx.fltmgr.FilterManager;
+import io.fsctx.fltmgr.FltConfig;
+import io.fsctx.fltmgr.FltContextType;
+import io.fsctx.io.ClosePolicy;
+import io.fsctx.io.CreateParameters;
+import io.fsctx.io.CreateResult;
+import io.fsctx.io.FileInformation;
+import io.fsctx.io.FileInformationClass;
+import io.fsctx.io.FileObject;
+import io.fsctx.io.FileSystemDriver;
+import io.fsctx.io.IoConstants;
+import io.fsctx.io.IoManager;
+import io.fsctx.io.IrpMajorFunction;
+import io.fsctx.io.IrpParameters;
+import io.fsctx.io.Volume;
+import io.fsctx.nt.NtStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The real {@link ReplayTarget}: a fresh {@link IoManager}, a {@link FilterManager} following its
+ * mounts, one model file system per drive letter, and the chosen {@link ReplayFilter}. Every
+ * replayed row becomes a request that goes down through the attached minifilter to the file
+ * system, which completes it with the row's status (the request's forced status: a failure
+ * changes nothing, {@code STATUS_REPARSE} opens nothing, a success performs the operation,
+ * creating what it needs).
+ *
+ * <h2>How rows become requests</h2>
+ *
+ * <ul>
+ *   <li>{@code CreateFile}: {@code IRP_MJ_CREATE} for the path after {@code X:} (empty for a volume
+ *       open), {@code FILE_OPEN_IF}, with {@code FILE_DIRECTORY_FILE} when the {@code Options:}
+ *       field of {@code Detail} lists {@code Directory}. Nothing else of {@code Detail} is read.
+ *   <li>{@code ReadFile} and {@code WriteFile}: offset 0, length 4096, whatever {@code Detail}
+ *       says (its numbers are locale-dependent; the contract forbids depending on them).
+ *   <li>Query/set information: the row's information class; renames carry {@code FileName:} of
+ *       {@code Detail} (the file system renames during this very request, so {@link #rename} has
+ *       nothing left to send), dispositions carry {@code Delete} as {@link
+ *       ReplayEngine#requestsDelete} reads it (so {@link #markDeletePending} has nothing left to
+ *       send either), links carry their target; other classes an opaque buffer.
+ *   <li>Directory control, file-system control, lock control, flush, security, volume
+ *       information: their major function with neutral parameters.
+ *   <li>An operation name the model does not know ({@link IrpMajor#UNKNOWN}) is counted by the
+ *       engine as replayed but sends nothing: no major function can be named for it.
+ * </ul>
+ *
+ * <h2>Lifetimes</h2>
+ * The file systems must close {@link ClosePolicy#IMMEDIATE}ly, so that a stream's FCB is torn
+ * down when its last file object closes and the per-file structure when its last stream goes, as
+ * the contract says; the constructor refuses any other policy. At {@link #finish} every file
+ * object is already closed; the target flushes any delayed close anyway, unloads the filter (the
+ * unload waits at most {@link #UNLOAD_WAIT} for outstanding references, so a leak does not stall
+ * the run), counts the contexts still alive as leaked, and dismounts the volumes.
+ *
+ * <h2>Counting</h2>
+ * Allocations and frees come from the Filter Manager's {@link ContextEvent}s ({@code ALLOCATE} and
+ * {@code FREE}) per context type; {@code leaked} is the number of contexts still alive after the
+ * unload. Only counters are kept, so memory does not grow with the trace.
+ *
+ * <p>Thread safety: confined to the replay thread, like every {@link ReplayTarget}.
+ */
+public final class StackReplayTarget implements ReplayTarget<FileObject> {
+  /** How long the unload waits for the filter's outstanding context references. */
+  public static final Duration UNLOAD_WAIT = Duration.ofMillis(200);
+
+  /** Read and write requests carry this length; {@code Detail}'s numbers are not used. */
+  static final int IO_LENGTH = 4096;
+
+  private final Supplier<? extends FileSystemDriver> fileSystems;
+  private final ReplayFilter filter;
+  private final CtxLog ctxLog;
+  private final IoManager io = new IoManager();
+  private final FilterManager manager;
+  private final Map<Character, Volume> volumes = new HashMap<>();
+  private final List<FileSystemDriver> mounted = new ArrayList<>();
+  private final EnumMap<FltContextType, long[]> counts = new EnumMap<>(FltContextType.class);
+  private ReplayFilter.@Nullable Loaded loaded;
+  private boolean finished;
+  private long deletePendingMarked;
+  private long renamed;
+  private long unknownNotSent;
+
+  /**
+   * Creates a target with a silent filter log.
+   *
+   * @param fileSystems makes one unmounted file system per drive letter, each with {@link
+   *     ClosePolicy#IMMEDIATE}
+   * @param filter the filter to attach
+   */
+  public StackReplayTarget(Supplier<? extends FileSystemDriver> fileSystems, ReplayFilter filter) {
+    this(fileSystems, filter, 0, line -> {});
+  }
+
+  /**
+   * Creates a target.
+   *
+   * @param fileSystems makes one unmounted file system per drive letter, each with {@link
+   *     ClosePolicy#IMMEDIATE}
+   * @param filter the filter to attach
+   * @param ctxDebugLevel CTX's {@code DebugLevel} (only for {@link ReplayFilter#CTX}); lines of
+   *     other levels are neither printed nor kept
+   * @param filterLog receives the CTX lines the level lets through
+   */
+  public StackReplayTarget(
+      Supplier<? extends FileSystemDriver> fileSystems,
+      ReplayFilter filter,
+      int ctxDebugLevel,
+      Consumer<String> filterLog) {
+    this.fileSystems = fileSystems;
+    this.filter = filter;
+    this.ctxLog = CtxLog.streaming(ctxDebugLevel, filterLog);
+    this.manager = new FilterManager(FltConfig.builder().unloadWaitTimeout(UNLOAD_WAIT).build());
+    for (FltContextType t : FltContextType.values()) {
+      counts.put(t, new long[2]);
+    }
+    manager.addListener(
+        e -> {
+          if (e.kind() == ContextEvent.Kind.ALLOCATE) {
+            counts.get(e.contextType())[0]++;
+          } else if (e.kind() == ContextEvent.Kind.FREE) {
+            counts.get(e.contextType())[1]++;
+          }
+        });
+  }
+
+  /** The Filter Manager (for tests that look further than the counts). */
+  public FilterManager filterManager() {
+    return manager;
+  }
+
+  /** The I/O manager (for tests). */
+  public IoManager ioManager() {
+    return io;
+  }
+
+  /**
+   * The file system mounted for a drive letter, or null (for tests).
+   *
+   * @param letter the drive letter, any case
+   * @return the file system
+   */
+  public @Nullable FileSystemDriver fileSystem(char letter) {
+    Volume v = volumes.get(Character.toUpperCase(letter));
+    return v == null ? null : v.fileSystem();
+  }
+
+  /** How many successful delete dispositions were replayed. */
+  public long deletePendingMarked() {
+    return deletePendingMarked;
+  }
+
+  /** How many successful renames moved a file. */
+  public long renamed() {
+    return renamed;
+  }
+
+  /** How many rows of unknown operations were counted as replayed without sending anything. */
+  public long unknownNotSent() {
+    return unknownNotSent;
+  }
+
+  @Override
+  public void mountVolumes(SortedSet<Character> driveLetters) {
+    if (loaded != null) {
+      throw new IllegalStateException("mountVolumes called twice");
+    }
+    int n = 1;
+    for (char letter : driveLetters) {
+      FileSystemDriver fs = fileSystems.get();
+      if (fs.closePolicy() != ClosePolicy.IMMEDIATE) {
+        throw new IllegalArgumentException(
+            "replay needs ClosePolicy.IMMEDIATE file systems, got " + fs.closePolicy() + " for " + fs);
+      }
+      volumes.put(letter, io.mount("\\Device\\HarddiskVolume" + n++, letter, fs));
+      mounted.add(fs);
+    }
+    // Volumes first, then the filter: exactly one instance per drive letter.
+    manager.followMounts(io);
+    loaded = filter.load(manager, ctxLog);
+  }
+
+  @Override
+  public FileObject open(TraceRequest create) {
+    CreateResult r = create(create, NtStatus.STATUS_SUCCESS);
+    FileObject fo = r.fileObject();
+    if (fo == null) {
+      throw new IllegalStateException(
+          "line " + create.line() + ": the file system did not open " + create.path()
+              + " although the trace says SUCCESS (" + r.status() + ")");
+    }
+    return fo;
+  }
+
+  @Override
+  public void createFailed(TraceRequest create) {
+    NtStatus status =
+        ReplayEngine.isReparseText(create.row().result()) ? NtStatus.STATUS_REPARSE : create.status();
+    CreateResult r = create(create, status);
+    FileObject fo = r.fileObject();
+    if (fo != null) {
+      // A success code other than SUCCESS and REPARSE (OPLOCK BREAK IN PROGRESS, ...): the
+      // contract says nothing is opened, but the file system did; give it back at once.
+      io.closeHandle(fo);
+    }
+  }
+
+  private CreateResult create(TraceRequest req, NtStatus forced) {
+    CreateParameters p = CreateParameters.openIf();
+    if (hasDirectoryOption(req.detail())) {
+      p = p.withOptions(IoConstants.FILE_DIRECTORY_FILE);
+    }
+    return io.createFile(volume(req), volumePath(req.path()), p, forced);
+  }
+
+  @Override
+  public void networkQueryOpen(TraceRequest request) {
+    io.networkQueryOpen(volume(request), volumePath(request.path()), request.status());
+  }
+
+  @Override
+  public void send(FileObject fileObject, TraceRequest request) {
+    TraceOperation op = request.operation();
+    int code = op.majorFunction();
+    IrpMajorFunction major = code == IrpMajor.UNKNOWN ? null : IrpMajorFunction.fromCode(code);
+    if (major == null) {
+      unknownNotSent++;
+      return;
+    }
+    int minor = 0;
+    IrpParameters params;
+    switch (major) {
+      case READ -> params = new IrpParameters.Read(0, IO_LENGTH);
+      case WRITE -> params = new IrpParameters.Write(0, IO_LENGTH);
+      case QUERY_INFORMATION ->
+          params = new IrpParameters.QueryInformation(FileInformationClass.fromValue(op.infoClass()));
+      case SET_INFORMATION -> params = setInformation(request);
+      case DIRECTORY_CONTROL -> {
+        boolean notify = op.name().strip().equalsIgnoreCase("NotifyChangeDirectory");
+        minor = notify ? IoConstants.IRP_MN_NOTIFY_CHANGE_DIRECTORY : IoConstants.IRP_MN_QUERY_DIRECTORY;
+        FileInformationClass c = FileInformationClass.fromValue(op.infoClass());
+        params =
+            new IrpParameters.DirectoryControl(
+                c == FileInformationClass.OTHER ? FileInformationClass.FILE_BOTH_DIRECTORY_INFORMATION : c,
+                "*");
+      }
+      case FILE_SYSTEM_CONTROL -> {
+        minor = IoConstants.IRP_MN_USER_FS_REQUEST;
+        params = new IrpParameters.FileSystemControl(0);
+      }
+      case LOCK_CONTROL -> {
+        String n = op.name().strip().toUpperCase(Locale.ROOT);
+        minor =
+            n.equals("LOCKFILE")
+                ? IoConstants.IRP_MN_LOCK
+                : n.equals("UNLOCKFILEALL") || n.equals("UNLOCKFILEBYKEY")
+                    ? IoConstants.IRP_MN_UNLOCK_ALL
+                    : IoConstants.IRP_MN_UNLOCK_SINGLE;
+        params = new IrpParameters.LockControl(0, 0, 0, true);
+      }
+      case QUERY_SECURITY, SET_SECURITY -> params = new IrpParameters.Security(0);
+      default -> params = IrpParameters.NONE;
+    }
+    if (major == IrpMajorFunction.CREATE
+        || major == IrpMajorFunction.CLEANUP
+        || major == IrpMajorFunction.CLOSE) {
+      // Not reachable from the operation table; never send them outside their own routines.
+      unknownNotSent++;
+      return;
+    }
+    io.send(fileObject, major, minor, params, 0, request.status());
+  }
+
+  private IrpParameters setInformation(TraceRequest request) {
+    TraceOperation op = request.operation();
+    FileInformationClass c = FileInformationClass.fromValue(op.infoClass());
+    FileInformation info;
+    if (op.isRename()) {
+      info = new FileInformation.Rename(renameTargetOnVolume(request), false);
+    } else if (op.isDisposition()) {
+      info = new FileInformation.Disposition(ReplayEngine.requestsDelete(request.detail()));
+    } else if (op.infoClass() == InfoClass.FILE_LINK || op.infoClass() == InfoClass.FILE_LINK_EX) {
+      info = new FileInformation.Link(renameTargetOnVolume(request), false);
+    } else {
+      info = new FileInformation.Opaque();
+    }
+    if (c == FileInformationClass.OTHER) {
+      c = info.defaultClass();
+    }
+    return new IrpParameters.SetInformation(c, info);
+  }
+
+  /**
+   * The {@code FileName:} of a rename or link row as a path on the row's volume ({@code \dir\new});
+   * a name on another volume or not on a drive letter is passed as written, and the file system
+   * (which cannot move a file there) completes the request with the row's status and no change.
+   */
+  private static String renameTargetOnVolume(TraceRequest request) {
+    String written = ReplayEngine.renameTarget(request.detail());
+    if (written == null) {
+      return "";
+    }
+    TracePath p = TracePath.parse(written);
+    if (p != null && p.volume() == request.path().volume() && p.kind() != TracePath.Kind.VOLUME) {
+      return volumePath(p);
+    }
+    return written;
+  }
+
+  @Override
+  public void markDeletePending(FileObject fileObject, TraceRequest request) {
+    // The disposition request sent by send() already made the file delete-pending.
+    deletePendingMarked++;
+  }
+
+  @Override
+  public void rename(FileObject fileObject, TraceRequest request, TracePath newName) {
+    // The rename request sent by send() already moved the file's name; FCBs and contexts stay.
+    renamed++;
+  }
+
+  @Override
+  public void cleanupAndClose(FileObject fileObject, @Nullable TraceRequest closeRow) {
+    io.closeHandle(fileObject, closeRow == null ? null : closeRow.status());
+  }
+
+  @Override
+  public ContextCounts finish() {
+    if (finished) {
+      throw new IllegalStateException("finish called twice");
+    }
+    finished = true;
+    for (FileSystemDriver fs : mounted) {
+      fs.flushDelayedCloses();
+    }
+    ReplayFilter.Loaded l = loaded;
+    if (l != null) {
+      l.unload();
+    }
+    long leaked = manager.liveContexts().size();
+    Map<FltContextType, ContextCounts.TypeCounts> perType = new EnumMap<>(FltContextType.class);
+    for (Map.Entry<FltContextType, long[]> e : counts.entrySet()) {
+      long[] c = e.getValue();
+      if (c[0] != 0 || c[1] != 0) {
+        perType.put(e.getKey(), new ContextCounts.TypeCounts(c[0], c[1]));
+      }
+    }
+    for (Volume v : volumes.values()) {
+      io.dismount(v);
+    }
+    return ContextCounts.of(perType, leaked);
+  }
+
+  private Volume volume(TraceRequest req) {
+    Volume v = volumes.get(req.path().volume());
+    if (v == null) {
+      throw new IllegalStateException(
+          "line " + req.line() + ": volume " + req.path().volumeName() + " was not mounted");
+    }
+    return v;
+  }
+
+  /** The path on the volume: everything after {@code X:} ({@code \dir\a.txt:ads}, empty for {@code X:}). */
+  static String volumePath(TracePath path) {
+    return path.written().substring(2);
+  }
+
+  /**
+   * Whether the {@code Options:} field of a create's {@code Detail} lists {@code Directory}
+   * ({@code FILE_DIRECTORY_FILE}); {@code Non-Directory File} does not count.
+   */
+  static boolean hasDirectoryOption(String detail) {
+    String options = ReplayEngine.detailField(detail, "Options");
+    if (options == null) {
+      return false;
+    }
+    for (String o : options.split(",", -1)) {
+      if (o.strip().equalsIgnoreCase("Directory")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,159 @@
+package io.fsctx.tools.replay;
+
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@code Path} of the trace that lies on a drive-letter volume, split as the replay contract
+ * says: {@code X:} is a volume open, {@code X:\} the root directory, anything else {@code
+ * X:name[:stream[:type]]}.
+ *
+ * <p>Keys are for comparing, not for display: they are folded to upper case one UTF-16 unit at a
+ * time ({@link Character#toUpperCase(char)}, which, like NTFS's upcase table, never changes a
+ * name's length). The file key identifies the file ({@code name}); the stream key identifies the
+ * stream ({@code name} plus the stream name, where an empty stream name, {@code ::$DATA} included,
+ * is the default stream and an empty stream name with another type such as {@code $Mft::$BITMAP}
+ * names the stream by its type). A trailing backslash after a name ({@code C:\dir\}) does not
+ * change the file. {@code \pagefile.sys} and {@code \swapfile.sys} at the root are paging files.
+ *
+ * <p>Thread safety: immutable.
+ *
+ * @param written the path exactly as in the trace
+ * @param volume the drive letter, upper case
+ * @param kind volume open, root directory or a name below the root
+ * @param name the part between {@code X:} and the first stream colon, as written ({@code \} for
+ *     the root, empty for a volume open)
+ * @param streamName the stream name as written, empty for the default stream
+ * @param streamType the stream type as written ({@code $DATA}), empty when absent
+ * @param fileKey the case-folded identity of the file, with its volume ({@code C:\DIR\A.TXT})
+ * @param streamKey the case-folded identity of the stream ({@code C:\DIR\A.TXT:ZONE.IDENTIFIER})
+ * @param pagingFile whether this is {@code \pagefile.sys} or {@code \swapfile.sys} at the root
+ */
+public record TracePath(
+    String written,
+    char volume,
+    Kind kind,
+    String name,
+    String streamName,
+    String streamType,
+    String fileKey,
+    String streamKey,
+    boolean pagingFile) {
+
+  /** What a drive-letter path names. */
+  public enum Kind {
+    /** {@code X:}: the volume itself. */
+    VOLUME,
+    /** {@code X:\}: the root directory. */
+    ROOT,
+    /** {@code X:\name...}: a file or directory below the root. */
+    FILE
+  }
+
+  /**
+   * Splits a path, or says it is not on a drive letter.
+   *
+   * @param path the {@code Path} column as written
+   * @return the parsed path, or null when the path is not {@code X:} or {@code X:\...} (UNC,
+   *     {@code \Device\...}, pipes, monikers), or is not a valid {@code name[:stream[:type]]}
+   */
+  public static @Nullable TracePath parse(String path) {
+    if (path.length() < 2 || path.charAt(1) != ':' || !isDriveLetter(path.charAt(0))) {
+      return null;
+    }
+    char volume = Character.toUpperCase(path.charAt(0));
+    if (path.length() == 2) {
+      String key = volume + ":";
+      return new TracePath(path, volume, Kind.VOLUME, "", "", "", key, key, false);
+    }
+    if (path.charAt(2) != '\\') {
+      return null; // "C:foo" is drive-relative: no process's current directory is known here.
+    }
+    String rest = path.substring(2);
+    int c1 = rest.indexOf(':');
+    String name = c1 < 0 ? rest : rest.substring(0, c1);
+    String streamName = "";
+    String streamType = "";
+    if (c1 >= 0) {
+      int c2 = rest.indexOf(':', c1 + 1);
+      if (c2 < 0) {
+        streamName = rest.substring(c1 + 1);
+      } else {
+        streamName = rest.substring(c1 + 1, c2);
+        streamType = rest.substring(c2 + 1);
+        if (streamType.isEmpty() || streamType.indexOf(':') >= 0) {
+          return null; // "a:b:" or "a:b:c:d": not name[:stream[:type]].
+        }
+      }
+    }
+    String folded = fold(name);
+    while (folded.length() > 1 && folded.endsWith("\\")) {
+      folded = folded.substring(0, folded.length() - 1);
+    }
+    boolean root = folded.equals("\\");
+    if (root && c1 >= 0 && streamName.isEmpty() && streamType.isEmpty()) {
+      return null; // "C:\:" names nothing.
+    }
+    String fileKey = volume + ":" + folded;
+    String foldedType = fold(streamType);
+    String streamKey;
+    if (streamName.isEmpty()) {
+      streamKey =
+          foldedType.isEmpty() || foldedType.equals("$DATA") ? fileKey : fileKey + "::" + foldedType;
+    } else {
+      streamKey =
+          foldedType.isEmpty() || foldedType.equals("$DATA")
+              ? fileKey + ":" + fold(streamName)
+              : fileKey + ":" + fold(streamName) + ":" + foldedType;
+    }
+    boolean paging = folded.equals("\\PAGEFILE.SYS") || folded.equals("\\SWAPFILE.SYS");
+    return new TracePath(
+        path,
+        volume,
+        root ? Kind.ROOT : Kind.FILE,
+        name,
+        streamName,
+        streamType,
+        fileKey,
+        streamKey,
+        paging);
+  }
+
+  /**
+   * The stream part as written, {@code :stream[:type]}, or empty: what a rename keeps when it
+   * moves a key to the file's new name.
+   */
+  public String streamSuffix() {
+    int c = written.indexOf(':', 2);
+    return c < 0 ? "" : written.substring(c);
+  }
+
+  /** Whether this names the default ({@code $DATA}, unnamed) stream of its file. */
+  public boolean isDefaultStream() {
+    return streamKey.equals(fileKey);
+  }
+
+  private static boolean isDriveLetter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  }
+
+  /** Case-folds one UTF-16 unit at a time, so the length never changes. */
+  static String fold(String s) {
+    char[] a = s.toCharArray();
+    for (int i = 0; i < a.length; i++) {
+      a[i] = Character.toUpperCase(a[i]);
+    }
+    return new String(a);
+  }
+
+  /** Prints as the path was written. */
+  @Override
+  public String toString() {
+    return written;
+  }
+
+  /** Upper-case drive-letter volume name, {@code C:}. */
+  public String volumeName() {
+    return String.format(Locale.ROOT, "%c:", volume);
+  }
+}
