@@ -11,7 +11,7 @@ import io.fsctx.fltmgr.FltInstance;
 import io.fsctx.fltmgr.FltRegistration;
 import io.fsctx.fltmgr.FltVolume;
 import io.fsctx.fltmgr.GetResult;
-import io.fsctx.fltmgr.PoolType;
+import io.fsctx.nt.PoolType;
 import io.fsctx.fltmgr.SetContextOperation;
 import io.fsctx.fltmgr.SetResult;
 import io.fsctx.fsrtl.AdvancedFcbHeader;

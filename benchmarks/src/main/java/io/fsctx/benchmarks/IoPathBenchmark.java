@@ -6,7 +6,7 @@ import io.fsctx.modelfs.NtfsLikeFileSystem;
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.FltConfig;
 import io.fsctx.fltmgr.VerifierLevel;
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.FileObject;
 import io.fsctx.io.IoManager;

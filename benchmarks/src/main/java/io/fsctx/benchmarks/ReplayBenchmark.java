@@ -6,7 +6,7 @@ import io.fsctx.tools.replay.ReplayFilter;
 import io.fsctx.tools.replay.ReplaySummary;
 import io.fsctx.tools.replay.StackReplayTarget;
 import io.fsctx.tools.replay.TraceSource;
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.fsctx.fltmgr;
 
+import io.fsctx.nt.PoolType;
 import org.jspecify.annotations.Nullable;
 
 /**

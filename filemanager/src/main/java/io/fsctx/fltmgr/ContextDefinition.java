@@ -1,5 +1,6 @@
 package io.fsctx.fltmgr;
 
+import io.fsctx.nt.PoolType;
 import java.util.concurrent.atomic.LongAdder;
 
 /**

@@ -2,6 +2,8 @@ package io.fsctx.fltmgr;
 
 import io.fsctx.nt.IdSource;
 import io.fsctx.nt.NtStatus;
+import io.fsctx.verifier.FileSystemVerifier;
+import io.fsctx.verifier.FsViolation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -245,7 +247,12 @@ public final class FilterManager {
 
   /**
    * Follows an I/O manager: attaches to every volume it has mounted and every volume it mounts
-   * later, and tears Filter Manager's volume down when the I/O manager dismounts it.
+   * later, and tears Filter Manager's volume down when the I/O manager dismounts it. Unless the
+   * verifier is off, it also runs the file-system verifier ({@link FileSystemVerifier}) on the
+   * I/O manager and reports each broken FCB-header rule as a {@link
+   * VerifierFinding.Kind#FILE_SYSTEM_RULE} finding.
+   *
+   * @param ioManager the I/O manager to follow
    */
   public void followMounts(io.fsctx.io.IoManager ioManager) {
     ioManager.addListener(
@@ -255,18 +262,27 @@ public final class FilterManager {
           } else if (e instanceof io.fsctx.io.IoEvent.VolumeDismounted d) {
             FltVolume v = volumeOf(d.volume());
             if (v != null) {
-              checkDismount(v);
               dismountVolume(v);
             }
-          } else if (e instanceof io.fsctx.io.IoEvent.FcbFreed f) {
-            checkFcbFreed(f);
-          } else if (e instanceof io.fsctx.io.IoEvent.PerFileFreed p) {
-            checkPerFileFreed(p);
           }
         });
+    if (config.verifierLevel() != VerifierLevel.OFF) {
+      FileSystemVerifier.watch(ioManager).addListener(this::reportFileSystemRule);
+    }
     for (io.fsctx.io.Volume v : ioManager.volumes()) {
       attachToVolume(v);
     }
+  }
+
+  private void reportFileSystemRule(FsViolation violation) {
+    verifier.report(
+        new VerifierFinding(
+            VerifierFinding.Kind.FILE_SYSTEM_RULE,
+            "file system",
+            violation.subject(),
+            violation.rule().id() + ": " + violation.message(),
+            null,
+            null));
   }
 
   private final java.util.Set<FltFileNameInformation> heldNames = ConcurrentHashMap.newKeySet();
@@ -299,75 +315,6 @@ public final class FilterManager {
                 null,
                 null));
       }
-    }
-  }
-
-  private void checkFcbFreed(io.fsctx.io.IoEvent.FcbFreed f) {
-    for (io.fsctx.fsrtl.PerStreamContext p : f.leftOnFilterContexts()) {
-      if (p instanceof StreamListCtrl c) {
-        verifier.report(
-            new VerifierFinding(
-                VerifierFinding.Kind.FS_STREAM_TEARDOWN_MISSING,
-                "file system",
-                f.fcbId(),
-                "FCB " + f.fcbId() + " (" + f.name() + ") was freed"
-                    + (f.teardownCalled() ? " with" : " without calling FsRtlTeardownPerStreamContexts;")
-                    + " Filter Manager's control block " + c + " is still on its FilterContexts list, holding "
-                    + c.contextCount() + " context(s) that now leak",
-                null,
-                null));
-      }
-    }
-  }
-
-  private void checkPerFileFreed(io.fsctx.io.IoEvent.PerFileFreed p) {
-    for (io.fsctx.fsrtl.PerFileContext pc : p.leftInSlot()) {
-      if (pc instanceof FileListCtrl c) {
-        verifier.report(
-            new VerifierFinding(
-                VerifierFinding.Kind.FS_FILE_TEARDOWN_MISSING,
-                "file system",
-                p.fileId(),
-                "per-file structure " + p.fileId() + " was freed without calling FsRtlTeardownPerFileContexts;"
-                    + " " + c + " still holds " + c.files.size() + " file context(s) that now leak",
-                null,
-                null));
-      }
-    }
-  }
-
-  /**
-   * Verifier: at dismount the file system has freed every structure no file object references;
-   * a control block still on the header of a structure it no longer has means that structure was
-   * freed without {@code FsRtlTeardownPerStreamContexts}. Control blocks of structures still open
-   * (a dismount with open handles) are not a fault: they go at the last close.
-   */
-  private void checkDismount(FltVolume v) {
-    io.fsctx.io.Volume iov = v.ioVolume();
-    java.util.Set<io.fsctx.fsrtl.CommonFcbHeader> alive = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    if (iov != null) {
-      for (io.fsctx.io.Scb scb : iov.fileSystem().liveScbs()) {
-        alive.add(scb.header());
-      }
-    }
-    List<String> orphaned = new ArrayList<>();
-    for (StreamListCtrl c : v.streamControlBlocks()) {
-      if (!c.isTornDown() && !alive.contains(c.header)) {
-        orphaned.add(c.header.id());
-      }
-    }
-    if (!orphaned.isEmpty()) {
-      orphaned.sort(ContextVerifier::compareIds);
-      verifier.report(
-          new VerifierFinding(
-              VerifierFinding.Kind.FS_DISMOUNT_WITH_LIVE_CONTROL_BLOCKS,
-              "file system",
-              v.id(),
-              "volume " + v.deviceName() + " was dismounted while " + orphaned.size()
-                  + " freed FCB(s) " + orphaned + " still held Filter Manager's per-stream control block"
-                  + " (FsRtlTeardownPerStreamContexts never ran for them)",
-              null,
-              null));
     }
   }
 

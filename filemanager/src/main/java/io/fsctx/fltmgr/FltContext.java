@@ -1,5 +1,6 @@
 package io.fsctx.fltmgr;
 
+import io.fsctx.nt.PoolType;
 import io.fsctx.nt.BugCheckException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,5 +1,6 @@
 package io.fsctx.fltmgr;
 
+import io.fsctx.nt.PoolType;
 import static io.fsctx.nt.NtStatus.STATUS_FLT_CONTEXT_ALLOCATION_NOT_FOUND;
 import static io.fsctx.nt.NtStatus.STATUS_FLT_DELETING_OBJECT;
 import static io.fsctx.nt.NtStatus.STATUS_FLT_MUST_BE_NONPAGED_POOL;

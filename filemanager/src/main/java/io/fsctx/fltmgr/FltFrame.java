@@ -74,7 +74,6 @@ final class FltFrame extends DeviceObject {
             irp.parameters(),
             FltCallbackData.FLTFL_CALLBACK_DATA_IRP_OPERATION);
     String[] names = CALLBACK_NAMES.get(major);
-    checkHeader(fo);
     // Most requests pass one or two instances; the stack is made only when a post is due.
     Deque<Pending> posts = null;
     NtStatus completed = null;
@@ -210,50 +209,6 @@ final class FltFrame extends DeviceObject {
           + context + ": a completion context may be set only when a post-operation callback will run";
       report(VerifierFinding.Kind.COMPLETION_CONTEXT_WITHOUT_POST, i, msg);
       throw new IllegalStateException(msg);
-    }
-  }
-
-  /**
-   * The file-system side of the header contract, checked on every request that reaches the
-   * frame: flags must not change after setup except that a paging file clears filter support,
-   * and a paging file must not claim filter support. Each header is reported once.
-   */
-  private void checkHeader(@Nullable FileObject fo) {
-    if (fo == null || !(fo.fsContext() instanceof io.fsctx.fsrtl.AdvancedFcbHeader h) || !h.isSetUp()) {
-      return;
-    }
-    ContextVerifier v = volume.manager().verifier();
-    int supports = io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS;
-    int lostFlags = h.flagsAtSetup() & ~h.flags();
-    int lostFlags2 = h.flags2AtSetup() & ~h.flags2();
-    if (h.isPagingFile()) {
-      lostFlags2 &= ~supports;
-    }
-    if (lostFlags != 0 || lostFlags2 != 0) {
-      v.reportOnce(
-          "flags:" + h.id(),
-          new VerifierFinding(
-              VerifierFinding.Kind.FS_HEADER_FLAGS_CHANGED,
-              "file system",
-              h.id(),
-              String.format(
-                  java.util.Locale.ROOT,
-                  "header %s: flags cleared after setup: Flags 0x%02X -> 0x%02X (lost 0x%02X), Flags2 0x%02X -> 0x%02X (lost 0x%02X)%s",
-                  h.id(), h.flagsAtSetup(), h.flags(), lostFlags, h.flags2AtSetup(), h.flags2(), lostFlags2,
-                  (lostFlags2 & supports) != 0 ? "; FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS is gone, so every filter's stream contexts are refused" : ""),
-              null,
-              null));
-    }
-    if (h.isPagingFile() && h.supportsFilterContexts()) {
-      v.reportOnce(
-          "paging:" + h.id(),
-          new VerifierFinding(
-              VerifierFinding.Kind.FS_PAGING_FILE_CLAIMS_FILTER_CONTEXTS,
-              "file system",
-              h.id(),
-              "paging-file header " + h.id() + " still has FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS; file systems clear it for paging files",
-              null,
-              null));
     }
   }
 

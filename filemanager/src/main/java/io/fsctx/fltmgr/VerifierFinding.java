@@ -48,16 +48,12 @@ public record VerifierFinding(
     NAME_INFORMATION_LEAKED,
     /** A callback returned holding an ERESOURCE or inside a critical region. */
     RESOURCE_HELD_AT_CALLBACK_EXIT,
-    /** The file system freed an FCB without {@code FsRtlTeardownPerStreamContexts}. */
-    FS_STREAM_TEARDOWN_MISSING,
-    /** The file system freed a per-file structure without {@code FsRtlTeardownPerFileContexts}. */
-    FS_FILE_TEARDOWN_MISSING,
-    /** A volume was dismounted while FCBs still held Filter Manager's control blocks. */
-    FS_DISMOUNT_WITH_LIVE_CONTROL_BLOCKS,
-    /** Header flags changed after setup (other than clearing filter support on a paging file). */
-    FS_HEADER_FLAGS_CHANGED,
-    /** A paging-file header still claims filter-context support. */
-    FS_PAGING_FILE_CLAIMS_FILTER_CONTEXTS
+    /**
+     * The file system broke a rule of the FCB-header table ({@link io.fsctx.verifier.FsRule}:
+     * teardown missing or early, flags changed after setup, a paging file claiming filter
+     * support, an FCB freed twice or never...); the message starts with the rule's id.
+     */
+    FILE_SYSTEM_RULE
   }
 
   /** One line: kind, culprit, message. */

@@ -1,5 +1,6 @@
 package io.fsctx.fltmgr;
 
+import io.fsctx.nt.PoolType;
 import static io.fsctx.fltmgr.FltTestSupport.TAG;
 import static io.fsctx.nt.NtStatus.STATUS_FLT_CONTEXT_ALLOCATION_NOT_FOUND;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;

@@ -1,5 +1,6 @@
 package io.fsctx.fltmgr;
 
+import io.fsctx.nt.PoolType;
 import io.fsctx.fsrtl.AdvancedFcbHeader;
 import io.fsctx.fsrtl.FastMutex;
 import io.fsctx.fsrtl.FsRtl;

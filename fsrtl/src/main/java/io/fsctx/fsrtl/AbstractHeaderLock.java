@@ -1,7 +1,9 @@
 package io.fsctx.fsrtl;
 
+import io.fsctx.nt.PoolBlock;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Shared implementation of the header locks: a read-write lock that refuses recursion, because
@@ -14,9 +16,22 @@ abstract class AbstractHeaderLock implements HeaderLock {
       AtomicLongFieldUpdater.newUpdater(AbstractHeaderLock.class, "acquisitions");
   private volatile long acquisitions;
   private final String kind;
+  private final @Nullable PoolBlock memory;
 
-  AbstractHeaderLock(String kind) {
+  AbstractHeaderLock(String kind, @Nullable PoolBlock memory) {
     this.kind = kind;
+    this.memory = memory;
+    if (memory != null) {
+      memory.embed(this);
+    }
+  }
+
+  /**
+   * The pool block the lock lives in (fastfat keeps the header's fast mutex in the FCB's nonpaged
+   * part), or null when it was built outside any allocation.
+   */
+  public final @Nullable PoolBlock memory() {
+    return memory;
   }
 
   /** Whether shared acquisitions really are shared; a fast mutex is always exclusive. */

@@ -10,8 +10,8 @@ import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG_ADVANCED_HEADER;
 
 import io.fsctx.nt.NtStatus;
+import io.fsctx.nt.PoolBlock;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,7 +54,6 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
   private volatile int bypassIoOpenCount;
   private volatile @Nullable PerStreamContext reservedContext;
   private volatile int orphaned;
-  private final LongAdder teardownCalls = new LongAdder();
   private volatile boolean setUp;
   private volatile int flagsAtSetup;
   private volatile int flags2AtSetup;
@@ -66,6 +65,17 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
    */
   public AdvancedFcbHeader(String id) {
     super(id);
+  }
+
+  /**
+   * Creates a zeroed advanced header embedded in the FCB's pool block, as a file system builds it
+   * ({@code Fcb->Header}); a setup routine comes next.
+   *
+   * @param memory the FCB's pool block, or null for a header outside any allocation (tests)
+   * @param id a stable identity for messages, such as {@code Scb#4}
+   */
+  public AdvancedFcbHeader(@Nullable PoolBlock memory, String id) {
+    super(memory, id);
   }
 
   // ---- Setup --------------------------------------------------------------------------------
@@ -131,6 +141,10 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
     setUp = true;
     flagsAtSetup = flags();
     flags2AtSetup = flags2();
+    audit().noteSetup(slot);
+    if (slot != null) {
+      slot.audit().noteUser(this);
+    }
   }
 
   /** Whether a setup routine has run on this header. */
@@ -330,7 +344,7 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
    * @return how many free callbacks ran
    */
   public final int teardownPerStreamContexts() {
-    teardownCalls.increment();
+    audit().noteTeardown(freedLockName());
     if (filterContexts.isEmpty()) {
       return 0;
     }
@@ -339,7 +353,20 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
 
   /** How many times the file system has called the teardown routine on this header. */
   public final long teardownCount() {
-    return teardownCalls.sum();
+    return audit().teardowns().size();
+  }
+
+  /** The fast mutex or auto-expand push lock when it lives in a freed pool block, for the audit. */
+  private @Nullable String freedLockName() {
+    FastMutex m = fastMutex;
+    if (m != null && m.memory() != null && m.memory().isFreed()) {
+      return "FastMutex in " + m.memory();
+    }
+    PushLock ae = aePushLock;
+    if (ae != null && ae.memory() != null && ae.memory().isFreed()) {
+      return "AePushLock in " + ae.memory();
+    }
+    return null;
   }
 
   /** The per-stream contexts on the list, head first (a snapshot, for tools and verifiers). */

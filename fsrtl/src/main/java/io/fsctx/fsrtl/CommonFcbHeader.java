@@ -2,6 +2,7 @@ package io.fsctx.fsrtl;
 
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V5;
 
+import io.fsctx.nt.PoolBlock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  */
 public class CommonFcbHeader {
   private final String id;
+  private final @Nullable PoolBlock memory;
+  private final HeaderAudit audit = new HeaderAudit(this);
   private volatile short nodeTypeCode;
   private volatile short nodeByteSize;
   private volatile int flags;
@@ -36,7 +39,33 @@ public class CommonFcbHeader {
    * @param id a stable identity for messages, such as {@code Fcb#3}
    */
   public CommonFcbHeader(String id) {
+    this(null, id);
+  }
+
+  /**
+   * Creates a zeroed header embedded in a pool block: the file system's FCB allocation, which
+   * frees the header with it ({@link PoolBlock}). This is how file systems build their headers,
+   * so that verifiers can see when the FCB goes.
+   *
+   * @param memory the FCB's pool block, or null for a header outside any allocation (tests)
+   * @param id a stable identity for messages, such as {@code Fcb#3}
+   */
+  public CommonFcbHeader(@Nullable PoolBlock memory, String id) {
     this.id = id;
+    this.memory = memory;
+    if (memory != null) {
+      memory.embed(this);
+    }
+  }
+
+  /** The pool block the header is embedded in, or null. */
+  public final @Nullable PoolBlock memory() {
+    return memory;
+  }
+
+  /** What verifiers recorded about this header ({@link HeaderAudit}). */
+  public final HeaderAudit audit() {
+    return audit;
   }
 
   /** The header's identity for messages. */

@@ -1,5 +1,8 @@
 package io.fsctx.fsrtl;
 
+import io.fsctx.nt.PoolBlock;
+import org.jspecify.annotations.Nullable;
+
 /**
  * {@code FAST_MUTEX}: an exclusive, non-recursive lock. In an advanced header it guards the size
  * fields and, on a {@code V0} header (no push lock), the {@code FilterContexts} list; shared
@@ -9,9 +12,20 @@ package io.fsctx.fsrtl;
  * <p>Thread safety: safe for concurrent use.
  */
 public final class FastMutex extends AbstractHeaderLock {
-  /** Creates an initialised fast mutex ({@code ExInitializeFastMutex}). */
+  /** Creates an initialised fast mutex ({@code ExInitializeFastMutex}) outside any allocation. */
   public FastMutex() {
-    super("FastMutex");
+    this(null);
+  }
+
+  /**
+   * Creates an initialised fast mutex ({@code ExInitializeFastMutex}) embedded in a pool block,
+   * such as fastfat's {@code NON_PAGED_FCB.AdvancedFcbHeaderMutex}: freeing the block frees the
+   * mutex, which must not happen before the header's teardown.
+   *
+   * @param memory the block it lives in, or null
+   */
+  public FastMutex(@Nullable PoolBlock memory) {
+    super("FastMutex", memory);
   }
 
   @Override

@@ -2,8 +2,8 @@ package io.fsctx.fsrtl;
 
 import io.fsctx.nt.AllocationFaults;
 import io.fsctx.nt.NtStatus;
+import io.fsctx.nt.PoolBlock;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,16 +24,48 @@ public final class PerFileContextSlot {
   private final String id;
   /** FsRtl's per-file tracking block: a list and its fast mutex, allocated on first insert. */
   private final LazyContextList<PerFileContext> value;
-  private final AtomicLong teardowns = new AtomicLong();
+  private final @Nullable PoolBlock memory;
+  private final SlotAudit audit = new SlotAudit(this);
 
   /**
-   * Creates a NULL slot.
+   * Creates a NULL slot outside any allocation (tests).
    *
    * @param id identity for messages, such as {@code File#2}
    */
   public PerFileContextSlot(String id) {
+    this(null, id);
+  }
+
+  /**
+   * Creates a NULL slot embedded in the file system's per-file structure, the way NTFS keeps the
+   * {@code PVOID} in its FCB: freeing that block frees the slot, which must not happen before
+   * {@code FsRtlTeardownPerFileContexts}.
+   *
+   * @param memory the per-file structure's pool block, or null
+   * @param id identity for messages, such as {@code File#2}
+   */
+  public PerFileContextSlot(@Nullable PoolBlock memory, String id) {
     this.id = id;
+    this.memory = memory;
     this.value = new LazyContextList<>("per-file context tracking block for " + id);
+    if (memory != null) {
+      memory.embed(this);
+    }
+  }
+
+  /** The identity given at construction. */
+  public String id() {
+    return id;
+  }
+
+  /** The pool block the slot is embedded in, or null. */
+  public @Nullable PoolBlock memory() {
+    return memory;
+  }
+
+  /** What verifiers recorded about this slot ({@link SlotAudit}). */
+  public SlotAudit audit() {
+    return audit;
   }
 
   /** Makes the tracking-block allocation fail as chosen (tests of the documented failure). */
@@ -94,13 +126,13 @@ public final class PerFileContextSlot {
    * @return how many callbacks ran
    */
   public int teardown() {
-    teardowns.incrementAndGet();
+    audit.noteTeardown();
     return value.teardown(PerFileContext::callFree);
   }
 
   /** How many times {@code FsRtlTeardownPerFileContexts} was called on this slot. */
   public long teardownCount() {
-    return teardowns.get();
+    return audit.teardowns().size();
   }
 
   /** The linked per-file contexts, head first (a snapshot). */

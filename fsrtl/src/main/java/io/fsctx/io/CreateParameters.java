@@ -57,6 +57,11 @@ public record CreateParameters(
     return new CreateParameters(desiredAccess, shareAccess, createDisposition, createOptions | options, slFlags);
   }
 
+  /** A copy with the bits of {@code options} cleared from the create options. */
+  public CreateParameters withoutOptions(int options) {
+    return new CreateParameters(desiredAccess, shareAccess, createDisposition, createOptions & ~options, slFlags);
+  }
+
   /** A copy with {@code flags} ORed into the {@code SL_*} flags. */
   public CreateParameters withSlFlags(int flags) {
     return new CreateParameters(desiredAccess, shareAccess, createDisposition, createOptions, slFlags | flags);

@@ -60,6 +60,7 @@ public class FileObject implements FsRtlFileObject {
   private final java.util.concurrent.atomic.AtomicInteger pointerCount = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger handleCount = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean deleted;
+  private volatile @Nullable DeviceObject deviceHint;
 
   /**
    * Creates an unopened file object: {@code FsContext} is null until the file system opens it.
@@ -86,6 +87,9 @@ public class FileObject implements FsRtlFileObject {
   /** Sets {@code FsContext}; done by the file system during create. */
   public final void setFsContext(@Nullable CommonFcbHeader header) {
     fsContext = header;
+    if (header != null) {
+      header.audit().notePublished();
+    }
   }
 
   /** {@code FsContext2}: the file system's per-open structure, null for stream file objects. */
@@ -132,6 +136,19 @@ public class FileObject implements FsRtlFileObject {
   @Override
   public final FileObjectContexts perFileObjectContexts() {
     return perFileObjectContexts;
+  }
+
+  /**
+   * The device this file object's requests start at, when it was opened with a device hint
+   * ({@code IoCreateFileSpecifyDeviceObjectHint}: the devices above it never see its requests,
+   * cleanup and close included); null means the top of its volume's stack.
+   */
+  public final @Nullable DeviceObject deviceHint() {
+    return deviceHint;
+  }
+
+  final void setDeviceHint(@Nullable DeviceObject device) {
+    deviceHint = device;
   }
 
   /** Makes the lazy allocation of the per-file-object container fail as chosen. */

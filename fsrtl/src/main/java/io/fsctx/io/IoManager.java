@@ -3,7 +3,9 @@ package io.fsctx.io;
 import io.fsctx.fsrtl.CommonFcbHeader;
 import io.fsctx.fsrtl.PerFileObjectContext;
 import io.fsctx.nt.IdSource;
+import io.fsctx.nt.KeThread;
 import io.fsctx.nt.NtStatus;
+import io.fsctx.nt.Pool;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +20,14 @@ import org.jspecify.annotations.Nullable;
  * when the last reference goes, then deletes the file object. It publishes {@link IoEvent}s.
  *
  * <p>No global state: create as many managers as you like; each owns its {@link IdSource}, so
- * identities ({@code FileObject#3}, {@code Scb#2}) are deterministic per manager.
+ * identities ({@code FileObject#3}, {@code Scb#2}) are deterministic per manager, and its {@link
+ * Pool}, from which the file systems of its volumes allocate their structures.
+ *
+ * <p>While a request travels down a stack the sending thread is marked as serving it ({@link
+ * KeThread#currentRequest()}), so verifiers can say in which request a structure was set up,
+ * torn down or freed. The manager also keeps each header's count of file objects pointing at it
+ * ({@link io.fsctx.fsrtl.HeaderAudit#openFileObjects()}): up at a successful create or a stream
+ * file object, down when the file object is deleted after its close.
  *
  * <p>Every request is synchronous: a helper returns when the request has completed, and its
  * {@link IoStatus} is the final one.
@@ -32,6 +41,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class IoManager {
   private final IdSource ids = new IdSource();
+  private final Pool pool = new Pool(ids);
   private final CopyOnWriteArrayList<IoEventListener> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, Volume> volumes = new ConcurrentHashMap<>();
 
@@ -41,6 +51,11 @@ public final class IoManager {
   /** The identity source of this manager (file systems and filters may draw ids from it too). */
   public IdSource ids() {
     return ids;
+  }
+
+  /** The pool the file systems of this manager's volumes allocate from ({@link Volume#pool()}). */
+  public Pool pool() {
+    return pool;
   }
 
   // ---- Events -------------------------------------------------------------------------------
@@ -93,15 +108,17 @@ public final class IoManager {
 
   /**
    * Mounts a file system on a new volume ({@code IRP_MN_MOUNT_VOLUME} succeeding): builds the
-   * volume, its device stack with the file system's volume device at the bottom, lets the file
-   * system initialise its VCB, and publishes {@link IoEvent.VolumeMounted}.
+   * volume, its device stack with the file system's volume device at the bottom (its dispatch
+   * routine is {@link FileSystemDriver#dispatch}), lets the file system build its VCB ({@link
+   * FileSystemDriver#mount}), and publishes {@link IoEvent.VolumeMounted}.
    *
    * @param ntDeviceName such as {@code \Device\HarddiskVolume1}; unique within this manager
    * @param driveLetter a letter A–Z (either case), or null
    * @param fileSystem a file system instance not mounted anywhere; the volume owns it afterwards
    * @return the volume
    * @throws IllegalArgumentException for a duplicate device name or drive letter, or a bad letter
-   * @throws IllegalStateException when {@code fileSystem} is already mounted
+   * @throws RuntimeException whatever the file system's {@link FileSystemDriver#mount} throws
+   *     (the volume is then not mounted)
    */
   public Volume mount(String ntDeviceName, @Nullable Character driveLetter, FileSystemDriver fileSystem) {
     Character letter = null;
@@ -116,31 +133,36 @@ public final class IoManager {
       }
     }
     String key = ntDeviceName.toUpperCase(Locale.ROOT);
-    DeviceObject device = fileSystem.createVolumeDevice(ids.next("Device"));
+    DeviceObject device =
+        new DeviceObject(ids.next("Device")) {
+          @Override
+          public NtStatus dispatch(Irp irp) {
+            return fileSystem.dispatch(irp);
+          }
+        };
     Volume v = new Volume(ids.next("Volume"), this, ntDeviceName, letter, fileSystem, device);
     if (volumes.putIfAbsent(key, v) != null) {
       throw new IllegalArgumentException("a volume named " + ntDeviceName + " is already mounted");
     }
-    List<IoEvent> mountEvents;
+    Object previous = KeThread.enterRequest(new VolumeRequest("mount", v));
     try {
-      mountEvents = fileSystem.mountOn(v);
+      fileSystem.mount(v);
     } catch (RuntimeException e) {
       volumes.remove(key, v);
       throw e;
+    } finally {
+      KeThread.exitRequest(previous);
     }
     publish(new IoEvent.VolumeMounted(v));
-    for (IoEvent e : mountEvents) {
-      publish(e);
-    }
     return v;
   }
 
   /**
-   * Dismounts a volume ({@code FSCTL_DISMOUNT_VOLUME}): the file system flushes its delayed
-   * closes, frees every structure no file object references any more (the VCB header included)
-   * and fails later requests other than cleanup and close with {@code STATUS_VOLUME_DISMOUNTED};
-   * then {@link IoEvent.VolumeDismounted} is published. Structures still referenced by open file
-   * objects are freed when those are closed.
+   * Dismounts a volume ({@code FSCTL_DISMOUNT_VOLUME}): {@link FileSystemDriver#dismount} frees
+   * every structure no file object references any more and fails later requests other than
+   * cleanup and close with {@code STATUS_VOLUME_DISMOUNTED}; then {@link IoEvent.VolumeDismounted}
+   * is published. Structures still referenced by open file objects are freed when those are
+   * closed.
    *
    * @param volume a volume of this manager
    * @throws IllegalStateException when it was already dismounted
@@ -151,7 +173,12 @@ public final class IoManager {
       throw new IllegalStateException(volume + " is already dismounted");
     }
     volume.markDismounted();
-    volume.fileSystem().dismount();
+    Object previous = KeThread.enterRequest(new VolumeRequest("dismount", volume));
+    try {
+      volume.fileSystem().dismount();
+    } finally {
+      KeThread.exitRequest(previous);
+    }
     publish(new IoEvent.VolumeDismounted(volume));
   }
 
@@ -198,25 +225,33 @@ public final class IoManager {
   }
 
   /**
-   * {@link #createFile(Volume, String, CreateParameters)} with a scripted result that the file
-   * system must honour (see {@link Irp#forcedStatus()}).
+   * {@code IoCreateFileSpecifyDeviceObjectHint}: {@link #createFile(Volume, String,
+   * CreateParameters)} sent to {@code deviceHint} instead of the top of the stack. Every later
+   * request on the opened file object (cleanup and close included) starts there too, so the
+   * devices above the hint never see the file object.
    *
    * @param volume the target volume
    * @param path the path on the volume
    * @param parameters the create parameters
-   * @param forcedStatus the status the file system must give, or null
-   * @return the status and, on success, the file object
+   * @param deviceHint a device of the volume's stack, or null for the top
+   * @return the status and, on success, the file object (the caller owns its handle)
+   * @throws IllegalArgumentException when {@code deviceHint} is not on the volume's stack
    */
   public CreateResult createFile(
-      Volume volume, String path, CreateParameters parameters, @Nullable NtStatus forcedStatus) {
+      Volume volume, String path, CreateParameters parameters, @Nullable DeviceObject deviceHint) {
     requireOwn(volume);
+    if (deviceHint != null && !volume.deviceStack().devices().contains(deviceHint)) {
+      throw new IllegalArgumentException(deviceHint + " is not on the device stack of " + volume);
+    }
     FileObject fo = new FileObject(ids.next("FileObject"), path);
     fo.setVolume(volume);
-    Irp irp = newIrp(IrpMajorFunction.CREATE, 0, fo, new IrpParameters.Create(parameters, path), 0, forcedStatus);
+    fo.setDeviceHint(deviceHint);
+    Irp irp = newIrp(IrpMajorFunction.CREATE, 0, fo, new IrpParameters.Create(parameters, path), 0);
     IoStatus st = send(volume, irp);
+    CommonFcbHeader header = fo.fsContext();
     boolean opened = st.isSuccess()
         && !st.status().equals(NtStatus.STATUS_REPARSE)
-        && fo.fsContext() != null;
+        && header != null;
     if (!opened) {
       List<PerFileObjectContext> leaked = fo.perFileObjectContexts().leakAtDelete();
       fo.markDeleted();
@@ -225,10 +260,16 @@ public final class IoManager {
       }
       return new CreateResult(st, null);
     }
+    Object previous = KeThread.enterRequest(irp);
+    try {
+      header.audit().fileObjectOpened();
+    } finally {
+      KeThread.exitRequest(previous);
+    }
     fo.handleCountRef().set(1);
     fo.pointerCountRef().set(1);
     fo.setFlags(FileObject.FO_HANDLE_CREATED);
-    publish(new IoEvent.FileObjectCreated(volume, fo, false));
+    publish(new IoEvent.FileObjectCreated(volume, fo, false, parameters));
     return new CreateResult(st, fo);
   }
 
@@ -237,14 +278,22 @@ public final class IoManager {
    * streams, with {@code FO_STREAM_FILE}, {@code FsContext} = {@code header}, {@code FsContext2}
    * null, no handle and one reference, owned by the caller. It never goes through {@code
    * IRP_MJ_CREATE}, but its last dereference sends {@code IRP_MJ_CLOSE} down the whole stack.
+   *
+   * @param volume the file system's volume
+   * @param header the header of the stream the file object is on ({@code FsContext})
+   * @param name the file object's name, usually the stream's path
+   * @return the file object; the file system owns its one reference and releases it with {@link
+   *     #dereferenceObject}
    */
-  FileObject createStreamFileObject(Volume volume, CommonFcbHeader header, String name) {
+  public FileObject createStreamFileObject(Volume volume, CommonFcbHeader header, String name) {
+    requireOwn(volume);
     FileObject fo = new FileObject(ids.next("FileObject"), name);
     fo.setVolume(volume);
     fo.setFsContext(header);
     fo.setFlags(FileObject.FO_STREAM_FILE);
     fo.pointerCountRef().set(1);
-    publish(new IoEvent.FileObjectCreated(volume, fo, true));
+    header.audit().fileObjectOpened();
+    publish(new IoEvent.FileObjectCreated(volume, fo, true, null));
     return fo;
   }
 
@@ -282,7 +331,13 @@ public final class IoManager {
       return;
     }
     Volume volume = volumeOf(fileObject);
-    Irp irp = newIrp(IrpMajorFunction.CLOSE, 0, fileObject, IrpParameters.NONE, 0, null);
+    // The file object stops counting as open on its header when its close starts: the file
+    // system may tear the stream down and free it inside this very IRP_MJ_CLOSE.
+    CommonFcbHeader header = fileObject.fsContext();
+    if (header != null) {
+      header.audit().fileObjectClosed();
+    }
+    Irp irp = newIrp(IrpMajorFunction.CLOSE, 0, fileObject, IrpParameters.NONE, 0);
     IoStatus st = send(volume, irp);
     publish(new IoEvent.Close(volume, fileObject, st.status()));
     List<PerFileObjectContext> leaked = fileObject.perFileObjectContexts().leakAtDelete();
@@ -300,25 +355,13 @@ public final class IoManager {
    * @throws IllegalStateException when it has no open handle
    */
   public IoStatus closeHandle(FileObject fileObject) {
-    return closeHandle(fileObject, null);
-  }
-
-  /**
-   * {@link #closeHandle(FileObject)} with a scripted result for the cleanup; cleanup cannot fail
-   * on Windows, so the file system does its bookkeeping anyway and only reports the status.
-   *
-   * @param fileObject an opened file object whose handle the caller owns
-   * @param forcedStatus the status the cleanup must report, or null
-   * @return the cleanup's status
-   */
-  public IoStatus closeHandle(FileObject fileObject, @Nullable NtStatus forcedStatus) {
     requireOwn(fileObject);
     int before = fileObject.handleCountRef().getAndUpdate(c -> c == 0 ? 0 : c - 1);
     if (before == 0) {
       throw new IllegalStateException(fileObject + " has no open handle to close");
     }
     Volume volume = volumeOf(fileObject);
-    Irp irp = newIrp(IrpMajorFunction.CLEANUP, 0, fileObject, IrpParameters.NONE, 0, forcedStatus);
+    Irp irp = newIrp(IrpMajorFunction.CLEANUP, 0, fileObject, IrpParameters.NONE, 0);
     IoStatus st = send(volume, irp);
     fileObject.setFlags(FileObject.FO_CLEANUP_COMPLETE);
     publish(new IoEvent.Cleanup(volume, fileObject, st.status()));
@@ -337,16 +380,10 @@ public final class IoManager {
    * @param minor the minor function
    * @param parameters the parameters, matching {@code major}
    * @param irpFlags {@code IRP_*} flags
-   * @param forcedStatus a scripted result, or null
    * @return the completion
    */
   public IoStatus send(
-      FileObject fileObject,
-      IrpMajorFunction major,
-      int minor,
-      IrpParameters parameters,
-      int irpFlags,
-      @Nullable NtStatus forcedStatus) {
+      FileObject fileObject, IrpMajorFunction major, int minor, IrpParameters parameters, int irpFlags) {
     requireOwn(fileObject);
     if (major == IrpMajorFunction.CREATE || major == IrpMajorFunction.CLEANUP || major == IrpMajorFunction.CLOSE) {
       throw new IllegalArgumentException(major + " is sent by createFile/closeHandle/dereferenceObject");
@@ -355,7 +392,7 @@ public final class IoManager {
       throw new IllegalStateException(major + " on " + fileObject + ", which has been deleted");
     }
     Volume volume = volumeOf(fileObject);
-    return send(volume, newIrp(major, minor, fileObject, parameters, irpFlags, forcedStatus));
+    return send(volume, newIrp(major, minor, fileObject, parameters, irpFlags));
   }
 
   /**
@@ -367,7 +404,7 @@ public final class IoManager {
    * @return the status and the bytes read
    */
   public IoStatus read(FileObject fileObject, long byteOffset, int length) {
-    return send(fileObject, IrpMajorFunction.READ, 0, new IrpParameters.Read(byteOffset, length), 0, null);
+    return send(fileObject, IrpMajorFunction.READ, 0, new IrpParameters.Read(byteOffset, length), 0);
   }
 
   /**
@@ -379,7 +416,7 @@ public final class IoManager {
    * @return the status and the bytes written
    */
   public IoStatus write(FileObject fileObject, long byteOffset, int length) {
-    return send(fileObject, IrpMajorFunction.WRITE, 0, new IrpParameters.Write(byteOffset, length), 0, null);
+    return send(fileObject, IrpMajorFunction.WRITE, 0, new IrpParameters.Write(byteOffset, length), 0);
   }
 
   /**
@@ -391,7 +428,7 @@ public final class IoManager {
    */
   public IoStatus queryInformation(FileObject fileObject, FileInformationClass informationClass) {
     return send(fileObject, IrpMajorFunction.QUERY_INFORMATION, 0,
-        new IrpParameters.QueryInformation(informationClass), 0, null);
+        new IrpParameters.QueryInformation(informationClass), 0);
   }
 
   /**
@@ -416,7 +453,7 @@ public final class IoManager {
   public IoStatus setInformation(
       FileObject fileObject, FileInformationClass informationClass, FileInformation information) {
     return send(fileObject, IrpMajorFunction.SET_INFORMATION, 0,
-        new IrpParameters.SetInformation(informationClass, information), 0, null);
+        new IrpParameters.SetInformation(informationClass, information), 0);
   }
 
   /**
@@ -428,7 +465,7 @@ public final class IoManager {
    */
   public IoStatus directoryControl(FileObject fileObject, String pattern) {
     return send(fileObject, IrpMajorFunction.DIRECTORY_CONTROL, IoConstants.IRP_MN_QUERY_DIRECTORY,
-        new IrpParameters.DirectoryControl(FileInformationClass.FILE_BOTH_DIRECTORY_INFORMATION, pattern), 0, null);
+        new IrpParameters.DirectoryControl(FileInformationClass.FILE_BOTH_DIRECTORY_INFORMATION, pattern), 0);
   }
 
   /**
@@ -440,7 +477,7 @@ public final class IoManager {
    */
   public IoStatus fsControl(FileObject fileObject, int fsControlCode) {
     return send(fileObject, IrpMajorFunction.FILE_SYSTEM_CONTROL, IoConstants.IRP_MN_USER_FS_REQUEST,
-        new IrpParameters.FileSystemControl(fsControlCode), 0, null);
+        new IrpParameters.FileSystemControl(fsControlCode), 0);
   }
 
   /**
@@ -454,7 +491,7 @@ public final class IoManager {
    */
   public IoStatus lockControl(FileObject fileObject, int minor, long byteOffset, long length) {
     return send(fileObject, IrpMajorFunction.LOCK_CONTROL, minor,
-        new IrpParameters.LockControl(byteOffset, length, 0, true), 0, null);
+        new IrpParameters.LockControl(byteOffset, length, 0, true), 0);
   }
 
   /**
@@ -464,7 +501,7 @@ public final class IoManager {
    * @return the completion
    */
   public IoStatus flushBuffers(FileObject fileObject) {
-    return send(fileObject, IrpMajorFunction.FLUSH_BUFFERS, 0, IrpParameters.NONE, 0, null);
+    return send(fileObject, IrpMajorFunction.FLUSH_BUFFERS, 0, IrpParameters.NONE, 0);
   }
 
   /**
@@ -475,7 +512,7 @@ public final class IoManager {
    * @return the completion
    */
   public IoStatus querySecurity(FileObject fileObject, int securityInformation) {
-    return send(fileObject, IrpMajorFunction.QUERY_SECURITY, 0, new IrpParameters.Security(securityInformation), 0, null);
+    return send(fileObject, IrpMajorFunction.QUERY_SECURITY, 0, new IrpParameters.Security(securityInformation), 0);
   }
 
   /**
@@ -486,7 +523,7 @@ public final class IoManager {
    * @return the completion
    */
   public IoStatus setSecurity(FileObject fileObject, int securityInformation) {
-    return send(fileObject, IrpMajorFunction.SET_SECURITY, 0, new IrpParameters.Security(securityInformation), 0, null);
+    return send(fileObject, IrpMajorFunction.SET_SECURITY, 0, new IrpParameters.Security(securityInformation), 0);
   }
 
   /**
@@ -496,41 +533,37 @@ public final class IoManager {
    *
    * @param volume the volume
    * @param path the path on the volume
-   * @param forcedStatus a scripted result, or null
    * @return the completion
    */
-  public IoStatus networkQueryOpen(Volume volume, String path, @Nullable NtStatus forcedStatus) {
+  public IoStatus networkQueryOpen(Volume volume, String path) {
     requireOwn(volume);
     FileObject fo = new FileObject(ids.next("FileObject"), path);
     fo.setVolume(volume);
     Irp irp = newIrp(IrpMajorFunction.NETWORK_QUERY_OPEN, 0, fo,
         new IrpParameters.Create(CreateParameters.open().withDesiredAccess(IoConstants.FILE_READ_ATTRIBUTES), path),
-        0, forcedStatus);
+        0);
     IoStatus st = send(volume, irp);
     fo.markDeleted();
     return st;
   }
 
-  /**
-   * {@link #networkQueryOpen(Volume, String, NtStatus)} without a scripted result.
-   *
-   * @param volume the volume
-   * @param path the path on the volume
-   * @return the completion
-   */
-  public IoStatus networkQueryOpen(Volume volume, String path) {
-    return networkQueryOpen(volume, path, null);
-  }
-
   // ---- Internals ------------------------------------------------------------------------------
 
-  private Irp newIrp(
-      IrpMajorFunction major, int minor, @Nullable FileObject fo, IrpParameters p, int flags, @Nullable NtStatus forced) {
-    return new Irp(ids.nextNumber("Irp"), major, minor, fo, p, flags, forced);
+  private Irp newIrp(IrpMajorFunction major, int minor, @Nullable FileObject fo, IrpParameters p, int flags) {
+    return new Irp(ids.nextNumber("Irp"), major, minor, fo, p, flags);
   }
 
+  /** Sends in at the file object's device hint, else the top of the stack, marking the thread. */
   private static IoStatus send(Volume volume, Irp irp) {
-    NtStatus returned = volume.deviceStack().send(irp);
+    FileObject fo = irp.fileObject();
+    DeviceObject hint = fo == null ? null : fo.deviceHint();
+    Object previous = KeThread.enterRequest(irp);
+    NtStatus returned;
+    try {
+      returned = hint != null ? DeviceObject.callDriver(hint, irp) : volume.deviceStack().send(irp);
+    } finally {
+      KeThread.exitRequest(previous);
+    }
     IoStatus st = irp.ioStatus();
     return st != null ? st : IoStatus.of(returned);
   }

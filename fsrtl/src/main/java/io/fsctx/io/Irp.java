@@ -10,12 +10,6 @@ import org.jspecify.annotations.Nullable;
  * device stack, so one stack location is enough: a filter device that wants to change the result
  * on the way up calls {@link #complete} again after its lower driver returned.
  *
- * <p><b>Scripted results.</b> {@link #forcedStatus()} lets a driver of the model (the trace
- * replay) say how the file system must answer: the model file systems honour it as described
- * in {@link FileSystemDriver} (a failure fails without side effects; {@code STATUS_REPARSE}
- * completes a create with no open; a success performs the operation, creating what is missing).
- * Filters see it and must leave it alone.
- *
  * <p>Ownership: the sender (the {@link IoManager}) owns the IRP; lower drivers use it only while
  * their dispatch routine runs.
  *
@@ -30,7 +24,6 @@ public final class Irp {
   private final @Nullable FileObject fileObject;
   private final IrpParameters parameters;
   private final int flags;
-  private volatile @Nullable NtStatus forcedStatus;
   private volatile @Nullable IoStatus ioStatus;
 
   /**
@@ -43,7 +36,6 @@ public final class Irp {
    *     one that only carries the name
    * @param parameters the parameters of the major function
    * @param flags {@code IRP_*} bits ({@link IoConstants#IRP_PAGING_IO} …)
-   * @param forcedStatus a scripted result, or null to let the file system decide
    */
   public Irp(
       String id,
@@ -51,9 +43,8 @@ public final class Irp {
       int minorFunction,
       @Nullable FileObject fileObject,
       IrpParameters parameters,
-      int flags,
-      @Nullable NtStatus forcedStatus) {
-    this(0, majorFunction, minorFunction, fileObject, parameters, flags, forcedStatus);
+      int flags) {
+    this(0, majorFunction, minorFunction, fileObject, parameters, flags);
     this.id = id;
   }
 
@@ -64,15 +55,13 @@ public final class Irp {
       int minorFunction,
       @Nullable FileObject fileObject,
       IrpParameters parameters,
-      int flags,
-      @Nullable NtStatus forcedStatus) {
+      int flags) {
     this.number = number;
     this.majorFunction = majorFunction;
     this.minorFunction = minorFunction;
     this.fileObject = fileObject;
     this.parameters = parameters;
     this.flags = flags;
-    this.forcedStatus = forcedStatus;
   }
 
   /** The identity for messages. */
@@ -135,18 +124,6 @@ public final class Irp {
   }
 
   /**
-   * The scripted result the file system must give, or null. Set by the sender, or by the file
-   * system from its {@link ResultOracle} when the sender gave none.
-   */
-  public @Nullable NtStatus forcedStatus() {
-    return forcedStatus;
-  }
-
-  void setForcedStatusFromOracle(NtStatus status) {
-    forcedStatus = status;
-  }
-
-  /**
    * Completes (or re-completes) the request: {@code IoStatus} := (status, information).
    *
    * @param status the completion status
@@ -165,6 +142,11 @@ public final class Irp {
 
   @Override
   public String toString() {
-    return id() + "[" + majorFunction + (fileObject == null ? "" : " " + fileObject) + "]";
+    FileObject fo = fileObject;
+    if (fo == null) {
+      return id() + "[" + majorFunction + "]";
+    }
+    String name = fo.fileName();
+    return id() + "[" + majorFunction + " " + fo + (name.isEmpty() ? "" : " " + name) + "]";
   }
 }

@@ -59,6 +59,14 @@ public final class Volume {
     return driveLetter == null ? ntDeviceName : driveLetter + ":";
   }
 
+  /**
+   * The pool the file system allocates its structures from: the I/O manager's, so the
+   * file-system verifier sees every FCB of every volume.
+   */
+  public io.fsctx.nt.Pool pool() {
+    return ioManager.pool();
+  }
+
   /** The file system mounted on the volume (its VCB, in Windows terms). */
   public FileSystemDriver fileSystem() {
     return fileSystem;

@@ -1,12 +1,13 @@
 package io.fsctx.modelfs;
 
-import io.fsctx.fsrtl.CommonFcbHeader;
-import io.fsctx.io.ClosePolicy;
-import io.fsctx.io.Fcb;
+import io.fsctx.fsrtl.AdvancedFcbHeader;
+import io.fsctx.fsrtl.FastMutex;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
+import io.fsctx.nt.PoolBlock;
 
 /**
- * A deliberately broken NTFS-like file system that sets every stream header up correctly with
- * {@code FsRtlSetupAdvancedHeaderEx} and then clears {@code Flags} and {@code Flags2}, as a
+ * A deliberately broken {@link NtfsLikeFileSystem} that sets every stream header up correctly
+ * with {@code FsRtlSetupAdvancedHeaderEx} and then clears {@code Flags} and {@code Flags2}, as a
  * {@code memset} of the surrounding structure after setup would, modelled on Ext4Fsd issue 88
  * (https://github.com/bobranten/Ext4Fsd/issues/88). With {@code FSRTL_FLAG_ADVANCED_HEADER} and
  * {@code FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS} gone, {@code FsRtlSupportsPerStreamContexts} is
@@ -14,9 +15,9 @@ import io.fsctx.io.Fcb;
  * they get {@code STATUS_NOT_SUPPORTED}. {@code fsctx check-fs flags-wiped} names the cleared
  * bits.
  *
- * <p>Thread safety: safe for concurrent requests (see {@link io.fsctx.io.FileSystemDriver}).
+ * <p>Thread safety: safe for concurrent requests (see {@link NtfsLikeFileSystem}).
  */
-public final class FlagsWipedFileSystem extends NtfsLikeVariant {
+public final class FlagsWipedFileSystem extends NtfsLikeFileSystem {
 
   /**
    * Creates an unmounted file system with the given close policy.
@@ -34,8 +35,9 @@ public final class FlagsWipedFileSystem extends NtfsLikeVariant {
 
   /** The bug: set up as NTFS does, then {@code Flags} and {@code Flags2} are zeroed. */
   @Override
-  protected CommonFcbHeader newStreamHeader(Fcb fcb, String id) {
-    CommonFcbHeader header = super.newStreamHeader(fcb, id);
+  protected AdvancedFcbHeader initializeScbHeader(
+      PoolBlock memory, String id, FastMutex mutex, Fcb fcb, boolean pagingFile) {
+    AdvancedFcbHeader header = super.initializeScbHeader(memory, id, mutex, fcb, pagingFile);
     header.setFlags(0);
     header.setFlags2(0);
     return header;

@@ -1,19 +1,20 @@
 package io.fsctx.modelfs;
 
-import io.fsctx.io.ClosePolicy;
-import io.fsctx.io.FileSystemDriver;
-import io.fsctx.io.HeaderKind;
+import io.fsctx.fsrtl.CommonFcbHeader;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
+import io.fsctx.nt.PoolBlock;
 
 /**
- * A file system from before the advanced header: every FCB (and the VCB) has only an {@code
- * FSRTL_COMMON_FCB_HEADER}. {@code FsRtlSupportsPerStreamContexts} is therefore false for all its
- * file objects and Filter Manager answers {@code STATUS_NOT_SUPPORTED} for file, stream and
- * stream-handle contexts. Single stream per file (a colon makes a name invalid), no hard links;
- * there is no paging-file rule to apply, as there are no filter-context flags to clear.
+ * A file system from before the advanced header: {@link FatLikeFileSystem} in every respect but
+ * one, its FCBs (and its VCB) embed only {@code FSRTL_COMMON_FCB_HEADER}. {@code
+ * FsRtlSupportsPerStreamContexts} is therefore false for all its file objects and Filter Manager
+ * answers {@code STATUS_NOT_SUPPORTED} for file, stream and stream-handle contexts. There is no
+ * setup to call, no teardown that could matter, and no paging-file rule to apply: a common header
+ * has no filter-context flags.
  *
- * <p>Thread safety: safe for concurrent requests (see {@link FileSystemDriver}).
+ * <p>Thread safety: safe for concurrent requests (see {@link FatLikeFileSystem}).
  */
-public final class LegacyFileSystem extends FileSystemDriver {
+public final class LegacyFileSystem extends FatLikeFileSystem {
 
   /**
    * Creates an unmounted legacy file system.
@@ -21,7 +22,7 @@ public final class LegacyFileSystem extends FileSystemDriver {
    * @param closePolicy when unreferenced FCBs are freed
    */
   public LegacyFileSystem(ClosePolicy closePolicy) {
-    super("legacy", HeaderKind.COMMON, closePolicy);
+    super("legacy", closePolicy);
   }
 
   /** Creates one that frees FCBs at their last close. */
@@ -29,9 +30,9 @@ public final class LegacyFileSystem extends FileSystemDriver {
     this(ClosePolicy.IMMEDIATE);
   }
 
-  /** The legacy model does not mark paging files: it has no filter-context flags to clear. */
+  /** The difference: a common header, which has nothing to set up. */
   @Override
-  protected boolean isPagingFileName(String filePath) {
-    return false;
+  protected CommonFcbHeader initializeHeader(PoolBlock memory, String id, NonPagedFcb nonPaged, boolean pagingFile) {
+    return new CommonFcbHeader(memory, id);
   }
 }

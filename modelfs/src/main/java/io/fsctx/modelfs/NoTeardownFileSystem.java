@@ -1,20 +1,19 @@
 package io.fsctx.modelfs;
 
-import io.fsctx.io.ClosePolicy;
-import io.fsctx.io.Scb;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 
 /**
- * A deliberately broken NTFS-like file system that frees its stream structures without calling
- * {@code FsRtlTeardownPerStreamContexts}, modelled on WinBtrfs issue 802
+ * A deliberately broken {@link NtfsLikeFileSystem} that frees its stream structures without
+ * calling {@code FsRtlTeardownPerStreamContexts}, modelled on WinBtrfs issue 802
  * (https://github.com/maharmstone/btrfs/issues/802): Filter Manager's per-stream control block
  * stays on the dead header's {@code FilterContexts} list, so every filter's stream and
  * stream-handle contexts on that stream are never released and non-paged pool grows (fsrtl.md
  * 7.4 and 10.4, fltmgr.md 6.5). Everything else, per-file teardown included, is what {@link
  * NtfsLikeFileSystem} does. {@code fsctx check-fs no-teardown} reports the missing call.
  *
- * <p>Thread safety: safe for concurrent requests (see {@link io.fsctx.io.FileSystemDriver}).
+ * <p>Thread safety: safe for concurrent requests (see {@link NtfsLikeFileSystem}).
  */
-public final class NoTeardownFileSystem extends NtfsLikeVariant {
+public final class NoTeardownFileSystem extends NtfsLikeFileSystem {
 
   /**
    * Creates an unmounted file system with the given close policy.
@@ -30,9 +29,9 @@ public final class NoTeardownFileSystem extends NtfsLikeVariant {
     this(ClosePolicy.IMMEDIATE);
   }
 
-  /** The bug: the stream structure is freed and nothing tears its filter contexts down. */
+  /** The bug: the SCB is freed and nothing tears its filter contexts down. */
   @Override
-  protected void tearDownStreamContexts(Scb scb) {
-    // Deliberately empty: FsRtlTeardownPerStreamContexts is never called.
+  protected void deleteScb(Scb scb) {
+    scb.memory.pool().free(scb.memory);
   }
 }

@@ -1,24 +1,173 @@
 package io.fsctx.modelfs;
 
-import io.fsctx.io.ClosePolicy;
-import io.fsctx.io.FileSystemDriver;
-import io.fsctx.io.HeaderKind;
-import java.util.Locale;
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_IS_PAGING_FILE;
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS;
+import static io.fsctx.io.IoConstants.FILE_DELETE_ON_CLOSE;
+import static io.fsctx.io.IoConstants.FILE_OPENED;
+import static io.fsctx.nt.NtStatus.STATUS_INVALID_PARAMETER;
+import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
+import static io.fsctx.nt.NtStatus.STATUS_VOLUME_DISMOUNTED;
+
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.fsctx.fsrtl.AdvancedFcbHeader;
+import io.fsctx.fsrtl.FastMutex;
+import io.fsctx.fsrtl.FsRtl;
+import io.fsctx.fsrtl.PerFileContextSlot;
+import io.fsctx.io.FileNames;
+import io.fsctx.io.FileObject;
+import io.fsctx.io.Irp;
+import io.fsctx.io.IrpMajorFunction;
+import io.fsctx.io.IrpParameters;
+import io.fsctx.io.Volume;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
+import io.fsctx.modelfs.toolkit.DelayedCloseQueue;
+import io.fsctx.modelfs.toolkit.FcbTable;
+import io.fsctx.modelfs.toolkit.Namespace;
+import io.fsctx.modelfs.toolkit.Namespace.FileRecord;
+import io.fsctx.modelfs.toolkit.OpenCounts;
+import io.fsctx.modelfs.toolkit.Requests;
+import io.fsctx.modelfs.toolkit.StreamNaming;
+import io.fsctx.nt.NtStatus;
+import io.fsctx.nt.PoolBlock;
+import io.fsctx.nt.PoolType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A model of NTFS as filters see it: one per-file structure ({@code Fcb}) per file and one
- * stream structure ({@code Scb}) per open stream, each stream's advanced header set up with
- * {@code FsRtlSetupAdvancedHeaderEx} and the file's per-file slot, so every stream of a file
- * shares its file contexts (native {@code FLT_FILE_CONTEXT} support). Named streams are written
- * {@code name:stream[:$DATA]}; {@code name::$DATA} is the default stream and {@code
- * name::$TYPE} a stream named by its type. Hard links ({@code FileLinkInformation}) give a file
- * several names. Names are case-insensitive and keep their case; directories are files; an empty
- * path opens the volume and {@code \} is the root. Paging files get the paging-file rule.
+ * A model of NTFS as filters see it, written as an author would write it: one per-file structure
+ * ({@link Fcb}) per open file, holding the file's per-file context slot, and one stream structure
+ * ({@link Scb}) per open stream, whose {@code FSRTL_ADVANCED_FCB_HEADER} is set up with {@code
+ * FsRtlSetupAdvancedHeaderEx} and the file's slot, so every stream of a file shares its file
+ * contexts (native {@code FLT_FILE_CONTEXT} support). The volume's own stream (NTFS's volume DASD
+ * stream) has a header set up with no slot and lives from mount to dismount.
  *
- * <p>Thread safety: safe for concurrent requests (see {@link FileSystemDriver}).
+ * <p>The file system does the whole lifecycle itself: {@link #createScb} sets the header up
+ * (paging files then get {@code FSRTL_FLAG2_IS_PAGING_FILE} and lose {@code
+ * FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS}) before the SCB enters its table; at the last close (or
+ * from the delayed-close queue, or at dismount) {@link #deleteScb} calls {@code
+ * FsRtlTeardownPerStreamContexts} and frees the SCB, and when that was the file's last stream,
+ * {@link #deleteFcb} calls {@code FsRtlTeardownPerFileContexts} and frees the FCB. A
+ * delete-pending file loses its names when its FCB goes; a delete-pending named stream when its
+ * SCB goes.
+ *
+ * <p>Names: {@code name:stream[:$DATA]} is a named stream, {@code name::$DATA} the default stream,
+ * {@code name::$TYPE} a stream named by its type ({@link StreamNaming#NTFS}); hard links ({@code
+ * FileLinkInformation}) give a file several names; names are case-insensitive and keep their
+ * case; an empty path opens the volume and {@code \} is the root.
+ *
+ * <p>The structure routines are {@code protected} so the deliberately broken variants ({@link
+ * NoTeardownFileSystem}, {@link FlagsWipedFileSystem}) differ from this class in one mistake.
+ *
+ * <p>Thread safety: safe for concurrent requests. One VCB lock guards the namespace, the tables,
+ * the counts' decisions and the delayed-close queue; teardowns and pool frees run after it is
+ * released, once the structures are unreachable.
  */
-public final class NtfsLikeFileSystem extends FileSystemDriver {
+public class NtfsLikeFileSystem implements ModelFileSystem {
+  /** Pool tags: the VCB, per-file FCBs, SCBs, CCBs. */
+  protected static final String TAG_VCB = "NtfV";
+  protected static final String TAG_FCB = "NtfF";
+  protected static final String TAG_SCB = "NtfS";
+  protected static final String TAG_CCB = "NtfC";
+
+  /** The volume's control block and its DASD stream header. */
+  protected static final class Vcb {
+    final PoolBlock memory;
+    final AdvancedFcbHeader header;
+    final OpenCounts counts = new OpenCounts();
+
+    Vcb(PoolBlock memory, AdvancedFcbHeader header) {
+      this.memory = memory;
+      this.header = header;
+    }
+  }
+
+  /** The per-file structure: the file's slot and its live streams. */
+  protected static final class Fcb {
+    final PoolBlock memory;
+    final FileRecord file;
+    final PerFileContextSlot perFileContexts;
+    final FcbTable<String, Scb> streams = new FcbTable<>(s -> s.header);
+
+    Fcb(PoolBlock memory, FileRecord file, PerFileContextSlot slot) {
+      this.memory = memory;
+      this.file = file;
+      this.perFileContexts = slot;
+    }
+
+    @Override
+    public String toString() {
+      return perFileContexts.id();
+    }
+  }
+
+  /** The per-stream structure, header first. */
+  protected static final class Scb {
+    final PoolBlock memory;
+    final AdvancedFcbHeader header;
+    final Fcb fcb;
+    final String streamKey;
+    final String streamSuffix;
+    final OpenCounts counts = new OpenCounts();
+    boolean deletePending;
+
+    Scb(PoolBlock memory, AdvancedFcbHeader header, Fcb fcb, String streamKey, String streamSuffix) {
+      this.memory = memory;
+      this.header = header;
+      this.fcb = fcb;
+      this.streamKey = streamKey;
+      this.streamSuffix = streamSuffix;
+    }
+
+    @Override
+    public String toString() {
+      return header.id();
+    }
+  }
+
+  /** One open, through one name. */
+  protected static final class Ccb {
+    final PoolBlock memory;
+    final @Nullable Scb scb;
+    final Namespace.@Nullable Link link;
+    final boolean deleteOnClose;
+    boolean cleanedUp;
+
+    Ccb(PoolBlock memory, @Nullable Scb scb, Namespace.@Nullable Link link, boolean deleteOnClose) {
+      this.memory = memory;
+      this.scb = scb;
+      this.link = link;
+      this.deleteOnClose = deleteOnClose;
+    }
+  }
+
+  private final String name;
+  private final ClosePolicy closePolicy;
+  private final ReentrantLock vcbLock = new ReentrantLock();
+
+  @GuardedBy("vcbLock")
+  private final Namespace disk = new Namespace(StreamNaming.NTFS);
+
+  @GuardedBy("vcbLock")
+  private final FcbTable<FileRecord, Fcb> fcbs = new FcbTable<>(f -> null);
+
+  @GuardedBy("vcbLock")
+  private final DelayedCloseQueue<Scb> delayedCloses = new DelayedCloseQueue<>();
+
+  @GuardedBy("vcbLock")
+  private boolean dismounted;
+
+  @GuardedBy("vcbLock")
+  private boolean vcbTornDown;
+
+  /** Every live SCB by its header, for requests that only have {@code FsContext}. */
+  private final Map<AdvancedFcbHeader, Scb> byHeader = new ConcurrentHashMap<>();
+
+  private volatile @Nullable Volume volume;
+  private volatile @Nullable Vcb vcb;
 
   /**
    * Creates an unmounted NTFS-like file system.
@@ -26,7 +175,7 @@ public final class NtfsLikeFileSystem extends FileSystemDriver {
    * @param closePolicy when unreferenced streams are freed
    */
   public NtfsLikeFileSystem(ClosePolicy closePolicy) {
-    super("NTFS-like", HeaderKind.ADVANCED_WITH_FILE_CONTEXTS, closePolicy);
+    this("NTFS-like", closePolicy);
   }
 
   /** Creates one that frees streams at their last close. */
@@ -35,36 +184,575 @@ public final class NtfsLikeFileSystem extends FileSystemDriver {
   }
 
   /**
-   * {@code :name}, {@code :name:$DATA} → {@code :name}; {@code ::$DATA} → the default stream;
-   * {@code ::$TYPE} → {@code ::$TYPE}; {@code :name:$TYPE} → {@code :name:$TYPE}. A missing
-   * stream name with no type, a type without {@code $}, or more than two colons is invalid.
+   * For variants: a name for messages and a close policy.
+   *
+   * @param name the file system's name
+   * @param closePolicy when unreferenced streams are freed
    */
-  @Override
-  protected @Nullable String normalizeStreamSuffix(String rawSuffix) {
-    String[] parts = rawSuffix.substring(1).split(":", -1);
-    if (parts.length > 2) {
-      return null;
-    }
-    String name = parts[0];
-    String type = parts.length == 2 ? parts[1].toUpperCase(Locale.ROOT) : "";
-    if (parts.length == 2 && !type.startsWith("$")) {
-      return null;
-    }
-    if (name.isEmpty()) {
-      if (type.isEmpty()) {
-        return null;
-      }
-      return type.equals("$DATA") ? "" : "::" + type;
-    }
-    if (name.indexOf('\\') >= 0) {
-      return null;
-    }
-    return type.isEmpty() || type.equals("$DATA") ? ":" + name : ":" + name + ":" + type;
+  protected NtfsLikeFileSystem(String name, ClosePolicy closePolicy) {
+    this.name = name;
+    this.closePolicy = closePolicy;
   }
 
-  /** NTFS has hard links. */
   @Override
-  protected boolean supportsHardLinks() {
+  public String fileSystemName() {
+    return name;
+  }
+
+  @Override
+  public boolean supportsNamedStreams() {
     return true;
+  }
+
+  // ---- Structures: create and delete ---------------------------------------------------------
+
+  /**
+   * Builds a stream's header in the SCB's block and sets it up: {@code FsRtlSetupAdvancedHeaderEx}
+   * with the stream's fast mutex and the file's slot, then the paging-file rule.
+   *
+   * @param memory the SCB's block
+   * @param id the header's id
+   * @param mutex the header's fast mutex, in the same block
+   * @param fcb the file's FCB (its slot)
+   * @param pagingFile whether the file is a paging file
+   * @return the set-up header
+   */
+  protected AdvancedFcbHeader initializeScbHeader(
+      PoolBlock memory, String id, FastMutex mutex, Fcb fcb, boolean pagingFile) {
+    AdvancedFcbHeader h = new AdvancedFcbHeader(memory, id);
+    FsRtl.setupAdvancedHeaderEx(h, mutex, fcb.perFileContexts);
+    if (pagingFile) {
+      h.setFlags2Bits(FSRTL_FLAG2_IS_PAGING_FILE);
+      h.clearFlags2Bits(FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
+    }
+    return h;
+  }
+
+  /**
+   * Builds the per-file structure of a file with its (NULL) slot and makes it reachable. Called
+   * under the VCB lock.
+   *
+   * @param file the file on the disk
+   * @return the FCB
+   */
+  @GuardedBy("vcbLock")
+  protected Fcb createFcb(FileRecord file) {
+    Volume v = requireVolume();
+    PoolBlock memory = v.pool().allocate(PoolType.PAGED_POOL, TAG_FCB, "FCB");
+    Fcb fcb = new Fcb(memory, file, new PerFileContextSlot(memory, v.ioManager().ids().next("Fcb")));
+    fcbs.insert(file, fcb);
+    return fcb;
+  }
+
+  /**
+   * Builds a stream structure, sets its header up, and only then makes it reachable in the FCB's
+   * stream table. Called under the VCB lock.
+   *
+   * @param fcb the file's FCB
+   * @param streamKey the stream's key
+   * @param streamSuffix the stream's suffix
+   * @return the SCB, with zero counts
+   */
+  @GuardedBy("vcbLock")
+  protected Scb createScb(Fcb fcb, String streamKey, String streamSuffix) {
+    Volume v = requireVolume();
+    PoolBlock memory = v.pool().allocate(PoolType.NON_PAGED_POOL_NX, TAG_SCB, "SCB");
+    AdvancedFcbHeader h = initializeScbHeader(
+        memory, v.ioManager().ids().next("Scb"), new FastMutex(memory), fcb, fcb.file.isPagingFile());
+    Scb scb = new Scb(memory, h, fcb, streamKey, streamSuffix);
+    byHeader.put(h, scb);
+    fcb.streams.insert(streamKey, scb);
+    return scb;
+  }
+
+  /**
+   * Deletes a stream structure that has left its table: {@code FsRtlTeardownPerStreamContexts},
+   * then the free. Called with no lock held.
+   *
+   * @param scb the SCB
+   */
+  protected void deleteScb(Scb scb) {
+    byHeader.remove(scb.header, scb);
+    FsRtl.teardownPerStreamContexts(scb.header);
+    scb.memory.pool().free(scb.memory);
+  }
+
+  /**
+   * Deletes a per-file structure after its last stream: {@code FsRtlTeardownPerFileContexts} on
+   * its slot, then the free. Called with no lock held.
+   *
+   * @param fcb the FCB
+   */
+  protected void deleteFcb(Fcb fcb) {
+    FsRtl.teardownPerFileContexts(fcb.perFileContexts);
+    fcb.memory.pool().free(fcb.memory);
+  }
+
+  /**
+   * The VCB and its volume stream header ({@code FsRtlSetupAdvancedHeaderEx} without a slot: a
+   * volume has no per-file structure).
+   *
+   * @param v the volume being mounted
+   * @return the VCB
+   */
+  protected Vcb initializeVcb(Volume v) {
+    PoolBlock memory = v.pool().allocate(PoolType.NON_PAGED_POOL_NX, TAG_VCB, "VCB");
+    AdvancedFcbHeader h = new AdvancedFcbHeader(memory, v.ioManager().ids().next("Scb"));
+    FsRtl.setupAdvancedHeaderEx(h, new FastMutex(memory), null);
+    return new Vcb(memory, h);
+  }
+
+  /**
+   * The volume stream's teardown and the VCB's free, once the volume is dismounted and no volume
+   * open is left. Called with no lock held.
+   *
+   * @param vcb the VCB
+   */
+  protected void tearDownVcb(Vcb vcb) {
+    FsRtl.teardownPerStreamContexts(vcb.header);
+    vcb.memory.pool().free(vcb.memory);
+  }
+
+  // ---- FileSystemDriver ----------------------------------------------------------------------
+
+  @Override
+  public void mount(Volume v) {
+    synchronized (this) {
+      if (volume != null) {
+        throw new IllegalStateException(name + " is already mounted on " + volume);
+      }
+      volume = v;
+    }
+    vcb = initializeVcb(v);
+  }
+
+  @Override
+  public NtStatus dispatch(Irp irp) {
+    IrpMajorFunction major = irp.majorFunction();
+    if (major != IrpMajorFunction.CLEANUP && major != IrpMajorFunction.CLOSE && isDismounted()) {
+      return irp.complete(STATUS_VOLUME_DISMOUNTED, 0);
+    }
+    return switch (major) {
+      case CREATE -> create(irp);
+      case CLEANUP -> cleanup(irp);
+      case CLOSE -> close(irp);
+      case READ -> Requests.read(irp, headerOf(irp), isDirectoryStream(irp));
+      case WRITE -> Requests.write(irp, headerOf(irp), isDirectoryStream(irp));
+      case QUERY_INFORMATION -> irp.complete(headerOf(irp) == null ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS, 0);
+      case SET_INFORMATION -> setInformation(irp);
+      case DIRECTORY_CONTROL -> directoryControl(irp);
+      case NETWORK_QUERY_OPEN -> networkQueryOpen(irp);
+      default -> Requests.simple(irp);
+    };
+  }
+
+  @Override
+  public void dismount() {
+    List<Scb> toDelete = new ArrayList<>();
+    List<Fcb> fcbsToDelete = new ArrayList<>();
+    Vcb tearDown = null;
+    vcbLock.lock();
+    try {
+      dismounted = true;
+      for (Scb s : delayedCloses.drain()) {
+        unlinkLocked(s, toDelete, fcbsToDelete);
+      }
+      Vcb v = vcb;
+      if (v != null && v.counts.openCount() == 0 && !vcbTornDown) {
+        vcbTornDown = true;
+        tearDown = v;
+      }
+    } finally {
+      vcbLock.unlock();
+    }
+    deleteAll(toDelete, fcbsToDelete);
+    if (tearDown != null) {
+      tearDownVcb(tearDown);
+    }
+  }
+
+  @Override
+  public @Nullable FileNames queryFileNames(FileObject fileObject) {
+    if (isVolumeOpen(fileObject)) {
+      return new FileNames("", fileObject.fileName());
+    }
+    vcbLock.lock();
+    try {
+      Scb scb = scbOf(fileObject);
+      if (scb == null) {
+        return null;
+      }
+      return new FileNames(disk.nameOf(scb.fcb.file, linkOf(fileObject), scb.streamSuffix), fileObject.fileName());
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
+  @Override
+  public @Nullable String normalizePath(String path) {
+    vcbLock.lock();
+    try {
+      return disk.normalizePath(path);
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
+  // ---- ModelFileSystem -----------------------------------------------------------------------
+
+  @Override
+  public boolean exists(String path) {
+    vcbLock.lock();
+    try {
+      return disk.exists(path);
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
+  @Override
+  public int flushDelayedCloses() {
+    List<Scb> toDelete = new ArrayList<>();
+    List<Fcb> fcbsToDelete = new ArrayList<>();
+    vcbLock.lock();
+    try {
+      for (Scb s : delayedCloses.drain()) {
+        unlinkLocked(s, toDelete, fcbsToDelete);
+      }
+    } finally {
+      vcbLock.unlock();
+    }
+    deleteAll(toDelete, fcbsToDelete);
+    return toDelete.size();
+  }
+
+  @Override
+  public int delayedCloseCount() {
+    vcbLock.lock();
+    try {
+      return delayedCloses.size();
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
+  @Override
+  public FileObject createStreamFileObject(FileObject openOn) {
+    Volume v = requireVolume();
+    AdvancedFcbHeader header;
+    String streamName;
+    vcbLock.lock();
+    try {
+      Vcb volumeCb = vcb;
+      Scb scb = scbOf(openOn);
+      if (volumeCb != null && isVolumeOpen(openOn)) {
+        volumeCb.counts.openedWithoutHandle();
+        header = volumeCb.header;
+        streamName = "";
+      } else if (scb != null) {
+        delayedCloses.remove(scb);
+        scb.counts.openedWithoutHandle();
+        header = scb.header;
+        streamName = disk.nameOf(scb.fcb.file, null, scb.streamSuffix);
+      } else {
+        throw new IllegalStateException(openOn + " is not open on " + name);
+      }
+    } finally {
+      vcbLock.unlock();
+    }
+    return v.ioManager().createStreamFileObject(v, header, streamName);
+  }
+
+  // ---- IRP_MJ_CREATE, IRP_MJ_CLEANUP, IRP_MJ_CLOSE ---------------------------------------------
+
+  /**
+   * Opens the named stream (or the volume, for an empty path): asks the disk what the create
+   * means, finds the file's FCB and the stream's SCB or builds them, and points the file object at
+   * the SCB's header and a new CCB.
+   *
+   * @param irp the create
+   * @return the completion status; {@code Information} is {@code FILE_OPENED}, {@code FILE_CREATED}…
+   */
+  protected NtStatus create(Irp irp) {
+    FileObject fo = Requests.fileObject(irp);
+    IrpParameters.Create p = irp.parameters(IrpParameters.Create.class);
+    vcbLock.lock();
+    try {
+      if (p.fileName().isEmpty()) {
+        Vcb v = vcb;
+        if (v == null || vcbTornDown) {
+          return irp.complete(STATUS_VOLUME_DISMOUNTED, 0);
+        }
+        v.counts.opened();
+        fo.setFsContext(v.header);
+        fo.setFsContext2(newCcb(null, null, false));
+        fo.setFlags(FileObject.FO_VOLUME_OPEN);
+        return irp.complete(STATUS_SUCCESS, FILE_OPENED);
+      }
+      Namespace.Resolution r = disk.resolveCreate(p.fileName(), p.options());
+      if (!r.succeeded()) {
+        return irp.complete(r.status(), 0);
+      }
+      Namespace.Link link = r.openedLink();
+      Fcb fcb = fcbs.get(link.file());
+      if (fcb == null) {
+        fcb = createFcb(link.file());
+      }
+      Scb scb = fcb.streams.get(r.streamKey());
+      if (scb == null) {
+        scb = createScb(fcb, r.streamKey(), r.streamSuffix());
+      } else if (fcb.file.isPagingFile() && (scb.header.flags2() & FSRTL_FLAG2_IS_PAGING_FILE) == 0) {
+        // Opened as a paging file after it was opened as an ordinary one (SL_OPEN_PAGING_FILE).
+        scb.header.setFlags2Bits(FSRTL_FLAG2_IS_PAGING_FILE);
+        scb.header.clearFlags2Bits(FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
+      }
+      delayedCloses.remove(scb);
+      if (r.truncated()) {
+        Requests.truncate(scb.header);
+      }
+      boolean deleteOnClose = p.options().hasOption(FILE_DELETE_ON_CLOSE);
+      scb.counts.opened();
+      fo.setFsContext(scb.header);
+      fo.setFsContext2(newCcb(scb, link, deleteOnClose));
+      if (deleteOnClose) {
+        fo.setFlags(FileObject.FO_DELETE_ON_CLOSE);
+      }
+      return irp.complete(STATUS_SUCCESS, r.information());
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
+  /**
+   * {@code IRP_MJ_CLEANUP}: lowers {@code UncleanCount} and makes a delete-on-close open's file
+   * (or named stream) delete-pending. Nothing is freed.
+   *
+   * @param irp the cleanup
+   * @return {@code STATUS_SUCCESS}
+   */
+  protected NtStatus cleanup(Irp irp) {
+    FileObject fo = Requests.fileObject(irp);
+    vcbLock.lock();
+    try {
+      if (fo.fsContext2() instanceof Ccb ccb && !ccb.cleanedUp) {
+        ccb.cleanedUp = true;
+        Scb scb = ccb.scb;
+        Vcb v = vcb;
+        if (scb == null && v != null) {
+          v.counts.cleanedUp();
+        } else if (scb != null) {
+          scb.counts.cleanedUp();
+          if (ccb.deleteOnClose) {
+            markDeletePendingLocked(scb, true);
+          }
+        }
+      }
+    } finally {
+      vcbLock.unlock();
+    }
+    return irp.complete(STATUS_SUCCESS, 0);
+  }
+
+  /**
+   * {@code IRP_MJ_CLOSE}: frees the CCB and lowers {@code OpenCount}; at zero the SCB is deleted
+   * (or queued, by the close policy), and with the file's last SCB its FCB.
+   *
+   * @param irp the close
+   * @return {@code STATUS_SUCCESS}
+   */
+  protected NtStatus close(Irp irp) {
+    FileObject fo = Requests.fileObject(irp);
+    List<Scb> toDelete = new ArrayList<>();
+    List<Fcb> fcbsToDelete = new ArrayList<>();
+    Vcb tearDown = null;
+    vcbLock.lock();
+    try {
+      Vcb v = vcb;
+      if (v != null && isVolumeOpen(fo)) {
+        if (v.counts.closed() == 0 && dismounted && !vcbTornDown) {
+          vcbTornDown = true;
+          tearDown = v;
+        }
+      } else {
+        Scb scb = scbOf(fo);
+        if (scb != null && scb.counts.closed() == 0) {
+          boolean deleting = scb.deletePending || scb.fcb.file.isDeletePending();
+          if (closePolicy == ClosePolicy.IMMEDIATE || dismounted || deleting) {
+            unlinkLocked(scb, toDelete, fcbsToDelete);
+          } else {
+            delayedCloses.enqueue(scb);
+          }
+        }
+      }
+    } finally {
+      vcbLock.unlock();
+    }
+    if (fo.fsContext2() instanceof Ccb ccb) {
+      ccb.memory.pool().free(ccb.memory);
+    }
+    deleteAll(toDelete, fcbsToDelete);
+    if (tearDown != null) {
+      tearDownVcb(tearDown);
+    }
+    return irp.complete(STATUS_SUCCESS, 0);
+  }
+
+  private NtStatus networkQueryOpen(Irp irp) {
+    vcbLock.lock();
+    try {
+      return Requests.networkQueryOpen(irp, disk);
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
+  private NtStatus directoryControl(Irp irp) {
+    vcbLock.lock();
+    try {
+      return Requests.queryDirectory(irp, disk, linkOf(Requests.fileObject(irp)));
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
+  // The lambdas run synchronously inside Requests.setInformation, while vcbLock is held.
+  @SuppressWarnings("GuardedBy")
+  private NtStatus setInformation(Irp irp) {
+    FileObject fo = Requests.fileObject(irp);
+    vcbLock.lock();
+    try {
+      Scb scb = scbOf(fo);
+      Vcb v = vcb;
+      Requests.OpenStream stream = null;
+      if (scb != null) {
+        stream = new Requests.OpenStream(scb.header, linkOf(fo), scb.streamSuffix,
+            delete -> markDeletePendingLocked(scb, delete));
+      } else if (v != null && isVolumeOpen(fo)) {
+        stream = new Requests.OpenStream(v.header, null, "", delete -> {});
+      }
+      return Requests.setInformation(irp, disk, stream, null, f -> fcbs.get(f) != null);
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
+  // ---- Helpers ----------------------------------------------------------------------------------
+
+  @GuardedBy("vcbLock")
+  private Ccb newCcb(@Nullable Scb scb, Namespace.@Nullable Link link, boolean deleteOnClose) {
+    return new Ccb(requireVolume().pool().allocate(PoolType.PAGED_POOL, TAG_CCB, "CCB"), scb, link, deleteOnClose);
+  }
+
+  @GuardedBy("vcbLock")
+  private void markDeletePendingLocked(Scb scb, boolean delete) {
+    if (scb.streamSuffix.isEmpty()) {
+      scb.fcb.file.setDeletePending(delete);
+    } else {
+      scb.deletePending = delete;
+    }
+  }
+
+  /**
+   * Makes an unreferenced SCB unreachable (and its FCB, when it was the last stream), applying a
+   * pending delete to the disk; the deletes follow after the lock is released.
+   */
+  @GuardedBy("vcbLock")
+  private void unlinkLocked(Scb scb, List<Scb> toDelete, List<Fcb> fcbsToDelete) {
+    Fcb fcb = scb.fcb;
+    if (!fcb.streams.remove(scb.streamKey, scb)) {
+      return;
+    }
+    delayedCloses.remove(scb);
+    if (scb.deletePending) {
+      disk.deleteStream(fcb.file, scb.streamKey);
+    }
+    toDelete.add(scb);
+    if (fcb.streams.isEmpty() && fcbs.remove(fcb.file, fcb)) {
+      if (fcb.file.isDeletePending()) {
+        disk.deleteFile(fcb.file);
+      }
+      fcbsToDelete.add(fcb);
+    }
+  }
+
+  private void deleteAll(List<Scb> scbs, List<Fcb> fcbsToDelete) {
+    RuntimeException first = null;
+    for (Scb s : scbs) {
+      try {
+        deleteScb(s);
+      } catch (RuntimeException e) {
+        first = keep(first, e);
+      }
+    }
+    for (Fcb f : fcbsToDelete) {
+      try {
+        deleteFcb(f);
+      } catch (RuntimeException e) {
+        first = keep(first, e);
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private static RuntimeException keep(@Nullable RuntimeException first, RuntimeException e) {
+    if (first == null) {
+      return e;
+    }
+    first.addSuppressed(e);
+    return first;
+  }
+
+  private boolean isVolumeOpen(FileObject fo) {
+    Vcb v = vcb;
+    return v != null && fo.fsContext() == v.header;
+  }
+
+  private @Nullable Scb scbOf(FileObject fo) {
+    return fo.fsContext() instanceof AdvancedFcbHeader h ? byHeader.get(h) : null;
+  }
+
+  private static Namespace.@Nullable Link linkOf(FileObject fo) {
+    return fo.fsContext2() instanceof Ccb c ? c.link : null;
+  }
+
+  private @Nullable AdvancedFcbHeader headerOf(Irp irp) {
+    FileObject fo = Requests.fileObject(irp);
+    Vcb v = vcb;
+    if (v != null && isVolumeOpen(fo)) {
+      return v.header;
+    }
+    Scb scb = scbOf(fo);
+    return scb == null ? null : scb.header;
+  }
+
+  private boolean isDirectoryStream(Irp irp) {
+    Scb scb = scbOf(Requests.fileObject(irp));
+    return scb != null && scb.fcb.file.isDirectory() && scb.streamSuffix.isEmpty();
+  }
+
+  private boolean isDismounted() {
+    vcbLock.lock();
+    try {
+      return dismounted;
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
+  private Volume requireVolume() {
+    Volume v = volume;
+    if (v == null) {
+      throw new IllegalStateException(name + " is not mounted");
+    }
+    return v;
+  }
+
+
+  @Override
+  public String toString() {
+    Volume v = volume;
+    return name + (v == null ? "" : " on " + v);
   }
 }

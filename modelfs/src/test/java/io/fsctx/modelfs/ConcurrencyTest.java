@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fsctx.fsrtl.FsRtl;
 import io.fsctx.fsrtl.PerStreamContext;
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;
 import io.fsctx.io.FileObject;

@@ -15,7 +15,7 @@ import io.fsctx.fsrtl.FsRtl;
 import io.fsctx.fsrtl.FsRtlConstants;
 import io.fsctx.fsrtl.PerFileContext;
 import io.fsctx.fsrtl.PerStreamContext;
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;
 import io.fsctx.io.FileInformation;

@@ -18,7 +18,7 @@ import io.fsctx.fltmgr.FltFilter;
 import io.fsctx.fltmgr.FltOperationRegistration;
 import io.fsctx.fltmgr.FltRegistration;
 import io.fsctx.fltmgr.FltRelatedObjects;
-import io.fsctx.fltmgr.PoolType;
+import io.fsctx.nt.PoolType;
 import io.fsctx.fltmgr.UnloadReport;
 import io.fsctx.io.IrpMajorFunction;
 import io.fsctx.nt.NtStatus;

@@ -10,7 +10,7 @@ import io.fsctx.fltmgr.FltCallbackData;
 import io.fsctx.fltmgr.FltContext;
 import io.fsctx.fltmgr.FltContextType;
 import io.fsctx.fltmgr.FltInstance;
-import io.fsctx.fltmgr.PoolType;
+import io.fsctx.nt.PoolType;
 import io.fsctx.io.FileObject;
 import io.fsctx.nt.EResource;
 import io.fsctx.nt.NtStatus;

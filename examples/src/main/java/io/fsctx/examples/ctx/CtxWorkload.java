@@ -10,8 +10,8 @@ import io.fsctx.io.FileObject;
 import io.fsctx.io.FileSystemDriver;
 import io.fsctx.io.IoConstants;
 import io.fsctx.io.IoManager;
-import io.fsctx.io.Scb;
 import io.fsctx.io.Volume;
+import io.fsctx.modelfs.ModelFileSystem;
 import io.fsctx.nt.NtStatus;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,8 +52,9 @@ public final class CtxWorkload {
   /**
    * Runs the workload.
    *
-   * @param fileSystem an unmounted file system; use {@link io.fsctx.io.ClosePolicy#DELAYED} to
-   *     exercise the delayed-close flush
+   * @param fileSystem an unmounted file system; a bundled model ({@link ModelFileSystem}) also gets
+   *     the stream-file-object and delayed-close-flush steps, which use its extra routines (use
+   *     {@link io.fsctx.modelfs.toolkit.ClosePolicy#DELAYED} to exercise the flush)
    * @param log CTX's log
    * @param stepSink receives a line per step as it completes (may print it)
    * @return the report and what happened
@@ -103,19 +104,19 @@ public final class CtxWorkload {
     }
     open(io, vol, "\\pagefile.sys",
         CreateParameters.openIf().withSlFlags(IoConstants.SL_OPEN_PAGING_FILE), "open paging file", step, open);
-    if (h3 != null) {
-      Scb scb = fileSystem.scbOf(h3);
-      if (scb != null) {
-        FileObject sfo = fileSystem.createStreamFileObject(scb);
-        io.dereferenceObject(sfo);
-        step.accept("stream file object " + sfo + " on " + h3 + "'s stream: closed without a create");
-      }
+    ModelFileSystem model = fileSystem instanceof ModelFileSystem m ? m : null;
+    if (h3 != null && model != null) {
+      FileObject sfo = model.createStreamFileObject(h3);
+      io.dereferenceObject(sfo);
+      step.accept("stream file object " + sfo + " on " + h3 + "'s stream: closed without a create");
     }
     for (FileObject fo : open) {
       io.closeHandle(fo);
     }
     step.accept("cleanup and close of " + open.size() + " handles");
-    step.accept("flush delayed closes: " + fileSystem.flushDelayedCloses() + " stream(s) freed");
+    if (model != null) {
+      step.accept("flush delayed closes: " + model.flushDelayedCloses() + " stream(s) freed");
+    }
     var unload = ctx.unload();
     step.accept("unload CTX: " + (unload.clean() ? "clean" : unload.leakedCount() + " context(s) still referenced"));
     int live = 0;

@@ -14,7 +14,7 @@ import io.fsctx.fltmgr.FltPostopCallbackStatus;
 import io.fsctx.fltmgr.FltPreopCallbackStatus;
 import io.fsctx.fltmgr.FltRegistration;
 import io.fsctx.fltmgr.FltRelatedObjects;
-import io.fsctx.fltmgr.PoolType;
+import io.fsctx.nt.PoolType;
 import io.fsctx.fltmgr.UnloadReport;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fsctx.modelfs.NtfsLikeFileSystem;
 import io.fsctx.fltmgr.ContextEvent;
 import io.fsctx.fltmgr.FltContextType;
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.FileObject;
 import java.util.List;

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fsctx.modelfs.NtfsLikeFileSystem;
 import io.fsctx.fltmgr.FltInstance;
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.FileInformation;
 import io.fsctx.io.FileObject;

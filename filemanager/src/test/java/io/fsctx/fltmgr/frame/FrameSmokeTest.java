@@ -15,7 +15,7 @@ import io.fsctx.fltmgr.FltOperationRegistration;
 import io.fsctx.fltmgr.FltPostopCallbackStatus;
 import io.fsctx.fltmgr.FltPreopCallbackStatus;
 import io.fsctx.fltmgr.FltRegistration;
-import io.fsctx.fltmgr.PoolType;
+import io.fsctx.nt.PoolType;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;
 import io.fsctx.io.FileObject;

@@ -18,7 +18,7 @@ import io.fsctx.fltmgr.FltRegistration;
 import io.fsctx.fltmgr.FltRelatedObjects;
 import io.fsctx.fltmgr.FltVolume;
 import io.fsctx.fltmgr.InstanceSetupCallback;
-import io.fsctx.fltmgr.PoolType;
+import io.fsctx.nt.PoolType;
 import io.fsctx.fltmgr.SetContextOperation;
 import io.fsctx.io.FileObject;
 import io.fsctx.io.IrpMajorFunction;

@@ -12,7 +12,7 @@ import io.fsctx.fltmgr.FltContextRegistration;
 import io.fsctx.fltmgr.FltContextType;
 import io.fsctx.fltmgr.FltFilter;
 import io.fsctx.fltmgr.FltRegistration;
-import io.fsctx.fltmgr.PoolType;
+import io.fsctx.nt.PoolType;
 import io.fsctx.fltmgr.VerifierLevel;
 import io.fsctx.fltmgr.testing.NoLiveContextsExtension.TrackedManagers;
 import io.fsctx.nt.NtStatus;

@@ -13,7 +13,7 @@ import io.fsctx.fltmgr.VerifierLevel;
 import io.fsctx.fsrtl.AdvancedFcbHeader;
 import io.fsctx.fsrtl.CommonFcbHeader;
 import io.fsctx.fsrtl.FsRtlConstants;
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.io.Fcb;
 import io.fsctx.io.FileObject;
 import io.fsctx.io.FileSystemDriver;

@@ -16,7 +16,7 @@ import io.fsctx.fltmgr.FltOperationRegistration;
 import io.fsctx.fltmgr.FltPostopCallbackStatus;
 import io.fsctx.fltmgr.FltPreopCallbackStatus;
 import io.fsctx.fltmgr.FltRegistration;
-import io.fsctx.fltmgr.PoolType;
+import io.fsctx.nt.PoolType;
 import io.fsctx.fltmgr.PostOperationCallback;
 import io.fsctx.fltmgr.PreOperationCallback;
 import io.fsctx.fltmgr.VerifierFinding;

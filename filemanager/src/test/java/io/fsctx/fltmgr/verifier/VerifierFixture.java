@@ -14,7 +14,7 @@ import io.fsctx.fltmgr.FltFilter;
 import io.fsctx.fltmgr.FltInstance;
 import io.fsctx.fltmgr.FltRegistration;
 import io.fsctx.fltmgr.FltVolume;
-import io.fsctx.fltmgr.PoolType;
+import io.fsctx.nt.PoolType;
 import io.fsctx.fltmgr.VerifierFinding;
 import io.fsctx.fltmgr.VerifierLevel;
 import io.fsctx.fsrtl.AdvancedFcbHeader;

@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  */
 public final class FsChecker {
   private final Supplier<? extends FileSystemDriver> factory;
+  private final boolean strict;
 
   /**
    * Creates a checker.
@@ -34,7 +35,19 @@ public final class FsChecker {
    * @param factory makes a new, unmounted file system for each {@link #check()}
    */
   public FsChecker(Supplier<? extends FileSystemDriver> factory) {
+    this(factory, false);
+  }
+
+  /**
+   * Creates a checker.
+   *
+   * @param factory makes a new, unmounted file system for each {@link #check()}
+   * @param strict whether a rule of {@link io.fsctx.verifier.FsRule.Severity#WARN} severity that is
+   *     broken fails the check (as {@code check-fs --strict} asks) instead of warning
+   */
+  public FsChecker(Supplier<? extends FileSystemDriver> factory, boolean strict) {
     this.factory = Objects.requireNonNull(factory, "factory");
+    this.strict = strict;
   }
 
   /**
@@ -48,9 +61,6 @@ public final class FsChecker {
     if (fs == null) {
       throw new IllegalStateException("the file-system factory returned null");
     }
-    if (fs.volume() != null) {
-      throw new IllegalStateException(fs + " is already mounted; the factory must return a new file system");
-    }
-    return new CheckRun(fs).run();
+    return new CheckRun(fs, strict).run();
   }
 }

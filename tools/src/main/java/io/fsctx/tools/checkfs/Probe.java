@@ -13,7 +13,7 @@ import io.fsctx.fltmgr.FltOperationRegistration;
 import io.fsctx.fltmgr.FltPostopCallbackStatus;
 import io.fsctx.fltmgr.FltRegistration;
 import io.fsctx.fltmgr.FltRelatedObjects;
-import io.fsctx.fltmgr.PoolType;
+import io.fsctx.nt.PoolType;
 import io.fsctx.fsrtl.AdvancedFcbHeader;
 import io.fsctx.fsrtl.CommonFcbHeader;
 import io.fsctx.fsrtl.PerFileContextSlot;

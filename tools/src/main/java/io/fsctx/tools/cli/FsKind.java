@@ -2,9 +2,9 @@ package io.fsctx.tools.cli;
 
 import io.fsctx.modelfs.FatLikeFileSystem;
 import io.fsctx.modelfs.LegacyFileSystem;
+import io.fsctx.modelfs.ModelFileSystem;
 import io.fsctx.modelfs.NtfsLikeFileSystem;
-import io.fsctx.io.ClosePolicy;
-import io.fsctx.io.FileSystemDriver;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +33,7 @@ public enum FsKind {
    *
    * @param closePolicy when it frees a stream whose last file object closed
    */
-  public FileSystemDriver create(ClosePolicy closePolicy) {
+  public ModelFileSystem create(ClosePolicy closePolicy) {
     return switch (this) {
       case NTFS -> new NtfsLikeFileSystem(closePolicy);
       case FAT -> new FatLikeFileSystem(closePolicy);

@@ -9,7 +9,7 @@ import io.fsctx.tools.replay.ReplaySummary;
 import io.fsctx.tools.replay.StackReplayTarget;
 import io.fsctx.tools.replay.TraceFormatException;
 import io.fsctx.tools.replay.TraceSource;
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.nt.BugCheckException;
 import java.io.IOException;
 import java.io.InputStream;

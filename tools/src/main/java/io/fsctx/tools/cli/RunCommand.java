@@ -4,7 +4,7 @@ import io.fsctx.examples.ctx.CtxLog;
 import io.fsctx.examples.ctx.CtxWorkload;
 import io.fsctx.examples.leaky.LeakyWorkload;
 import io.fsctx.fltmgr.VerifierFinding;
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -1,7 +1,7 @@
 package io.fsctx.tools.cli;
 
 import io.fsctx.examples.walkthrough.RefCountWalkthrough;
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

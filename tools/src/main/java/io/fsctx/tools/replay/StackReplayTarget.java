@@ -5,7 +5,7 @@ import io.fsctx.fltmgr.ContextEvent;
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.FltConfig;
 import io.fsctx.fltmgr.FltContextType;
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;
 import io.fsctx.io.FileInformation;
@@ -17,6 +17,7 @@ import io.fsctx.io.IoManager;
 import io.fsctx.io.IrpMajorFunction;
 import io.fsctx.io.IrpParameters;
 import io.fsctx.io.Volume;
+import io.fsctx.modelfs.ModelFileSystem;
 import io.fsctx.nt.NtStatus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,11 +33,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The real {@link ReplayTarget}: a fresh {@link IoManager}, a {@link FilterManager} following its
- * mounts, one model file system per drive letter, and the chosen {@link ReplayFilter}. Every
- * replayed row becomes a request that goes down through the attached minifilter to the file
- * system, which completes it with the row's status (the request's forced status: a failure
- * changes nothing, {@code STATUS_REPARSE} opens nothing, a success performs the operation,
- * creating what it needs).
+ * mounts, one file system per drive letter (a bundled model or the user's own, each wrapped in a
+ * {@link TraceAnsweringFileSystem}), and the chosen {@link ReplayFilter}. Every replayed row
+ * becomes a request that goes down through the attached minifilter to the file system, which
+ * answers as the row says: a failure changes nothing, {@code STATUS_REPARSE} opens nothing, a
+ * success performs the operation (the wrapper shaping the disk first when the traced machine's
+ * files are not there). Nothing in the kernel knows about the trace.
  *
  * <h2>How rows become requests</h2>
  *
@@ -58,10 +60,10 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <h2>Lifetimes</h2>
- * The file systems must close {@link ClosePolicy#IMMEDIATE}ly, so that a stream's FCB is torn
- * down when its last file object closes and the per-file structure when its last stream goes, as
- * the contract says; the constructor refuses any other policy. At {@link #finish} every file
- * object is already closed; the target flushes any delayed close anyway, unloads the filter (the
+ * The bundled file systems are made to close {@link ClosePolicy#IMMEDIATE}ly, so that a stream's
+ * FCB is torn down when its last file object closes and the per-file structure when its last
+ * stream goes, as the contract says. At {@link #finish} every file object is already closed; the
+ * target flushes any delayed close of a bundled model anyway, unloads the filter (the
  * unload waits at most {@link #UNLOAD_WAIT} for outstanding references, so a leak does not stall
  * the run), counts the contexts still alive as leaked, and dismounts the volumes.
  *
@@ -85,7 +87,7 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
   private final IoManager io = new IoManager();
   private final FilterManager manager;
   private final Map<Character, Volume> volumes = new HashMap<>();
-  private final List<FileSystemDriver> mounted = new ArrayList<>();
+  private final Map<Character, TraceAnsweringFileSystem> answering = new HashMap<>();
   private final EnumMap<FltContextType, long[]> counts = new EnumMap<>(FltContextType.class);
   private ReplayFilter.@Nullable Loaded loaded;
   private boolean finished;
@@ -96,8 +98,8 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
   /**
    * Creates a target with a silent filter log.
    *
-   * @param fileSystems makes one unmounted file system per drive letter, each with {@link
-   *     ClosePolicy#IMMEDIATE}
+   * @param fileSystems makes one unmounted file system per drive letter (a bundled model with
+   *     {@link ClosePolicy#IMMEDIATE}, or the user's own)
    * @param filter the filter to attach
    */
   public StackReplayTarget(Supplier<? extends FileSystemDriver> fileSystems, ReplayFilter filter) {
@@ -107,8 +109,8 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
   /**
    * Creates a target.
    *
-   * @param fileSystems makes one unmounted file system per drive letter, each with {@link
-   *     ClosePolicy#IMMEDIATE}
+   * @param fileSystems makes one unmounted file system per drive letter (a bundled model with
+   *     {@link ClosePolicy#IMMEDIATE}, or the user's own)
    * @param filter the filter to attach
    * @param ctxDebugLevel CTX's {@code DebugLevel} (only for {@link ReplayFilter#CTX}); lines of
    *     other levels are neither printed nor kept
@@ -153,8 +155,26 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
    * @return the file system
    */
   public @Nullable FileSystemDriver fileSystem(char letter) {
-    Volume v = volumes.get(Character.toUpperCase(letter));
-    return v == null ? null : v.fileSystem();
+    TraceAnsweringFileSystem a = answering.get(Character.toUpperCase(letter));
+    return a == null ? null : a.inner();
+  }
+
+  /** How many requests needed the disk shaped first, over all volumes. */
+  public long shaped() {
+    long n = 0;
+    for (TraceAnsweringFileSystem a : answering.values()) {
+      n += a.shaped();
+    }
+    return n;
+  }
+
+  /** How many requests the file systems could not do although their rows say they succeeded. */
+  public long diverged() {
+    long n = 0;
+    for (TraceAnsweringFileSystem a : answering.values()) {
+      n += a.diverged();
+    }
+    return n;
   }
 
   /** How many successful delete dispositions were replayed. */
@@ -179,13 +199,9 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
     }
     int n = 1;
     for (char letter : driveLetters) {
-      FileSystemDriver fs = fileSystems.get();
-      if (fs.closePolicy() != ClosePolicy.IMMEDIATE) {
-        throw new IllegalArgumentException(
-            "replay needs ClosePolicy.IMMEDIATE file systems, got " + fs.closePolicy() + " for " + fs);
-      }
+      TraceAnsweringFileSystem fs = new TraceAnsweringFileSystem(fileSystems.get());
       volumes.put(letter, io.mount("\\Device\\HarddiskVolume" + n++, letter, fs));
-      mounted.add(fs);
+      answering.put(letter, fs);
     }
     // Volumes first, then the filter: exactly one instance per drive letter.
     manager.followMounts(io);
@@ -222,12 +238,24 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
     if (hasDirectoryOption(req.detail())) {
       p = p.withOptions(IoConstants.FILE_DIRECTORY_FILE);
     }
-    return io.createFile(volume(req), volumePath(req.path()), p, forced);
+    TraceAnsweringFileSystem fs = answering(req);
+    fs.expect(IrpMajorFunction.CREATE, forced);
+    try {
+      return io.createFile(volume(req), volumePath(req.path()), p);
+    } finally {
+      fs.clearExpectation();
+    }
   }
 
   @Override
   public void networkQueryOpen(TraceRequest request) {
-    io.networkQueryOpen(volume(request), volumePath(request.path()), request.status());
+    TraceAnsweringFileSystem fs = answering(request);
+    fs.expect(IrpMajorFunction.NETWORK_QUERY_OPEN, request.status());
+    try {
+      io.networkQueryOpen(volume(request), volumePath(request.path()));
+    } finally {
+      fs.clearExpectation();
+    }
   }
 
   @Override
@@ -280,7 +308,13 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
       unknownNotSent++;
       return;
     }
-    io.send(fileObject, major, minor, params, 0, request.status());
+    TraceAnsweringFileSystem fs = answering(request);
+    fs.expect(major, request.status());
+    try {
+      io.send(fileObject, major, minor, params, 0);
+    } finally {
+      fs.clearExpectation();
+    }
   }
 
   private IrpParameters setInformation(TraceRequest request) {
@@ -333,7 +367,17 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
 
   @Override
   public void cleanupAndClose(FileObject fileObject, @Nullable TraceRequest closeRow) {
-    io.closeHandle(fileObject, closeRow == null ? null : closeRow.status());
+    if (closeRow == null) {
+      io.closeHandle(fileObject);
+      return;
+    }
+    TraceAnsweringFileSystem fs = answering(closeRow);
+    fs.expect(IrpMajorFunction.CLEANUP, closeRow.status());
+    try {
+      io.closeHandle(fileObject);
+    } finally {
+      fs.clearExpectation();
+    }
   }
 
   @Override
@@ -342,8 +386,10 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
       throw new IllegalStateException("finish called twice");
     }
     finished = true;
-    for (FileSystemDriver fs : mounted) {
-      fs.flushDelayedCloses();
+    for (TraceAnsweringFileSystem fs : answering.values()) {
+      if (fs.inner() instanceof ModelFileSystem m) {
+        m.flushDelayedCloses();
+      }
     }
     ReplayFilter.Loaded l = loaded;
     if (l != null) {
@@ -361,6 +407,15 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
       io.dismount(v);
     }
     return ContextCounts.of(perType, leaked);
+  }
+
+  private TraceAnsweringFileSystem answering(TraceRequest req) {
+    TraceAnsweringFileSystem fs = answering.get(req.path().volume());
+    if (fs == null) {
+      throw new IllegalStateException(
+          "line " + req.line() + ": volume " + req.path().volumeName() + " was not mounted");
+    }
+    return fs;
   }
 
   private Volume volume(TraceRequest req) {

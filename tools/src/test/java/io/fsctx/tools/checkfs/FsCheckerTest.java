@@ -9,7 +9,7 @@ import io.fsctx.modelfs.FlagsWipedFileSystem;
 import io.fsctx.modelfs.LegacyFileSystem;
 import io.fsctx.modelfs.NoTeardownFileSystem;
 import io.fsctx.modelfs.NtfsLikeFileSystem;
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.io.FileSystemDriver;
 import java.util.function.Supplier;
 import java.util.stream.Stream;

@@ -1,6 +1,6 @@
 package io.fsctx.tools.checkfs;
 
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.io.FileSystemDriver;
 import io.fsctx.io.HeaderKind;
 

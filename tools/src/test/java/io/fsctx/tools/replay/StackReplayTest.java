@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fsctx.tools.cli.FsKind;
 import io.fsctx.fltmgr.FltContextType;
-import io.fsctx.io.ClosePolicy;
+import io.fsctx.modelfs.toolkit.ClosePolicy;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;

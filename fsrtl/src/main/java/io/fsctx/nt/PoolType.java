@@ -1,9 +1,10 @@
-package io.fsctx.fltmgr;
+package io.fsctx.nt;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code POOL_TYPE} values a context can be allocated from (fltmgr.md 1.2).
+ * {@code POOL_TYPE}: the pools a driver allocates from ({@code ExAllocatePoolWithTag}, {@code
+ * FltAllocateContext}; fltmgr.md 1.2).
  *
  * <p>Thread safety: immutable.
  */

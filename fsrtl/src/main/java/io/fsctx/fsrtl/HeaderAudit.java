@@ -1,0 +1,216 @@
+package io.fsctx.fsrtl;
+
+import io.fsctx.nt.KeThread;
+import io.fsctx.nt.PoolBlock;
+import com.google.common.collect.ImmutableList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a verifier records about one FCB header over its life, the way Driver Verifier keeps its
+ * own books beside a driver's structures: every setup, when the header first became reachable
+ * (an FCB table insert) and when a file object first pointed at it, how many file objects point
+ * at it now, and every {@code FsRtlTeardownPerStreamContexts} with what was open at that moment.
+ * FsRtl's setup and teardown routines and the I/O manager write it; the file-system rules ({@code
+ * io.fsctx.verifier}) read it. A file system never needs to touch it, apart from telling its
+ * FCB table's inserts through {@link #noteReachable()} when it does not use the toolkit's table.
+ *
+ * <p>Each "where" is the request the thread was serving ({@link KeThread#currentRequest()}), or
+ * null outside any request.
+ *
+ * <p>Thread safety: safe for concurrent use; counters are atomic, the teardown records an
+ * immutable list replaced under the audit's monitor, single facts set once. (Field updaters and
+ * one list field rather than atomic objects: every FCB of a long replay carries an audit.)
+ */
+public final class HeaderAudit {
+  /**
+   * One call of {@code FsRtlTeardownPerStreamContexts}.
+   *
+   * @param where the request being served, or null
+   * @param openFileObjects file objects pointing at the header at that moment
+   * @param freedLock the header's fast mutex or auto-expand push lock, when it lived in a pool
+   *     block that was already freed (the lock FsRtl may take), else null
+   */
+  public record Teardown(@Nullable Object where, int openFileObjects, @Nullable String freedLock) {}
+
+  private final CommonFcbHeader header;
+  private static final AtomicIntegerFieldUpdater<HeaderAudit> SETUPS =
+      AtomicIntegerFieldUpdater.newUpdater(HeaderAudit.class, "setups");
+  private static final AtomicIntegerFieldUpdater<HeaderAudit> OPEN =
+      AtomicIntegerFieldUpdater.newUpdater(HeaderAudit.class, "openFileObjects");
+  private volatile int setups;
+  private volatile @Nullable Object firstSetupWhere;
+  private volatile boolean setupWhereSet;
+  private volatile @Nullable PerFileContextSlot slotGivenAtSetup;
+  private volatile int openFileObjects;
+  private volatile boolean published;
+  private volatile @Nullable Object firstPublishedWhere;
+  private volatile boolean setUpWhenFirstPublished;
+  private volatile boolean reachable;
+  private volatile @Nullable Object firstReachableWhere;
+  private volatile boolean setUpWhenFirstReachable;
+  private volatile @Nullable Object openedAfterTeardownWhere;
+  private volatile boolean openedAfterTeardown;
+  private volatile ImmutableList<Teardown> teardowns = ImmutableList.of();
+
+  HeaderAudit(CommonFcbHeader header) {
+    this.header = header;
+  }
+
+  // ---- Written by FsRtl ----------------------------------------------------------------------
+
+  void noteSetup(@Nullable PerFileContextSlot slot) {
+    if (SETUPS.incrementAndGet(this) == 1) {
+      firstSetupWhere = KeThread.currentRequest();
+      setupWhereSet = true;
+    }
+    slotGivenAtSetup = slot;
+  }
+
+  synchronized void noteTeardown(@Nullable String freedLock) {
+    teardowns = ImmutableList.<Teardown>builder()
+        .addAll(teardowns)
+        .add(new Teardown(KeThread.currentRequest(), openFileObjects, freedLock))
+        .build();
+  }
+
+  // ---- Written by the I/O manager and file systems --------------------------------------------
+
+  /**
+   * A file object now points at the header and counts as open on it ({@code FsContext} set by a
+   * successful create, or a stream file object made on it). Called by the I/O manager.
+   */
+  public void fileObjectOpened() {
+    OPEN.incrementAndGet(this);
+    notePublished();
+    if (!teardowns.isEmpty() && !openedAfterTeardown) {
+      openedAfterTeardownWhere = KeThread.currentRequest();
+      openedAfterTeardown = true;
+    }
+  }
+
+  /**
+   * A file object's {@code FsContext} was set to the header: the file system handed the FCB out.
+   * Called by {@code FileObject.setFsContext}; the first call records where and whether the header
+   * was set up by then (a racing open can publish an FCB whose setup has not run yet).
+   */
+  public void notePublished() {
+    if (!published) {
+      synchronized (this) {
+        if (!published) {
+          firstPublishedWhere = KeThread.currentRequest();
+          setUpWhenFirstPublished = isSetUp();
+          published = true;
+        }
+      }
+    }
+  }
+
+  /**
+   * A file object that pointed at the header is being closed: its {@code IRP_MJ_CLOSE} starts, in
+   * which the file system may tear the stream down and free it.
+   */
+  public void fileObjectClosed() {
+    OPEN.decrementAndGet(this);
+  }
+
+  /**
+   * The file system made the FCB findable by other threads (inserted it in its FCB table). The
+   * header should be set up by then: a racing open could otherwise hand it to a filter half-built.
+   * The toolkit's table calls this; a file system with a table of its own calls it at its insert.
+   */
+  public void noteReachable() {
+    if (!reachable) {
+      synchronized (this) {
+        if (!reachable) {
+          firstReachableWhere = KeThread.currentRequest();
+          setUpWhenFirstReachable = isSetUp();
+          reachable = true;
+        }
+      }
+    }
+  }
+
+  // ---- Read by verifiers ------------------------------------------------------------------------
+
+  /** The header this audit belongs to. */
+  public CommonFcbHeader header() {
+    return header;
+  }
+
+  /** The pool block the header is embedded in, or null when it was not built in one. */
+  public @Nullable PoolBlock memory() {
+    return header.memory();
+  }
+
+  /** How many times a setup routine ran on the header. */
+  public int setupCount() {
+    return setups;
+  }
+
+  /** Whether a setup routine has run. */
+  public boolean isSetUp() {
+    return setups > 0;
+  }
+
+  /** Where the first setup ran (null outside any request or when never set up). */
+  public @Nullable Object firstSetupWhere() {
+    return setupWhereSet ? firstSetupWhere : null;
+  }
+
+  /** The per-file slot the last setup was given ({@code FsRtlSetupAdvancedHeaderEx}), or null. */
+  public @Nullable PerFileContextSlot slotGivenAtSetup() {
+    return slotGivenAtSetup;
+  }
+
+  /** File objects pointing at the header now. */
+  public int openFileObjects() {
+    return openFileObjects;
+  }
+
+  /** Whether any file object has pointed at the header. */
+  public boolean isPublished() {
+    return published;
+  }
+
+  /** Where a file object first pointed at the header. */
+  public @Nullable Object firstPublishedWhere() {
+    return firstPublishedWhere;
+  }
+
+  /** Whether the header had been set up when a file object first pointed at it. */
+  public boolean setUpWhenFirstPublished() {
+    return setUpWhenFirstPublished;
+  }
+
+  /** Whether the file system reported the FCB reachable ({@link #noteReachable()}). */
+  public boolean isReachable() {
+    return reachable;
+  }
+
+  /** Where the FCB first became reachable. */
+  public @Nullable Object firstReachableWhere() {
+    return firstReachableWhere;
+  }
+
+  /** Whether the header had been set up when the FCB first became reachable. */
+  public boolean setUpWhenFirstReachable() {
+    return setUpWhenFirstReachable;
+  }
+
+  /** Every {@code FsRtlTeardownPerStreamContexts} on the header, in order. */
+  public List<Teardown> teardowns() {
+    return teardowns;
+  }
+
+  /** Whether a file object was opened on the header after a teardown. */
+  public boolean openedAfterTeardown() {
+    return openedAfterTeardown;
+  }
+
+  /** Where a file object was first opened on the header after a teardown. */
+  public @Nullable Object openedAfterTeardownWhere() {
+    return openedAfterTeardownWhere;
+  }
+}

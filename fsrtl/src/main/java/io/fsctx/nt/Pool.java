@@ -1,0 +1,126 @@
+package io.fsctx.nt;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The executive's pool, as far as drivers' own structures are concerned: {@code
+ * ExAllocatePoolWithTag} hands out a {@link PoolBlock}, {@code ExFreePoolWithTag} gives it back.
+ * A file system allocates each FCB, SCB, CCB and VCB it builds here and embeds its kernel
+ * structures (the FCB header, the per-file context slot, the fast mutex) in the block, the Java
+ * form of a C structure member; freeing the block frees them with it.
+ *
+ * <p>What the pool adds over plain Java objects is what Driver Verifier's pool tracking sees: the
+ * outstanding blocks per tag (a driver that unloads with blocks outstanding leaks them, bug check
+ * {@code 0xC4/0x62} on Windows), and a second free of the same block ({@code BAD_POOL_CALLER},
+ * {@code 0xC2/0x7}), which {@link #free} reports to its listeners and then raises. Listeners (the
+ * file-system verifier) are told of every allocation and free, on the thread that made it, so
+ * they can inspect the structures a block held at the moment it went away.
+ *
+ * <p>No global state: each {@code IoManager} owns one pool.
+ *
+ * <p>Thread safety: safe for concurrent use. The set of outstanding blocks is a concurrent set;
+ * a block's freed flag is flipped with a compare-and-set, so of two racing frees exactly one
+ * wins and the other is the double free. Listeners run on the caller's thread, with no lock held.
+ */
+public final class Pool {
+  /** {@code BAD_POOL_CALLER}. */
+  public static final int BAD_POOL_CALLER = 0xC2;
+  /** {@code BAD_POOL_CALLER} parameter 1: the block was already freed. */
+  public static final int BAD_POOL_CALLER_DOUBLE_FREE = 0x7;
+
+  private final IdSource ids;
+  private final Set<PoolBlock> outstanding = ConcurrentHashMap.newKeySet();
+  private final CopyOnWriteArrayList<PoolListener> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Creates an empty pool whose blocks draw ids ({@code Pool#7}) from {@code ids}.
+   *
+   * @param ids the identity source of the owner (the I/O manager's), so ids stay deterministic
+   */
+  public Pool(IdSource ids) {
+    this.ids = checkNotNull(ids, "ids");
+  }
+
+  /**
+   * {@code ExAllocatePoolWithTag}: a new block. The caller owns it until it passes it to {@link
+   * #free}.
+   *
+   * @param type the pool type
+   * @param tag the pool tag, one to four characters, such as {@code "FcbN"}
+   * @param what what the block holds, for messages, such as {@code "FCB"} or {@code "SCB"}
+   * @return the block
+   * @throws IllegalArgumentException when the tag is empty or longer than four characters
+   */
+  public PoolBlock allocate(PoolType type, String tag, String what) {
+    checkNotNull(type, "type");
+    checkArgument(tag != null && !tag.isEmpty() && tag.length() <= 4,
+        "pool tag must have one to four characters, got '%s'", tag);
+    PoolBlock b = new PoolBlock(this, ids.nextNumber("Pool"), type, tag, what, KeThread.currentRequest());
+    outstanding.add(b);
+    for (PoolListener l : listeners) {
+      l.onAllocate(b);
+    }
+    return b;
+  }
+
+  /**
+   * {@code ExFreePoolWithTag}: gives the block back. Listeners are told first, while the block's
+   * structures still show their last state. A block freed twice is reported to the listeners as a
+   * double free and then raises the bug check.
+   *
+   * @param block a block of this pool
+   * @throws BugCheckException {@code 0xC2/0x7} when the block was already freed
+   * @throws IllegalArgumentException when the block belongs to another pool
+   */
+  public void free(PoolBlock block) {
+    checkNotNull(block, "block");
+    checkArgument(block.pool() == this, "%s belongs to another pool", block);
+    Object where = KeThread.currentRequest();
+    if (!block.markFreed(where)) {
+      for (PoolListener l : listeners) {
+        l.onDoubleFree(block, where);
+      }
+      throw new BugCheckException(
+          BAD_POOL_CALLER,
+          BAD_POOL_CALLER_DOUBLE_FREE,
+          block + " was freed twice: first " + PoolBlock.describe(block.freedAt()) + ", again "
+              + PoolBlock.describe(where),
+          null);
+    }
+    outstanding.remove(block);
+    for (PoolListener l : listeners) {
+      l.onFree(block);
+    }
+  }
+
+  /** The blocks allocated and not yet freed (a snapshot, in no particular order). */
+  public List<PoolBlock> outstanding() {
+    return new ArrayList<>(outstanding);
+  }
+
+  /**
+   * Registers a listener for every later allocation and free.
+   *
+   * @param listener the listener; the pool keeps a reference until it is removed
+   */
+  public void addListener(PoolListener listener) {
+    listeners.add(checkNotNull(listener, "listener"));
+  }
+
+  /**
+   * Unregisters a listener.
+   *
+   * @param listener a registered listener
+   * @return whether it was registered
+   */
+  public boolean removeListener(PoolListener listener) {
+    return listeners.remove(listener);
+  }
+}

@@ -1,0 +1,119 @@
+package io.fsctx.nt;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One allocation from a {@link Pool}: a driver's structure (an FCB, an SCB, a VCB...) and the
+ * kernel structures embedded in it. A kernel structure built with a block ({@code new
+ * AdvancedFcbHeader(block, id)}, {@code new FastMutex(block)}, {@code new
+ * PerFileContextSlot(block, id)}) declares itself a member, so that freeing the block frees it, as
+ * freeing a C structure frees its members; a structure merely pointed at is not a member.
+ *
+ * <p>Each block remembers the request its thread was serving when it was allocated and freed
+ * ({@link KeThread#currentRequest()}), so that a finding can say where: "freed in
+ * Irp#12[CLEANUP FileObject#5]".
+ *
+ * <p>Thread safety: safe for concurrent use; members are added with a copy-on-write list, the
+ * freed state is set once with a compare-and-set.
+ */
+public final class PoolBlock {
+  private static final Object NOT_FREED = new Object();
+  private static final Object OUTSIDE_REQUEST = new Object();
+
+  private final Pool pool;
+  private final long number;
+  private final PoolType type;
+  private final String tag;
+  private final String what;
+  private final @Nullable Object allocatedAt;
+  private final List<Object> members = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Object> freedAt = new AtomicReference<>(NOT_FREED);
+
+  PoolBlock(Pool pool, long number, PoolType type, String tag, String what, @Nullable Object allocatedAt) {
+    this.pool = pool;
+    this.number = number;
+    this.type = type;
+    this.tag = tag;
+    this.what = what;
+    this.allocatedAt = allocatedAt;
+  }
+
+  /** The pool the block came from. */
+  public Pool pool() {
+    return pool;
+  }
+
+  /** The identity for messages, {@code Pool#12}. */
+  public String id() {
+    return "Pool#" + number;
+  }
+
+  /** The pool type. */
+  public PoolType type() {
+    return type;
+  }
+
+  /** The pool tag. */
+  public String tag() {
+    return tag;
+  }
+
+  /** What the block holds, as the allocator said ({@code "FCB"}). */
+  public String what() {
+    return what;
+  }
+
+  /** The request being served when the block was allocated, or null outside any request. */
+  public @Nullable Object allocatedAt() {
+    return allocatedAt;
+  }
+
+  /**
+   * Declares a kernel structure embedded in this block; called by the structure's constructor.
+   *
+   * @param member the structure
+   * @throws IllegalStateException when the block has been freed (a structure built in freed memory)
+   */
+  public void embed(Object member) {
+    if (isFreed()) {
+      throw new IllegalStateException(member + " was built in " + this + ", which is already freed");
+    }
+    members.add(member);
+  }
+
+  /** The kernel structures embedded in the block, in the order they were built. */
+  public List<Object> members() {
+    return List.copyOf(members);
+  }
+
+  /** Whether {@link Pool#free} has run on the block. */
+  public boolean isFreed() {
+    return freedAt.get() != NOT_FREED;
+  }
+
+  /**
+   * The request being served when the block was freed; null when it was freed outside any request
+   * or is not freed (see {@link #isFreed()}).
+   */
+  public @Nullable Object freedAt() {
+    Object o = freedAt.get();
+    return o == NOT_FREED || o == OUTSIDE_REQUEST ? null : o;
+  }
+
+  boolean markFreed(@Nullable Object where) {
+    return freedAt.compareAndSet(NOT_FREED, where == null ? OUTSIDE_REQUEST : where);
+  }
+
+  /** "in Irp#12[CLEANUP FileObject#5]" or "outside any request", for messages. */
+  public static String describe(@Nullable Object request) {
+    return request == null ? "outside any request" : "in " + request;
+  }
+
+  @Override
+  public String toString() {
+    return id() + " '" + tag + "' " + what;
+  }
+}

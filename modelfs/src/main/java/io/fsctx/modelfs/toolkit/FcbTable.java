@@ -1,0 +1,81 @@
+package io.fsctx.modelfs.toolkit;
+
+import io.fsctx.fsrtl.CommonFcbHeader;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where a file system finds the in-memory structure of a file or stream that is already open
+ * (fastfat's FCB tree under its parent DCB, NTFS's SCB list of an FCB): a map from the file
+ * system's own key to its structure. Inserting is the moment the structure becomes reachable by
+ * other opens, so the table tells the header's audit ({@link
+ * io.fsctx.fsrtl.HeaderAudit#noteReachable()}); a header set up only afterwards is reported by
+ * the file-system verifier ({@code SETUP-ORDER}).
+ *
+ * <p>Thread safety: not thread-safe; guard it with the file system's VCB lock.
+ *
+ * @param <K> the key (an on-disk file record, a stream name...)
+ * @param <F> the structure
+ */
+public final class FcbTable<K, F> {
+  private final Map<K, F> map = new HashMap<>();
+  private final Function<? super F, ? extends @Nullable CommonFcbHeader> headerOf;
+
+  /**
+   * Creates an empty table.
+   *
+   * @param headerOf the header embedded in a structure, or null for structures without one (a
+   *     per-file FCB of a multi-stream file system)
+   */
+  public FcbTable(Function<? super F, ? extends @Nullable CommonFcbHeader> headerOf) {
+    this.headerOf = headerOf;
+  }
+
+  /** The structure under {@code key}, or null. */
+  public @Nullable F get(K key) {
+    return map.get(key);
+  }
+
+  /**
+   * Makes a structure findable under {@code key}.
+   *
+   * @param key the key
+   * @param structure the structure; its header should be set up by now
+   * @throws IllegalStateException when another structure is already there
+   */
+  public void insert(K key, F structure) {
+    F old = map.putIfAbsent(key, structure);
+    if (old != null && old != structure) {
+      throw new IllegalStateException(key + " already has " + old);
+    }
+    CommonFcbHeader h = headerOf.apply(structure);
+    if (h != null) {
+      h.audit().noteReachable();
+    }
+  }
+
+  /**
+   * Removes a structure, so no new open finds it (before it is torn down and freed).
+   *
+   * @param key its key
+   * @param structure the structure expected there
+   * @return whether it was there
+   */
+  public boolean remove(K key, F structure) {
+    return map.remove(key, structure);
+  }
+
+  /** Whether the table is empty. */
+  public boolean isEmpty() {
+    return map.isEmpty();
+  }
+
+  /** The structures, in no particular order (a copy). */
+  public List<F> values() {
+    return new ArrayList<>(map.values());
+  }
+}

@@ -1,0 +1,642 @@
+package io.fsctx.modelfs.toolkit;
+
+import static io.fsctx.io.IoConstants.FILE_CREATE;
+import static io.fsctx.io.IoConstants.FILE_CREATED;
+import static io.fsctx.io.IoConstants.FILE_DIRECTORY_FILE;
+import static io.fsctx.io.IoConstants.FILE_DOES_NOT_EXIST;
+import static io.fsctx.io.IoConstants.FILE_EXISTS;
+import static io.fsctx.io.IoConstants.FILE_NON_DIRECTORY_FILE;
+import static io.fsctx.io.IoConstants.FILE_OPEN;
+import static io.fsctx.io.IoConstants.FILE_OPENED;
+import static io.fsctx.io.IoConstants.FILE_OVERWRITE;
+import static io.fsctx.io.IoConstants.FILE_OVERWRITE_IF;
+import static io.fsctx.io.IoConstants.FILE_OVERWRITTEN;
+import static io.fsctx.io.IoConstants.FILE_SUPERSEDE;
+import static io.fsctx.io.IoConstants.FILE_SUPERSEDED;
+import static io.fsctx.io.IoConstants.SL_OPEN_PAGING_FILE;
+import static io.fsctx.io.IoConstants.SL_OPEN_TARGET_DIRECTORY;
+import static io.fsctx.nt.NtStatus.STATUS_ACCESS_DENIED;
+import static io.fsctx.nt.NtStatus.STATUS_DELETE_PENDING;
+import static io.fsctx.nt.NtStatus.STATUS_DIRECTORY_NOT_EMPTY;
+import static io.fsctx.nt.NtStatus.STATUS_FILE_IS_A_DIRECTORY;
+import static io.fsctx.nt.NtStatus.STATUS_NOT_A_DIRECTORY;
+import static io.fsctx.nt.NtStatus.STATUS_NOT_SUPPORTED;
+import static io.fsctx.nt.NtStatus.STATUS_OBJECT_NAME_COLLISION;
+import static io.fsctx.nt.NtStatus.STATUS_OBJECT_NAME_INVALID;
+import static io.fsctx.nt.NtStatus.STATUS_OBJECT_NAME_NOT_FOUND;
+import static io.fsctx.nt.NtStatus.STATUS_OBJECT_PATH_NOT_FOUND;
+import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
+
+import io.fsctx.io.CreateParameters;
+import io.fsctx.nt.NtStatus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The "disk" of a model file system: its directory tree, the files with their names (hard
+ * links) and streams, and the rules of names and create dispositions. It knows nothing of FCBs,
+ * headers or contexts: a file system asks it what a create means ({@link #resolveCreate}) and
+ * then builds or finds its own in-memory structures for the answer, sets their headers up and
+ * tears them down itself.
+ *
+ * <h2>Names</h2>
+ * Paths start with a backslash; components are compared case-insensitively and keep the case they
+ * were created with. Each name of a file is a {@link Link}; a rename moves the link a handle was
+ * opened through, and renaming a directory moves the names below it. The stream part of a name is
+ * spelt as the file system's {@link StreamNaming} says.
+ *
+ * <h2>Paging files</h2>
+ * {@code \pagefile.sys} and {@code \swapfile.sys} at the root, and any create with {@code
+ * SL_OPEN_PAGING_FILE}, are paging files ({@link FileRecord#isPagingFile()}); what that means
+ * for the header is the file system's business (fastfat's {@code FatCreateFcb} rule).
+ *
+ * <p>Thread safety: not thread-safe. A file system guards it with its VCB lock (fastfat's VCB
+ * resource), the same lock that guards its FCB tables, so that "the file exists" and "its FCB is
+ * in the table" change together.
+ */
+public final class Namespace {
+
+  /** A file on the disk: a directory flag, its names, its streams, and its on-disk identity. */
+  public static final class FileRecord {
+    private final long fileId;
+    private final boolean directory;
+    private final List<Link> links = new ArrayList<>();
+    /** Stream key (upper case) → normalized suffix as created. The default stream is "" → "". */
+    private final Map<String, String> streams = new HashMap<>();
+    private boolean deletePending;
+    private boolean pagingFile;
+
+    FileRecord(long fileId, boolean directory) {
+      this.fileId = fileId;
+      this.directory = directory;
+      streams.put("", "");
+    }
+
+    /** The file's on-disk identity ({@code FileInternalInformation}'s index number). */
+    public long fileId() {
+      return fileId;
+    }
+
+    /** Whether the file is a directory. */
+    public boolean isDirectory() {
+      return directory;
+    }
+
+    /** Whether the file is delete-pending: its names go when the file system deletes it. */
+    public boolean isDeletePending() {
+      return deletePending;
+    }
+
+    /**
+     * Marks or unmarks the file delete-pending ({@code FileDispositionInformation}, or a {@code
+     * FILE_DELETE_ON_CLOSE} open's cleanup).
+     *
+     * @param value the new state
+     */
+    public void setDeletePending(boolean value) {
+      deletePending = value;
+    }
+
+    /** Whether the file is a paging file. */
+    public boolean isPagingFile() {
+      return pagingFile;
+    }
+
+    /** The names of the file (hard links), first the one it was created with. */
+    public List<Link> links() {
+      return List.copyOf(links);
+    }
+
+    /** Whether the stream with this key exists (empty key: the default stream). */
+    public boolean hasStream(String streamKey) {
+      return streams.containsKey(streamKey);
+    }
+
+    @Override
+    public String toString() {
+      return "File#" + fileId + (links.isEmpty() ? "" : " " + links.get(0).path);
+    }
+  }
+
+  /** One name of a file; a rename changes its path in place. */
+  public static final class Link {
+    private final FileRecord file;
+    private String path;
+
+    Link(FileRecord file, String path) {
+      this.file = file;
+      this.path = path;
+    }
+
+    /** The file this name belongs to. */
+    public FileRecord file() {
+      return file;
+    }
+
+    /** The current path, with the case it was created with. */
+    public String path() {
+      return path;
+    }
+
+    @Override
+    public String toString() {
+      return path;
+    }
+  }
+
+  /**
+   * What a create means on this disk.
+   *
+   * @param status {@code STATUS_SUCCESS} or the failure the create must complete with
+   * @param information {@code FILE_OPENED}, {@code FILE_CREATED}, {@code FILE_OVERWRITTEN}, {@code
+   *     FILE_SUPERSEDED}, or for {@code SL_OPEN_TARGET_DIRECTORY} {@code FILE_EXISTS} / {@code
+   *     FILE_DOES_NOT_EXIST}
+   * @param link the name the file is opened through (null on failure)
+   * @param streamKey the stream's key within the file, empty for the default stream
+   * @param streamSuffix the stream's normalized suffix as created ({@code :ads}), empty for the
+   *     default stream
+   * @param truncated whether the create overwrote or superseded the stream (its sizes go to zero)
+   */
+  public record Resolution(
+      NtStatus status, long information, @Nullable Link link, String streamKey, String streamSuffix, boolean truncated) {
+
+    static Resolution failed(NtStatus status) {
+      return new Resolution(status, 0, null, "", "", false);
+    }
+
+    /** Whether the create may go on. */
+    public boolean succeeded() {
+      return status.isSuccess();
+    }
+
+    /** The opened link; only on success. */
+    public Link openedLink() {
+      Link l = link;
+      if (l == null) {
+        throw new IllegalStateException("the create failed: " + status);
+      }
+      return l;
+    }
+  }
+
+  private record ParsedPath(String filePath, String streamSuffix) {}
+
+  private final StreamNaming naming;
+  private final Map<String, Link> names = new HashMap<>();
+  private long nextFileId = 1;
+
+  /**
+   * Creates a disk holding only the root directory {@code \}.
+   *
+   * @param naming how stream names are spelt
+   */
+  public Namespace(StreamNaming naming) {
+    this.naming = naming;
+    addLink(newFile(true), "\\");
+  }
+
+  /** How stream names are spelt. */
+  public StreamNaming naming() {
+    return naming;
+  }
+
+  /**
+   * Decides what a create means, creating the file (and the stream) when its disposition asks
+   * for it. It does not create parent directories.
+   *
+   * @param path the path on the volume, not empty (a volume open is the file system's own)
+   * @param parameters the create's disposition, options and {@code SL_*} flags
+   * @return the outcome
+   */
+  public Resolution resolveCreate(String path, CreateParameters parameters) {
+    return resolveCreate(path, parameters, true);
+  }
+
+  /**
+   * {@link #resolveCreate(String, CreateParameters)}, optionally leaving the checks of {@code
+   * FILE_DIRECTORY_FILE} and {@code FILE_NON_DIRECTORY_FILE} against an existing file to the
+   * caller ({@link #checkType}), for a file system that, like fastfat, builds the FCB first and
+   * checks afterwards (so a failed check is a create error path that deletes an FCB).
+   *
+   * @param path the path on the volume, not empty
+   * @param parameters the create's parameters
+   * @param typeChecks whether to check an existing file's type here
+   * @return the outcome
+   */
+  public Resolution resolveCreate(String path, CreateParameters parameters, boolean typeChecks) {
+    ParsedPath pp = parse(path);
+    if (pp == null) {
+      return Resolution.failed(STATUS_OBJECT_NAME_INVALID);
+    }
+    long targetInfo = -1;
+    int disposition = parameters.createDisposition();
+    boolean wantDirectory = parameters.hasOption(FILE_DIRECTORY_FILE);
+    if (parameters.hasSlFlag(SL_OPEN_TARGET_DIRECTORY)) {
+      targetInfo = names.containsKey(key(pp.filePath())) ? FILE_EXISTS : FILE_DOES_NOT_EXIST;
+      pp = new ParsedPath(parent(pp.filePath()), "");
+      disposition = FILE_OPEN;
+      wantDirectory = true;
+    }
+    String skey = key(pp.streamSuffix());
+    Link link = names.get(key(pp.filePath()));
+    long info;
+    if (link == null) {
+      if (disposition == FILE_OPEN || disposition == FILE_OVERWRITE) {
+        return Resolution.failed(names.containsKey(key(parent(pp.filePath())))
+            ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_OBJECT_PATH_NOT_FOUND);
+      }
+      Link parentLink = names.get(key(parent(pp.filePath())));
+      if (parentLink == null || !parentLink.file.directory) {
+        return Resolution.failed(parentLink == null ? STATUS_OBJECT_PATH_NOT_FOUND : STATUS_NOT_A_DIRECTORY);
+      }
+      if (parentLink.file.deletePending) {
+        return Resolution.failed(STATUS_DELETE_PENDING);
+      }
+      FileRecord f = newFile(wantDirectory && pp.streamSuffix().isEmpty());
+      f.streams.put(skey, pp.streamSuffix());
+      link = addLink(f, pp.filePath());
+      info = FILE_CREATED;
+    } else {
+      FileRecord f = link.file;
+      boolean streamExists = f.streams.containsKey(skey);
+      if (f.deletePending) {
+        return Resolution.failed(STATUS_DELETE_PENDING);
+      }
+      if (disposition == FILE_CREATE && streamExists) {
+        return Resolution.failed(STATUS_OBJECT_NAME_COLLISION);
+      }
+      if (typeChecks) {
+        NtStatus type = checkType(parameters, f, pp.streamSuffix().isEmpty());
+        if (!type.isSuccess() || (wantDirectory && !f.directory)) {
+          return Resolution.failed(type.isSuccess() ? STATUS_NOT_A_DIRECTORY : type);
+        }
+      }
+      if (!streamExists && (disposition == FILE_OPEN || disposition == FILE_OVERWRITE)) {
+        return Resolution.failed(STATUS_OBJECT_NAME_NOT_FOUND);
+      }
+      if (!streamExists) {
+        f.streams.put(skey, pp.streamSuffix());
+        info = FILE_CREATED;
+      } else if (disposition == FILE_SUPERSEDE) {
+        info = FILE_SUPERSEDED;
+      } else if (disposition == FILE_OVERWRITE || disposition == FILE_OVERWRITE_IF) {
+        info = FILE_OVERWRITTEN;
+      } else {
+        info = FILE_OPENED;
+      }
+    }
+    if (parameters.hasSlFlag(SL_OPEN_PAGING_FILE) || isPagingFileName(pp.filePath())) {
+      link.file.pagingFile = true;
+    }
+    String suffix = link.file.streams.getOrDefault(skey, pp.streamSuffix());
+    boolean truncated = info == FILE_OVERWRITTEN || info == FILE_SUPERSEDED;
+    return new Resolution(STATUS_SUCCESS, targetInfo >= 0 ? targetInfo : info, link, skey, suffix, truncated);
+  }
+
+  /**
+   * Whether an existing file suits the open's {@code FILE_DIRECTORY_FILE} / {@code
+   * FILE_NON_DIRECTORY_FILE} options.
+   *
+   * @param parameters the create's parameters
+   * @param file the file
+   * @param defaultStream whether the default stream is opened (a named stream of a directory is
+   *     not a directory)
+   * @return {@code STATUS_SUCCESS}, {@code STATUS_NOT_A_DIRECTORY} or {@code
+   *     STATUS_FILE_IS_A_DIRECTORY}
+   */
+  public static NtStatus checkType(CreateParameters parameters, FileRecord file, boolean defaultStream) {
+    if (parameters.hasOption(FILE_DIRECTORY_FILE) && !file.directory) {
+      return STATUS_NOT_A_DIRECTORY;
+    }
+    if (parameters.hasOption(FILE_NON_DIRECTORY_FILE) && file.directory && defaultStream) {
+      return STATUS_FILE_IS_A_DIRECTORY;
+    }
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * Whether a path names an existing file and stream.
+   *
+   * @param path such as {@code \dir\file} or {@code \file:ads}
+   * @return whether it exists
+   */
+  public boolean exists(String path) {
+    ParsedPath pp = parse(path);
+    if (pp == null) {
+      return false;
+    }
+    Link l = names.get(key(pp.filePath()));
+    return l != null && l.file.streams.containsKey(key(pp.streamSuffix()));
+  }
+
+  /**
+   * The normalized form of a path that need not exist: every existing component with the case it
+   * was created with, the rest as given, the stream suffix normalized.
+   *
+   * @param path a path on the volume
+   * @return the normalized path, or null when the path is not valid here
+   */
+  public @Nullable String normalizePath(String path) {
+    ParsedPath pp = parse(path);
+    if (pp == null) {
+      return null;
+    }
+    String sofar = "";
+    Link last = names.get(key("\\"));
+    if (!pp.filePath().equals("\\")) {
+      for (String c : pp.filePath().substring(1).split("\\\\", -1)) {
+        Link l = last == null ? null : names.get(key(sofar + "\\" + c));
+        sofar = l == null ? sofar + "\\" + c : l.path;
+        last = l;
+      }
+    } else {
+      sofar = "\\";
+    }
+    String suffix = pp.streamSuffix();
+    if (last != null) {
+      suffix = last.file.streams.getOrDefault(key(suffix), suffix);
+    }
+    return sofar + suffix;
+  }
+
+  /**
+   * A stream's current name: the path of the link it was opened through (or the file's first
+   * name) and the stream suffix.
+   *
+   * @param file the file
+   * @param via the link it was opened through, or null
+   * @param streamSuffix the stream's suffix
+   * @return such as {@code \Dir\File.txt:ads}; just the suffix when the file has no names left
+   */
+  public String nameOf(FileRecord file, @Nullable Link via, String streamSuffix) {
+    Link l = via;
+    if (l == null || !file.links.contains(l)) {
+      l = file.links.isEmpty() ? null : file.links.get(0);
+    }
+    return (l == null ? "" : l.path) + streamSuffix;
+  }
+
+  /**
+   * Whether a delete may be asked of a file ({@code FileDispositionInformation} with {@code
+   * DeleteFile}): not the root, not a directory with entries.
+   *
+   * @param via the name the file was opened through
+   * @param streamSuffix the opened stream (deleting a named stream deletes only it)
+   * @return {@code STATUS_SUCCESS}, {@code STATUS_ACCESS_DENIED} or {@code STATUS_DIRECTORY_NOT_EMPTY}
+   */
+  public NtStatus checkDelete(Link via, String streamSuffix) {
+    if (via.path.equals("\\")) {
+      return STATUS_ACCESS_DENIED;
+    }
+    if (via.file.directory && streamSuffix.isEmpty() && hasChildren(via.path)) {
+      return STATUS_DIRECTORY_NOT_EMPTY;
+    }
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * Removes every name of a delete-pending file (its on-disk deletion). A directory that gained
+   * entries meanwhile stays and is no longer delete-pending.
+   *
+   * @param file the file
+   * @return whether the file was deleted
+   */
+  public boolean deleteFile(FileRecord file) {
+    if (file.directory) {
+      for (Link l : file.links) {
+        if (hasChildren(l.path)) {
+          file.deletePending = false;
+          return false;
+        }
+      }
+    }
+    for (Link l : file.links) {
+      names.remove(key(l.path), l);
+    }
+    file.links.clear();
+    return true;
+  }
+
+  /**
+   * Removes a named stream of a file (a delete-pending named stream's deletion).
+   *
+   * @param file the file
+   * @param streamKey the stream's key; the default stream cannot be removed this way
+   */
+  public void deleteStream(FileRecord file, String streamKey) {
+    if (!streamKey.isEmpty()) {
+      file.streams.remove(streamKey);
+    }
+  }
+
+  /**
+   * {@code FileRenameInformation}: moves the name a file was opened through.
+   *
+   * @param via the name the file was opened through
+   * @param targetName the new name, absolute or relative to the same directory
+   * @param replaceIfExists whether an existing target that is not open may be replaced
+   * @param targetIsOpen tells whether another file's structures are alive (such a target cannot
+   *     be replaced: {@code STATUS_ACCESS_DENIED})
+   * @return {@code STATUS_SUCCESS} or the failure
+   */
+  public NtStatus rename(
+      Link via, String targetName, boolean replaceIfExists, java.util.function.Predicate<FileRecord> targetIsOpen) {
+    if (targetName.startsWith(":")) {
+      return STATUS_NOT_SUPPORTED; // renaming a stream is not modelled
+    }
+    if (via.path.equals("\\")) {
+      return STATUS_ACCESS_DENIED;
+    }
+    String target = resolveTarget(via.path, targetName);
+    if (!key(target).equals(key(via.path))) {
+      NtStatus st = prepareTarget(via.file, target, replaceIfExists, targetIsOpen);
+      if (!st.isSuccess()) {
+        return st;
+      }
+      Link existing = names.get(key(target));
+      if (existing != null) {
+        // Another name of the same file: the rename just drops the source name.
+        names.remove(key(via.path), via);
+        via.file.links.remove(via);
+        via.path = target;
+        return STATUS_SUCCESS;
+      }
+    }
+    String oldKeyPrefix = key(via.path) + "\\";
+    String newPrefix = target + "\\";
+    names.remove(key(via.path), via);
+    via.path = target;
+    names.put(key(target), via);
+    if (via.file.directory) {
+      for (Link child : List.copyOf(names.values())) {
+        if (key(child.path).startsWith(oldKeyPrefix)) {
+          names.remove(key(child.path), child);
+          child.path = newPrefix + child.path.substring(oldKeyPrefix.length());
+          names.put(key(child.path), child);
+        }
+      }
+    }
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * {@code FileLinkInformation}: gives a file another name.
+   *
+   * @param via the name the file was opened through
+   * @param linkName the new name, absolute or relative to the same directory
+   * @param replaceIfExists whether an existing target that is not open may be replaced
+   * @param targetIsOpen tells whether another file's structures are alive
+   * @return {@code STATUS_SUCCESS} or the failure ({@code STATUS_FILE_IS_A_DIRECTORY} for a directory)
+   */
+  public NtStatus link(
+      Link via, String linkName, boolean replaceIfExists, java.util.function.Predicate<FileRecord> targetIsOpen) {
+    if (via.file.directory) {
+      return STATUS_FILE_IS_A_DIRECTORY;
+    }
+    String target = resolveTarget(via.path, linkName);
+    NtStatus st = prepareTarget(via.file, target, replaceIfExists, targetIsOpen);
+    if (!st.isSuccess() || names.containsKey(key(target))) {
+      return st;
+    }
+    addLink(via.file, target);
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * Counts the entries of a directory whose names match a pattern ({@code *} or an exact name,
+   * case-insensitively), for {@code IRP_MN_QUERY_DIRECTORY}.
+   *
+   * @param directory the directory's name
+   * @param pattern the search pattern
+   * @return how many entries match
+   */
+  public long countEntries(Link directory, String pattern) {
+    String prefix = directory.path.equals("\\") ? "\\" : key(directory.path) + "\\";
+    long n = 0;
+    for (String k : names.keySet()) {
+      if (k.length() > prefix.length() && k.startsWith(prefix) && k.indexOf('\\', prefix.length()) < 0) {
+        String last = k.substring(prefix.length());
+        if (pattern.equals("*") || last.equals(key(pattern))) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Whether a path names a paging file by name: {@code \pagefile.sys} or {@code \swapfile.sys}. */
+  public static boolean isPagingFileName(String filePath) {
+    return filePath.equalsIgnoreCase("\\pagefile.sys") || filePath.equalsIgnoreCase("\\swapfile.sys");
+  }
+
+  // ---- Internals ---------------------------------------------------------------------------
+
+  private FileRecord newFile(boolean directory) {
+    return new FileRecord(nextFileId++, directory);
+  }
+
+  private Link addLink(FileRecord f, String path) {
+    Link l = new Link(f, path);
+    f.links.add(l);
+    names.put(key(path), l);
+    return l;
+  }
+
+  /** Checks a rename or link target; removes a replaced name. Success: the name is free or is {@code file}'s. */
+  private NtStatus prepareTarget(
+      FileRecord file, String target, boolean replace, java.util.function.Predicate<FileRecord> targetIsOpen) {
+    if (parse(target) == null || target.contains(":")) {
+      return STATUS_OBJECT_NAME_INVALID;
+    }
+    Link parentLink = names.get(key(parent(target)));
+    if (parentLink == null || !parentLink.file.directory) {
+      return STATUS_OBJECT_PATH_NOT_FOUND;
+    }
+    Link existing = names.get(key(target));
+    if (existing == null || existing.file == file) {
+      return STATUS_SUCCESS;
+    }
+    if (!replace) {
+      return STATUS_OBJECT_NAME_COLLISION;
+    }
+    if (existing.file.directory || targetIsOpen.test(existing.file)) {
+      return STATUS_ACCESS_DENIED;
+    }
+    names.remove(key(target), existing);
+    existing.file.links.remove(existing);
+    return STATUS_SUCCESS;
+  }
+
+  private boolean hasChildren(String dirPath) {
+    String prefix = dirPath.equals("\\") ? "\\" : key(dirPath) + "\\";
+    for (String k : names.keySet()) {
+      if (k.length() > prefix.length() && k.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private @Nullable ParsedPath parse(String raw) {
+    if (!raw.startsWith("\\")) {
+      return null;
+    }
+    String path = raw;
+    while (path.length() > 1 && path.endsWith("\\")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    int colon = path.indexOf(':');
+    int lastSep = path.lastIndexOf('\\');
+    String suffix = "";
+    String filePath = path;
+    if (colon >= 0) {
+      if (colon < lastSep) {
+        return null;
+      }
+      String s = naming.normalize(path.substring(colon));
+      if (s == null) {
+        return null;
+      }
+      suffix = s;
+      filePath = path.substring(0, colon);
+      if (filePath.length() > 1 && filePath.endsWith("\\")) {
+        return null;
+      }
+    }
+    if (!filePath.equals("\\")) {
+      for (String c : filePath.substring(1).split("\\\\", -1)) {
+        if (c.isEmpty() || c.equals(".") || c.equals("..")) {
+          return null;
+        }
+        for (int i = 0; i < c.length(); i++) {
+          char ch = c.charAt(i);
+          if (ch < 0x20 || "\"*/<>?|".indexOf(ch) >= 0) {
+            return null;
+          }
+        }
+      }
+    }
+    return new ParsedPath(filePath, suffix);
+  }
+
+  private static String resolveTarget(String currentPath, String target) {
+    if (target.startsWith("\\")) {
+      return target;
+    }
+    String dir = parent(currentPath);
+    return dir.equals("\\") ? "\\" + target : dir + "\\" + target;
+  }
+
+  private static String parent(String filePath) {
+    int i = filePath.lastIndexOf('\\');
+    return i <= 0 ? "\\" : filePath.substring(0, i);
+  }
+
+  private static String key(String s) {
+    return s.toUpperCase(Locale.ROOT);
+  }
+}
