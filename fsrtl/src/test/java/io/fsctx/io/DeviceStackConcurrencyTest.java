@@ -30,7 +30,8 @@ class DeviceStackConcurrencyTest {
 
   private static void run(long seed) throws Exception {
     IoManager io = new IoManager();
-    Volume v = io.mount("\\Device\\V", null, new TestFileSystem(HeaderKind.ADVANCED, ClosePolicy.IMMEDIATE));
+    TestFileSystem fs = new TestFileSystem();
+    Volume v = io.mount("\\Device\\V", null, fs);
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(5);
     List<Future<?>> io4 = new ArrayList<>();
@@ -67,7 +68,8 @@ class DeviceStackConcurrencyTest {
     churn.get(10, TimeUnit.SECONDS);
     pool.shutdown();
     assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
-    assertEquals(List.of(v.fileSystem().volumeDevice()), v.deviceStack().devices());
-    assertEquals(1, v.fileSystem().liveScbs().size(), "only the volume's own header is left");
+    assertEquals(List.of(v.deviceStack().bottom()), v.deviceStack().devices());
+    assertEquals(1, fs.liveFcbs(), "only the volume's own header is left");
+    assertEquals(1, io.pool().outstanding().size(), "every FCB but the VCB was freed");
   }
 }
