@@ -9,8 +9,6 @@ import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;
 import io.fsctx.io.FileObject;
-import io.fsctx.io.FileSystemDriver;
-import io.fsctx.io.IoEvent;
 import io.fsctx.io.IoManager;
 import io.fsctx.io.Volume;
 import io.fsctx.nt.NtStatus;
@@ -24,8 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Timeout;
+import io.fsctx.verifier.FileSystemVerifier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -48,18 +46,8 @@ class ConcurrencyTest {
 
   private static void run(ClosePolicy policy, long seed) throws Exception {
     IoManager io = new IoManager();
-    AtomicLong created = new AtomicLong();
-    AtomicLong freed = new AtomicLong();
-    io.addListener(e -> {
-      if (e instanceof IoEvent.FcbCreated) {
-        created.incrementAndGet();
-      } else if (e instanceof IoEvent.FcbFreed f) {
-        freed.incrementAndGet();
-        assertTrue(f.teardownCalled());
-        assertEquals(List.of(), f.leftOnFilterContexts());
-      }
-    });
-    FileSystemDriver fs = new NtfsLikeFileSystem(policy);
+    FileSystemVerifier verifier = FileSystemVerifier.watch(io);
+    ModelFileSystem fs = new NtfsLikeFileSystem(policy);
     Volume v = io.mount("\\Device\\HarddiskVolume9", 'Z', fs);
     ConcurrentLinkedQueue<AtomicInteger> callbacks = new ConcurrentLinkedQueue<>();
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -108,8 +96,8 @@ class ConcurrencyTest {
     pool.shutdown();
     assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
     io.dismount(v);
-    assertEquals(List.of(), fs.liveScbs());
-    assertEquals(created.get(), freed.get());
+    assertEquals(List.of(), io.pool().outstanding(), "every FCB, SCB, CCB and the VCB was freed");
+    assertEquals(List.of(), verifier.violations());
     assertEquals(THREADS * ITERATIONS, callbacks.size());
     for (AtomicInteger c : callbacks) {
       assertEquals(1, c.get());
