@@ -111,6 +111,8 @@ public final class IoConstants {
   public static final long FILE_EXISTS = 4;
   /** {@code FILE_DOES_NOT_EXIST}. */
   public static final long FILE_DOES_NOT_EXIST = 5;
+  /** {@code IO_REPARSE}: the {@code Information} of a create completed with {@code STATUS_REPARSE} (a reparse tag follows in real systems). */
+  public static final long IO_REPARSE = 0;
 
   // ---- Minor functions ----
   /** {@code IRP_MN_QUERY_DIRECTORY}. */

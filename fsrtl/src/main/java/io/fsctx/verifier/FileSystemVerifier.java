@@ -399,8 +399,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     for (PoolBlock b : io.pool().outstanding()) {
       if (volumeOf(b.allocatedAt()) == volume) {
         report(FsRule.FREE_AT_DISMOUNT, b.id(), b + contents(b) + ", allocated " + PoolBlock.describe(b.allocatedAt())
-            + ", is still allocated although " + volume + " is dismounted and has no file objects left: it was"
-            + " never freed (with its teardown) and leaks");
+            + ", is still allocated although " + volume + " (" + volume.ntDeviceName() + ") is dismounted and has no"
+            + " file objects left: it was never freed (with its teardown) and leaks");
       }
     }
   }

@@ -87,9 +87,9 @@ public class FatLikeFileSystem implements ModelFileSystem {
 
   /** {@code VCB}: the volume's header (volume opens), its mutex, its counts. */
   protected static final class Vcb {
-    final PoolBlock memory;
-    final CommonFcbHeader volumeFileHeader;
-    final OpenCounts counts = new OpenCounts();
+    public final PoolBlock memory;
+    public final CommonFcbHeader volumeFileHeader;
+    public final OpenCounts counts = new OpenCounts();
 
     Vcb(PoolBlock memory, CommonFcbHeader volumeFileHeader) {
       this.memory = memory;
@@ -99,8 +99,8 @@ public class FatLikeFileSystem implements ModelFileSystem {
 
   /** {@code NON_PAGED_FCB}: the part of an FCB that must not be paged, the header's fast mutex. */
   protected static final class NonPagedFcb {
-    final PoolBlock memory;
-    final FastMutex advancedFcbHeaderMutex;
+    public final PoolBlock memory;
+    public final FastMutex advancedFcbHeaderMutex;
 
     NonPagedFcb(PoolBlock memory) {
       this.memory = memory;
@@ -110,13 +110,13 @@ public class FatLikeFileSystem implements ModelFileSystem {
 
   /** {@code FCB} or {@code DCB}: header first, as in fastfat's {@code fatstruc.h}. */
   protected static final class Fcb {
-    final PoolBlock memory;
-    final CommonFcbHeader header;
-    final NonPagedFcb nonPaged;
-    final FileRecord file;
-    final OpenCounts counts = new OpenCounts();
+    public final PoolBlock memory;
+    public final CommonFcbHeader header;
+    public final NonPagedFcb nonPaged;
+    public final FileRecord file;
+    public final OpenCounts counts = new OpenCounts();
     /** The DCB's internal stream file object ({@code DirectoryFile}), made on first enumeration. */
-    @Nullable FileObject directoryFile;
+    public @Nullable FileObject directoryFile;
 
     Fcb(PoolBlock memory, CommonFcbHeader header, NonPagedFcb nonPaged, FileRecord file) {
       this.memory = memory;
@@ -133,11 +133,11 @@ public class FatLikeFileSystem implements ModelFileSystem {
 
   /** {@code CCB}: one open, through one name. */
   protected static final class Ccb {
-    final PoolBlock memory;
-    final @Nullable Fcb fcb;
-    final Namespace.@Nullable Link link;
-    final boolean deleteOnClose;
-    boolean cleanedUp;
+    public final PoolBlock memory;
+    public final @Nullable Fcb fcb;
+    public final Namespace.@Nullable Link link;
+    public final boolean deleteOnClose;
+    public boolean cleanedUp;
 
     Ccb(PoolBlock memory, @Nullable Fcb fcb, Namespace.@Nullable Link link, boolean deleteOnClose) {
       this.memory = memory;

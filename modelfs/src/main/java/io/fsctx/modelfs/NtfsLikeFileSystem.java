@@ -75,9 +75,9 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
 
   /** The volume's control block and its DASD stream header. */
   protected static final class Vcb {
-    final PoolBlock memory;
-    final AdvancedFcbHeader header;
-    final OpenCounts counts = new OpenCounts();
+    public final PoolBlock memory;
+    public final AdvancedFcbHeader header;
+    public final OpenCounts counts = new OpenCounts();
 
     Vcb(PoolBlock memory, AdvancedFcbHeader header) {
       this.memory = memory;
@@ -87,10 +87,12 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
 
   /** The per-file structure: the file's slot and its live streams. */
   protected static final class Fcb {
-    final PoolBlock memory;
-    final FileRecord file;
-    final PerFileContextSlot perFileContexts;
-    final FcbTable<String, Scb> streams = new FcbTable<>(s -> s.header);
+    public final PoolBlock memory;
+    public final FileRecord file;
+    public final PerFileContextSlot perFileContexts;
+    public final FcbTable<String, Scb> streams = new FcbTable<>(s -> s.header);
+    /** SCBs built on this FCB and not yet deleted (a stream leaves the table before its teardown). */
+    public int liveScbs;
 
     Fcb(PoolBlock memory, FileRecord file, PerFileContextSlot slot) {
       this.memory = memory;
@@ -106,13 +108,13 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
 
   /** The per-stream structure, header first. */
   protected static final class Scb {
-    final PoolBlock memory;
-    final AdvancedFcbHeader header;
-    final Fcb fcb;
-    final String streamKey;
-    final String streamSuffix;
-    final OpenCounts counts = new OpenCounts();
-    boolean deletePending;
+    public final PoolBlock memory;
+    public final AdvancedFcbHeader header;
+    public final Fcb fcb;
+    public final String streamKey;
+    public final String streamSuffix;
+    public final OpenCounts counts = new OpenCounts();
+    public boolean deletePending;
 
     Scb(PoolBlock memory, AdvancedFcbHeader header, Fcb fcb, String streamKey, String streamSuffix) {
       this.memory = memory;
@@ -130,11 +132,11 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
 
   /** One open, through one name. */
   protected static final class Ccb {
-    final PoolBlock memory;
-    final @Nullable Scb scb;
-    final Namespace.@Nullable Link link;
-    final boolean deleteOnClose;
-    boolean cleanedUp;
+    public final PoolBlock memory;
+    public final @Nullable Scb scb;
+    public final Namespace.@Nullable Link link;
+    public final boolean deleteOnClose;
+    public boolean cleanedUp;
 
     Ccb(PoolBlock memory, @Nullable Scb scb, Namespace.@Nullable Link link, boolean deleteOnClose) {
       this.memory = memory;
@@ -261,6 +263,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
         memory, v.ioManager().ids().next("Scb"), new FastMutex(memory), fcb, fcb.file.isPagingFile());
     Scb scb = new Scb(memory, h, fcb, streamKey, streamSuffix);
     byHeader.put(h, scb);
+    fcb.liveScbs++;
     fcb.streams.insert(streamKey, scb);
     return scb;
   }
@@ -349,13 +352,12 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   @Override
   public void dismount() {
     List<Scb> toDelete = new ArrayList<>();
-    List<Fcb> fcbsToDelete = new ArrayList<>();
     Vcb tearDown = null;
     vcbLock.lock();
     try {
       dismounted = true;
       for (Scb s : delayedCloses.drain()) {
-        unlinkLocked(s, toDelete, fcbsToDelete);
+        unlinkLocked(s, toDelete);
       }
       Vcb v = vcb;
       if (v != null && v.counts.openCount() == 0 && !vcbTornDown) {
@@ -365,7 +367,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     } finally {
       vcbLock.unlock();
     }
-    deleteAll(toDelete, fcbsToDelete);
+    deleteAll(toDelete);
     if (tearDown != null) {
       tearDownVcb(tearDown);
     }
@@ -413,16 +415,15 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   @Override
   public int flushDelayedCloses() {
     List<Scb> toDelete = new ArrayList<>();
-    List<Fcb> fcbsToDelete = new ArrayList<>();
     vcbLock.lock();
     try {
       for (Scb s : delayedCloses.drain()) {
-        unlinkLocked(s, toDelete, fcbsToDelete);
+        unlinkLocked(s, toDelete);
       }
     } finally {
       vcbLock.unlock();
     }
-    deleteAll(toDelete, fcbsToDelete);
+    deleteAll(toDelete);
     return toDelete.size();
   }
 
@@ -563,7 +564,6 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   protected NtStatus close(Irp irp) {
     FileObject fo = Requests.fileObject(irp);
     List<Scb> toDelete = new ArrayList<>();
-    List<Fcb> fcbsToDelete = new ArrayList<>();
     Vcb tearDown = null;
     vcbLock.lock();
     try {
@@ -578,7 +578,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
         if (scb != null && scb.counts.closed() == 0) {
           boolean deleting = scb.deletePending || scb.fcb.file.isDeletePending();
           if (closePolicy == ClosePolicy.IMMEDIATE || dismounted || deleting) {
-            unlinkLocked(scb, toDelete, fcbsToDelete);
+            unlinkLocked(scb, toDelete);
           } else {
             delayedCloses.enqueue(scb);
           }
@@ -590,7 +590,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     if (fo.fsContext2() instanceof Ccb ccb) {
       ccb.memory.pool().free(ccb.memory);
     }
-    deleteAll(toDelete, fcbsToDelete);
+    deleteAll(toDelete);
     if (tearDown != null) {
       tearDownVcb(tearDown);
     }
@@ -653,35 +653,46 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   }
 
   /**
-   * Makes an unreferenced SCB unreachable (and its FCB, when it was the last stream), applying a
-   * pending delete to the disk; the deletes follow after the lock is released.
+   * Makes an unreferenced SCB unreachable, applying a pending delete of a named stream to the
+   * disk; its deletion follows after the lock is released ({@link #deleteAll}).
    */
   @GuardedBy("vcbLock")
-  private void unlinkLocked(Scb scb, List<Scb> toDelete, List<Fcb> fcbsToDelete) {
-    Fcb fcb = scb.fcb;
-    if (!fcb.streams.remove(scb.streamKey, scb)) {
-      return;
-    }
-    delayedCloses.remove(scb);
-    if (scb.deletePending) {
-      disk.deleteStream(fcb.file, scb.streamKey);
-    }
-    toDelete.add(scb);
-    if (fcb.streams.isEmpty() && fcbs.remove(fcb.file, fcb)) {
-      if (fcb.file.isDeletePending()) {
-        disk.deleteFile(fcb.file);
+  private void unlinkLocked(Scb scb, List<Scb> toDelete) {
+    if (scb.fcb.streams.remove(scb.streamKey, scb)) {
+      delayedCloses.remove(scb);
+      if (scb.deletePending) {
+        disk.deleteStream(scb.fcb.file, scb.streamKey);
       }
-      fcbsToDelete.add(fcb);
+      toDelete.add(scb);
     }
   }
 
-  private void deleteAll(List<Scb> scbs, List<Fcb> fcbsToDelete) {
+  /**
+   * Deletes unlinked SCBs (teardown and free, no lock held), then every FCB whose last SCB that
+   * was: a per-file structure goes only once all its streams have been torn down and freed, even
+   * when several threads close its streams at once, so {@code FsRtlTeardownPerFileContexts}
+   * always comes after the file's last stream teardown.
+   */
+  private void deleteAll(List<Scb> scbs) {
     RuntimeException first = null;
+    List<Fcb> fcbsToDelete = new ArrayList<>();
     for (Scb s : scbs) {
       try {
         deleteScb(s);
       } catch (RuntimeException e) {
         first = keep(first, e);
+      }
+      vcbLock.lock();
+      try {
+        Fcb fcb = s.fcb;
+        if (--fcb.liveScbs == 0 && fcbs.remove(fcb.file, fcb)) {
+          if (fcb.file.isDeletePending()) {
+            disk.deleteFile(fcb.file);
+          }
+          fcbsToDelete.add(fcb);
+        }
+      } finally {
+        vcbLock.unlock();
       }
     }
     for (Fcb f : fcbsToDelete) {

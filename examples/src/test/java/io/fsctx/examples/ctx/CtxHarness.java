@@ -14,9 +14,9 @@ import io.fsctx.fltmgr.UnloadReport;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;
 import io.fsctx.io.FileObject;
-import io.fsctx.io.FileSystemDriver;
 import io.fsctx.io.IoManager;
 import io.fsctx.io.Volume;
+import io.fsctx.modelfs.ModelFileSystem;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
 import java.util.ArrayList;
@@ -30,16 +30,16 @@ final class CtxHarness {
   final IoManager io = new IoManager();
   final FilterManager mgr = new FilterManager();
   final List<ContextEvent> events = Collections.synchronizedList(new ArrayList<>());
-  final FileSystemDriver fs;
+  final ModelFileSystem fs;
   final Volume volume;
   final CtxLog log = CtxLog.silent();
   final Ctx ctx;
 
-  CtxHarness(FileSystemDriver fs) {
+  CtxHarness(ModelFileSystem fs) {
     this(fs, true);
   }
 
-  CtxHarness(FileSystemDriver fs, boolean load) {
+  CtxHarness(ModelFileSystem fs, boolean load) {
     this.fs = fs;
     mgr.addListener(events::add);
     volume = io.mount("\\Device\\HarddiskVolume1", 'C', fs);

@@ -93,7 +93,7 @@ class CtxLedgerTest {
   void streamFileObject_closeWithoutCreate_closeCountExceedsCreateCount() {
     CtxHarness h = new CtxHarness(new NtfsLikeFileSystem());
     FileObject fo = h.open("\\a.txt", CreateParameters.create());
-    FileObject sfo = h.fs.createStreamFileObject(h.fs.scbOf(fo));
+    FileObject sfo = h.fs.createStreamFileObject(fo);
     h.io.dereferenceObject(sfo);
     h.io.closeHandle(fo);
     CtxLog.Line cleanup = h.log.lines().stream().filter(l -> l.format().equals(Ctx.STREAM_CLEANUP_FORMAT)).findFirst().orElseThrow();

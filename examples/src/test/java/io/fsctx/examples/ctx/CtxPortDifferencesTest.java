@@ -11,6 +11,9 @@ import io.fsctx.fltmgr.FltContextType;
 import io.fsctx.fltmgr.FltOperationRegistration;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;
+import io.fsctx.io.IoConstants;
+import io.fsctx.io.Irp;
+import io.fsctx.io.IrpParameters;
 import io.fsctx.io.FileObject;
 import io.fsctx.nt.NtStatus;
 import java.util.ArrayList;
@@ -54,8 +57,17 @@ class CtxPortDifferencesTest {
   @Test
   @DisplayName("§1.11.7: a create completed with STATUS_REPARSE opened nothing; the port skips it (the sample did not)")
   void reparse_skipped_noContextsNoErrors() {
-    CtxHarness h = new CtxHarness(new NtfsLikeFileSystem());
-    CreateResult r = h.io.createFile(h.volume, "\\link", CreateParameters.openIf(), NtStatus.STATUS_REPARSE);
+    CtxHarness h = new CtxHarness(new NtfsLikeFileSystem() {
+      @Override
+      protected NtStatus create(Irp irp) {
+        // A reparse point at \link: the file system sends the open elsewhere and opens nothing.
+        if (irp.parameters(IrpParameters.Create.class).fileName().equals("\\link")) {
+          return irp.complete(NtStatus.STATUS_REPARSE, IoConstants.IO_REPARSE);
+        }
+        return super.create(irp);
+      }
+    });
+    CreateResult r = h.io.createFile(h.volume, "\\link", CreateParameters.openIf());
     assertEquals(NtStatus.STATUS_REPARSE, r.status());
     assertEquals(1, h.ctxEvents().stream().filter(e -> e.kind() == ContextEvent.Kind.ALLOCATE).count(), "instance context only");
     assertTrue(h.errorLines().isEmpty(), () -> h.errorLines().toString());

@@ -156,7 +156,7 @@ class FrameLifetimeTest {
     rig = Rig.on(new NtfsLikeFileSystem());
     lowSetsContextsInPostCreate();
     FileObject fo = rig.open("\\sfo.txt");
-    FileObject internal = rig.fs.createStreamFileObject(rig.fs.scbOf(fo));
+    FileObject internal = rig.fs.createStreamFileObject(fo);
     rig.io.closeHandle(fo);
     assertEquals(
         List.of("cleanup 320000 STREAMHANDLE H\\sfo.txt@" + fo.id()),

@@ -9,10 +9,17 @@ import io.fsctx.fltmgr.FltVolume;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;
 import io.fsctx.io.FileObject;
-import io.fsctx.io.FileSystemDriver;
 import io.fsctx.io.IoEvent;
 import io.fsctx.io.IoManager;
 import io.fsctx.io.Volume;
+import io.fsctx.fsrtl.CommonFcbHeader;
+import io.fsctx.fsrtl.PerFileContextSlot;
+import io.fsctx.io.FileNames;
+import io.fsctx.modelfs.ModelFileSystem;
+import io.fsctx.nt.PoolBlock;
+import io.fsctx.nt.PoolListener;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,9 +28,10 @@ import java.util.function.Consumer;
 /**
  * One scenario's world: an I/O manager with one mounted volume, a Filter Manager following it,
  * and two {@link TestMinifilter}s at altitudes {@link #HIGH} and {@link #LOW} writing into one
- * {@link Journal}. File-system lifecycle events ({@code FcbFreed}, {@code PerFileFreed}, file
- * object deletion) go into the journal too, as plain lines, so a test can place context cleanups
- * relative to them.
+ * {@link Journal}. The file system's frees, seen in the pool, go into the journal too, as plain
+ * lines ({@code fcb freed \a.txt} when a block holding a header goes, with the stream's name as
+ * the file system last gave it; {@code file freed} when a per-file structure with a slot goes), so
+ * a test can place context cleanups relative to them.
  */
 final class Rig {
   static final String HIGH = "370000";
@@ -33,13 +41,13 @@ final class Rig {
   final IoManager io = new IoManager();
   final FilterManager manager = new FilterManager();
   final Journal journal = new Journal();
-  final FileSystemDriver fs;
+  final ModelFileSystem fs;
   final TestMinifilter high;
   final TestMinifilter low;
   final Volume volume;
   final FltVolume fltVolume;
 
-  private Rig(FileSystemDriver fs, Consumer<TestMinifilter.Builder> highOptions, Consumer<TestMinifilter.Builder> lowOptions) {
+  private Rig(ModelFileSystem fs, Consumer<TestMinifilter.Builder> highOptions, Consumer<TestMinifilter.Builder> lowOptions) {
     this.fs = fs;
     TestMinifilter.Builder hb = TestMinifilter.at(HIGH, journal);
     highOptions.accept(hb);
@@ -50,27 +58,45 @@ final class Rig {
     this.high = hb.register(manager);
     manager.followMounts(io);
     io.addListener(this::onIoEvent);
+    io.pool().addListener(new PoolListener() {
+      @Override
+      public void onFree(PoolBlock block) {
+        onPoolFree(block);
+      }
+    });
     this.volume = io.mount(DEVICE, 'C', fs);
     this.fltVolume = Objects.requireNonNull(manager.volumeOf(volume));
   }
 
-  static Rig on(FileSystemDriver fs) {
+  static Rig on(ModelFileSystem fs) {
     return new Rig(fs, b -> {}, b -> {});
   }
 
-  static Rig on(FileSystemDriver fs, Consumer<TestMinifilter.Builder> highOptions, Consumer<TestMinifilter.Builder> lowOptions) {
+  static Rig on(ModelFileSystem fs, Consumer<TestMinifilter.Builder> highOptions, Consumer<TestMinifilter.Builder> lowOptions) {
     return new Rig(fs, highOptions, lowOptions);
   }
 
+  /** The stream names the file system gave, refreshed at each create and cleanup (renames happen in between). */
+  private final Map<CommonFcbHeader, String> names = new ConcurrentHashMap<>();
+
   private void onIoEvent(IoEvent e) {
-    String line = null;
-    if (e instanceof IoEvent.FcbFreed f) {
-      line = "fcb freed " + f.name();
-    } else if (e instanceof IoEvent.PerFileFreed) {
-      line = "file freed";
+    FileObject fo = e instanceof IoEvent.FileObjectCreated c ? c.fileObject()
+        : e instanceof IoEvent.Cleanup c ? c.fileObject() : null;
+    if (fo != null && fo.fsContext() != null) {
+      FileNames n = fs.queryFileNames(fo);
+      if (n != null) {
+        names.put(fo.fsContext(), n.normalizedName());
+      }
     }
-    if (line != null) {
-      journal.add(new Journal.Note(line));
+  }
+
+  private void onPoolFree(PoolBlock block) {
+    for (Object m : block.members()) {
+      if (m instanceof CommonFcbHeader h) {
+        journal.add(new Journal.Note("fcb freed " + names.getOrDefault(h, h.id())));
+      } else if (m instanceof PerFileContextSlot s && !s.audit().users().isEmpty()) {
+        journal.add(new Journal.Note("file freed"));
+      }
     }
   }
 

@@ -11,68 +11,70 @@ import io.fsctx.fltmgr.FltContextType;
 import io.fsctx.fltmgr.VerifierFinding;
 import io.fsctx.fltmgr.VerifierLevel;
 import io.fsctx.fsrtl.AdvancedFcbHeader;
-import io.fsctx.fsrtl.CommonFcbHeader;
-import io.fsctx.fsrtl.FsRtlConstants;
+import io.fsctx.fsrtl.FastMutex;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
-import io.fsctx.io.Fcb;
+import io.fsctx.nt.PoolBlock;
 import io.fsctx.io.FileObject;
-import io.fsctx.io.FileSystemDriver;
-import io.fsctx.io.HeaderKind;
-import io.fsctx.io.Irp;
-import io.fsctx.io.Scb;
-import io.fsctx.nt.NtStatus;
 import java.util.List;
 import java.util.Objects;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * V12, the file-system side (fltmgr.md 6.5, ctx-sample.md 3.4 and 4.5): each broken file system
- * below is a test-only subclass that gets one obligation wrong; the NTFS-like file system doing the
- * same workload is the clean counterpart.
+ * V12, the file-system side (fltmgr.md 6.5, ctx-sample.md 3.4 and 4.5): Filter Manager's verifier
+ * runs the file-system rule table ({@code io.fsctx.verifier.FsRule}) on the I/O manager it
+ * follows and reports each broken rule as a {@code FILE_SYSTEM_RULE} finding whose message starts
+ * with the rule's id. Each broken file system below is the NTFS-like model with one obligation
+ * wrong; the NTFS-like model doing the same workload is the clean counterpart.
  */
 class FileSystemVerifierTest {
 
-  /** A file system with NTFS's header layout that subclasses break in one way each. */
-  private static class TestFs extends FileSystemDriver {
-    TestFs(String name) {
-      super(name, HeaderKind.ADVANCED_WITH_FILE_CONTEXTS, ClosePolicy.IMMEDIATE);
-    }
-  }
-
   /** Never calls FsRtlTeardownPerStreamContexts (WinBtrfs issue 802). */
-  private static final class SkipsStreamTeardownFs extends TestFs {
+  private static final class SkipsStreamTeardownFs extends NtfsLikeFileSystem {
     SkipsStreamTeardownFs() {
-      super("skips-stream-teardown");
+      super("skips-stream-teardown", ClosePolicy.IMMEDIATE);
     }
 
     @Override
-    protected void tearDownStreamContexts(Scb scb) {
-      // The bug: the stream dies with its FilterContexts list untouched.
+    protected void deleteScb(Scb scb) {
+      scb.memory.pool().free(scb.memory); // the bug: no teardown before the free
     }
   }
 
   /** Never calls FsRtlTeardownPerFileContexts. */
-  private static final class SkipsFileTeardownFs extends TestFs {
+  private static final class SkipsFileTeardownFs extends NtfsLikeFileSystem {
     SkipsFileTeardownFs() {
-      super("skips-file-teardown");
+      super("skips-file-teardown", ClosePolicy.IMMEDIATE);
     }
 
     @Override
-    protected void tearDownFileContexts(Fcb fcb) {
-      // The bug: the per-file slot dies with its contexts.
+    protected void deleteFcb(Fcb fcb) {
+      fcb.memory.pool().free(fcb.memory); // the bug: the slot dies with its contexts
+    }
+  }
+
+  /** Tears streams down but never frees them. */
+  private static final class NeverFreesFs extends NtfsLikeFileSystem {
+    NeverFreesFs() {
+      super("never-frees", ClosePolicy.IMMEDIATE);
+    }
+
+    @Override
+    protected void deleteScb(Scb scb) {
+      io.fsctx.fsrtl.FsRtl.teardownPerStreamContexts(scb.header); // the bug: no free
     }
   }
 
   /** Clears Flags and Flags2 right after FsRtlSetupAdvancedHeaderEx. */
-  private static final class ClearsFlagsAfterSetupFs extends TestFs {
+  private static final class ClearsFlagsAfterSetupFs extends NtfsLikeFileSystem {
     ClearsFlagsAfterSetupFs() {
-      super("clears-flags-after-setup");
+      super("clears-flags-after-setup", ClosePolicy.IMMEDIATE);
     }
 
     @Override
-    protected CommonFcbHeader newStreamHeader(Fcb fcb, String id) {
-      CommonFcbHeader h = super.newStreamHeader(fcb, id);
+    protected AdvancedFcbHeader initializeScbHeader(
+        PoolBlock memory, String id, FastMutex mutex, Fcb fcb, boolean pagingFile) {
+      AdvancedFcbHeader h = super.initializeScbHeader(memory, id, mutex, fcb, pagingFile);
       h.setFlags(0);
       h.setFlags2(0);
       return h;
@@ -80,20 +82,23 @@ class FileSystemVerifierTest {
   }
 
   /** Puts FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS back on a paging file's header after the create. */
-  private static final class PagingFileKeepsSupportFs extends TestFs {
+  private static final class PagingFileKeepsSupportFs extends NtfsLikeFileSystem {
     PagingFileKeepsSupportFs() {
-      super("paging-file-keeps-support");
+      super("paging-file-keeps-support", ClosePolicy.IMMEDIATE);
     }
 
     @Override
-    protected NtStatus create(Irp irp) {
-      NtStatus st = super.create(irp);
-      FileObject fo = irp.fileObject();
-      if (fo != null && fo.fsContext() instanceof AdvancedFcbHeader h && h.isPagingFile()) {
-        h.setFlags2Bits(FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
-      }
-      return st;
+    protected AdvancedFcbHeader initializeScbHeader(
+        PoolBlock memory, String id, FastMutex mutex, Fcb fcb, boolean pagingFile) {
+      return super.initializeScbHeader(memory, id, mutex, fcb, false); // the bug: no paging-file rule
     }
+  }
+
+  private static VerifierFinding single(FrameFixture fx, String ruleId) {
+    List<VerifierFinding> all = fx.findings(VerifierFinding.Kind.FILE_SYSTEM_RULE);
+    List<VerifierFinding> of = all.stream().filter(f -> f.message().startsWith(ruleId + ": ")).toList();
+    assertEquals(1, of.size(), () -> "one " + ruleId + " finding expected in " + all);
+    return of.get(0);
   }
 
   @Test
@@ -105,11 +110,11 @@ class FileSystemVerifierTest {
 
     fx.io.closeHandle(fo);
 
-    VerifierFinding f = fx.single(VerifierFinding.Kind.FS_STREAM_TEARDOWN_MISSING);
+    VerifierFinding f = single(fx, "STREAM-TEARDOWN");
     assertEquals("file system", f.culprit());
     assertEquals(scbId, f.subject());
-    assertContains(f.message(), scbId, "\\a.txt", "without calling FsRtlTeardownPerStreamContexts",
-        "StreamListCtrl", "1 context(s) that now leak");
+    assertContains(f.message(), scbId, "\\a.txt", "without FsRtlTeardownPerStreamContexts", "IRP_MJ_CLOSE",
+        "1 per-stream context");
     assertTrue(fx.manager.liveContexts().stream().anyMatch(c -> c.type() == FltContextType.STREAM),
         "the stream context leaked with the FCB");
   }
@@ -121,11 +126,12 @@ class FileSystemVerifierTest {
 
     fx.io.closeHandle(fx.open("\\a.txt"));
 
-    VerifierFinding f = fx.single(VerifierFinding.Kind.FS_FILE_TEARDOWN_MISSING);
+    VerifierFinding f = single(fx, "FILE-TEARDOWN");
     assertEquals("file system", f.culprit());
     assertContains(f.subject(), "Fcb#");
-    assertContains(f.message(), f.subject(), "without calling FsRtlTeardownPerFileContexts", "1 file context(s)");
-    assertEquals(List.of(), fx.findings(VerifierFinding.Kind.FS_STREAM_TEARDOWN_MISSING));
+    assertContains(f.message(), f.subject(), "without FsRtlTeardownPerFileContexts", "1 per-file context(s)");
+    assertTrue(fx.findings(VerifierFinding.Kind.FILE_SYSTEM_RULE).stream()
+        .noneMatch(x -> x.message().startsWith("STREAM-TEARDOWN")));
   }
 
   @Test
@@ -142,17 +148,18 @@ class FileSystemVerifierTest {
   }
 
   @Test
-  @DisplayName("V12: a dismount while freed FCBs still hold Filter Manager's control blocks is reported")
-  void dismount_controlBlocksLeftByMissingTeardown_reported() {
-    FrameFixture fx = FrameFixture.settingContexts(VerifierLevel.COUNTING, new SkipsStreamTeardownFs());
+  @DisplayName("V12: structures still allocated once the dismounted volume has no file objects are reported")
+  void dismount_structuresNeverFreed_reported() {
+    FrameFixture fx = FrameFixture.settingContexts(VerifierLevel.COUNTING, new NeverFreesFs());
     fx.io.closeHandle(fx.open("\\a.txt"));
     fx.io.closeHandle(fx.open("\\b.txt"));
 
     fx.io.dismount(fx.volume);
 
-    VerifierFinding f = fx.single(VerifierFinding.Kind.FS_DISMOUNT_WITH_LIVE_CONTROL_BLOCKS);
-    assertEquals("file system", f.culprit());
-    assertContains(f.message(), "\\Device\\HarddiskVolume1", "2 freed FCB(s)", "FsRtlTeardownPerStreamContexts");
+    List<VerifierFinding> leaks = fx.findings(VerifierFinding.Kind.FILE_SYSTEM_RULE).stream()
+        .filter(f -> f.message().startsWith("FREE-AT-DISMOUNT: ")).toList();
+    assertEquals(2, leaks.size(), () -> "one per never-freed SCB: " + leaks);
+    assertContains(leaks.get(0).message(), "'NtfS' SCB", "still allocated", "\\Device\\HarddiskVolume1");
   }
 
   @Test
@@ -178,10 +185,10 @@ class FileSystemVerifierTest {
     fx.io.flushBuffers(fo);
     fx.io.closeHandle(fo);
 
-    VerifierFinding f = fx.single(VerifierFinding.Kind.FS_HEADER_FLAGS_CHANGED);
+    VerifierFinding f = single(fx, "FLAGS-STABLE");
     assertEquals("file system", f.culprit());
     assertEquals(scbId, f.subject());
-    assertContains(f.message(), scbId, "flags cleared after setup", "FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS is gone");
+    assertContains(f.message(), scbId, "lost FSRTL_FLAG_ADVANCED_HEADER", "lost FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS");
     assertEquals(List.of(), fx.manager.liveContexts(), "the filter released its refused contexts");
   }
 
@@ -194,11 +201,12 @@ class FileSystemVerifierTest {
 
     fx.io.closeHandle(fo);
 
-    VerifierFinding f = fx.single(VerifierFinding.Kind.FS_PAGING_FILE_CLAIMS_FILTER_CONTEXTS);
+    VerifierFinding f = single(fx, "PAGING-FILE");
     assertEquals("file system", f.culprit());
     assertEquals(scbId, f.subject());
-    assertContains(f.message(), scbId, "FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS");
-    assertEquals(List.of(), fx.findings(VerifierFinding.Kind.FS_HEADER_FLAGS_CHANGED));
+    assertContains(f.message(), scbId, "still has FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS");
+    assertTrue(fx.findings(VerifierFinding.Kind.FILE_SYSTEM_RULE).stream()
+        .noneMatch(x -> x.message().startsWith("FLAGS-STABLE")));
   }
 
   @Test
