@@ -149,14 +149,15 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
   }
 
   /**
-   * The file system mounted for a drive letter, or null (for tests).
+   * The bundled model file system mounted for a drive letter, or null when none is (or it is the
+   * user's own), for tests.
    *
    * @param letter the drive letter, any case
    * @return the file system
    */
-  public @Nullable FileSystemDriver fileSystem(char letter) {
+  public @Nullable ModelFileSystem fileSystem(char letter) {
     TraceAnsweringFileSystem a = answering.get(Character.toUpperCase(letter));
-    return a == null ? null : a.inner();
+    return a != null && a.inner() instanceof ModelFileSystem m ? m : null;
   }
 
   /** How many requests needed the disk shaped first, over all volumes. */

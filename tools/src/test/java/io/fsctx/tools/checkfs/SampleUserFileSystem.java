@@ -1,17 +1,16 @@
 package io.fsctx.tools.checkfs;
 
+import io.fsctx.modelfs.FatLikeFileSystem;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
-import io.fsctx.io.FileSystemDriver;
-import io.fsctx.io.HeaderKind;
 
 /**
- * A user's own file system as {@code check-fs --class} loads it: a {@link FileSystemDriver}
- * subclass with a public no-arg constructor, single-stream, advanced headers set up with {@code
- * FsRtlSetupAdvancedHeader} (so file contexts are emulated), delayed close.
+ * A user's own file system as {@code check-fs --class} loads it: a {@link
+ * io.fsctx.io.FileSystemDriver} with a public no-arg constructor; here the FAT-like model under
+ * another name (single-stream, advanced headers without a per-file slot, delayed close).
  */
-public final class SampleUserFileSystem extends FileSystemDriver {
+public final class SampleUserFileSystem extends FatLikeFileSystem {
   /** The constructor {@code check-fs} calls. */
   public SampleUserFileSystem() {
-    super("sample-user-fs", HeaderKind.ADVANCED, ClosePolicy.DELAYED);
+    super("sample-user-fs", ClosePolicy.DELAYED);
   }
 }
