@@ -6,6 +6,7 @@ import static io.fsctx.nt.NtStatus.STATUS_FLT_DELETING_OBJECT;
 import static io.fsctx.nt.NtStatus.STATUS_NOT_FOUND;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
 
+import io.fsctx.nt.FirstFailure;
 import io.fsctx.nt.NtStatus;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -233,25 +234,13 @@ interface ContextStore<K> {
    * other detached contexts unreachable and never freed.
    */
   static void dropLinks(List<FltContext> detached, String routine) {
-    RuntimeException failure = null;
-    for (FltContext c : detached) {
+    FirstFailure.forEach(detached, c -> {
       try {
-        try {
-          c.filter().manager().events().publish(ContextEvent.Kind.DELETE, routine, c, c.referenceCount() - 1, null);
-        } finally {
-          c.dropLink(routine);
-        }
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
+        c.filter().manager().events().publish(ContextEvent.Kind.DELETE, routine, c, c.referenceCount() - 1, null);
+      } finally {
+        c.dropLink(routine);
       }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    });
   }
 
   /** Detaches everything. */

@@ -6,6 +6,7 @@ import static io.fsctx.nt.NtStatus.STATUS_NOT_FOUND;
 import static io.fsctx.nt.NtStatus.STATUS_NOT_SUPPORTED;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
 
+import io.fsctx.nt.FirstFailure;
 import io.fsctx.fsrtl.AdvancedFcbHeader;
 import io.fsctx.fsrtl.FsRtl;
 import io.fsctx.fsrtl.PerFileContext;
@@ -258,21 +259,7 @@ public final class FltInstance {
     steps.add(fileCtrls::clear);
     steps.add(() -> transactionContexts.detachAll(routine));
     steps.add(() -> instanceContext.detachAll(routine));
-    RuntimeException failure = null;
-    for (Runnable step : steps) {
-      try {
-        step.run();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    FirstFailure.forEach(steps, Runnable::run);
   }
 
   void forgetFileCtrl(FileListCtrl c) {

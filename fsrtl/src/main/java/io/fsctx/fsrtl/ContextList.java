@@ -1,5 +1,6 @@
 package io.fsctx.fsrtl;
 
+import io.fsctx.nt.FirstFailure;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -120,7 +121,7 @@ final class ContextList<C extends FsRtlContext> {
    */
   @SuppressWarnings("unchecked") // Only C instances are ever inserted.
   int teardown(HeaderLock lock, Consumer<C> free, boolean close) {
-    RuntimeException failure = null;
+    FirstFailure failures = new FirstFailure();
     int calls = 0;
     while (true) {
       FsRtlContext head;
@@ -138,19 +139,10 @@ final class ContextList<C extends FsRtlContext> {
         lock.releaseExclusive();
       }
       calls++;
-      try {
-        free.accept((C) head);
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
+      C freed = (C) head;
+      failures.run(() -> free.accept(freed));
     }
-    if (failure != null) {
-      throw failure;
-    }
+    failures.rethrowIfAny();
     return calls;
   }
 

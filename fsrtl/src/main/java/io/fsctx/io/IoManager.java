@@ -2,6 +2,7 @@ package io.fsctx.io;
 
 import io.fsctx.fsrtl.CommonFcbHeader;
 import io.fsctx.fsrtl.PerFileObjectContext;
+import io.fsctx.nt.FirstFailure;
 import io.fsctx.nt.IdSource;
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.NtStatus;
@@ -87,22 +88,9 @@ public final class IoManager {
    * @param event the event
    */
   void publish(IoEvent event) {
-    RuntimeException first = null;
-    for (IoEventListener l : listeners) {
-      try {
-        l.onEvent(event);
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    FirstFailure.forEach(listeners, l -> l.onEvent(event));
   }
+
 
   // ---- Volumes ------------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ import io.fsctx.modelfs.toolkit.Namespace.FileRecord;
 import io.fsctx.modelfs.toolkit.OpenCounts;
 import io.fsctx.modelfs.toolkit.Requests;
 import io.fsctx.modelfs.toolkit.StreamNaming;
+import io.fsctx.nt.FirstFailure;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.PoolBlock;
 import io.fsctx.nt.PoolType;
@@ -355,7 +356,7 @@ public class FatLikeFileSystem implements ModelFileSystem {
     } finally {
       vcbLock.unlock();
     }
-    toDelete.forEach(this::deleteFcb);
+    FirstFailure.forEach(toDelete, this::deleteFcb);
     if (tearDown != null) {
       tearDownVcb(tearDown);
     }
@@ -412,7 +413,7 @@ public class FatLikeFileSystem implements ModelFileSystem {
     } finally {
       vcbLock.unlock();
     }
-    toDelete.forEach(this::deleteFcb);
+    FirstFailure.forEach(toDelete, this::deleteFcb);
     return toDelete.size();
   }
 
@@ -504,7 +505,7 @@ public class FatLikeFileSystem implements ModelFileSystem {
     } finally {
       vcbLock.unlock();
     }
-    toDelete.forEach(this::deleteFcb);
+    FirstFailure.forEach(toDelete, this::deleteFcb);
     return irp.complete(status, information);
   }
 
@@ -580,7 +581,7 @@ public class FatLikeFileSystem implements ModelFileSystem {
     if (freeCcb != null) {
       freeCcb.pool().free(freeCcb);
     }
-    toDelete.forEach(this::deleteFcb);
+    FirstFailure.forEach(toDelete, this::deleteFcb);
     if (tearDown != null) {
       tearDownVcb(tearDown);
     }

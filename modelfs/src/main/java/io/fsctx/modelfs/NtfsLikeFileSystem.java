@@ -27,6 +27,7 @@ import io.fsctx.modelfs.toolkit.Namespace.FileRecord;
 import io.fsctx.modelfs.toolkit.OpenCounts;
 import io.fsctx.modelfs.toolkit.Requests;
 import io.fsctx.modelfs.toolkit.StreamNaming;
+import io.fsctx.nt.FirstFailure;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.PoolBlock;
 import io.fsctx.nt.PoolType;
@@ -674,14 +675,10 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
    * always comes after the file's last stream teardown.
    */
   private void deleteAll(List<Scb> scbs) {
-    RuntimeException first = null;
+    FirstFailure failures = new FirstFailure();
     List<Fcb> fcbsToDelete = new ArrayList<>();
     for (Scb s : scbs) {
-      try {
-        deleteScb(s);
-      } catch (RuntimeException e) {
-        first = keep(first, e);
-      }
+      failures.run(() -> deleteScb(s));
       vcbLock.lock();
       try {
         Fcb fcb = s.fcb;
@@ -696,23 +693,9 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       }
     }
     for (Fcb f : fcbsToDelete) {
-      try {
-        deleteFcb(f);
-      } catch (RuntimeException e) {
-        first = keep(first, e);
-      }
+      failures.run(() -> deleteFcb(f));
     }
-    if (first != null) {
-      throw first;
-    }
-  }
-
-  private static RuntimeException keep(@Nullable RuntimeException first, RuntimeException e) {
-    if (first == null) {
-      return e;
-    }
-    first.addSuppressed(e);
-    return first;
+    failures.rethrowIfAny();
   }
 
   private boolean isVolumeOpen(FileObject fo) {

@@ -47,4 +47,7 @@
  *       trace is refused before any row reaches the target and volumes are mounted first.
  * </ul>
  */
+@NullMarked
 package io.fsctx.tools.replay;
+
+import org.jspecify.annotations.NullMarked;
