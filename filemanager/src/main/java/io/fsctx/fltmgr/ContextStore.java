@@ -86,7 +86,7 @@ interface ContextStore<K> {
         } else if (existing != null && op == SetContextOperation.KEEP_IF_EXISTS) {
           status = STATUS_FLT_CONTEXT_ALREADY_DEFINED;
           if (wantOld) {
-            existing.reference(routine, routine + " OldContext (ALREADY_DEFINED)");
+            existing.reference(routine, " OldContext (ALREADY_DEFINED)");
             old = existing;
           }
         } else if (!ctx.tryAttach(owner(), instance)) {
@@ -110,7 +110,7 @@ interface ContextStore<K> {
       }
     }
     if (old != null && status.isSuccess()) {
-      old.handedOver(routine + " OldContext (replaced)"); // its link reference is the caller's now
+      old.handedOver(routine, " OldContext (replaced)"); // its link reference is the caller's now
     }
     EventBus events = mgr.events();
     try {
@@ -190,7 +190,7 @@ interface ContextStore<K> {
     }
     EventBus events = removed.filter().manager().events();
     if (wantOld) {
-      removed.handedOver(routine + " OldContext"); // its link reference is the caller's now
+      removed.handedOver(routine, " OldContext"); // its link reference is the caller's now
       events.publish(ContextEvent.Kind.DELETE, routine, removed, removed.referenceCount(), STATUS_SUCCESS);
       events.publish(ContextEvent.Kind.OLD_CONTEXT_RETURNED, routine, removed, removed.referenceCount(), STATUS_SUCCESS);
       return new SetOutcome(STATUS_SUCCESS, removed);

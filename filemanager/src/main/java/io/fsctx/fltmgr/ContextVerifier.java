@@ -85,12 +85,16 @@ final class ContextVerifier {
     }
   }
 
-  /** A caller took a reference through {@code routine} (TRACKING and above). */
-  void onTaken(FltContext ctx, String routine) {
+  /**
+   * A caller took a reference through {@code routine} (TRACKING and above); {@code how} says how
+   * it got it when that is not by the routine's own result ({@code " OldContext"}), else "".
+   */
+  void onTaken(FltContext ctx, String routine, String how) {
     if (level.atLeast(VerifierLevel.TRACKING)) {
-      Throwable site = new Throwable(routine + " referenced " + ctx.id());
+      String takenBy = how.isEmpty() ? routine : routine + how;
+      Throwable site = new Throwable(takenBy + " referenced " + ctx.id());
       ctx.recordAccess(site);
-      ctx.recordTaken(new ReferenceLedger.Entry(routine, events.currentCallback(), site, null));
+      ctx.recordTaken(new ReferenceLedger.Entry(takenBy, events.currentCallback(), site, null));
     }
   }
 

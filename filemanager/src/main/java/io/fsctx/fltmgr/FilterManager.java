@@ -35,8 +35,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>No per-instance registry of control blocks: each volume links its blocks into an
  *       intrusive list, which instance teardown walks.
  *   <li>{@link FltContext} is 56 bytes: an int reference word, ordinals for state, type and pool,
- *       a numeric id formatted on demand, and the verifier's sites and a legacy allocation block
- *       in a side object that exists only when needed. At verifier level {@link
+ *       a numeric id formatted on demand, and the verifier's sites and reference ledger and a legacy
+ *       allocation block in a side object that exists only when needed (the ledger only at {@link
+ *       VerifierLevel#TRACKING} and above). At verifier level {@link
  *       VerifierLevel#COUNTING} (the default) the verifier's live set adds a map node per context.
  * </ul>
  *

@@ -238,9 +238,9 @@ public final class FltContext {
    * The verifier's hook for a reference a caller now owns; without extras (below TRACKING, and no
    * legacy block) there is nothing to record, so the hot path pays one null test.
    */
-  private void onTaken(String routine) {
+  private void onTaken(String routine, String how) {
     if (extras != null) {
-      filter.manager().verifier().onTaken(this, routine);
+      filter.manager().verifier().onTaken(this, routine, how);
     }
   }
 
@@ -252,11 +252,13 @@ public final class FltContext {
   }
 
   /**
-   * Records that a reference the set or delete routine {@code takenAs} moved into {@code
-   * OldContext} is now the caller's (the link reference of a replaced or deleted context).
+   * Records that the link reference of a context a set or delete routine detached is now the
+   * caller's, handed over through {@code OldContext}.
+   *
+   * @param how how it was handed over, appended to the routine in the ledger ({@code " OldContext"})
    */
-  void handedOver(String takenAs) {
-    onTaken(takenAs);
+  void handedOver(String routine, String how) {
+    onTaken(routine, how);
   }
 
   /** Adds a reference to the ledger (verifier, TRACKING and above; a no-op without one). */
@@ -318,20 +320,20 @@ public final class FltContext {
 
   /** {@code FltReferenceContext}: +1, owned by the caller. */
   int reference(String routine) {
-    return reference(routine, routine);
+    return reference(routine, "");
   }
 
   /**
-   * +1 for the caller, recorded in the verifier's ledger as taken by {@code takenAs} (a set that
-   * returns the existing context through {@code OldContext} names itself so).
+   * +1 for the caller, recorded in the verifier's ledger as taken by {@code routine} followed by
+   * {@code how} (a set that returns the existing context through {@code OldContext} says so).
    */
-  int reference(String routine, String takenAs) {
+  int reference(String routine, String how) {
     int old = (int) RAW.getAndAdd(this, 2);
     if ((old & 1) != 0 || old <= 0) {
       RAW.getAndAdd(this, -2); // freed or being freed: backing out frees nothing
       throw useAfterFree(routine);
     }
-    onTaken(takenAs);
+    onTaken(routine, how);
     return (old >>> 1) + 1;
   }
 
@@ -347,7 +349,7 @@ public final class FltContext {
       return false;
     }
     if (state() == State.ATTACHED && attachedTo == expectedObject) {
-      onTaken(routine); // the caller's reference: leak reports name this get (TRACKING and above)
+      onTaken(routine, ""); // the caller's reference: leak reports name this get (TRACKING and above)
       return true;
     }
     release("FltGet*Context(raced with delete)", false);

@@ -55,6 +55,11 @@ public record HeldReference(
     return sb.toString();
   }
 
+  /** A report's line for it: {@code reference taken by} and {@link #format()}, continued at {@code indent}. */
+  String reportLine(String indent) {
+    return "reference taken by " + format().replace("\n", "\n" + indent);
+  }
+
   @Override
   public String toString() {
     return format();

@@ -123,7 +123,7 @@ public record UnloadReport(
 
   private static void appendReferences(StringBuilder sb, List<HeldReference> refs) {
     for (HeldReference r : refs) {
-      sb.append("      reference taken by ").append(r.format().replace("\n", "\n      ")).append('\n');
+      sb.append("      ").append(r.reportLine("      ")).append('\n');
     }
   }
 }

@@ -119,7 +119,7 @@ public record VerifierFinding(
       return sb.toString();
     }
     for (HeldReference r : outstanding) {
-      sb.append("\n      reference taken by ").append(r.format().replace("\n", "\n      "));
+      sb.append("\n      ").append(r.reportLine("      "));
     }
     StackTraceElement allocated = userFrame(allocationSite);
     if (allocated != null) {

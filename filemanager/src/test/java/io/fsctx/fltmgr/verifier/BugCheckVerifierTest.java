@@ -46,6 +46,10 @@ class BugCheckVerifierTest {
     assertEquals(VerifierFixture.FILTER, f.culprit());
     assertEquals(c.id(), f.subject());
     assertContains(f.message(), c.id(), "STREAM", "'VfSc'", "VerifStreamContext", "refs=1", "still attached");
+    // In words: which routine, that it was one release too many, whose reference was left, and the outcome.
+    assertContains(e.getMessage(), "BUGCHECK 0xF5/0x6D: FltReleaseContext released context " + c.id(),
+        "one time too many", "the only reference left is the one", "released too many times",
+        "The release was refused and the count stays 1");
     assertEquals(1, c.referenceCount(), "the bug check does not drop the link reference");
     VerifierFixture.tearDown(fo);
   }

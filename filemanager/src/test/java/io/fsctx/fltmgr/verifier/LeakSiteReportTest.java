@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -110,20 +111,39 @@ class LeakSiteReportTest {
     }
   }
 
-  private static FilterHarness harness(VerifierLevel level) {
-    FilterManager fm = new FilterManager(FltConfig.builder().verifierLevel(level).unloadWaitTimeout(Duration.ofMillis(20)).build());
+  private @Nullable FltContext leakedContext;
+
+  /**
+   * Runs the forgetful writer on {@code fm}: balanced writes, then the one write whose releases
+   * are missing, then more balanced writes; then unloads it.
+   */
+  private UnloadReport writesThenUnload(FilterManager fm) {
     FilterHarness h = FilterHarness.on(fm, new NtfsLikeFileSystem());
     h.start(ForgetfulWriter.NAME, "370030", ForgetfulWriter.registration());
-    return h;
+    writes(h);
+    UnloadReport report = h.unload();
+    leakedContext = report.leaked().isEmpty() ? null : report.leaked().get(0);
+    return report;
   }
 
-  /** Balanced writes, then the one write whose releases are missing, then more balanced writes. */
   private static void writes(FilterHarness h) {
     FileObject fo = h.open("\\report.txt");
     h.write(fo, 512, 10);
     h.write(fo, 0, 10);
     h.write(fo, 1024, 10);
     h.close(fo);
+  }
+
+  private static FilterManager manager(VerifierLevel level) {
+    return new FilterManager(FltConfig.builder().verifierLevel(level).unloadWaitTimeout(Duration.ofMillis(20)).build());
+  }
+
+  /** The test's own release of the reference the filter leaked, so nothing outlives the test. */
+  @AfterEach
+  void releaseLeakedContext() {
+    if (leakedContext != null) {
+      Flt.releaseContext(leakedContext);
+    }
   }
 
   private static String site(int line) {
@@ -133,10 +153,9 @@ class LeakSiteReportTest {
   @Test
   @DisplayName("V1 at TRACKING: the unload report names the line of the stream-context get whose release is missing, and its callback, before the allocation site")
   void unload_getWithoutRelease_reportNamesTheGetLineAndCallback() {
-    FilterHarness h = harness(VerifierLevel.TRACKING);
-    writes(h);
+    FilterManager fm = manager(VerifierLevel.TRACKING);
 
-    UnloadReport report = h.unload();
+    UnloadReport report = writesThenUnload(fm);
     String text = report.format();
 
     assertEquals(1, report.leakedCount(), text);
@@ -153,21 +172,19 @@ class LeakSiteReportTest {
     assertContains(text, line, "allocated at " + ForgetfulWriter.class.getName() + ".postCreate(");
     assertTrue(text.indexOf(line) < text.indexOf("allocated at"), text);
     assertEquals(1, text.split("reference taken by FltGetStreamContext", -1).length - 1, "balanced gets are not named: " + text);
-    VerifierFinding f = h.manager().verifierFindings().stream()
+    VerifierFinding f = fm.verifierFindings().stream()
         .filter(x -> x.kind() == VerifierFinding.Kind.LEAKED_CONTEXT_AT_UNLOAD).findFirst().orElseThrow();
     assertEquals(refs, f.outstanding());
     assertContains(f.format(), line);
     assertTrue(!f.format().contains("last referenced at"), f::format);
-    Flt.releaseContext(leaked);
   }
 
   @Test
   @DisplayName("V4 at TRACKING: the unload report names the line of the FltGetFileNameInformation whose release is missing, and its callback")
   void unload_nameGetWithoutRelease_reportNamesTheGetLineAndCallback() {
-    FilterHarness h = harness(VerifierLevel.TRACKING);
-    writes(h);
+    FilterManager fm = manager(VerifierLevel.TRACKING);
 
-    UnloadReport report = h.unload();
+    UnloadReport report = writesThenUnload(fm);
     String text = report.format();
 
     assertEquals(1, report.leakedNames().size(), text);
@@ -182,20 +199,16 @@ class LeakSiteReportTest {
     assertEquals(ForgetfulWriter.nameGetLine, at.getLineNumber(), text);
     String line = "reference taken by FltGetFileNameInformation in PreWrite at " + site(ForgetfulWriter.nameGetLine);
     assertContains(text, "References to FLT_FILE_NAME_INFORMATION: 1", leaked.id(), line);
-    VerifierFinding f = h.manager().verifierFindings().stream()
+    VerifierFinding f = fm.verifierFindings().stream()
         .filter(x -> x.kind() == VerifierFinding.Kind.NAME_INFORMATION_LEAKED).findFirst().orElseThrow();
     assertEquals(leaked.id(), f.subject());
     assertContains(f.format(), line);
-    Flt.releaseContext(report.leaked().get(0));
   }
 
   @Test
   @DisplayName("V1 at FULL: each outstanding reference also carries its stack, down to the test that sent the write")
   void unload_full_referencesCarryStacks() {
-    FilterHarness h = harness(VerifierLevel.FULL);
-    writes(h);
-
-    UnloadReport report = h.unload();
+    UnloadReport report = writesThenUnload(manager(VerifierLevel.FULL));
     String text = report.format();
 
     HeldReference ref = report.outstandingReferences(report.leaked().get(0)).get(0);
@@ -205,16 +218,12 @@ class LeakSiteReportTest {
         && e.getClassName().equals(LeakSiteReportTest.class.getName())), () -> ref.stack().toString());
     assertContains(text, "\n          at ", "... ");
     assertTrue(report.leakedNames().get(0).outstanding().get(0).stack().size() > 1, text);
-    Flt.releaseContext(report.leaked().get(0));
   }
 
   @Test
   @DisplayName("V1 at COUNTING: the report still names the leaked context but records no references (nothing is paid for them)")
   void unload_counting_noReferenceRecords() {
-    FilterHarness h = harness(VerifierLevel.COUNTING);
-    writes(h);
-
-    UnloadReport report = h.unload();
+    UnloadReport report = writesThenUnload(manager(VerifierLevel.COUNTING));
 
     FltContext leaked = report.leaked().get(0);
     assertEquals(List.of(), leaked.outstandingReferences());
@@ -222,6 +231,5 @@ class LeakSiteReportTest {
     assertEquals(List.of(), report.leakedNames().get(0).outstanding());
     assertTrue(!report.format().contains("reference taken by"), report::format);
     assertNotNull(report.leakedNames().get(0).id());
-    Flt.releaseContext(leaked);
   }
 }
