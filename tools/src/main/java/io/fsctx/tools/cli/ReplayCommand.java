@@ -114,7 +114,7 @@ public final class ReplayCommand implements Callable<Integer> {
       } else {
         source = TraceSource.of(Path.of(trace));
       }
-      ProgressListener progress = ProgressReporter.forStderr();
+      ProgressListener progress = ProgressReporter.forTerminal(System.err);
       StackReplayTarget target =
           new StackReplayTarget(
               () -> fs.create(ClosePolicy.IMMEDIATE), filter, level, line -> err.println(line));

@@ -31,7 +31,7 @@ class ReplaySummaryTest {
     n.fieldNames().forEachRemaining(names::add);
     assertEquals(
         List.of("rows", "replayed", "skipped", "creates", "contexts", "leakedContexts", "volumes",
-            "unrecognisedResults", "unknownOperations"),
+            "unrecognisedResults", "unknownOperations", "namesTooLong"),
         names);
     assertEquals(10, n.get("rows").asLong());
     assertEquals(2, n.at("/skipped/noOpenHandle").asLong());
