@@ -64,24 +64,6 @@ public record ReplaySummary(
     }
   }
 
-  /** The figures of a replay in which no name was too long. */
-  public ReplaySummary(
-      long rows,
-      long replayed,
-      long noOpenHandle,
-      long unsupportedPath,
-      long unsupportedOperation,
-      long createsSucceeded,
-      long createsFailed,
-      long createsReparse,
-      ImmutableSortedSet<Character> volumes,
-      long unrecognisedResults,
-      long unknownOperations,
-      ContextCounts contexts) {
-    this(rows, replayed, noOpenHandle, unsupportedPath, unsupportedOperation, createsSucceeded,
-        createsFailed, createsReparse, volumes, unrecognisedResults, unknownOperations, contexts, 0);
-  }
-
   /** The number of contexts the leak check found alive after the unload. */
   public long leakedContexts() {
     return contexts.leaked();
