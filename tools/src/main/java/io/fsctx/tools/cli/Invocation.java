@@ -19,6 +19,7 @@ final class Invocation {
   private final PrintWriter err;
   private final PrintStream errStream;
   private boolean stackTrace;
+  private boolean failureReported;
   private @Nullable UserCode userCode;
 
   Invocation(Stdio stdio, PrintWriter err, PrintStream errStream) {
@@ -63,6 +64,14 @@ final class Invocation {
     return stackTrace;
   }
 
+  /**
+   * Whether the command ended by throwing (reported by {@link #report}): then what it wrote to
+   * standard output is incomplete and is not delivered, whatever the status (a bug check is 1).
+   */
+  boolean failureReported() {
+    return failureReported;
+  }
+
   /** Records that the command loaded the user's class {@code className}. */
   void userCode(UserCode code) {
     this.userCode = code;
@@ -77,6 +86,7 @@ final class Invocation {
    * @return the exit status ({@link Failures#classify})
    */
   int report(Throwable t, String command) {
+    failureReported = true;
     Failures.Failure f = Failures.classify(t, userCode);
     String hint = f.showHint() && !stackTrace ? " (--stacktrace shows the stack trace)" : "";
     err.println(command + ": " + f.message() + hint);

@@ -184,7 +184,11 @@ class ProcessTest {
    * path), so the launcher runs the real entry point without building anything.
    */
   private static Path launcher() throws IOException {
-    Path repo = work.resolve("repo");
+    return launcher("repo");
+  }
+
+  private static Path launcher(String name) throws IOException {
+    Path repo = work.resolve(name);
     Path script = repo.resolve("fsctx");
     if (Files.exists(script)) {
       return script;
@@ -218,5 +222,50 @@ class ProcessTest {
     Proc p = bash("PATH=\"$(dirname \"$JAVA\"):$PATH\" exec \"$L\" " + command, Map.of("L", fsctx.toString()));
     assertEquals(status, p.exit(), p::toString);
     assertEquals(message, p.err().strip());
+  }
+
+  /**
+   * A fake {@code mvn} first on the PATH, which records that it ran and exits with {@code status};
+   * and a source file newer than the jar, so the launcher must rebuild.
+   */
+  private static Path staleCheckout(String name, int mvnStatus) throws IOException {
+    Path fsctx = launcher(name);
+    Path repo = fsctx.getParent();
+    Path jar = repo.resolve("tools/target/fsctx.jar");
+    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    Path source = Files.createDirectories(repo.resolve("tools/src/main/java")).resolve("Changed.java");
+    Files.writeString(source, "class Changed {}\n");
+    Path bin = Files.createDirectories(repo.resolve("fake-bin"));
+    Path mvn = bin.resolve("mvn");
+    Files.writeString(mvn, "#!/bin/bash\necho \"$@\" > \"$(dirname \"$0\")/mvn-ran\"\necho 'BUILD FAILURE (fake)'\nexit "
+        + mvnStatus + "\n");
+    assertTrue(mvn.toFile().setExecutable(true));
+    return fsctx;
+  }
+
+  @Test
+  @DisplayName("./fsctx rebuilds when a source is newer than the jar (it never did: its find expression was invalid)")
+  void launcher_staleJar_rebuildsFirst() throws Exception {
+    Path fsctx = staleCheckout("stale", 0);
+    Path bin = fsctx.getParent().resolve("fake-bin");
+    Proc p = bash("PATH=\"$B:$(dirname \"$JAVA\"):$PATH\" exec \"$L\" --version",
+        Map.of("L", fsctx.toString(), "B", bin.toString()));
+    assertEquals(0, p.exit(), p::toString);
+    assertTrue(Files.exists(bin.resolve("mvn-ran")), "the launcher ran mvn");
+    assertEquals("fsctx: building (first run or sources changed)...", p.err().strip());
+    assertTrue(p.out().startsWith("fsctx "), p.out());
+  }
+
+  @Test
+  @DisplayName("./fsctx exits 3 with the build log's tail when the build fails")
+  void launcher_buildFails_statusThree() throws Exception {
+    Path fsctx = staleCheckout("broken", 1);
+    Path bin = fsctx.getParent().resolve("fake-bin");
+    Proc p = bash("PATH=\"$B:$(dirname \"$JAVA\"):$PATH\" exec \"$L\" run",
+        Map.of("L", fsctx.toString(), "B", bin.toString()));
+    assertEquals(3, p.exit(), p::toString);
+    assertEquals("", p.out());
+    assertTrue(p.err().contains("fsctx: build failed; see "), p.err());
+    assertTrue(p.err().contains("BUILD FAILURE (fake)"), p.err());
   }
 }
