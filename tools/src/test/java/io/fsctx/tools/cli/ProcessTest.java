@@ -243,15 +243,20 @@ class ProcessTest {
     return fsctx;
   }
 
+  /** Runs {@code ./fsctx ARGS} in a stale checkout whose fake mvn exits with {@code mvnStatus}. */
+  private static Proc runStale(String name, int mvnStatus, String args) throws Exception {
+    Path fsctx = staleCheckout(name, mvnStatus);
+    Path bin = fsctx.getParent().resolve("fake-bin");
+    return bash("PATH=\"$B:$(dirname \"$JAVA\"):$PATH\" exec \"$L\" " + args,
+        Map.of("L", fsctx.toString(), "B", bin.toString()));
+  }
+
   @Test
   @DisplayName("./fsctx rebuilds when a source is newer than the jar (it never did: its find expression was invalid)")
   void launcher_staleJar_rebuildsFirst() throws Exception {
-    Path fsctx = staleCheckout("stale", 0);
-    Path bin = fsctx.getParent().resolve("fake-bin");
-    Proc p = bash("PATH=\"$B:$(dirname \"$JAVA\"):$PATH\" exec \"$L\" --version",
-        Map.of("L", fsctx.toString(), "B", bin.toString()));
+    Proc p = runStale("stale", 0, "--version");
     assertEquals(0, p.exit(), p::toString);
-    assertTrue(Files.exists(bin.resolve("mvn-ran")), "the launcher ran mvn");
+    assertTrue(Files.exists(work.resolve("stale/fake-bin/mvn-ran")), "the launcher ran mvn");
     assertEquals("fsctx: building (first run or sources changed)...", p.err().strip());
     assertTrue(p.out().startsWith("fsctx "), p.out());
   }
@@ -259,10 +264,7 @@ class ProcessTest {
   @Test
   @DisplayName("./fsctx exits 3 with the build log's tail when the build fails")
   void launcher_buildFails_statusThree() throws Exception {
-    Path fsctx = staleCheckout("broken", 1);
-    Path bin = fsctx.getParent().resolve("fake-bin");
-    Proc p = bash("PATH=\"$B:$(dirname \"$JAVA\"):$PATH\" exec \"$L\" run",
-        Map.of("L", fsctx.toString(), "B", bin.toString()));
+    Proc p = runStale("broken", 1, "run");
     assertEquals(3, p.exit(), p::toString);
     assertEquals("", p.out());
     assertTrue(p.err().contains("fsctx: build failed; see "), p.err());

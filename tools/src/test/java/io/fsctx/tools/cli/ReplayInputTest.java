@@ -25,6 +25,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -146,40 +147,27 @@ class ReplayInputTest {
 
   // ---- Where errors are reported -------------------------------------------------------------
 
-  @Test
-  @DisplayName("A stray quote on line 3 is reported on line 3, not at the end of the file")
-  void replay_strayQuoteInUnquotedField_reportedOnItsLine() throws IOException {
+  /**
+   * Cases whose problem starts on line 3 of a 10-line trace: the third line, then seven lines
+   * that follow it.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+      stray quote in an unquoted field (was reported on line 10) | 1:00,t.exe,1,ReadFile,C:\\a"b,SUCCESS,x | ROW | stray quote: a '"' inside a field
+      quote left open, however far it runs                       | "1:00","t.exe","1","ReadFile","C:\\a","SUCCESS","oops | 1,2,3,4,5,6,7 | unterminated quote: the quoted field that opens on this line
+      a record with a missing field                              | "1:00","t.exe","1","ReadFile","C:\\a","SUCCESS" | ROW | the record has 6 fields; the header has 7
+      """)
+  @DisplayName("An error is reported on the line where it starts")
+  void replay_errorOnLine3_reportedOnLine3(String what, String line3, String following, String says)
+      throws IOException {
     StringBuilder b = new StringBuilder(HEADER).append(row("CreateFile", "C:\\a"));
-    b.append("1:00,t.exe,1,ReadFile,C:\\a\"b,SUCCESS,x\r\n");
+    b.append(line3).append("\r\n");
     for (int i = 0; i < 7; i++) {
-      b.append(row("ReadFile", "C:\\a"));
+      b.append(following.equals("ROW") ? row("ReadFile", "C:\\a") : following + "\r\n");
     }
-    Path t = write("stray.csv", b.toString());
+    Path t = write("line3.csv", b.toString());
     Cli.Result r = Cli.run("replay", t.toString()).assertRefused(2);
-    assertTrue(r.err().startsWith("fsctx replay: " + t + ": line 3: stray quote"), r.err());
-  }
-
-  @Test
-  @DisplayName("A quote left open is reported on the line where it opens, however far it runs")
-  void replay_unterminatedQuote_reportedWhereItOpens() throws IOException {
-    StringBuilder b = new StringBuilder(HEADER).append(row("CreateFile", "C:\\a"));
-    b.append("\"1:00\",\"t.exe\",\"1\",\"ReadFile\",\"C:\\a\",\"SUCCESS\",\"oops\r\n");
-    for (int i = 0; i < 7; i++) {
-      b.append("1,2,3,4,5,6,7\r\n");
-    }
-    Path t = write("open.csv", b.toString());
-    Cli.Result r = Cli.run("replay", t.toString()).assertRefused(2);
-    assertTrue(r.err().startsWith("fsctx replay: " + t + ": line 3: unterminated quote"), r.err());
-  }
-
-  @Test
-  @DisplayName("A record with a missing field is reported on its own line")
-  void replay_missingField_reportedOnItsLine() throws IOException {
-    Path t = write("fields.csv", HEADER + row("CreateFile", "C:\\a")
-        + "\"1:00\",\"t.exe\",\"1\",\"ReadFile\",\"C:\\a\",\"SUCCESS\"\r\n" + row("CloseFile", "C:\\a"));
-    Cli.Result r = Cli.run("replay", t.toString()).assertRefused(2);
-    assertTrue(r.err().startsWith("fsctx replay: " + t + ": line 3: "), r.err());
-    assertTrue(r.err().contains("6 fields; the header has 7"), r.err());
+    assertTrue(r.err().startsWith("fsctx replay: " + t + ": line 3: " + says), r.err());
   }
 
   // ---- Compressed input ----------------------------------------------------------------------
