@@ -1,6 +1,5 @@
 package io.fsctx.tools.cli;
 
-import com.google.common.base.Splitter;
 import io.fsctx.tools.checkfs.CheckReport;
 import io.fsctx.tools.checkfs.FsChecker;
 import io.fsctx.modelfs.FatLikeFileSystem;
@@ -10,16 +9,7 @@ import io.fsctx.modelfs.NoTeardownFileSystem;
 import io.fsctx.modelfs.NtfsLikeFileSystem;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.io.FileSystemDriver;
-import java.io.File;
 import java.io.PrintWriter;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Modifier;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,51 +139,11 @@ public final class CheckFsCommand implements Callable<Integer> {
   }
 
   private static Supplier<FileSystemDriver> userFactory(CommandLine cl, String name, @Nullable String path) {
-    ClassLoader parent = CheckFsCommand.class.getClassLoader();
-    ClassLoader loader = parent;
-    if (path != null) {
-      List<URL> urls = new ArrayList<>();
-      for (String entry : Splitter.on(File.pathSeparatorChar).omitEmptyStrings().split(path)) {
-        try {
-          urls.add(Path.of(entry).toAbsolutePath().toUri().toURL());
-        } catch (MalformedURLException | java.nio.file.InvalidPathException e) {
-          throw new CommandLine.ParameterException(cl, "bad --classpath entry '" + entry + "': " + e.getMessage(), e, null, entry);
-        }
-      }
-      // Never closed: the checked file system's classes are used until the command returns.
-      loader = new URLClassLoader(urls.toArray(new URL[0]), parent);
-    }
-    Class<?> raw;
     try {
-      raw = Class.forName(name, false, loader);
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new CommandLine.ParameterException(
-          cl, "class " + name + " not found" + (path == null ? " (no --classpath given)" : " on --classpath " + path)
-              + ": " + e, e, null, name);
+      return UserFileSystemLoader.load(name, path);
+    } catch (UserFileSystemLoader.UnusableException e) {
+      throw new CommandLine.ParameterException(cl, e.getMessage(), e, null, e.value());
     }
-    if (!FileSystemDriver.class.isAssignableFrom(raw)) {
-      throw new CommandLine.ParameterException(
-          cl, "class " + name + " is not a " + FileSystemDriver.class.getName() + " subclass", null, null, name);
-    }
-    if (Modifier.isAbstract(raw.getModifiers())) {
-      throw new CommandLine.ParameterException(cl, "class " + name + " is abstract", null, null, name);
-    }
-    Constructor<? extends FileSystemDriver> ctor;
-    try {
-      ctor = raw.asSubclass(FileSystemDriver.class).getConstructor();
-    } catch (NoSuchMethodException e) {
-      throw new CommandLine.ParameterException(
-          cl, "class " + name + " has no public no-arg constructor", e, null, name);
-    }
-    return () -> {
-      try {
-        return ctor.newInstance();
-      } catch (InvocationTargetException e) {
-        throw new IllegalStateException("the constructor of " + name + " threw " + e.getCause(), e.getCause());
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot construct " + name + ": " + e, e);
-      }
-    };
   }
 
   /**

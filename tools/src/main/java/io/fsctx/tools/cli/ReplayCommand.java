@@ -9,6 +9,7 @@ import io.fsctx.tools.replay.ReplaySummary;
 import io.fsctx.tools.replay.StackReplayTarget;
 import io.fsctx.tools.replay.TraceFormatException;
 import io.fsctx.tools.replay.TraceSource;
+import io.fsctx.io.FileSystemDriver;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.nt.BugCheckException;
 import java.io.IOException;
@@ -21,8 +22,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,9 +38,16 @@ import picocli.CommandLine.Spec;
  * output; the filter's log (off by default) and the progress bar (only when there is a terminal)
  * go to standard error.
  *
+ * <p>The file system is a bundled model ({@code --fs}, closing immediately as the contract's
+ * lifetimes say) or the user's own ({@code --fs-class NAME [--classpath PATH]}, one instance per
+ * drive letter, with its own close policy), each wrapped in a {@link
+ * io.fsctx.tools.replay.TraceAnsweringFileSystem}.
+ *
  * <p>Exit status: 0 when the replay completed and no context leaked; 1 when contexts leaked; 2
  * when the trace is malformed or cannot be read (a message {@code fsctx replay: TRACE: line N:
- * what} on standard error, nothing on standard output); 3 when the filter bug-checked.
+ * what} on standard error, nothing on standard output) or the {@code --fs-class} class or its
+ * {@code --classpath} cannot be used (a message {@code fsctx replay: --fs-class: what}); 3 when
+ * the filter bug-checked.
  *
  * <p>Thread safety: confined to the thread picocli runs it on.
  */
@@ -45,9 +55,10 @@ import picocli.CommandLine.Spec;
     name = "replay",
     mixinStandardHelpOptions = true,
     description = {
-      "Replay a Process Monitor CSV export (optionally gzip or zlib compressed; '-' reads standard",
-      "input) through a minifilter and a model file system that answers every request as the trace",
-      "says, then print the summary of spec/replay.md. Exit status 0 only when no context leaked."
+      "Replay a Process Monitor CSV export (optionally gzip or zlib compressed; '-'",
+      "reads standard input) through a minifilter and a file system (a model or",
+      "your own) that answers every request as the trace says, then print the",
+      "summary of spec/replay.md. Exit status 0 only when no context leaked."
     })
 public final class ReplayCommand implements Callable<Integer> {
   /** Exit status when the trace is malformed or unreadable. */
@@ -69,14 +80,7 @@ public final class ReplayCommand implements Callable<Integer> {
       defaultValue = "ctx")
   ReplayFilter filter = ReplayFilter.CTX;
 
-  @Option(
-      names = "--fs",
-      paramLabel = "FS",
-      converter = FsKind.Converter.class,
-      completionCandidates = FsKind.Names.class,
-      description = "Model file system: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-      defaultValue = "ntfs")
-  FsKind fs = FsKind.NTFS;
+  @Mixin FileSystemOptions fileSystem = new FileSystemOptions();
 
   @Option(
       names = "--debug-level",
@@ -102,6 +106,13 @@ public final class ReplayCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Invalid value for option '--debug-level': " + e.getMessage());
     }
+    Supplier<FileSystemDriver> fileSystems;
+    try {
+      // The bundled models free a stream at its last close, as the contract's lifetimes say.
+      fileSystems = fileSystem.fileSystems(ClosePolicy.IMMEDIATE);
+    } catch (UserFileSystemLoader.UnusableException e) {
+      return FileSystemOptions.refuse(spec.commandLine(), e);
+    }
     Path temp = null;
     try {
       TraceSource source;
@@ -116,8 +127,7 @@ public final class ReplayCommand implements Callable<Integer> {
       }
       ProgressListener progress = ProgressReporter.forStderr();
       StackReplayTarget target =
-          new StackReplayTarget(
-              () -> fs.create(ClosePolicy.IMMEDIATE), filter, level, line -> err.println(line));
+          new StackReplayTarget(fileSystems, filter, level, line -> err.println(line));
       ReplaySummary summary = new ReplayEngine(progress).replay(source, target);
       err.flush();
       if (json) {

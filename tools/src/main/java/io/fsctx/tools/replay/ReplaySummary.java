@@ -11,7 +11,8 @@ import java.util.Locale;
 
 /**
  * The figures of one replay, as {@code spec/replay.md} names them, with a few more members the
- * contract welcomes ({@code volumes}, {@code unrecognisedResults}, {@code unknownOperations}).
+ * contract welcomes ({@code volumes}, {@code unrecognisedResults}, {@code unknownOperations},
+ * {@code diverged}).
  * The invariant {@code rows = replayed + skipped.*} always holds.
  *
  * <p>Thread safety: immutable.
@@ -27,6 +28,8 @@ import java.util.Locale;
  * @param volumes the drive letters mounted
  * @param unrecognisedResults counted rows whose {@code Result} text mapped to the fallback status
  * @param unknownOperations judged rows whose operation name is not in the table
+ * @param diverged replayed rows the trace says succeeded that the target could not carry out
+ *     ({@link ReplayTarget#diverged()})
  * @param contexts what the target counted
  */
 public record ReplaySummary(
@@ -41,6 +44,7 @@ public record ReplaySummary(
     ImmutableSortedSet<Character> volumes,
     long unrecognisedResults,
     long unknownOperations,
+    long diverged,
     ContextCounts contexts) {
 
   private static final ObjectMapper JSON =
@@ -93,6 +97,7 @@ public record ReplaySummary(
     }
     root.put("unrecognisedResults", unrecognisedResults);
     root.put("unknownOperations", unknownOperations);
+    root.put("diverged", diverged);
     return root;
   }
 
@@ -144,6 +149,9 @@ public record ReplaySummary(
     }
     if (unknownOperations > 0) {
       line(b, "unknown operation names", unknownOperations);
+    }
+    if (diverged > 0) {
+      line(b, "diverged from the trace", diverged);
     }
     return b.toString();
   }

@@ -12,8 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -31,17 +29,8 @@ class ReplayCommandTest {
 
   @TempDir Path dir;
 
-  /** Exit code, standard output and standard error of one in-process run. */
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cl = FsctxCommand.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static String row(String pid, String op, String path, String result) {
@@ -79,7 +68,7 @@ class ReplayCommandTest {
   @Test
   @DisplayName("replay.md Summary: --json prints exactly one object with the contract's members; the shared capture leaks nothing")
   void replay_sharedCaptureJson_oneObjectWithContractMembers() throws IOException {
-    Run r = run("replay", "--json", sharedCapture().toString());
+    CliRun r = run("replay", "--json", sharedCapture().toString());
     assertEquals(0, r.exit(), r.err());
     assertEquals("", r.err(), "no progress bar without a terminal");
     JsonNode n = onlyObject(r.out());
@@ -101,17 +90,19 @@ class ReplayCommandTest {
     assertEquals(888, n.get("contexts").get("STREAM").get("allocated").asLong());
     assertEquals(948, n.get("contexts").get("STREAMHANDLE").get("allocated").asLong());
     assertEquals(0, n.get("leakedContexts").asLong());
+    assertEquals(0, n.get("diverged").asLong(), "every successful row was carried out");
   }
 
   @Test
   @DisplayName("Without --json the same figures are printed for a person; nothing else on stdout")
   void replay_sharedCaptureText_humanSummary() {
-    Run r = run("replay", sharedCapture().toString());
+    CliRun r = run("replay", sharedCapture().toString());
     assertEquals(0, r.exit(), r.err());
     List<String> lines = r.out().lines().toList();
     assertEquals("rows                             6,793", lines.get(0));
     assertTrue(r.out().contains("STREAMHANDLE contexts            948 allocated, 948 freed"), r.out());
     assertTrue(r.out().contains("leaked contexts                  0"), r.out());
+    assertTrue(!r.out().contains("diverged"), "no divergence line when nothing diverged: " + r.out());
     assertTrue(lines.stream().noneMatch(l -> l.startsWith("[Ctx]")), "CTX's log never goes to stdout");
   }
 
@@ -121,7 +112,7 @@ class ReplayCommandTest {
     Path t = write("leak.csv", HEADER
         + row("1", "CreateFile", "C:\\a", "SUCCESS")
         + row("2", "CreateFile", "C:\\a", "SUCCESS"));
-    Run r = run("replay", "--json", "--filter", "leaky", t.toString());
+    CliRun r = run("replay", "--json", "--filter", "leaky", t.toString());
     assertEquals(1, r.exit(), r.out() + r.err());
     assertEquals(1, onlyObject(r.out()).get("leakedContexts").asLong());
   }
@@ -135,7 +126,7 @@ class ReplayCommandTest {
     assertEquals(1, legacy.get("contexts").get("INSTANCE").get("allocated").asLong());
     JsonNode walk = onlyObject(run("replay", "--json", "--filter", "walkthrough", "--fs", "fat", t.toString()).out());
     assertEquals(1, walk.get("contexts").get("STREAM").get("freed").asLong());
-    Run none = run("replay", "--json", "--filter", "NONE", t.toString());
+    CliRun none = run("replay", "--json", "--filter", "NONE", t.toString());
     assertEquals(0, none.exit(), none.err());
     assertEquals(0, onlyObject(none.out()).get("contexts").get("INSTANCE").get("allocated").asLong());
   }
@@ -146,7 +137,7 @@ class ReplayCommandTest {
     Path t = write("bad.csv", HEADER
         + row("1", "CreateFile", "C:\\a", "SUCCESS")
         + "\"1:00\",\"t.exe\",\"1\",\"ReadFile\",\"C:\\a\",\"SUCCESS\",\"oops\r\n");
-    Run r = run("replay", "--json", t.toString());
+    CliRun r = run("replay", "--json", t.toString());
     assertEquals(2, r.exit());
     assertEquals("", r.out());
     assertTrue(r.err().startsWith("fsctx replay: " + t + ": line 3: "), r.err());
@@ -156,7 +147,7 @@ class ReplayCommandTest {
   @DisplayName("replay.md Input: a missing required column is refused at line 1")
   void replay_missingColumn_refused() throws IOException {
     Path t = write("cols.csv", "\"Time of Day\",\"Operation\",\"Path\"\r\n\"1\",\"ReadFile\",\"C:\\a\"\r\n");
-    Run r = run("replay", t.toString());
+    CliRun r = run("replay", t.toString());
     assertEquals(2, r.exit());
     assertEquals("", r.out());
     assertTrue(r.err().startsWith("fsctx replay: " + t + ": line 1: "), r.err());
@@ -166,7 +157,7 @@ class ReplayCommandTest {
   @DisplayName("A missing file: exit 2 and a message, nothing on stdout")
   void replay_missingFile_refused() {
     Path t = dir.resolve("nope.csv");
-    Run r = run("replay", t.toString());
+    CliRun r = run("replay", t.toString());
     assertEquals(2, r.exit());
     assertEquals("", r.out());
     assertEquals("fsctx replay: " + t + ": no such file", r.err().strip());
@@ -191,7 +182,7 @@ class ReplayCommandTest {
   void replay_stdin_read() throws IOException {
     String text = HEADER + row("1", "CreateFile", "C:\\a", "SUCCESS") + row("1", "CloseFile", "C:\\a", "SUCCESS");
     InputStream saved = System.in;
-    Run r;
+    CliRun r;
     try {
       System.setIn(new ByteArrayInputStream(text.getBytes(UTF_8)));
       r = run("replay", "--json", "-");
@@ -208,7 +199,7 @@ class ReplayCommandTest {
   @DisplayName("--debug-level sends CTX's log to stderr only")
   void replay_debugLevel_logOnStderr() throws IOException {
     Path t = write("t.csv", HEADER + row("1", "CreateFile", "C:\\a", "SUCCESS"));
-    Run r = run("replay", "--json", "--debug-level", "load_unload", t.toString());
+    CliRun r = run("replay", "--json", "--debug-level", "load_unload", t.toString());
     assertEquals(0, r.exit(), r.err());
     onlyObject(r.out());
     assertTrue(r.err().contains("[Ctx]: DriverEntry: Driver loading"), r.err());
@@ -218,7 +209,7 @@ class ReplayCommandTest {
   @DisplayName("An unknown --filter is a usage error")
   void replay_unknownFilter_usageError() throws IOException {
     Path t = write("t.csv", HEADER);
-    Run r = run("replay", "--filter", "bogus", t.toString());
+    CliRun r = run("replay", "--filter", "bogus", t.toString());
     assertEquals(2, r.exit());
     assertEquals("", r.out());
     assertTrue(r.err().contains("unknown filter 'bogus'"), r.err());
