@@ -1,10 +1,10 @@
 package io.fsctx.tools.replay;
 
-import java.util.ArrayDeque;
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -14,13 +14,28 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The key is (PID, path as written, compared case-insensitively), so {@code x} and {@code
  * x::$DATA} are different keys for one stream. Each key has a stack of open file objects; a row
- * uses the top one, {@code CloseFile} pops it. A successful rename moves every open file object of
- * the renamed file, whatever its PID, to the key with the new name, keeping its PID and the stream
- * part of its path. Within a key, file objects are kept in the order they were opened, so the top
- * is always the most recently opened one, also after a rename merged two stacks.
+ * uses the top one, {@code CloseFile} pops it. Within a key, file objects are kept in the order
+ * they were opened, so the top is always the most recently opened one, also after a rename merged
+ * two stacks.
  *
- * <p>Memory is proportional to the number of open file objects: a key disappears with its last
- * file object.
+ * <p>Files. A successful rename moves every open file object of the renamed <em>file</em>,
+ * whatever its PID, to the key with the new name, keeping its PID and the stream part of its key.
+ * The table knows files by how the trace opened them: the file objects opened through one name
+ * (the path's file part, case-insensitively, on one volume) while any of them is still open are one
+ * file, which holds that name. A rename moves the name of the file of the file object it was sent
+ * on (the top of the row's key), and with it only that file's objects. A file the rename displaces
+ * from the new name (a replace, or POSIX semantics, while it is still open) lives on nameless: its
+ * file objects keep their keys, so later rows of those keys still find them, and a later open of
+ * the name opens the renamed file. The name is never used to find what moves, since after a
+ * replace two files' objects can sit under one key. Names opened through another hard link of the
+ * same file, and files below a renamed directory, are other files here and keep their keys.
+ *
+ * <p>Cost. Push, peek and pop cost O(1) (a hash lookup of the key without building a folded copy
+ * of the path, and O(1) list edits); draining the table costs O(1) per file object, most recently
+ * opened first, through a list of the open file objects in open order. A rename costs O(k log k +
+ * m) for k file objects of the renamed file and m file objects opened later under the keys they
+ * move to: never work proportional to everything that is open. Memory is proportional to the open
+ * file objects: a key disappears with its last file object and a file with its last open one.
  *
  * <p>Thread safety: confined to the replay thread. Ownership: the table holds the file objects
  * between their open and their close but never ends them; whoever pops or drains one owns it.
@@ -29,43 +44,190 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HandleTable<H> {
 
-  private record Key(long pid, String foldedPath) {}
-
+  /** One open file object, linked into its key's stack, its file's list and the open order. */
   private static final class Entry<H> {
     final H fileObject;
     final long sequence;
-    TracePath path;
+    Stack<H> stack;
+    File<H> file;
+    /** The next older and newer file object of the same key (a stack in open order). */
+    @Nullable Entry<H> below;
+    @Nullable Entry<H> above;
+    /** The file's other open file objects, in no particular order. */
+    @Nullable Entry<H> previousOfFile;
+    @Nullable Entry<H> nextOfFile;
+    /** Every open file object, in open order. */
+    @Nullable Entry<H> older;
+    @Nullable Entry<H> newer;
 
-    Entry(H fileObject, long sequence, TracePath path) {
+    Entry(H fileObject, long sequence, Stack<H> stack, File<H> file) {
       this.fileObject = fileObject;
       this.sequence = sequence;
-      this.path = path;
+      this.stack = stack;
+      this.file = file;
     }
   }
 
-  private final Map<Key, ArrayDeque<Entry<H>>> stacks = new HashMap<>();
+  /**
+   * A key, (PID, path folded to upper case), and its open file objects. Also the key's own hash
+   * key: two stacks are equal when their PIDs and folded paths are.
+   */
+  private static final class Stack<H> {
+    final long pid;
+    /** The path as written, folded one UTF-16 unit at a time ({@link TracePath#fold}). */
+    final String folded;
+    @Nullable Entry<H> top;
+
+    Stack(long pid, String folded) {
+      this.pid = pid;
+      this.folded = folded;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      if (o instanceof Stack<?> s) {
+        return s.pid == pid && s.folded.equals(folded);
+      }
+      return o instanceof Probe p && p.matches(pid, folded);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash(pid, folded.hashCode());
+    }
+  }
+
+  /**
+   * A lookup key that folds as it compares, so that looking a row's key up builds no string. Its
+   * hash equals that of the stack with the folded path ({@link String#hashCode} of the folded
+   * text).
+   */
+  private static final class Probe {
+    long pid;
+    String written = "";
+    int hash;
+
+    void set(long pid, String written) {
+      this.pid = pid;
+      this.written = written;
+      int h = 0;
+      for (int i = 0; i < written.length(); i++) {
+        h = 31 * h + Character.toUpperCase(written.charAt(i));
+      }
+      this.hash = hash(pid, h);
+    }
+
+    boolean matches(long otherPid, String folded) {
+      if (otherPid != pid || folded.length() != written.length()) {
+        return false;
+      }
+      for (int i = 0; i < folded.length(); i++) {
+        if (Character.toUpperCase(written.charAt(i)) != folded.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Stack<?> s && matches(s.pid, s.folded);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /** A file: the file objects opened through one name, and that name while the file holds it. */
+  private static final class File<H> {
+    /** The name ({@link TracePath#fileKey()}), or null once a rename displaced the file from it. */
+    @Nullable String name;
+    @Nullable Entry<H> first;
+
+    File(String name) {
+      this.name = name;
+    }
+  }
+
+  private static int hash(long pid, int pathHash) {
+    return 31 * Long.hashCode(pid) + pathHash;
+  }
+
+  private final Map<Object, Stack<H>> stacks = new HashMap<>();
+  /** The files that hold a name, by name ({@link TracePath#fileKey()}). */
+  private final Map<String, File<H>> named = new HashMap<>();
+  private final Probe probe = new Probe();
+  private @Nullable Entry<H> newest;
   private long nextSequence;
   private int size;
+  private int files;
 
   /** Creates an empty table. */
   public HandleTable() {}
 
-  private static Key key(long pid, TracePath path) {
-    return new Key(pid, TracePath.fold(path.written()));
+  private @Nullable Stack<H> find(long pid, TracePath path) {
+    probe.set(pid, path.written());
+    return stacks.get(probe);
   }
 
   /**
-   * Pushes a newly opened file object on its key's stack.
+   * Pushes a newly opened file object on its key's stack; it belongs to the file that holds the
+   * path's name, or to a new file that takes the name when none does.
    *
    * @param pid the process that opened it
    * @param path the path as written in the {@code CreateFile} row
    * @param fileObject the file object; the table holds it until it is popped or drained
    */
   public void push(long pid, TracePath path, H fileObject) {
-    stacks
-        .computeIfAbsent(key(pid, path), k -> new ArrayDeque<>())
-        .addLast(new Entry<>(fileObject, nextSequence++, path));
+    Stack<H> stack = find(pid, path);
+    if (stack == null) {
+      stack = new Stack<>(pid, folded(path));
+      stacks.put(stack, stack);
+    }
+    File<H> file = named.get(path.fileKey());
+    if (file == null) {
+      file = new File<>(path.fileKey());
+      named.put(path.fileKey(), file);
+      files++;
+    }
+    Entry<H> e = new Entry<>(fileObject, nextSequence++, stack, file);
+    e.below = stack.top;
+    if (stack.top != null) {
+      stack.top.above = e;
+    }
+    stack.top = e;
+    e.nextOfFile = file.first;
+    if (file.first != null) {
+      file.first.previousOfFile = e;
+    }
+    file.first = e;
+    e.older = newest;
+    if (newest != null) {
+      newest.newer = e;
+    }
+    newest = e;
     size++;
+  }
+
+  /**
+   * The path as written, folded; the very string of the path's file key when they are equal (the
+   * usual case: no stream part), so a key and its file share one string.
+   */
+  private static String folded(TracePath path) {
+    String written = path.written();
+    String fileKey = path.fileKey();
+    if (written.length() == fileKey.length()) {
+      boolean same = true;
+      for (int i = 0; i < written.length() && same; i++) {
+        same = Character.toUpperCase(written.charAt(i)) == fileKey.charAt(i);
+      }
+      if (same) {
+        return fileKey;
+      }
+    }
+    return TracePath.fold(written);
   }
 
   /**
@@ -76,8 +238,8 @@ public final class HandleTable<H> {
    * @return the most recently opened file object of the key still open, or null
    */
   public @Nullable H peek(long pid, TracePath path) {
-    ArrayDeque<Entry<H>> s = stacks.get(key(pid, path));
-    return s == null ? null : s.getLast().fileObject;
+    Stack<H> s = find(pid, path);
+    return s == null || s.top == null ? null : s.top.fileObject;
   }
 
   /**
@@ -88,88 +250,148 @@ public final class HandleTable<H> {
    * @return the file object, or null when the key has none open
    */
   public @Nullable H pop(long pid, TracePath path) {
-    Key k = key(pid, path);
-    ArrayDeque<Entry<H>> s = stacks.get(k);
-    if (s == null) {
+    Stack<H> s = find(pid, path);
+    Entry<H> e = s == null ? null : s.top;
+    if (e == null) {
       return null;
     }
-    Entry<H> e = s.removeLast();
-    if (s.isEmpty()) {
-      stacks.remove(k);
-    }
-    size--;
+    remove(e);
     return e.fileObject;
   }
 
+  /** Unlinks an entry from everything; drops its key and its file when they become empty. */
+  private void remove(Entry<H> e) {
+    unlinkFromStack(e);
+    File<H> f = e.file;
+    if (e.previousOfFile != null) {
+      e.previousOfFile.nextOfFile = e.nextOfFile;
+    } else {
+      f.first = e.nextOfFile;
+    }
+    if (e.nextOfFile != null) {
+      e.nextOfFile.previousOfFile = e.previousOfFile;
+    }
+    if (f.first == null) {
+      String name = f.name;
+      if (name != null) {
+        named.remove(name, f);
+      }
+      files--;
+    }
+    if (e.newer != null) {
+      e.newer.older = e.older;
+    } else {
+      newest = e.older;
+    }
+    if (e.older != null) {
+      e.older.newer = e.newer;
+    }
+    size--;
+  }
+
+  private void unlinkFromStack(Entry<H> e) {
+    Stack<H> s = e.stack;
+    if (e.above != null) {
+      e.above.below = e.below;
+    } else {
+      s.top = e.below;
+    }
+    if (e.below != null) {
+      e.below.above = e.above;
+    }
+    e.above = null;
+    e.below = null;
+    if (s.top == null) {
+      stacks.remove(s);
+    }
+  }
+
   /**
-   * Moves every open file object of a renamed file to the key with its new name: same PID, the
-   * new name followed by the stream part the old key was written with ({@code :stream[:type]}).
+   * Renames the file of a key's top file object (the one the rename row was sent on): the file
+   * takes the new name (a file that held it lives on nameless) and every open file object of the
+   * file moves to the key with the new name: same PID, the new name followed by the stream part of
+   * its old key ({@code :stream[:type]}). File objects of other files stay where they are.
    *
-   * @param renamed any path of the renamed file (its file key decides what moves)
+   * @param pid the rename row's PID
+   * @param path the rename row's path; its key must have an open file object
    * @param newName the new name on the same volume, without a stream part
    * @return how many file objects moved
+   * @throws IllegalArgumentException when the key has no open file object
    */
-  public int moveFile(TracePath renamed, TracePath newName) {
-    String fileKey = renamed.fileKey();
-    List<Entry<H>> moved = new ArrayList<>();
-    List<Long> pids = new ArrayList<>();
-    for (Iterator<Map.Entry<Key, ArrayDeque<Entry<H>>>> it = stacks.entrySet().iterator();
-        it.hasNext(); ) {
-      Map.Entry<Key, ArrayDeque<Entry<H>>> e = it.next();
-      ArrayDeque<Entry<H>> s = e.getValue();
-      if (!s.getFirst().path.fileKey().equals(fileKey)) {
-        continue;
-      }
-      it.remove();
-      for (Entry<H> entry : s) {
-        moved.add(entry);
-        pids.add(e.getKey().pid());
-      }
+  public int moveFile(long pid, TracePath path, TracePath newName) {
+    Stack<H> from = find(pid, path);
+    Entry<H> top = from == null ? null : from.top;
+    checkArgument(top != null, "no file object is open under %s for PID %s", path, pid);
+    File<H> file = top.file;
+    String newKey = newName.fileKey();
+    String oldName = file.name;
+    if (oldName != null) {
+      named.remove(oldName, file);
     }
-    String newBase = newName.written().substring(0, 2) + newName.name();
-    for (int i = 0; i < moved.size(); i++) {
-      Entry<H> entry = moved.get(i);
-      TracePath np = TracePath.parse(newBase + entry.path.streamSuffix());
-      if (np == null) {
-        np = newName;
-      }
-      entry.path = np;
-      ArrayDeque<Entry<H>> target = stacks.computeIfAbsent(key(pids.get(i), np), k -> new ArrayDeque<>());
-      insertInOpenOrder(target, entry);
+    File<H> displaced = named.put(newKey, file);
+    if (displaced != null && displaced != file) {
+      displaced.name = null;
     }
-    return moved.size();
-  }
+    file.name = newKey;
 
-  private static <H> void insertInOpenOrder(ArrayDeque<Entry<H>> stack, Entry<H> entry) {
-    if (stack.isEmpty() || stack.getLast().sequence < entry.sequence) {
-      stack.addLast(entry);
-      return;
+    // Take the file's objects out of their stacks, then put them back under the new keys, newest
+    // first, so that each target stack is walked at most once from its top (a merge).
+    List<Entry<H>> moving = new ArrayList<>();
+    for (Entry<H> e = file.first; e != null; e = e.nextOfFile) {
+      moving.add(e);
+      unlinkFromStack(e);
     }
-    List<Entry<H>> all = new ArrayList<>(stack);
-    all.add(entry);
-    all.sort(Comparator.comparingLong(x -> x.sequence));
-    stack.clear();
-    stack.addAll(all);
+    moving.sort((a, b) -> Long.compare(b.sequence, a.sequence));
+    String newBase = TracePath.fold(newName.written().substring(0, 2) + newName.name());
+    Map<Stack<H>, @Nullable Entry<H>> lowestInserted = new IdentityHashMap<>();
+    for (Entry<H> e : moving) {
+      String oldFolded = e.stack.folded;
+      int colon = oldFolded.indexOf(':', 2);
+      String folded = colon < 0 ? newBase : newBase + oldFolded.substring(colon);
+      if (folded.equals(newKey)) {
+        folded = newKey;
+      }
+      Stack<H> fresh = new Stack<>(e.stack.pid, folded);
+      Stack<H> target = stacks.putIfAbsent(fresh, fresh);
+      if (target == null) {
+        target = fresh;
+      }
+      e.stack = target;
+      // Insert below the newest entries opened after it; the next (older) one goes lower still.
+      Entry<H> above = lowestInserted.get(target);
+      Entry<H> below = above == null ? target.top : above.below;
+      while (below != null && below.sequence > e.sequence) {
+        above = below;
+        below = below.below;
+      }
+      e.above = above;
+      e.below = below;
+      if (above == null) {
+        target.top = e;
+      } else {
+        above.below = e;
+      }
+      if (below != null) {
+        below.above = e;
+      }
+      lowestInserted.put(target, e);
+    }
+    return moving.size();
   }
 
   /**
-   * Removes every open file object, most recently opened first; the caller now owns them.
+   * Removes the most recently opened file object still open; the caller now owns it. Called until
+   * it returns null, it drains the table in the order the end of a trace closes file objects.
    *
-   * @return the file objects in the order they must be cleaned up and closed
+   * @return the file object, or null when none is open
    */
-  public List<H> drainMostRecentFirst() {
-    List<Entry<H>> all = new ArrayList<>(size);
-    for (ArrayDeque<Entry<H>> s : stacks.values()) {
-      all.addAll(s);
+  public @Nullable H popMostRecent() {
+    Entry<H> e = newest;
+    if (e == null) {
+      return null;
     }
-    stacks.clear();
-    size = 0;
-    all.sort(Comparator.comparingLong((Entry<H> x) -> x.sequence).reversed());
-    List<H> out = new ArrayList<>(all.size());
-    for (Entry<H> e : all) {
-      out.add(e.fileObject);
-    }
-    return out;
+    remove(e);
+    return e.fileObject;
   }
 
   /** The number of open file objects. */
@@ -180,5 +402,10 @@ public final class HandleTable<H> {
   /** The number of keys with at least one open file object. */
   public int keyCount() {
     return stacks.size();
+  }
+
+  /** The number of files with at least one open file object, named or not. */
+  public int fileCount() {
+    return files;
   }
 }

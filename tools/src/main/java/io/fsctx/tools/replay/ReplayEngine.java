@@ -233,7 +233,9 @@ public final class ReplayEngine {
           progress.advanced(rows);
         }
       }
-      for (H fileObject : handles.drainMostRecentFirst()) {
+      for (H fileObject = handles.popMostRecent();
+          fileObject != null;
+          fileObject = handles.popMostRecent()) {
         target.cleanupAndClose(fileObject, null);
       }
       ContextCounts contexts = target.finish();
@@ -358,7 +360,7 @@ public final class ReplayEngine {
             && newName.kind() == TracePath.Kind.FILE
             && newName.volume() == req.path().volume()
             && newName.streamSuffix().isEmpty()) {
-          handles.moveFile(req.path(), newName);
+          handles.moveFile(req.pid(), req.path(), newName);
           target.rename(fo, req, newName);
         }
       }

@@ -27,9 +27,13 @@
  *       are unsupported paths.
  *   <li>A rename moves file objects only when it succeeds, {@code Detail} has {@code FileName:}
  *       naming a file on the same volume without a stream part; the value runs to the next
- *       {@code ", Word: "} field. File objects of files below a renamed directory keep their
- *       keys. File objects of other PIDs on the renamed file move too (each keeps its PID).
- *       Within a key, file objects stay in open order after a move.
+ *       {@code ", Word: "} field. What moves is the file of the file object the rename was sent
+ *       on, never everything under the old name: the replay counts as one file the file objects
+ *       opened through one name while any of them is open, and a file that a rename displaces
+ *       from its name (a replace while it is open) lives on nameless, its file objects keeping
+ *       their keys. File objects of files below a renamed directory, and those opened through
+ *       another hard link, keep their keys. File objects of other PIDs on the renamed file move
+ *       too (each keeps its PID). Within a key, file objects stay in open order after a move.
  *   <li>A volume open ({@code X:}) opens the volume's own stream header: it can hold stream and
  *       stream-handle contexts but has no per-file structure, so no file context; the header
  *       lives until the volume is dismounted, not until its last file object closes.

@@ -219,6 +219,51 @@ class ReplayRulesTest {
   }
 
   @Test
+  @DisplayName("Handles: a rename moves the renamed file's objects, not those of a file displaced from its name")
+  void replay_renameAfterReplace_movesOnlyTheRenamedFile() throws IOException {
+    // b.txt replaces a.txt while a.txt is still open (the displaced file lives on, nameless, and
+    // its file objects keep their keys); renaming a.txt then renames b.txt's file, so only b's
+    // file objects move: the read of a.txt is replayed on a.txt's own file object.
+    ReplaySummary s =
+        run(
+            "100|CreateFile|D:\\tmp\\a.txt|SUCCESS",
+            "200|CreateFile|D:\\tmp\\A.TXT|SUCCESS",
+            "100|CreateFile|D:\\tmp\\b.txt|SUCCESS",
+            "100|SetRenameInformationFile|D:\\tmp\\b.txt|SUCCESS|ReplaceIfExists: True, FileName: D:\\tmp\\a.txt",
+            "100|SetRenameInformationFile|D:\\tmp\\a.txt|SUCCESS|ReplaceIfExists: False, FileName: D:\\tmp\\c.txt",
+            "100|ReadFile|D:\\tmp\\a.txt|SUCCESS",
+            "200|ReadFile|D:\\tmp\\a.txt|SUCCESS",
+            "100|ReadFile|D:\\tmp\\c.txt|SUCCESS",
+            "100|SetRenameInformationFile|D:\\tmp\\a.txt|SUCCESS|ReplaceIfExists: False, FileName: D:\\tmp\\d.txt",
+            "100|ReadFile|D:\\tmp\\d.txt|SUCCESS",
+            "200|ReadFile|D:\\tmp\\d.txt|SUCCESS",
+            "100|CloseFile|D:\\tmp\\c.txt|SUCCESS",
+            "100|CloseFile|D:\\tmp\\d.txt|SUCCESS",
+            "200|CloseFile|D:\\tmp\\d.txt|SUCCESS");
+    counts(s, 14, 14, 0, 0, 0);
+    assertEquals(
+        List.of(
+            "open FO#1 D:\\tmp\\a.txt",
+            "open FO#2 D:\\tmp\\A.TXT",
+            "open FO#3 D:\\tmp\\b.txt",
+            "send FO#3 SetRenameInformationFile",
+            "rename FO#3 -> D:\\tmp\\a.txt",
+            "send FO#3 SetRenameInformationFile",
+            "rename FO#3 -> D:\\tmp\\c.txt",
+            "send FO#1 ReadFile",
+            "send FO#2 ReadFile",
+            "send FO#3 ReadFile",
+            "send FO#1 SetRenameInformationFile",
+            "rename FO#1 -> D:\\tmp\\d.txt",
+            "send FO#1 ReadFile",
+            "send FO#2 ReadFile",
+            "close FO#3",
+            "close FO#1",
+            "close FO#2"),
+        target.calls.subList(1, target.calls.size() - 1));
+  }
+
+  @Test
   @DisplayName("Handles: a failed rename, or one without FileName:, moves nothing")
   void replay_failedRename_movesNothing() throws IOException {
     ReplaySummary s =

@@ -356,6 +356,27 @@ class StackReplayTest {
   }
 
   @Test
+  @DisplayName("replay.md Handles: a rename moves the renamed file's objects only, not those of the file it displaced")
+  void replay_renameAfterReplace_displacedFileKeepsItsObjects() throws IOException {
+    ReplaySummary s =
+        run(
+            "100|CreateFile|D:\\tmp\\a.txt|SUCCESS",
+            "100|CreateFile|D:\\tmp\\b.txt|SUCCESS",
+            "100|SetRenameInformationFile|D:\\tmp\\b.txt|SUCCESS|ReplaceIfExists: True, FileName: D:\\tmp\\a.txt",
+            "100|SetRenameInformationFile|D:\\tmp\\a.txt|SUCCESS|ReplaceIfExists: False, FileName: D:\\tmp\\c.txt",
+            "100|ReadFile|D:\\tmp\\a.txt|SUCCESS",
+            "100|ReadFile|D:\\tmp\\c.txt|SUCCESS",
+            "100|CloseFile|D:\\tmp\\a.txt|SUCCESS",
+            "100|CloseFile|D:\\tmp\\c.txt|SUCCESS");
+    counts(s, 8, 8, 0, 0, 0);
+    assertEquals(2, target.renamed());
+    assertEquals(0, s.diverged());
+    assertTrue(target.fileSystem('D').exists("\\tmp\\c.txt"));
+    assertFalse(target.fileSystem('D').exists("\\tmp\\a.txt"));
+    assertFalse(target.fileSystem('D').exists("\\tmp\\b.txt"));
+  }
+
+  @Test
   @DisplayName("replay.md Handles: a failed rename moves nothing")
   void replay_failedRename_movesNothing() throws IOException {
     ReplaySummary s =

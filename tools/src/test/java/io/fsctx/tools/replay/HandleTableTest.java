@@ -1,0 +1,136 @@
+package io.fsctx.tools.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The handle pairing of spec/replay.md "Handles", on the table alone. */
+class HandleTableTest {
+  private final HandleTable<String> table = new HandleTable<>();
+
+  private static TracePath p(String path) {
+    return Objects.requireNonNull(TracePath.parse(path), path);
+  }
+
+  private List<String> drain() {
+    List<String> out = new ArrayList<>();
+    for (String fo = table.popMostRecent(); fo != null; fo = table.popMostRecent()) {
+      out.add(fo);
+    }
+    return out;
+  }
+
+  @Test
+  @DisplayName("Handles: keys are (PID, path as written) compared case-insensitively; x and x::$DATA differ")
+  void peek_caseVariantsAndDataSuffix_keyedAsWritten() {
+    table.push(1, p("C:\\Dir\\a.txt"), "fo1");
+    assertEquals("fo1", table.peek(1, p("c:\\DIR\\A.TXT")));
+    assertNull(table.peek(2, p("C:\\Dir\\a.txt")));
+    assertNull(table.peek(1, p("C:\\Dir\\a.txt::$DATA")));
+    assertEquals(1, table.keyCount());
+  }
+
+  @Test
+  @DisplayName("Handles: a key is a stack, the most recently opened on top; the last pop drops the key and the file")
+  void pop_stack_mostRecentFirstThenForgotten() {
+    table.push(1, p("C:\\a"), "fo1");
+    table.push(1, p("C:\\A"), "fo2");
+    assertEquals("fo2", table.pop(1, p("C:\\a")));
+    assertEquals("fo1", table.pop(1, p("C:\\a")));
+    assertNull(table.pop(1, p("C:\\a")));
+    assertEquals(List.of(0, 0, 0), List.of(table.size(), table.keyCount(), table.fileCount()));
+  }
+
+  @Test
+  @DisplayName("Lifetimes: the end of the trace closes every open file object, most recently opened first")
+  void popMostRecent_afterPopsAndMoves_reverseOpenOrder() {
+    table.push(1, p("C:\\a"), "fo1");
+    table.push(2, p("C:\\b"), "fo2");
+    table.push(1, p("C:\\c"), "fo3");
+    table.push(3, p("C:\\a:s"), "fo4");
+    table.pop(1, p("C:\\c"));
+    table.moveFile(1, p("C:\\a"), p("C:\\z"));
+    assertEquals(List.of("fo4", "fo2", "fo1"), drain());
+    assertEquals(List.of(0, 0, 0), List.of(table.size(), table.keyCount(), table.fileCount()));
+  }
+
+  @Test
+  @DisplayName("Handles: a rename moves every file object of the file, each keeping its PID and stream part")
+  void moveFile_streamsAndPids_moveWithTheirSuffix() {
+    table.push(1, p("C:\\old.txt"), "fo1");
+    table.push(1, p("C:\\old.txt:s1"), "fo2");
+    table.push(2, p("c:\\OLD.TXT"), "fo3");
+    table.push(3, p("C:\\other.txt"), "fo4");
+    assertEquals(3, table.moveFile(1, p("C:\\old.txt"), p("C:\\New.txt")));
+    assertEquals("fo1", table.peek(1, p("C:\\new.txt")));
+    assertEquals("fo2", table.peek(1, p("C:\\NEW.TXT:S1")));
+    assertEquals("fo3", table.peek(2, p("C:\\new.txt")));
+    assertEquals("fo4", table.peek(3, p("C:\\other.txt")));
+    assertNull(table.peek(1, p("C:\\old.txt")));
+    assertEquals(List.of(4, 4, 2), List.of(table.size(), table.keyCount(), table.fileCount()));
+  }
+
+  @Test
+  @DisplayName("Handles: after a move merges two stacks, the top is still the most recently opened")
+  void moveFile_mergeIntoOpenKey_openOrderKept() {
+    table.push(1, p("C:\\b"), "b1");
+    table.push(1, p("C:\\a"), "a1");
+    table.push(1, p("C:\\b"), "b2");
+    table.push(1, p("C:\\a"), "a2");
+    table.push(1, p("C:\\b"), "b3");
+    // b replaces a while a is open: the stack of C:\a now holds both files' objects.
+    table.moveFile(1, p("C:\\b"), p("C:\\a"));
+    List<String> popped = new ArrayList<>();
+    for (String fo = table.pop(1, p("C:\\a")); fo != null; fo = table.pop(1, p("C:\\a"))) {
+      popped.add(fo);
+    }
+    assertEquals(List.of("b3", "a2", "b2", "a1", "b1"), popped);
+  }
+
+  @Test
+  @DisplayName("Handles: the file a replace displaced keeps its file objects; renaming the name later moves the other file only")
+  void moveFile_afterReplace_movesByFileNotByName() {
+    table.push(100, p("D:\\tmp\\a.txt"), "a");
+    table.push(200, p("D:\\tmp\\a.txt"), "a200");
+    table.push(100, p("D:\\tmp\\b.txt"), "b");
+    table.moveFile(100, p("D:\\tmp\\b.txt"), p("D:\\tmp\\a.txt"));
+    assertEquals("b", table.peek(100, p("D:\\tmp\\a.txt")));
+    assertEquals(1, table.moveFile(100, p("D:\\tmp\\a.txt"), p("D:\\tmp\\c.txt")));
+    assertEquals("a", table.peek(100, p("D:\\tmp\\a.txt")));
+    assertEquals("a200", table.peek(200, p("D:\\tmp\\a.txt")));
+    assertEquals("b", table.peek(100, p("D:\\tmp\\c.txt")));
+    // The displaced file is nameless: a new open of a.txt is another file.
+    table.push(300, p("D:\\tmp\\a.txt"), "new");
+    assertEquals(3, table.fileCount());
+    assertEquals(2, table.moveFile(100, p("D:\\tmp\\a.txt"), p("D:\\tmp\\d.txt")));
+    assertEquals("a200", table.peek(200, p("D:\\tmp\\d.txt")));
+    assertEquals("new", table.peek(300, p("D:\\tmp\\a.txt")));
+    assertEquals("b", table.peek(100, p("D:\\tmp\\c.txt")));
+  }
+
+  @Test
+  @DisplayName("Handles: a later open of the renamed file's new name joins the renamed file")
+  void push_newNameAfterRename_joinsTheRenamedFile() {
+    table.push(1, p("C:\\a"), "a");
+    table.moveFile(1, p("C:\\a"), p("C:\\b"));
+    table.push(2, p("C:\\B"), "b2");
+    assertEquals(1, table.fileCount());
+    assertEquals(2, table.moveFile(2, p("C:\\b"), p("C:\\c")));
+    assertEquals("a", table.peek(1, p("C:\\c")));
+    assertEquals("b2", table.peek(2, p("C:\\c")));
+  }
+
+  @Test
+  @DisplayName("moveFile with no open file object under the key is a caller's mistake")
+  void moveFile_noOpenObject_rejected() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> table.moveFile(1, p("C:\\a"), p("C:\\b")));
+    assertEquals("no file object is open under C:\\a for PID 1", e.getMessage());
+  }
+}
