@@ -32,9 +32,11 @@ import io.fsctx.io.CreateParameters;
 import io.fsctx.nt.NtStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -198,6 +200,13 @@ public final class Namespace {
 
   private final StreamNaming naming;
   private final Map<String, Link> names = new HashMap<>();
+  /**
+   * The names directly below each directory, by the directory's key: what listing a directory,
+   * asking whether it is empty and renaming it look at, so none of them scans the whole disk.
+   * Kept with {@link #names} by {@link #putName} and {@link #removeName}; a directory without
+   * entries has no set.
+   */
+  private final Map<String, Set<Link>> children = new HashMap<>();
   private long nextFileId = 1;
 
   /**
@@ -426,7 +435,7 @@ public final class Namespace {
       }
     }
     for (Link l : file.links) {
-      names.remove(key(l.path), l);
+      removeName(l);
     }
     file.links.clear();
     return true;
@@ -471,25 +480,26 @@ public final class Namespace {
       Link existing = names.get(key(target));
       if (existing != null) {
         // Another name of the same file: the rename just drops the source name.
-        names.remove(key(via.path), via);
+        removeName(via);
         via.file.links.remove(via);
         via.path = target;
         return STATUS_SUCCESS;
       }
     }
-    String oldKeyPrefix = key(via.path) + "\\";
+    int oldPrefixLength = via.path.length() + 1;
     String newPrefix = target + "\\";
-    names.remove(key(via.path), via);
+    // The names below a renamed directory move with it: found through the directory index, so a
+    // rename costs what is below the directory, not what is on the disk.
+    List<Link> below = via.file.directory ? descendants(via.path) : List.of();
+    removeName(via);
+    for (Link child : below) {
+      removeName(child);
+    }
     via.path = target;
-    names.put(key(target), via);
-    if (via.file.directory) {
-      for (Link child : List.copyOf(names.values())) {
-        if (key(child.path).startsWith(oldKeyPrefix)) {
-          names.remove(key(child.path), child);
-          child.path = newPrefix + child.path.substring(oldKeyPrefix.length());
-          names.put(key(child.path), child);
-        }
-      }
+    putName(via);
+    for (Link child : below) {
+      child.path = newPrefix + child.path.substring(oldPrefixLength);
+      putName(child);
     }
     return STATUS_SUCCESS;
   }
@@ -612,7 +622,7 @@ public final class Namespace {
     if (l == null || p.equals("\\") || (l.file.directory && hasChildren(l.path))) {
       return false;
     }
-    names.remove(key(p), l);
+    removeName(l);
     l.file.links.remove(l);
     return true;
   }
@@ -633,17 +643,15 @@ public final class Namespace {
    * @return how many entries match
    */
   public long countEntries(Link directory, String pattern) {
-    String prefix = directory.path.equals("\\") ? "\\" : key(directory.path) + "\\";
-    long n = 0;
-    for (String k : names.keySet()) {
-      if (k.length() > prefix.length() && k.startsWith(prefix) && k.indexOf('\\', prefix.length()) < 0) {
-        String last = k.substring(prefix.length());
-        if (pattern.equals("*") || last.equals(key(pattern))) {
-          n++;
-        }
-      }
+    if (pattern.equals("*")) {
+      Set<Link> entries = children.get(key(directory.path));
+      return entries == null ? 0 : entries.size();
     }
-    return n;
+    if (pattern.isEmpty() || pattern.indexOf('\\') >= 0) {
+      return 0;
+    }
+    String prefix = directory.path.equals("\\") ? "\\" : directory.path + "\\";
+    return names.containsKey(key(prefix + pattern)) ? 1 : 0;
   }
 
   /** Whether a path names a paging file by name: {@code \pagefile.sys} or {@code \swapfile.sys}. */
@@ -660,8 +668,52 @@ public final class Namespace {
   private Link addLink(FileRecord f, String path) {
     Link l = new Link(f, path);
     f.links.add(l);
-    names.put(key(path), l);
+    putName(l);
     return l;
+  }
+
+  /** Gives a link its name in {@link #names} and in its parent's entry of {@link #children}. */
+  private void putName(Link l) {
+    Link old = names.put(key(l.path), l);
+    if (old != null && old != l) {
+      unindex(old);
+    }
+    if (!l.path.equals("\\")) {
+      children.computeIfAbsent(key(parent(l.path)), k -> new HashSet<>()).add(l);
+    }
+  }
+
+  /** Takes a link's name away, from {@link #names} and from its parent's entry; false if not named. */
+  private boolean removeName(Link l) {
+    if (!names.remove(key(l.path), l)) {
+      return false;
+    }
+    unindex(l);
+    return true;
+  }
+
+  private void unindex(Link l) {
+    String parentKey = key(parent(l.path));
+    Set<Link> siblings = children.get(parentKey);
+    if (siblings != null && siblings.remove(l) && siblings.isEmpty()) {
+      children.remove(parentKey);
+    }
+  }
+
+  /** Every name below a directory, at any depth, parents before their children. */
+  private List<Link> descendants(String dirPath) {
+    List<Link> out = new ArrayList<>();
+    Set<Link> top = children.get(key(dirPath));
+    if (top != null) {
+      out.addAll(top);
+    }
+    for (int i = 0; i < out.size(); i++) {
+      Set<Link> more = children.get(key(out.get(i).path));
+      if (more != null) {
+        out.addAll(more);
+      }
+    }
+    return out;
   }
 
   /** Checks a rename or link target; removes a replaced name. Success: the name is free or is {@code file}'s. */
@@ -684,19 +736,13 @@ public final class Namespace {
     if (existing.file.directory || targetIsOpen.test(existing.file)) {
       return STATUS_ACCESS_DENIED;
     }
-    names.remove(key(target), existing);
+    removeName(existing);
     existing.file.links.remove(existing);
     return STATUS_SUCCESS;
   }
 
   private boolean hasChildren(String dirPath) {
-    String prefix = dirPath.equals("\\") ? "\\" : key(dirPath) + "\\";
-    for (String k : names.keySet()) {
-      if (k.length() > prefix.length() && k.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
+    return children.containsKey(key(dirPath));
   }
 
   private @Nullable ParsedPath parse(String raw) {
