@@ -1,7 +1,6 @@
 package io.fsctx.tools.replay;
 
 import com.google.common.collect.ImmutableSortedSet;
-import io.fsctx.nt.NtStatus;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.SortedSet;
@@ -23,8 +22,14 @@ import org.jspecify.annotations.Nullable;
  * same figures. Memory is constant in the trace's length and proportional to the open file objects
  * ({@link HandleTable}). The judging functions are static and pure, so other tools can reuse them.
  *
- * <p>Thread safety: an engine is immutable and may be shared; each {@link #replay} call is
- * confined to its calling thread and uses the target from that thread only.
+ * <p>The replaying pass reads ahead on a thread of its own ({@link ReadAhead}): the CSV parsing
+ * and the pure part of judging (the row filter, the path split, the operation and result lookups)
+ * run beside the I/O requests, in file order, with a reader's failure surfacing after the rows
+ * before it, as if read in place.
+ *
+ * <p>Thread safety: an engine is immutable and may be shared; each {@link #replay} call uses the
+ * target from its calling thread only (the read-ahead thread never touches the target), so any
+ * number of replays, each with its own target, may run at once.
  */
 public final class ReplayEngine {
   private final ProgressListener progress;
@@ -153,26 +158,35 @@ public final class ReplayEngine {
       return replayOnce(source, target);
     }
     SortedSet<Character> volumes = new TreeSet<>();
+    boolean[] seen = new boolean['Z' - 'A' + 1];
     long total = 0;
-    try (TraceReader reader = TraceReader.open(source.open())) {
+    // The first pass keeps only what decides whether a row counts and its drive letter, and
+    // splits a path only while its drive letter has not been seen on a valid path yet.
+    try (TraceReader reader = TraceReader.open(source.open(), TraceReader.Columns.COUNTING)) {
       boolean ec = reader.hasEventClass();
       for (TraceRow row : reader) {
         if (!isCounted(row, ec)) {
           continue;
         }
         total++;
-        TracePath p = TracePath.parse(row.path());
+        String path = row.path();
+        char letter = path.isEmpty() ? 0 : Character.toUpperCase(path.charAt(0));
+        if (letter >= 'A' && letter <= 'Z' && seen[letter - 'A']) {
+          continue;
+        }
+        TracePath p = TracePath.parse(path);
         if (p != null) {
           volumes.add(p.volume());
+          seen[p.volume() - 'A'] = true;
         }
       }
     }
     progress.started(total);
-    try (TraceReader reader = TraceReader.open(source.open())) {
-      Run<H> run = new Run<>(target, false);
-      run.volumes.addAll(volumes);
+    Run<H> run = new Run<>(target, false);
+    run.volumes.addAll(volumes);
+    try (ReadAhead rows = new ReadAhead(TraceReader.open(source.open()), source.name())) {
       target.mountVolumes(ImmutableSortedSet.copyOf(volumes));
-      return run.replayRows(reader, progress);
+      return run.replayRows(rows, progress);
     } finally {
       progress.finished();
     }
@@ -186,10 +200,10 @@ public final class ReplayEngine {
    */
   private <H> ReplaySummary replayOnce(TraceSource source, ReplayTarget<H> target) throws IOException {
     progress.started(-1);
-    try (TraceReader reader = TraceReader.open(source.open())) {
+    try (ReadAhead rows = new ReadAhead(TraceReader.open(source.open()), source.name())) {
       Run<H> run = new Run<>(target, true);
       target.mountVolumes(ImmutableSortedSet.of());
-      return run.replayRows(reader, progress);
+      return run.replayRows(rows, progress);
     } finally {
       progress.finished();
     }
@@ -219,16 +233,16 @@ public final class ReplayEngine {
     }
 
     /** Judges every counted row, closes what is left open, and sums up. */
-    ReplaySummary replayRows(TraceReader reader, ProgressListener progress) {
-      boolean ec = reader.hasEventClass();
-      for (TraceRow row : reader) {
-        if (isCounted(row, ec)) {
+    ReplaySummary replayRows(ReadAhead reader, ProgressListener progress) {
+      while (reader.hasNext()) {
+        ReadAhead.Parsed parsed = reader.next();
+        if (parsed.counted()) {
           try {
-            judge(row);
+            judge(parsed);
           } catch (TraceFormatException | TraceRowException e) {
             throw e;
           } catch (RuntimeException e) {
-            throw new TraceRowException(row.line(), e);
+            throw new TraceRowException(parsed.row().line(), e);
           }
           progress.advanced(rows);
         }
@@ -256,12 +270,13 @@ public final class ReplayEngine {
           namesTooLong);
     }
 
-    void judge(TraceRow row) {
+    void judge(ReadAhead.Parsed parsed) {
+      TraceRow row = parsed.row();
       rows++;
-      if (!ResultStatus.isRecognised(row.result())) {
+      if (!parsed.recognisedResult()) {
         unrecognisedResults++;
       }
-      TracePath path = TracePath.parse(row.path());
+      TracePath path = parsed.path();
       if (path == null) {
         unsupportedPath++;
         return;
@@ -275,7 +290,7 @@ public final class ReplayEngine {
         namesTooLong++;
         return;
       }
-      TraceOperation op = TraceOperation.classify(row.operation());
+      TraceOperation op = parsed.operation();
       if (op.kind() == TraceOperation.Kind.UNSUPPORTED) {
         unsupportedOperation++;
         return;
@@ -288,11 +303,10 @@ public final class ReplayEngine {
           return;
         }
       }
-      if (!TraceOperation.isKnownName(row.operation())) {
+      if (!parsed.knownOperation()) {
         unknownOperations++;
       }
-      NtStatus status = ResultStatus.of(row.result());
-      TraceRequest req = new TraceRequest(row, path, op, status);
+      TraceRequest req = new TraceRequest(row, path, op, parsed.status());
       switch (op.kind()) {
         case CREATE -> create(req);
         case NETWORK_QUERY_OPEN -> {

@@ -192,13 +192,12 @@ final class TraceInput {
    * it starts.
    */
   static final class StrictTextReader extends Reader {
-    private enum Quoting {
-      FIELD_START,
-      UNQUOTED,
-      QUOTED,
-      QUOTE_IN_QUOTED,
-      AFTER_CLOSING_QUOTE
-    }
+    // The quoting states, as ints: the loop in read() runs once per character of the trace.
+    private static final int FIELD_START = 0;
+    private static final int UNQUOTED = 1;
+    private static final int QUOTED = 2;
+    private static final int QUOTE_IN_QUOTED = 3;
+    private static final int AFTER_CLOSING_QUOTE = 4;
 
     private final InputStream in;
     private final String encoding;
@@ -211,7 +210,7 @@ final class TraceInput {
     private long newlines;
     private boolean pendingCr;
     private long linesBeforeChunk;
-    private Quoting quoting = Quoting.FIELD_START;
+    private int quoting = FIELD_START;
     private long quoteLine;
     private @Nullable CorruptInputException pending;
 
@@ -240,7 +239,7 @@ final class TraceInput {
      * delivered, or 0 when no quoted field is open.
      */
     long openQuoteLine() {
-      return quoting == Quoting.QUOTED ? quoteLine : 0;
+      return quoting == QUOTED ? quoteLine : 0;
     }
 
     /** Whether the whole input has been delivered. */
@@ -265,77 +264,82 @@ final class TraceInput {
       }
       int n = Math.min(len, chars.remaining());
       chars.get(buf, off, n);
-      for (int i = off; i < off + n; i++) {
+      // One pass over the characters, keeping the quoting state and the line count in locals:
+      // this loop sees every character of the trace (twice for a file), so it stays free of
+      // calls and of per-character state writes.
+      int q = quoting;
+      long lines = newlines;
+      boolean cr = pendingCr;
+      int end = off + n;
+      for (int i = off; i < end; i++) {
         char c = buf[i];
-        if (!follow(c)) {
-          CorruptInputException stray =
-              new CorruptInputException(
-                  newlines + 1,
-                  "stray quote: a '\"' inside a field that does not start with one (Process"
-                      + " Monitor quotes every field and doubles quotes inside it)");
-          if (i == off) {
-            throw stray;
+        switch (c) {
+          case '"' -> {
+            if (q == FIELD_START) {
+              q = QUOTED;
+              quoteLine = lines + 1;
+            } else if (q == QUOTED) {
+              q = QUOTE_IN_QUOTED;
+            } else if (q == QUOTE_IN_QUOTED) {
+              q = QUOTED;
+            } else {
+              // A quote in an unquoted field (or after a closing quote: the parser refuses the
+              // character after a closing quote itself, naming the record's line).
+              if (q == UNQUOTED) {
+                quoting = q;
+                newlines = lines;
+                pendingCr = cr;
+                CorruptInputException stray =
+                    new CorruptInputException(
+                        lines + 1,
+                        "stray quote: a '\"' inside a field that does not start with one (Process"
+                            + " Monitor quotes every field and doubles quotes inside it)");
+                if (i == off) {
+                  throw stray;
+                }
+                pending = stray;
+                return i - off;
+              }
+            }
+            cr = false;
           }
-          pending = stray;
-          return i - off;
-        }
-        if (c == '\n') {
-          if (!pendingCr) {
-            newlines++;
+          case ',' -> {
+            if (q != QUOTED) {
+              q = FIELD_START;
+            }
+            cr = false;
           }
-          pendingCr = false;
-        } else if (c == '\r') {
-          newlines++;
-          pendingCr = true;
-        } else {
-          pendingCr = false;
+          case '\n' -> {
+            if (q != QUOTED) {
+              q = FIELD_START;
+            }
+            if (!cr) {
+              lines++;
+            }
+            cr = false;
+          }
+          case '\r' -> {
+            if (q != QUOTED) {
+              q = FIELD_START;
+            }
+            lines++;
+            cr = true;
+          }
+          default -> {
+            if (q == FIELD_START) {
+              q = UNQUOTED;
+            } else if (q == QUOTE_IN_QUOTED) {
+              // The parser refuses a character after a closing quote, naming the record's line.
+              q = AFTER_CLOSING_QUOTE;
+            }
+            cr = false;
+          }
         }
       }
+      quoting = q;
+      newlines = lines;
+      pendingCr = cr;
       return n;
-    }
-
-    /** Moves the quoting state over {@code c}; false for a stray quote. */
-    private boolean follow(char c) {
-      boolean lineEnd = c == '\r' || c == '\n';
-      switch (quoting) {
-        case FIELD_START -> {
-          if (c == '"') {
-            quoting = Quoting.QUOTED;
-            quoteLine = newlines + 1;
-          } else if (c != ',' && !lineEnd) {
-            quoting = Quoting.UNQUOTED;
-          }
-        }
-        case UNQUOTED -> {
-          if (c == '"') {
-            return false;
-          }
-          if (c == ',' || lineEnd) {
-            quoting = Quoting.FIELD_START;
-          }
-        }
-        case QUOTED -> {
-          if (c == '"') {
-            quoting = Quoting.QUOTE_IN_QUOTED;
-          }
-        }
-        case QUOTE_IN_QUOTED -> {
-          if (c == '"') {
-            quoting = Quoting.QUOTED;
-          } else if (c == ',' || lineEnd) {
-            quoting = Quoting.FIELD_START;
-          } else {
-            // The parser refuses a character after a closing quote, naming the record's line.
-            quoting = Quoting.AFTER_CLOSING_QUOTE;
-          }
-        }
-        case AFTER_CLOSING_QUOTE -> {
-          if (c == ',' || lineEnd) {
-            quoting = Quoting.FIELD_START;
-          }
-        }
-      }
-      return true;
     }
 
     /** Decodes the next chunk into {@code chars}; false at the end of the input. */
@@ -382,8 +386,9 @@ final class TraceInput {
         }
       }
       linesBeforeChunk = newlines;
-      for (int i = chars.position(); i < chars.limit(); i++) {
-        if (chars.get(i) == 0) {
+      char[] a = chars.array();
+      for (int i = chars.position(), limit = chars.limit(); i < limit; i++) {
+        if (a[i] == 0) {
           throw new CorruptInputException(
               lineAfter(i - chars.position()), "NUL character: this is not a text file");
         }

@@ -1,10 +1,10 @@
 package io.fsctx.tools.replay;
 
 import com.google.common.collect.ImmutableList;
+import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
 import de.siegmar.fastcsv.reader.CommentStrategy;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,10 +45,77 @@ import org.jspecify.annotations.Nullable;
  * <p>A row is handed out only after the next one has been read, so an unterminated quote at the
  * end of the input is reported before the row that swallowed the rest of the file is used.
  *
+ * <p>Only the columns the replay reads become strings; the others are parsed (so a malformed
+ * record is refused wherever its fault is) and dropped. A reader opened with {@link
+ * Columns#COUNTING} keeps fewer still: what decides whether a row counts and its drive letter.
+ *
  * <p>Thread safety: confined to one thread. Ownership: the reader owns the stream it was opened
  * on and closes it in {@link #close()}; it can be iterated once.
  */
 public final class TraceReader implements Closeable, Iterable<TraceRow> {
+  /** Which columns become strings in the rows handed out. */
+  public enum Columns {
+    /** Every column of {@link TraceRow}. */
+    ALL,
+    /**
+     * What {@link ReplayEngine#isCounted} and the drive letter need: {@code PID} (still checked),
+     * {@code Path}, {@code Result} and {@code Event Class}; the others are empty strings. For a
+     * pass that only validates a trace and finds its volumes.
+     */
+    COUNTING
+  }
+
+  /**
+   * One record as the handler built it: its line, how many fields it had, and the fields kept
+   * (by column; null for a column not kept). The header keeps every field.
+   */
+  private record Fields(long line, int count, @Nullable String[] values) {
+    String get(int column) {
+      String v = column >= 0 && column < values.length ? values[column] : null;
+      return v == null ? "" : v;
+    }
+  }
+
+  /**
+   * FastCSV's callback: makes strings of the kept columns only. Until the header is known it
+   * keeps every field (of the first record, the header).
+   */
+  private static final class FieldsHandler extends AbstractBaseCsvCallbackHandler<Fields> {
+    private boolean @Nullable [] keep;
+    private @Nullable String[] values = new String[32];
+
+    void keep(boolean[] columns) {
+      keep = columns;
+    }
+
+    @Override
+    protected void handleBegin(long startingLineNumber) {
+      boolean[] k = keep;
+      values = new String[k == null ? 32 : k.length];
+    }
+
+    @Override
+    protected void handleField(int fieldIdx, char[] buf, int offset, int len, boolean quoted) {
+      boolean[] k = keep;
+      if (k == null) {
+        if (fieldIdx >= values.length) {
+          values = java.util.Arrays.copyOf(values, Math.max(fieldIdx + 1, values.length * 2));
+        }
+        values[fieldIdx] = new String(buf, offset, len);
+      } else if (fieldIdx < k.length && k[fieldIdx]) {
+        values[fieldIdx] = new String(buf, offset, len);
+      }
+    }
+
+    @Override
+    protected Fields buildRecord() {
+      int n = getFieldCount();
+      boolean[] k = keep;
+      @Nullable String[] v = k == null ? java.util.Arrays.copyOf(values, n) : values;
+      return new Fields(getStartingLineNumber(), n, v);
+    }
+  }
+
   /** The column names the contract needs, in the order {@link TraceRow} takes them. */
   static final String TIME_OF_DAY = "Time of Day";
 
@@ -68,8 +135,8 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
       ImmutableList.<String>builder().addAll(REQUIRED).add(TIME_OF_DAY, EVENT_CLASS).build();
 
   private final TraceInput.StrictTextReader chars;
-  private final CsvReader<CsvRecord> csv;
-  private final Iterator<CsvRecord> records;
+  private final CsvReader<Fields> csv;
+  private final Iterator<Fields> records;
   private final ImmutableList<String> header;
   private final int fieldCount;
   private final int timeOfDay;
@@ -80,13 +147,14 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
   private final int result;
   private final int detail;
   private final int eventClass;
-  private @Nullable CsvRecord lookahead;
+  private @Nullable Fields lookahead;
   private boolean iterated;
   private boolean headerRead;
   private long lastLine = 1;
 
-  private TraceReader(InputStream raw) throws IOException {
+  private TraceReader(InputStream raw, Columns columns) throws IOException {
     this.chars = openText(raw);
+    FieldsHandler handler = new FieldsHandler();
     this.csv =
         CsvReader.builder()
             .fieldSeparator(',')
@@ -99,18 +167,18 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
             .allowMissingFields(true)
             .allowExtraCharsAfterClosingQuote(false)
             .detectBomHeader(false)
-            .ofCsvRecord(chars);
+            .build(handler, chars);
     this.records = csv.iterator();
-    CsvRecord head = nextRecord();
+    Fields head = nextRecord();
     if (head == null) {
       throw new TraceFormatException(1, "empty input: no header row");
     }
     List<String> names = new ArrayList<>();
-    for (String f : head.getFields()) {
-      names.add(f.strip());
+    for (int i = 0; i < head.count(); i++) {
+      names.add(head.get(i).strip());
     }
     this.header = ImmutableList.copyOf(names);
-    refuseDuplicates(head.getStartingLineNumber(), header);
+    refuseDuplicates(head.line(), header);
     this.headerRead = true;
     this.fieldCount = header.size();
     List<String> missing = new ArrayList<>();
@@ -121,7 +189,7 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
     }
     if (!missing.isEmpty()) {
       throw new TraceFormatException(
-          head.getStartingLineNumber(),
+          head.line(),
           "not a Process Monitor CSV export: the header lacks the required column(s) "
               + String.join(", ", missing));
     }
@@ -133,6 +201,17 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
     this.result = header.indexOf(RESULT);
     this.detail = header.indexOf(DETAIL);
     this.eventClass = header.indexOf(EVENT_CLASS);
+    boolean[] keep = new boolean[fieldCount];
+    int[] kept =
+        columns == Columns.ALL
+            ? new int[] {timeOfDay, processName, pid, operation, path, result, detail, eventClass}
+            : new int[] {pid, path, result, eventClass};
+    for (int c : kept) {
+      if (c >= 0) {
+        keep[c] = true;
+      }
+    }
+    handler.keep(keep);
     this.lookahead = nextRecord();
   }
 
@@ -172,7 +251,7 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
   public static TraceReader open(Path file) throws IOException {
     InputStream in = Files.newInputStream(file);
     try {
-      return new TraceReader(in);
+      return new TraceReader(in, Columns.ALL);
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
@@ -188,8 +267,21 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
    * @throws TraceFormatException when the header is unusable
    */
   public static TraceReader open(InputStream in) throws IOException {
+    return open(in, Columns.ALL);
+  }
+
+  /**
+   * Reads a trace from a stream, which the reader takes over and closes, keeping some columns.
+   *
+   * @param in the bytes of the CSV export, possibly gzip- or zlib-compressed
+   * @param columns which columns the rows carry (the whole trace is checked either way)
+   * @return a reader that owns {@code in}
+   * @throws IOException when the stream cannot be read
+   * @throws TraceFormatException when the header is unusable
+   */
+  public static TraceReader open(InputStream in, Columns columns) throws IOException {
     try {
-      return new TraceReader(in);
+      return new TraceReader(in, columns);
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
@@ -226,7 +318,7 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
 
       @Override
       public TraceRow next() {
-        CsvRecord r = lookahead;
+        Fields r = lookahead;
         if (r == null) {
           throw new NoSuchElementException();
         }
@@ -252,31 +344,39 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
             });
   }
 
-  private TraceRow toRow(CsvRecord r) {
-    long line = r.getStartingLineNumber();
-    String pidText = r.getField(pid).strip();
-    long pidValue = parsePid(line, pidText);
+  private TraceRow toRow(Fields r) {
+    long line = r.line();
+    long pidValue = parsePid(line, r.get(pid));
     return new TraceRow(
         line,
-        timeOfDay >= 0 ? r.getField(timeOfDay) : "",
-        r.getField(processName),
+        r.get(timeOfDay),
+        r.get(processName),
         pidValue,
-        r.getField(operation),
-        r.getField(path),
-        r.getField(result),
-        r.getField(detail),
-        eventClass >= 0 ? r.getField(eventClass) : "");
+        r.get(operation),
+        r.get(path),
+        r.get(result),
+        r.get(detail),
+        r.get(eventClass));
   }
 
-  private static long parsePid(long line, String text) {
-    if (text.isEmpty() || text.length() > 10) {
-      throw new TraceFormatException(line, "PID '" + abbreviate(text) + "' is not a number");
+  private static long parsePid(long line, String field) {
+    // The PID as written, blanks around it allowed; strip() only when there are any.
+    int from = 0;
+    int to = field.length();
+    while (from < to && Character.isWhitespace(field.charAt(from))) {
+      from++;
+    }
+    while (to > from && Character.isWhitespace(field.charAt(to - 1))) {
+      to--;
+    }
+    if (from == to || to - from > 10) {
+      throw new TraceFormatException(line, "PID '" + abbreviate(field.strip()) + "' is not a number");
     }
     long v = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
+    for (int i = from; i < to; i++) {
+      char c = field.charAt(i);
       if (c < '0' || c > '9') {
-        throw new TraceFormatException(line, "PID '" + abbreviate(text) + "' is not a number");
+        throw new TraceFormatException(line, "PID '" + abbreviate(field.strip()) + "' is not a number");
       }
       v = v * 10 + (c - '0');
     }
@@ -288,19 +388,19 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
   }
 
   /** The next CSV record, translating every parse or decode failure to a format error. */
-  private @Nullable CsvRecord nextRecord() {
+  private @Nullable Fields nextRecord() {
     try {
       if (!records.hasNext()) {
         refuseOpenQuote();
         return null;
       }
-      CsvRecord r = records.next();
-      lastLine = r.getStartingLineNumber();
-      if (headerRead && r.getFieldCount() != fieldCount) {
+      Fields r = records.next();
+      lastLine = r.line();
+      if (headerRead && r.count() != fieldCount) {
         refuseOpenQuote();
         throw new TraceFormatException(
             lastLine,
-            "the record has " + r.getFieldCount() + " fields; the header has " + fieldCount);
+            "the record has " + r.count() + " fields; the header has " + fieldCount);
       }
       return r;
     } catch (CsvParseException e) {
