@@ -1,16 +1,24 @@
 package io.fsctx.fsrtl;
 
+import io.fsctx.nt.KeThread;
 import io.fsctx.nt.PoolBlock;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Shared implementation of the header locks: a read-write lock that refuses recursion, because
  * fast mutexes and push locks deadlock on recursive acquisition in the kernel.
+ *
+ * <p>Design note. Every FCB header owns two or three of these, so the lock is a {@link
+ * StampedLock} (one word of state, queue nodes only while threads wait) plus the exclusive
+ * owner; which threads hold it shared is kept on the threads ({@link KeThread#addSharedHold}),
+ * not here. A {@code ReentrantReadWriteLock} cost about 120 bytes per lock and a thread-local
+ * hold counter per reader.
  */
 abstract class AbstractHeaderLock implements HeaderLock {
-  private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+  private final StampedLock rw = new StampedLock();
+  private volatile @Nullable Thread writer;
   // A field updater rather than a counter object: every FCB header owns two or three locks.
   private static final AtomicLongFieldUpdater<AbstractHeaderLock> ACQUISITIONS =
       AtomicLongFieldUpdater.newUpdater(AbstractHeaderLock.class, "acquisitions");
@@ -44,7 +52,8 @@ abstract class AbstractHeaderLock implements HeaderLock {
       return;
     }
     checkNotHeld();
-    rw.readLock().lock();
+    rw.readLock();
+    KeThread.addSharedHold(this);
     ACQUISITIONS.incrementAndGet(this);
   }
 
@@ -54,24 +63,32 @@ abstract class AbstractHeaderLock implements HeaderLock {
       releaseExclusive();
       return;
     }
-    rw.readLock().unlock();
+    if (KeThread.removeSharedHold(this) < 0) {
+      throw new IllegalMonitorStateException(kind + " released shared by a thread that does not hold it shared");
+    }
+    rw.tryUnlockRead();
   }
 
   @Override
   public final void acquireExclusive() {
     checkNotHeld();
-    rw.writeLock().lock();
+    rw.writeLock();
+    writer = Thread.currentThread();
     ACQUISITIONS.incrementAndGet(this);
   }
 
   @Override
   public final void releaseExclusive() {
-    rw.writeLock().unlock();
+    if (writer != Thread.currentThread()) {
+      throw new IllegalMonitorStateException(kind + " released by a thread that does not own it");
+    }
+    writer = null;
+    rw.tryUnlockWrite();
   }
 
   @Override
   public final boolean isHeldByCurrentThread() {
-    return rw.isWriteLockedByCurrentThread() || rw.getReadHoldCount() > 0;
+    return writer == Thread.currentThread() || KeThread.sharedHolds(this) > 0;
   }
 
   @Override

@@ -1,19 +1,36 @@
 package io.fsctx.nt;
 
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * {@code ERESOURCE}: a reader-writer lock that allows recursive exclusive acquisition and lets
- * the exclusive owner acquire it shared too, with the owner checks of {@code
- * ExIsResourceAcquiredExclusiveLite} / {@code ExIsResourceAcquiredSharedLite}. A shared owner
- * asking for exclusive access would deadlock in the kernel; the model throws instead. Deleting a
- * resource that is still held is a contract violation and throws.
+ * {@code ERESOURCE}: a reader-writer lock that allows recursive exclusive acquisition, recursive
+ * shared acquisition, and lets the exclusive owner acquire it shared too, with the owner checks
+ * of {@code ExIsResourceAcquiredExclusiveLite} / {@code ExIsResourceAcquiredSharedLite}. A shared
+ * owner asking for exclusive access would deadlock in the kernel; the model throws instead.
+ * Deleting a resource that is still held is a contract violation and throws.
+ *
+ * <p>Design note. A resource is a {@link StampedLock} (one word of state) plus its exclusive
+ * owner and recursion count; each thread's shared holds are kept on the thread ({@link
+ * KeThread#sharedHolds}), as the kernel keeps an owner table. A thread's first shared hold takes
+ * the lock's read side and its last one gives it back; holds in between, and shared holds of the
+ * exclusive owner, are only counted, so a recursive shared acquire never waits behind a writer.
+ * The name can be given as a supplier, computed only when a message needs it.
  *
  * <p>Thread safety: safe for concurrent use.
  */
 public final class EResource {
-  private final String id;
-  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  @GuardedBy("this")
+  private @Nullable String id;
+
+  @GuardedBy("this")
+  private @Nullable Supplier<String> name;
+  private final StampedLock lock = new StampedLock();
+  private volatile @Nullable Thread owner;
+  /** The owner's exclusive holds; written by the owner only. */
+  private int recursion;
   private volatile boolean deleted;
 
   /**
@@ -25,14 +42,30 @@ public final class EResource {
     this.id = id;
   }
 
+  /**
+   * {@code ExInitializeResourceLite}, naming the resource only when a message needs the name.
+   *
+   * @param name computes the name, at most once
+   */
+  public EResource(Supplier<String> name) {
+    this.name = name;
+  }
+
   /** The name given at initialisation. */
-  public String id() {
-    return id;
+  public synchronized String id() {
+    String i = id;
+    if (i == null) {
+      Supplier<String> n = name;
+      i = n == null ? "ERESOURCE" : n.get();
+      id = i;
+      name = null;
+    }
+    return i;
   }
 
   private void checkLive(String routine) {
     if (deleted) {
-      throw new IllegalStateException(routine + " on deleted resource " + id);
+      throw new IllegalStateException(routine + " on deleted resource " + id());
     }
   }
 
@@ -43,11 +76,18 @@ public final class EResource {
    */
   public boolean acquireExclusive() {
     checkLive("ExAcquireResourceExclusiveLite");
-    if (!lock.isWriteLockedByCurrentThread() && lock.getReadHoldCount() > 0) {
-      throw new IllegalStateException(
-          "ExAcquireResourceExclusiveLite on " + id + " by a thread that holds it shared: deadlock");
+    Thread me = Thread.currentThread();
+    if (owner == me) {
+      recursion++;
+    } else {
+      if (KeThread.sharedHolds(this) > 0) {
+        throw new IllegalStateException(
+            "ExAcquireResourceExclusiveLite on " + id() + " by a thread that holds it shared: deadlock");
+      }
+      lock.writeLock();
+      owner = me;
+      recursion = 1;
     }
-    lock.writeLock().lock();
     KeThread.resourceAcquired();
     return true;
   }
@@ -55,7 +95,11 @@ public final class EResource {
   /** {@code ExAcquireResourceSharedLite} with {@code Wait = TRUE}. */
   public boolean acquireShared() {
     checkLive("ExAcquireResourceSharedLite");
-    lock.readLock().lock();
+    // The owner's shared holds, and a reader's recursive ones, are counted without the lock.
+    if (owner != Thread.currentThread() && KeThread.sharedHolds(this) == 0) {
+      lock.readLock();
+    }
+    KeThread.addSharedHold(this);
     KeThread.resourceAcquired();
     return true;
   }
@@ -66,29 +110,36 @@ public final class EResource {
    * @throws IllegalStateException when the thread does not hold it
    */
   public void release() {
-    if (lock.getReadHoldCount() > 0) {
-      lock.readLock().unlock();
-    } else if (lock.isWriteLockedByCurrentThread()) {
-      lock.writeLock().unlock();
+    Thread me = Thread.currentThread();
+    int shared = KeThread.removeSharedHold(this);
+    if (shared >= 0) {
+      if (shared == 0 && owner != me) {
+        lock.tryUnlockRead();
+      }
+    } else if (owner == me) {
+      if (--recursion == 0) {
+        owner = null;
+        lock.tryUnlockWrite();
+      }
     } else {
-      throw new IllegalStateException("ExReleaseResourceLite on " + id + " which this thread does not hold");
+      throw new IllegalStateException("ExReleaseResourceLite on " + id() + " which this thread does not hold");
     }
     KeThread.resourceReleased();
   }
 
   /** {@code ExIsResourceAcquiredExclusiveLite}. */
   public boolean isAcquiredExclusive() {
-    return lock.isWriteLockedByCurrentThread();
+    return owner == Thread.currentThread();
   }
 
   /** {@code ExIsResourceAcquiredSharedLite}: how many times this thread holds it (either way). */
   public int isAcquiredShared() {
-    return lock.getReadHoldCount() + lock.getWriteHoldCount();
+    return KeThread.sharedHolds(this) + (owner == Thread.currentThread() ? recursion : 0);
   }
 
   /** Whether any thread holds it. */
   public boolean isHeld() {
-    return lock.isWriteLocked() || lock.getReadLockCount() > 0;
+    return lock.isWriteLocked() || lock.isReadLocked();
   }
 
   /**
@@ -98,13 +149,13 @@ public final class EResource {
    */
   public void delete() {
     if (isHeld()) {
-      throw new IllegalStateException("ExDeleteResourceLite on " + id + " while it is held");
+      throw new IllegalStateException("ExDeleteResourceLite on " + id() + " while it is held");
     }
     deleted = true;
   }
 
   @Override
   public String toString() {
-    return id;
+    return id();
   }
 }

@@ -8,7 +8,10 @@ import org.jspecify.annotations.Nullable;
  * {@link EResource} acquisitions the thread holds. The minifilter frame compares both before and
  * after every callback: a callback must return with them unchanged. It also knows which I/O
  * request the thread is serving ({@link #currentRequest()}), as a kernel thread's IRP list does,
- * so that verifiers can say where a structure was set up, torn down or freed.
+ * so that verifiers can say where a structure was set up, torn down or freed. And it keeps the
+ * thread's shared holds of the model's reader-writer locks ({@link EResource} and the FCB header
+ * locks), as an {@code ERESOURCE} keeps its owner table: a lock itself stores no per-reader
+ * state, so it stays a few words however many threads read it.
  *
  * <p>Thread safety: each thread sees only its own state (a thread-local, the way each KTHREAD
  * carries its own counters).
@@ -20,6 +23,19 @@ public final class KeThread {
     int criticalRegionDepth;
     int resourcesHeld;
     @Nullable Object request;
+    /** The locks this thread holds shared, with how many times each (a thread holds few). */
+    @Nullable Object[] sharedLocks = new Object[4];
+    int[] sharedCounts = new int[4];
+    int sharedSize;
+
+    int indexOf(Object lock) {
+      for (int i = 0; i < sharedSize; i++) {
+        if (sharedLocks[i] == lock) {
+          return i;
+        }
+      }
+      return -1;
+    }
   }
 
   private static final ThreadLocal<State> CURRENT = ThreadLocal.withInitial(State::new);
@@ -58,6 +74,63 @@ public final class KeThread {
 
   static void resourceReleased() {
     CURRENT.get().resourcesHeld--;
+  }
+
+  /**
+   * How many shared holds the current thread has on a lock.
+   *
+   * @param lock the lock
+   * @return 0 when the thread does not hold it shared
+   */
+  public static int sharedHolds(Object lock) {
+    State s = CURRENT.get();
+    int i = s.indexOf(lock);
+    return i < 0 ? 0 : s.sharedCounts[i];
+  }
+
+  /**
+   * Records one more shared hold of a lock by the current thread; the lock calls this once it is
+   * acquired.
+   *
+   * @param lock the lock
+   * @return the thread's shared holds of the lock now
+   */
+  public static int addSharedHold(Object lock) {
+    State s = CURRENT.get();
+    int i = s.indexOf(lock);
+    if (i >= 0) {
+      return ++s.sharedCounts[i];
+    }
+    if (s.sharedSize == s.sharedLocks.length) {
+      s.sharedLocks = java.util.Arrays.copyOf(s.sharedLocks, s.sharedSize * 2);
+      s.sharedCounts = java.util.Arrays.copyOf(s.sharedCounts, s.sharedSize * 2);
+    }
+    s.sharedLocks[s.sharedSize] = lock;
+    s.sharedCounts[s.sharedSize] = 1;
+    s.sharedSize++;
+    return 1;
+  }
+
+  /**
+   * Records the release of one shared hold of a lock by the current thread.
+   *
+   * @param lock the lock
+   * @return the thread's shared holds left, or -1 when it held none (nothing is changed)
+   */
+  public static int removeSharedHold(Object lock) {
+    State s = CURRENT.get();
+    int i = s.indexOf(lock);
+    if (i < 0) {
+      return -1;
+    }
+    int left = --s.sharedCounts[i];
+    if (left == 0) {
+      int last = --s.sharedSize;
+      s.sharedLocks[i] = s.sharedLocks[last];
+      s.sharedCounts[i] = s.sharedCounts[last];
+      s.sharedLocks[last] = null;
+    }
+    return left;
   }
 
   /**

@@ -50,6 +50,59 @@ class EResourceTest {
   }
 
   @Test
+  void acquireShared_recursivelyWhileAWriterWaits_grantedWithoutWaiting() throws Exception {
+    EResource r = new EResource(() -> "Lazy#1");
+    r.acquireShared();
+    CompletableFuture<Boolean> writer = CompletableFuture.supplyAsync(() -> {
+      r.acquireExclusive();
+      r.release();
+      return true;
+    });
+    assertThrows(java.util.concurrent.TimeoutException.class, () -> writer.get(100, TimeUnit.MILLISECONDS));
+    // ERESOURCE grants a shared owner's recursive acquire even with an exclusive waiter.
+    r.acquireShared();
+    assertEquals(2, r.isAcquiredShared());
+    r.release();
+    assertTrue(r.isHeld());
+    r.release();
+    assertTrue(writer.get(5, TimeUnit.SECONDS));
+    assertFalse(r.isHeld());
+    assertEquals("Lazy#1", r.id());
+  }
+
+  @Test
+  void acquireShared_byTheExclusiveOwner_countedAndReleasedFirst() {
+    EResource r = new EResource("R");
+    r.acquireExclusive();
+    r.acquireShared();
+    assertEquals(2, r.isAcquiredShared());
+    r.release();
+    assertTrue(r.isAcquiredExclusive(), "the shared hold went first");
+    assertEquals(1, r.isAcquiredShared());
+    r.release();
+    assertFalse(r.isHeld());
+    assertEquals(0, KeThread.sharedHolds(r));
+  }
+
+  @Test
+  void release_byAnotherThread_throwsAndKeepsTheHold() throws Exception {
+    EResource r = new EResource("R");
+    r.acquireShared();
+    CompletableFuture<Throwable> other = CompletableFuture.supplyAsync(() -> {
+      try {
+        r.release();
+        return null;
+      } catch (IllegalStateException e) {
+        return e;
+      }
+    });
+    assertTrue(other.get(5, TimeUnit.SECONDS) instanceof IllegalStateException);
+    assertTrue(r.isHeld());
+    r.release();
+    assertFalse(r.isHeld());
+  }
+
+  @Test
   void delete_whileHeld_throws_andReleaseUnheld_throws() {
     EResource r = new EResource("R");
     r.acquireExclusive();
