@@ -26,11 +26,37 @@ public final class FirstFailure {
    * @throws RuntimeException the first failure, with the later ones suppressed
    */
   public static <T> void forEach(Iterable<? extends T> items, Consumer<? super T> action) {
-    FirstFailure f = new FirstFailure();
+    // No Runnable per item: this runs on paths taken for every request.
+    RuntimeException first = null;
     for (T item : items) {
-      f.run(() -> action.accept(item));
+      try {
+        action.accept(item);
+      } catch (RuntimeException e) {
+        first = keep(first, e);
+      }
     }
-    f.rethrowIfAny();
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /**
+   * The first failure so far, with {@code e} added: {@code e} itself when it is the first,
+   * otherwise {@code first} with {@code e} suppressed in it. For loops that cannot use {@link
+   * #forEach} without building a lambda per call.
+   *
+   * @param first the first failure so far, or null
+   * @param e the new failure
+   * @return the first failure
+   */
+  public static RuntimeException keep(@Nullable RuntimeException first, RuntimeException e) {
+    if (first == null) {
+      return e;
+    }
+    if (first != e) {
+      first.addSuppressed(e);
+    }
+    return first;
   }
 
   /**

@@ -1,8 +1,10 @@
 package io.fsctx.nt;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,12 +18,24 @@ import org.jspecify.annotations.Nullable;
  * ({@link KeThread#currentRequest()}), so that a finding can say where: "freed in
  * Irp#12[CLEANUP FileObject#5]".
  *
- * <p>Thread safety: safe for concurrent use; members are added with a copy-on-write list, the
- * freed state is set once with a compare-and-set.
+ * <p>Thread safety: safe for concurrent use; members are added by replacing an immutable array
+ * under the block's monitor (a block gets one to three, when it is built), the freed state is set
+ * once with a compare-and-set. A block carries no collection or atomic object of its own: every
+ * FCB, SCB and CCB is one.
  */
 public final class PoolBlock {
   private static final Object NOT_FREED = new Object();
   private static final Object OUTSIDE_REQUEST = new Object();
+  private static final Object[] NO_MEMBERS = {};
+  private static final VarHandle FREED_AT;
+
+  static {
+    try {
+      FREED_AT = MethodHandles.lookup().findVarHandle(PoolBlock.class, "freedAt", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Pool pool;
   private final long number;
@@ -29,8 +43,17 @@ public final class PoolBlock {
   private final String tag;
   private final String what;
   private final @Nullable Object allocatedAt;
-  private final List<Object> members = new CopyOnWriteArrayList<>();
-  private final AtomicReference<Object> freedAt = new AtomicReference<>(NOT_FREED);
+  /** The members, in the order they were built; replaced, never changed in place. */
+  private volatile Object[] members = NO_MEMBERS;
+  private volatile Object freedAt = NOT_FREED;
+  /**
+   * The links of the pool's list of outstanding blocks ({@link Pool#outstanding()}), read and
+   * written only under the pool's {@code outstandingLock} (not annotated: {@code @GuardedBy}
+   * cannot tell that a block's pool is the pool holding the lock).
+   */
+  @Nullable PoolBlock previousOutstanding;
+
+  @Nullable PoolBlock nextOutstanding;
 
   PoolBlock(Pool pool, long number, PoolType type, String tag, String what, @Nullable Object allocatedAt) {
     this.pool = pool;
@@ -81,17 +104,22 @@ public final class PoolBlock {
     if (isFreed()) {
       throw new IllegalStateException(member + " was built in " + this + ", which is already freed");
     }
-    members.add(member);
+    synchronized (this) {
+      Object[] m = members;
+      Object[] more = Arrays.copyOf(m, m.length + 1);
+      more[m.length] = member;
+      members = more;
+    }
   }
 
-  /** The kernel structures embedded in the block, in the order they were built. */
+  /** The kernel structures embedded in the block, in the order they were built (unmodifiable). */
   public List<Object> members() {
-    return List.copyOf(members);
+    return Collections.unmodifiableList(Arrays.asList(members));
   }
 
   /** Whether {@link Pool#free} has run on the block. */
   public boolean isFreed() {
-    return freedAt.get() != NOT_FREED;
+    return freedAt != NOT_FREED;
   }
 
   /**
@@ -99,12 +127,12 @@ public final class PoolBlock {
    * or is not freed (see {@link #isFreed()}).
    */
   public @Nullable Object freedAt() {
-    Object o = freedAt.get();
+    Object o = freedAt;
     return o == NOT_FREED || o == OUTSIDE_REQUEST ? null : o;
   }
 
   boolean markFreed(@Nullable Object where) {
-    return freedAt.compareAndSet(NOT_FREED, where == null ? OUTSIDE_REQUEST : where);
+    return FREED_AT.compareAndSet(this, NOT_FREED, where == null ? OUTSIDE_REQUEST : where);
   }
 
   /** "in Irp#12[CLEANUP FileObject#5]" or "outside any request", for messages. */
