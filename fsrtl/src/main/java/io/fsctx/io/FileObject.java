@@ -4,6 +4,8 @@ import io.fsctx.fsrtl.CommonFcbHeader;
 import io.fsctx.fsrtl.FileObjectContexts;
 import io.fsctx.fsrtl.FsRtlFileObject;
 import io.fsctx.nt.AllocationFaults;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,16 +51,35 @@ public class FileObject implements FsRtlFileObject {
   /** {@code FO_VOLUME_OPEN}: an open of the volume itself. */
   public static final int FO_VOLUME_OPEN = 0x00400000;
 
-  private final String id;
+  // Flags and the object manager's counts are plain ints updated through var handles: a file
+  // object is made for every create, so it carries no Atomic* objects of its own.
+  private static final VarHandle FLAGS;
+  private static final VarHandle POINTER_COUNT;
+  private static final VarHandle HANDLE_COUNT;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      FLAGS = l.findVarHandle(FileObject.class, "flags", int.class);
+      POINTER_COUNT = l.findVarHandle(FileObject.class, "pointerCount", int.class);
+      HANDLE_COUNT = l.findVarHandle(FileObject.class, "handleCount", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The identity, formatted from {@link #number} on first use when the I/O manager made it. */
+  private @Nullable String id;
+  private final long number;
   private volatile @Nullable CommonFcbHeader fsContext;
   private volatile @Nullable Object fsContext2;
   private volatile String fileName;
-  private final java.util.concurrent.atomic.AtomicInteger flags = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile int flags;
   private final FileObjectContexts perFileObjectContexts = new FileObjectContexts();
   private volatile @Nullable Volume volume;
   private volatile boolean closeCompleted;
-  private final java.util.concurrent.atomic.AtomicInteger pointerCount = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicInteger handleCount = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile int pointerCount;
+  private volatile int handleCount;
   private volatile boolean deleted;
   private volatile @Nullable DeviceObject deviceHint;
 
@@ -70,12 +91,24 @@ public class FileObject implements FsRtlFileObject {
    */
   public FileObject(String id, String fileName) {
     this.id = id;
+    this.number = 0;
+    this.fileName = fileName;
+  }
+
+  /** A file object of an I/O manager, {@code FileObject#number}; the name is built when asked. */
+  FileObject(long number, String fileName) {
+    this.number = number;
     this.fileName = fileName;
   }
 
   /** The identity for messages. */
   public final String id() {
-    return id;
+    String s = id;
+    if (s == null) {
+      s = "FileObject#" + number;
+      id = s; // a racing thread formats the same string
+    }
+    return s;
   }
 
   /** {@code FsContext}: the stream's FCB header, or null while unopened. */
@@ -114,22 +147,22 @@ public class FileObject implements FsRtlFileObject {
 
   /** {@code Flags}: {@code FO_*} bits. */
   public final int flags() {
-    return flags.get();
+    return flags;
   }
 
   /** Whether every bit of {@code mask} is set. */
   public final boolean hasFlags(int mask) {
-    return (flags.get() & mask) == mask;
+    return (flags & mask) == mask;
   }
 
   /** ORs bits into {@code Flags}. */
   public final void setFlags(int bits) {
-    flags.getAndUpdate(f -> f | bits);
+    FLAGS.getAndBitwiseOr(this, bits);
   }
 
   /** Clears bits of {@code Flags}. */
   public final void clearFlags(int bits) {
-    flags.getAndUpdate(f -> f & ~bits);
+    FLAGS.getAndBitwiseAnd(this, ~bits);
   }
 
   /** The per-file-object context list of legacy filters. */
@@ -167,12 +200,12 @@ public class FileObject implements FsRtlFileObject {
 
   /** The object manager's pointer count: references, including the one each handle holds. */
   public final int pointerCount() {
-    return pointerCount.get();
+    return pointerCount;
   }
 
   /** The object manager's handle count: 1 from a successful create until {@link IoManager#closeHandle}. */
   public final int handleCount() {
-    return handleCount.get();
+    return handleCount;
   }
 
   /** Whether {@code IRP_MJ_CLOSE} has been processed for this object (see {@link #markCloseCompleted}). */
@@ -194,12 +227,29 @@ public class FileObject implements FsRtlFileObject {
     return deleted;
   }
 
-  final java.util.concurrent.atomic.AtomicInteger pointerCountRef() {
-    return pointerCount;
+  /** Sets both counts (a create's one handle and one reference, a stream file object's reference). */
+  final void setCounts(int handles, int pointers) {
+    handleCount = handles;
+    pointerCount = pointers;
   }
 
-  final java.util.concurrent.atomic.AtomicInteger handleCountRef() {
-    return handleCount;
+  /** Adds {@code delta} to the pointer count unless it is 0 (no resurrection); returns the old count. */
+  final int addPointerUnlessZero(int delta) {
+    return addUnlessZero(POINTER_COUNT, delta);
+  }
+
+  /** Adds {@code delta} to the handle count unless it is 0; returns the old count. */
+  final int addHandleUnlessZero(int delta) {
+    return addUnlessZero(HANDLE_COUNT, delta);
+  }
+
+  private int addUnlessZero(VarHandle count, int delta) {
+    while (true) {
+      int c = (int) count.getVolatile(this);
+      if (c == 0 || count.compareAndSet(this, c, c + delta)) {
+        return c;
+      }
+    }
   }
 
   final void markDeleted() {

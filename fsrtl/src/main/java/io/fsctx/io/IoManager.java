@@ -90,7 +90,18 @@ public final class IoManager {
    * @param event the event
    */
   void publish(IoEvent event) {
-    FirstFailure.forEach(listeners, l -> l.onEvent(event));
+    // A loop rather than FirstFailure.forEach with a lambda: this runs several times per request.
+    RuntimeException first = null;
+    for (IoEventListener l : listeners) {
+      try {
+        l.onEvent(event);
+      } catch (RuntimeException e) {
+        first = FirstFailure.keep(first, e);
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
 
@@ -228,7 +239,7 @@ public final class IoManager {
     requireOwn(volume);
     checkArgument(deviceHint == null || volume.deviceStack().devices().contains(deviceHint),
         "%s is not on the device stack of %s", deviceHint, volume);
-    FileObject fo = new FileObject(ids.next("FileObject"), path);
+    FileObject fo = new FileObject(ids.nextNumber("FileObject"), path);
     fo.setVolume(volume);
     fo.setDeviceHint(deviceHint);
     Irp irp = newIrp(IrpMajorFunction.CREATE, 0, fo, new IrpParameters.Create(parameters, path), 0);
@@ -251,8 +262,7 @@ public final class IoManager {
     } finally {
       KeThread.exitRequest(previous);
     }
-    fo.handleCountRef().set(1);
-    fo.pointerCountRef().set(1);
+    fo.setCounts(1, 1);
     fo.setFlags(FileObject.FO_HANDLE_CREATED);
     publish(new IoEvent.FileObjectCreated(volume, fo, false, parameters));
     return new CreateResult(st, fo);
@@ -272,11 +282,11 @@ public final class IoManager {
    */
   public FileObject createStreamFileObject(Volume volume, CommonFcbHeader header, String name) {
     requireOwn(volume);
-    FileObject fo = new FileObject(ids.next("FileObject"), name);
+    FileObject fo = new FileObject(ids.nextNumber("FileObject"), name);
     fo.setVolume(volume);
     fo.setFsContext(header);
     fo.setFlags(FileObject.FO_STREAM_FILE);
-    fo.pointerCountRef().set(1);
+    fo.setCounts(0, 1);
     header.audit().fileObjectOpened();
     publish(new IoEvent.FileObjectCreated(volume, fo, true, null));
     return fo;
@@ -291,7 +301,7 @@ public final class IoManager {
    */
   public void referenceObject(FileObject fileObject) {
     requireOwn(fileObject);
-    int n = fileObject.pointerCountRef().getAndUpdate(c -> c == 0 ? 0 : c + 1);
+    int n = fileObject.addPointerUnlessZero(1);
     if (n == 0) {
       throw new IllegalStateException("ObReferenceObject on " + fileObject + ", which has no references left");
     }
@@ -308,7 +318,7 @@ public final class IoManager {
    */
   public void dereferenceObject(FileObject fileObject) {
     requireOwn(fileObject);
-    int before = fileObject.pointerCountRef().getAndUpdate(c -> c == 0 ? 0 : c - 1);
+    int before = fileObject.addPointerUnlessZero(-1);
     if (before == 0) {
       throw new IllegalStateException("ObDereferenceObject on " + fileObject + ", which has no references left");
     }
@@ -341,7 +351,7 @@ public final class IoManager {
    */
   public IoStatus closeHandle(FileObject fileObject) {
     requireOwn(fileObject);
-    int before = fileObject.handleCountRef().getAndUpdate(c -> c == 0 ? 0 : c - 1);
+    int before = fileObject.addHandleUnlessZero(-1);
     if (before == 0) {
       throw new IllegalStateException(fileObject + " has no open handle to close");
     }
@@ -522,7 +532,7 @@ public final class IoManager {
    */
   public IoStatus networkQueryOpen(Volume volume, String path) {
     requireOwn(volume);
-    FileObject fo = new FileObject(ids.next("FileObject"), path);
+    FileObject fo = new FileObject(ids.nextNumber("FileObject"), path);
     fo.setVolume(volume);
     Irp irp = newIrp(IrpMajorFunction.NETWORK_QUERY_OPEN, 0, fo,
         new IrpParameters.Create(CreateParameters.open().withDesiredAccess(IoConstants.FILE_READ_ATTRIBUTES), path),
