@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FileObjectContexts {
   private final LazyContextList<PerFileObjectContext> container =
-      new LazyContextList<>("per-file-object context container");
+      new LazyContextList<>("per-file-object context container", null);
 
   /** Creates an empty container reference; nothing is allocated until the first insert. */
   public FileObjectContexts() {}

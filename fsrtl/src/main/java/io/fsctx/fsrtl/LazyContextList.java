@@ -3,7 +3,8 @@ package io.fsctx.fsrtl;
 import io.fsctx.nt.AllocationFaults;
 import io.fsctx.nt.NtStatus;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -27,13 +28,35 @@ final class LazyContextList<C extends FsRtlContext> {
     final ContextList<C> list = new ContextList<>();
   }
 
+  // A var handle on a field rather than an AtomicReference: every file object and per-file slot
+  // has one of these lists, most of them never allocated.
+  private static final VarHandle BLOCK;
+
+  static {
+    try {
+      BLOCK = MethodHandles.lookup().findVarHandle(LazyContextList.class, "block", Block.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final String what;
-  private final AtomicReference<@Nullable Block<C>> block = new AtomicReference<>();
+  private final @Nullable Object whose;
+  private volatile @Nullable Block<C> block;
   private volatile AllocationFaults faults = AllocationFaults.NEVER;
 
-  /** @param what names the allocation for fault injection and messages */
-  LazyContextList(String what) {
+  /**
+   * @param what names the allocation for fault injection and messages
+   * @param whose what the list belongs to, appended to {@code what} when a name is needed (so
+   *     none is built for the lists nobody asks about), or null
+   */
+  LazyContextList(String what, @Nullable Object whose) {
     this.what = what;
+    this.whose = whose;
+  }
+
+  private String what() {
+    return whose == null ? what : what + whose;
   }
 
   void setAllocationFaults(AllocationFaults faults) {
@@ -41,19 +64,25 @@ final class LazyContextList<C extends FsRtlContext> {
   }
 
   boolean isAllocated() {
-    return block.get() != null;
+    return block != null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private @Nullable Block<C> block() {
+    return (Block<C>) block;
   }
 
   /** Links at the head, allocating the list first if needed. */
   NtStatus insert(C context) {
     while (true) {
-      Block<C> b = block.get();
+      Block<C> b = block();
       if (b == null) {
-        if (faults.shouldFail(what)) {
+        AllocationFaults f = faults;
+        if (f != AllocationFaults.NEVER && f.shouldFail(what())) {
           return NtStatus.STATUS_INSUFFICIENT_RESOURCES;
         }
         Block<C> fresh = new Block<>();
-        if (!block.compareAndSet(null, fresh)) {
+        if (!BLOCK.compareAndSet(this, null, fresh)) {
           continue; // Another insert installed one first; use the winner's.
         }
         b = fresh;
@@ -62,48 +91,48 @@ final class LazyContextList<C extends FsRtlContext> {
         return NtStatus.STATUS_SUCCESS;
       }
       // The list was retired after we read it; help it leave and start again.
-      block.compareAndSet(b, null);
+      BLOCK.compareAndSet(this, b, null);
     }
   }
 
   @Nullable C lookup(@Nullable Object owner, @Nullable Object instance) {
     ContextList.checkIds(owner, instance);
-    Block<C> b = block.get();
+    Block<C> b = block();
     return b == null ? null : b.list.lookup(b.lock, owner, instance);
   }
 
   @Nullable C remove(@Nullable Object owner, @Nullable Object instance) {
     ContextList.checkIds(owner, instance);
-    Block<C> b = block.get();
+    Block<C> b = block();
     return b == null ? null : b.list.remove(b.lock, owner, instance);
   }
 
   List<C> snapshot() {
-    Block<C> b = block.get();
+    Block<C> b = block();
     return b == null ? List.of() : b.list.snapshot();
   }
 
   /** Tears the list down (free callbacks with no lock held), closes it and retires it. */
   int teardown(Consumer<C> free) {
-    Block<C> b = block.get();
+    Block<C> b = block();
     if (b == null) {
       return 0;
     }
     try {
       return b.list.teardown(b.lock, free, true);
     } finally {
-      block.compareAndSet(b, null);
+      BLOCK.compareAndSet(this, b, null);
     }
   }
 
   /** Closes and retires the list without calling back; returns what was still linked. */
   List<C> closeAndOrphanAll() {
-    Block<C> b = block.get();
+    Block<C> b = block();
     if (b == null) {
       return List.of();
     }
     List<C> left = b.list.closeAndOrphanAll(b.lock);
-    block.compareAndSet(b, null);
+    BLOCK.compareAndSet(this, b, null);
     return left;
   }
 }

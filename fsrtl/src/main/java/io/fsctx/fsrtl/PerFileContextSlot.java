@@ -49,7 +49,7 @@ public final class PerFileContextSlot {
   public PerFileContextSlot(@Nullable PoolBlock memory, String id) {
     this.id = id;
     this.memory = memory;
-    this.value = new LazyContextList<>("per-file context tracking block for " + id);
+    this.value = new LazyContextList<>("per-file context tracking block for ", id);
     if (memory != null) {
       memory.embed(this);
     }

@@ -178,15 +178,15 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (known != null) {
       name = known;
     }
-    String what = h.id() + " (" + name + ")";
+    // Messages are built only when a rule is broken: this runs at every create.
     check(FsRule.FCB_POOL);
     if (h.memory() == null) {
-      report(FsRule.FCB_POOL, h.id(), what + " is not embedded in a pool block: build the FCB's header with"
+      report(FsRule.FCB_POOL, h.id(), what(h, name) + " is not embedded in a pool block: build the FCB's header with"
           + " new AdvancedFcbHeader(block, id) on a block from Volume.pool().allocate, or its free cannot be checked");
     }
     check(FsRule.HDR_ADVANCED);
     if (!(h instanceof AdvancedFcbHeader a)) {
-      report(FsRule.HDR_ADVANCED, h.id(), what + " has only FSRTL_COMMON_FCB_HEADER (no FilterContexts list, no"
+      report(FsRule.HDR_ADVANCED, h.id(), what(h, name) + " has only FSRTL_COMMON_FCB_HEADER (no FilterContexts list, no"
           + " Flags2 support bit): " + fo + " was opened on it " + PoolBlock.describe(h.audit().firstPublishedWhere())
           + "; filters get STATUS_NOT_SUPPORTED for its stream, stream-handle and file contexts");
       return;
@@ -194,17 +194,17 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     HeaderAudit audit = a.audit();
     check(FsRule.HDR_SETUP);
     if (!audit.isSetUp()) {
-      report(FsRule.HDR_SETUP, a.id(), what + " was never set up (no FsRtlSetupAdvancedHeader/Ex/Ex2 call) when "
+      report(FsRule.HDR_SETUP, a.id(), what(a, name) + " was never set up (no FsRtlSetupAdvancedHeader/Ex/Ex2 call) when "
           + fo + " was opened on it " + PoolBlock.describe(audit.firstPublishedWhere()) + ": Flags="
           + hex(a.flags()) + " Flags2=" + hex(a.flags2()) + " Version=" + a.version());
     }
     checkSetupOrder(a, name);
     checkSetupOnce(a, name);
-    checkFlags(a, name, "when " + fo + " was opened on it");
+    checkFlags(a, name, fo);
     check(FsRule.VERSION_SLOT);
     PerFileContextSlot given = audit.slotGivenAtSetup();
     if (given != null && a.version() < FSRTL_FCB_HEADER_V1) {
-      report(FsRule.VERSION_SLOT, a.id(), what + " was set up with per-file slot " + given.id()
+      report(FsRule.VERSION_SLOT, a.id(), what(a, name) + " was set up with per-file slot " + given.id()
           + " (FsRtlSetupAdvancedHeaderEx) but its Version is " + a.version()
           + ", below FSRTL_FCB_HEADER_V1, so FileContextSupportPointer is hidden and filters get no native file"
           + " contexts");
@@ -214,7 +214,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       boolean paging = (a.flags2() & FSRTL_FLAG2_IS_PAGING_FILE) != 0;
       boolean supports = (a.flags2() & FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS) != 0;
       if (!paging || supports) {
-        report(FsRule.PAGING_FILE, a.id(), what + " is a paging file but Flags2=" + hex(a.flags2())
+        report(FsRule.PAGING_FILE, a.id(), what(a, name) + " is a paging file but Flags2=" + hex(a.flags2())
             + (paging ? "" : " lacks FSRTL_FLAG2_IS_PAGING_FILE (0x08)")
             + (supports ? (paging ? "" : " and") + " still has FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS (0x02)" : "")
             + ": after setup a paging file's header should set IS_PAGING_FILE and clear SUPPORTS_FILTER_CONTEXTS,"
@@ -247,12 +247,10 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   private void onHeaderFreed(CommonFcbHeader h, PoolBlock block) {
     String name = live.remove(h);
-    String what = h.id() + (name == null ? "" : " (" + name + ")");
-    String at = PoolBlock.describe(block.freedAt());
     check(FsRule.FREE_WHILE_OPEN);
     int open = h.audit().openFileObjects();
     if (open > 0) {
-      report(FsRule.FREE_WHILE_OPEN, h.id(), what + " was freed " + at + " while " + open + " file object"
+      report(FsRule.FREE_WHILE_OPEN, h.id(), what(h, name) + " was freed " + freedAt(block) + " while " + open + " file object"
           + (open == 1 ? "" : "s") + " still pointed at it (their close has not come yet)");
     }
     if (!(h instanceof AdvancedFcbHeader a)) {
@@ -264,11 +262,12 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       check(FsRule.STREAM_TEARDOWN);
       if (audit.teardowns().isEmpty()) {
         int n = a.perStreamContexts().size();
-        report(FsRule.STREAM_TEARDOWN, a.id(), what + " was freed " + at + " without FsRtlTeardownPerStreamContexts"
+        report(FsRule.STREAM_TEARDOWN, a.id(), what(a, name) + " was freed " + freedAt(block)
+            + " without FsRtlTeardownPerStreamContexts"
             + (n == 0 ? "" : "; " + n + " per-stream context" + (n == 1 ? "" : "s")
                 + " (Filter Manager's control block) stay linked and leak every filter's stream contexts"));
       } else if (hadContexts) {
-        report(FsRule.STREAM_TEARDOWN, a.id(), what + " was freed " + at + " with "
+        report(FsRule.STREAM_TEARDOWN, a.id(), what(a, name) + " was freed " + freedAt(block) + " with "
             + a.perStreamContexts().size() + " per-stream context(s) inserted after its teardown still linked:"
             + " the teardown must come right before the free, once the FCB can no longer be opened");
       }
@@ -276,7 +275,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       check(FsRule.LOCK_LIFETIME);
       for (HeaderAudit.Teardown t : audit.teardowns()) {
         if (t.freedLock() != null) {
-          report(FsRule.LOCK_LIFETIME, a.id(), what + ": FsRtlTeardownPerStreamContexts ran "
+          report(FsRule.LOCK_LIFETIME, a.id(), what(a, name) + ": FsRtlTeardownPerStreamContexts ran "
               + PoolBlock.describe(t.where()) + " after the header's " + t.freedLock()
               + " had been freed; free the lock's storage after the teardown, as fastfat frees its nonpaged FCB");
           break;
@@ -285,7 +284,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
     checkSetupOrder(a, name == null ? "" : name);
     checkSetupOnce(a, name == null ? "" : name);
-    checkFlags(a, name == null ? "" : name, "when it was freed " + at);
+    checkFlags(a, name == null ? "" : name, block);
   }
 
   private void onSlotFreed(PerFileContextSlot s, PoolBlock block) {
@@ -294,7 +293,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (audit.users().isEmpty() && !hadContexts) {
       return;
     }
-    String at = PoolBlock.describe(block.freedAt());
+    String at = freedAt(block);
     check(FsRule.FILE_TEARDOWN);
     if (audit.teardowns().isEmpty()) {
       int n = s.perFileContexts().size();
@@ -347,7 +346,11 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
   }
 
-  private void checkFlags(AdvancedFcbHeader a, String name, String moment) {
+  /**
+   * {@code FLAGS-STABLE}; {@code moment} is the file object just opened on the header or the pool
+   * block just freed, turned into words only for a message.
+   */
+  private void checkFlags(AdvancedFcbHeader a, String name, Object moment) {
     if (!a.audit().isSetUp()) {
       return;
     }
@@ -362,8 +365,10 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
           + " not a paging file's");
     }
     if (!bad.isEmpty()) {
+      String when = moment instanceof PoolBlock b ? "when it was freed " + freedAt(b)
+          : "when " + moment + " was opened on it";
       report(FsRule.FLAGS_STABLE, a.id(), a.id() + (name.isEmpty() ? "" : " (" + name + ")") + ": "
-          + String.join(" and ", bad) + " " + moment + " (setup left Flags=" + hex(a.flagsAtSetup()) + " Flags2="
+          + String.join(" and ", bad) + " " + when + " (setup left Flags=" + hex(a.flagsAtSetup()) + " Flags2="
           + hex(a.flags2AtSetup()) + "); something overwrote the header after setup");
     }
   }
@@ -454,6 +459,16 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     return ids.isEmpty() ? "no header" : String.join(", ", ids);
   }
 
+  /** "(name)" after a structure's id, for messages only. */
+  private static String what(CommonFcbHeader h, @Nullable String name) {
+    return h.id() + (name == null ? "" : " (" + name + ")");
+  }
+
+  private static String freedAt(PoolBlock block) {
+    return PoolBlock.describe(block.freedAt());
+  }
+
+  /** The name an open gives its header in messages; the file object's own name string if plain. */
   private static String describeOpen(FileObject fo, IoEvent.FileObjectCreated c) {
     if (c.streamFileObject()) {
       return "stream file object " + fo.fileName();
@@ -462,8 +477,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       return "volume open";
     }
     CreateParameters p = c.parameters();
-    String kind = p != null && p.hasOption(IoConstants.FILE_DIRECTORY_FILE) ? "directory " : "";
-    return kind + fo.fileName();
+    return p != null && p.hasOption(IoConstants.FILE_DIRECTORY_FILE)
+        ? "directory " + fo.fileName()
+        : fo.fileName();
   }
 
   private static boolean isPagingFileOpen(FileObject fo, @Nullable CreateParameters p) {
