@@ -3,7 +3,7 @@ package io.fsctx.fltmgr;
 import io.fsctx.fsrtl.PerFileContext;
 import io.fsctx.fsrtl.PerFileContextSlot;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * Filter Manager's per-file control block ({@code FILE_LIST_CTRL}) on file systems with native
@@ -17,7 +17,11 @@ final class FileListCtrl extends PerFileContext {
   final FltVolume volume;
   final PerFileContextSlot slot;
   final ContextTable<FltInstance> files = new ContextTable<>(this);
-  final Set<FltInstance> users = ConcurrentHashMap.newKeySet();
+  /**
+   * The instances with a file context here (a file has one per filter on the volume, so a
+   * copy-on-write set: a concurrent map's set cost about 200 bytes per file).
+   */
+  final Set<FltInstance> users = new CopyOnWriteArraySet<>();
   volatile boolean tornDown;
 
   FileListCtrl(FltVolume volume, PerFileContextSlot slot) {

@@ -2,6 +2,7 @@ package io.fsctx.tools.replay;
 
 import io.fsctx.examples.ctx.CtxLog;
 import io.fsctx.fltmgr.ContextEvent;
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.FltConfig;
 import io.fsctx.fltmgr.FltContextType;
@@ -22,10 +23,12 @@ import io.fsctx.nt.NtStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -150,11 +153,20 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
       counts.put(t, new long[2]);
     }
     manager.addListener(
-        e -> {
-          if (e.kind() == ContextEvent.Kind.ALLOCATE) {
-            counts.get(e.contextType())[0]++;
-          } else if (e.kind() == ContextEvent.Kind.FREE) {
-            counts.get(e.contextType())[1]++;
+        new ContextEventListener() {
+          @Override
+          public void onEvent(ContextEvent e) {
+            if (e.kind() == ContextEvent.Kind.ALLOCATE) {
+              counts.get(e.contextType())[0]++;
+            } else if (e.kind() == ContextEvent.Kind.FREE) {
+              counts.get(e.contextType())[1]++;
+            }
+          }
+
+          // Only these two: no event object is built for the gets and releases of every request.
+          @Override
+          public Set<ContextEvent.Kind> kinds() {
+            return EnumSet.of(ContextEvent.Kind.ALLOCATE, ContextEvent.Kind.FREE);
           }
         });
   }
