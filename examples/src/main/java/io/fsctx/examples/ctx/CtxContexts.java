@@ -267,7 +267,7 @@ final class CtxContexts {
     sc.cleanupCount = 0;
     sc.closeCount = 0;
     sc.resource = null;
-    EResource resource = ctx.support().ctxAllocateResource("StreamContext " + context.id());
+    EResource resource = ctx.support().ctxAllocateResource("StreamContext", context);
     if (resource == null) {
       Flt.releaseContext(context);
       log.trace(DEBUG_TRACE_STREAM_CONTEXT_OPERATIONS | DEBUG_TRACE_ERROR,
@@ -399,7 +399,7 @@ final class CtxContexts {
     CtxStreamHandleContext hc = context.payload(CtxStreamHandleContext.class);
     hc.fileName = new UnicodeString();
     hc.resource = null;
-    EResource resource = ctx.support().ctxAllocateResource("StreamHandleContext " + context.id());
+    EResource resource = ctx.support().ctxAllocateResource("StreamHandleContext", context);
     if (resource == null) {
       Flt.releaseContext(context);
       log.trace(DEBUG_TRACE_STREAMHANDLE_CONTEXT_OPERATIONS | DEBUG_TRACE_ERROR,

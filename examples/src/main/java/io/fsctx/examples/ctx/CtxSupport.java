@@ -75,7 +75,9 @@ public final class CtxSupport {
    *     #ctxFreeUnicodeString}
    */
   public NtStatus ctxAllocateUnicodeString(int maximumLength, String what, Out<UnicodeString> string) {
-    if (faults.shouldFail("CxSt " + what)) {
+    AllocationFaults f = faults;
+    // The fault key is built only when faults are injected: this runs for every new context.
+    if (f != AllocationFaults.NEVER && f.shouldFail("CxSt " + what)) {
       string.set(new UnicodeString());
       log.trace(CtxLog.DEBUG_TRACE_ERROR,
           "CtxAllocateUnicodeString -> Failed to allocate %d bytes for %s", maximumLength, what);
@@ -111,11 +113,32 @@ public final class CtxSupport {
    * @param owner what it guards, for its name
    */
   public @Nullable EResource ctxAllocateResource(String owner) {
-    if (faults.shouldFail("CxRc " + owner)) {
+    return ctxAllocateResource(owner, "");
+  }
+
+  /**
+   * {@link #ctxAllocateResource(String)} for a resource guarding {@code kind} followed by {@code
+   * owner}'s name ({@code StreamContext Ctx#7}): the name is put together only when a message
+   * or an injected fault needs it, since CTX allocates a resource with every stream and
+   * stream-handle context.
+   *
+   * @param kind what kind of object it guards
+   * @param owner the object it guards; its {@code toString} ends the name
+   * @return the resource, or null when the allocation fails
+   */
+  public @Nullable EResource ctxAllocateResource(String kind, Object owner) {
+    AllocationFaults f = faults;
+    if (f != AllocationFaults.NEVER && f.shouldFail("CxRc " + named(kind, owner))) {
       return null;
     }
     resources.incrementAndGet();
-    return new EResource("CxRc#" + resourceIds.incrementAndGet() + "(" + owner + ")");
+    long n = resourceIds.incrementAndGet();
+    return new EResource(() -> "CxRc#" + n + "(" + named(kind, owner) + ")");
+  }
+
+  private static String named(String kind, Object owner) {
+    String o = owner.toString();
+    return o.isEmpty() ? kind : kind + " " + o;
   }
 
   /**
