@@ -16,13 +16,20 @@ import org.jspecify.annotations.Nullable;
  * io.fsctx.fsrtl.HeaderAudit#noteReachable()}); a header set up only afterwards is reported by
  * the file-system verifier ({@code SETUP-ORDER}).
  *
+ * <p>Most tables hold one structure (an NTFS FCB's SCB list usually has only the default
+ * stream's), and a file system makes one table per file, so the first entry is kept in two fields
+ * and a map is made only for a second one.
+ *
  * <p>Thread safety: not thread-safe; guard it with the file system's VCB lock.
  *
  * @param <K> the key (an on-disk file record, a stream name...)
  * @param <F> the structure
  */
 public final class FcbTable<K, F> {
-  private final Map<K, F> map = new HashMap<>();
+  private @Nullable K singleKey;
+  private @Nullable F single;
+  /** The entries other than the single one; made for a second entry. */
+  private @Nullable Map<K, F> map;
   private final Function<? super F, ? extends @Nullable CommonFcbHeader> headerOf;
 
   /**
@@ -37,7 +44,11 @@ public final class FcbTable<K, F> {
 
   /** The structure under {@code key}, or null. */
   public @Nullable F get(K key) {
-    return map.get(key);
+    if (single != null && key.equals(singleKey)) {
+      return single;
+    }
+    Map<K, F> m = map;
+    return m == null ? null : m.get(key);
   }
 
   /**
@@ -48,9 +59,22 @@ public final class FcbTable<K, F> {
    * @throws IllegalStateException when another structure is already there
    */
   public void insert(K key, F structure) {
-    F old = map.putIfAbsent(key, structure);
+    F old = get(key);
     if (old != null && old != structure) {
       throw new IllegalStateException(key + " already has " + old);
+    }
+    if (old == null) {
+      if (single == null) {
+        singleKey = key;
+        single = structure;
+      } else {
+        Map<K, F> m = map;
+        if (m == null) {
+          m = new HashMap<>();
+          map = m;
+        }
+        m.put(key, structure);
+      }
     }
     CommonFcbHeader h = headerOf.apply(structure);
     if (h != null) {
@@ -66,16 +90,32 @@ public final class FcbTable<K, F> {
    * @return whether it was there
    */
   public boolean remove(K key, F structure) {
-    return map.remove(key, structure);
+    if (single == structure && key.equals(singleKey)) {
+      single = null;
+      singleKey = null;
+      return true;
+    }
+    Map<K, F> m = map;
+    return m != null && m.remove(key, structure);
   }
 
   /** Whether the table is empty. */
   public boolean isEmpty() {
-    return map.isEmpty();
+    Map<K, F> m = map;
+    return single == null && (m == null || m.isEmpty());
   }
 
   /** The structures, in no particular order (a copy). */
   public List<F> values() {
-    return new ArrayList<>(map.values());
+    List<F> out = new ArrayList<>();
+    F s = single;
+    if (s != null) {
+      out.add(s);
+    }
+    Map<K, F> m = map;
+    if (m != null) {
+      out.addAll(m.values());
+    }
+    return out;
   }
 }
