@@ -72,14 +72,30 @@ public final class SyntheticTrace {
     final String process;
     String path;
     final boolean directory;
-    final boolean pinned;
+    final long sequence;
+    final GFile file;
 
-    Handle(int pid, String process, String path, boolean directory, boolean pinned) {
+    Handle(int pid, String process, String path, boolean directory, long sequence, GFile file) {
       this.pid = pid;
       this.process = process;
       this.path = path;
       this.directory = directory;
-      this.pinned = pinned;
+      this.sequence = sequence;
+      this.file = file;
+    }
+  }
+
+  /**
+   * A file as the replay contract pairs it: the handles opened through one name while any is open
+   * (spec/replay.md "Handles"), so that a rename moves the paths of exactly the handles the replay
+   * moves.
+   */
+  private static final class GFile {
+    @Nullable String name;
+    final List<Handle> handles = new ArrayList<>();
+
+    GFile(String name) {
+      this.name = name;
     }
   }
 
@@ -89,6 +105,9 @@ public final class SyntheticTrace {
   private final List<Handle> open = new ArrayList<>();
   /** Handles never closed by a row (the end of the replay closes them). */
   private final List<Handle> pinned = new ArrayList<>();
+  /** Files with open handles that hold a name, by folded name. */
+  private final java.util.Map<String, GFile> named = new java.util.HashMap<>();
+  private long opened;
   private @Nullable Handle deleting;
   private long tick;
   private int renames;
@@ -168,7 +187,7 @@ public final class SyntheticTrace {
       if (open.isEmpty()) {
         create(w);
       } else {
-        close(w, open.remove(pickOpenIndex()));
+        close(w, open.get(pickOpenIndex()));
       }
     } else if (r < 52) {
       onHandle(w, "ReadFile", "Offset: 0, Length: 4,096, Priority: Normal");
@@ -298,13 +317,54 @@ public final class SyntheticTrace {
     row(w, pid, process, "CreateFile", path, result, detail);
     if (result.equals("SUCCESS")) {
       boolean keep = rnd.nextInt(30) == 0;
-      Handle h = new Handle(pid, process, path, directory, keep);
+      String name = fileName(path);
+      GFile file = named.computeIfAbsent(name, GFile::new);
+      Handle h = new Handle(pid, process, path, directory, opened++, file);
+      file.handles.add(h);
       (keep ? pinned : open).add(h);
     }
   }
 
+  /** Closes h's key: the replay closes the key's top handle, which may be a newer one than h. */
   private void close(Writer w, Handle h) throws IOException {
     row(w, h.pid, h.process, "CloseFile", h.path, "SUCCESS", "");
+    Handle closed = topOfKey(h);
+    if (!open.remove(closed)) {
+      pinned.remove(closed);
+    }
+    forget(closed);
+  }
+
+  private void forget(Handle h) {
+    GFile f = h.file;
+    f.handles.remove(h);
+    String name = f.name;
+    if (f.handles.isEmpty() && name != null && named.get(name) == f) {
+      named.remove(name);
+    }
+  }
+
+  /** The folded file part of a path: what names a file ({@code X:\dir\name}, no stream). */
+  private static String fileName(String path) {
+    int colon = path.indexOf(':', 2);
+    String name = colon < 0 ? path : path.substring(0, colon);
+    while (name.length() > 3 && name.endsWith("\\")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    return name.toUpperCase(Locale.ROOT);
+  }
+
+  /** The most recently opened handle with h's PID and path: the one the replay uses for h's rows. */
+  private Handle topOfKey(Handle h) {
+    Handle top = h;
+    for (List<Handle> list : List.of(open, pinned)) {
+      for (Handle o : list) {
+        if (o.pid == h.pid && o.sequence > top.sequence && o.path.equalsIgnoreCase(h.path)) {
+          top = o;
+        }
+      }
+    }
+    return top;
   }
 
   /** Renames a plain file (default stream) open in {@link #open}; updates every handle on it. */
@@ -321,16 +381,22 @@ public final class SyntheticTrace {
         : dir + "\\renamed" + renames++ + ".tmp";
     row(w, h.pid, h.process, "SetRenameInformationFile", h.path, "SUCCESS",
         "ReplaceIfExists: " + (replace ? "True" : "False") + ", FileName: " + target);
-    String oldKey = h.path.toUpperCase(Locale.ROOT);
-    for (List<Handle> list : List.of(open, pinned)) {
-      for (Handle o : list) {
-        String p = o.path.toUpperCase(Locale.ROOT);
-        if (p.equals(oldKey)) {
-          o.path = target;
-        } else if (p.startsWith(oldKey + ":")) {
-          o.path = target + o.path.substring(oldKey.length());
-        }
-      }
+    // The replay renames the file of the key's top handle; a file displaced from the target name
+    // keeps its handles' paths.
+    GFile f = topOfKey(h).file;
+    String oldName = f.name;
+    if (oldName != null && named.get(oldName) == f) {
+      named.remove(oldName);
+    }
+    String newName = fileName(target);
+    GFile displaced = named.put(newName, f);
+    if (displaced != null && displaced != f) {
+      displaced.name = null;
+    }
+    f.name = newName;
+    for (Handle o : f.handles) {
+      int colon = o.path.indexOf(':', 2);
+      o.path = colon < 0 ? target : target + o.path.substring(colon);
     }
   }
 
@@ -340,7 +406,7 @@ public final class SyntheticTrace {
       create(w);
       return;
     }
-    Handle h = open.remove(pickOpenIndex());
+    Handle h = open.get(pickOpenIndex());
     row(w, h.pid, h.process, "SetDispositionInformationFile", h.path, "SUCCESS", "Delete: True");
     deleting = h;
   }
