@@ -258,6 +258,6 @@ public class FileObject implements FsRtlFileObject {
 
   @Override
   public String toString() {
-    return id;
+    return id();
   }
 }
