@@ -85,7 +85,8 @@ public enum FsRule {
   /** Teardowns come at the end of the structure's life, not before. */
   TEARDOWN_TIMING(
       "TEARDOWN-TIMING",
-      "Teardown runs when the structure dies: no file object of the stream still open, no stream of the file alive",
+      "Teardown runs when the structure dies, in the routine that frees it: no file object of the stream still"
+          + " open, no reopen after it, no stream of the file alive",
       Severity.FAIL,
       "fsrtl.md §7.4 and §8, ctx-sample.md §3.3 [DOC/SAMPLE]: FsRtlTeardownPerStreamContexts belongs to the "
           + "FCB's deletion (fastfat FatDeleteFcb, which bugchecks if OpenCount is not zero; cdfs CdDeleteFcb "
