@@ -59,6 +59,7 @@ public final class HeaderAudit {
   private volatile @Nullable Object firstSetupWhere;
   private volatile boolean setupWhereSet;
   private volatile @Nullable Object lastSetupWhere;
+  private volatile @Nullable FlagsChange firstSetupBitsCleared;
   private volatile @Nullable FlagsChange lastSetupBitsCleared;
   private volatile @Nullable PerFileContextSlot slotGivenAtSetup;
   private volatile int openFileObjects;
@@ -86,6 +87,9 @@ public final class HeaderAudit {
     }
     lastSetupWhere = where;
     slotGivenAtSetup = slot;
+    // A setup sets the bits again: what cleared them before no longer explains the header.
+    firstSetupBitsCleared = null;
+    lastSetupBitsCleared = null;
   }
 
   /**
@@ -96,8 +100,11 @@ public final class HeaderAudit {
     boolean cleared = (flagsBefore & ~flagsAfter & FsRtlConstants.FSRTL_FLAG_ADVANCED_HEADER) != 0
         || (flags2Before & ~flags2After & FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS) != 0;
     if (cleared && setups > 0) {
-      lastSetupBitsCleared =
-          new FlagsChange(KeThread.currentRequest(), flagsBefore, flagsAfter, flags2Before, flags2After);
+      FlagsChange c = new FlagsChange(KeThread.currentRequest(), flagsBefore, flagsAfter, flags2Before, flags2After);
+      if (firstSetupBitsCleared == null) {
+        firstSetupBitsCleared = c;
+      }
+      lastSetupBitsCleared = c;
     }
   }
 
@@ -198,9 +205,14 @@ public final class HeaderAudit {
   }
 
   /**
-   * The last write after setup that cleared {@code FSRTL_FLAG_ADVANCED_HEADER} or {@code
+   * The first write since the last setup that cleared {@code FSRTL_FLAG_ADVANCED_HEADER} or {@code
    * FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS}, with the request it happened in; null when none did.
    */
+  public @Nullable FlagsChange firstSetupBitsCleared() {
+    return firstSetupBitsCleared;
+  }
+
+  /** The last such write since the last setup (the same as the first when there was one); null when none. */
   public @Nullable FlagsChange lastSetupBitsCleared() {
     return lastSetupBitsCleared;
   }

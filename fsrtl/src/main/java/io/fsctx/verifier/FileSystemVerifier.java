@@ -317,9 +317,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
         report(FsRule.STREAM_TEARDOWN, a.id(), what + " was " + at + " without FsRtlTeardownPerStreamContexts"
             + (linked == 0
                 ? " (no filter had attached a context yet, but any would have leaked)"
-                : "; " + linked + " per-stream context" + (linked == 1 ? "" : "s")
-                    + " (Filter Manager's per-stream control block) stay linked and leak every filter's stream"
-                    + " and stream-handle contexts"));
+                : "; " + linked + " per-stream context" + (linked == 1 ? " (Filter Manager's per-stream control"
+                    + " block) stays" : "s (Filter Manager's per-stream control blocks) stay") + " linked and leak"
+                    + " every filter's stream and stream-handle contexts"));
       } else if (linked > 0) {
         report(FsRule.STREAM_TEARDOWN, a.id(), what + " was " + at + " with " + linked
             + " per-stream context(s) inserted after its teardown "
@@ -358,7 +358,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       report(FsRule.FILE_TEARDOWN, s.id(), what + " was " + at + " without FsRtlTeardownPerFileContexts"
           + (linked == 0
               ? " (no filter had attached a file context yet, but any would have leaked)"
-              : "; " + linked + " per-file context(s) stay linked and leak every filter's file contexts"));
+              : "; " + linked + " per-file context" + (linked == 1 ? " stays" : "s stay")
+                  + " linked and leak every filter's file contexts"));
     } else if (linked > 0) {
       report(FsRule.FILE_TEARDOWN, s.id(), what + " was " + at + " with " + linked
           + " per-file context(s) inserted after its teardown still linked");
@@ -367,8 +368,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       return;
     }
     SlotAudit.Teardown last = audit.teardowns().get(audit.teardowns().size() - 1);
-    check(FsRule.TEARDOWN_TIMING, s.id(), "free",
-        () -> what + ": FsRtlTeardownPerFileContexts after the file's last stream, in the request that " + at);
+    check(FsRule.TEARDOWN_TIMING, s.id(), "free", () -> what + " torn down after the file's last stream and freed"
+        + " in the same request (" + PoolBlock.describe(block.freedAt()) + ")");
     for (SlotAudit.Teardown t : audit.teardowns()) {
       if (!t.liveHeaders().isEmpty()) {
         report(FsRule.TEARDOWN_TIMING, s.id(), "FsRtlTeardownPerFileContexts on " + what + " ran "
@@ -448,11 +449,14 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (bad.isEmpty()) {
       return;
     }
-    HeaderAudit.FlagsChange c = a.audit().lastSetupBitsCleared();
-    String how = c == null
-        ? "something overwrote the header after setup"
-        : "the bits were cleared " + PoolBlock.describe(c.where()) + " (Flags " + hex(c.flagsBefore()) + " to "
-            + hex(c.flagsAfter()) + ", Flags2 " + hex(c.flags2Before()) + " to " + hex(c.flags2After()) + ")";
+    HeaderAudit.FlagsChange first = a.audit().firstSetupBitsCleared();
+    HeaderAudit.FlagsChange last = a.audit().lastSetupBitsCleared();
+    String how;
+    if (first == null || last == null) {
+      how = "something overwrote the header after setup";
+    } else {
+      how = "the bits were cleared " + describeChange(first) + (last == first ? "" : ", then " + describeChange(last));
+    }
     report(FsRule.FLAGS_STABLE, a.id(), what + ": " + String.join(" and ", bad) + " " + when + "; " + how
         + ", after setup " + PoolBlock.describe(a.audit().lastSetupWhere()) + " left Flags=" + hex(a.flagsAtSetup())
         + " Flags2=" + hex(a.flags2AtSetup()));
@@ -483,8 +487,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       return;
     }
     HeaderAudit.Teardown last = teardowns.get(teardowns.size() - 1);
-    check(FsRule.TEARDOWN_TIMING, a.id(), moment, () -> what + " torn down " + PoolBlock.describe(last.where())
-        + " with no file object open" + (freed == null ? "" : " and freed in the same request"));
+    check(FsRule.TEARDOWN_TIMING, a.id(), moment, () -> what + " torn down with no file object open"
+        + (freed == null ? " (" : " and freed in the same request (") + PoolBlock.describe(last.where()) + ")");
     for (HeaderAudit.Teardown t : teardowns) {
       if (t.openFileObjects() > 0) {
         report(FsRule.TEARDOWN_TIMING, a.id(), what + ": FsRtlTeardownPerStreamContexts ran "
@@ -619,6 +623,18 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
     String n = fo.fileName();
     return n.equalsIgnoreCase("\\pagefile.sys") || n.equalsIgnoreCase("\\swapfile.sys");
+  }
+
+  /** "in Irp#7[IRP_MJ_WRITE ...] (Flags2 0x02 to 0x00)": where a flags write happened and what it changed. */
+  private static String describeChange(HeaderAudit.FlagsChange c) {
+    List<String> what = new ArrayList<>();
+    if (c.flagsBefore() != c.flagsAfter()) {
+      what.add("Flags " + hex(c.flagsBefore()) + " to " + hex(c.flagsAfter()));
+    }
+    if (c.flags2Before() != c.flags2After()) {
+      what.add("Flags2 " + hex(c.flags2Before()) + " to " + hex(c.flags2After()));
+    }
+    return PoolBlock.describe(c.where()) + " (" + String.join(", ", what) + ")";
   }
 
   private static String hex(int v) {

@@ -40,8 +40,9 @@ import picocli.CommandLine.Spec;
  * by name or a user's {@link FileSystemDriver} subclass loaded with {@code --class} (and {@code
  * --classpath}).
  *
- * <p>Exit status: 0 without FAIL rows; 1 with at least one FAIL; 2 for a usage error (picocli's
- * default), including an unknown model name or a class that cannot be used.
+ * <p>Exit status: 0 without FAIL rows; 1 with at least one FAIL (with {@code --strict}, every WARN
+ * row is a FAIL); 2 for a usage error (picocli's default), including an unknown model name or a
+ * class that cannot be used.
  *
  * <p>Thread safety: confined to the thread that runs the command.
  */
@@ -51,7 +52,9 @@ import picocli.CommandLine.Spec;
     description =
         "Checks a file system model against the FCB header requirements of FsRtl and Filter Manager: "
             + "runs a workload under a probing minifilter and prints PASS, WARN or FAIL per requirement, "
-            + "with the evidence observed and the documented rule. Exit status 0 only without FAIL.")
+            + "with the evidence observed and the documented rule. Exit status 0 only without FAIL (with --strict, "
+            + "only without FAIL or WARN); 2 for a usage error. The guide for file-system authors, with what each "
+            + "row observes: modelfs/FILE-SYSTEMS.md.")
 public final class CheckFsCommand implements Callable<Integer> {
   /** Exit status when at least one requirement failed. */
   public static final int EXIT_FAIL = 1;
@@ -73,6 +76,13 @@ public final class CheckFsCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description = "Check your own file system: a FileSystemDriver subclass with a public no-arg constructor.")
   private @Nullable String className;
+
+  @Option(
+      names = "--strict",
+      description = "Fail on warnings too: every WARN row (such as PAGING-FILE, a paging file whose header still"
+          + " claims filter-context support, which Microsoft only strongly encourages third-party file systems"
+          + " to clear) is reported as FAIL and makes the exit status 1.")
+  private boolean strict;
 
   @Option(
       names = "--classpath",
@@ -116,7 +126,7 @@ public final class CheckFsCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage(), e, null, String.valueOf(className));
     }
-    CheckReport report = new FsChecker(() -> fs).check();
+    CheckReport report = new FsChecker(() -> fs, strict).check();
     PrintWriter out = cl.getOut();
     out.print(report.format());
     out.flush();
