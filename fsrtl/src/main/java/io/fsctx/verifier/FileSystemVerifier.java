@@ -318,8 +318,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
             + (linked == 0
                 ? " (no filter had attached a context yet, but any would have leaked)"
                 : "; " + linked + " per-stream context" + (linked == 1 ? " (Filter Manager's per-stream control"
-                    + " block) stays" : "s (Filter Manager's per-stream control blocks) stay") + " linked and leak"
-                    + " every filter's stream and stream-handle contexts"));
+                    + " block) stays" : "s (Filter Manager's per-stream control blocks) stay") + " linked, leaking"
+                    + " every filter's stream and stream-handle contexts on it"));
       } else if (linked > 0) {
         report(FsRule.STREAM_TEARDOWN, a.id(), what + " was " + at + " with " + linked
             + " per-stream context(s) inserted after its teardown "
@@ -359,7 +359,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
           + (linked == 0
               ? " (no filter had attached a file context yet, but any would have leaked)"
               : "; " + linked + " per-file context" + (linked == 1 ? " stays" : "s stay")
-                  + " linked and leak every filter's file contexts"));
+                  + " linked, leaking every filter's file contexts on it"));
     } else if (linked > 0) {
       report(FsRule.FILE_TEARDOWN, s.id(), what + " was " + at + " with " + linked
           + " per-file context(s) inserted after its teardown still linked");
@@ -501,8 +501,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (audit.openedAfterTeardown()) {
       report(FsRule.TEARDOWN_TIMING, a.id(), what + " was opened again "
           + PoolBlock.describe(audit.openedAfterTeardownWhere()) + " after FsRtlTeardownPerStreamContexts "
-          + PoolBlock.describe(last.where()) + ": the teardown came before the FCB was freed, and filters' new"
-          + " contexts on it will leak");
+          + PoolBlock.describe(teardowns.get(0).where()) + ": the teardown came before the FCB was freed, and"
+          + " filters' new contexts on it will leak");
       return;
     }
     if (freed != null && !Objects.equals(last.where(), freed.freedAt())) {
