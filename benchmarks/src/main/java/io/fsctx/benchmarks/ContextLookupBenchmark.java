@@ -120,7 +120,7 @@ public class ContextLookupBenchmark {
             .build();
     FltFilter filter =
         Objects.requireNonNull(manager.registerFilter(DriverObject.of("Bench", "370000"), reg).filter());
-    FltVolume volume = manager.mountVolume("\\Device\\HarddiskVolume1", "NTFS", true);
+    FltVolume volume = manager.mountBareVolume("\\Device\\HarddiskVolume1", "NTFS", true);
     if (!filter.startFiltering().isSuccess()) {
       throw new IllegalStateException("FltStartFiltering failed");
     }

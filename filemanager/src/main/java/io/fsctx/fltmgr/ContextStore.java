@@ -87,7 +87,7 @@ interface ContextStore<K> {
         } else if (existing != null && op == SetContextOperation.KEEP_IF_EXISTS) {
           status = STATUS_FLT_CONTEXT_ALREADY_DEFINED;
           if (wantOld) {
-            existing.reference(routine);
+            existing.reference(routine, " OldContext (ALREADY_DEFINED)");
             old = existing;
           }
         } else if (!ctx.tryAttach(owner(), instance)) {
@@ -109,6 +109,9 @@ interface ContextStore<K> {
           status = STATUS_SUCCESS;
         }
       }
+    }
+    if (old != null && status.isSuccess()) {
+      old.handedOver(routine, " OldContext (replaced)"); // its link reference is the caller's now
     }
     EventBus events = mgr.events();
     try {
@@ -139,14 +142,20 @@ interface ContextStore<K> {
     }
   }
 
-  /** Lock-free get: the context with one more reference, or null when none is attached. */
-  default @Nullable FltContext get(K key) {
+  /**
+   * Lock-free get: the context with one more reference, owned by the caller, or null when none is
+   * attached.
+   *
+   * @param routine the caller's routine ({@code FltGetStreamContext}, {@code FltGetContexts}),
+   *     which the verifier records with the reference at TRACKING
+   */
+  default @Nullable FltContext get(K key, String routine) {
     while (true) {
       FltContext c = find(key);
       if (c == null) {
         return null;
       }
-      if (c.tryReferenceAttached(owner())) {
+      if (c.tryReferenceAttached(owner(), routine)) {
         return c;
       }
       if (find(key) == c) {
@@ -182,6 +191,7 @@ interface ContextStore<K> {
     }
     EventBus events = removed.filter().manager().events();
     if (wantOld) {
+      removed.handedOver(routine, " OldContext"); // its link reference is the caller's now
       events.publish(ContextEvent.Kind.DELETE, routine, removed, removed.referenceCount(), STATUS_SUCCESS);
       events.publish(ContextEvent.Kind.OLD_CONTEXT_RETURNED, routine, removed, removed.referenceCount(), STATUS_SUCCESS);
       return new SetOutcome(STATUS_SUCCESS, removed);

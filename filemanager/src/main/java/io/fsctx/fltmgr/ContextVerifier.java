@@ -9,20 +9,33 @@ import org.jspecify.annotations.Nullable;
 /**
  * The verifier's bookkeeping for contexts: at {@link VerifierLevel#COUNTING} and above every live
  * context is tracked so leak reports can name each one; at {@link VerifierLevel#TRACKING} the
- * allocation and last access sites are recorded; at {@link VerifierLevel#FULL} the stack of the
- * release that freed a context is kept for use-after-free reports.
+ * allocation and last access sites are recorded, and every reference a caller takes (allocate,
+ * get, {@code FltGetContexts}, reference, a context handed back through {@code OldContext}) goes
+ * into the context's {@link ReferenceLedger} with its site and the callback it ran in, until a
+ * release retires it; at {@link VerifierLevel#FULL} the stack of the release that freed a context
+ * is kept for use-after-free reports, and leak reports print each outstanding reference's stack.
+ *
+ * <p>Below TRACKING none of this runs: a context without its side structure ({@code
+ * FltContext.Extras}) skips the hooks with one null test.
  *
  * <p>Thread safety: safe for concurrent use.
  */
 final class ContextVerifier {
   private final VerifierLevel level;
+  private final EventBus events;
   private final Set<FltContext> live = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.CopyOnWriteArrayList<VerifierFinding> findings =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Set<String> reportedOnce = ConcurrentHashMap.newKeySet();
 
-  ContextVerifier(VerifierLevel level) {
+  ContextVerifier(VerifierLevel level, EventBus events) {
     this.level = level;
+    this.events = events;
+  }
+
+  /** Whether references are tracked one by one (TRACKING and above). */
+  boolean tracksReferences() {
+    return level.atLeast(VerifierLevel.TRACKING);
   }
 
   VerifierLevel level() {
@@ -43,8 +56,10 @@ final class ContextVerifier {
     }
   }
 
+  /** Records a finding about a context; a leak lists the references still held (TRACKING). */
   void report(VerifierFinding.Kind kind, FltContext ctx, String message) {
-    report(new VerifierFinding(kind, ctx.filter().name(), ctx.id(), message, ctx.allocationSite(), ctx.lastAccessSite()));
+    report(new VerifierFinding(kind, ctx.filter().name(), ctx.id(), message, ctx.allocationSite(), ctx.lastAccessSite(),
+        kind.isLeak() ? ctx.outstandingReferences() : java.util.List.of()));
   }
 
   List<VerifierFinding> findings() {
@@ -64,12 +79,36 @@ final class ContextVerifier {
     if (level.atLeast(VerifierLevel.COUNTING)) {
       live.add(ctx);
     }
+    Throwable site = ctx.allocationSite();
+    if (site != null) {
+      ctx.recordTaken(new ReferenceLedger.Entry("FltAllocateContext", events.currentCallback(), site, null));
+    }
   }
 
-  void onAccess(FltContext ctx) {
+  /**
+   * A caller took a reference through {@code routine} (TRACKING and above); {@code how} says how
+   * it got it when that is not by the routine's own result ({@code " OldContext"}), else "".
+   */
+  void onTaken(FltContext ctx, String routine, String how) {
+    if (level.atLeast(VerifierLevel.TRACKING)) {
+      String takenBy = how.isEmpty() ? routine : routine + how;
+      Throwable site = new Throwable(takenBy + " referenced " + ctx.id());
+      ctx.recordAccess(site);
+      ctx.recordTaken(new ReferenceLedger.Entry(takenBy, events.currentCallback(), site, null));
+    }
+  }
+
+  /** A caller gave a reference back (TRACKING and above): the ledger retires one. */
+  void onReleased(FltContext ctx) {
     if (level.atLeast(VerifierLevel.TRACKING)) {
       ctx.recordAccess(new Throwable("last referenced or released " + ctx.id()));
+      ctx.recordRetired();
     }
+  }
+
+  /** The callback the current thread is running, or null (for name-information ledgers). */
+  @Nullable String currentCallback() {
+    return events.currentCallback();
   }
 
   void onFree(FltContext ctx, String routine) {

@@ -37,8 +37,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>No per-instance registry of control blocks: each volume links its blocks into an
  *       intrusive list, which instance teardown walks.
  *   <li>{@link FltContext} is 56 bytes: an int reference word, ordinals for state, type and pool,
- *       a numeric id formatted on demand, and the verifier's sites and a legacy allocation block
- *       in a side object that exists only when needed. At verifier level {@link
+ *       a numeric id formatted on demand, and the verifier's sites and reference ledger and a legacy
+ *       allocation block in a side object that exists only when needed (the ledger only at {@link
+ *       VerifierLevel#TRACKING} and above). At verifier level {@link
  *       VerifierLevel#COUNTING} (the default) the verifier's live set adds a map node per context.
  * </ul>
  *
@@ -62,6 +63,8 @@ public final class FilterManager {
   private final ContextVerifier verifier;
   private final Map<DriverObject, FltFilter> filters = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<FltVolume> volumes = new CopyOnWriteArrayList<>();
+  /** Whether this manager ever attached to an I/O manager's volume (followMounts, attachToVolume). */
+  private volatile boolean attachedToIo;
 
   /** Creates a manager with {@link FltConfig#defaults()}. */
   public FilterManager() {
@@ -75,7 +78,7 @@ public final class FilterManager {
    */
   public FilterManager(FltConfig config) {
     this.config = config;
-    this.verifier = new ContextVerifier(config.verifierLevel());
+    this.verifier = new ContextVerifier(config.verifierLevel(), events);
   }
 
   /** The configuration. */
@@ -192,9 +195,16 @@ public final class FilterManager {
   // ---- Volumes ------------------------------------------------------------------------------
 
   /**
-   * Makes a volume known to this manager, as Filter Manager learns of a mounted volume, and
-   * attaches every filtering filter that has a default altitude (instance setup reason {@code
-   * NEWLY_MOUNTED_VOLUME}).
+   * Makes a bare volume known to this manager: a Filter Manager volume with <em>no I/O stack</em>,
+   * no file system and no frame, so no request ever reaches the instances attached to it. Every
+   * filtering filter that has a default altitude attaches (instance setup reason {@code
+   * NEWLY_MOUNTED_VOLUME}). It is for tests of the context machinery alone, which build their
+   * streams and file objects by hand and call the {@code Flt} routines directly.
+   *
+   * <p>To run a filter on I/O, mount a file system with {@code IoManager.mount} and call {@link
+   * #followMounts} (or {@link #attachToVolume}) instead; {@code FilterHarness} in {@code
+   * io.fsctx.fltmgr.testing} does that in one line. A filter registered on a manager with only
+   * bare volumes sees no I/O at all, and its tests pass without testing anything.
    *
    * @param deviceName the NT device name, such as {@code \Device\HarddiskVolume2}
    * @param fileSystemType the file system's name, such as {@code NTFS}
@@ -202,7 +212,7 @@ public final class FilterManager {
    *     systems get emulated file contexts
    * @return the volume
    */
-  public FltVolume mountVolume(String deviceName, String fileSystemType, boolean supportsNamedStreams) {
+  public FltVolume mountBareVolume(String deviceName, String fileSystemType, boolean supportsNamedStreams) {
     FltVolume v = new FltVolume(this, ids.next("Volume"), deviceName, fileSystemType, supportsNamedStreams);
     volumes.add(v);
     for (FltFilter f : filters.values()) {
@@ -222,6 +232,7 @@ public final class FilterManager {
    * @return Filter Manager's volume object for it
    */
   public FltVolume attachToVolume(io.fsctx.io.Volume volume) {
+    attachedToIo = true;
     FltVolume existing = volumeOf(volume);
     if (existing != null) {
       return existing;
@@ -255,6 +266,7 @@ public final class FilterManager {
    * @param ioManager the I/O manager to follow
    */
   public void followMounts(io.fsctx.io.IoManager ioManager) {
+    attachedToIo = true;
     ioManager.addListener(
         e -> {
           if (e instanceof io.fsctx.io.IoEvent.VolumeMounted m) {
@@ -300,11 +312,17 @@ public final class FilterManager {
     return heldNames.size();
   }
 
-  /** Verifier: name information references a filter still holds when it unloads. */
-  void checkNameLeaks(FltFilter filter) {
+  /**
+   * Verifier: name information references a filter still holds when it unloads, each reported as
+   * a finding (with the references' sites at TRACKING) and returned for the unload report.
+   */
+  List<UnloadReport.LeakedName> checkNameLeaks(FltFilter filter) {
+    List<UnloadReport.LeakedName> leaked = new ArrayList<>();
     for (FltFileNameInformation n : List.copyOf(heldNames)) {
       int held = n.heldBy(filter);
       if (held > 0) {
+        List<HeldReference> refs = n.outstandingReferences(filter);
+        leaked.add(new UnloadReport.LeakedName(n.id(), n.name(), held, refs));
         verifier.report(
             new VerifierFinding(
                 VerifierFinding.Kind.NAME_INFORMATION_LEAKED,
@@ -313,9 +331,53 @@ public final class FilterManager {
                 filter.name() + " unloaded still holding " + held + " reference(s) on file name information "
                     + n.id() + " (" + n.name() + "); every FltGetFileNameInformation needs its FltReleaseFileNameInformation",
                 null,
-                null));
+                null,
+                refs));
       }
     }
+    leaked.sort((a, b) -> ContextVerifier.compareIds(a.id(), b.id()));
+    return leaked;
+  }
+
+  /**
+   * Verifier: a filter that started filtering on this manager while it attached to no I/O
+   * manager's volume, and never had an instance, could not have seen a single request; a test of
+   * it passes without testing anything. Null when that is not so.
+   */
+  @Nullable VerifierFinding neverAttached(FltFilter filter) {
+    if (attachedToIo || !filter.hasStartedFiltering() || filter.hasEverAttached()) {
+      return null;
+    }
+    return new VerifierFinding(
+        VerifierFinding.Kind.FILTER_NEVER_ATTACHED,
+        filter.name(),
+        filter.name(),
+        filter.name() + " started filtering but never had an instance: this FilterManager follows no I/O manager"
+            + " (FilterManager.followMounts(ioManager) or attachToVolume(volume) was never called) and no volume was"
+            + " attached, so none of its callbacks could run and nothing was tested; mount a file system with"
+            + " IoManager.mount and call followMounts, or use io.fsctx.fltmgr.testing.FilterHarness",
+        null,
+        null);
+  }
+
+  /**
+   * The {@link VerifierFinding.Kind#FILTER_NEVER_ATTACHED} findings of the filters still
+   * registered, as their unload would record them, without recording anything: the check the
+   * verifier's JUnit extension runs after a test that did not unload its filter.
+   *
+   * @return one finding per started filter that never had an instance, on a manager that follows
+   *     no I/O manager; empty when there is none
+   */
+  public List<VerifierFinding> unattachedFilterFindings() {
+    List<VerifierFinding> out = new ArrayList<>();
+    for (FltFilter f : filters.values()) {
+      VerifierFinding finding = neverAttached(f);
+      if (finding != null) {
+        out.add(finding);
+      }
+    }
+    out.sort((a, b) -> a.subject().compareTo(b.subject()));
+    return out;
   }
 
   /** Filter Manager's volume for an I/O manager volume, or null when not attached. */

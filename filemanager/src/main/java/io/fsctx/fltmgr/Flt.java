@@ -208,7 +208,7 @@ public final class Flt {
    * @ddi FltGetVolumeContext
    */
   public static NtStatus getVolumeContext(FltFilter filter, FltVolume volume, Out<FltContext> context) {
-    FltContext c = volume.getVolumeContextInternal(filter);
+    FltContext c = volume.getVolumeContextInternal(filter, "FltGetVolumeContext");
     context.set(c);
     return c == null ? NtStatus.STATUS_NOT_FOUND : STATUS_SUCCESS;
   }
@@ -484,7 +484,7 @@ public final class Flt {
     FltInstance i = o.instance();
     FileObject fo = o.fileObject();
     if ((desired & FltContextType.VOLUME.code()) != 0 && o.volume() != null) {
-      out.volumeContext = o.volume().getVolumeContextInternal(o.filter());
+      out.volumeContext = o.volume().getVolumeContextInternal(o.filter(), "FltGetContexts");
     }
     if (i == null) {
       return;
@@ -582,7 +582,7 @@ public final class Flt {
       relative = format == FltFileNameInformation.FLT_FILE_NAME_NORMALIZED ? names.normalizedName() : names.openedName();
     }
     FltFileNameInformation info = volume.cachedName(fo, format, volume.deviceName() + relative);
-    info.hold(instance.filter());
+    info.hold(instance.filter(), "FltGetFileNameInformation");
     fileNameInformation.set(info);
     return STATUS_SUCCESS;
   }
@@ -615,7 +615,7 @@ public final class Flt {
    */
   public static void referenceFileNameInformation(FltFileNameInformation fileNameInformation) {
     fileNameInformation.reference();
-    fileNameInformation.hold(currentFilter(fileNameInformation));
+    fileNameInformation.hold(currentFilter(fileNameInformation), "FltReferenceFileNameInformation");
   }
 
   private static @Nullable FltFilter currentFilter(FltFileNameInformation n) {

@@ -4,6 +4,7 @@ import io.fsctx.nt.PoolType;
 import io.fsctx.nt.BugCheckException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,18 +66,22 @@ public final class FltContext {
 
   /**
    * What only some contexts need: the block of a legacy allocate callback, and the verifier's
-   * sites (allocated at {@link VerifierLevel#TRACKING} and above). Kept out of the context so a
-   * context without them costs 8 bytes less than a field each would.
+   * sites and reference ledger (made at {@link VerifierLevel#TRACKING} and above). Kept out of the
+   * context so a context without them costs 8 bytes less than a field each would, and so the
+   * verifier's per-reference records cost nothing at OFF and COUNTING.
    */
   private static final class Extras {
     final @Nullable Object block;
     final @Nullable Throwable allocationSite;
+    /** The references callers hold (TRACKING and above), null below. */
+    final @Nullable ReferenceLedger ledger;
     volatile @Nullable Throwable lastAccessSite;
     volatile @Nullable Throwable freeingRelease;
 
-    Extras(@Nullable Object block, @Nullable Throwable allocationSite) {
+    Extras(@Nullable Object block, @Nullable Throwable allocationSite, boolean tracking) {
       this.block = block;
       this.allocationSite = allocationSite;
+      this.ledger = tracking ? new ReferenceLedger() : null;
     }
   }
 
@@ -127,7 +132,8 @@ public final class FltContext {
     this.size = (int) size; // at most MAX_CONTEXT_SIZE (0xFFFF)
     this.poolOrdinal = ordinal(poolType);
     this.payload = payload;
-    this.extras = block != null || allocationSite != null || tracking ? new Extras(block, allocationSite) : null;
+    this.extras =
+        block != null || allocationSite != null || tracking ? new Extras(block, allocationSite, tracking) : null;
   }
 
   /** The stable identity, such as {@code Ctx#37}; formatted on each call from a stored number. */
@@ -211,10 +217,64 @@ public final class FltContext {
     return e == null ? null : e.lastAccessSite;
   }
 
-  /** The verifier's access hook; without extras (below TRACKING) there is nothing to record. */
-  private void onAccess() {
+  /**
+   * The references callers still hold, oldest first, each with the routine, callback, thread and
+   * site that took it: the allocation's own reference, gets, {@code FltReferenceContext}, and
+   * contexts handed back through {@code OldContext}, less one per release (the pairing policy is
+   * {@link ReferenceLedger}'s: the releasing thread's newest first, else the oldest). The link
+   * reference an attached context's object holds is not a caller's and is not listed. Recorded at
+   * {@link VerifierLevel#TRACKING} and above (with stacks at FULL); empty below.
+   *
+   * @return a snapshot; safe to call from any thread
+   */
+  public List<HeldReference> outstandingReferences() {
+    Extras e = extras;
+    ReferenceLedger l = e == null ? null : e.ledger;
+    return l == null
+        ? List.of()
+        : l.outstanding(null, filter.manager().verifier().level().atLeast(VerifierLevel.FULL));
+  }
+
+  /**
+   * The verifier's hook for a reference a caller now owns; without extras (below TRACKING, and no
+   * legacy block) there is nothing to record, so the hot path pays one null test.
+   */
+  private void onTaken(String routine, String how) {
     if (extras != null) {
-      filter.manager().verifier().onAccess(this);
+      filter.manager().verifier().onTaken(this, routine, how);
+    }
+  }
+
+  /** The verifier's hook for a caller's release (see {@link #onTaken}). */
+  private void onReleased() {
+    if (extras != null) {
+      filter.manager().verifier().onReleased(this);
+    }
+  }
+
+  /**
+   * Records that the link reference of a context a set or delete routine detached is now the
+   * caller's, handed over through {@code OldContext}.
+   *
+   * @param how how it was handed over, appended to the routine in the ledger ({@code " OldContext"})
+   */
+  void handedOver(String routine, String how) {
+    onTaken(routine, how);
+  }
+
+  /** Adds a reference to the ledger (verifier, TRACKING and above; a no-op without one). */
+  void recordTaken(ReferenceLedger.Entry entry) {
+    Extras e = extras;
+    if (e != null && e.ledger != null) {
+      e.ledger.taken(entry);
+    }
+  }
+
+  /** Retires one reference of the current thread's from the ledger, by its pairing policy. */
+  void recordRetired() {
+    Extras e = extras;
+    if (e != null && e.ledger != null) {
+      e.ledger.retire(null);
     }
   }
 
@@ -259,14 +319,22 @@ public final class FltContext {
 
   // ---- Reference counting (package-private; the public faces are Flt and ContextLease) -------
 
-  /** {@code FltReferenceContext}: +1. */
+  /** {@code FltReferenceContext}: +1, owned by the caller. */
   int reference(String routine) {
+    return reference(routine, "");
+  }
+
+  /**
+   * +1 for the caller, recorded in the verifier's ledger as taken by {@code routine} followed by
+   * {@code how} (a set that returns the existing context through {@code OldContext} says so).
+   */
+  int reference(String routine, String how) {
     int old = (int) RAW.getAndAdd(this, 2);
     if ((old & 1) != 0 || old <= 0) {
       RAW.getAndAdd(this, -2); // freed or being freed: backing out frees nothing
       throw useAfterFree(routine);
     }
-    onAccess();
+    onTaken(routine, how);
     return (old >>> 1) + 1;
   }
 
@@ -275,14 +343,14 @@ public final class FltContext {
    * than resurrect a context whose count already reached zero, and backs out when the context was
    * detached meanwhile, so a deleted context is never handed out.
    */
-  boolean tryReferenceAttached(Object expectedObject) {
+  boolean tryReferenceAttached(Object expectedObject, String routine) {
     int old = (int) RAW.getAndAdd(this, 2);
     if ((old & 1) != 0 || old <= 0) {
       RAW.getAndAdd(this, -2); // freed or being freed: backing out frees nothing
       return false;
     }
     if (state() == State.ATTACHED && attachedTo == expectedObject) {
-      onAccess(); // a get is an access too: leak reports name the last one (TRACKING and above)
+      onTaken(routine, ""); // the caller's reference: leak reports name this get (TRACKING and above)
       return true;
     }
     release("FltGet*Context(raced with delete)", false);
@@ -294,13 +362,17 @@ public final class FltContext {
     return release(routine, true);
   }
 
-  private int release(String routine, boolean publish) {
+  /**
+   * @param callers whether a caller's reference is given back (published, and retired from the
+   *     verifier's ledger); false for a lookup backing out the reference it never handed over
+   */
+  private int release(String routine, boolean callers) {
     // One LOCK XADD, like the lookups, so two threads releasing the same context never retry.
     int old = (int) RAW.getAndAdd(this, -2);
     if (old > 2 && (old & 1) == 0) {
       int after = (old >>> 1) - 1;
-      onAccess();
-      if (publish) {
+      if (callers) {
+        onReleased();
         filter.manager().events().publish(ContextEvent.Kind.RELEASE, routine, this, after, null);
       }
       return after;
@@ -325,13 +397,18 @@ public final class FltContext {
         Thread.onSpinWait();
       }
     }
+    if (callers) {
+      onReleased();
+    }
     filter.manager().freeContext(this, routine);
     return 0;
   }
 
   private BugCheckException overRelease(String routine) {
-    String msg = "context " + describe() + " released to zero while still attached to " + attachedTo
-        + " (" + routine + ": released too many times)";
+    String msg = routine + " released context " + describe() + " one time too many: the only reference left is the one "
+        + attachedTo + " holds while the context is still attached to it, so this release would have freed an attached"
+        + " context (released too many times: a release without a matching get, reference or allocate). The release was"
+        + " refused and the count stays 1";
     filter.manager().verifier().report(VerifierFinding.Kind.CONTEXT_RELEASED_TOO_MANY_TIMES, this, msg);
     return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6D, msg, allocationSite());
   }

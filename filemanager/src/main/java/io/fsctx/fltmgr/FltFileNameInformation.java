@@ -1,8 +1,9 @@
 package io.fsctx.fltmgr;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.fsctx.nt.BugCheckException;
 import io.fsctx.nt.UnicodeString;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,16 +52,31 @@ public final class FltFileNameInformation {
   private final String volume;
   // References owned by callers; the cache's hold is kept apart so that one caller's extra
   // release cannot silently consume it (and so go unnoticed until much later).
-  private int refs; // guarded by this
-  private boolean cached = true; // guarded by this
+  @GuardedBy("this")
+  private int refs;
+
+  @GuardedBy("this")
+  private boolean cached = true;
   private final FilterManager manager;
   /** References handed to each filter and not yet given back, for the verifier's leak check. */
-  // Guarded by holdsLock; one entry per filter holding references, usually zero or one.
+  // One entry per filter holding references, usually zero or one.
+  @GuardedBy("holdsLock")
   private final java.util.IdentityHashMap<FltFilter, int[]> holds = new java.util.IdentityHashMap<>(2);
+
   private final Object holdsLock = new Object();
-  private int totalHolds; // guarded by holdsLock
+
+  @GuardedBy("holdsLock")
+  private int totalHolds;
+
   /** References handed out outside any filter callback (no filter to charge them to). */
-  private int unattributedHolds; // guarded by holdsLock
+  @GuardedBy("holdsLock")
+  private int unattributedHolds;
+  /**
+   * At verifier level TRACKING, who took each handed-out reference, where and in which callback,
+   * charged to the same holder as {@link #holds} (null: unattributed); made on first use.
+   */
+  @GuardedBy("holdsLock")
+  private @Nullable ReferenceLedger ledger;
   private int namesParsed;
   private String share = "";
   private String extension = "";
@@ -198,14 +214,31 @@ public final class FltFileNameInformation {
     return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x68, msg, null);
   }
 
-  /** Records one reference as held by {@code filter} (the verifier's accounting). */
-  void hold(@Nullable FltFilter filter) {
+  /**
+   * Records one reference as held by {@code filter} (the verifier's accounting); at TRACKING also
+   * who took it, where and in which callback.
+   *
+   * @param filter the filter whose callback is running, or null outside callbacks
+   * @param routine the routine that handed it out ({@code FltGetFileNameInformation}, ...)
+   */
+  void hold(@Nullable FltFilter filter, String routine) {
+    ContextVerifier verifier = manager.verifier();
+    ReferenceLedger.Entry entry =
+        verifier.tracksReferences()
+            ? new ReferenceLedger.Entry(routine, verifier.currentCallback(), new Throwable(routine + " " + id), filter)
+            : null;
     boolean first;
     synchronized (holdsLock) {
       if (filter == null) {
         unattributedHolds++;
       } else {
         holds.computeIfAbsent(filter, k -> new int[1])[0]++;
+      }
+      if (entry != null) {
+        if (ledger == null) {
+          ledger = new ReferenceLedger();
+        }
+        ledger.taken(entry);
       }
       first = totalHolds++ == 0;
       if (first) {
@@ -224,33 +257,61 @@ public final class FltFileNameInformation {
    */
   boolean unhold(@Nullable FltFilter filter) {
     synchronized (holdsLock) {
-      boolean found = unholdOne(filter);
-      if (found && --totalHolds == 0) {
+      Object charged = unholdOne(filter);
+      if (charged == null) {
+        return false;
+      }
+      if (ledger != null) {
+        ledger.retire(charged == UNATTRIBUTED ? null : charged);
+      }
+      if (--totalHolds == 0) {
         manager.untrackName(this);
       }
-      return found;
+      return true;
     }
   }
 
-  private boolean unholdOne(@Nullable FltFilter filter) {
+  /** What {@link #unholdOne} returns for a reference charged to no filter. */
+  private static final Object UNATTRIBUTED = new Object();
+
+  /** Gives one reference back; returns the filter it was charged to, {@link #UNATTRIBUTED}, or null for none. */
+  @GuardedBy("holdsLock")
+  private @Nullable Object unholdOne(@Nullable FltFilter filter) {
     int[] mine = filter == null ? null : holds.get(filter);
     if (mine != null && mine[0] > 0) {
       mine[0]--;
-      return true;
+      return filter;
     }
     if (unattributedHolds > 0) {
       unattributedHolds--;
-      return true;
+      return UNATTRIBUTED;
     }
     if (filter == null) {
-      for (int[] any : holds.values()) {
-        if (any[0] > 0) {
-          any[0]--;
-          return true;
+      for (java.util.Map.Entry<FltFilter, int[]> any : holds.entrySet()) {
+        if (any.getValue()[0] > 0) {
+          any.getValue()[0]--;
+          return any.getKey();
         }
       }
     }
-    return false;
+    return null;
+  }
+
+  /**
+   * The references {@code filter} still holds on this object, oldest first, with the routine,
+   * callback, thread and site that took each (recorded at {@link VerifierLevel#TRACKING} and
+   * above, with stacks at FULL; empty below). A release retires one of the filter's references by
+   * {@link ReferenceLedger}'s pairing policy.
+   *
+   * @param filter the holder
+   * @return a snapshot; safe to call from any thread
+   */
+  public List<HeldReference> outstandingReferences(FltFilter filter) {
+    ReferenceLedger l;
+    synchronized (holdsLock) {
+      l = ledger;
+    }
+    return l == null ? List.of() : l.outstanding(filter, manager.verifier().level().atLeast(VerifierLevel.FULL));
   }
 
   /** References {@code filter} still holds. */

@@ -51,6 +51,10 @@ public final class FltFilter {
   private final Object rundown = new Object();
   private volatile State state = State.REGISTERED;
   private volatile @Nullable UnloadReport unloadReport;
+  /** Whether {@code FltStartFiltering} ever succeeded (the verifier's never-attached check). */
+  private volatile boolean startedFiltering;
+  /** Whether an instance of this filter was ever attached (the verifier's never-attached check). */
+  private volatile boolean everAttached;
   private final FltOperationRegistration[] operations = new FltOperationRegistration[256];
 
   FltFilter(FilterManager manager, DriverObject driver, FltRegistration registration) {
@@ -152,6 +156,7 @@ public final class FltFilter {
       return STATUS_INVALID_PARAMETER;
     }
     state = State.FILTERING;
+    startedFiltering = true;
     for (FltVolume v : manager.volumes()) {
       autoAttach(v, InstanceSetupCallback.FLTFL_INSTANCE_SETUP_AUTOMATIC_ATTACHMENT);
     }
@@ -210,7 +215,16 @@ public final class FltFilter {
   public record AttachResult(NtStatus status, @Nullable FltInstance instance) {}
 
   void instanceAttached(FltInstance i) {
+    everAttached = true;
     instances.add(i);
+  }
+
+  boolean hasStartedFiltering() {
+    return startedFiltering;
+  }
+
+  boolean hasEverAttached() {
+    return everAttached;
   }
 
   void instanceDetached(FltInstance i) {
@@ -379,14 +393,24 @@ public final class FltFilter {
         }
       }
     }
-    UnloadReport report = new UnloadReport(name(), liveContexts.get(), manager.verifier().liveContexts(this));
-    for (FltContext c : report.leaked()) {
+    List<FltContext> leaked = manager.verifier().liveContexts(this);
+    java.util.IdentityHashMap<FltContext, List<HeldReference>> outstanding = new java.util.IdentityHashMap<>();
+    for (FltContext c : leaked) {
+      List<HeldReference> refs = c.outstandingReferences();
+      if (!refs.isEmpty()) {
+        outstanding.put(c, refs);
+      }
       manager.verifier().report(
           VerifierFinding.Kind.LEAKED_CONTEXT_AT_UNLOAD,
           c,
           name() + " unloaded while still holding " + c.referenceCount() + " reference(s) on " + c.describe());
     }
-    manager.checkNameLeaks(this);
+    List<UnloadReport.LeakedName> names = manager.checkNameLeaks(this);
+    VerifierFinding idle = manager.neverAttached(this);
+    if (idle != null) {
+      manager.verifier().report(idle);
+    }
+    UnloadReport report = new UnloadReport(name(), liveContexts.get(), leaked, outstanding, names);
     unloadReport = report;
     state = State.UNLOADED;
     manager.forgetFilter(this);

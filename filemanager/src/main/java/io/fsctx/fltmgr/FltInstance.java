@@ -394,7 +394,7 @@ public final class FltInstance {
   }
 
   @Nullable FltContext getInstanceContextInternal(String routine) {
-    FltContext c = instanceContext.get(this);
+    FltContext c = instanceContext.get(this, routine);
     if (c != null) {
       manager.events().publish(ContextEvent.Kind.GET, routine, c, c.referenceCount(), STATUS_SUCCESS);
     }
@@ -437,7 +437,7 @@ public final class FltInstance {
       return new Got(STATUS_NOT_SUPPORTED, null);
     }
     StreamListCtrl c = findCtrl(h);
-    FltContext ctx = c == null ? null : c.get(this);
+    FltContext ctx = c == null ? null : c.get(this, routine);
     return got(ctx, routine);
   }
 
@@ -501,7 +501,7 @@ public final class FltInstance {
     }
     StreamListCtrl c = findCtrl(h);
     StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
-    FltContext ctx = t == null ? null : t.handles.get(new StreamListCtrl.HandleKey(this, fo));
+    FltContext ctx = t == null ? null : t.handles.get(new StreamListCtrl.HandleKey(this, fo), routine);
     return got(ctx, routine);
   }
 
@@ -564,14 +564,14 @@ public final class FltInstance {
     PerFileContextSlot slot = nativeFileSlot(fo);
     if (slot != null) {
       FileListCtrl c = findFileCtrl(slot);
-      return got(c == null ? null : c.files.get(this), routine);
+      return got(c == null ? null : c.files.get(this, routine), routine);
     }
     if (!emulatesFileContexts(fo)) {
       return new Got(STATUS_NOT_SUPPORTED, null);
     }
     StreamListCtrl c = findCtrl(java.util.Objects.requireNonNull(supportedHeader(fo)));
     StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
-    return got(t == null ? null : t.emulatedFiles.get(this), routine);
+    return got(t == null ? null : t.emulatedFiles.get(this, routine), routine);
   }
 
   ContextStore.SetOutcome deleteFileContextInternal(@Nullable FileObject fo, boolean wantOld) {
@@ -610,7 +610,7 @@ public final class FltInstance {
   }
 
   Got getTransactionContextInternal(KTransaction tx, String routine) {
-    return got(transactionContexts.get(tx), routine);
+    return got(transactionContexts.get(tx, routine), routine);
   }
 
   ContextStore.SetOutcome deleteTransactionContextInternal(KTransaction tx, boolean wantOld) {

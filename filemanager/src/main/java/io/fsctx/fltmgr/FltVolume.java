@@ -319,10 +319,10 @@ public final class FltVolume {
     return SetResult.of(setVolumeContext(op, context, true, "FltSetVolumeContext"));
   }
 
-  FltContext getVolumeContextInternal(FltFilter filter) {
-    FltContext c = volumeContexts.get(filter);
+  FltContext getVolumeContextInternal(FltFilter filter, String routine) {
+    FltContext c = volumeContexts.get(filter, routine);
     if (c != null) {
-      manager.events().publish(ContextEvent.Kind.GET, "FltGetVolumeContext", c, c.referenceCount(), NtStatus.STATUS_SUCCESS);
+      manager.events().publish(ContextEvent.Kind.GET, routine, c, c.referenceCount(), NtStatus.STATUS_SUCCESS);
     }
     return c;
   }
@@ -333,7 +333,7 @@ public final class FltVolume {
    * @return SUCCESS with a lease, or NOT_FOUND
    */
   public GetResult getVolumeContext(FltFilter filter) {
-    FltContext c = getVolumeContextInternal(filter);
+    FltContext c = getVolumeContextInternal(filter, "FltGetVolumeContext");
     return c == null
         ? new GetResult(NtStatus.STATUS_NOT_FOUND, null)
         : new GetResult(NtStatus.STATUS_SUCCESS, new ContextLease(c));

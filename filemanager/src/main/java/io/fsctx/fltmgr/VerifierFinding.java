@@ -1,11 +1,13 @@
 package io.fsctx.fltmgr;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One problem the verifier found, with enough to act on it: what kind of rule was broken, who
  * broke it (the filter, or the file system), the object's identity and description, and, when the
- * verifier tracks sites, where the object was allocated and last used.
+ * verifier tracks sites, where the object was allocated and last used and, for a leak, every
+ * reference still held with the site and callback that took it.
  *
  * <p>Thread safety: immutable.
  *
@@ -15,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param message the full description: type, pool tag, payload class, reference count ...
  * @param allocationSite where the object was allocated, when tracked
  * @param lastAccessSite where it was last referenced or released, when tracked
+ * @param outstanding for a leak at {@link VerifierLevel#TRACKING} and above, the references still
+ *     held, oldest first; empty otherwise
  */
 public record VerifierFinding(
     Kind kind,
@@ -22,7 +26,24 @@ public record VerifierFinding(
     String subject,
     String message,
     @Nullable Throwable allocationSite,
-    @Nullable Throwable lastAccessSite) {
+    @Nullable Throwable lastAccessSite,
+    List<HeldReference> outstanding) {
+
+  /** Copies the list. */
+  public VerifierFinding {
+    outstanding = List.copyOf(outstanding);
+  }
+
+  /** A finding that lists no outstanding references. */
+  public VerifierFinding(
+      Kind kind,
+      String culprit,
+      String subject,
+      String message,
+      @Nullable Throwable allocationSite,
+      @Nullable Throwable lastAccessSite) {
+    this(kind, culprit, subject, message, allocationSite, lastAccessSite, List.of());
+  }
 
   /** The rules the verifier checks. */
   public enum Kind {
@@ -53,15 +74,53 @@ public record VerifierFinding(
      * teardown missing or early, flags changed after setup, a paging file claiming filter
      * support, an FCB freed twice or never...); the message starts with the rule's id.
      */
-    FILE_SYSTEM_RULE
+    FILE_SYSTEM_RULE,
+    /**
+     * A filter started filtering on a Filter Manager that attached to no I/O manager's volume
+     * ({@code followMounts} or {@code attachToVolume} never called) and never had an instance, so
+     * none of its callbacks could run: a test of it tested nothing.
+     */
+    FILTER_NEVER_ATTACHED;
+
+    /** Whether this finding is a bug check (0xF5/0x66, 0x68, 0x6D, 0x6E) that was also thrown. */
+    public boolean isBugCheck() {
+      return switch (this) {
+        case CONTEXT_RELEASED_TOO_MANY_TIMES, CONTEXT_USED_AFTER_FREE, POST_CALLBACK_MISSING,
+            NAME_INFORMATION_RELEASED_TOO_MANY_TIMES -> true;
+        default -> false;
+      };
+    }
+
+    /** Whether this finding reports references still held when their owner went away. */
+    public boolean isLeak() {
+      return switch (this) {
+        case LEAKED_CONTEXT_AT_INSTANCE_TEARDOWN, LEAKED_CONTEXT_AT_UNLOAD, NAME_INFORMATION_LEAKED -> true;
+        default -> false;
+      };
+    }
   }
 
-  /** One line: kind, culprit, message. */
+  /**
+   * The finding as text: kind, culprit and message on the first line with the allocation and
+   * last access sites. A leak with outstanding references lists them instead, one indented line
+   * each ({@link HeldReference#format()}, with its stack at FULL), then the allocation site: the
+   * last access of a leaked object is usually a balanced one and points away from the bug.
+   */
   public String format() {
     StringBuilder sb = new StringBuilder();
     sb.append(kind).append(" [").append(culprit).append("] ").append(message);
-    appendSite(sb, "allocated at", allocationSite);
-    appendSite(sb, "last referenced at", lastAccessSite);
+    if (outstanding.isEmpty()) {
+      appendSite(sb, "allocated at", allocationSite);
+      appendSite(sb, "last referenced at", lastAccessSite);
+      return sb.toString();
+    }
+    for (HeldReference r : outstanding) {
+      sb.append("\n      ").append(r.reportLine("      "));
+    }
+    StackTraceElement allocated = userFrame(allocationSite);
+    if (allocated != null) {
+      sb.append("\n      allocated at ").append(allocated);
+    }
     return sb.toString();
   }
 
@@ -95,6 +154,17 @@ public record VerifierFinding(
    */
   public static @Nullable StackTraceElement callerFrame(@Nullable Throwable site) {
     return userFrame(site);
+  }
+
+  /** The frames of a recorded site from its first frame outside the model on (FULL reports). */
+  static List<StackTraceElement> userStack(Throwable site) {
+    StackTraceElement[] all = site.getStackTrace();
+    for (int i = 0; i < all.length; i++) {
+      if (!isFrameworkFrame(all[i].getClassName())) {
+        return List.of(all).subList(i, all.length);
+      }
+    }
+    return List.of();
   }
 
   private static boolean isFrameworkFrame(String className) {

@@ -12,9 +12,16 @@ public enum VerifierLevel {
   OFF,
   /** Every live context is tracked, so leak reports list each one; the default in tests. */
   COUNTING,
-  /** Also records where each context was allocated and last referenced or released. */
+  /**
+   * Also records where each context was allocated and last referenced or released, and every
+   * reference a caller still holds on a context or a name-information object with the routine,
+   * callback and line that took it, so a leak report names the get whose release is missing.
+   */
   TRACKING,
-  /** Also keeps the stack of every release, so a use after free names the release that freed it. */
+  /**
+   * Also keeps the stack of the release that freed a context, so a use after free names it, and
+   * prints the stack of every reference still held in leak reports.
+   */
   FULL;
 
   /** Whether this level is {@code other} or more detailed. */

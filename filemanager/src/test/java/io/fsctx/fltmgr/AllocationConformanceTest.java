@@ -206,7 +206,7 @@ class AllocationConformanceTest {
     Out<FltFilter> out = new Out<>();
     assertEquals(STATUS_SUCCESS, Flt.registerFilter(mgr, DriverObject.of("Dying", "370000"), FltTestSupport.allTypesRegistration(rec, WindowsVersion.WIN11).build(), out));
     FltFilter f = Objects.requireNonNull(out.get());
-    mgr.mountVolume("\\Device\\HarddiskVolume9", "NTFS", true);
+    mgr.mountBareVolume("\\Device\\HarddiskVolume9", "NTFS", true);
     assertEquals(STATUS_SUCCESS, f.startFiltering());
     AtomicReference<NtStatus> inTeardown = new AtomicReference<>();
     rec.onTeardownStart = o -> inTeardown.set(alloc(o.filter(), 0x2, FltTestSupport.SIZE, PoolType.PAGED_POOL, new Out<>()));

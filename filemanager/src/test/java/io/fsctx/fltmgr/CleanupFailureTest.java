@@ -35,7 +35,7 @@ class CleanupFailureTest {
                 FltContextRegistration.END)
             .build();
     FltFilter f = java.util.Objects.requireNonNull(mgr.registerFilter(DriverObject.of("T", "370000"), reg).filter());
-    FltVolume v = mgr.mountVolume("\\Device\\HarddiskVolume1", "NTFS", true);
+    FltVolume v = mgr.mountBareVolume("\\Device\\HarddiskVolume1", "NTFS", true);
     f.startFiltering();
     FltInstance a = v.instances().get(0);
     FltInstance b = java.util.Objects.requireNonNull(f.attachVolumeAtAltitude(v, "360000", "second").instance());

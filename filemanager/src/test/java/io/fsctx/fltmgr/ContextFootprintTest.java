@@ -56,7 +56,7 @@ class ContextFootprintTest {
                 FltContextRegistration.END)
             .build();
     FltFilter filter = Objects.requireNonNull(mgr.registerFilter(DriverObject.of("Jol", "370000"), reg).filter());
-    FltVolume volume = mgr.mountVolume("\\Device\\HarddiskVolume1", "NTFS", true);
+    FltVolume volume = mgr.mountBareVolume("\\Device\\HarddiskVolume1", "NTFS", true);
     assertEquals(NtStatus.STATUS_SUCCESS, filter.startFiltering());
     FltInstance instance = volume.instances().get(0);
 

@@ -114,7 +114,7 @@ class CtxSampleScenarioTest {
     Out<FltFilter> f = new Out<>();
     assertEquals(STATUS_SUCCESS, Flt.registerFilter(mgr, DriverObject.of("Ctx", "370070"), ctxRegistration(rec).build(), f));
     FltFilter filter = Objects.requireNonNull(f.get());
-    FltVolume volume = mgr.mountVolume("\\Device\\HarddiskVolume2", "NTFS", true);
+    FltVolume volume = mgr.mountBareVolume("\\Device\\HarddiskVolume2", "NTFS", true);
     assertEquals(STATUS_SUCCESS, Flt.startFiltering(filter));
     FltInstance instance = volume.instances().get(0);
     FltTestSupport.Stream file = FltTestSupport.stream(FltTestSupport.StreamKind.PER_FILE_SLOT);

@@ -254,7 +254,7 @@ final class FltTestSupport {
     Fx(FilterManager mgr, boolean namedStreams) {
       this.mgr = mgr;
       this.filter = register("AllTypes", ALTITUDE, rec);
-      this.volume = mgr.mountVolume("\\Device\\HarddiskVolume1", namedStreams ? "NTFS" : "FAT", namedStreams);
+      this.volume = mgr.mountBareVolume("\\Device\\HarddiskVolume1", namedStreams ? "NTFS" : "FAT", namedStreams);
       assertEquals(NtStatus.STATUS_SUCCESS, filter.startFiltering());
       assertEquals(1, volume.instances().size());
       this.instance = volume.instances().get(0);

@@ -13,8 +13,8 @@ class NameTrackingBoundTest {
     FltFileNameInformation n = new FltFileNameInformation(mgr, "Name#1", FltFileNameInformation.FLT_FILE_NAME_NORMALIZED,
         "\\Device\\HarddiskVolume1\\a.txt", "\\Device\\HarddiskVolume1");
     for (int i = 0; i < 1000; i++) {
-      n.hold(null);
-      n.hold(null);
+      n.hold(null, "FltReferenceFileNameInformation");
+      n.hold(null, "FltReferenceFileNameInformation");
       assertEquals(1, mgr.trackedNameCount());
       n.unhold(null);
       assertEquals(1, mgr.trackedNameCount());

@@ -121,7 +121,7 @@ class RegistrationFuzzTest {
     }
     // The same driver again while the first is alive: a collision, not an exception.
     assertEquals(NtStatus.STATUS_FLT_INSTANCE_ALTITUDE_COLLISION, mgr.registerFilter(driver, reg).status());
-    mgr.mountVolume("\\Device\\HarddiskVolume1", "NTFS", rnd.nextBoolean());
+    mgr.mountBareVolume("\\Device\\HarddiskVolume1", "NTFS", rnd.nextBoolean());
     f.startFiltering();
     List<FltContext> allocated = new ArrayList<>();
     PoolType[] pools = PoolType.values();

@@ -50,7 +50,7 @@ final class Rig {
             .instanceQueryTeardownCallback((objects, flags) -> NtStatus.STATUS_SUCCESS)
             .build();
     filter = Objects.requireNonNull(manager.registerFilter(DriverObject.of("Rig", "370000"), reg).filter());
-    volume = manager.mountVolume("\\Device\\HarddiskVolume1", "NTFS", true);
+    volume = manager.mountBareVolume("\\Device\\HarddiskVolume1", "NTFS", true);
     if (!filter.startFiltering().isSuccess()) {
       throw new IllegalStateException("FltStartFiltering failed");
     }

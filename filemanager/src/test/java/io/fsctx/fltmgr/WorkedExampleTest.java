@@ -32,7 +32,7 @@ class WorkedExampleTest {
             .build();
     FltFilter f = mgr.registerFilter(DriverObject.of("Test", "370000"), reg).filter();
     assertNotNull(f);
-    FltVolume v = mgr.mountVolume("\\Device\\HarddiskVolume1", "NTFS", true);
+    FltVolume v = mgr.mountBareVolume("\\Device\\HarddiskVolume1", "NTFS", true);
     assertEquals(NtStatus.STATUS_SUCCESS, f.startFiltering());
     return v.instances().get(0);
   }

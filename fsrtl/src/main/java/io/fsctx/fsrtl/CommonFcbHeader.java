@@ -1,5 +1,6 @@
 package io.fsctx.fsrtl;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V5;
 
 import io.fsctx.nt.PoolBlock;
@@ -170,9 +171,7 @@ public class CommonFcbHeader {
    * @param value 0 to 15; versions above {@code V5} are accepted as the 4-bit field allows
    */
   public final void setVersion(int value) {
-    if (value < 0 || value > 0xF) {
-      throw new IllegalArgumentException("Version is a 4-bit field; got " + value);
-    }
+    checkArgument(value >= 0 && value <= 0xF, "Version is a 4-bit field; got %s", value);
     version = value;
   }
 

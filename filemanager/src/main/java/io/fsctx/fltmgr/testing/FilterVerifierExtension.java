@@ -2,8 +2,6 @@ package io.fsctx.fltmgr.testing;
 
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.FltConfig;
-import io.fsctx.fltmgr.FltContext;
-import io.fsctx.fltmgr.VerifierFinding;
 import io.fsctx.fltmgr.VerifierLevel;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,17 +14,31 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Runs a test under the Filter Manager verifier: a {@link FilterManager} parameter is created
- * with {@link VerifierLevel#TRACKING} (so reports name allocation sites), and after the test the
- * extension fails it when any tracked manager has a verifier finding or a live context, or when the
- * test's thread ends holding more ERESOURCE acquisitions or critical regions than it began with
- * ({@link KeThread}). Managers
- * a test creates itself (say, with another configuration) are checked too once handed to {@link
+ * with {@link VerifierLevel#TRACKING} (so reports name the line that took every reference still
+ * held, and where each context was allocated) and a {@value VerifierSettings#DEFAULT_UNLOAD_WAIT_MILLIS}
+ * ms unload wait (so a leaking test fails at once instead of waiting seconds for references nobody
+ * will release), both changeable with {@link VerifierSettings} on the method or class. After the
+ * test the extension fails it when any tracked manager has a verifier finding or a live context,
+ * when a filter was started on a manager that follows no I/O manager and never attached (it saw
+ * no I/O, so the test tested nothing), or when the test's thread ends holding more ERESOURCE
+ * acquisitions or critical regions than it began with ({@link KeThread}). Managers a test creates
+ * itself (say, with another configuration) are checked too once handed to {@link
  * #track(FilterManager)} on an extension registered with {@code @RegisterExtension}.
+ *
+ * <p>After a bug check the failure lists the bug check alone, then what an unload found,
+ * labelled as found after the bug check; contexts left live only because the bug check aborted
+ * the request are not listed. A test that fails with the bug check itself and has nothing else
+ * wrong fails with that bug check only.
  *
  * <pre>{@code
  * @ExtendWith(FilterVerifierExtension.class)
  * class MyFilterTest {
- *   @Test void open_close_leavesNothing(FilterManager fm) { ... }
+ *   @Test void open_close_leavesNothing(FilterManager fm) {
+ *     FilterHarness h = FilterHarness.on(fm, new NtfsLikeFileSystem());
+ *     h.start("MyFilter", "370000", MyFilter.registration());
+ *     h.close(h.open("\\a.txt"));
+ *     assertTrue(h.unload().clean());
+ *   }
  * }
  *
  * class MyOtherFilterTest {
@@ -74,9 +86,23 @@ public final class FilterVerifierExtension implements ParameterResolver, BeforeE
 
   @Override
   public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-    FilterManager fm = new FilterManager(FltConfig.builder().verifierLevel(VerifierLevel.TRACKING).build());
+    FilterManager fm = new FilterManager(configFor(extensionContext));
     track(extensionContext, fm);
     return fm;
+  }
+
+  /**
+   * The configuration of the manager injected into a test: its {@link VerifierSettings} (the
+   * method's, else the class's or an enclosing class's), or the defaults.
+   *
+   * @param context the test's (or a lifecycle method's) extension context
+   */
+  public static FltConfig configFor(ExtensionContext context) {
+    VerifierSettings settings = null;
+    for (ExtensionContext c = context; c != null && settings == null; c = c.getParent().orElse(null)) {
+      settings = c.getElement().map(e -> e.getAnnotation(VerifierSettings.class)).orElse(null);
+    }
+    return VerifierProblems.config(settings);
   }
 
   /**
@@ -115,18 +141,8 @@ public final class FilterVerifierExtension implements ParameterResolver, BeforeE
       registered.clear();
     }
     StringBuilder problems = new StringBuilder();
-    for (FilterManager fm : checked) {
-      for (VerifierFinding f : fm.verifierFindings()) {
-        problems.append("  verifier: ").append(f.format()).append('\n');
-      }
-      for (FltContext c : fm.liveContexts()) {
-        problems.append("  live context: ").append(c.describe());
-        StackTraceElement site = VerifierFinding.callerFrame(c.allocationSite());
-        if (site != null) {
-          problems.append("; allocated at ").append(site);
-        }
-        problems.append('\n');
-      }
+    for (String line : VerifierProblems.of(checked, context.getExecutionException().orElse(null))) {
+      problems.append(line).append('\n');
     }
     ThreadState before = context.getStore(NS).get("thread", ThreadState.class);
     ThreadState after = ThreadState.now();

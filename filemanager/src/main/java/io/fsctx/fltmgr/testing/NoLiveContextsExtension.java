@@ -43,8 +43,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * failed, JUnit keeps both failures.
  *
  * <p>Subclasses may add checks by overriding {@link #problems(FilterManager)} and calling the
- * super method; the verifier work is expected to add "no lock held" and per-reference reports
- * here.
+ * super method. {@link FilterVerifierExtension} is the complete check: findings with the line of
+ * every reference still held, a filter that never attached, ERESOURCEs left held.
  *
  * <p>Thread safety: JUnit may run tests concurrently; each test has its own tracker in its
  * extension-context store, so the extension instance itself holds no state.

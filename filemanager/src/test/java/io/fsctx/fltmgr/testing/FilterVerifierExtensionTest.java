@@ -17,6 +17,7 @@ import io.fsctx.fltmgr.FltRegistration;
 import io.fsctx.nt.PoolType;
 import io.fsctx.fltmgr.VerifierFinding;
 import io.fsctx.fltmgr.VerifierLevel;
+import io.fsctx.io.FileObject;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
 import java.time.Duration;
@@ -150,6 +151,118 @@ class FilterVerifierExtensionTest {
     }
   }
 
+  /** What the last run's test saw of its injected manager's configuration. */
+  static volatile FltConfig seen = FltConfig.defaults();
+
+  @ExtendWith(FilterVerifierExtension.class)
+  static class NeverAttachingTests {
+    @Test
+    void startsButNeverFollowsIo(FilterManager fm) {
+      assertEquals(NtStatus.STATUS_SUCCESS, filter(fm).startFiltering());
+      // No followMounts, no volume: the filter sees no I/O, so nothing below tests it.
+    }
+  }
+
+  @ExtendWith(FilterVerifierExtension.class)
+  static class DefaultSettingsTests {
+    @Test
+    void recordsConfig(FilterManager fm) {
+      seen = fm.config();
+    }
+  }
+
+  @ExtendWith(FilterVerifierExtension.class)
+  @VerifierSettings(level = VerifierLevel.FULL)
+  static class AnnotatedSettingsTests {
+    @Test
+    @VerifierSettings(level = VerifierLevel.COUNTING, unloadWaitMillis = 250)
+    void methodWins(FilterManager fm) {
+      seen = fm.config();
+    }
+
+    @Test
+    void classApplies(FilterManager fm) {
+      assertEquals(VerifierLevel.FULL, fm.config().verifierLevel());
+      assertEquals(Duration.ofMillis(VerifierSettings.DEFAULT_UNLOAD_WAIT_MILLIS), fm.config().unloadWaitTimeout());
+    }
+  }
+
+  /** A stream-context filter on a real volume whose pre-write gets and, on request, forgets to release or releases twice. */
+  static final class WriteFilter {
+    static volatile int getLine;
+
+    enum Bug { NONE, FORGETS_RELEASE, RELEASES_TWICE_AFTER_ALLOCATING }
+
+    static FilterHarness harness(FilterManager fm, Bug bug) {
+      FilterHarness h = FilterHarness.on(fm, new io.fsctx.modelfs.NtfsLikeFileSystem());
+      h.start("ExtWrite", "370110", FltRegistration.builder()
+          .contextRegistration(
+              FltContextRegistration.of(FltContextType.STREAM, 0, null, 8, FltContextRegistration.tag("ExWr"), ExtStream::new),
+              FltContextRegistration.END)
+          .operationRegistration(
+              new io.fsctx.fltmgr.FltOperationRegistration(io.fsctx.io.IrpMajorFunction.CREATE.code(), 0, null, (d, o, cc, fl) -> {
+                if (d.ioStatus().equals(NtStatus.STATUS_SUCCESS)) {
+                  FltContext c = allocate(o.filter());
+                  Flt.setStreamContext(o.instance(), o.fileObject(), 1, c, null);
+                  Flt.releaseContext(c);
+                }
+                return io.fsctx.fltmgr.FltPostopCallbackStatus.FINISHED_PROCESSING;
+              }),
+              new io.fsctx.fltmgr.FltOperationRegistration(io.fsctx.io.IrpMajorFunction.WRITE.code(), 0, (d, o, cc) -> {
+                Out<FltContext> c = new Out<>();
+                if (Flt.getStreamContext(o.instance(), o.fileObject(), c).isSuccess()) { getLine = new Throwable().getStackTrace()[0].getLineNumber();
+                  if (bug == Bug.RELEASES_TWICE_AFTER_ALLOCATING) {
+                    allocate(o.filter()); // stranded when the second release bug-checks
+                    Flt.releaseContext(c.get());
+                    Flt.releaseContext(c.get()); // 0xF5/0x6D: only the stream's reference is left
+                  } else if (bug == Bug.NONE) {
+                    Flt.releaseContext(c.get());
+                  }
+                }
+                return io.fsctx.fltmgr.FltPreopCallbackStatus.SUCCESS_NO_CALLBACK;
+              }, null))
+          .build());
+      return h;
+    }
+  }
+
+  @ExtendWith(FilterVerifierExtension.class)
+  static class LeakingAtUnloadTests {
+    @Test
+    void getWithoutReleaseInPreWrite(FilterManager fm) {
+      seen = fm.config();
+      FilterHarness h = WriteFilter.harness(fm, WriteFilter.Bug.FORGETS_RELEASE);
+      FileObject fo = h.open("\\a.txt");
+      h.write(fo, 0, 10);
+      h.close(fo);
+      h.unload();
+    }
+  }
+
+  @ExtendWith(FilterVerifierExtension.class)
+  static class BugCheckAloneTests {
+    @Test
+    void overReleaseInPreWrite(FilterManager fm) {
+      FilterHarness h = WriteFilter.harness(fm, WriteFilter.Bug.RELEASES_TWICE_AFTER_ALLOCATING);
+      FileObject fo = h.open("\\a.txt");
+      h.write(fo, 0, 10); // throws 0xF5/0x6D; the file stays open, the filter registered
+    }
+  }
+
+  @ExtendWith(FilterVerifierExtension.class)
+  static class BugCheckThenUnloadTests {
+    @Test
+    void overReleaseInPreWriteThenUnload(FilterManager fm) {
+      FilterHarness h = WriteFilter.harness(fm, WriteFilter.Bug.RELEASES_TWICE_AFTER_ALLOCATING);
+      FileObject fo = h.open("\\a.txt");
+      try {
+        h.write(fo, 0, 10);
+      } finally {
+        h.unload();
+      }
+    }
+  }
+
   // ---- The checks ---------------------------------------------------------------------------
 
   @Test
@@ -195,6 +308,75 @@ class FilterVerifierExtensionTest {
     TestExecutionSummary s = run(LeakingTests.class);
 
     assertContains(failureMessage(s), "allocated at " + FilterVerifierExtensionTest.class.getName() + ".allocate(");
+  }
+
+  @Test
+  @DisplayName("No silent no-op: a test whose filter started on a manager that follows no I/O manager fails, saying why")
+  void afterEach_filterNeverAttached_fails() {
+    TestExecutionSummary s = run(NeverAttachingTests.class);
+
+    assertEquals(1, s.getTestsFailedCount());
+    assertContains(failureMessage(s), "verifier: FILTER_NEVER_ATTACHED [ExtTest]", "follows no I/O manager", "followMounts");
+  }
+
+  @Test
+  @DisplayName("The injected manager waits only the short test default at unload (so a leaking test fails at once) and runs at TRACKING")
+  void resolveParameter_noSettings_shortUnloadWaitAndTracking() {
+    TestExecutionSummary s = run(DefaultSettingsTests.class);
+
+    assertEquals(1, s.getTestsSucceededCount(), () -> "failures: " + s.getFailures());
+    assertEquals(Duration.ofMillis(100), seen.unloadWaitTimeout());
+    assertEquals(Duration.ofMillis(VerifierSettings.DEFAULT_UNLOAD_WAIT_MILLIS), seen.unloadWaitTimeout());
+    assertEquals(VerifierLevel.TRACKING, seen.verifierLevel());
+  }
+
+  @Test
+  @DisplayName("@VerifierSettings sets the level and the unload wait; the method's wins over the class's")
+  void resolveParameter_settings_methodOverClass() {
+    TestExecutionSummary s = run(AnnotatedSettingsTests.class);
+
+    assertEquals(2, s.getTestsSucceededCount(), () -> "failures: " + s.getFailures());
+    assertEquals(Duration.ofMillis(250), seen.unloadWaitTimeout());
+    assertEquals(VerifierLevel.COUNTING, seen.verifierLevel());
+  }
+
+  @Test
+  @DisplayName("A get without its release in a pre-write fails the test with the get's line and callback, after the short default wait")
+  void afterEach_leakAtUnload_namesTheGetLine() {
+    TestExecutionSummary s = run(LeakingAtUnloadTests.class);
+
+    String msg = failureMessage(s);
+    assertContains(msg, "verifier: LEAKED_CONTEXT_AT_UNLOAD [ExtWrite]",
+        "reference taken by FltGetStreamContext in PreWrite at " + FilterVerifierExtensionTest.class.getName(),
+        "(FilterVerifierExtensionTest.java:" + WriteFilter.getLine + ")", "live context: Ctx#");
+    assertEquals(Duration.ofMillis(VerifierSettings.DEFAULT_UNLOAD_WAIT_MILLIS), seen.unloadWaitTimeout());
+  }
+
+  @Test
+  @DisplayName("A test that fails with a bug check and has nothing else wrong reports the bug check alone, without live-context noise")
+  void afterEach_bugCheckThrownByTest_reportedAlone() {
+    TestExecutionSummary s = run(BugCheckAloneTests.class);
+
+    assertEquals(1, s.getFailures().size(), () -> "failures: " + s.getFailures());
+    Throwable t = s.getFailures().get(0).getException();
+    assertTrue(t instanceof io.fsctx.nt.BugCheckException, () -> "not the bug check: " + t);
+    assertContains(t.getMessage(), "BUGCHECK 0xF5/0x6D", "one time too many", "still attached", "count stays 1");
+    assertEquals(0, t.getSuppressed().length, () -> "extra reports: " + java.util.Arrays.toString(t.getSuppressed()));
+  }
+
+  @Test
+  @DisplayName("After a bug check, what the unload found is listed after the bug check and labelled so; live contexts are not listed")
+  void afterEach_bugCheckThenUnload_unloadFindingsLabelled() {
+    TestExecutionSummary s = run(BugCheckThenUnloadTests.class);
+
+    Throwable t = s.getFailures().get(0).getException();
+    assertTrue(t instanceof io.fsctx.nt.BugCheckException, () -> "not the bug check: " + t);
+    assertEquals(1, t.getSuppressed().length, () -> java.util.Arrays.toString(t.getSuppressed()));
+    String report = String.valueOf(t.getSuppressed()[0].getMessage());
+    assertContains(report, "  bug check: CONTEXT_RELEASED_TOO_MANY_TIMES [ExtWrite]",
+        "  found at unload after the bug check: LEAKED_CONTEXT_AT_UNLOAD [ExtWrite]");
+    assertTrue(report.indexOf("bug check: CONTEXT_RELEASED") < report.indexOf("found at unload"), report);
+    assertTrue(!report.contains("live context"), report);
   }
 
   @Test

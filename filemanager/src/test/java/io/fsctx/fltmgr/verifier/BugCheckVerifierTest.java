@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fsctx.fltmgr.Flt;
 import io.fsctx.fltmgr.FltContext;
+import io.fsctx.fltmgr.HeldReference;
 import io.fsctx.fltmgr.VerifierFinding;
 import io.fsctx.fltmgr.VerifierLevel;
 import io.fsctx.io.FileObject;
@@ -45,6 +46,10 @@ class BugCheckVerifierTest {
     assertEquals(VerifierFixture.FILTER, f.culprit());
     assertEquals(c.id(), f.subject());
     assertContains(f.message(), c.id(), "STREAM", "'VfSc'", "VerifStreamContext", "refs=1", "still attached");
+    // In words: which routine, that it was one release too many, whose reference was left, and the outcome.
+    assertContains(e.getMessage(), "BUGCHECK 0xF5/0x6D: FltReleaseContext released context " + c.id(),
+        "one time too many", "the only reference left is the one", "released too many times",
+        "The release was refused and the count stays 1");
     assertEquals(1, c.referenceCount(), "the bug check does not drop the link reference");
     VerifierFixture.tearDown(fo);
   }
@@ -218,7 +223,7 @@ class BugCheckVerifierTest {
   }
 
   @Test
-  @DisplayName("Levels: COUNTING lists contexts without sites; TRACKING adds allocation and last-access sites")
+  @DisplayName("Levels: COUNTING lists contexts without sites; TRACKING names the reference still held and the allocation site, not the last balanced access")
   void findings_countingVersusTracking_sitesOnlyWhenTracking() {
     for (VerifierLevel level : List.of(VerifierLevel.COUNTING, VerifierLevel.TRACKING)) {
       VerifierFixture fx = new VerifierFixture(level);
@@ -237,8 +242,11 @@ class BugCheckVerifierTest {
       } else {
         assertNotNull(f.allocationSite());
         assertNotNull(f.lastAccessSite());
-        assertContains(f.format(), "allocated at " + VerifierFixture.class.getName(),
-            "last referenced at " + BugCheckVerifierTest.class.getName());
+        // The reference/release pair here is balanced; the allocation's reference is the one held.
+        assertEquals(List.of("FltAllocateContext"), f.outstanding().stream().map(HeldReference::routine).toList());
+        assertContains(f.format(), "reference taken by FltAllocateContext outside any callback at "
+            + VerifierFixture.class.getName(), "allocated at " + VerifierFixture.class.getName());
+        assertTrue(!f.format().contains("last referenced at"), f::format);
       }
       Flt.releaseContext(c);
     }

@@ -10,6 +10,7 @@ import io.fsctx.fltmgr.FltContext;
 import io.fsctx.fltmgr.FltFileNameInformation;
 import io.fsctx.fltmgr.FltPostopCallbackStatus;
 import io.fsctx.fltmgr.FltPreopCallbackStatus;
+import io.fsctx.fltmgr.UnloadReport;
 import io.fsctx.fltmgr.VerifierFinding;
 import io.fsctx.fltmgr.VerifierLevel;
 import io.fsctx.io.FileObject;
@@ -212,8 +213,13 @@ class CallbackContractVerifierTest {
     FrameFixture fx = nameFilter(VerifierLevel.COUNTING, 0);
     fx.io.closeHandle(fx.open("\\kept.txt"));
 
-    assertEquals(true, fx.filter.unregister().clean(), "name information is not a context");
+    UnloadReport report = fx.filter.unregister();
 
+    assertEquals(0, report.leakedCount(), "name information is not a context");
+    assertEquals(false, report.clean(), "but a name reference still held is a leak the report lists");
+    assertEquals(1, report.leakedNames().size(), report::format);
+    assertEquals(1, report.leakedNames().get(0).references());
+    assertContains(report.format(), "References to FLT_FILE_NAME_INFORMATION: 1", "\\kept.txt: 1 reference(s) held by " + FrameFixture.FILTER);
     VerifierFinding f = fx.single(VerifierFinding.Kind.NAME_INFORMATION_LEAKED);
     assertEquals(FrameFixture.FILTER, f.culprit());
     assertContains(f.message(), FrameFixture.FILTER, "1 reference(s)", f.subject(), "\\kept.txt", "FltReleaseFileNameInformation");

@@ -71,7 +71,7 @@ final class VerifierFixture {
     FltFilter f = manager.registerFilter(DriverObject.of(FILTER, "370000"), reg).filter();
     assertNotNull(f);
     filter = f;
-    volume = manager.mountVolume("\\Device\\HarddiskVolume1", "NTFS", true);
+    volume = manager.mountBareVolume("\\Device\\HarddiskVolume1", "NTFS", true);
     assertEquals(NtStatus.STATUS_SUCCESS, filter.startFiltering());
     instance = volume.instances().get(0);
   }

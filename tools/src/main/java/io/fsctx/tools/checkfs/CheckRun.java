@@ -22,6 +22,7 @@ import io.fsctx.io.IoStatus;
 import io.fsctx.io.Volume;
 import io.fsctx.io.VolumeRequest;
 import io.fsctx.modelfs.ModelFileSystem;
+import io.fsctx.nt.BugCheckException;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
 import io.fsctx.nt.PoolBlock;
@@ -47,6 +48,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -113,6 +115,8 @@ final class CheckRun {
   private @Nullable NtStatus pagingStatus;
   private @Nullable NtStatus linkStatus;
   private int raceOpens;
+  /** The first failure other than a bug check in a race thread, rethrown on the checking thread. */
+  private final AtomicReference<@Nullable RuntimeException> raceFailure = new AtomicReference<>();
 
   // Rename observations.
   private @Nullable Opened renamed;
@@ -135,10 +139,26 @@ final class CheckRun {
   }
 
   CheckReport run() {
+    // A bug check (a double free) is a finding: the step that raised it is noted and the run goes
+    // on. Anything else thrown is the file system (or fsctx) failing outright: the run still
+    // closes what it opened, then the first failure leaves check() for the command to report.
+    RuntimeException failure = null;
     try {
       workload();
-    } finally {
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    try {
       finish();
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
     List<Requirement> rows = new ArrayList<>();
     for (FsRule rule : FsRule.values()) {
@@ -319,6 +339,10 @@ final class CheckRun {
           return;
         }
       }
+      RuntimeException failed = raceFailure.get();
+      if (failed != null) {
+        throw failed;
+      }
       List<FileObject> group = new ArrayList<>();
       for (FileObject fo : opened) {
         if (fo != null) {
@@ -358,15 +382,20 @@ final class CheckRun {
       thrown.add("race on " + path + " interrupted");
     } catch (BrokenBarrierException | TimeoutException e) {
       thrown.add("race on " + path + ": another thread failed (" + e + ")");
-    } catch (RuntimeException e) {
+    } catch (BugCheckException e) {
       thrown.add("race on " + path + " threw " + e);
+      allOpen.reset();
+    } catch (RuntimeException e) {
+      raceFailure.compareAndSet(null, e);
       allOpen.reset();
     } finally {
       if (fo != null) {
         try {
           io.closeHandle(fo);
-        } catch (RuntimeException e) {
+        } catch (BugCheckException e) {
           thrown.add("close " + path + " (race) threw " + e);
+        } catch (RuntimeException e) {
+          raceFailure.compareAndSet(null, e);
         }
       }
     }
@@ -520,10 +549,11 @@ final class CheckRun {
     }
   }
 
+  /** Runs one step; a bug check it raises is noted (WORKLOAD) and the workload goes on. */
   private <T> @Nullable T step(String what, Supplier<T> action) {
     try {
       return action.get();
-    } catch (RuntimeException e) {
+    } catch (BugCheckException e) {
       thrown.add(what + " threw " + e);
       return null;
     }

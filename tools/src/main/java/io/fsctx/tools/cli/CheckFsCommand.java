@@ -11,6 +11,8 @@ import io.fsctx.modelfs.NtfsLikeFileSystem;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.io.FileSystemDriver;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -18,6 +20,8 @@ import java.lang.reflect.Modifier;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,21 +45,25 @@ import picocli.CommandLine.Spec;
  * by name or a user's {@link FileSystemDriver} subclass loaded with {@code --class} (and {@code
  * --classpath}).
  *
- * <p>Exit status: 0 without FAIL rows; 1 with at least one FAIL (with {@code --strict}, every WARN
- * row is a FAIL); 2 for a usage error (picocli's default), including an unknown model name or a
- * class that cannot be used.
+ * <p>Exit status ({@link ExitStatus}): 0 without FAIL rows; 1 with at least one FAIL (or a bug
+ * check; with {@code --strict}, every WARN row is a FAIL); 2 for a usage error, including an
+ * unknown model name, a {@code --classpath} entry that does not exist, a class that cannot be
+ * loaded or constructed, and a user's class that throws
+ * what the check cannot turn into a row (an exception in a static initializer, an error, a stack
+ * overflow: reported with the first frame in the user's code); 3 for an internal error.
  *
  * <p>Thread safety: confined to the thread that runs the command.
  */
 @Command(
     name = "check-fs",
     mixinStandardHelpOptions = true,
-    description =
-        "Checks a file system model against the FCB header requirements of FsRtl and Filter Manager: "
-            + "runs a workload under a probing minifilter and prints PASS, WARN or FAIL per requirement, "
-            + "with the evidence observed and the documented rule. Exit status 0 only without FAIL (with --strict, "
-            + "only without FAIL or WARN); 2 for a usage error. The guide for file-system authors, with what each "
-            + "row observes: modelfs/FILE-SYSTEMS.md.")
+    description = {
+      "Check a file system model against the FCB header requirements of FsRtl and Filter Manager.",
+      "Runs a workload under a probing minifilter and prints PASS, WARN or FAIL per requirement,"
+          + " with the evidence observed and the documented rule. Exit status 0 only without FAIL"
+          + " (with --strict, only without FAIL or WARN).",
+      "What each row observes, and how to write a file system that passes: modelfs/FILE-SYSTEMS.md."
+    })
 public final class CheckFsCommand implements Callable<Integer> {
   /** Exit status when at least one requirement failed. */
   public static final int EXIT_FAIL = 1;
@@ -119,13 +128,10 @@ public final class CheckFsCommand implements Callable<Integer> {
   public Integer call() {
     CommandSpec s = java.util.Objects.requireNonNull(spec, "spec");
     CommandLine cl = s.commandLine();
-    Supplier<FileSystemDriver> factory = factory(cl);
-    FileSystemDriver fs;
-    try {
-      fs = factory.get();
-    } catch (IllegalStateException e) {
-      throw new CommandLine.ParameterException(cl, e.getMessage(), e, null, String.valueOf(className));
-    }
+    // Whatever the user's class throws from here on (a static initializer, the constructor, a
+    // method during the check, a stack overflow) reaches the user as one line naming the first
+    // frame in their code, with exit status 2 (Failures).
+    FileSystemDriver fs = factory(cl, Invocation.of(s)).get();
     CheckReport report = new FsChecker(() -> fs, strict).check();
     PrintWriter out = cl.getOut();
     out.print(report.format());
@@ -133,7 +139,7 @@ public final class CheckFsCommand implements Callable<Integer> {
     return report.hasFailures() ? EXIT_FAIL : 0;
   }
 
-  private Supplier<FileSystemDriver> factory(CommandLine cl) {
+  private Supplier<FileSystemDriver> factory(CommandLine cl, Invocation invocation) {
     String m = model;
     String c = className;
     if (m != null && c != null) {
@@ -143,7 +149,7 @@ public final class CheckFsCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cl, "--classpath needs --class NAME");
     }
     if (c != null) {
-      return userFactory(cl, c, classpath);
+      return userFactory(cl, invocation, c, classpath);
     }
     if (m == null) {
       throw new CommandLine.ParameterException(
@@ -158,28 +164,56 @@ public final class CheckFsCommand implements Callable<Integer> {
     return f;
   }
 
-  private static Supplier<FileSystemDriver> userFactory(CommandLine cl, String name, @Nullable String path) {
+  /** A binary class name: Java identifiers joined by dots ({@code $} is an identifier part). */
+  private static final Pattern CLASS_NAME =
+      Pattern.compile(
+          "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*"
+              + "(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
+
+  private static Supplier<FileSystemDriver> userFactory(
+      CommandLine cl, Invocation invocation, String name, @Nullable String path) {
+    boolean fileName =
+        name.endsWith(".class") || name.endsWith(".java") || name.contains("/") || name.contains("\\");
+    if (fileName || !CLASS_NAME.matcher(name).matches()) {
+      String hint =
+          fileName
+              ? " (give the class's name with dots, such as com.example.MyFs, and its directory or"
+                  + " jar with --classpath)"
+              : "";
+      throw new CommandLine.ParameterException(
+          cl, "--class '" + name + "' is not a Java class name" + hint, null, null, name);
+    }
     ClassLoader parent = CheckFsCommand.class.getClassLoader();
     ClassLoader loader = parent;
     if (path != null) {
       List<URL> urls = new ArrayList<>();
       for (String entry : Splitter.on(File.pathSeparatorChar).omitEmptyStrings().split(path)) {
-        try {
-          urls.add(Path.of(entry).toAbsolutePath().toUri().toURL());
-        } catch (MalformedURLException | java.nio.file.InvalidPathException e) {
-          throw new CommandLine.ParameterException(cl, "bad --classpath entry '" + entry + "': " + e.getMessage(), e, null, entry);
-        }
+        urls.add(classpathEntry(cl, entry));
       }
-      // Never closed: the checked file system's classes are used until the command returns.
-      loader = new URLClassLoader(urls.toArray(new URL[0]), parent);
+      if (urls.isEmpty()) {
+        throw new CommandLine.ParameterException(cl, "--classpath '" + path + "' names no directory or jar");
+      }
+      // Never closed: the checked file system's classes are used until the command returns. Its
+      // name marks the user's frames in stack traces (UserCode).
+      loader = new URLClassLoader(UserCode.LOADER_NAME, urls.toArray(new URL[0]), parent);
     }
+    String where = path == null ? " (no --classpath given)" : " in --classpath " + path;
     Class<?> raw;
     try {
       raw = Class.forName(name, false, loader);
-    } catch (ClassNotFoundException | LinkageError e) {
+    } catch (ClassNotFoundException e) {
+      throw new CommandLine.ParameterException(cl, "class " + name + " not found" + where, e, null, name);
+    } catch (UnsupportedClassVersionError e) {
       throw new CommandLine.ParameterException(
-          cl, "class " + name + " not found" + (path == null ? " (no --classpath given)" : " on --classpath " + path)
-              + ": " + e, e, null, name);
+          cl, "class " + name + " was compiled for a newer Java than this one ("
+              + System.getProperty("java.version") + "): " + e.getMessage(), e, null, name);
+    } catch (NoClassDefFoundError e) {
+      throw new CommandLine.ParameterException(
+          cl, "class " + name + " cannot be loaded: it needs " + e.getMessage()
+              + ", which is not found" + where + " (or the file's class name differs)", e, null, name);
+    } catch (LinkageError e) {
+      throw new CommandLine.ParameterException(
+          cl, "class " + name + " cannot be loaded: " + Failures.describe(e), e, null, name);
     }
     if (!FileSystemDriver.class.isAssignableFrom(raw)) {
       throw new CommandLine.ParameterException(
@@ -195,23 +229,70 @@ public final class CheckFsCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           cl, "class " + name + " has no public no-arg constructor", e, null, name);
     }
+    invocation.userCode(new UserCode(name));
     return () -> {
       try {
+        // Initializes the class: an ExceptionInInitializerError is the user's, as is anything
+        // the constructor throws.
         return ctor.newInstance();
       } catch (InvocationTargetException e) {
-        throw new IllegalStateException("the constructor of " + name + " threw " + e.getCause(), e.getCause());
+        Throwable t = e.getCause() == null ? e : e.getCause();
+        throw new IllegalStateException("the constructor of " + name + " threw " + t, t);
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot construct " + name + ": " + e, e);
+        throw new CommandLine.ParameterException(
+            cl, "cannot construct " + name + ": " + Failures.describe(e), e, null, name);
       }
     };
   }
 
+  /** One {@code --classpath} entry as a URL: a directory, or a jar, that exists. */
+  private static URL classpathEntry(CommandLine cl, String entry) {
+    Path p;
+    try {
+      p = Path.of(entry);
+    } catch (InvalidPathException e) {
+      throw new CommandLine.ParameterException(
+          cl, "--classpath entry '" + entry + "' is not a valid path: " + e.getReason(), e, null, entry);
+    }
+    if (!Files.exists(p)) {
+      throw new CommandLine.ParameterException(
+          cl, "--classpath entry '" + entry + "' does not exist", null, null, entry);
+    }
+    if (!Files.isDirectory(p) && !isZip(p)) {
+      throw new CommandLine.ParameterException(
+          cl, "--classpath entry '" + entry + "' is neither a directory nor a jar", null, null, entry);
+    }
+    try {
+      return p.toAbsolutePath().toUri().toURL();
+    } catch (MalformedURLException | RuntimeException e) {
+      throw new CommandLine.ParameterException(
+          cl, "--classpath entry '" + entry + "' cannot be used: " + e.getMessage(), e, null, entry);
+    }
+  }
+
+  /** Whether a file starts like a zip (a jar): {@code PK} and a record signature. */
+  private static boolean isZip(Path file) {
+    byte[] head = new byte[4];
+    try (InputStream in = Files.newInputStream(file)) {
+      if (in.readNBytes(head, 0, 4) < 4) {
+        return false;
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return head[0] == 'P' && head[1] == 'K' && (head[2] == 3 || head[2] == 5) && (head[3] == 4 || head[3] == 6);
+  }
+
   /**
-   * Runs {@code check-fs} on its own (the parent {@code fsctx} command adds it as a subcommand).
+   * Runs {@code check-fs} on its own: the same as {@code fsctx check-fs ARGS}, with the same exit
+   * statuses and error handling.
    *
    * @param args command-line arguments
    */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new CheckFsCommand()).execute(args));
+    String[] all = new String[args.length + 1];
+    all[0] = "check-fs";
+    System.arraycopy(args, 0, all, 1, args.length);
+    FsctxCommand.main(all);
   }
 }

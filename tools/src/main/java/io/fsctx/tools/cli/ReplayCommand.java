@@ -1,23 +1,28 @@
 package io.fsctx.tools.cli;
 
 import io.fsctx.examples.ctx.CtxLog;
-import io.fsctx.tools.replay.ProgressListener;
+import io.fsctx.nt.BugCheckException;
 import io.fsctx.tools.replay.ProgressReporter;
 import io.fsctx.tools.replay.ReplayEngine;
 import io.fsctx.tools.replay.ReplayFilter;
 import io.fsctx.tools.replay.ReplaySummary;
 import io.fsctx.tools.replay.StackReplayTarget;
 import io.fsctx.tools.replay.TraceFormatException;
+import io.fsctx.tools.replay.TraceRowException;
 import io.fsctx.tools.replay.TraceSource;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
-import io.fsctx.nt.BugCheckException;
+import java.io.FileInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,9 +40,14 @@ import picocli.CommandLine.Spec;
  * output; the filter's log (off by default) and the progress bar (only when there is a terminal)
  * go to standard error.
  *
- * <p>Exit status: 0 when the replay completed and no context leaked; 1 when contexts leaked; 2
- * when the trace is malformed or cannot be read (a message {@code fsctx replay: TRACE: line N:
- * what} on standard error, nothing on standard output); 3 when the filter bug-checked.
+ * <p>A trace file is read twice (validated, then replayed). Standard input ({@code -}) and other
+ * files that cannot be read twice (a pipe, {@code <(zcat t.csv.gz)}) are streamed once, with no
+ * copy on disk, so nothing is left behind whatever ends the process.
+ *
+ * <p>Exit status ({@link ExitStatus}): 0 when the replay completed and no context leaked; 1 when
+ * contexts leaked or the filter bug-checked (naming the line); 2 when the argument is unusable or
+ * the trace is malformed or unreadable ({@code fsctx replay: TRACE: line N: what} on standard
+ * error, nothing on standard output); 3 for an internal error, also naming the line.
  *
  * <p>Thread safety: confined to the thread picocli runs it on.
  */
@@ -45,15 +55,16 @@ import picocli.CommandLine.Spec;
     name = "replay",
     mixinStandardHelpOptions = true,
     description = {
-      "Replay a Process Monitor CSV export (optionally gzip or zlib compressed; '-' reads standard",
-      "input) through a minifilter and a model file system that answers every request as the trace",
-      "says, then print the summary of spec/replay.md. Exit status 0 only when no context leaked."
+      "Replay a Process Monitor capture through a minifilter and print what happened to contexts.",
+      "Reads a Process Monitor CSV export (UTF-8 or UTF-16, optionally gzip or zlib compressed; '-'"
+          + " streams standard input) and sends every file-system row through a minifilter to a"
+          + " model file system that answers as the trace says, then prints the summary of"
+          + " spec/replay.md. Rows whose names are too long for a UNICODE_STRING are skipped and"
+          + " counted."
     })
 public final class ReplayCommand implements Callable<Integer> {
-  /** Exit status when the trace is malformed or unreadable. */
-  public static final int EXIT_BAD_INPUT = 2;
-  /** Exit status when the filter bug-checked during the replay. */
-  public static final int EXIT_BUG_CHECK = 3;
+  /** What {@code -} is called in messages. */
+  static final String STDIN_NAME = "standard input";
 
   @Spec CommandSpec spec;
 
@@ -81,10 +92,9 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(
       names = "--debug-level",
       paramLabel = "LEVEL",
-      description = {
-        "CTX DebugLevel mask for lines printed on standard error (as for 'fsctx run');",
-        "default: ${DEFAULT-VALUE}, nothing."
-      },
+      description =
+          "CTX DebugLevel mask for lines printed on standard error (as for 'fsctx run');"
+              + " default: ${DEFAULT-VALUE}, nothing.",
       defaultValue = "none")
   String debugLevel = "none";
 
@@ -93,8 +103,9 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Invocation invocation = Invocation.of(spec);
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = invocation.err();
     int level;
     try {
       level = CtxLog.parseLevel(debugLevel);
@@ -102,54 +113,114 @@ public final class ReplayCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Invalid value for option '--debug-level': " + e.getMessage());
     }
-    Path temp = null;
+    String name = trace.equals("-") ? STDIN_NAME : trace;
     try {
-      TraceSource source;
-      if (trace.equals("-")) {
-        temp = Files.createTempFile("fsctx-replay-", ".trace");
-        try (InputStream in = System.in) {
-          Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-        }
-        source = TraceSource.of(temp);
-      } else {
-        source = TraceSource.of(Path.of(trace));
-      }
-      ProgressListener progress = ProgressReporter.forStderr();
+      TraceSource source = source(invocation);
       StackReplayTarget target =
-          new StackReplayTarget(
-              () -> fs.create(ClosePolicy.IMMEDIATE), filter, level, line -> err.println(line));
-      ReplaySummary summary = new ReplayEngine(progress).replay(source, target);
-      err.flush();
+          new StackReplayTarget(() -> fs.create(ClosePolicy.IMMEDIATE), filter, level, err::println);
+      ReplaySummary summary =
+          new ReplayEngine(ProgressReporter.forTerminal(invocation.errStream())).replay(source, target);
       if (json) {
         out.println(summary.toJson());
       } else {
         out.print(summary.toText());
       }
-      out.flush();
-      return summary.leakedContexts() == 0 ? 0 : 1;
+      return summary.leakedContexts() == 0 ? ExitStatus.OK : ExitStatus.FOUND;
+    } catch (BadTrace e) {
+      err.println("fsctx replay: " + (e.namesTrace ? name + ": " : "") + e.getMessage());
+      err.flush();
+      return ExitStatus.BAD_INPUT;
     } catch (TraceFormatException e) {
-      return fail(err, e.getMessage(), EXIT_BAD_INPUT);
-    } catch (NoSuchFileException e) {
-      return fail(err, "no such file", EXIT_BAD_INPUT);
-    } catch (IOException e) {
-      return fail(err, "cannot read: " + e.getMessage(), EXIT_BAD_INPUT);
-    } catch (BugCheckException e) {
-      return fail(err, "the filter bug-checked: " + e.getMessage(), EXIT_BUG_CHECK);
-    } finally {
-      if (temp != null) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException e) {
-          err.println("fsctx replay: could not delete " + temp + ": " + e.getMessage());
-        }
+      return fail(err, name, e.getMessage(), ExitStatus.BAD_INPUT);
+    } catch (TraceRowException e) {
+      Throwable cause = e.getCause();
+      String at = "fsctx replay: " + name + ": line " + e.line();
+      if (cause instanceof BugCheckException) {
+        return fail(err, name, "line " + e.line() + ": the filter bug-checked: "
+            + Failures.text(cause.getMessage(), cause.toString()), ExitStatus.FOUND);
       }
+      return invocation.report(cause == null ? e : cause, at);
+    } catch (IOException e) {
+      return fail(err, name, readError(e), ExitStatus.BAD_INPUT);
+    } catch (UncheckedIOException e) {
+      return fail(err, name, readError(e.getCause()), ExitStatus.BAD_INPUT);
     }
   }
 
-  private int fail(PrintWriter err, String message, int status) {
-    err.println("fsctx replay: " + trace + ": " + message);
+  /**
+   * The trace the argument names: a file read twice when it is a regular file, a stream read
+   * once when it is standard input ({@code -}) or a file that cannot be read twice (a pipe, a
+   * device).
+   */
+  private TraceSource source(Invocation invocation) throws IOException, BadTrace {
+    if (trace.isEmpty()) {
+      throw new BadTrace(false, "the TRACE argument is empty: give a trace file, or '-' for standard input");
+    }
+    if (trace.equals("-")) {
+      if (invocation.stdinClosed()) {
+        throw new BadTrace(false, "standard input is closed: give a trace file, or pipe a trace in");
+      }
+      return TraceSource.stream(STDIN_NAME, new KeepOpen(invocation.stdin()));
+    }
+    Path path;
+    try {
+      path = Path.of(trace);
+    } catch (InvalidPathException e) {
+      throw new BadTrace(true, "not a valid file name: " + e.getReason());
+    }
+    if (Files.isDirectory(path)) {
+      throw new BadTrace(true, "is a directory, not a trace file");
+    }
+    if (Files.isRegularFile(path) || !Files.exists(path)) {
+      return TraceSource.of(path); // a missing file is reported when it is opened
+    }
+    // A pipe or a device: FileInputStream, since a channel's stream would try to seek it.
+    return TraceSource.stream(trace, new FileInputStream(path.toFile()));
+  }
+
+  /** The reason a trace could not be read, without Java's exception names. */
+  private static String readError(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return "cannot read: " + f.getReason();
+    }
+    return "cannot read: " + Failures.text(e.getMessage(), e.getClass().getSimpleName());
+  }
+
+  private static int fail(PrintWriter err, String name, String message, int status) {
+    err.println("fsctx replay: " + name + ": " + message);
     err.flush();
     return status;
+  }
+
+  /** The TRACE argument is unusable (empty, a directory, a closed standard input). */
+  private static final class BadTrace extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** Whether the message follows the trace's name (not when the name is empty or stdin's). */
+    final boolean namesTrace;
+
+    BadTrace(boolean namesTrace, String message) {
+      super(message);
+      this.namesTrace = namesTrace;
+    }
+  }
+
+  /** Standard input belongs to the process: the replay reads it to its end but does not close it. */
+  private static final class KeepOpen extends FilterInputStream {
+    KeepOpen(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {
+      // The descriptor stays open; the process ends soon anyway.
+    }
   }
 
   /** picocli converter for {@code --filter}: {@code ctx}, {@code walkthrough}, {@code leaky}, {@code none}. */

@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Mount a volume, attach the CTX sample port, run a workload that touches every CTX path,",
-      "print CTX's log and a report of allocated, freed and leaked contexts.",
-      "Exit status 0 only when nothing leaked."
+      "Run the CTX sample port on a model volume and report its contexts.",
+      "Mounts a volume, attaches the CTX sample port, runs a workload that touches every CTX path,"
+          + " and prints CTX's log and a report of allocated, freed and leaked contexts."
+          + " Exit status 0 only when nothing leaked."
     })
 public final class RunCommand implements Callable<Integer> {
   /** The CLI's default {@code DebugLevel}: ERROR | LOAD_UNLOAD | INSTANCES (0x7). */
@@ -51,12 +52,12 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--debug-level",
       paramLabel = "LEVEL",
-      description = {
-        "CTX DebugLevel mask: a number (0x27, 39) or categories joined by ',' (error, load_unload,",
-        "instances, instance_context_operations, file_context_operations, stream_context_operations,",
-        "streamhandle_context_operations, all_io, all, none). Default: ${DEFAULT-VALUE}",
-        "(error,load_unload,instances; the sample itself defaults to error)."
-      },
+      description =
+          "CTX DebugLevel mask: a number (0x27, 39) or categories joined by ',' (error, load_unload,"
+              + " instances, instance_context_operations, file_context_operations,"
+              + " stream_context_operations, streamhandle_context_operations, all_io, all, none)."
+              + " Default: ${DEFAULT-VALUE} (error,load_unload,instances; the sample itself defaults"
+              + " to error).",
       defaultValue = DEFAULT_DEBUG_LEVEL)
   String debugLevel = DEFAULT_DEBUG_LEVEL;
 
@@ -72,11 +73,10 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--filter",
       paramLabel = "FILTER",
-      description = {
-        "The minifilter to run: ctx (the CTX sample port, default) or leaky (a deliberately leaky",
-        "filter modelled on Windows-driver-samples issue 1360, run under the verifier: it prints the",
-        "leak report and exits 1). Default: ${DEFAULT-VALUE}."
-      },
+      description =
+          "The minifilter to run: ctx (the CTX sample port, default) or leaky (a deliberately leaky"
+              + " filter modelled on Windows-driver-samples issue 1360, run under the verifier: it"
+              + " prints the leak report and exits 1). Default: ${DEFAULT-VALUE}.",
       defaultValue = "ctx")
   FilterChoice filter = FilterChoice.ctx;
 

@@ -19,9 +19,10 @@ import picocli.CommandLine.Spec;
     name = "walkthrough",
     mixinStandardHelpOptions = true,
     description = {
-      "Create, read, clean up and close one file with a filter that allocates a stream context in",
-      "pre-create, sets it in post-create and gets it in pre-read and pre-cleanup; print one row per",
-      "step: the callback, the Flt routine and the reference count after it."
+      "Show a stream context's reference count, step by step.",
+      "Creates, reads, cleans up and closes one file with a filter that allocates a stream context"
+          + " in pre-create, sets it in post-create and gets it in pre-read and pre-cleanup; prints"
+          + " one row per step: the callback, the Flt routine and the reference count after it."
     })
 public final class WalkthroughCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

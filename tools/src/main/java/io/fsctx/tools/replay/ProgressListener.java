@@ -15,7 +15,8 @@ public interface ProgressListener {
   /**
    * The replay starts.
    *
-   * @param totalRows the number of counted rows that will be judged
+   * @param totalRows the number of counted rows that will be judged, or -1 when it is not known
+   *     (a trace read once from a stream)
    */
   default void started(long totalRows) {}
 

@@ -6,9 +6,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Draws a progress bar on standard error while a long trace is replayed, redrawing at most ten
- * times a second, and erases it at the end so the summary stands alone. Use {@link #forStderr()},
- * which draws only when the process has a terminal ({@link System#console()} is not null), so
- * redirected or piped runs get no control characters.
+ * times a second, and erases it at the end so the summary stands alone. Use {@link
+ * #forTerminal}, which draws only when the process has a terminal ({@link System#console()} is not
+ * null), so redirected or piped runs get no control characters. When the number of rows is not
+ * known in advance (a trace read once from standard input) it counts the rows instead.
  *
  * <p>Thread safety: confined to the replay thread.
  */
@@ -29,20 +30,21 @@ public final class ProgressReporter implements ProgressListener {
   }
 
   /**
-   * A reporter on {@link System#err} when there is a terminal, otherwise {@link
-   * ProgressListener#NONE}.
+   * A reporter on {@code err} (the process's standard error) when there is a terminal, otherwise
+   * {@link ProgressListener#NONE}.
    *
    * <p>Java 17 cannot ask whether standard error alone is a terminal; {@link System#console()} is
    * non-null only when the process is attached to one (standard input and output not
    * redirected), which errs towards drawing nothing. On JDK 22 and newer it would need {@code
    * Console.isTerminal()}.
    *
+   * @param err standard error; the caller keeps it
    * @return the listener to pass to the engine
    */
   @SuppressWarnings("SystemConsoleNull") // Java 17 target: null is exactly "no terminal" here.
-  public static ProgressListener forStderr() {
+  public static ProgressListener forTerminal(PrintStream err) {
     return System.console() != null
-        ? new ProgressReporter(System.err, System::nanoTime)
+        ? new ProgressReporter(err, System::nanoTime)
         : ProgressListener.NONE;
   }
 
@@ -63,6 +65,13 @@ public final class ProgressReporter implements ProgressListener {
   }
 
   private void draw(long done) {
+    if (total < 0) {
+      err.print(String.format(Locale.ROOT, "\r%,d rows", done));
+      err.flush();
+      drawn = true;
+      draws++;
+      return;
+    }
     int filled = total <= 0 ? WIDTH : (int) Math.min(WIDTH, done * WIDTH / total);
     long percent = total <= 0 ? 100 : Math.min(100, done * 100 / total);
     StringBuilder b = new StringBuilder(WIDTH + 40).append("\r[");

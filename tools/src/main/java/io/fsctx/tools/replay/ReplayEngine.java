@@ -13,12 +13,14 @@ import org.jspecify.annotations.Nullable;
  * counts what the contract makes the engine's business: {@code rows}, {@code replayed}, {@code
  * skipped.*} and {@code creates.*}. The context figures come from the target.
  *
- * <p>Design note. The engine reads the trace twice through a {@link TraceSource}. The first pass
+ * <p>Design note. The engine reads a rereadable {@link TraceSource} twice. The first pass
  * validates the whole trace and collects the drive letters of the counted rows, so a malformed
  * trace is refused before anything reaches the filters and the volumes are mounted before the
  * first row, as the contract requires. The second pass streams the rows: filter ({@link
  * #isCounted}), then judge in the contract's order (path, then operation, then handle), then drive
- * the target. Memory is constant in the trace's length and proportional to the open file objects
+ * the target. A stream (standard input) cannot be read twice and is never copied: it gets the
+ * second pass alone, with each volume mounted just before the first row on it, which gives the
+ * same figures. Memory is constant in the trace's length and proportional to the open file objects
  * ({@link HandleTable}). The judging functions are static and pure, so other tools can reuse them.
  *
  * <p>Thread safety: an engine is immutable and may be shared; each {@link #replay} call is
@@ -134,17 +136,22 @@ public final class ReplayEngine {
   }
 
   /**
-   * Replays a trace.
+   * Replays a trace: twice over a {@link TraceSource#rereadable() rereadable} source (validate
+   * and find the volumes, then replay), once over a stream.
    *
-   * @param source the trace, opened twice
+   * @param source the trace
    * @param target what the rows drive; owned by the caller, used by this call only
    * @param <H> the target's file-object type
    * @return the summary
    * @throws IOException when the trace cannot be read
-   * @throws TraceFormatException when the trace is malformed; the target has then not been
-   *     called
+   * @throws TraceFormatException when the trace is malformed; from a rereadable source the target
+   *     has then not been called, from a stream the rows before the bad one have been replayed
+   * @throws TraceRowException when the target threw while a row was replayed (its cause)
    */
   public <H> ReplaySummary replay(TraceSource source, ReplayTarget<H> target) throws IOException {
+    if (!source.rereadable()) {
+      return replayOnce(source, target);
+    }
     SortedSet<Character> volumes = new TreeSet<>();
     long total = 0;
     try (TraceReader reader = TraceReader.open(source.open())) {
@@ -162,32 +169,27 @@ public final class ReplayEngine {
     }
     progress.started(total);
     try (TraceReader reader = TraceReader.open(source.open())) {
-      Run<H> run = new Run<>(target);
+      Run<H> run = new Run<>(target, false);
+      run.volumes.addAll(volumes);
       target.mountVolumes(ImmutableSortedSet.copyOf(volumes));
-      boolean ec = reader.hasEventClass();
-      for (TraceRow row : reader) {
-        if (isCounted(row, ec)) {
-          run.judge(row);
-          progress.advanced(run.rows);
-        }
-      }
-      for (H fileObject : run.handles.drainMostRecentFirst()) {
-        target.cleanupAndClose(fileObject, null);
-      }
-      ContextCounts contexts = target.finish();
-      return new ReplaySummary(
-          run.rows,
-          run.replayed,
-          run.noOpenHandle,
-          run.unsupportedPath,
-          run.unsupportedOperation,
-          run.createsSucceeded,
-          run.createsFailed,
-          run.createsReparse,
-          ImmutableSortedSet.copyOf(volumes),
-          run.unrecognisedResults,
-          run.unknownOperations,
-          contexts);
+      return run.replayRows(reader, progress);
+    } finally {
+      progress.finished();
+    }
+  }
+
+  /**
+   * The single pass over a stream: the rows are judged as they are read, and a volume is mounted
+   * (with the filters attached to it, as on any new mount) just before the first counted row on
+   * its drive letter. The figures are those of the two-pass replay; the volumes' device names
+   * follow their first appearance instead of the drive letters' order.
+   */
+  private <H> ReplaySummary replayOnce(TraceSource source, ReplayTarget<H> target) throws IOException {
+    progress.started(-1);
+    try (TraceReader reader = TraceReader.open(source.open())) {
+      Run<H> run = new Run<>(target, true);
+      target.mountVolumes(ImmutableSortedSet.of());
+      return run.replayRows(reader, progress);
     } finally {
       progress.finished();
     }
@@ -196,8 +198,11 @@ public final class ReplayEngine {
   /** The state of one replay. */
   private static final class Run<H> {
     final ReplayTarget<H> target;
+    final boolean mountAsSeen;
+    final SortedSet<Character> volumes = new TreeSet<>();
     final HandleTable<H> handles = new HandleTable<>();
     long rows;
+    long namesTooLong;
     long replayed;
     long noOpenHandle;
     long unsupportedPath;
@@ -208,8 +213,44 @@ public final class ReplayEngine {
     long unrecognisedResults;
     long unknownOperations;
 
-    Run(ReplayTarget<H> target) {
+    Run(ReplayTarget<H> target, boolean mountAsSeen) {
       this.target = target;
+      this.mountAsSeen = mountAsSeen;
+    }
+
+    /** Judges every counted row, closes what is left open, and sums up. */
+    ReplaySummary replayRows(TraceReader reader, ProgressListener progress) {
+      boolean ec = reader.hasEventClass();
+      for (TraceRow row : reader) {
+        if (isCounted(row, ec)) {
+          try {
+            judge(row);
+          } catch (TraceFormatException | TraceRowException e) {
+            throw e;
+          } catch (RuntimeException e) {
+            throw new TraceRowException(row.line(), e);
+          }
+          progress.advanced(rows);
+        }
+      }
+      for (H fileObject : handles.drainMostRecentFirst()) {
+        target.cleanupAndClose(fileObject, null);
+      }
+      ContextCounts contexts = target.finish();
+      return new ReplaySummary(
+          rows,
+          replayed,
+          noOpenHandle,
+          unsupportedPath,
+          unsupportedOperation,
+          createsSucceeded,
+          createsFailed,
+          createsReparse,
+          ImmutableSortedSet.copyOf(volumes),
+          unrecognisedResults,
+          unknownOperations,
+          contexts,
+          namesTooLong);
     }
 
     void judge(TraceRow row) {
@@ -222,10 +263,27 @@ public final class ReplayEngine {
         unsupportedPath++;
         return;
       }
+      if (mountAsSeen && volumes.add(path.volume())) {
+        target.mountVolume(path.volume());
+      }
+      long longest = target.longestPath(path.volume());
+      if (row.path().length() > longest) {
+        unsupportedPath++;
+        namesTooLong++;
+        return;
+      }
       TraceOperation op = TraceOperation.classify(row.operation());
       if (op.kind() == TraceOperation.Kind.UNSUPPORTED) {
         unsupportedOperation++;
         return;
+      }
+      if (namesATarget(op)) {
+        String written = renameTarget(row.detail());
+        if (written != null && written.length() > longest) {
+          unsupportedPath++;
+          namesTooLong++;
+          return;
+        }
       }
       if (!TraceOperation.isKnownName(row.operation())) {
         unknownOperations++;
@@ -250,6 +308,13 @@ public final class ReplayEngine {
         case SEND -> send(req);
         case UNSUPPORTED -> throw new AssertionError("handled above");
       }
+    }
+
+    /** Renames and links carry a second name, {@code FileName:} of {@code Detail}. */
+    private static boolean namesATarget(TraceOperation op) {
+      return op.isRename()
+          || op.infoClass() == InfoClass.FILE_LINK
+          || op.infoClass() == InfoClass.FILE_LINK_EX;
     }
 
     private void create(TraceRequest req) {

@@ -11,7 +11,8 @@ import java.util.Locale;
 
 /**
  * The figures of one replay, as {@code spec/replay.md} names them, with a few more members the
- * contract welcomes ({@code volumes}, {@code unrecognisedResults}, {@code unknownOperations}).
+ * contract welcomes ({@code volumes}, {@code unrecognisedResults}, {@code unknownOperations},
+ * {@code namesTooLong}).
  * The invariant {@code rows = replayed + skipped.*} always holds.
  *
  * <p>Thread safety: immutable.
@@ -19,7 +20,8 @@ import java.util.Locale;
  * @param rows counted rows (after the Event Class and empty Result filters)
  * @param replayed rows sent down the stack
  * @param noOpenHandle rows that needed a file object their key did not have
- * @param unsupportedPath rows whose path is not on a drive letter
+ * @param unsupportedPath rows whose path is not on a drive letter, or whose path or rename/link
+ *     target is too long for the model to name
  * @param unsupportedOperation fast I/O and section synchronization rows
  * @param createsSucceeded replayed {@code CreateFile} rows with {@code SUCCESS}
  * @param createsFailed replayed {@code CreateFile} rows with any result but success and reparse
@@ -28,6 +30,8 @@ import java.util.Locale;
  * @param unrecognisedResults counted rows whose {@code Result} text mapped to the fallback status
  * @param unknownOperations judged rows whose operation name is not in the table
  * @param contexts what the target counted
+ * @param namesTooLong the rows among {@code unsupportedPath} whose path or rename/link target is
+ *     too long for a {@code UNICODE_STRING} ({@link ReplayTarget#longestPath})
  */
 public record ReplaySummary(
     long rows,
@@ -41,7 +45,8 @@ public record ReplaySummary(
     ImmutableSortedSet<Character> volumes,
     long unrecognisedResults,
     long unknownOperations,
-    ContextCounts contexts) {
+    ContextCounts contexts,
+    long namesTooLong) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -52,6 +57,10 @@ public record ReplaySummary(
       throw new IllegalArgumentException(
           "rows " + rows + " != replayed + skipped (" + replayed + " + " + noOpenHandle + " + "
               + unsupportedPath + " + " + unsupportedOperation + ")");
+    }
+    if (namesTooLong < 0 || namesTooLong > unsupportedPath) {
+      throw new IllegalArgumentException(
+          "namesTooLong " + namesTooLong + " outside 0.." + unsupportedPath + " (unsupportedPath)");
     }
   }
 
@@ -93,6 +102,7 @@ public record ReplaySummary(
     }
     root.put("unrecognisedResults", unrecognisedResults);
     root.put("unknownOperations", unknownOperations);
+    root.put("namesTooLong", namesTooLong);
     return root;
   }
 
@@ -119,6 +129,9 @@ public record ReplaySummary(
     line(b, "replayed", replayed);
     line(b, "skipped, no open handle", noOpenHandle);
     line(b, "skipped, unsupported path", unsupportedPath);
+    if (namesTooLong > 0) {
+      line(b, "  of which names too long", namesTooLong);
+    }
     line(b, "skipped, unsupported operation", unsupportedOperation);
     line(b, "creates succeeded", createsSucceeded);
     line(b, "creates failed", createsFailed);

@@ -10,7 +10,10 @@ import org.jspecify.annotations.Nullable;
  * everything below the file object: FCBs, per-file structures, contexts, filters, and the context
  * counts reported at the end.
  *
- * <p>Call order: {@link #mountVolumes} once, before any row; then one call per replayed row in
+ * <p>Call order: {@link #mountVolumes} once, before any row; in a single-pass replay of a stream
+ * (see {@link TraceSource}), {@link #mountVolume} for each further drive letter just before the
+ * first row on it, with {@link #longestPath} asked for each row's drive letter after that; then
+ * one call per replayed row in
  * trace order ({@link #open}, {@link #createFailed}, {@link #networkQueryOpen}, {@link #send}, then
  * possibly {@link #markDeletePending} or {@link #rename} for that same row, or {@link
  * #cleanupAndClose}); then {@link #cleanupAndClose} with a null row for every file object still
@@ -33,6 +36,25 @@ public interface ReplayTarget<H> {
    * @param driveLetters the distinct upper-case drive letters, in order; may be empty
    */
   void mountVolumes(SortedSet<Character> driveLetters);
+
+  /**
+   * Mounts one more volume while the replay runs (a single-pass replay meets drive letters as it
+   * goes); the filters attach to it as to any new mount.
+   *
+   * @param driveLetter the upper-case drive letter, not mounted yet
+   */
+  void mountVolume(char driveLetter);
+
+  /**
+   * The longest path, as the trace writes it ({@code X:\dir\name:stream}), that the model can
+   * name on a volume: the full name the file system and the filters build from it must fit in a
+   * {@code UNICODE_STRING}. Rows whose path or rename/link target is longer are skipped as {@code
+   * skipped.unsupportedPath} and counted in {@code namesTooLong}.
+   *
+   * @param driveLetter an upper-case drive letter already mounted
+   * @return the limit in UTF-16 code units
+   */
+  long longestPath(char driveLetter);
 
   /**
    * Replays a {@code CreateFile} whose result is {@code SUCCESS}: the file system opens the

@@ -78,6 +78,15 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
   /** How long the unload waits for the filter's outstanding context references. */
   public static final Duration UNLOAD_WAIT = Duration.ofMillis(200);
 
+  /** The volumes' device names: {@code \Device\HarddiskVolume1}, 2, ... in mount order. */
+  static final String DEVICE_PREFIX = "\\Device\\HarddiskVolume";
+
+  /**
+   * The most UTF-16 code units a {@code UNICODE_STRING} holds: its {@code Length} is a byte count
+   * in a {@code USHORT} (at most 65,535, so 32,767 characters).
+   */
+  static final int MAX_NAME_CHARS = 0xFFFF / 2;
+
   /** Read and write requests carry this length; {@code Detail}'s numbers are not used. */
   static final int IO_LENGTH = 4096;
 
@@ -198,15 +207,41 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
     if (loaded != null) {
       throw new IllegalStateException("mountVolumes called twice");
     }
-    int n = 1;
     for (char letter : driveLetters) {
-      TraceAnsweringFileSystem fs = new TraceAnsweringFileSystem(fileSystems.get());
-      volumes.put(letter, io.mount("\\Device\\HarddiskVolume" + n++, letter, fs));
-      answering.put(letter, fs);
+      mount(letter);
     }
     // Volumes first, then the filter: exactly one instance per drive letter.
     manager.followMounts(io);
     loaded = filter.load(manager, ctxLog);
+  }
+
+  @Override
+  public void mountVolume(char driveLetter) {
+    if (loaded == null) {
+      throw new IllegalStateException("mountVolume before mountVolumes");
+    }
+    if (volumes.containsKey(driveLetter)) {
+      throw new IllegalStateException(driveLetter + ": is already mounted");
+    }
+    // The Filter Manager follows the I/O manager's mounts: the filter attaches to this volume.
+    mount(driveLetter);
+  }
+
+  private void mount(char letter) {
+    TraceAnsweringFileSystem fs = new TraceAnsweringFileSystem(fileSystems.get());
+    volumes.put(letter, io.mount(DEVICE_PREFIX + (volumes.size() + 1), letter, fs));
+    answering.put(letter, fs);
+  }
+
+  /**
+   * {@code \Device\HarddiskVolumeN} plus the path after {@code X:} is the name the filters query
+   * ({@code FltGetFileNameInformation}); it must fit in a {@code UNICODE_STRING}.
+   */
+  @Override
+  public long longestPath(char driveLetter) {
+    Volume v = volumes.get(driveLetter);
+    int device = v == null ? DEVICE_PREFIX.length() + 2 : v.ntDeviceName().length();
+    return MAX_NAME_CHARS - device + 2L;
   }
 
   @Override

@@ -1,43 +1,81 @@
 package io.fsctx.tools.replay;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Turns the bytes of a trace into the characters FastCSV parses: sniffs a gzip ({@code 1f 8b}) or
- * raw zlib ({@code 78 xx} with a valid header checksum) container and inflates it, strips a UTF-8
- * byte-order mark, and decodes strictly as UTF-8.
+ * Turns the bytes of a trace into the characters FastCSV parses, in one pass over a stream that
+ * may not be rewound (standard input, a pipe): it sniffs a gzip ({@code 1f 8b}) or raw zlib
+ * ({@code 78 xx} with a valid header checksum) container and inflates it, then sniffs the text
+ * encoding of the (inflated) bytes and decodes strictly.
+ *
+ * <p>Encodings: UTF-8, with or without a byte-order mark (the contract's); UTF-16 with a
+ * byte-order mark ({@code FF FE} or {@code FE FF}), which Windows tools write when asked for
+ * "Unicode"; and UTF-16 without one when the first two bytes are an ASCII character and a NUL in
+ * either order (a CSV export starts with {@code "}, and a NUL is never text). UTF-32 is refused by
+ * name. Bytes that are not UTF-8 in otherwise printable text are named as what they most likely
+ * are: an ANSI (Windows code page) export.
  *
  * <p>Thread safety: confined; the reader it builds belongs to one {@link TraceReader}.
  */
 final class TraceInput {
+  private static final int BUFFER = 1 << 16;
+
   private TraceInput() {}
 
-  /** Wraps {@code raw} (which the returned reader owns and closes). */
-  static StrictUtf8Reader open(InputStream raw) throws IOException {
-    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
-    in.mark(2);
-    int b0 = in.read();
-    int b1 = in.read();
-    in.reset();
+  /**
+   * Wraps {@code raw} (which the returned reader owns and closes).
+   *
+   * @throws CorruptInputException when the container's header or the encoding is unusable
+   * @throws IOException when {@code raw} cannot be read
+   */
+  static StrictTextReader open(InputStream raw) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
+    int[] magic = peek(in, 2);
     InputStream bytes = in;
-    if (b0 == 0x1f && b1 == 0x8b) {
-      bytes = new CorruptionMarking(openOrMark(() -> new GZIPInputStream(in, 1 << 16)), "gzip");
-    } else if (isZlibHeader(b0, b1)) {
+    if (magic[0] == 0x1f && magic[1] == 0x8b) {
+      bytes = new CorruptionMarking(gzip(in), "gzip");
+    } else if (isZlibHeader(magic[0], magic[1])) {
       bytes = new CorruptionMarking(new InflaterInputStream(in), "zlib");
     }
-    return new StrictUtf8Reader(bytes);
+    BufferedInputStream text = bytes == in ? in : new BufferedInputStream(bytes, BUFFER);
+    int[] h = peek(text, 4);
+    if ((h[0] == 0xFF && h[1] == 0xFE && h[2] == 0 && h[3] == 0)
+        || (h[0] == 0 && h[1] == 0 && h[2] == 0xFE && h[3] == 0xFF)) {
+      throw new CorruptInputException(
+          1, "UTF-32 text (byte-order mark " + hex(h) + ") is not supported: save the export as UTF-8");
+    }
+    if (h[0] == 0xFF && h[1] == 0xFE) {
+      skip(text, 2);
+      return new StrictTextReader(text, StandardCharsets.UTF_16LE, "UTF-16");
+    }
+    if (h[0] == 0xFE && h[1] == 0xFF) {
+      skip(text, 2);
+      return new StrictTextReader(text, StandardCharsets.UTF_16BE, "UTF-16");
+    }
+    if (isAscii(h[0]) && h[1] == 0) {
+      return new StrictTextReader(text, StandardCharsets.UTF_16LE, "UTF-16");
+    }
+    if (h[0] == 0 && isAscii(h[1])) {
+      return new StrictTextReader(text, StandardCharsets.UTF_16BE, "UTF-16");
+    }
+    return new StrictTextReader(text, StandardCharsets.UTF_8, "UTF-8");
   }
 
   /**
@@ -48,21 +86,44 @@ final class TraceInput {
     return cmf == 0x78 && flg >= 0 && ((cmf << 8) | flg) % 31 == 0 && (flg & 0x20) == 0;
   }
 
-  private interface StreamOpener {
-    InputStream open() throws IOException;
+  private static boolean isAscii(int b) {
+    return b > 0 && b < 0x80;
   }
 
-  private static InputStream openOrMark(StreamOpener opener) throws IOException {
-    try {
-      return opener.open();
-    } catch (CorruptInputException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new CorruptInputException(1, "corrupt gzip header: " + e.getMessage(), e);
+  /** The next {@code n} bytes without consuming them; -1 past the end. */
+  private static int[] peek(BufferedInputStream in, int n) throws IOException {
+    in.mark(n);
+    int[] b = new int[n];
+    for (int i = 0; i < n; i++) {
+      b[i] = in.read();
+    }
+    in.reset();
+    return b;
+  }
+
+  private static void skip(InputStream in, int n) throws IOException {
+    for (int i = 0; i < n; i++) {
+      in.read();
     }
   }
 
-  /** Reports any exception of the inflater as the input's fault. */
+  private static String hex(int[] bytes) {
+    StringBuilder b = new StringBuilder();
+    for (int v : bytes) {
+      b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%02X", v & 0xFF));
+    }
+    return b.toString();
+  }
+
+  private static InputStream gzip(InputStream in) throws IOException {
+    try {
+      return new GZIPInputStream(in, BUFFER);
+    } catch (IOException e) {
+      throw CorruptionMarking.mark(e, "gzip", true);
+    }
+  }
+
+  /** Reports what is wrong with compressed data in words; real I/O errors stay I/O errors. */
   private static final class CorruptionMarking extends FilterInputStream {
     private final String kind;
 
@@ -76,7 +137,7 @@ final class TraceInput {
       try {
         return super.read();
       } catch (IOException e) {
-        throw mark(e);
+        throw mark(e, kind, false);
       }
     }
 
@@ -85,46 +146,88 @@ final class TraceInput {
       try {
         return super.read(b, off, len);
       } catch (IOException e) {
-        throw mark(e);
+        throw mark(e, kind, false);
       }
     }
 
-    private IOException mark(IOException e) {
+    /**
+     * The input's fault, said plainly: the end came too early (a truncated download or copy), the
+     * checksum or length in the trailer does not match, or the data is damaged; any other
+     * exception is the device's and is returned unchanged.
+     */
+    static IOException mark(IOException e, String kind, boolean header) {
       if (e instanceof CorruptInputException) {
         return e;
       }
-      return new CorruptInputException(0, "corrupt " + kind + " stream: " + e.getMessage(), e);
+      String m = e.getMessage();
+      if (e instanceof EOFException || (m != null && m.startsWith("Unexpected end of"))) {
+        return new CorruptInputException(0, "truncated " + kind + " stream (unexpected end of input)", e);
+      }
+      if (!(e instanceof ZipException)) {
+        return e;
+      }
+      if ("Corrupt GZIP trailer".equals(m)) {
+        return new CorruptInputException(
+            0, "corrupt gzip trailer: the data's checksum or length does not match (a damaged file)", e);
+      }
+      if (m != null && m.contains("incorrect data check")) {
+        return new CorruptInputException(
+            0, "corrupt zlib stream: the data's checksum does not match (a damaged file)", e);
+      }
+      String what = m == null || m.isBlank() ? "unreadable data" : m;
+      return new CorruptInputException(
+          header ? 1 : 0, "corrupt " + kind + (header ? " header: " : " data: ") + what, e);
     }
   }
 
   /**
-   * A strict UTF-8 decoder that knows how many lines it has delivered, refuses malformed bytes and
-   * NUL characters (binary junk) with the line they are on, drops a leading byte-order mark, and
-   * counts double quotes so the reader can tell an unterminated quote at the end of the input.
+   * A strict decoder that knows how many lines it has delivered, refuses malformed bytes and NUL
+   * characters (binary junk) with the line they are on, drops a leading byte-order mark, and
+   * follows the CSV quoting: a quote inside a field that did not start with one is refused on its
+   * own line (Process Monitor quotes every field, so such a quote is stray), and the line where
+   * the quoted field still open at the end of the input began is kept for the reader's message.
+   *
+   * <p>An error found inside a chunk is raised only after the characters before it have been
+   * delivered, so the parser meets earlier problems first and every error carries the line where
+   * it starts.
    */
-  static final class StrictUtf8Reader extends Reader {
-    private final InputStream in;
-    private final CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    private final ByteBuffer bytes = ByteBuffer.allocate(1 << 16).flip();
-    private final CharBuffer chars = CharBuffer.allocate(1 << 16).flip();
-    private boolean eof;
-    private boolean first = true;
-    private long newlines;
-    private long quotes;
-    private boolean pendingCr;
-    private long linesBeforeChunk;
-
-    StrictUtf8Reader(InputStream in) {
-      this.in = in;
+  static final class StrictTextReader extends Reader {
+    private enum Quoting {
+      FIELD_START,
+      UNQUOTED,
+      QUOTED,
+      QUOTE_IN_QUOTED,
+      AFTER_CLOSING_QUOTE
     }
 
-    /** Number of {@code "} characters delivered so far. */
-    long quotes() {
-      return quotes;
+    private final InputStream in;
+    private final String encoding;
+    private final CharsetDecoder decoder;
+    private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER).flip();
+    private final CharBuffer chars = CharBuffer.allocate(BUFFER).flip();
+    private boolean eof;
+    private boolean delivered;
+    private boolean first = true;
+    private long newlines;
+    private boolean pendingCr;
+    private long linesBeforeChunk;
+    private Quoting quoting = Quoting.FIELD_START;
+    private long quoteLine;
+    private @Nullable CorruptInputException pending;
+
+    StrictTextReader(InputStream in, Charset charset, String encoding) {
+      this.in = in;
+      this.encoding = encoding;
+      this.decoder =
+          charset
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+
+    /** The encoding read, for messages ({@code UTF-8}, {@code UTF-16}). */
+    String encoding() {
+      return encoding;
     }
 
     /** The line the next delivered character is on, 1-based. */
@@ -132,13 +235,31 @@ final class TraceInput {
       return newlines + 1;
     }
 
+    /**
+     * The line where a quoted field began that is still open after the last character was
+     * delivered, or 0 when no quoted field is open.
+     */
+    long openQuoteLine() {
+      return quoting == Quoting.QUOTED ? quoteLine : 0;
+    }
+
+    /** Whether the whole input has been delivered. */
+    boolean atEnd() {
+      return delivered;
+    }
+
     @Override
     public int read(char[] buf, int off, int len) throws IOException {
+      CorruptInputException p = pending;
+      if (p != null) {
+        throw p;
+      }
       if (len == 0) {
         return 0;
       }
       while (!chars.hasRemaining()) {
         if (!fill()) {
+          delivered = true;
           return -1;
         }
       }
@@ -146,6 +267,18 @@ final class TraceInput {
       chars.get(buf, off, n);
       for (int i = off; i < off + n; i++) {
         char c = buf[i];
+        if (!follow(c)) {
+          CorruptInputException stray =
+              new CorruptInputException(
+                  newlines + 1,
+                  "stray quote: a '\"' inside a field that does not start with one (Process"
+                      + " Monitor quotes every field and doubles quotes inside it)");
+          if (i == off) {
+            throw stray;
+          }
+          pending = stray;
+          return i - off;
+        }
         if (c == '\n') {
           if (!pendingCr) {
             newlines++;
@@ -156,12 +289,53 @@ final class TraceInput {
           pendingCr = true;
         } else {
           pendingCr = false;
-          if (c == '"') {
-            quotes++;
-          }
         }
       }
       return n;
+    }
+
+    /** Moves the quoting state over {@code c}; false for a stray quote. */
+    private boolean follow(char c) {
+      boolean lineEnd = c == '\r' || c == '\n';
+      switch (quoting) {
+        case FIELD_START -> {
+          if (c == '"') {
+            quoting = Quoting.QUOTED;
+            quoteLine = newlines + 1;
+          } else if (c != ',' && !lineEnd) {
+            quoting = Quoting.UNQUOTED;
+          }
+        }
+        case UNQUOTED -> {
+          if (c == '"') {
+            return false;
+          }
+          if (c == ',' || lineEnd) {
+            quoting = Quoting.FIELD_START;
+          }
+        }
+        case QUOTED -> {
+          if (c == '"') {
+            quoting = Quoting.QUOTE_IN_QUOTED;
+          }
+        }
+        case QUOTE_IN_QUOTED -> {
+          if (c == '"') {
+            quoting = Quoting.QUOTED;
+          } else if (c == ',' || lineEnd) {
+            quoting = Quoting.FIELD_START;
+          } else {
+            // The parser refuses a character after a closing quote, naming the record's line.
+            quoting = Quoting.AFTER_CLOSING_QUOTE;
+          }
+        }
+        case AFTER_CLOSING_QUOTE -> {
+          if (c == ',' || lineEnd) {
+            quoting = Quoting.FIELD_START;
+          }
+        }
+      }
+      return true;
     }
 
     /** Decodes the next chunk into {@code chars}; false at the end of the input. */
@@ -188,8 +362,7 @@ final class TraceInput {
             if (chars.position() > 0) {
               break;
             }
-            throw new CorruptInputException(
-                newlines + 1, "not UTF-8 text: malformed byte sequence (is this a binary file?)");
+            throw new CorruptInputException(newlines + 1, malformed(cr.length()));
           }
           if (eof) {
             decoder.flush(chars);
@@ -216,6 +389,36 @@ final class TraceInput {
         }
       }
       return true;
+    }
+
+    /**
+     * Says what the undecodable bytes at the buffer's position most likely are: UTF-16 that is
+     * broken, binary data (control bytes around), or text in a Windows code page.
+     */
+    private String malformed(int length) {
+      int at = bytes.position();
+      StringBuilder shown = new StringBuilder();
+      for (int i = at; i < Math.min(bytes.limit(), at + Math.max(1, length)); i++) {
+        shown.append(shown.length() == 0 ? "" : " ")
+            .append(String.format(Locale.ROOT, "0x%02X", bytes.get(i) & 0xFF));
+      }
+      if (!encoding.equals("UTF-8")) {
+        return "not valid " + encoding + " text: bytes " + shown + " are not a character";
+      }
+      boolean binary = false;
+      for (int i = 0; i < bytes.limit(); i++) {
+        int b = bytes.get(i) & 0xFF;
+        if (b < 0x09 || (b > 0x0D && b < 0x20) || b == 0x7F) {
+          binary = true;
+          break;
+        }
+      }
+      if (binary) {
+        return "not UTF-8 text: byte " + shown + " is not UTF-8 and control bytes surround it"
+            + " (is this a binary file?)";
+      }
+      return "not UTF-8 text: byte " + shown + " is not UTF-8; this looks like an ANSI (Windows"
+          + " code page) export: save it as UTF-8 (or as Unicode, UTF-16)";
     }
 
     /** The line of the character {@code offset} chars into the current chunk. */

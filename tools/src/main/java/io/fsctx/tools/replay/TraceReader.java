@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * Streams the records of a Process Monitor CSV export, one {@link TraceRow} at a time, in
  * constant memory whatever the length of the trace.
  *
- * <p>What it accepts: UTF-8 with or without a byte-order mark; CRLF, LF or CR line ends; fields
+ * <p>What it accepts: UTF-8 with or without a byte-order mark, or UTF-16 (see {@link
+ * TraceInput}); CRLF, LF or CR line ends; fields
  * quoted with embedded quotes doubled and embedded line breaks; the whole thing optionally
  * compressed as a gzip stream ({@code 1f 8b}) or a raw zlib stream ({@code 78} with a valid header
  * checksum). Columns are found by their header name: {@code Process Name}, {@code PID}, {@code
@@ -33,10 +34,12 @@ import org.jspecify.annotations.Nullable;
  * {@code Event Class} are optional. Other columns are ignored, so the 7-column default export and
  * the 27-column "all columns" export both work. Blank lines are skipped.
  *
- * <p>What it refuses, with a {@link TraceFormatException} naming the line: input that is not UTF-8
- * text or contains NUL characters, a missing required column, a record whose number of fields
- * differs from the header's, a quote left open at the end of the input, a PID that is not a
- * decimal number, and corrupt compressed data. Nothing else in a row (times, numbers in {@code
+ * <p>What it refuses, with a {@link TraceFormatException} naming the line where the problem
+ * starts: input that is not text in those encodings (an ANSI export is named as such) or contains
+ * NUL characters, a missing required column or one the reader uses named twice, a record whose
+ * number of fields differs from the header's, a stray quote inside an unquoted field, a quoted
+ * field left open at the end of the input (on the line it opens), a PID that is not a decimal
+ * number, and corrupt or truncated compressed data (said in words). Nothing else in a row (times, numbers in {@code
  * Detail}) is interpreted, so the reader does not depend on the capture's locale.
  *
  * <p>A row is handed out only after the next one has been read, so an unterminated quote at the
@@ -60,7 +63,11 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
   private static final ImmutableList<String> REQUIRED =
       ImmutableList.of(PROCESS_NAME, PID, OPERATION, PATH, RESULT, DETAIL);
 
-  private final TraceInput.StrictUtf8Reader chars;
+  /** Every column the reader uses, required or not. */
+  private static final ImmutableList<String> KNOWN =
+      ImmutableList.<String>builder().addAll(REQUIRED).add(TIME_OF_DAY, EVENT_CLASS).build();
+
+  private final TraceInput.StrictTextReader chars;
   private final CsvReader<CsvRecord> csv;
   private final Iterator<CsvRecord> records;
   private final ImmutableList<String> header;
@@ -79,15 +86,17 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
   private long lastLine = 1;
 
   private TraceReader(InputStream raw) throws IOException {
-    this.chars = TraceInput.open(raw);
+    this.chars = openText(raw);
     this.csv =
         CsvReader.builder()
             .fieldSeparator(',')
             .quoteCharacter('"')
             .commentStrategy(CommentStrategy.NONE)
             .skipEmptyLines(true)
-            .allowExtraFields(false)
-            .allowMissingFields(false)
+            // The field count is checked here, against the header, on the record's own line:
+            // FastCSV's check names the record's number, which is not its line.
+            .allowExtraFields(true)
+            .allowMissingFields(true)
             .allowExtraCharsAfterClosingQuote(false)
             .detectBomHeader(false)
             .ofCsvRecord(chars);
@@ -101,6 +110,7 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
       names.add(f.strip());
     }
     this.header = ImmutableList.copyOf(names);
+    refuseDuplicates(head.getStartingLineNumber(), header);
     this.headerRead = true;
     this.fieldCount = header.size();
     List<String> missing = new ArrayList<>();
@@ -124,6 +134,31 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
     this.detail = header.indexOf(DETAIL);
     this.eventClass = header.indexOf(EVENT_CLASS);
     this.lookahead = nextRecord();
+  }
+
+  private static TraceInput.StrictTextReader openText(InputStream raw) throws IOException {
+    try {
+      return TraceInput.open(raw);
+    } catch (CorruptInputException c) {
+      throw new TraceFormatException(Math.max(1, c.line), c.getMessage(), c);
+    }
+  }
+
+  /**
+   * Columns are found by name, so a column the reader uses may appear only once: refuses the
+   * first one named twice, with both positions (1-based).
+   */
+  private static void refuseDuplicates(long line, List<String> names) {
+    for (String known : KNOWN) {
+      int first = names.indexOf(known);
+      int last = names.lastIndexOf(known);
+      if (first != last) {
+        throw new TraceFormatException(
+            line,
+            "the header names the column '" + known + "' twice (columns " + (first + 1) + " and "
+                + (last + 1) + "); each column the replay reads must appear once");
+      }
+    }
   }
 
   /**
@@ -256,17 +291,13 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
   private @Nullable CsvRecord nextRecord() {
     try {
       if (!records.hasNext()) {
-        if ((chars.quotes() & 1) != 0) {
-          throw new TraceFormatException(
-              lastLine,
-              "unterminated quote: a quoted field opened in the record starting here runs to the"
-                  + " end of the input");
-        }
+        refuseOpenQuote();
         return null;
       }
       CsvRecord r = records.next();
       lastLine = r.getStartingLineNumber();
       if (headerRead && r.getFieldCount() != fieldCount) {
+        refuseOpenQuote();
         throw new TraceFormatException(
             lastLine,
             "the record has " + r.getFieldCount() + " fields; the header has " + fieldCount);
@@ -282,6 +313,17 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
     }
   }
 
+  /** At the end of the input, a quoted field still open is reported on the line it opened. */
+  private void refuseOpenQuote() {
+    long opened = chars.openQuoteLine();
+    if (chars.atEnd() && opened > 0) {
+      throw new TraceFormatException(
+          opened,
+          "unterminated quote: the quoted field that opens on this line runs to the end of the"
+              + " input");
+    }
+  }
+
   private TraceFormatException fromParse(CsvParseException e) {
     Throwable cause = e.getCause();
     if (cause instanceof UncheckedIOException u && u.getCause() instanceof CorruptInputException c) {
@@ -292,9 +334,6 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
     }
     long line = lineOf(e.getMessage(), chars.currentLine());
     String why = cause != null && cause.getMessage() != null ? cause.getMessage() : e.getMessage();
-    if (why != null && why.contains("Expected") && why.contains("fields")) {
-      why = "the record's number of fields differs from the header's " + fieldCount + " (" + why + ")";
-    }
     return new TraceFormatException(line, "not valid CSV: " + why, e);
   }
 

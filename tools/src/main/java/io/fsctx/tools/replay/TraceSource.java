@@ -6,11 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A trace that can be opened more than once. The engine reads a trace twice: once to validate it
- * and find its volumes (which must be mounted before the first row is replayed), once to replay
- * it; so a bad trace is refused before anything reaches the filters, and memory stays constant.
+ * Where a trace's bytes come from. A source that can be read again ({@link #rereadable()}: a
+ * file, bytes in memory) is read twice by the engine: once to validate it and find its volumes,
+ * once to replay it, so a bad trace is refused before anything reaches the filters. A stream
+ * (standard input, a pipe) is read once, in a single pass: volumes are mounted as their drive
+ * letters first appear, and a bad row ends the replay where it is found. Either way memory stays
+ * constant and nothing is copied to disk.
  *
- * <p>Thread safety: implementations returned here are immutable.
+ * <p>Thread safety: the file and memory sources are immutable; a stream source is confined.
  */
 public interface TraceSource {
 
@@ -22,8 +25,46 @@ public interface TraceSource {
    *
    * @return a new stream of the trace's bytes (possibly compressed)
    * @throws IOException when it cannot be opened
+   * @throws IllegalStateException when a source that is not {@link #rereadable()} is opened twice
    */
   InputStream open() throws IOException;
+
+  /** Whether {@link #open()} may be called more than once. */
+  default boolean rereadable() {
+    return true;
+  }
+
+  /**
+   * A trace read once from a stream, such as standard input or a pipe.
+   *
+   * @param name a name for messages
+   * @param in the stream; the replay reads it to its end and closes it
+   * @return a source that opens once
+   */
+  static TraceSource stream(String name, InputStream in) {
+    return new TraceSource() {
+      private boolean opened;
+
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public InputStream open() {
+        if (opened) {
+          throw new IllegalStateException(name + " can be read only once");
+        }
+        opened = true;
+        return in;
+      }
+
+      @Override
+      public boolean rereadable() {
+        return false;
+      }
+    };
+  }
 
   /**
    * A trace file.

@@ -43,8 +43,19 @@
  *   <li>On a file system without named streams ({@code --fs fat}, {@code legacy}) a successful
  *       open of {@code file:stream} opens the file's default stream, since the trace says it
  *       succeeded.
- *   <li>The trace is read twice: a first pass validates it and finds the drive letters, so a bad
- *       trace is refused before any row reaches the target and volumes are mounted first.
+ *   <li>A rereadable trace (a file) is read twice: a first pass validates it and finds the drive
+ *       letters, so a bad trace is refused before any row reaches the target and volumes are
+ *       mounted first. A stream (standard input, a pipe) is read once: each volume is mounted
+ *       just before the first counted row on its drive letter (its device number follows that
+ *       order), and a bad row ends the replay there; nothing is copied to disk.
+ *   <li>A row whose path or rename/link target is longer than the model can name ({@link
+ *       io.fsctx.tools.replay.ReplayTarget#longestPath}: the volume's device name plus the path
+ *       after {@code X:} must fit in a {@code UNICODE_STRING}) is counted in {@code
+ *       skipped.unsupportedPath} and in the extra member {@code namesTooLong}; it is judged right
+ *       after the path's drive letter (the target name, after the operation).
+ *   <li>Encodings beyond the contract's UTF-8: UTF-16 with a byte-order mark, or starting with
+ *       an ASCII character and a NUL; see {@link io.fsctx.tools.replay.TraceReader}.
+ *   <li>A column the reader uses may appear only once in the header.
  * </ul>
  */
 @NullMarked

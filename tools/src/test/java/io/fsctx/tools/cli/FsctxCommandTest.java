@@ -4,37 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /** The fsctx command run in-process with captured output. */
 class FsctxCommandTest {
 
-  private record Run(int exit, String out, String err) {
-    List<String> lines() {
-      return Arrays.asList(out.split("\\R"));
-    }
-  }
-
-  private static Run run(String... args) {
-    CommandLine cl = FsctxCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static Cli.Result run(String... args) {
+    return Cli.run(args);
   }
 
   @Test
   void walkthrough_ntfs_printsTheEightDocumentedRows() {
-    Run r = run("walkthrough");
+    Cli.Result r = run("walkthrough");
     assertEquals(0, r.exit(), r.err());
     assertEquals(List.of(
             "Callback        Flt routine          Refcount",
@@ -51,7 +35,7 @@ class FsctxCommandTest {
 
   @Test
   void walkthrough_legacy_setRefusedAndContextFreedAtRelease() {
-    Run r = run("walkthrough", "--fs", "legacy");
+    Cli.Result r = run("walkthrough", "--fs", "legacy");
     assertEquals(0, r.exit(), r.err());
     assertEquals(List.of(
             "Callback        Flt routine          Refcount",
@@ -65,7 +49,7 @@ class FsctxCommandTest {
   @ParameterizedTest
   @ValueSource(strings = {"ntfs", "fat", "legacy"})
   void run_eachFileSystem_exitsZeroWithNoLeaks(String fs) {
-    Run r = run("run", "--fs", fs);
+    Cli.Result r = run("run", "--fs", fs);
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("\nleaked contexts: 0\n"), r.out());
     assertTrue(r.out().contains("[Ctx]: DriverEntry: Driver loading"), r.out());
@@ -74,14 +58,14 @@ class FsctxCommandTest {
 
   @Test
   void run_ntfs_reportsCountersFromCleanupAndPagingFileRefusal() {
-    Run r = run("run");
+    Cli.Result r = run("run");
     assertTrue(r.out().contains("creates=4 cleanups=4 closes=5  \\Device\\HarddiskVolume1\\docs\\final.txt"), r.out());
     assertTrue(r.out().contains("CTX error lines by status: STATUS_NOT_SUPPORTED x4"), r.out());
   }
 
   @Test
   void run_legacy_showsStreamContextsRefusedWithNotSupported() {
-    Run r = run("run", "--fs", "legacy");
+    Cli.Result r = run("run", "--fs", "legacy");
     assertTrue(r.out().contains("[Ctx]: CtxPostCreate -> Failed to find or create stream context"), r.out());
     assertTrue(r.out().contains("STATUS_NOT_SUPPORTED (0xC00000BB)"), r.out());
     assertTrue(r.out().contains("  STREAM                 0       0"), r.out());
@@ -89,15 +73,15 @@ class FsctxCommandTest {
 
   @Test
   void noArguments_isRun() {
-    Run plain = run();
-    Run explicit = run("run");
+    Cli.Result plain = run();
+    Cli.Result explicit = run("run");
     assertEquals(0, plain.exit());
     assertEquals(explicit.out(), plain.out());
   }
 
   @Test
   void debugLevel_all_printsPerOperationLines() {
-    Run r = run("run", "--debug-level", "all");
+    Cli.Result r = run("run", "--debug-level", "all");
     assertEquals(0, r.exit());
     assertTrue(r.out().contains("[Ctx]: CtxPreCreate -> Enter"), r.out());
     assertTrue(r.out().contains("[Ctx]: CtxContextCleanup -> Cleaning up stream context"), r.out());
@@ -105,32 +89,32 @@ class FsctxCommandTest {
 
   @Test
   void badFileSystem_exitsNonZeroWithMessage() {
-    Run r = run("run", "--fs", "zfs");
+    Cli.Result r = run("run", "--fs", "zfs");
     assertNotEquals(0, r.exit());
     assertTrue(r.err().contains("unknown file system 'zfs' (expected ntfs, fat or legacy)"), r.err());
-    Run w = run("walkthrough", "--fs");
+    Cli.Result w = run("walkthrough", "--fs");
     assertNotEquals(0, w.exit());
     assertTrue(w.err().contains("Missing required parameter"), w.err());
   }
 
   @Test
   void badDebugLevel_exitsNonZeroWithMessage() {
-    Run r = run("run", "--debug-level", "loud");
+    Cli.Result r = run("run", "--debug-level", "loud");
     assertNotEquals(0, r.exit());
     assertTrue(r.err().contains("unknown debug category 'loud'"), r.err());
   }
 
   @Test
   void unknownSubcommand_exitsNonZero() {
-    Run r = run("frobnicate");
+    Cli.Result r = run("frobnicate");
     assertNotEquals(0, r.exit());
     assertTrue(r.err().contains("frobnicate"), r.err());
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "fsctx {0} --help")
   @ValueSource(strings = {"", "run", "walkthrough"})
   void help_everyCommand(String sub) {
-    Run r = sub.isEmpty() ? run("--help") : run(sub, "--help");
+    Cli.Result r = sub.isEmpty() ? run("--help") : run(sub, "--help");
     assertEquals(0, r.exit());
     assertTrue(r.out().startsWith("Usage: fsctx"), r.out());
     if (!sub.isEmpty()) {
@@ -141,7 +125,7 @@ class FsctxCommandTest {
 
   @Test
   void runFilterLeaky_pagingFileLeak_printsLeakReportWithTypeTagAndSiteAndExitsNonZero() {
-    Run r = run("run", "--filter", "leaky");
+    Cli.Result r = run("run", "--filter", "leaky");
     assertEquals(1, r.exit(), r.out());
     assertTrue(r.out().contains("STREAM: 2"), r.out());
     assertTrue(r.out().contains("STREAM tag 'LkSc' LeakyStreamContext refs=1 filter=Leaky"), r.out());
@@ -152,7 +136,7 @@ class FsctxCommandTest {
 
   @Test
   void runFilter_unknownName_isAUsageError() {
-    Run r = run("run", "--filter", "bogus");
+    Cli.Result r = run("run", "--filter", "bogus");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("--filter"), r.err());
   }

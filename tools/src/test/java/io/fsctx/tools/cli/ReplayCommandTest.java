@@ -8,12 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -31,17 +27,8 @@ class ReplayCommandTest {
 
   @TempDir Path dir;
 
-  /** Exit code, standard output and standard error of one in-process run. */
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cl = FsctxCommand.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static Cli.Result run(String... args) {
+    return Cli.run(args);
   }
 
   private static String row(String pid, String op, String path, String result) {
@@ -79,7 +66,7 @@ class ReplayCommandTest {
   @Test
   @DisplayName("replay.md Summary: --json prints exactly one object with the contract's members; the shared capture leaks nothing")
   void replay_sharedCaptureJson_oneObjectWithContractMembers() throws IOException {
-    Run r = run("replay", "--json", sharedCapture().toString());
+    Cli.Result r = run("replay", "--json", sharedCapture().toString());
     assertEquals(0, r.exit(), r.err());
     assertEquals("", r.err(), "no progress bar without a terminal");
     JsonNode n = onlyObject(r.out());
@@ -106,7 +93,7 @@ class ReplayCommandTest {
   @Test
   @DisplayName("Without --json the same figures are printed for a person; nothing else on stdout")
   void replay_sharedCaptureText_humanSummary() {
-    Run r = run("replay", sharedCapture().toString());
+    Cli.Result r = run("replay", sharedCapture().toString());
     assertEquals(0, r.exit(), r.err());
     List<String> lines = r.out().lines().toList();
     assertEquals("rows                             6,793", lines.get(0));
@@ -121,7 +108,7 @@ class ReplayCommandTest {
     Path t = write("leak.csv", HEADER
         + row("1", "CreateFile", "C:\\a", "SUCCESS")
         + row("2", "CreateFile", "C:\\a", "SUCCESS"));
-    Run r = run("replay", "--json", "--filter", "leaky", t.toString());
+    Cli.Result r = run("replay", "--json", "--filter", "leaky", t.toString());
     assertEquals(1, r.exit(), r.out() + r.err());
     assertEquals(1, onlyObject(r.out()).get("leakedContexts").asLong());
   }
@@ -135,7 +122,7 @@ class ReplayCommandTest {
     assertEquals(1, legacy.get("contexts").get("INSTANCE").get("allocated").asLong());
     JsonNode walk = onlyObject(run("replay", "--json", "--filter", "walkthrough", "--fs", "fat", t.toString()).out());
     assertEquals(1, walk.get("contexts").get("STREAM").get("freed").asLong());
-    Run none = run("replay", "--json", "--filter", "NONE", t.toString());
+    Cli.Result none = run("replay", "--json", "--filter", "NONE", t.toString());
     assertEquals(0, none.exit(), none.err());
     assertEquals(0, onlyObject(none.out()).get("contexts").get("INSTANCE").get("allocated").asLong());
   }
@@ -146,7 +133,7 @@ class ReplayCommandTest {
     Path t = write("bad.csv", HEADER
         + row("1", "CreateFile", "C:\\a", "SUCCESS")
         + "\"1:00\",\"t.exe\",\"1\",\"ReadFile\",\"C:\\a\",\"SUCCESS\",\"oops\r\n");
-    Run r = run("replay", "--json", t.toString());
+    Cli.Result r = run("replay", "--json", t.toString());
     assertEquals(2, r.exit());
     assertEquals("", r.out());
     assertTrue(r.err().startsWith("fsctx replay: " + t + ": line 3: "), r.err());
@@ -156,7 +143,7 @@ class ReplayCommandTest {
   @DisplayName("replay.md Input: a missing required column is refused at line 1")
   void replay_missingColumn_refused() throws IOException {
     Path t = write("cols.csv", "\"Time of Day\",\"Operation\",\"Path\"\r\n\"1\",\"ReadFile\",\"C:\\a\"\r\n");
-    Run r = run("replay", t.toString());
+    Cli.Result r = run("replay", t.toString());
     assertEquals(2, r.exit());
     assertEquals("", r.out());
     assertTrue(r.err().startsWith("fsctx replay: " + t + ": line 1: "), r.err());
@@ -166,7 +153,7 @@ class ReplayCommandTest {
   @DisplayName("A missing file: exit 2 and a message, nothing on stdout")
   void replay_missingFile_refused() {
     Path t = dir.resolve("nope.csv");
-    Run r = run("replay", t.toString());
+    Cli.Result r = run("replay", t.toString());
     assertEquals(2, r.exit());
     assertEquals("", r.out());
     assertEquals("fsctx replay: " + t + ": no such file", r.err().strip());
@@ -190,14 +177,7 @@ class ReplayCommandTest {
   @DisplayName("TRACE '-' reads standard input")
   void replay_stdin_read() throws IOException {
     String text = HEADER + row("1", "CreateFile", "C:\\a", "SUCCESS") + row("1", "CloseFile", "C:\\a", "SUCCESS");
-    InputStream saved = System.in;
-    Run r;
-    try {
-      System.setIn(new ByteArrayInputStream(text.getBytes(UTF_8)));
-      r = run("replay", "--json", "-");
-    } finally {
-      System.setIn(saved);
-    }
+    Cli.Result r = Cli.run(text.getBytes(UTF_8), "replay", "--json", "-");
     assertEquals(0, r.exit(), r.err());
     JsonNode n = onlyObject(r.out());
     assertEquals(2, n.get("rows").asLong());
@@ -208,7 +188,7 @@ class ReplayCommandTest {
   @DisplayName("--debug-level sends CTX's log to stderr only")
   void replay_debugLevel_logOnStderr() throws IOException {
     Path t = write("t.csv", HEADER + row("1", "CreateFile", "C:\\a", "SUCCESS"));
-    Run r = run("replay", "--json", "--debug-level", "load_unload", t.toString());
+    Cli.Result r = run("replay", "--json", "--debug-level", "load_unload", t.toString());
     assertEquals(0, r.exit(), r.err());
     onlyObject(r.out());
     assertTrue(r.err().contains("[Ctx]: DriverEntry: Driver loading"), r.err());
@@ -218,7 +198,7 @@ class ReplayCommandTest {
   @DisplayName("An unknown --filter is a usage error")
   void replay_unknownFilter_usageError() throws IOException {
     Path t = write("t.csv", HEADER);
-    Run r = run("replay", "--filter", "bogus", t.toString());
+    Cli.Result r = run("replay", "--filter", "bogus", t.toString());
     assertEquals(2, r.exit());
     assertEquals("", r.out());
     assertTrue(r.err().contains("unknown filter 'bogus'"), r.err());

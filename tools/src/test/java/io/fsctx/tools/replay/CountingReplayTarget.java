@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread safety: confined.
  */
-final class CountingReplayTarget implements ReplayTarget<CountingReplayTarget.Fo> {
+class CountingReplayTarget implements ReplayTarget<CountingReplayTarget.Fo> {
 
   /** A file object: its number and the path it was opened with. */
   record Fo(int id, String openedAs) {
@@ -77,6 +77,26 @@ final class CountingReplayTarget implements ReplayTarget<CountingReplayTarget.Fo
     }
     volumes.addAll(driveLetters);
     record("mount " + driveLetters);
+  }
+
+  /** The limit {@link #longestPath} reports; no limit unless a test sets one. */
+  long longestPath = Long.MAX_VALUE;
+
+  @Override
+  public void mountVolume(char driveLetter) {
+    if (volumes.contains(driveLetter)) {
+      throw new AssertionError(driveLetter + ": mounted twice");
+    }
+    volumes.add(driveLetter);
+    record("mount " + driveLetter + ":");
+  }
+
+  @Override
+  public long longestPath(char driveLetter) {
+    if (!volumes.contains(driveLetter)) {
+      throw new AssertionError("longestPath asked for " + driveLetter + ": before it was mounted");
+    }
+    return longestPath;
   }
 
   @Override

@@ -21,7 +21,7 @@ class ReplaySummaryTest {
   private static ReplaySummary sample() {
     return new ReplaySummary(
         10, 6, 2, 1, 1, 3, 1, 1, ImmutableSortedSet.of('C', 'D'), 0, 0,
-        CountingReplayTarget.sampleCounts());
+        CountingReplayTarget.sampleCounts(), 1);
   }
 
   @Test
@@ -31,7 +31,7 @@ class ReplaySummaryTest {
     n.fieldNames().forEachRemaining(names::add);
     assertEquals(
         List.of("rows", "replayed", "skipped", "creates", "contexts", "leakedContexts", "volumes",
-            "unrecognisedResults", "unknownOperations"),
+            "unrecognisedResults", "unknownOperations", "namesTooLong"),
         names);
     assertEquals(10, n.get("rows").asLong());
     assertEquals(2, n.at("/skipped/noOpenHandle").asLong());
@@ -45,6 +45,7 @@ class ReplaySummaryTest {
     assertEquals(0, n.at("/contexts/STREAMHANDLE/allocated").asLong());
     assertEquals(1, n.get("leakedContexts").asLong());
     assertEquals("[\"C:\",\"D:\"]", n.get("volumes").toString());
+    assertEquals(1, n.get("namesTooLong").asLong());
   }
 
   @Test
@@ -53,13 +54,18 @@ class ReplaySummaryTest {
     assertTrue(t.contains("skipped, no open handle"), t);
     assertTrue(t.contains("STREAM contexts"), t);
     assertTrue(t.contains("volumes                          C: D:"), t);
+    assertTrue(t.contains("skipped, unsupported path        1\n  of which names too long        1\n"), t);
   }
 
   @Test
   void constructor_brokenInvariant_refused() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> new ReplaySummary(5, 1, 1, 1, 1, 0, 0, 0, ImmutableSortedSet.of(), 0, 0, ContextCounts.none()));
+        () -> new ReplaySummary(5, 1, 1, 1, 1, 0, 0, 0, ImmutableSortedSet.of(), 0, 0, ContextCounts.none(), 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ReplaySummary(4, 1, 1, 1, 1, 0, 0, 0, ImmutableSortedSet.of(), 0, 0, ContextCounts.none(), 2),
+        "more names too long than unsupported paths");
   }
 
   @Test

@@ -12,11 +12,12 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 
-/** Builds small traces for tests and finds the shared capture. */
-final class Traces {
+/** Builds small traces for tests (the command line's too) and finds the shared capture. */
+public final class Traces {
   private Traces() {}
 
-  static final String HEADER7 =
+  /** The header of a 7-column export, without a line end. */
+  public static final String HEADER7 =
       "\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\"";
 
   /** Quotes one field as Process Monitor does. */
@@ -48,7 +49,8 @@ final class Traces {
     return TraceSource.of("test", text.getBytes(UTF_8));
   }
 
-  static byte[] gzip(byte[] in) {
+  /** {@code in} as a gzip stream. */
+  public static byte[] gzip(byte[] in) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream z = new GZIPOutputStream(out)) {
       z.write(in);
@@ -58,7 +60,8 @@ final class Traces {
     return out.toByteArray();
   }
 
-  static byte[] zlib(byte[] in) {
+  /** {@code in} as a zlib stream. */
+  public static byte[] zlib(byte[] in) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (DeflaterOutputStream z = new DeflaterOutputStream(out, new Deflater(Deflater.BEST_SPEED))) {
       z.write(in);

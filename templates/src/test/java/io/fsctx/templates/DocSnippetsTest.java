@@ -1,0 +1,89 @@
+package io.fsctx.templates;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guide and the README show the template's code, and the template is what the invoker builds
+ * and tests in this build: a code block preceded by {@code <!-- file: PATH -->} must be that file
+ * exactly, one preceded by {@code <!-- excerpt: PATH -->} a run of its lines, so the documented
+ * code cannot drift from code that compiles and passes.
+ */
+class DocSnippetsTest {
+  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+  private static final Pattern MARKED_BLOCK =
+      Pattern.compile("<!-- (file|excerpt): (\\S+) -->\\R```[a-z]*\\R(.*?)```", Pattern.DOTALL);
+
+  /** A marked code block: whether it is the whole file or an excerpt, the file, and the code. */
+  private record Block(String doc, boolean whole, String path, String code) {}
+
+  private static List<Block> blocks(String doc) throws IOException {
+    String text = Files.readString(ROOT.resolve(doc), StandardCharsets.UTF_8);
+    List<Block> out = new ArrayList<>();
+    Matcher m = MARKED_BLOCK.matcher(text);
+    while (m.find()) {
+      out.add(new Block(doc, m.group(1).equals("file"), m.group(2), m.group(3)));
+    }
+    return out;
+  }
+
+  private static void check(Block b) throws IOException {
+    String file = Files.readString(ROOT.resolve(b.path()), StandardCharsets.UTF_8);
+    if (b.whole()) {
+      assertEquals(file, b.code(), () -> b.doc() + " shows " + b.path() + " other than it is");
+    } else {
+      assertTrue(file.contains(b.code()), () -> b.doc() + " quotes lines that are not in " + b.path() + ":\n" + b.code());
+    }
+  }
+
+  @Test
+  @DisplayName("The guide shows the template's pom, filter and test exactly as they are built and run")
+  void guide_showsTheTemplateFiles() throws IOException {
+    List<Block> blocks = blocks("filemanager/TESTING.md");
+
+    assertEquals(
+        List.of("templates/filter-test/pom.xml",
+            "templates/filter-test/src/main/java/com/example/writecounter/WriteCounter.java",
+            "templates/filter-test/src/test/java/com/example/writecounter/WriteCounterTest.java"),
+        blocks.stream().filter(Block::whole).map(Block::path).toList());
+    for (Block b : blocks) {
+      check(b);
+    }
+  }
+
+  @Test
+  @DisplayName("The README's \"Use fsctx from your project\" quotes the template's pom and test")
+  void readme_quotesTheTemplate() throws IOException {
+    List<Block> blocks = blocks("README.md");
+
+    assertTrue(blocks.size() >= 2, () -> "marked blocks: " + blocks);
+    for (Block b : blocks) {
+      check(b);
+    }
+  }
+
+  @Test
+  @DisplayName("The template depends on this build's version, which the guide and README name")
+  void template_usesThisBuildsVersion() throws IOException {
+    String version = Objects.requireNonNull(System.getProperty("fsctx.version"), "set by the pom");
+    String pom = Files.readString(ROOT.resolve("templates/filter-test/pom.xml"), StandardCharsets.UTF_8);
+
+    assertTrue(pom.contains("<fsctx.version>" + version + "</fsctx.version>"), pom);
+    for (String doc : List.of("README.md", "filemanager/TESTING.md")) {
+      String text = Files.readString(ROOT.resolve(doc), StandardCharsets.UTF_8);
+      assertTrue(text.contains(version), () -> doc + " does not name version " + version);
+    }
+  }
+}

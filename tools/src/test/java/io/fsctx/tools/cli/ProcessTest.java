@@ -1,0 +1,273 @@
+package io.fsctx.tools.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fsctx.tools.replay.Traces;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The command as a separate process, for what only a real process shows: closed descriptors
+ * ({@code <&-}, {@code >&-}), {@code /dev/full}, a reader that goes away, running out of memory,
+ * a signal in the middle of {@code replay -}, and the {@code ./fsctx} launcher's handling of
+ * closed descriptors. Each run starts {@code java} with this JVM's class path and the real main
+ * class, under {@code bash} for the redirections.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // a safety net for a hung child, not a speed test
+class ProcessTest {
+  private static final String HEADER = Traces.HEADER7 + "\r\n";
+
+  @TempDir static Path work;
+
+  private static String classPath;
+
+  @BeforeAll
+  static void requirePosixShell() {
+    assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs bash");
+    assumeTrue(Files.exists(Path.of("/dev/full")), "needs /dev/full (Linux)");
+    classPath = String.join(java.io.File.pathSeparator, UserClasses.classPath());
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Exit status, standard output and standard error of one process. */
+  private record Proc(int exit, String out, String err) {
+    void assertNoStackTrace() {
+      assertFalse(err.contains("\tat "), () -> "a stack trace reached the user:\n" + err);
+      assertFalse(err.contains("Exception in thread"), err);
+    }
+  }
+
+  /** Runs {@code bash -c SCRIPT} with {@code $JAVA} and {@code $CP} set; stdin is empty. */
+  private static Proc bash(String script, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", script);
+    pb.environment().put("JAVA", java());
+    pb.environment().put("CP", classPath);
+    pb.environment().remove(Stdio.STACKTRACE_ENV);
+    pb.environment().putAll(env);
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Process p = pb.start();
+    byte[][] outErr = new byte[2][];
+    Thread outReader = new Thread(() -> outErr[0] = readAll(p.getInputStream()));
+    outReader.start();
+    outErr[1] = readAll(p.getErrorStream());
+    outReader.join();
+    return new Proc(p.waitFor(), new String(outErr[0], UTF_8), new String(outErr[1], UTF_8));
+  }
+
+  private static byte[] readAll(java.io.InputStream in) {
+    try (in) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static final String FSCTX = "exec \"$JAVA\" -cp \"$CP\" io.fsctx.tools.cli.FsctxCommand";
+
+  private static Path trace() throws IOException {
+    return Files.writeString(work.resolve("t.csv"), HEADER
+        + "\"1\",\"t.exe\",\"1\",\"CreateFile\",\"C:\\a\",\"SUCCESS\",\"\"\r\n"
+        + "\"1\",\"t.exe\",\"1\",\"CloseFile\",\"C:\\a\",\"SUCCESS\",\"\"\r\n");
+  }
+
+  @Test
+  @DisplayName("replay - <&- : an input error (status 2) naming the closed standard input; the JVM used to crash (139)")
+  void replay_stdinClosed_inputError() throws Exception {
+    Proc p = bash(FSCTX + " replay - <&-", Map.of());
+    assertEquals(2, p.exit(), p::toString);
+    assertEquals("", p.out());
+    assertEquals("fsctx replay: standard input is closed: give a trace file, or pipe a trace in", p.err().strip());
+  }
+
+  @Test
+  @DisplayName("replay --json T > /dev/full : status 4 and a message (it exited 0)")
+  void replay_devFull_outputError() throws Exception {
+    Proc p = bash(FSCTX + " replay --json \"$T\" > /dev/full", Map.of("T", trace().toString()));
+    assertEquals(4, p.exit(), p::toString);
+    assertEquals("fsctx: cannot write standard output: No space left on device", p.err().strip());
+  }
+
+  @Test
+  @DisplayName("walkthrough >&- : status 4, standard output is closed (it exited 0)")
+  void walkthrough_stdoutClosed_outputError() throws Exception {
+    Proc p = bash(FSCTX + " walkthrough >&-", Map.of());
+    assertEquals(4, p.exit(), p::toString);
+    assertEquals("fsctx: standard output is closed", p.err().strip());
+  }
+
+  @Test
+  @DisplayName("A reader that goes away (| head) : status 141, nothing on stderr")
+  void run_readerGone_closedPipeQuietly() throws Exception {
+    // The reader exits at once, long before the JVM writes its output at the end of the command.
+    Proc p = bash("set -o pipefail; " + FSCTX.replace("exec ", "") + " run --debug-level all | true", Map.of());
+    assertEquals(141, p.exit(), p::toString);
+    assertEquals("", p.err());
+  }
+
+  @Test
+  @DisplayName("Out of memory: status 3 and one line, no stack trace")
+  void checkFs_outOfMemory_internalErrorOneLine() throws Exception {
+    Path classes = UserClasses.compile(Files.createDirectories(work.resolve("oom-classes")));
+    Proc p = bash("exec \"$JAVA\" -Xmx64m -cp \"$CP\" io.fsctx.tools.cli.FsctxCommand"
+        + " check-fs --class com.example.OomFs --classpath \"$D\"", Map.of("D", classes.toString()));
+    assertEquals(3, p.exit(), p::toString);
+    assertEquals("", p.out());
+    p.assertNoStackTrace();
+    List<String> lines = p.err().lines().toList();
+    assertEquals(1, lines.size(), p.err());
+    assertTrue(lines.get(0).startsWith("fsctx check-fs: out of memory (Java heap space): the JVM's heap limit is "),
+        p.err());
+  }
+
+  @Test
+  @DisplayName("SIGTERM in the middle of replay - leaves no file behind (nothing is copied to disk)")
+  void replay_stdinTerminated_leavesNoFiles() throws Exception {
+    Path tmp = Files.createDirectories(work.resolve("tmpdir"));
+    ProcessBuilder pb = new ProcessBuilder(java(), "-Djava.io.tmpdir=" + tmp, "-cp", classPath,
+        "io.fsctx.tools.cli.FsctxCommand", "replay", "--debug-level", "all", "-");
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    try (OutputStream stdin = p.getOutputStream();
+        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), UTF_8))) {
+      stdin.write((HEADER
+          + "\"1\",\"t.exe\",\"1\",\"CreateFile\",\"C:\\streamed\",\"SUCCESS\",\"\"\r\n"
+          + "\"1\",\"t.exe\",\"1\",\"ReadFile\",\"C:\\streamed\",\"SUCCESS\",\"\"\r\n").getBytes(UTF_8));
+      stdin.flush();
+      // Standard input stays open: the filter sees the first row while the trace is still coming.
+      String line;
+      boolean seen = false;
+      while (!seen && (line = err.readLine()) != null) {
+        seen = line.contains("streamed");
+      }
+      assertTrue(seen, "the first row reached the filter before the end of standard input");
+      p.destroy(); // SIGTERM
+      assertEquals(143, p.waitFor(), "killed by SIGTERM");
+    } finally {
+      p.destroyForcibly();
+    }
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertEquals(List.of(), left.toList(), "files left in java.io.tmpdir");
+    }
+  }
+
+  // ---- The ./fsctx launcher ------------------------------------------------------------------
+
+  /**
+   * A copy of the launcher beside a prebuilt jar (a manifest-only jar naming this JVM's class
+   * path), so the launcher runs the real entry point without building anything.
+   */
+  private static Path launcher() throws IOException {
+    return launcher("repo");
+  }
+
+  private static Path launcher(String name) throws IOException {
+    Path repo = work.resolve(name);
+    Path script = repo.resolve("fsctx");
+    if (Files.exists(script)) {
+      return script;
+    }
+    Path jar = Files.createDirectories(repo.resolve("tools/target")).resolve("fsctx.jar");
+    Manifest m = new Manifest();
+    m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, FsctxCommand.class.getName());
+    List<String> urls = new ArrayList<>();
+    for (String e : UserClasses.classPath()) {
+      urls.add(Path.of(e).toUri().toString());
+    }
+    m.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", urls));
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m)) {
+      // The manifest is all.
+    }
+    Path source = Path.of("..", "fsctx");
+    assumeTrue(Files.isRegularFile(source), "the launcher ../fsctx (run from the tools module)");
+    Files.copy(source, script, StandardCopyOption.COPY_ATTRIBUTES);
+    return script;
+  }
+
+  @ParameterizedTest(name = "./fsctx {0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      replay - <&-    | 2 | fsctx replay: standard input is closed: give a trace file, or pipe a trace in
+      walkthrough >&- | 4 | fsctx: standard output is closed
+      """)
+  @DisplayName("The launcher hands the JVM /dev/null for a closed descriptor and tells the tool, which says so")
+  void launcher_closedDescriptor_reportedAsClosed(String command, int status, String message) throws Exception {
+    Path fsctx = launcher();
+    Proc p = bash("PATH=\"$(dirname \"$JAVA\"):$PATH\" exec \"$L\" " + command, Map.of("L", fsctx.toString()));
+    assertEquals(status, p.exit(), p::toString);
+    assertEquals(message, p.err().strip());
+  }
+
+  /**
+   * A fake {@code mvn} first on the PATH, which records that it ran and exits with {@code status};
+   * and a source file newer than the jar, so the launcher must rebuild.
+   */
+  private static Path staleCheckout(String name, int mvnStatus) throws IOException {
+    Path fsctx = launcher(name);
+    Path repo = fsctx.getParent();
+    Path jar = repo.resolve("tools/target/fsctx.jar");
+    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    Path source = Files.createDirectories(repo.resolve("tools/src/main/java")).resolve("Changed.java");
+    Files.writeString(source, "class Changed {}\n");
+    Path bin = Files.createDirectories(repo.resolve("fake-bin"));
+    Path mvn = bin.resolve("mvn");
+    Files.writeString(mvn, "#!/bin/bash\necho \"$@\" > \"$(dirname \"$0\")/mvn-ran\"\necho 'BUILD FAILURE (fake)'\nexit "
+        + mvnStatus + "\n");
+    assertTrue(mvn.toFile().setExecutable(true));
+    return fsctx;
+  }
+
+  /** Runs {@code ./fsctx ARGS} in a stale checkout whose fake mvn exits with {@code mvnStatus}. */
+  private static Proc runStale(String name, int mvnStatus, String args) throws Exception {
+    Path fsctx = staleCheckout(name, mvnStatus);
+    Path bin = fsctx.getParent().resolve("fake-bin");
+    return bash("PATH=\"$B:$(dirname \"$JAVA\"):$PATH\" exec \"$L\" " + args,
+        Map.of("L", fsctx.toString(), "B", bin.toString()));
+  }
+
+  @Test
+  @DisplayName("./fsctx rebuilds when a source is newer than the jar (it never did: its find expression was invalid)")
+  void launcher_staleJar_rebuildsFirst() throws Exception {
+    Proc p = runStale("stale", 0, "--version");
+    assertEquals(0, p.exit(), p::toString);
+    assertTrue(Files.exists(work.resolve("stale/fake-bin/mvn-ran")), "the launcher ran mvn");
+    assertEquals("fsctx: building (first run or sources changed)...", p.err().strip());
+    assertTrue(p.out().startsWith("fsctx "), p.out());
+  }
+
+  @Test
+  @DisplayName("./fsctx exits 3 with the build log's tail when the build fails")
+  void launcher_buildFails_statusThree() throws Exception {
+    Proc p = runStale("broken", 1, "run");
+    assertEquals(3, p.exit(), p::toString);
+    assertEquals("", p.out());
+    assertTrue(p.err().contains("fsctx: build failed; see "), p.err());
+    assertTrue(p.err().contains("BUILD FAILURE (fake)"), p.err());
+  }
+}
