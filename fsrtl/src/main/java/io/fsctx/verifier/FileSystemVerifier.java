@@ -23,6 +23,7 @@ import io.fsctx.io.VolumeRequest;
 import io.fsctx.nt.PoolBlock;
 import io.fsctx.nt.PoolListener;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -519,7 +520,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
     check(FsRule.FREE_AT_DISMOUNT, volume.id(), "dismount", () -> volume + " (" + volume.ntDeviceName()
         + "): no block allocated for it was left once it was dismounted and its last file object gone");
-    for (PoolBlock b : io.pool().outstanding()) {
+    List<PoolBlock> left = io.pool().outstanding();
+    left.sort(Comparator.comparingLong(FileSystemVerifier::allocationNumber));
+    for (PoolBlock b : left) {
       if (volumeOf(b.allocatedAt()) == volume) {
         report(FsRule.FREE_AT_DISMOUNT, b.id(), b + contents(b) + ", allocated " + PoolBlock.describe(b.allocatedAt())
             + ", is still allocated although " + volume + " (" + volume.ntDeviceName() + ") is dismounted and has no"
@@ -567,6 +570,12 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     PoolBlock m = h.memory();
     Object built = m == null ? null : m.allocatedAt();
     return h.id() + " (built " + PoolBlock.describe(built) + ", never opened)";
+  }
+
+  /** The block's number ({@code Pool#12} is 12): blocks are numbered in allocation order. */
+  private static long allocationNumber(PoolBlock b) {
+    String id = b.id();
+    return Long.parseLong(id.substring(id.indexOf('#') + 1));
   }
 
   private static boolean isFreed(CommonFcbHeader h) {

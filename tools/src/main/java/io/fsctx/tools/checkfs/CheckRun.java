@@ -864,13 +864,14 @@ final class CheckRun {
     }
     filesByContext.forEach((ctx, files) -> {
       if (files.size() > 1) {
-        add(bad, "different files got the same file context " + ctx, String.join(" and ", files));
+        add(bad, "different files got the same file context " + ctx, files.size() + " files: "
+            + list(List.copyOf(files)));
       }
     });
     filesBySlot.forEach((slot, files) -> {
       if (files.size() > 1) {
         add(bad, "different files share one per-file slot: FileContextSupportPointer " + slot + " (headers "
-            + String.join(", ", headersBySlot.get(slot)) + ")", String.join(" and ", files));
+            + list(List.copyOf(headersBySlot.get(slot))) + ")", files.size() + " files: " + list(List.copyOf(files)));
       }
     });
     // The opens of one file that were open together must reach one file context.

@@ -89,7 +89,7 @@ class DetectionTest {
             "[IRP_MJ_CREATE FileObject#2 \\dir\\a.txt]"),
         bug("one per-file slot shared by different files", BrokenFileSystems.SharedSlot::new, "FILE-CTX",
             "different files share one per-file slot: FileContextSupportPointer Fcb#1",
-            "on \\dir and \\dir\\a.txt", "different files got the same file context Ctx#"),
+            "files: \\dir, \\dir\\a.txt, ", "different files got the same file context Ctx#"),
         bug("setup re-run on a live header", BrokenFileSystems.SetupOnEveryOpen::new, "SETUP-ONCE",
             "(\\dir\\a.txt) was set up 3 times", "last in Irp#", "[IRP_MJ_CREATE FileObject#3 \\dir\\a.txt]",
             "1 per-stream context(s) (Filter Manager's per-stream control block", "were orphaned"),
@@ -105,7 +105,8 @@ class DetectionTest {
             "'FatF' FCB (Fcb#", "was freed again in Irp#", "after its first free in Irp#",
             "BAD_POOL_CALLER (bug check 0xC2, parameter 0x7)"),
         bug("an FCB never freed", BrokenFileSystems.NeverFreed::new, "FREE-AT-DISMOUNT",
-            "'FatF' FCB (Fcb#", "allocated in Irp#", "is still allocated although Volume#1(C:)"));
+            "'FatF' FCB (Fcb#1 (\\dir\\a.txt)), allocated in Irp#2[IRP_MJ_CREATE FileObject#2 \\dir\\a.txt], is still"
+                + " allocated although Volume#1(C:)"));
   }
 
   @ParameterizedTest(name = "{0}")
