@@ -43,32 +43,30 @@ final class BrokenFileSystems {
     return KeThread.currentRequest() instanceof Irp irp ? irp : null;
   }
 
-  /** Directories' DCBs embed an advanced header that is never set up (FatCreateDcb forgot it). */
-  static final class DirectoriesNeverSetUp extends FatLikeFileSystem {
-    DirectoriesNeverSetUp() {
-      super("dcb-never-set-up", ClosePolicy.DELAYED);
+  /**
+   * One kind of structure embeds an advanced header that is never set up: directories' DCBs
+   * (FatCreateDcb forgot it) or the VCB's volume header (FatInitializeVcb forgot it).
+   */
+  static final class KindNeverSetUp extends FatLikeFileSystem {
+    private final NodeType kind;
+
+    private KindNeverSetUp(NodeType kind) {
+      super(kind + "-never-set-up", ClosePolicy.DELAYED);
+      this.kind = kind;
+    }
+
+    static KindNeverSetUp directories() {
+      return new KindNeverSetUp(NodeType.DCB);
+    }
+
+    static KindNeverSetUp volume() {
+      return new KindNeverSetUp(NodeType.VCB);
     }
 
     @Override
     protected CommonFcbHeader initializeHeader(
         NodeType type, PoolBlock memory, String id, NonPagedFcb nonPaged, boolean pagingFile) {
-      if (type == NodeType.DCB) {
-        return new AdvancedFcbHeader(memory, id); // the bug: no FsRtlSetupAdvancedHeader
-      }
-      return super.initializeHeader(type, memory, id, nonPaged, pagingFile);
-    }
-  }
-
-  /** The VCB's volume header is never set up (FatInitializeVcb forgot it). */
-  static final class VolumeNeverSetUp extends FatLikeFileSystem {
-    VolumeNeverSetUp() {
-      super("vcb-never-set-up", ClosePolicy.DELAYED);
-    }
-
-    @Override
-    protected CommonFcbHeader initializeHeader(
-        NodeType type, PoolBlock memory, String id, NonPagedFcb nonPaged, boolean pagingFile) {
-      if (type == NodeType.VCB) {
+      if (type == kind) {
         return new AdvancedFcbHeader(memory, id); // the bug: no FsRtlSetupAdvancedHeader
       }
       return super.initializeHeader(type, memory, id, nonPaged, pagingFile);
@@ -91,31 +89,26 @@ final class BrokenFileSystems {
     }
   }
 
-  /** FatDeleteFcb without the teardown for files (DCBs and the VCB are right). */
-  static final class NoFcbTeardown extends FatLikeFileSystem {
-    NoFcbTeardown() {
-      super("no-fcb-teardown", ClosePolicy.DELAYED);
+  /** FatDeleteFcb without the teardown for files' FCBs only, or for directories' DCBs only. */
+  static final class NoTeardownFor extends FatLikeFileSystem {
+    private final boolean directories;
+
+    private NoTeardownFor(boolean directories) {
+      super(directories ? "no-dcb-teardown" : "no-fcb-teardown", ClosePolicy.DELAYED);
+      this.directories = directories;
+    }
+
+    static NoTeardownFor files() {
+      return new NoTeardownFor(false);
+    }
+
+    static NoTeardownFor directories() {
+      return new NoTeardownFor(true);
     }
 
     @Override
     protected void deleteFcb(Fcb fcb) {
-      if (fcb.file.isDirectory()) {
-        super.deleteFcb(fcb);
-      } else {
-        freeWithoutTeardown(fcb.nonPaged.memory, fcb.memory); // the bug
-      }
-    }
-  }
-
-  /** FatDeleteFcb without the teardown for directories' DCBs. */
-  static final class NoDcbTeardown extends FatLikeFileSystem {
-    NoDcbTeardown() {
-      super("no-dcb-teardown", ClosePolicy.DELAYED);
-    }
-
-    @Override
-    protected void deleteFcb(Fcb fcb) {
-      if (fcb.file.isDirectory()) {
+      if (fcb.file.isDirectory() == directories) {
         freeWithoutTeardown(fcb.nonPaged.memory, fcb.memory); // the bug
       } else {
         super.deleteFcb(fcb);
