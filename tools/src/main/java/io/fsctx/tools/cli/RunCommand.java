@@ -4,17 +4,21 @@ import io.fsctx.examples.ctx.CtxLog;
 import io.fsctx.examples.ctx.CtxWorkload;
 import io.fsctx.examples.leaky.LeakyWorkload;
 import io.fsctx.fltmgr.VerifierFinding;
+import io.fsctx.io.FileSystemDriver;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fsctx run}: mounts a model volume, loads the CTX port, runs the built-in workload, prints
+ * {@code fsctx run}: mounts a volume of a model file system (or the user's own, {@code --fs-class}),
+ * loads the CTX port, runs the built-in workload, prints
  * CTX's log at the chosen debug level and then the report. Exit status 0 only when no context
  * leaked.
  *
@@ -40,14 +44,7 @@ public final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--fs",
-      paramLabel = "FS",
-      converter = FsKind.Converter.class,
-      completionCandidates = FsKind.Names.class,
-      description = "Model file system: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-      defaultValue = "ntfs")
-  FsKind fs = FsKind.NTFS;
+  @Mixin FileSystemOptions fileSystem = new FileSystemOptions();
 
   @Option(
       names = "--debug-level",
@@ -83,8 +80,16 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    Supplier<FileSystemDriver> fileSystems;
+    try {
+      // CTX's workload also exercises a model's delayed-close flush; the leak check wants
+      // immediate teardown. A user's class keeps its own policy.
+      fileSystems = fileSystem.fileSystems(filter == FilterChoice.leaky ? ClosePolicy.IMMEDIATE : ClosePolicy.DELAYED, Invocation.of(spec));
+    } catch (UserFileSystemLoader.UnusableException e) {
+      return FileSystemOptions.refuse(spec.commandLine(), e);
+    }
     if (filter == FilterChoice.leaky) {
-      return runLeaky(out);
+      return runLeaky(out, fileSystems.get());
     }
     int level;
     try {
@@ -93,7 +98,7 @@ public final class RunCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--debug-level': " + e.getMessage());
     }
     CtxLog log = new CtxLog(level, out::println);
-    CtxWorkload.Result r = CtxWorkload.run(fs.create(ClosePolicy.DELAYED), log, s -> {
+    CtxWorkload.Result r = CtxWorkload.run(fileSystems.get(), log, s -> {
       if (steps) {
         out.println("workload: " + s);
       }
@@ -104,8 +109,8 @@ public final class RunCommand implements Callable<Integer> {
     return r.report().clean() ? 0 : 1;
   }
 
-  private int runLeaky(PrintWriter out) {
-    LeakyWorkload.Result r = LeakyWorkload.run(fs.create(ClosePolicy.IMMEDIATE), s -> {
+  private int runLeaky(PrintWriter out, FileSystemDriver fs) {
+    LeakyWorkload.Result r = LeakyWorkload.run(fs, s -> {
       if (steps) {
         out.println("workload: " + s);
       }

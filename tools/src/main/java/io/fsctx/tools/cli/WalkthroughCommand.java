@@ -1,12 +1,13 @@
 package io.fsctx.tools.cli;
 
 import io.fsctx.examples.walkthrough.RefCountWalkthrough;
+import io.fsctx.io.FileSystemDriver;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,19 +28,18 @@ import picocli.CommandLine.Spec;
 public final class WalkthroughCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--fs",
-      paramLabel = "FS",
-      converter = FsKind.Converter.class,
-      completionCandidates = FsKind.Names.class,
-      description = "Model file system: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-      defaultValue = "ntfs")
-  FsKind fs = FsKind.NTFS;
+  @Mixin FileSystemOptions fileSystem = new FileSystemOptions();
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    RefCountWalkthrough.Result r = RefCountWalkthrough.run(fs.create(ClosePolicy.IMMEDIATE));
+    FileSystemDriver fs;
+    try {
+      fs = fileSystem.fileSystems(ClosePolicy.IMMEDIATE, Invocation.of(spec)).get();
+    } catch (UserFileSystemLoader.UnusableException e) {
+      return FileSystemOptions.refuse(spec.commandLine(), e);
+    }
+    RefCountWalkthrough.Result r = RefCountWalkthrough.run(fs);
     out.println(String.format("%-15s %-20s %s", "Callback", "Flt routine", "Refcount").stripTrailing());
     for (RefCountWalkthrough.Row row : r.rows()) {
       out.println(row.format());
