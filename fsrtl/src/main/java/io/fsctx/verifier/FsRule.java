@@ -8,6 +8,12 @@ package io.fsctx.verifier;
  * fsrtl.md §0: [DOC] Microsoft documentation, [HDR] public headers, [SAMPLE] Microsoft's fastfat
  * and cdfs samples, [ISSUE] public bug reports).
  *
+ * <p>What only a filter and a workload can judge is not here: whether stream, stream-handle and
+ * file contexts actually work, and whether the names and streams of one file (and only of that
+ * file) share its per-file slot, which takes knowing which names are the same file. Those are
+ * {@code check-fs}'s probe rows ({@code STREAM-CTX}, {@code HANDLE-CTX}, {@code FILE-CTX}, {@code
+ * RENAME}, {@code DISMOUNT}).
+ *
  * <p>Thread safety: immutable.
  */
 public enum FsRule {
