@@ -19,6 +19,7 @@ import io.fsctx.modelfs.toolkit.Namespace.FileRecord;
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.PoolBlock;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,11 +37,6 @@ final class BrokenFileSystems {
   private static void freeWithoutTeardown(PoolBlock nonPaged, PoolBlock fcb) {
     nonPaged.pool().free(nonPaged);
     fcb.pool().free(fcb);
-  }
-
-  /** The request the current thread serves, if it is an IRP. */
-  private static @Nullable Irp currentIrp() {
-    return KeThread.currentRequest() instanceof Irp irp ? irp : null;
   }
 
   /**
@@ -89,27 +85,45 @@ final class BrokenFileSystems {
     }
   }
 
-  /** FatDeleteFcb without the teardown for files' FCBs only, or for directories' DCBs only. */
-  static final class NoTeardownFor extends FatLikeFileSystem {
-    private final boolean directories;
+  /**
+   * FatDeleteFcb without the teardown on one path only (every other path is right): for files'
+   * FCBs, for directories' DCBs, on a create's error path (a type mismatch after the FCB was
+   * built), or in the close of a DCB's own stream file object ({@code DirectoryFile}, with
+   * immediate close so that the DCB goes in that close).
+   */
+  static final class NoTeardownWhen extends FatLikeFileSystem {
+    private final Predicate<Fcb> path;
 
-    private NoTeardownFor(boolean directories) {
-      super(directories ? "no-dcb-teardown" : "no-fcb-teardown", ClosePolicy.DELAYED);
-      this.directories = directories;
+    private NoTeardownWhen(String name, ClosePolicy policy, Predicate<Fcb> path) {
+      super(name, policy);
+      this.path = path;
     }
 
-    static NoTeardownFor files() {
-      return new NoTeardownFor(false);
+    static NoTeardownWhen files() {
+      return new NoTeardownWhen("no-fcb-teardown", ClosePolicy.DELAYED, f -> !f.file.isDirectory());
     }
 
-    static NoTeardownFor directories() {
-      return new NoTeardownFor(true);
+    static NoTeardownWhen directories() {
+      return new NoTeardownWhen("no-dcb-teardown", ClosePolicy.DELAYED, f -> f.file.isDirectory());
+    }
+
+    static NoTeardownWhen createErrorPath() {
+      return new NoTeardownWhen("no-teardown-on-create-error-path", ClosePolicy.DELAYED,
+          f -> KeThread.currentRequest() instanceof Irp irp && irp.majorFunction() == IrpMajorFunction.CREATE);
+    }
+
+    static NoTeardownWhen streamFileObjectClose() {
+      return new NoTeardownWhen("no-teardown-in-stream-file-close", ClosePolicy.IMMEDIATE, f -> {
+        FileObject fo = KeThread.currentRequest() instanceof Irp irp && irp.majorFunction() == IrpMajorFunction.CLOSE
+            ? irp.fileObject() : null;
+        return fo != null && fo.hasFlags(FileObject.FO_STREAM_FILE);
+      });
     }
 
     @Override
     protected void deleteFcb(Fcb fcb) {
-      if (fcb.file.isDirectory() == directories) {
-        freeWithoutTeardown(fcb.nonPaged.memory, fcb.memory); // the bug
+      if (path.test(fcb)) {
+        freeWithoutTeardown(fcb.nonPaged.memory, fcb.memory); // the bug, on this path only
       } else {
         super.deleteFcb(fcb);
       }
@@ -125,45 +139,6 @@ final class BrokenFileSystems {
     @Override
     protected void tearDownVcb(Vcb vcb) {
       vcb.memory.pool().free(vcb.memory); // the bug: no FsRtlTeardownPerStreamContexts
-    }
-  }
-
-  /** The create's error path (a type mismatch after the FCB was built) frees it without teardown. */
-  static final class NoTeardownOnCreateErrorPath extends FatLikeFileSystem {
-    NoTeardownOnCreateErrorPath() {
-      super("no-teardown-on-create-error-path", ClosePolicy.DELAYED);
-    }
-
-    @Override
-    protected void deleteFcb(Fcb fcb) {
-      Irp irp = currentIrp();
-      if (irp != null && irp.majorFunction() == IrpMajorFunction.CREATE) {
-        freeWithoutTeardown(fcb.nonPaged.memory, fcb.memory); // the bug, on this path only
-      } else {
-        super.deleteFcb(fcb);
-      }
-    }
-  }
-
-  /**
-   * A DCB deleted in the close of its own stream file object ({@code DirectoryFile}) is freed
-   * without teardown; every other path is right. Immediate close, so the DCB goes in that close.
-   */
-  static final class NoTeardownInStreamFileClose extends FatLikeFileSystem {
-    NoTeardownInStreamFileClose() {
-      super("no-teardown-in-stream-file-close", ClosePolicy.IMMEDIATE);
-    }
-
-    @Override
-    protected void deleteFcb(Fcb fcb) {
-      Irp irp = currentIrp();
-      FileObject fo = irp == null ? null : irp.fileObject();
-      if (irp != null && irp.majorFunction() == IrpMajorFunction.CLOSE && fo != null
-          && fo.hasFlags(FileObject.FO_STREAM_FILE)) {
-        freeWithoutTeardown(fcb.nonPaged.memory, fcb.memory); // the bug, on this path only
-      } else {
-        super.deleteFcb(fcb);
-      }
     }
   }
 
