@@ -10,6 +10,7 @@ import io.fsctx.tools.replay.StackReplayTarget;
 import io.fsctx.tools.replay.TraceFormatException;
 import io.fsctx.tools.replay.TraceRowException;
 import io.fsctx.tools.replay.TraceSource;
+import io.fsctx.tools.report.ContextRecorder;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
 import java.io.FileInputStream;
 import java.io.FilterInputStream;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -98,6 +100,8 @@ public final class ReplayCommand implements Callable<Integer> {
       defaultValue = "none")
   String debugLevel = "none";
 
+  @Mixin HtmlOption html = new HtmlOption();
+
   @Parameters(index = "0", paramLabel = "TRACE", description = "The trace file, or '-' for standard input.")
   String trace = "";
 
@@ -114,18 +118,26 @@ public final class ReplayCommand implements Callable<Integer> {
           spec.commandLine(), "Invalid value for option '--debug-level': " + e.getMessage());
     }
     String name = trace.equals("-") ? STDIN_NAME : trace;
+    if (!html.start(spec, ContextRecorder.Axis.TRACE_ROW)) {
+      return ExitStatus.OUTPUT;
+    }
     try {
       TraceSource source = source(invocation);
       StackReplayTarget target =
           new StackReplayTarget(() -> fs.create(ClosePolicy.IMMEDIATE), filter, level, err::println);
+      target.filterManager().addListener(html.observer());
       ReplaySummary summary =
-          new ReplayEngine(ProgressReporter.forTerminal(invocation.errStream())).replay(source, target);
+          new ReplayEngine(html.progress(ProgressReporter.forTerminal(invocation.errStream())))
+              .replay(source, target);
       if (json) {
         out.println(summary.toJson());
       } else {
         out.print(summary.toText());
       }
-      return summary.leakedContexts() == 0 ? ExitStatus.OK : ExitStatus.FOUND;
+      return html.finish(
+          spec,
+          summary.leakedContexts() == 0 ? ExitStatus.OK : ExitStatus.FOUND,
+          rec -> Reports.replay(HtmlOption.title(spec), rec, summary, target.filterManager().liveContexts()));
     } catch (BadTrace e) {
       err.println("fsctx replay: " + (e.namesTrace ? name + ": " : "") + e.getMessage());
       err.flush();

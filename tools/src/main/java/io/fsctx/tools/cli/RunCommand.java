@@ -5,10 +5,12 @@ import io.fsctx.examples.ctx.CtxWorkload;
 import io.fsctx.examples.leaky.LeakyWorkload;
 import io.fsctx.fltmgr.VerifierFinding;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
+import io.fsctx.tools.report.ContextRecorder;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -80,11 +82,13 @@ public final class RunCommand implements Callable<Integer> {
       defaultValue = "ctx")
   FilterChoice filter = FilterChoice.ctx;
 
+  @Mixin HtmlOption html = new HtmlOption();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     if (filter == FilterChoice.leaky) {
-      return runLeaky(out);
+      return html.start(spec, ContextRecorder.Axis.EVENT) ? runLeaky(out) : ExitStatus.OUTPUT;
     }
     int level;
     try {
@@ -92,16 +96,19 @@ public final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--debug-level': " + e.getMessage());
     }
+    if (!html.start(spec, ContextRecorder.Axis.EVENT)) {
+      return ExitStatus.OUTPUT;
+    }
     CtxLog log = new CtxLog(level, out::println);
     CtxWorkload.Result r = CtxWorkload.run(fs.create(ClosePolicy.DELAYED), log, s -> {
       if (steps) {
         out.println("workload: " + s);
       }
-    });
+    }, html.observer());
     out.println();
     out.print(r.report().format());
     out.flush();
-    return r.report().clean() ? 0 : 1;
+    return html.finish(spec, r.report().clean() ? 0 : 1, rec -> Reports.run(HtmlOption.title(spec), rec, r.report()));
   }
 
   private int runLeaky(PrintWriter out) {
@@ -109,7 +116,7 @@ public final class RunCommand implements Callable<Integer> {
       if (steps) {
         out.println("workload: " + s);
       }
-    });
+    }, html.observer());
     out.print(r.report().format());
     out.println("verifier findings: " + r.findings().size());
     for (VerifierFinding f : r.findings()) {
@@ -117,6 +124,6 @@ public final class RunCommand implements Callable<Integer> {
     }
     out.println("leaked contexts: " + r.report().leakedCount());
     out.flush();
-    return r.clean() ? 0 : 1;
+    return html.finish(spec, r.clean() ? 0 : 1, rec -> Reports.leaky(HtmlOption.title(spec), rec, r));
   }
 }

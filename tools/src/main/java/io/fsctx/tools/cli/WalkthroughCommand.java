@@ -2,9 +2,11 @@ package io.fsctx.tools.cli;
 
 import io.fsctx.examples.walkthrough.RefCountWalkthrough;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
+import io.fsctx.tools.report.ContextRecorder;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,15 +38,21 @@ public final class WalkthroughCommand implements Callable<Integer> {
       defaultValue = "ntfs")
   FsKind fs = FsKind.NTFS;
 
+  @Mixin HtmlOption html = new HtmlOption();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    RefCountWalkthrough.Result r = RefCountWalkthrough.run(fs.create(ClosePolicy.IMMEDIATE));
+    if (!html.start(spec, ContextRecorder.Axis.EVENT)) {
+      return ExitStatus.OUTPUT;
+    }
+    RefCountWalkthrough.Result r = RefCountWalkthrough.run(fs.create(ClosePolicy.IMMEDIATE), html.observer());
     out.println(String.format("%-15s %-20s %s", "Callback", "Flt routine", "Refcount").stripTrailing());
     for (RefCountWalkthrough.Row row : r.rows()) {
       out.println(row.format());
     }
     out.flush();
-    return r.unloadReport().clean() ? 0 : 1;
+    return html.finish(
+        spec, r.unloadReport().clean() ? 0 : 1, rec -> Reports.walkthrough(HtmlOption.title(spec), rec, fs, r));
   }
 }
