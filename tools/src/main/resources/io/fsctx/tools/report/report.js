@@ -185,7 +185,8 @@
     $('findings-section').hidden = false;
     var list = $('findings');
     D.findings.forEach(function (f) {
-      list.appendChild(el('li', null, el('strong', { text: f[0] }), el('pre', { cls: 'mono' }, linked(f[1]))));
+      var text = f[1].indexOf(f[0] + ' ') === 0 ? f[1].slice(f[0].length + 1) : f[1];
+      list.appendChild(el('li', { 'data-kind': f[0] }, el('strong', { text: f[0] }), el('pre', { cls: 'mono' }, linked(text))));
     });
   }
 
@@ -365,10 +366,10 @@
     var tr = el('tr', { cls: (leaked ? 'leaked' : '') + (c === state.selected ? ' selected' : ''),
       'data-ctx': C.id[c], 'data-state': leaked ? 'leaked' : 'freed' },
       td(C.id[c], 'mono'), td(typeName(c)), td(S[C.filter[c]], 'col-filter'), td(str(C.object[c]), 'mono'), td(str(C.file[c]), 'file mono'),
-      td(at(C.allocated[c]), 'num'), td(leaked ? '\u2014' : at(C.freed[c]), 'num'),
+      td(at(C.allocated[c]), 'num'),
+      leaked ? el('td', { cls: 'num' }, el('span', { cls: 'badge leaked', text: 'LEAKED' })) : td(at(C.freed[c]), 'num'),
       td(C.peak[c], 'num'), td(C.first[c + 1] - C.first[c], 'num'),
-      el('td', null, el('div', { cls: 'life' }, span)),
-      el('td', null, el('span', { cls: 'badge ' + (leaked ? 'leaked' : 'freed'), text: leaked ? 'LEAKED' : 'freed' })));
+      el('td', null, el('div', { cls: 'life' }, span)));
     tr.addEventListener('click', function () { select(c, false, false); });
     return tr;
   }
@@ -473,7 +474,7 @@
       var e = h[k];
       body.appendChild(el('tr', { 'data-kind': e.kind },
         td(k + 1, 'num'), td(at(e.at), 'num'), td(e.kind), td(e.callback || '\u2014'), td(e.routine, 'mono'),
-        td(e.count, 'num'), td(e.status || '', 'mono wrap')));
+        td(e.count, 'num'), td(e.status && e.status.indexOf('STATUS_SUCCESS ') !== 0 ? e.status : '', 'mono wrap')));
     }
   }
 

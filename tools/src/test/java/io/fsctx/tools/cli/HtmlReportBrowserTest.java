@@ -323,6 +323,10 @@ class HtmlReportBrowserTest {
     Made m = make("large", 0, "replay", trace.toString());
     assertTrue(ReplayFigures.of(m.out()).allocated() >= 100_000, m.out());
     assertReplayReport(m);
+    // For the record (not asserted: no timed tests): how long the page took to be ready.
+    System.out.printf("report of %,d contexts: %,d bytes, ready %s ms after navigation%n",
+        ReplayFigures.of(m.out()).allocated(), Files.size(m.html()),
+        browser.script("return Math.round(performance.now())"));
     assertEquals(50, browser.all("#contexts tbody tr").size(), "one page of the table");
     browser.one("#contexts-pager button:last-of-type").click();
     assertEquals(String.valueOf(shown()), browser.one("#contexts-pager .count").getAttribute("data-last"));
