@@ -31,13 +31,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Where a context lives</h2>
  * The events name the context, not its object, so the recorder looks at the request the
- * publishing thread is serving ({@link KeThread#currentRequest()}): when a context is allocated or
- * set during an IRP, the IRP's file object gives the file name (drive letter and path), its FCB
- * header (the {@code header} of the report) and the object a set attaches to: the file object for
- * a stream-handle context, the stream's header for a stream context, the per-file slot (or the
- * header, when the file system has none) for a file context, the instance for an instance context,
- * the volume for a volume context. A context set outside any request keeps what its allocation
- * saw. A filter that sets a context on another file object than the request's would be shown
+ * publishing thread is serving ({@link KeThread#currentRequest()}): when a context of a file (file,
+ * stream, stream-handle, section) is allocated or set during an IRP, the IRP's file object gives
+ * the file name (drive letter and path) and its FCB header (the {@code header} of the report); a
+ * set also gives the object it attaches to: the file object for a stream-handle context, the
+ * stream's header for a stream context, the per-file slot (or the header, when the file system has
+ * none) for a file context, the instance for an instance context, the volume for a volume context.
+ * A context set outside any request keeps what its allocation saw. A filter that sets a context on another file object than the request's would be shown
  * with the request's file; none of the bundled filters does.
  *
  * <h2>Positions</h2>
@@ -66,7 +66,6 @@ public final class ContextRecorder implements ContextEventListener {
   /** No string: the index written where a context has no file, object or header. */
   static final int NONE = -1;
 
-  private static final FltContextType[] TYPES = FltContextType.values();
 
   private final Axis axis;
 
@@ -126,9 +125,6 @@ public final class ContextRecorder implements ContextEventListener {
   /** For {@link Axis#TRACE_ROW}: counted rows judged so far. */
   private volatile long rowsDone;
 
-  /** For {@link Axis#TRACE_ROW}: the rows the replay announced, or -1 when unknown. */
-  private volatile long rowsTotal = -1;
-
   /**
    * Creates a recorder.
    *
@@ -162,7 +158,6 @@ public final class ContextRecorder implements ContextEventListener {
     return new ProgressListener() {
       @Override
       public void started(long totalRows) {
-        rowsTotal = totalRows;
         delegate.started(totalRows);
       }
 
@@ -177,11 +172,6 @@ public final class ContextRecorder implements ContextEventListener {
         delegate.finished();
       }
     };
-  }
-
-  /** The rows the replay said it would judge, or -1 (not a replay, or read from a stream). */
-  long rowsTotal() {
-    return rowsTotal;
   }
 
   /** The counted rows judged so far (a replay's progress), 0 when not a replay. */
@@ -402,10 +392,6 @@ public final class ContextRecorder implements ContextEventListener {
 
     int events() {
       return eventContext.length;
-    }
-
-    FltContextType type(int ctx) {
-      return TYPES[type[ctx]];
     }
 
     ContextEvent.Kind kind(int event) {

@@ -84,7 +84,8 @@ public final class HtmlReport {
   final Kind kind;
   final String title;
   final ContextRecorder.Snapshot data;
-  final long rowsTotal;
+  /** For a replay, the counted rows replayed (positions after it are the end of the run); -1 otherwise. */
+  final long lastRow;
   final List<Map.Entry<String, String>> figures;
   final Map<String, LeakDetail> leaks;
   final List<Map.Entry<String, String>> findings;
@@ -94,7 +95,7 @@ public final class HtmlReport {
     this.kind = b.kind;
     this.title = b.title;
     this.data = b.recorder.snapshot();
-    this.rowsTotal = b.recorder.axis() == ContextRecorder.Axis.TRACE_ROW ? b.recorder.rowsDone() : -1;
+    this.lastRow = b.recorder.axis() == ContextRecorder.Axis.TRACE_ROW ? b.recorder.rowsDone() : -1;
     this.figures = List.copyOf(b.figures);
     this.leaks = Map.copyOf(b.leaks);
     this.findings = List.copyOf(b.findings);

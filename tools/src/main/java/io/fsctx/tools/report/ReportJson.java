@@ -51,7 +51,7 @@ final class ReportJson {
     try (JsonGenerator g = factory.createGenerator(out)) {
       g.setCharacterEscapes(new ScriptSafe());
       ContextRecorder.Snapshot d = r.data;
-      int axisEnd = r.rowsTotal >= 0 ? (int) Math.min(Integer.MAX_VALUE, r.rowsTotal) : d.events();
+      int axisEnd = r.lastRow >= 0 ? (int) Math.min(Integer.MAX_VALUE, r.lastRow) : d.events();
       g.writeStartObject();
       g.writeNumberField("version", 1);
       g.writeStringField("kind", r.kind.cliName());

@@ -90,9 +90,13 @@ class HtmlReportBrowserTest {
     return Integer.parseInt(browser.byId(cardId).getAttribute("data-value"));
   }
 
-  /** How many contexts the table's pager says pass the filters. */
+  /**
+   * How many contexts the table's pager says pass the filters, read in one script call: the pager
+   * is rebuilt on every change, so an element found first could be gone when read.
+   */
   private static int shown() {
-    return Integer.parseInt(browser.one("#contexts-pager .count").getAttribute("data-count"));
+    return Integer.parseInt(String.valueOf(
+        browser.script("return document.querySelector('#contexts-pager .count').getAttribute('data-count')")));
   }
 
   private static String selected() {
