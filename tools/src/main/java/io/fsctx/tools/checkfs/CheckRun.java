@@ -10,6 +10,7 @@ import static io.fsctx.io.IoConstants.SL_OPEN_PAGING_FILE;
 import io.fsctx.tools.checkfs.Probe.Attempt;
 import io.fsctx.tools.checkfs.Probe.Kind;
 import io.fsctx.tools.checkfs.Probe.Opened;
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.Flt;
 import io.fsctx.fltmgr.FltConfig;
@@ -97,8 +98,13 @@ final class CheckRun {
   private int controlBlocksAfterDismount;
 
   CheckRun(FileSystemDriver fs, boolean strict) {
+    this(fs, strict, e -> {});
+  }
+
+  CheckRun(FileSystemDriver fs, boolean strict, ContextEventListener observer) {
     this.fs = fs;
     this.strict = strict;
+    manager.addListener(observer);
     this.probe = new Probe(manager);
     manager.followMounts(io);
   }

@@ -1,5 +1,6 @@
 package io.fsctx.tools.checkfs;
 
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.io.FileSystemDriver;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -57,10 +58,21 @@ public final class FsChecker {
    * @throws IllegalStateException when the factory returns null or an already mounted file system
    */
   public CheckReport check() {
+    return check(e -> {});
+  }
+
+  /**
+   * As {@link #check()}, with a listener on the check's Filter Manager (a report recorder, say).
+   *
+   * @param observer receives every context event of the check, from the probe's registration on,
+   *     in the thread that caused it
+   * @return the report
+   */
+  public CheckReport check(ContextEventListener observer) {
     FileSystemDriver fs = factory.get();
     if (fs == null) {
       throw new IllegalStateException("the file-system factory returned null");
     }
-    return new CheckRun(fs, strict).run();
+    return new CheckRun(fs, strict, observer).run();
   }
 }
