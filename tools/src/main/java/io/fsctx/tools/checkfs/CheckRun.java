@@ -4,6 +4,7 @@ import static io.fsctx.io.IoConstants.FILE_DELETE_ON_CLOSE;
 import static io.fsctx.io.IoConstants.FILE_DIRECTORY_FILE;
 import static io.fsctx.io.IoConstants.SL_OPEN_PAGING_FILE;
 
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.Flt;
 import io.fsctx.fltmgr.FltConfig;
@@ -131,9 +132,10 @@ final class CheckRun {
   private int controlBlocksAfterDismount;
   private List<PoolBlock> outstandingAfterDismount = List.of();
 
-  CheckRun(FileSystemDriver fs, boolean strict) {
+  CheckRun(FileSystemDriver fs, boolean strict, ContextEventListener observer) {
     this.fs = fs;
     this.strict = strict;
+    manager.addListener(observer);
     this.probe = new Probe(manager);
     manager.followMounts(io);
   }

@@ -1,5 +1,6 @@
 package io.fsctx.tools.checkfs;
 
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.io.FileSystemDriver;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -67,10 +68,21 @@ public final class FsChecker {
    *     already mounted file system refusing the mount)
    */
   public CheckReport check() {
+    return check(e -> {});
+  }
+
+  /**
+   * As {@link #check()}, with a listener on the check's Filter Manager (a report recorder, say).
+   *
+   * @param observer receives every context event of the check, from the probe's registration on,
+   *     in the thread that caused it (the race phase's threads too, so it must be thread-safe)
+   * @return the report
+   */
+  public CheckReport check(ContextEventListener observer) {
     FileSystemDriver fs = factory.get();
     if (fs == null) {
       throw new IllegalStateException("the file-system factory returned null");
     }
-    return new CheckRun(fs, strict).run();
+    return new CheckRun(fs, strict, observer).run();
   }
 }

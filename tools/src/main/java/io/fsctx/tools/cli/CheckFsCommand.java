@@ -2,6 +2,7 @@ package io.fsctx.tools.cli;
 
 import io.fsctx.tools.checkfs.CheckReport;
 import io.fsctx.tools.checkfs.FsChecker;
+import io.fsctx.tools.report.ContextRecorder;
 import io.fsctx.modelfs.FatLikeFileSystem;
 import io.fsctx.modelfs.FlagsWipedFileSystem;
 import io.fsctx.modelfs.LegacyFileSystem;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -72,6 +74,8 @@ public final class CheckFsCommand implements Callable<Integer> {
       description = "Check your own file system: a FileSystemDriver subclass with a public no-arg constructor.")
   private @Nullable String className;
 
+  @Mixin private HtmlOption html = new HtmlOption();
+
   @Option(
       names = "--strict",
       description = "Fail on warnings too: every WARN row (such as PAGING-FILE, a paging file whose header still"
@@ -118,11 +122,14 @@ public final class CheckFsCommand implements Callable<Integer> {
     // method during the check, a stack overflow) reaches the user as one line naming the first
     // frame in their code, with exit status 2 (Failures).
     FileSystemDriver fs = factory(cl, Invocation.of(s)).get();
-    CheckReport report = new FsChecker(() -> fs, strict).check();
+    if (!html.start(s, ContextRecorder.Axis.EVENT)) {
+      return ExitStatus.OUTPUT;
+    }
+    CheckReport report = new FsChecker(() -> fs, strict).check(html.observer());
     PrintWriter out = cl.getOut();
     out.print(report.format());
     out.flush();
-    return report.hasFailures() ? EXIT_FAIL : 0;
+    return html.finish(s, report.hasFailures() ? EXIT_FAIL : 0, rec -> Reports.checkFs(HtmlOption.title(s), rec, report));
   }
 
   private Supplier<FileSystemDriver> factory(CommandLine cl, Invocation invocation) {
