@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread safety: safe for concurrent use; counters are atomic, the teardown records an
  * immutable list replaced under the audit's monitor, single facts set once. (Field updaters and
- * one list field rather than atomic objects: every FCB of a long replay carries an audit.)
+ * one list field rather than atomic objects: every FCB of a long workload carries an audit.)
  */
 public final class HeaderAudit {
   /**
