@@ -14,6 +14,10 @@ import org.jspecify.annotations.Nullable;
  * <p>{@code Flags}, {@code Flags2}, {@code IsFastIoPossible} are bytes and {@code Version} and
  * {@code Reserved} share one byte as two nibbles, as in the C layout; setters mask accordingly.
  *
+ * <p>Writes of {@code Flags} and {@code Flags2} that clear a bit the setup routines own are
+ * recorded in the header's {@link HeaderAudit} with the request they happened in, so a verifier
+ * can say which request wiped the flags.
+ *
  * <p>Thread safety: every field is individually atomic (volatile); compound updates of the flag
  * bytes ({@link #setFlags2Bits}, {@link #clearFlags2Bits}) are synchronized on the header.
  */
@@ -101,7 +105,9 @@ public class CommonFcbHeader {
 
   /** Sets {@code Flags} (low 8 bits kept). */
   public final void setFlags(int value) {
+    int before = flags;
     flags = value & 0xFF;
+    audit.noteFlagsWritten(before, flags, flags2, flags2);
   }
 
   /** {@code IsFastIoPossible}: one of the {@code FAST_IO_*} values. */
@@ -121,7 +127,9 @@ public class CommonFcbHeader {
 
   /** Sets {@code Flags2} (low 8 bits kept). */
   public final void setFlags2(int value) {
+    int before = flags2;
     flags2 = value & 0xFF;
+    audit.noteFlagsWritten(flags, flags, before, flags2);
   }
 
   /** ORs bits into {@code Flags}. */
@@ -136,7 +144,9 @@ public class CommonFcbHeader {
 
   /** Clears bits of {@code Flags2}, as a file system does for paging files after setup. */
   public final synchronized void clearFlags2Bits(int bits) {
+    int before = flags2;
     flags2 = flags2 & ~bits & 0xFF;
+    audit.noteFlagsWritten(flags, flags, before, flags2);
   }
 
   /** {@code Reserved}: the low nibble of byte 7; drivers keep it zero. */

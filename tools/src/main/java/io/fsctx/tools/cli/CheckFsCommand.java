@@ -2,6 +2,7 @@ package io.fsctx.tools.cli;
 
 import io.fsctx.tools.checkfs.CheckReport;
 import io.fsctx.tools.checkfs.FsChecker;
+import io.fsctx.tools.report.ContextRecorder;
 import io.fsctx.modelfs.FatLikeFileSystem;
 import io.fsctx.modelfs.FlagsWipedFileSystem;
 import io.fsctx.modelfs.LegacyFileSystem;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,8 +34,9 @@ import picocli.CommandLine.Spec;
  * --classpath}).
  *
  * <p>Exit status ({@link ExitStatus}): 0 without FAIL rows; 1 with at least one FAIL (or a bug
- * check); 2 for a usage error, including an unknown model name, a {@code --classpath} entry that
- * does not exist, a class that cannot be loaded or constructed, and a user's class that throws
+ * check; with {@code --strict}, every WARN row is a FAIL); 2 for a usage error, including an
+ * unknown model name, a {@code --classpath} entry that does not exist, a class that cannot be
+ * loaded or constructed, and a user's class that throws
  * what the check cannot turn into a row (an exception in a static initializer, an error, a stack
  * overflow: reported with the first frame in the user's code); 3 for an internal error.
  *
@@ -45,7 +48,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Check a file system model against the FCB header requirements of FsRtl and Filter Manager.",
       "Runs a workload under a probing minifilter and prints PASS, WARN or FAIL per requirement,"
-          + " with the evidence observed and the documented rule. Exit status 0 only without FAIL."
+          + " with the evidence observed and the documented rule. Exit status 0 only without FAIL"
+          + " (with --strict, only without FAIL or WARN).",
+      "What each row observes, and how to write a file system that passes: modelfs/FILE-SYSTEMS.md."
     })
 public final class CheckFsCommand implements Callable<Integer> {
   /** Exit status when at least one requirement failed. */
@@ -68,6 +73,15 @@ public final class CheckFsCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description = "Check your own file system: a FileSystemDriver subclass with a public no-arg constructor.")
   private @Nullable String className;
+
+  @Mixin private HtmlOption html = new HtmlOption();
+
+  @Option(
+      names = "--strict",
+      description = "Fail on warnings too: every WARN row (such as PAGING-FILE, a paging file whose header still"
+          + " claims filter-context support, which Microsoft only strongly encourages third-party file systems"
+          + " to clear) is reported as FAIL and makes the exit status 1.")
+  private boolean strict;
 
   @Option(
       names = "--classpath",
@@ -108,11 +122,14 @@ public final class CheckFsCommand implements Callable<Integer> {
     // method during the check, a stack overflow) reaches the user as one line naming the first
     // frame in their code, with exit status 2 (Failures).
     FileSystemDriver fs = factory(cl, Invocation.of(s)).get();
-    CheckReport report = new FsChecker(() -> fs).check();
+    if (!html.start(s, ContextRecorder.Axis.EVENT)) {
+      return ExitStatus.OUTPUT;
+    }
+    CheckReport report = new FsChecker(() -> fs, strict).check(html.observer());
     PrintWriter out = cl.getOut();
     out.print(report.format());
     out.flush();
-    return report.hasFailures() ? EXIT_FAIL : 0;
+    return html.finish(s, report.hasFailures() ? EXIT_FAIL : 0, rec -> Reports.checkFs(HtmlOption.title(s), rec, report));
   }
 
   private Supplier<FileSystemDriver> factory(CommandLine cl, Invocation invocation) {

@@ -11,6 +11,7 @@ import io.fsctx.tools.replay.TraceFormatException;
 import io.fsctx.tools.replay.TraceRowException;
 import io.fsctx.tools.replay.TraceSource;
 import io.fsctx.io.FileSystemDriver;
+import io.fsctx.tools.report.ContextRecorder;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
 import java.io.FileInputStream;
 import java.io.FilterInputStream;
@@ -100,6 +101,8 @@ public final class ReplayCommand implements Callable<Integer> {
       defaultValue = "none")
   String debugLevel = "none";
 
+  @Mixin HtmlOption html = new HtmlOption();
+
   @Parameters(index = "0", paramLabel = "TRACE", description = "The trace file, or '-' for standard input.")
   String trace = "";
 
@@ -123,18 +126,26 @@ public final class ReplayCommand implements Callable<Integer> {
     } catch (UserFileSystemLoader.UnusableException e) {
       return FileSystemOptions.refuse(spec.commandLine(), e);
     }
+    if (!html.start(spec, ContextRecorder.Axis.TRACE_ROW)) {
+      return ExitStatus.OUTPUT;
+    }
     try {
       TraceSource source = source(invocation);
       StackReplayTarget target =
           new StackReplayTarget(fileSystems, filter, level, err::println);
+      target.filterManager().addListener(html.observer());
       ReplaySummary summary =
-          new ReplayEngine(ProgressReporter.forTerminal(invocation.errStream())).replay(source, target);
+          new ReplayEngine(html.progress(ProgressReporter.forTerminal(invocation.errStream())))
+              .replay(source, target);
       if (json) {
         out.println(summary.toJson());
       } else {
         out.print(summary.toText());
       }
-      return summary.leakedContexts() == 0 ? ExitStatus.OK : ExitStatus.FOUND;
+      return html.finish(
+          spec,
+          summary.leakedContexts() == 0 ? ExitStatus.OK : ExitStatus.FOUND,
+          rec -> Reports.replay(HtmlOption.title(spec), rec, summary, target.filterManager().liveContexts()));
     } catch (BadTrace e) {
       err.println("fsctx replay: " + (e.namesTrace ? name + ": " : "") + e.getMessage());
       err.flush();

@@ -6,6 +6,7 @@ import io.fsctx.examples.leaky.LeakyWorkload;
 import io.fsctx.fltmgr.VerifierFinding;
 import io.fsctx.io.FileSystemDriver;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
+import io.fsctx.tools.report.ContextRecorder;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -77,6 +78,8 @@ public final class RunCommand implements Callable<Integer> {
       defaultValue = "ctx")
   FilterChoice filter = FilterChoice.ctx;
 
+  @Mixin HtmlOption html = new HtmlOption();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -89,7 +92,7 @@ public final class RunCommand implements Callable<Integer> {
       return FileSystemOptions.refuse(spec.commandLine(), e);
     }
     if (filter == FilterChoice.leaky) {
-      return runLeaky(out, fileSystems.get());
+      return html.start(spec, ContextRecorder.Axis.EVENT) ? runLeaky(out, fileSystems.get()) : ExitStatus.OUTPUT;
     }
     int level;
     try {
@@ -97,16 +100,19 @@ public final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--debug-level': " + e.getMessage());
     }
+    if (!html.start(spec, ContextRecorder.Axis.EVENT)) {
+      return ExitStatus.OUTPUT;
+    }
     CtxLog log = new CtxLog(level, out::println);
     CtxWorkload.Result r = CtxWorkload.run(fileSystems.get(), log, s -> {
       if (steps) {
         out.println("workload: " + s);
       }
-    });
+    }, html.observer());
     out.println();
     out.print(r.report().format());
     out.flush();
-    return r.report().clean() ? 0 : 1;
+    return html.finish(spec, r.report().clean() ? 0 : 1, rec -> Reports.run(HtmlOption.title(spec), rec, r.report()));
   }
 
   private int runLeaky(PrintWriter out, FileSystemDriver fs) {
@@ -114,7 +120,7 @@ public final class RunCommand implements Callable<Integer> {
       if (steps) {
         out.println("workload: " + s);
       }
-    });
+    }, html.observer());
     out.print(r.report().format());
     out.println("verifier findings: " + r.findings().size());
     for (VerifierFinding f : r.findings()) {
@@ -122,6 +128,6 @@ public final class RunCommand implements Callable<Integer> {
     }
     out.println("leaked contexts: " + r.report().leakedCount());
     out.flush();
-    return r.clean() ? 0 : 1;
+    return html.finish(spec, r.clean() ? 0 : 1, rec -> Reports.leaky(HtmlOption.title(spec), rec, r));
   }
 }
