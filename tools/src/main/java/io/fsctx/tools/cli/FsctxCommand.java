@@ -124,7 +124,8 @@ public final class FsctxCommand implements Callable<Integer> {
    * #main} does but exiting, so tests run exactly what a user runs.
    *
    * <p>Standard output is held until the command ends and written only when it completed (status
-   * 0 or 1, and not by throwing), so it is either complete or empty. Both standard streams are checked at the end: a
+   * 0 or 1, and not by throwing), or when the command says its report is complete whatever the
+   * status (a corpus replay in which one trace failed), so it is either complete or empty. Both standard streams are checked at the end: a
    * closed pipe gives {@link ExitStatus#CLOSED_PIPE} quietly, any other lost output {@link
    * ExitStatus#OUTPUT} with a message on standard error (these replace 0 and 1 only).
    *
@@ -151,7 +152,8 @@ public final class FsctxCommand implements Callable<Integer> {
     }
     outWriter.flush();
     errWriter.flush();
-    if ((status == ExitStatus.OK || status == ExitStatus.FOUND) && !invocation.failureReported()) {
+    if (((status == ExitStatus.OK || status == ExitStatus.FOUND) && !invocation.failureReported())
+        || invocation.outputComplete()) {
       out.write(held.toByteArray(), 0, held.size());
       out.flush();
     }

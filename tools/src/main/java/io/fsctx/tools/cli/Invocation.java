@@ -21,6 +21,7 @@ final class Invocation {
   private boolean stackTrace;
   private boolean failureReported;
   private @Nullable UserCode userCode;
+  private boolean outputComplete;
 
   Invocation(Stdio stdio, PrintWriter err, PrintStream errStream) {
     this.stdio = stdio;
@@ -70,6 +71,25 @@ final class Invocation {
    */
   boolean failureReported() {
     return failureReported;
+  }
+
+  /** The user's code the command loaded, or null: for classifying a failure ({@link Failures#classify}). */
+  @Nullable UserCode userCode() {
+    return userCode;
+  }
+
+  /**
+   * Says that what the command wrote to standard output is complete whatever its status: a replay
+   * of several traces prints every trace's outcome and the total even when one trace was bad
+   * input (status 2) or hit an internal error (3).
+   */
+  void outputCompleteWhateverTheStatus() {
+    outputComplete = true;
+  }
+
+  /** Whether standard output is delivered with any status ({@link #outputCompleteWhateverTheStatus}). */
+  boolean outputComplete() {
+    return outputComplete && !failureReported;
   }
 
   /** Records that the command loaded the user's class {@code className}. */

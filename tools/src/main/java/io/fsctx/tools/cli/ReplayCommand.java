@@ -25,10 +25,13 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,8 +106,21 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @Mixin HtmlOption html = new HtmlOption();
 
-  @Parameters(index = "0", paramLabel = "TRACE", description = "The trace file, or '-' for standard input.")
-  String trace = "";
+  @Option(
+      names = "--jobs",
+      paramLabel = "N",
+      description =
+          "With several traces: replay at most N at a time (default: the number of processors).")
+  @Nullable Integer jobs;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "TRACE",
+      description =
+          "A trace file, or '-' for standard input. Several traces, a directory (its *.csv and"
+              + " *.csv.gz files) or a glob ('logs/*.csv') replay a corpus in parallel, each trace"
+              + " in its own Filter Manager: one summary per trace, then the total.")
+  List<String> traces = new ArrayList<>();
 
   @Override
   public Integer call() {
@@ -118,6 +134,17 @@ public final class ReplayCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Invalid value for option '--debug-level': " + e.getMessage());
     }
+    boolean corpus = traces.size() > 1 || CorpusReplay.isCorpus(traces.get(0));
+    if (corpus && html.requested()) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--html writes the report of one replay: give one TRACE (replay the traces one by one for"
+              + " one report each)");
+    }
+    if (jobs != null && jobs < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Invalid value for option '--jobs': " + jobs + " (at least 1)");
+    }
+    String trace = traces.get(0);
     String name = trace.equals("-") ? STDIN_NAME : trace;
     Supplier<FileSystemDriver> fileSystems;
     try {
@@ -126,11 +153,14 @@ public final class ReplayCommand implements Callable<Integer> {
     } catch (UserFileSystemLoader.UnusableException e) {
       return FileSystemOptions.refuse(spec.commandLine(), e);
     }
+    if (corpus) {
+      return replayCorpus(invocation, fileSystems, level);
+    }
     if (!html.start(spec, ContextRecorder.Axis.TRACE_ROW)) {
       return ExitStatus.OUTPUT;
     }
     try {
-      TraceSource source = source(invocation);
+      TraceSource source = source(trace, invocation);
       StackReplayTarget target =
           new StackReplayTarget(fileSystems, filter, level, err::println);
       target.filterManager().addListener(html.observer());
@@ -168,11 +198,77 @@ public final class ReplayCommand implements Callable<Integer> {
   }
 
   /**
+   * Several traces ({@link CorpusReplay}): each replayed alone on a worker thread, with its own
+   * target (I/O manager, Filter Manager, filter, file systems); the outcomes are printed in the
+   * order given, failures also on standard error as a single-trace run prints them.
+   */
+  private int replayCorpus(Invocation invocation, Supplier<FileSystemDriver> fileSystems, int level) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = invocation.err();
+    List<CorpusReplay.Entry> entries = CorpusReplay.expand(traces);
+    int n = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
+    List<CorpusReplay.Outcome> outcomes = CorpusReplay.run(entries, n, e -> {
+      String argument = java.util.Objects.requireNonNull(e.argument());
+      // CTX's log lines of several replays interleave: each names its trace.
+      Consumer<String> log = line -> err.println(e.name() + ": " + line);
+      return replayOne(e.name(), argument, invocation, fileSystems, level, log);
+    });
+    for (CorpusReplay.Outcome o : outcomes) {
+      if (o.error() != null) {
+        err.println("fsctx replay: " + o.name() + ": " + o.error());
+      }
+    }
+    err.flush();
+    out.print(json ? CorpusReplay.toJson(outcomes) + System.lineSeparator() : CorpusReplay.toText(outcomes));
+    // The report is complete even when a trace failed: the others' summaries reach the user. When
+    // no trace completed it is a plain refusal, with nothing on standard output.
+    if (outcomes.stream().anyMatch(o -> o.summary() != null)) {
+      invocation.outputCompleteWhateverTheStatus();
+    }
+    return CorpusReplay.status(outcomes);
+  }
+
+  /** One trace of a corpus, with its failures classified as a single-trace run classifies them. */
+  private CorpusReplay.Outcome replayOne(String name, String argument, Invocation invocation,
+      Supplier<FileSystemDriver> fileSystems, int level, Consumer<String> log) {
+    try {
+      TraceSource source = source(argument, invocation);
+      StackReplayTarget target = new StackReplayTarget(fileSystems, filter, level, log);
+      ReplaySummary summary = new ReplayEngine().replay(source, target);
+      return new CorpusReplay.Outcome(
+          name, summary.leakedContexts() == 0 ? ExitStatus.OK : ExitStatus.FOUND, summary, null);
+    } catch (BadTrace e) {
+      return failed(name, ExitStatus.BAD_INPUT, e.getMessage());
+    } catch (TraceFormatException e) {
+      return failed(name, ExitStatus.BAD_INPUT, e.getMessage());
+    } catch (TraceRowException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof BugCheckException) {
+        return failed(name, ExitStatus.FOUND, "line " + e.line() + ": the filter bug-checked: "
+            + Failures.text(cause.getMessage(), cause.toString()));
+      }
+      Failures.Failure f = Failures.classify(cause == null ? e : cause, invocation.userCode());
+      return failed(name, f.status(), "line " + e.line() + ": " + f.message());
+    } catch (IOException e) {
+      return failed(name, ExitStatus.BAD_INPUT, readError(e));
+    } catch (UncheckedIOException e) {
+      return failed(name, ExitStatus.BAD_INPUT, readError(e.getCause()));
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      Failures.Failure f = Failures.classify(e, invocation.userCode());
+      return failed(name, f.status(), f.message());
+    }
+  }
+
+  private static CorpusReplay.Outcome failed(String name, int status, @Nullable String message) {
+    return new CorpusReplay.Outcome(name, status, null, Failures.text(message, "failed"));
+  }
+
+  /**
    * The trace the argument names: a file read twice when it is a regular file, a stream read
    * once when it is standard input ({@code -}) or a file that cannot be read twice (a pipe, a
    * device).
    */
-  private TraceSource source(Invocation invocation) throws IOException, BadTrace {
+  private static TraceSource source(String trace, Invocation invocation) throws IOException, BadTrace {
     if (trace.isEmpty()) {
       throw new BadTrace(false, "the TRACE argument is empty: give a trace file, or '-' for standard input");
     }
@@ -187,9 +283,6 @@ public final class ReplayCommand implements Callable<Integer> {
       path = Path.of(trace);
     } catch (InvalidPathException e) {
       throw new BadTrace(true, "not a valid file name: " + e.getReason());
-    }
-    if (Files.isDirectory(path)) {
-      throw new BadTrace(true, "is a directory, not a trace file");
     }
     if (Files.isRegularFile(path) || !Files.exists(path)) {
       return TraceSource.of(path); // a missing file is reported when it is opened

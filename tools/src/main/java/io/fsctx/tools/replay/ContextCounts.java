@@ -3,6 +3,7 @@ package io.fsctx.tools.replay;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import io.fsctx.fltmgr.FltContextType;
+import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -55,5 +56,20 @@ public record ContextCounts(ImmutableSortedMap<FltContextType, TypeCounts> perTy
   /** The counts of one type, zero when absent. */
   public TypeCounts of(FltContextType type) {
     return perType.getOrDefault(type, TypeCounts.ZERO);
+  }
+
+  /**
+   * The counts of two replays together: allocations, frees and leaks per type added (for the
+   * total of a corpus, {@link ReplaySummary#plus}).
+   *
+   * @param other the other replay's counts
+   * @return a new value; both operands are unchanged
+   */
+  public ContextCounts plus(ContextCounts other) {
+    EnumMap<FltContextType, TypeCounts> sum = new EnumMap<>(FltContextType.class);
+    sum.putAll(perType);
+    other.perType.forEach(
+        (t, c) -> sum.merge(t, c, (a, b) -> new TypeCounts(a.allocated() + b.allocated(), a.freed() + b.freed())));
+    return of(sum, leaked + other.leaked);
   }
 }

@@ -67,6 +67,36 @@ public record ReplaySummary(
     }
   }
 
+  /** A summary of no rows: the start of a corpus total ({@link #plus}). */
+  public static ReplaySummary empty() {
+    return new ReplaySummary(0, 0, 0, 0, 0, 0, 0, 0, ImmutableSortedSet.of(), 0, 0, 0, ContextCounts.none(), 0);
+  }
+
+  /**
+   * The figures of two replays together, for the total of a corpus: every count added, the
+   * volumes united. The invariant {@code rows = replayed + skipped.*} holds for the sum.
+   *
+   * @param other the other replay's summary
+   * @return a new summary; both operands are unchanged
+   */
+  public ReplaySummary plus(ReplaySummary other) {
+    return new ReplaySummary(
+        rows + other.rows,
+        replayed + other.replayed,
+        noOpenHandle + other.noOpenHandle,
+        unsupportedPath + other.unsupportedPath,
+        unsupportedOperation + other.unsupportedOperation,
+        createsSucceeded + other.createsSucceeded,
+        createsFailed + other.createsFailed,
+        createsReparse + other.createsReparse,
+        ImmutableSortedSet.<Character>naturalOrder().addAll(volumes).addAll(other.volumes).build(),
+        unrecognisedResults + other.unrecognisedResults,
+        unknownOperations + other.unknownOperations,
+        diverged + other.diverged,
+        contexts.plus(other.contexts),
+        namesTooLong + other.namesTooLong);
+  }
+
   /** The number of contexts the leak check found alive after the unload. */
   public long leakedContexts() {
     return contexts.leaked();

@@ -120,7 +120,13 @@ class CommandLineFuzzTest {
       assertFalse(r.err().contains("\tat "), () -> "stack trace: " + where);
     }
     assertFalse(r.err().contains("Exception in thread"), () -> where);
-    if (r.exit() == 2) {
+    if (r.exit() == 2 && !r.out().isEmpty()) {
+      // Several traces, some completed: the corpus report, whole, with the failures in it.
+      assertTrue(r.out().startsWith("== ") || r.out().startsWith("{"), () -> "not a corpus report: " + where);
+      assertTrue(r.out().contains("== total: ") || r.out().contains("\"total\""), () -> "no total: " + where);
+      assertTrue(r.out().endsWith("\n"), () -> "stdout cut short: " + where);
+      assertTrue(r.err().startsWith("fsctx"), () -> "the message names the command: " + where);
+    } else if (r.exit() == 2) {
       assertEquals("", r.out(), () -> "stdout not empty on a refusal: " + where);
       assertTrue(r.err().startsWith("fsctx"), () -> "the message names the command: " + where);
     } else {

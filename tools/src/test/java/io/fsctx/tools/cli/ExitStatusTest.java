@@ -110,7 +110,7 @@ class ExitStatusTest {
   // ---- Usage errors --------------------------------------------------------------------------
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"frobnicate", "--nope", "run --fs zfs", "replay", "replay a b", "check-fs ext4",
+  @ValueSource(strings = {"frobnicate", "--nope", "run --fs zfs", "replay", "replay --jobs 0 a b", "check-fs ext4",
       "walkthrough --fs", "run --debug-level loud", "replay --filter bogus x.csv", "check-fs --classpath x"})
   @DisplayName("A usage error: status 2, one line naming the problem, a pointer to --help, nothing on stdout")
   void usageError_any_statusTwoOneLineAndHint(String args) {

@@ -304,10 +304,11 @@ class ReplayInputTest {
   }
 
   @Test
-  @DisplayName("A directory is named as a directory")
-  void replay_directory_saysDirectory() {
-    Cli.Result r = Cli.run("replay", dir.toString()).assertRefused(2);
-    assertEquals("fsctx replay: " + dir + ": is a directory, not a trace file", r.err().strip());
+  @DisplayName("A directory is a corpus: one without trace files fails as bad input, naming the directory")
+  void replay_directoryWithoutTraces_saysSo() {
+    Cli.Result r = Cli.run("replay", dir.toString()).assertNoStackTrace();
+    assertEquals(2, r.exit(), r::toString);
+    assertEquals("fsctx replay: " + dir + ": no trace files (*.csv, *.csv.gz) in this directory", r.err().strip());
   }
 
   @Test
