@@ -7,6 +7,8 @@
 # Needs the jars: mvn -B -ntp -o -Pbench -DskipTests package
 # Environment: FSCTX_JAR (default tools/target/fsctx.jar), XMX (default 256m),
 #              TRACE_DIR (default a temporary directory, removed at the end).
+# CPU seconds (user + system, every thread of the JVM: the replay, its read-ahead thread, the JIT
+# and the GC) are printed too: on a shared machine they vary less than the wall time.
 # The timing is the whole command (JVM start, reading and parsing the CSV, the replay, the
 # end-of-trace cleanup and the JSON summary), as a user sees it. Exit status: 0 when both replays
 # completed (the replay's own status 0 or 1), otherwise the failing replay's status.
@@ -37,7 +39,8 @@ for n in "$small" "$large"; do
   cat "$trace" >/dev/null
   t0=$(now_ns)
   set +e
-  java -Xmx"$xmx" -jar "$jar" replay --json "$trace" >"$dir/summary-$n.json"
+  /usr/bin/time -f '%U %S %M' -o "$dir/time-$n.txt" \
+    java -Xmx"$xmx" -jar "$jar" replay --json "$trace" >"$dir/summary-$n.json"
   status=$?
   set -e
   t1=$(now_ns)
@@ -46,8 +49,9 @@ for n in "$small" "$large"; do
     exit "$status"
   fi
   secs[$n]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-  awk -v n="$n" -v s="${secs[$n]}" -v x="$xmx" \
-    'BEGIN { printf "%9d rows  %8.2f s  %10.0f rows/s  (-Xmx%s)\n", n, s, n / s, x }'
+  read -r user sys rss <"$dir/time-$n.txt"
+  awk -v n="$n" -v s="${secs[$n]}" -v x="$xmx" -v u="$user" -v y="$sys" -v r="$rss" \
+    'BEGIN { printf "%9d rows  %8.2f s  %10.0f rows/s  CPU %.2f s (%.0f rows per CPU second, all threads)  max RSS %.0f MB  (-Xmx%s)\n", n, s, n / s, u + y, n / (u + y), r / 1024, x }'
   grep -E '^  "(rows|replayed|leakedContexts)"' "$dir/summary-$n.json" | tr -d ' \n' | sed 's/^/           /'
   echo
 done
