@@ -62,7 +62,14 @@ import picocli.CommandLine.Spec;
  * unreadable ({@code fsctx replay: TRACE: line N: what} on standard error, nothing on standard
  * output); 3 for an internal error, also naming the line.
  *
- * <p>Thread safety: confined to the thread picocli runs it on.
+ * <p>Several traces, a directory or a glob make a corpus ({@link CorpusReplay}): each trace is
+ * replayed alone on a pool of {@code --jobs} threads, with its own target; the report lists every
+ * trace and the total, and the status is the worst trace's. The report reaches standard output
+ * even with status 2 or 3 when at least one trace completed.
+ *
+ * <p>Thread safety: confined to the thread picocli runs it on, except the corpus's replays, each
+ * confined to one worker thread and sharing only the file-system factory and standard error (a
+ * synchronized writer).
  */
 @Command(
     name = "replay",
@@ -119,7 +126,8 @@ public final class ReplayCommand implements Callable<Integer> {
       description =
           "A trace file, or '-' for standard input. Several traces, a directory (its *.csv and"
               + " *.csv.gz files) or a glob ('logs/*.csv') replay a corpus in parallel, each trace"
-              + " in its own Filter Manager: one summary per trace, then the total.")
+              + " in its own Filter Manager: one summary per trace, then the total (--html needs"
+              + " one TRACE).")
   List<String> traces = new ArrayList<>();
 
   @Override
