@@ -188,6 +188,19 @@ public sealed interface FileInformation {
     }
   }
 
+  /**
+   * {@code FILE_NAME_INFORMATION}: the file's path on its volume (without the volume name).
+   *
+   * @param fileName such as {@code \dir\file.txt}; cut short when the buffer was too small ({@code
+   *     STATUS_BUFFER_OVERFLOW})
+   */
+  record Name(String fileName) implements FileInformation {
+    @Override
+    public FileInformationClass defaultClass() {
+      return FileInformationClass.FILE_NAME_INFORMATION;
+    }
+  }
+
   /** Any other buffer ({@code FILE_BASIC_INFORMATION} and the rest): accepted, not interpreted. */
   record Opaque() implements FileInformation {
     @Override
