@@ -63,6 +63,10 @@ public final class FilterManager {
   private final ContextVerifier verifier;
   private final Map<DriverObject, FltFilter> filters = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<FltVolume> volumes = new CopyOnWriteArrayList<>();
+  private final FltTransactions transactions = new FltTransactions();
+  /** Bug checks already recorded as findings, so one raised through several callbacks is reported once. */
+  private final java.util.Set<io.fsctx.nt.BugCheckException> reportedBugChecks =
+      java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
   /** Whether this manager ever attached to an I/O manager's volume (followMounts, attachToVolume). */
   private volatile boolean attachedToIo;
 
@@ -96,6 +100,28 @@ public final class FilterManager {
 
   ContextVerifier verifier() {
     return verifier;
+  }
+
+  FltTransactions transactions() {
+    return transactions;
+  }
+
+  /**
+   * Verifier: a filter's callback raised a bug check. Filter Manager's own bug checks (0xF5) are
+   * recorded where they are raised; any other is recorded here once, as {@link
+   * VerifierFinding.Kind#BUG_CHECK_IN_CALLBACK}, before it propagates.
+   *
+   * @param callback the callback's name, such as {@code InstanceSetup}
+   * @param filter the filter whose callback it was
+   * @param subject the instance or context involved
+   * @param e the bug check
+   */
+  void reportCallbackBugCheck(String callback, FltFilter filter, String subject, io.fsctx.nt.BugCheckException e) {
+    if (e.bugCheckCode() == io.fsctx.nt.BugCheckException.FLTMGR_FILE_SYSTEM || !reportedBugChecks.add(e)) {
+      return;
+    }
+    verifier.report(new VerifierFinding(VerifierFinding.Kind.BUG_CHECK_IN_CALLBACK, filter.name(), subject,
+        filter.name() + " " + callback + " raised " + e.getMessage(), null, null));
   }
 
   /** Subscribes to context events. */
@@ -207,13 +233,15 @@ public final class FilterManager {
    * bare volumes sees no I/O at all, and its tests pass without testing anything.
    *
    * @param deviceName the NT device name, such as {@code \Device\HarddiskVolume2}
-   * @param fileSystemType the file system's name, such as {@code NTFS}
+   * @param fileSystemType the file system's name, such as {@code NTFS} ({@code FltGetFileSystemType}
+   *     then reports {@code FLT_FSTYPE_NTFS})
    * @param supportsNamedStreams whether the file system has named streams; single-stream file
    *     systems get emulated file contexts
    * @return the volume
    */
   public FltVolume mountBareVolume(String deviceName, String fileSystemType, boolean supportsNamedStreams) {
-    FltVolume v = new FltVolume(this, ids.next("Volume"), deviceName, fileSystemType, supportsNamedStreams);
+    FltVolume v = new FltVolume(this, ids.next("Volume"), deviceName, fileSystemType,
+        FltFilesystemType.fromFileSystemName(fileSystemType), supportsNamedStreams);
     volumes.add(v);
     for (FltFilter f : filters.values()) {
       if (f.isFiltering()) {
@@ -243,6 +271,7 @@ public final class FilterManager {
             ids.next("Volume"),
             volume.ntDeviceName(),
             volume.fileSystem().fileSystemName(),
+            FltFilesystemType.fromDriverName(volume.fileSystem().driverName()),
             volume.fileSystem().supportsNamedStreams());
     FltFrame frame = new FltFrame(ids.next("Frame"), v);
     v.bind(volume, frame);
@@ -423,6 +452,9 @@ public final class FilterManager {
       if (cleanup != null) {
         cleanup.cleanup(ctx, ctx.type());
       }
+    } catch (io.fsctx.nt.BugCheckException e) {
+      reportCallbackBugCheck("ContextCleanup of " + ctx.id(), ctx.filter(), ctx.id(), e);
+      throw e;
     } finally {
       ContextFreeCallback free = reg.contextFreeCallback();
       Object block = ctx.block();

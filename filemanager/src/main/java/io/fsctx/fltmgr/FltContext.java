@@ -413,7 +413,22 @@ public final class FltContext {
     return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6D, msg, allocationSite());
   }
 
-  /** Drops the link reference after a detach; never bug-checks 0x6D, since the state is DELETED. */
+  /**
+   * A reference Filter Manager holds for itself (an enlistment's on its transaction context): +1
+   * with no entry in the verifier's ledger, given back with {@link #dropLink}.
+   */
+  void referenceInternal(String routine) {
+    int old = (int) RAW.getAndAdd(this, 2);
+    if ((old & 1) != 0 || old <= 0) {
+      RAW.getAndAdd(this, -2); // freed or being freed: backing out frees nothing
+      throw useAfterFree(routine);
+    }
+  }
+
+  /**
+   * Drops the link reference after a detach, or Filter Manager's own reference ({@link
+   * #referenceInternal}); never bug-checks 0x6D.
+   */
   int dropLink(String routine) {
     while (true) {
       int r = raw;

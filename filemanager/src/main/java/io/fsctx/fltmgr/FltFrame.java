@@ -44,9 +44,25 @@ import org.jspecify.annotations.Nullable;
  * detaches the file object's stream-handle contexts. IRP_MJ_NETWORK_QUERY_OPEN carries an unopened
  * file object and so has no such contexts either.
  *
+ * <h2>Filter-initiated I/O</h2>
+ * A request a filter issues through an instance ({@code FltReadFile}, {@code FltCreateFile} with an
+ * instance, …) starts below that instance: the instance itself and every instance above it never
+ * see it. The frame knows where to start from the request itself ({@link #issue}, for requests
+ * Filter Manager builds), from its private extra create parameter ({@link CreateTarget}) on a
+ * filter-initiated create, and for every later request on a file object such a create opened,
+ * cleanup and close included, from the instance the volume remembers for that file object.
+ *
+ * <h2>Status changes on the way up</h2>
+ * A post-operation callback may change the operation's status (a post-create that cancels the
+ * open with {@code FltCancelFileOpen} fails it); the instances above it and the caller see the
+ * changed status.
+ *
  * <p>The model is synchronous: SYNCHRONIZE and SUCCESS_WITH_CALLBACK both run the post-operation
  * callback in the calling thread, and posts of an instance being torn down carry {@code
- * FLTFL_POST_OPERATION_DRAINING}.
+ * FLTFL_POST_OPERATION_DRAINING}. The transaction in every callback's {@code FLT_RELATED_OBJECTS}
+ * is the file object's ({@code FileObject.transaction()}). A bug check raised by a filter's
+ * callback is recorded as a {@link VerifierFinding.Kind#BUG_CHECK_IN_CALLBACK} finding before it
+ * propagates.
  *
  * <p>Thread safety: safe for concurrent use; no lock is held while a callback runs.
  */
@@ -60,8 +76,72 @@ final class FltFrame extends DeviceObject {
 
   private record Pending(FltInstance instance, PostOperationCallback post, @Nullable Object completionContext) {}
 
+  /**
+   * Filter Manager's private extra create parameter on a filter-initiated create: the instance
+   * that issued it, below which the create (and every later request on its file object) starts.
+   *
+   * @param instance the issuing instance
+   */
+  record CreateTarget(FltInstance instance) {}
+
   @Override
   public NtStatus dispatch(Irp irp) {
+    return dispatchFrom(irp, startFor(irp));
+  }
+
+  /** Where a request that reached the frame through the device stack starts: null for the top. */
+  private @Nullable FltInstance startFor(Irp irp) {
+    FileObject fo = irp.fileObject();
+    if (irp.majorFunction() == IrpMajorFunction.CREATE && irp.parameters() instanceof IrpParameters.Create c) {
+      CreateTarget t = c.extraCreateParameters().isEmpty() ? null : c.extraCreateParameters().find(CreateTarget.class);
+      if (t == null) {
+        return null;
+      }
+      if (fo != null) {
+        volume.rememberTopInstance(fo, t.instance());
+      }
+      return t.instance();
+    }
+    return fo == null ? null : volume.topInstanceOf(fo);
+  }
+
+  /**
+   * Sends a request Filter Manager built for a filter ({@code FltReadFile}, {@code
+   * FltQueryInformationFile}, …) to the instances below {@code below} and then the file system,
+   * marking the thread as serving it.
+   *
+   * @param irp the request
+   * @param below the issuing instance, or null for every instance
+   * @return the final status
+   */
+  NtStatus issue(Irp irp, @Nullable FltInstance below) {
+    Object previous = KeThread.enterRequest(irp);
+    try {
+      NtStatus st = dispatchFrom(irp, below);
+      if (irp.ioStatus() == null) {
+        irp.complete(st, 0);
+      }
+      return st;
+    } finally {
+      KeThread.exitRequest(previous);
+    }
+  }
+
+  /**
+   * {@code FltCancelFileOpen}: the file system completed the create successfully, and the instance
+   * undoes it: cleanup and close go to the instances below it and the file system, so below it the
+   * file was opened and closed, and the file object is marked cancelled, so above it, and for its
+   * caller, the create failed.
+   */
+  void cancelOpen(FltInstance canceller, FileObject fo, io.fsctx.io.Volume ioVolume) {
+    fo.setFlags(FileObject.FO_FILE_OPEN_CANCELLED);
+    io.fsctx.nt.IdSource ids = ioVolume.ioManager().ids();
+    issue(new Irp("Irp#" + ids.nextNumber("Irp"), IrpMajorFunction.CLEANUP, 0, fo, IrpParameters.NONE, 0), canceller);
+    fo.setFlags(FileObject.FO_CLEANUP_COMPLETE);
+    issue(new Irp("Irp#" + ids.nextNumber("Irp"), IrpMajorFunction.CLOSE, 0, fo, IrpParameters.NONE, 0), canceller);
+  }
+
+  private NtStatus dispatchFrom(Irp irp, @Nullable FltInstance below) {
     IrpMajorFunction major = irp.majorFunction();
     FileObject fo = irp.fileObject();
     FltCallbackData data =
@@ -78,7 +158,11 @@ final class FltFrame extends DeviceObject {
     Deque<Pending> posts = null;
     NtStatus completed = null;
     List<FltInstance> instances = volume.instancesView();
+    java.math.BigDecimal limit = below == null ? null : below.altitudeValue();
     for (FltInstance i : instances) {
+      if (limit != null && i.altitudeValue().compareTo(limit) >= 0) {
+        continue; // the issuer and everything above it never see a filter's own request
+      }
       if (!i.receivesIo()) {
         continue;
       }
@@ -122,15 +206,15 @@ final class FltFrame extends DeviceObject {
         break;
       }
     }
-    NtStatus result;
     if (completed != null) {
       irp.complete(completed, data.ioInformation());
-      result = completed;
     } else {
-      result = callLowerDriver(irp);
+      NtStatus result = callLowerDriver(irp);
       IoStatus ios = irp.ioStatus();
       data.setIoStatus(ios == null ? result : ios.status(), ios == null ? 0 : ios.information());
     }
+    NtStatus beforePosts = data.ioStatus();
+    long informationBeforePosts = data.ioInformation();
     if (major == IrpMajorFunction.CLOSE && fo != null) {
       fo.markCloseCompleted();
     }
@@ -143,13 +227,19 @@ final class FltFrame extends DeviceObject {
       int flags = p.instance().isDying() ? PostOperationCallback.FLTFL_POST_OPERATION_DRAINING : 0;
       callPost(p, data, fo, flags, names[1]);
     }
+    if (!data.ioStatus().equals(beforePosts) || data.ioInformation() != informationBeforePosts) {
+      irp.complete(data.ioStatus(), data.ioInformation()); // changed on the way up: the caller sees it
+    }
     if (major == IrpMajorFunction.CLOSE && fo != null) {
       FltInstance.fileObjectClosed(volume, fo);
       volume.forgetNames(fo);
-    } else if (major == IrpMajorFunction.CREATE && fo != null && fo.fsContext() == null) {
+      volume.forgetTopInstance(fo);
+    } else if (major == IrpMajorFunction.CREATE && fo != null
+        && (fo.fsContext() == null || !data.ioStatus().isSuccess())) {
       // A failed or reparsed create never gets IRP_MJ_CLOSE; names cached for it in pre-create
       // would otherwise stay for the life of the volume.
       volume.forgetNames(fo);
+      volume.forgetTopInstance(fo);
     }
     return data.ioStatus();
   }
@@ -162,7 +252,10 @@ final class FltFrame extends DeviceObject {
     Object token = mgr.enterCallback(cb, i.filter());
     FltPreopCallbackStatus st;
     try {
-      st = pre.preOperation(data, new FltRelatedObjects(i.filter(), volume, i, fo, null), cc);
+      st = pre.preOperation(data, new FltRelatedObjects(i.filter(), volume, i, fo, fo == null ? null : fo.transaction()), cc);
+    } catch (BugCheckException e) {
+      mgr.reportCallbackBugCheck(cb, i.filter(), i.id(), e);
+      throw e;
     } finally {
       mgr.exitCallback(token);
     }
@@ -180,7 +273,11 @@ final class FltFrame extends DeviceObject {
     Object token = mgr.enterCallback(cb, p.instance().filter());
     try {
       p.post().postOperation(
-          data, new FltRelatedObjects(p.instance().filter(), volume, p.instance(), fo, null), p.completionContext(), flags);
+          data, new FltRelatedObjects(p.instance().filter(), volume, p.instance(), fo, fo == null ? null : fo.transaction()),
+          p.completionContext(), flags);
+    } catch (BugCheckException e) {
+      mgr.reportCallbackBugCheck(cb, p.instance().filter(), p.instance().id(), e);
+      throw e;
     } finally {
       mgr.exitCallback(token);
     }

@@ -13,7 +13,9 @@ import io.fsctx.fsrtl.PerFileContext;
 import io.fsctx.fsrtl.PerFileContextSlot;
 import io.fsctx.fsrtl.PerStreamContext;
 import io.fsctx.io.FileObject;
+import io.fsctx.nt.BugCheckException;
 import io.fsctx.nt.NtStatus;
+import io.fsctx.tm.KTransaction;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,19 @@ import org.jspecify.annotations.Nullable;
  * supports filter contexts: a null file object, a file object with no {@code FsContext} yet (pre-
  * create), a common-header FCB, or a paging file (flag cleared) give {@code STATUS_NOT_SUPPORTED}
  * (fltmgr.md 6.4).
+ *
+ * <h2>Transactions</h2>
+ * An enlistment ({@link #enlistInTransaction}) receives the notifications it asked for until the
+ * transaction ends, then it is closed and the instance's transaction context is deleted ({@link
+ * #transactionEnded}, reached through {@link FltTransactions}). Teardown closes every enlistment of
+ * the instance before it deletes the contexts, so a transaction that ends after the instance is
+ * gone calls nothing; a notification hands the filter a context Filter Manager holds a reference
+ * on, and a freed one would be reported (0xF5/0x6E) rather than passed on.
+ *
+ * <h2>Filter-initiated I/O</h2>
+ * The requests a filter issues through this instance ({@link #createFile}, {@link #readFile},
+ * {@link #queryInformationFile}, …; the {@code Flt} facade's {@code FltCreateFile}, {@code
+ * FltReadFile}, …) go only to the instances below it and the file system ({@link FilterIo}).
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -64,6 +79,7 @@ public final class FltInstance {
   private volatile State state = State.SETUP;
   private final ContextTable<FltInstance> instanceContext = new ContextTable<>(this);
   private final ContextTable<KTransaction> transactionContexts = new ContextTable<>(this);
+  private final ConcurrentHashMap<KTransaction, FltEnlistment> enlistments = new ConcurrentHashMap<>();
   private final Set<FileListCtrl> fileCtrls = ConcurrentHashMap.newKeySet();
 
   FltInstance(
@@ -142,7 +158,10 @@ public final class FltInstance {
     Object token = manager.enterCallback("InstanceSetup", filter);
     NtStatus st;
     try {
-      st = cb.setup(related(), flags, volume.fileSystemType());
+      st = cb.setup(related(), flags, volume.volumeDeviceType(), volume.fileSystemType());
+    } catch (BugCheckException e) {
+      manager.reportCallbackBugCheck("InstanceSetup", filter, id, e);
+      throw e;
     } finally {
       manager.exitCallback(token);
     }
@@ -195,6 +214,9 @@ public final class FltInstance {
         Object token = manager.enterCallback("InstanceTeardownStart", filter);
         try {
           start.teardown(related(), reason);
+        } catch (BugCheckException e) {
+          manager.reportCallbackBugCheck("InstanceTeardownStart", filter, id, e);
+          throw e;
         } finally {
           manager.exitCallback(token);
         }
@@ -203,6 +225,9 @@ public final class FltInstance {
         Object token = manager.enterCallback("InstanceTeardownComplete", filter);
         try {
           complete.teardown(related(), reason);
+        } catch (BugCheckException e) {
+          manager.reportCallbackBugCheck("InstanceTeardownComplete", filter, id, e);
+          throw e;
         } finally {
           manager.exitCallback(token);
         }
@@ -257,6 +282,9 @@ public final class FltInstance {
       });
     }
     steps.add(fileCtrls::clear);
+    // Enlistments first: no transaction may call into the instance once it is going away.
+    steps.add(() -> FirstFailure.forEach(new ArrayList<>(enlistments.values()), e -> e.close(true)));
+    steps.add(enlistments::clear);
     steps.add(() -> transactionContexts.detachAll(routine));
     steps.add(() -> instanceContext.detachAll(routine));
     FirstFailure.forEach(steps, Runnable::run);
@@ -599,12 +627,12 @@ public final class FltInstance {
     if (!t.isSuccess()) {
       return fail(t);
     }
-    if (tx.state() != KTransaction.State.ACTIVE) {
+    if (!tx.isActive()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
     ContextStore.SetOutcome o = transactionContexts.set(tx, this, ctx, java.util.Objects.requireNonNull(op), wantOld, this::isDying, routine);
     if (o.status().isSuccess()) {
-      tx.contextSetBy(this);
+      manager.transactions().involve(tx, this);
     }
     return o;
   }
@@ -621,7 +649,7 @@ public final class FltInstance {
     if (filter.registration().transactionNotificationCallback() == null) {
       return STATUS_INVALID_PARAMETER;
     }
-    if (mask == 0 || (mask & ~KTransaction.FLT_MAX_TRANSACTION_NOTIFICATIONS) != 0) {
+    if (mask == 0 || (mask & ~TransactionNotificationCallback.FLT_MAX_TRANSACTION_NOTIFICATIONS) != 0) {
       return NtStatus.STATUS_INVALID_PARAMETER_4;
     }
     if (isDying()) {
@@ -631,10 +659,29 @@ public final class FltInstance {
     if (ctx.type() != FltContextType.TRANSACTION || ctx.filter() != filter) {
       return STATUS_INVALID_PARAMETER;
     }
-    if (tx.state() != KTransaction.State.ACTIVE) {
+    if (!tx.isActive()) {
       return STATUS_FLT_DELETING_OBJECT;
     }
-    return tx.enlist(this, ctx, mask);
+    FltEnlistment fe = new FltEnlistment(this, tx, ctx);
+    synchronized (this) {
+      if (isDying()) {
+        return STATUS_FLT_DELETING_OBJECT;
+      }
+      if (enlistments.putIfAbsent(tx, fe) != null) {
+        return NtStatus.STATUS_FLT_ALREADY_ENLISTED;
+      }
+    }
+    ctx.referenceInternal("FltEnlistInTransaction");
+    KTransaction.EnlistResult r = tx.enlist(id + "(" + filter.name() + ")", mask, (t, e, n) -> fe.deliver(n));
+    io.fsctx.tm.Enlistment kernel = r.enlistment();
+    if (kernel == null) {
+      enlistments.remove(tx, fe);
+      ctx.dropLink("FltEnlistInTransaction(failed)");
+      return r.status().equals(NtStatus.STATUS_TRANSACTION_NOT_ACTIVE) ? STATUS_FLT_DELETING_OBJECT : r.status();
+    }
+    fe.bind(kernel);
+    manager.transactions().involve(tx, this);
+    return STATUS_SUCCESS;
   }
 
   NtStatus rollbackEnlistmentInternal(KTransaction tx) {
@@ -645,21 +692,44 @@ public final class FltInstance {
     return STATUS_SUCCESS;
   }
 
-  void deliverTransactionNotification(KTransaction tx, FltContext ctx, int notification) {
+  /**
+   * Calls the filter's transaction notification callback with the context it enlisted with.
+   * The context is checked first: a freed one is bug check 0xF5/0x6E, reported, never passed on.
+   */
+  NtStatus deliverTransactionNotification(KTransaction tx, FltContext ctx, int notification) {
     TransactionNotificationCallback cb = filter.registration().transactionNotificationCallback();
     if (cb == null) {
-      return;
+      return STATUS_SUCCESS;
     }
+    ctx.checkNotFreed("TransactionNotification");
     Object token = manager.enterCallback("TransactionNotification", filter);
     try {
-      cb.notify(new FltRelatedObjects(filter, volume, this, null, tx), ctx, notification);
+      NtStatus st = cb.notify(new FltRelatedObjects(filter, volume, this, null, tx), ctx, notification);
+      return st == null ? STATUS_SUCCESS : st;
+    } catch (BugCheckException e) {
+      manager.reportCallbackBugCheck("TransactionNotification", filter, id, e);
+      throw e;
     } finally {
       manager.exitCallback(token);
     }
   }
 
+  /**
+   * The transaction has ended (every notification delivered): the enlistment closes and the
+   * instance's transaction context is deleted. The one place a transaction's end is handled for
+   * an instance; idempotent.
+   */
   void transactionEnded(KTransaction tx) {
+    FltEnlistment e = enlistments.remove(tx);
+    if (e != null) {
+      e.close(false);
+    }
     transactionContexts.detachWhere(k -> k == tx, "TransactionEnd");
+  }
+
+  /** Whether the instance is enlisted in a transaction (a snapshot). */
+  boolean isEnlistedIn(KTransaction tx) {
+    return enlistments.containsKey(tx);
   }
 
   /** IRP_MJ_CLOSE of a file object: its stream-handle contexts on this volume go. */
@@ -754,6 +824,162 @@ public final class FltInstance {
   /** {@code FltEnlistInTransaction}. */
   public NtStatus enlistInTransaction(KTransaction transaction, FltContext transactionContext, int notificationMask) {
     return enlistInTransactionInternal(transaction, transactionContext, notificationMask);
+  }
+
+  /**
+   * {@code FltRollbackEnlistment}: rolls the transaction back on the filter's behalf.
+   *
+   * @param transaction the transaction
+   * @return success, or {@code STATUS_NOT_FOUND} when the instance has no context on it
+   */
+  public NtStatus rollbackEnlistment(KTransaction transaction) {
+    return rollbackEnlistmentInternal(transaction);
+  }
+
+  // ---- Java API: filter-initiated I/O --------------------------------------------------------
+
+  /**
+   * The outcome of {@link #createFile}: the status, the I/O status block ({@code Information} is
+   * {@code FILE_OPENED}, {@code FILE_CREATED}…) and, on success, the handle, which the caller owns
+   * and closes ({@code FltClose}).
+   *
+   * @param status the status
+   * @param ioStatus the I/O status block
+   * @param handle the handle, or null when nothing was opened
+   */
+  public record CreateFileResult(NtStatus status, io.fsctx.io.IoStatus ioStatus, @Nullable FltFileHandle handle) {
+    /**
+     * The handle of a successful create.
+     *
+     * @throws IllegalStateException when the create opened nothing
+     */
+    public FltFileHandle openedHandle() {
+      FltFileHandle h = handle;
+      if (h == null) {
+        throw new IllegalStateException("the create opened nothing: " + status);
+      }
+      return h;
+    }
+  }
+
+  /**
+   * {@code FltCreateFileEx2} through this instance: the create goes only to the instances below it
+   * and the file system, and so does every later request on the file object, cleanup and close
+   * included. {@code FltCreateFile} never returns {@code STATUS_REPARSE}.
+   *
+   * @param objectAttributes the name (full, relative to a handle, or a file ID)
+   * @param parameters access, share, disposition, options
+   * @param transaction the transaction to open the file in ({@code TxnParameters}), or null
+   * @return the outcome; the caller owns the handle
+   */
+  public CreateFileResult createFile(
+      ObjectAttributes objectAttributes, io.fsctx.io.CreateParameters parameters, @Nullable KTransaction transaction) {
+    FilterIo.Created c = FilterIo.create(filter, this, objectAttributes, parameters,
+        transaction == null ? null : io.fsctx.io.IoDriverCreateContext.transacted(transaction));
+    return new CreateFileResult(c.status(), c.ioStatus(), c.handle());
+  }
+
+  /**
+   * {@code FltReadFile}, synchronous: a read that only the instances below this one and the file
+   * system see.
+   *
+   * @param fileObject an open file object of this instance's volume
+   * @param byteOffset where to read
+   * @param length how many bytes
+   * @param flags {@code FLTFL_IO_OPERATION_*} ({@link Flt})
+   * @return the file system's status and, in {@code Information}, the bytes read
+   */
+  public io.fsctx.io.IoStatus readFile(FileObject fileObject, long byteOffset, int length, int flags) {
+    return FilterIo.read(this, fileObject, byteOffset, length, flags);
+  }
+
+  /**
+   * {@code FltWriteFile}, synchronous, below this instance.
+   *
+   * @param fileObject an open file object of this instance's volume
+   * @param byteOffset where to write
+   * @param length how many bytes
+   * @param flags {@code FLTFL_IO_OPERATION_*}
+   * @return the file system's status and, in {@code Information}, the bytes written
+   */
+  public io.fsctx.io.IoStatus writeFile(FileObject fileObject, long byteOffset, int length, int flags) {
+    return FilterIo.write(this, fileObject, byteOffset, length, flags);
+  }
+
+  /**
+   * {@code FltQueryInformationFile} below this instance.
+   *
+   * @param fileObject an open file object of this instance's volume
+   * @param informationClass what to query
+   * @param length the buffer size in bytes
+   * @return the status and the {@link io.fsctx.io.FileInformation} record
+   */
+  public io.fsctx.io.IoResult queryInformationFile(
+      FileObject fileObject, io.fsctx.io.FileInformationClass informationClass, int length) {
+    return FilterIo.queryInformation(this, fileObject, informationClass, length);
+  }
+
+  /**
+   * {@code FltSetInformationFile} below this instance (the class is the record's default one).
+   *
+   * @param fileObject an open file object of this instance's volume
+   * @param information the buffer
+   * @return the status
+   */
+  public io.fsctx.io.IoStatus setInformationFile(FileObject fileObject, io.fsctx.io.FileInformation information) {
+    io.fsctx.io.FileInformationClass c = information.defaultClass();
+    return FilterIo.setInformation(this, fileObject, c, information, Math.max(c.fixedSize(), 1));
+  }
+
+  /**
+   * {@code FltQueryVolumeInformation}: a volume query below this instance (Filter Manager opens
+   * the volume for it).
+   *
+   * @param informationClass what to query
+   * @param length the buffer size in bytes
+   * @return the status and the {@link io.fsctx.io.FsInformation} record
+   */
+  public io.fsctx.io.IoResult queryVolumeInformation(io.fsctx.io.FsInformationClass informationClass, int length) {
+    return FilterIo.queryVolumeInformation(this, informationClass, length);
+  }
+
+  /**
+   * {@code FltQueryVolumeInformationFile} below this instance.
+   *
+   * @param fileObject an open file object of this instance's volume
+   * @param informationClass what to query
+   * @param length the buffer size in bytes
+   * @return the status and the {@link io.fsctx.io.FsInformation} record
+   */
+  public io.fsctx.io.IoResult queryVolumeInformationFile(
+      FileObject fileObject, io.fsctx.io.FsInformationClass informationClass, int length) {
+    return FilterIo.queryVolumeInformationFile(this, fileObject, informationClass, length);
+  }
+
+  /**
+   * {@code FltFsControlFile} below this instance.
+   *
+   * @param fileObject an open file object of this instance's volume
+   * @param fsControlCode the {@code FSCTL_*} code
+   * @param inputBuffer the input record, or null
+   * @param outputBufferLength the output buffer's size in bytes
+   * @return the status and the output record, if any
+   */
+  public io.fsctx.io.IoResult fsControlFile(
+      FileObject fileObject, int fsControlCode, @Nullable Object inputBuffer, int outputBufferLength) {
+    return FilterIo.fsControl(this, fileObject, fsControlCode, inputBuffer, outputBufferLength);
+  }
+
+  /**
+   * {@code FltCancelFileOpen}: from this instance's post-create callback, closes the file the file
+   * system just opened below this instance; the caller should then fail the create ({@code
+   * Data->IoStatus}), which the instances above and the create's caller see.
+   *
+   * @param fileObject the post-create's file object, with no handle created yet
+   * @throws IllegalStateException outside a post-create callback, or after a handle was created
+   */
+  public void cancelFileOpen(FileObject fileObject) {
+    FilterIo.cancelFileOpen(this, fileObject);
   }
 
   private static GetResult lease(Got g) {

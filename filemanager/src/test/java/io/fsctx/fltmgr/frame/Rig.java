@@ -76,7 +76,10 @@ final class Rig {
     return new Rig(fs, highOptions, lowOptions);
   }
 
-  /** The stream names the file system gave, refreshed at each create and cleanup (renames happen in between). */
+  /**
+   * The stream names the file system gave, refreshed at each create and cleanup (renames happen in
+   * between); a file deleted at its last cleanup has no name left, so its last name is kept.
+   */
   private final Map<CommonFcbHeader, String> names = new ConcurrentHashMap<>();
 
   private void onIoEvent(IoEvent e) {
@@ -84,7 +87,7 @@ final class Rig {
         : e instanceof IoEvent.Cleanup c ? c.fileObject() : null;
     if (fo != null && fo.fsContext() != null) {
       FileNames n = fs.queryFileNames(fo);
-      if (n != null) {
+      if (n != null && !n.normalizedName().isEmpty()) {
         names.put(fo.fsContext(), n.normalizedName());
       }
     }
