@@ -185,7 +185,9 @@ final class FilterIo {
     Volume v = fo.volume();
     checkArgument(v != null && v == instance.volume().ioVolume(),
         "fileObject %s is not on the volume of %s", fo, instance);
-    checkArgument(!fo.isDeleted() && fo.pointerCount() > 0, "fileObject %s has been deleted", fo);
+    // A file object in the middle of its IRP_MJ_CREATE (post-create) has no reference counted yet
+    // but is the I/O manager's and valid; only a deleted one is refused.
+    checkArgument(!fo.isDeleted(), "fileObject %s has been deleted", fo);
     FltFrame frame = instance.volume().frame();
     checkState(frame != null, "%s has no frame on an I/O stack", instance.volume());
     Irp irp = new Irp("Irp#" + v.ioManager().ids().nextNumber("Irp"), major, minor, fo, p, irpFlags);
