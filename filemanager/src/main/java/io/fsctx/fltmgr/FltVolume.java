@@ -105,11 +105,15 @@ public final class FltVolume {
 
   /**
    * The {@code DEVICE_TYPE} instance setup receives ({@code VolumeDeviceType}): the file system's
-   * volume device type, {@code FILE_DEVICE_DISK_FILE_SYSTEM} for the local disk volumes the model
-   * mounts.
+   * volume device type: {@code FILE_DEVICE_NETWORK_FILE_SYSTEM} on a {@linkplain
+   * io.fsctx.io.StorageDevice#network network share}, {@code FILE_DEVICE_DISK_FILE_SYSTEM} on the
+   * local disks the model otherwise mounts.
    */
   public int volumeDeviceType() {
-    return io.fsctx.io.StorageDevice.FILE_DEVICE_DISK_FILE_SYSTEM;
+    io.fsctx.io.StorageDevice s = storage();
+    return s != null && s.deviceType() == io.fsctx.io.StorageDevice.FILE_DEVICE_NETWORK
+        ? io.fsctx.io.StorageDevice.FILE_DEVICE_NETWORK_FILE_SYSTEM
+        : io.fsctx.io.StorageDevice.FILE_DEVICE_DISK_FILE_SYSTEM;
   }
 
   /**

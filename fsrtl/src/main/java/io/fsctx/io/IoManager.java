@@ -281,6 +281,13 @@ public final class IoManager {
     FileObject fo = new FileObject(ids.next("FileObject"), path);
     fo.setVolume(volume);
     fo.setDeviceHint(deviceHint);
+    if (parameters.hasOption(IoConstants.FILE_NO_INTERMEDIATE_BUFFERING)) {
+      fo.setFlags(FileObject.FO_NO_INTERMEDIATE_BUFFERING);
+    }
+    // ReadAccess, WriteAccess and DeleteAccess, as the file system's IoSetShareAccess sets them
+    // during the create: post-create callbacks see them.
+    int access = parameters.desiredAccess();
+    fo.setAccess(IoConstants.readsData(access), IoConstants.writesData(access), IoConstants.deletes(access));
     KTransaction tx = context.txnParameters();
     if (tx != null) {
       tx.reference(); // the file object's own reference, dropped when it is deleted
@@ -310,8 +317,6 @@ public final class IoManager {
     } finally {
       KeThread.exitRequest(previous);
     }
-    int access = parameters.desiredAccess();
-    fo.setAccess(IoConstants.readsData(access), IoConstants.writesData(access), IoConstants.deletes(access));
     fo.handleCountRef().set(1);
     fo.pointerCountRef().set(1);
     fo.setFlags(FileObject.FO_HANDLE_CREATED);
@@ -467,7 +472,15 @@ public final class IoManager {
    * @return the status and the bytes read
    */
   public IoStatus read(FileObject fileObject, long byteOffset, int length) {
-    return send(fileObject, IrpMajorFunction.READ, 0, new IrpParameters.Read(byteOffset, length), 0);
+    return send(fileObject, IrpMajorFunction.READ, 0, new IrpParameters.Read(byteOffset, length), noCache(fileObject));
+  }
+
+  /**
+   * {@code IRP_NOCACHE} for a file object opened with {@code FILE_NO_INTERMEDIATE_BUFFERING}, as
+   * {@code NtReadFile} and {@code NtWriteFile} set it.
+   */
+  private static int noCache(FileObject fileObject) {
+    return fileObject.hasFlags(FileObject.FO_NO_INTERMEDIATE_BUFFERING) ? IoConstants.IRP_NOCACHE : 0;
   }
 
   /**
@@ -479,7 +492,7 @@ public final class IoManager {
    * @return the status and the bytes written
    */
   public IoStatus write(FileObject fileObject, long byteOffset, int length) {
-    return send(fileObject, IrpMajorFunction.WRITE, 0, new IrpParameters.Write(byteOffset, length), 0);
+    return send(fileObject, IrpMajorFunction.WRITE, 0, new IrpParameters.Write(byteOffset, length), noCache(fileObject));
   }
 
   /**
@@ -569,8 +582,21 @@ public final class IoManager {
    * @return the completion; {@code Information} is the number of matching entries
    */
   public IoStatus directoryControl(FileObject fileObject, String pattern) {
+    return directoryControl(fileObject, pattern, IrpParameters.DirectoryControl.DEFAULT_LENGTH);
+  }
+
+  /**
+   * {@code IRP_MJ_DIRECTORY_CONTROL} / {@code IRP_MN_QUERY_DIRECTORY} with the caller's buffer
+   * length ({@code NtQueryDirectoryFile}'s {@code Length}).
+   *
+   * @param fileObject an opened directory
+   * @param pattern the search pattern
+   * @param length the buffer length in bytes, not negative
+   * @return the completion; {@code Information} is the number of matching entries
+   */
+  public IoStatus directoryControl(FileObject fileObject, String pattern, int length) {
     return send(fileObject, IrpMajorFunction.DIRECTORY_CONTROL, IoConstants.IRP_MN_QUERY_DIRECTORY,
-        new IrpParameters.DirectoryControl(FileInformationClass.FILE_BOTH_DIRECTORY_INFORMATION, pattern), 0);
+        new IrpParameters.DirectoryControl(FileInformationClass.FILE_BOTH_DIRECTORY_INFORMATION, pattern, length), 0);
   }
 
   /**

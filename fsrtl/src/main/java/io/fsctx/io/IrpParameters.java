@@ -81,8 +81,25 @@ public sealed interface IrpParameters {
    *
    * @param informationClass the directory information class
    * @param pattern the search pattern, such as {@code *}
+   * @param length the caller's buffer length in bytes ({@code QueryDirectory.Length})
    */
-  record DirectoryControl(FileInformationClass informationClass, String pattern) implements IrpParameters {}
+  record DirectoryControl(FileInformationClass informationClass, String pattern, int length)
+      implements IrpParameters {
+    /** The buffer length of a query whose caller did not say: one page, as directory listings use. */
+    public static final int DEFAULT_LENGTH = 4096;
+
+    /** Checks the length. */
+    public DirectoryControl {
+      if (length < 0) {
+        throw new IllegalArgumentException("negative QueryDirectory.Length " + length);
+      }
+    }
+
+    /** A query with a {@link #DEFAULT_LENGTH} buffer. */
+    public DirectoryControl(FileInformationClass informationClass, String pattern) {
+      this(informationClass, pattern, DEFAULT_LENGTH);
+    }
+  }
 
   /**
    * {@code Parameters.FileSystemControl} with its buffers.

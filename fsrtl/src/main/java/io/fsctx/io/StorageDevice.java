@@ -26,6 +26,8 @@ public record StorageDevice(int deviceType, int characteristics, int sectorSize,
   public static final int FILE_DEVICE_CD_ROM = 0x00000002;
   /** {@code FILE_DEVICE_DISK}. */
   public static final int FILE_DEVICE_DISK = 0x00000007;
+  /** {@code FILE_DEVICE_NETWORK}: a network redirector's device. */
+  public static final int FILE_DEVICE_NETWORK = 0x00000012;
   /** {@code FILE_DEVICE_DISK_FILE_SYSTEM}: the type of a local disk file system's volume device. */
   public static final int FILE_DEVICE_DISK_FILE_SYSTEM = 0x00000008;
   /** {@code FILE_DEVICE_NETWORK_FILE_SYSTEM}. */
@@ -51,6 +53,18 @@ public record StorageDevice(int deviceType, int characteristics, int sectorSize,
    */
   public static StorageDevice disk(String ntDeviceName) {
     return new StorageDevice(FILE_DEVICE_DISK, 0, 512, true,
+        UUID.nameUUIDFromBytes(("fsctx volume " + ntDeviceName).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * A network share as a redirector presents it: its volume's device type is {@code
+   * FILE_DEVICE_NETWORK_FILE_SYSTEM}, which filters see in {@code InstanceSetup}.
+   *
+   * @param ntDeviceName the volume's NT device name
+   * @return the description
+   */
+  public static StorageDevice network(String ntDeviceName) {
+    return new StorageDevice(FILE_DEVICE_NETWORK, 0, 512, true,
         UUID.nameUUIDFromBytes(("fsctx volume " + ntDeviceName).getBytes(StandardCharsets.UTF_8)));
   }
 

@@ -217,7 +217,8 @@ public final class KTransaction {
 
   /**
    * Makes enlistments fail with {@code STATUS_INSUFFICIENT_RESOURCES} when {@code faults} says so
-   * (asked with {@code "enlistment"}), for tests of callers' failure paths.
+   * (asked with {@code "enlistment of "} and the enlisting owner, so one resource manager can be
+   * chosen), for tests of callers' failure paths.
    *
    * @param faults the fault source; {@link AllocationFaults#NEVER} restores normal behaviour
    */
@@ -242,7 +243,7 @@ public final class KTransaction {
         "notificationMask must be a non-empty set of TRANSACTION_NOTIFY_* bits, got 0x%s",
         Integer.toHexString(notificationMask));
     checkNotNull(callback, "callback");
-    if (enlistmentFaults.shouldFail("enlistment")) {
+    if (enlistmentFaults.shouldFail("enlistment of " + owner)) {
       return new EnlistResult(NtStatus.STATUS_INSUFFICIENT_RESOURCES, null);
     }
     Enlistment e = new Enlistment(this, owner, notificationMask, callback);

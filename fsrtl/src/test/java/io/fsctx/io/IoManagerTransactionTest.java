@@ -65,6 +65,33 @@ class IoManagerTransactionTest {
   }
 
   @Test
+  void createFile_accessFlagsAlreadySetWhileTheCreateIsProcessed_noBufferingMakesReadsNonCached() {
+    List<String> seen = new java.util.ArrayList<>();
+    TestFileSystem recording = new TestFileSystem() {
+      @Override
+      public NtStatus dispatch(Irp irp) {
+        FileObject fo = irp.fileObject();
+        if (irp.majorFunction() == IrpMajorFunction.CREATE && fo != null) {
+          seen.add("create write=" + fo.writeAccess());
+        } else if (irp.majorFunction() == IrpMajorFunction.READ || irp.majorFunction() == IrpMajorFunction.WRITE) {
+          seen.add(irp.majorFunction() + " nocache=" + ((irp.flags() & IoConstants.IRP_NOCACHE) != 0));
+        }
+        return super.dispatch(irp);
+      }
+    };
+    Volume v = io.mount("\\Device\\HarddiskVolume9", null, recording);
+    FileObject cached = io.createFile(v, "\\e", CreateParameters.openIf()).openedFileObject();
+    io.write(cached, 0, 10);
+    FileObject direct = io.createFile(v, "\\e",
+        CreateParameters.open().withOptions(IoConstants.FILE_NO_INTERMEDIATE_BUFFERING)).openedFileObject();
+    assertTrue(direct.hasFlags(FileObject.FO_NO_INTERMEDIATE_BUFFERING));
+    io.read(direct, 0, 10);
+    io.closeHandle(direct);
+    io.closeHandle(cached);
+    assertEquals(List.of("create write=true", "IRP_MJ_WRITE nocache=false", "create write=true", "IRP_MJ_READ nocache=true"), seen);
+  }
+
+  @Test
   void queryInformationFile_returnsWhatTheFileSystemWroteIntoTheBuffer() {
     FileObject fo = io.createFile(volume, "\\d", CreateParameters.openIf()).openedFileObject();
     IoResult r = io.queryInformationFile(fo, FileInformationClass.FILE_INTERNAL_INFORMATION, 8);

@@ -106,7 +106,7 @@ class KTransactionTest {
   @Test
   void enlist_faultInjected_insufficientResources() {
     KTransaction tx = tm.createTransaction();
-    tx.setEnlistmentFaults(what -> what.equals("enlistment"));
+    tx.setEnlistmentFaults(what -> what.startsWith("enlistment of "));
     KTransaction.EnlistResult r = tx.enlist("A", TRANSACTION_NOTIFY_COMMIT, (t, e, n) -> NtStatus.STATUS_SUCCESS);
     assertEquals(NtStatus.STATUS_INSUFFICIENT_RESOURCES, r.status());
     assertEquals(null, r.enlistment());

@@ -282,6 +282,12 @@ public class FatLikeFileSystem implements ModelFileSystem {
     NonPagedFcb nonPaged = new NonPagedFcb(v.pool().allocate(PoolType.NON_PAGED_POOL_NX, TAG_NONPAGED, what + " nonpaged"));
     CommonFcbHeader header = initializeHeader(memory, v.ioManager().ids().next(what.equals("DCB") ? "Dcb" : "Fcb"),
         nonPaged, file.isPagingFile());
+    long size = file.streamSize(""); // the file's size in its directory entry
+    if (size > 0) {
+      header.setAllocationSize(size);
+      header.setFileSize(size);
+      header.setValidDataLength(size);
+    }
     Fcb fcb = new Fcb(memory, header, nonPaged, file);
     byHeader.put(header, fcb);
     fcbs.insert(file, fcb);
@@ -810,6 +816,7 @@ public class FatLikeFileSystem implements ModelFileSystem {
       if (fcb.file.isDeletePending() && !fcb.file.isDeleted()) {
         disk.deleteFile(fcb.file);
       }
+      fcb.file.setStreamSize("", fcb.header.fileSize()); // the directory entry's size
       toDelete.add(fcb);
     }
   }

@@ -333,6 +333,12 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     PoolBlock memory = v.pool().allocate(PoolType.NON_PAGED_POOL_NX, TAG_SCB, "SCB");
     AdvancedFcbHeader h = initializeScbHeader(
         memory, v.ioManager().ids().next("Scb"), new FastMutex(memory), fcb, fcb.file.isPagingFile());
+    long size = fcb.file.streamSize(streamKey); // the stream's size on the disk
+    if (size > 0) {
+      h.setAllocationSize(size);
+      h.setFileSize(size);
+      h.setValidDataLength(size);
+    }
     Scb scb = new Scb(memory, h, fcb, streamKey, streamSuffix);
     byHeader.put(h, scb);
     fcb.liveScbs++;
@@ -568,15 +574,17 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       if (tx != null && !tx.isActive()) {
         return irp.complete(STATUS_TRANSACTION_NOT_ACTIVE, 0);
       }
+      // Enlisted before the disk changes, so the outcome always reaches what the create did.
+      NtStatus enlisted = tx == null ? STATUS_SUCCESS : enlistLocked(tx);
+      if (!enlisted.isSuccess()) {
+        return irp.complete(enlisted, 0);
+      }
       Namespace.Resolution r = p.options().hasOption(FILE_OPEN_BY_FILE_ID)
           ? resolveById(p.fileName(), p.options(), tx)
           : writeProtected(p.fileName(), p.options(), tx) ? failed(STATUS_MEDIA_WRITE_PROTECTED)
           : disk.resolveCreate(p.fileName(), p.options(), true, tx);
       if (!r.succeeded()) {
         return irp.complete(r.status(), 0);
-      }
-      if (tx != null && !enlistLocked(tx)) {
-        return irp.complete(STATUS_TRANSACTION_NOT_ACTIVE, 0);
       }
       Namespace.Link link = r.openedLink();
       Fcb fcb = fcbs.get(link.file());
@@ -907,21 +915,22 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
    * Enlists the volume in a transaction the first time it works in it: commit makes the disk's
    * transacted changes permanent, rollback undoes them.
    *
-   * @return false when the transaction is no longer active
+   * @return success, or why the enlistment failed: {@code STATUS_TRANSACTION_NOT_ACTIVE} once the
+   *     transaction is ending, {@code STATUS_INSUFFICIENT_RESOURCES}
    */
   @GuardedBy("vcbLock")
-  private boolean enlistLocked(KTransaction tx) {
+  private NtStatus enlistLocked(KTransaction tx) {
     if (enlistments.containsKey(tx)) {
-      return true;
+      return STATUS_SUCCESS;
     }
     KTransaction.EnlistResult r = tx.enlist(name + " on " + requireVolume().id(),
         KTransaction.TRANSACTION_NOTIFY_COMMIT | KTransaction.TRANSACTION_NOTIFY_ROLLBACK, this::transactionOutcome);
     Enlistment e = r.enlistment();
     if (e == null) {
-      return false;
+      return r.status();
     }
     enlistments.put(tx, e);
-    return true;
+    return STATUS_SUCCESS;
   }
 
   /** The resource manager's side of the outcome (called with no lock held). */
@@ -950,6 +959,8 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       delayedCloses.remove(scb);
       if (scb.deletePending) {
         disk.deleteStream(scb.fcb.file, scb.streamKey);
+      } else {
+        scb.fcb.file.setStreamSize(scb.streamKey, scb.header.fileSize()); // written back
       }
       toDelete.add(scb);
     }

@@ -115,6 +115,25 @@ class FileSystemBehaviourTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
+  void fileSize_survivesItsPerFileStructure_overwriteEmptiesIt(String name, Supplier<ModelFileSystem> model) {
+    mount(model.get());
+    FileObject a = open("\\sized.txt");
+    assertEquals(NtStatus.STATUS_SUCCESS, io.write(a, 0, 100).status());
+    io.closeHandle(a); // the FCB goes (immediate close policy) and the size is written back
+    FileObject b = open("\\sized.txt", CreateParameters.open());
+    assertEquals(100, standard(b).endOfFile());
+    assertEquals(40, io.read(b, 60, 1000).information(), "reads stop at the end of file on the disk");
+    io.closeHandle(b);
+    FileObject c = open("\\sized.txt", CreateParameters.open().withDisposition(IoConstants.FILE_OVERWRITE));
+    assertEquals(0, standard(c).endOfFile());
+    io.closeHandle(c);
+    FileObject d = open("\\sized.txt", CreateParameters.open());
+    assertEquals(0, standard(d).endOfFile());
+    io.closeHandle(d);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
   void standardInformation_directoryAndLinks(String name, Supplier<ModelFileSystem> model) {
     mount(model.get());
     FileObject dir = open("\\dir", CreateParameters.openIf().withOptions(IoConstants.FILE_DIRECTORY_FILE));

@@ -58,6 +58,17 @@ class TransactedNtfsTest {
   }
 
   @Test
+  void create_volumeCannotEnlist_failsWithTheEnlistmentsStatus_nothingCreated() {
+    tx.setEnlistmentFaults(what -> what.startsWith("enlistment of "));
+    assertEquals(NtStatus.STATUS_INSUFFICIENT_RESOURCES, create("\\new.txt", CreateParameters.create(), tx).status());
+    tx.setEnlistmentFaults(what -> false);
+    assertEquals(NtStatus.STATUS_OBJECT_NAME_NOT_FOUND, create("\\new.txt", CreateParameters.open(), tx).status(),
+        "not even inside the transaction");
+    assertEquals(NtStatus.STATUS_SUCCESS, tx.rollback());
+    makeFile("\\new.txt"); // the name is free: FILE_CREATE succeeds
+  }
+
+  @Test
   void delete_inATransaction_goneInsideAtOnce_stillThereOutside_goneForAllAtCommit() {
     makeFile("\\keep.txt");
     deleteIn("\\keep.txt", tx);

@@ -82,13 +82,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Namespace {
 
-  /** A file on the disk: a directory flag, its names, its streams, and its on-disk identity. */
+  /**
+   * A file on the disk: a directory flag, its names, its streams and their sizes as last written
+   * back, and its on-disk identity.
+   */
   public static final class FileRecord {
     private final long fileId;
     private final boolean directory;
     private final List<Link> links = new ArrayList<>();
     /** Stream key (upper case) → normalized suffix as created. The default stream is "" → "". */
     private final Map<String, String> streams = new HashMap<>();
+    /** Stream key → end of file as last written back; absent: 0. */
+    private final Map<String, Long> streamSizes = new HashMap<>();
     private boolean deletePending;
     private boolean pagingFile;
     private boolean deleted;
@@ -179,6 +184,34 @@ public final class Namespace {
     /** Whether the read-only attribute is set. */
     public boolean isReadOnly() {
       return (fileAttributes & IoConstants.FILE_ATTRIBUTE_READONLY) != 0;
+    }
+
+    /**
+     * A stream's end of file as the file system last wrote it back to the disk (when its per-stream
+     * structure went); a new structure on the stream starts from it.
+     *
+     * @param streamKey the stream's key, empty for the default stream
+     * @return the size in bytes, 0 for a stream never written back
+     */
+    public long streamSize(String streamKey) {
+      return streamSizes.getOrDefault(streamKey, 0L);
+    }
+
+    /**
+     * Writes a stream's end of file back to the disk.
+     *
+     * @param streamKey the stream's key
+     * @param size the size in bytes, not negative
+     */
+    public void setStreamSize(String streamKey, long size) {
+      if (size < 0) {
+        throw new IllegalArgumentException("negative stream size " + size);
+      }
+      if (size == 0) {
+        streamSizes.remove(streamKey);
+      } else {
+        streamSizes.put(streamKey, size);
+      }
     }
 
     /** The file's object ID ({@code FSCTL_CREATE_OR_GET_OBJECT_ID}), or null when it has none. */
@@ -693,6 +726,7 @@ public final class Namespace {
   public void deleteStream(FileRecord file, String streamKey) {
     if (!streamKey.isEmpty()) {
       file.streams.remove(streamKey);
+      file.streamSizes.remove(streamKey);
     }
   }
 
