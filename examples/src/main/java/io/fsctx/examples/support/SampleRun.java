@@ -13,6 +13,7 @@ import io.fsctx.io.IoManager;
 import io.fsctx.io.StorageDevice;
 import io.fsctx.io.Volume;
 import io.fsctx.nt.BugCheckException;
+import io.fsctx.nt.PoolBlock;
 import io.fsctx.tm.KTransaction;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class SampleRun {
   private final Map<FltContextType, int[]> counts = new EnumMap<>(FltContextType.class);
   private final List<String> steps = new ArrayList<>();
   private final Consumer<String> stepSink;
+  private final List<String> poolTags = new ArrayList<>();
 
   /**
    * Starts a run.
@@ -79,6 +81,16 @@ public final class SampleRun {
     return io.mount(ntDeviceName, letter, fileSystem, StorageDevice.disk(ntDeviceName));
   }
 
+  /**
+   * Watches the pool for blocks of the port's own allocations ({@code ExAllocatePoolWithTag}
+   * with these tags): those still allocated at the end are reported as leaked pool.
+   *
+   * @param tags pool tags as pool tools show them, such as {@code SBdb} for C's {@code 'bdBS'}
+   */
+  public void watchPoolTags(String... tags) {
+    poolTags.addAll(List.of(tags));
+  }
+
   /** Records a workload step. */
   public void step(String line) {
     steps.add(line);
@@ -99,7 +111,15 @@ public final class SampleRun {
       counts.forEach((t, c) -> copy.put(t, c.clone()));
     }
     List<KTransaction> liveTx = io.transactionManager().liveTransactions();
-    return new Result(title, steps, copy, unload, manager.verifierFindings(), manager.liveContexts(), liveTx.size(), crash);
+    List<String> pool = new ArrayList<>();
+    for (PoolBlock b : io.pool().outstanding()) {
+      if (poolTags.contains(b.tag())) {
+        pool.add(b.toString());
+      }
+    }
+    pool.sort(null);
+    return new Result(title, steps, copy, unload, manager.verifierFindings(), manager.liveContexts(), liveTx.size(),
+        pool, crash);
   }
 
   /**
@@ -112,6 +132,7 @@ public final class SampleRun {
    * @param findings every verifier finding
    * @param liveContexts contexts still alive at the end
    * @param liveTransactions transaction objects still referenced at the end
+   * @param leakedPool the port's pool blocks ({@link #watchPoolTags}) still allocated at the end
    * @param crash the bug check that stopped the run, or null
    */
   public record Result(
@@ -122,6 +143,7 @@ public final class SampleRun {
       List<VerifierFinding> findings,
       List<FltContext> liveContexts,
       int liveTransactions,
+      List<String> leakedPool,
       @Nullable BugCheckException crash) {
 
     /** Copies the collections. */
@@ -132,6 +154,7 @@ public final class SampleRun {
       counts = c;
       findings = List.copyOf(findings);
       liveContexts = List.copyOf(liveContexts);
+      leakedPool = List.copyOf(leakedPool);
     }
 
     /** How many contexts of a type were allocated. */
@@ -148,11 +171,11 @@ public final class SampleRun {
 
     /**
      * Whether the run found nothing wrong: no bug check, no verifier finding, a clean unload, no
-     * context and no transaction left alive.
+     * context, no transaction and none of the port's pool blocks left alive.
      */
     public boolean clean() {
       return crash == null && findings.isEmpty() && unload != null && unload.clean() && liveContexts.isEmpty()
-          && liveTransactions == 0;
+          && liveTransactions == 0 && leakedPool.isEmpty();
     }
 
     /** The report the command line prints after the port's log. */
@@ -172,6 +195,12 @@ public final class SampleRun {
       }
       sb.append("transactions still referenced: ").append(liveTransactions).append('\n');
       sb.append("leaked contexts: ").append(liveContexts.size()).append('\n');
+      if (!leakedPool.isEmpty()) {
+        sb.append("leaked pool blocks: ").append(leakedPool.size()).append('\n');
+        for (String b : leakedPool) {
+          sb.append("  ").append(b).append('\n');
+        }
+      }
       return sb.toString();
     }
   }
