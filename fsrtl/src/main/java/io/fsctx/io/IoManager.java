@@ -585,9 +585,14 @@ public final class IoManager {
     return directoryControl(fileObject, pattern, IrpParameters.DirectoryControl.DEFAULT_LENGTH);
   }
 
+  /** {@code sizeof(FILE_BOTH_DIR_INFORMATION)} on x64, the least {@code NtQueryDirectoryFile} takes. */
+  public static final int FILE_BOTH_DIR_INFORMATION_SIZE = 0x68;
+
   /**
    * {@code IRP_MJ_DIRECTORY_CONTROL} / {@code IRP_MN_QUERY_DIRECTORY} with the caller's buffer
-   * length ({@code NtQueryDirectoryFile}'s {@code Length}).
+   * length ({@code NtQueryDirectoryFile}'s {@code Length}). A buffer shorter than one entry ({@link
+   * #FILE_BOTH_DIR_INFORMATION_SIZE}) is refused before any IRP is built, as {@code
+   * NtQueryDirectoryFile} does: {@code STATUS_INFO_LENGTH_MISMATCH}.
    *
    * @param fileObject an opened directory
    * @param pattern the search pattern
@@ -595,6 +600,9 @@ public final class IoManager {
    * @return the completion; {@code Information} is the number of matching entries
    */
   public IoStatus directoryControl(FileObject fileObject, String pattern, int length) {
+    if (length < FILE_BOTH_DIR_INFORMATION_SIZE) {
+      return IoStatus.of(NtStatus.STATUS_INFO_LENGTH_MISMATCH);
+    }
     return send(fileObject, IrpMajorFunction.DIRECTORY_CONTROL, IoConstants.IRP_MN_QUERY_DIRECTORY,
         new IrpParameters.DirectoryControl(FileInformationClass.FILE_BOTH_DIRECTORY_INFORMATION, pattern, length), 0);
   }

@@ -92,6 +92,27 @@ class IoManagerTransactionTest {
   }
 
   @Test
+  void directoryControl_bufferShorterThanAnEntry_infoLengthMismatchWithoutAnIrp() {
+    List<IrpMajorFunction> seen = new java.util.ArrayList<>();
+    TestFileSystem recording = new TestFileSystem() {
+      @Override
+      public NtStatus dispatch(Irp irp) {
+        seen.add(irp.majorFunction());
+        return super.dispatch(irp);
+      }
+    };
+    Volume v = io.mount("\\Device\\HarddiskVolume8", null, recording);
+    FileObject dir = io.createFile(v, "\\d", CreateParameters.openIf()).openedFileObject();
+    seen.clear();
+    assertEquals(NtStatus.STATUS_INFO_LENGTH_MISMATCH,
+        io.directoryControl(dir, "*", IoManager.FILE_BOTH_DIR_INFORMATION_SIZE - 1).status());
+    assertEquals(List.of(), seen);
+    io.directoryControl(dir, "*", IoManager.FILE_BOTH_DIR_INFORMATION_SIZE);
+    assertEquals(List.of(IrpMajorFunction.DIRECTORY_CONTROL), seen);
+    io.closeHandle(dir);
+  }
+
+  @Test
   void queryInformationFile_returnsWhatTheFileSystemWroteIntoTheBuffer() {
     FileObject fo = io.createFile(volume, "\\d", CreateParameters.openIf()).openedFileObject();
     IoResult r = io.queryInformationFile(fo, FileInformationClass.FILE_INTERNAL_INFORMATION, 8);
