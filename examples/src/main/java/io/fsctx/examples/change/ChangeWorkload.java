@@ -7,10 +7,13 @@ import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;
 import io.fsctx.io.FileObject;
 import io.fsctx.io.FileSystemDriver;
+import io.fsctx.io.IoConstants;
 import io.fsctx.io.IoDriverCreateContext;
 import io.fsctx.io.Volume;
 import io.fsctx.nt.BugCheckException;
 import io.fsctx.tm.KTransaction;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -19,10 +22,11 @@ import org.jspecify.annotations.Nullable;
  * outside any transaction (reported dirty at close); a file written in a transaction that commits
  * (reported dirty when the commit is processed) and one in a transaction that rolls back (never
  * dirty); and the five cases of a file moving between transactions: a first transacted writer
- * (1), a second writer in the same transaction (4), a writer in another transaction while the
- * first is still open (3), a non-transacted writer after a transacted one (2), and two
- * non-transacted writers (5). On a file system without transactions the transacted opens fail
- * and are reported as steps; without file contexts (legacy) the filter passes everything through.
+ * (1), a second writer in the same transaction (4), a writer in another transaction before the
+ * first has ended (3), a non-transacted writer after a transacted one (2), and two non-transacted
+ * writers (5). A reader holds each file open throughout, so its file context lives as long. On a
+ * file system without transactions the transacted opens fail and are reported as steps; without
+ * file contexts (legacy) the filter passes everything through.
  *
  * <p>Thread safety: each call builds its own world; confined to the calling thread.
  */
@@ -46,6 +50,18 @@ public final class ChangeWorkload {
     BugCheckException crash = null;
     try {
       Steps s = new Steps(run, vol);
+      // A reader keeps each file open for the whole workload, so the file keeps one file context
+      // (the model frees a file's structures, and the context, at its last close) and every
+      // writer's open meets the context the previous one left. It also creates the files outside
+      // any transaction: a file created in a transaction is invisible outside it until the commit.
+      List<FileObject> readers = new ArrayList<>();
+      for (String path :
+          List.of("\\plain.txt", "\\committed.txt", "\\rolled-back.txt", "\\moved.txt", "\\left.txt")) {
+        FileObject reader = s.keepOpen(path);
+        if (reader != null) {
+          readers.add(reader);
+        }
+      }
       s.writeAndClose("\\plain.txt", null, "a non-transacted writer");
       s.writeAndClose("\\plain.txt", null, "case 5: a non-transacted writer again");
 
@@ -58,11 +74,6 @@ public final class ChangeWorkload {
       s.writeAndClose("\\rolled-back.txt", b, "case 1: a transacted writer");
       s.end(b, false);
 
-      // A file created in a transaction is invisible outside it until the commit, so the files
-      // that move between transactions exist beforehand.
-      s.writeAndClose("\\moved.txt", null, "a non-transacted writer creates the file");
-      s.writeAndClose("\\left.txt", null, "a non-transacted writer creates the file");
-
       KTransaction c = s.tx("is left by its file");
       KTransaction d = s.tx("takes the file over");
       s.writeAndClose("\\moved.txt", c, "case 1: a writer in the first transaction");
@@ -74,6 +85,11 @@ public final class ChangeWorkload {
       s.writeAndClose("\\left.txt", e, "case 1: a transacted writer");
       s.writeAndClose("\\left.txt", null, "case 2: a non-transacted writer");
       s.end(e, true);
+
+      for (FileObject r : readers) {
+        run.io().closeHandle(r);
+      }
+      run.step("close the readers");
 
       unload = change.unload();
       run.step("unload change: " + (unload.clean() ? "clean" : unload.leakedCount() + " context(s) still referenced"));
@@ -99,6 +115,14 @@ public final class ChangeWorkload {
       KTransaction t = run.io().transactionManager().createTransaction();
       run.step("create transaction " + t.id() + " (" + what + ")");
       return t;
+    }
+
+    /** Opens {@code path} for reading (creating it), outside any transaction; null if that failed. */
+    @Nullable FileObject keepOpen(String path) {
+      CreateResult r = run.io().createFile(vol, path,
+          CreateParameters.openIf().withDesiredAccess(IoConstants.GENERIC_READ));
+      run.step("a reader keeps " + path + " open: " + r.status());
+      return r.fileObject();
     }
 
     void writeAndClose(String path, @Nullable KTransaction t, String what) {

@@ -200,9 +200,13 @@ class ChangePortTest {
   @Test
   @DisplayName("the workload: every case, no leak, no finding, every transaction reference given back")
   void workload_ntfs_clean() {
-    SampleRun.Result r = ChangeWorkload.run(new NtfsLikeFileSystem(), new DbgPrint(Change.DEFAULT_TRACE_FLAGS, l -> {}), s -> {});
+    DbgPrint l = new DbgPrint(Change.DEFAULT_TRACE_FLAGS, x -> {});
+    SampleRun.Result r = ChangeWorkload.run(new NtfsLikeFileSystem(), l, s -> {});
     assertTrue(r.clean(), r::format);
-    assertTrue(r.allocated(FltContextType.FILE) > 0);
+    assertEquals(5, r.allocated(FltContextType.FILE), "one per file: a reader keeps each file open");
+    assertEquals(2, l.lines().stream().filter(x -> x.contains("Transacted file ID")).count(),
+        "the committed file at the first commit, the moved file at the second transaction's commit only");
+    assertFalse(l.contains("0000000000000000,0000000000000004 is dirty"), "the rolled-back file is never dirty");
     assertEquals(r.allocated(FltContextType.FILE), r.freed(FltContextType.FILE));
     assertEquals(5, r.allocated(FltContextType.TRANSACTION), "one per transaction the writers opened");
     assertEquals(r.allocated(FltContextType.TRANSACTION), r.freed(FltContextType.TRANSACTION));
