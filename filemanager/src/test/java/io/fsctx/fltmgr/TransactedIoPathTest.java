@@ -200,8 +200,11 @@ class TransactedIoPathTest {
     h.close(openTransacted("\\t.txt", IoConstants.GENERIC_READ));
     assertEquals(STATUS_SUCCESS, Flt.detachVolume(f, h.fltVolume(), null));
     assertEquals(1, cleanedUp.size());
+    assertTrue(tx.enlistments().stream().noneMatch(e -> e.owner().contains("TxWatch")), "the teardown closed the enlistment");
     assertEquals(STATUS_SUCCESS, tx.rollback());
-    assertEquals(List.of(), notifications);
+    assertEquals(List.of(), notifications, "no notification reached the torn-down instance");
+    assertEquals(1, cleanedUp.size(), "the context was not cleaned up a second time at the transaction's end");
+    assertEquals(List.of(), mgr.verifierFindings());
     assertTrue(h.unload().clean());
   }
 
