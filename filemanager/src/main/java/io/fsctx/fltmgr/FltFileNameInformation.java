@@ -52,16 +52,25 @@ public final class FltFileNameInformation {
   private final String volume;
   // References owned by callers; the cache's hold is kept apart so that one caller's extra
   // release cannot silently consume it (and so go unnoticed until much later).
-  private int refs; // guarded by this
-  private boolean cached = true; // guarded by this
+  @GuardedBy("this")
+  private int refs;
+
+  @GuardedBy("this")
+  private boolean cached = true;
   private final FilterManager manager;
   /** References handed to each filter and not yet given back, for the verifier's leak check. */
-  // Guarded by holdsLock; one entry per filter holding references, usually zero or one.
+  // One entry per filter holding references, usually zero or one.
+  @GuardedBy("holdsLock")
   private final java.util.IdentityHashMap<FltFilter, int[]> holds = new java.util.IdentityHashMap<>(2);
+
   private final Object holdsLock = new Object();
-  private int totalHolds; // guarded by holdsLock
+
+  @GuardedBy("holdsLock")
+  private int totalHolds;
+
   /** References handed out outside any filter callback (no filter to charge them to). */
-  private int unattributedHolds; // guarded by holdsLock
+  @GuardedBy("holdsLock")
+  private int unattributedHolds;
   /**
    * At verifier level TRACKING, who took each handed-out reference, where and in which callback,
    * charged to the same holder as {@link #holds} (null: unattributed); made on first use.
@@ -266,6 +275,7 @@ public final class FltFileNameInformation {
   private static final Object UNATTRIBUTED = new Object();
 
   /** Gives one reference back; returns the filter it was charged to, {@link #UNATTRIBUTED}, or null for none. */
+  @GuardedBy("holdsLock")
   private @Nullable Object unholdOne(@Nullable FltFilter filter) {
     int[] mine = filter == null ? null : holds.get(filter);
     if (mine != null && mine[0] > 0) {

@@ -1,5 +1,6 @@
 package io.fsctx.fsrtl;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V0;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V1;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V2;
@@ -274,9 +275,8 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
     if (!supportsFilterContexts()) {
       return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
     }
-    if (context.ownerId() == null || context.freeCallback() == null) {
-      throw new IllegalArgumentException(context + " was not initialised (FsRtlInitPerStreamContext)");
-    }
+    checkArgument(context.ownerId() != null && context.freeCallback() != null,
+        "%s was not initialised (FsRtlInitPerStreamContext)", context);
     filterContexts.insertHead(filterContextsLock(), context);
     return NtStatus.STATUS_SUCCESS;
   }

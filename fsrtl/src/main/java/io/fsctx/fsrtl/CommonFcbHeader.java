@@ -1,5 +1,6 @@
 package io.fsctx.fsrtl;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FCB_HEADER_V5;
 
 import io.fsctx.nt.PoolBlock;
@@ -12,6 +13,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@code Flags}, {@code Flags2}, {@code IsFastIoPossible} are bytes and {@code Version} and
  * {@code Reserved} share one byte as two nibbles, as in the C layout; setters mask accordingly.
+ *
+ * <p>Writes of {@code Flags} and {@code Flags2} that clear a bit the setup routines own are
+ * recorded in the header's {@link HeaderAudit} with the request they happened in, so a verifier
+ * can say which request wiped the flags.
  *
  * <p>Thread safety: every field is individually atomic (volatile); compound updates of the flag
  * bytes ({@link #setFlags2Bits}, {@link #clearFlags2Bits}) are synchronized on the header.
@@ -100,7 +105,9 @@ public class CommonFcbHeader {
 
   /** Sets {@code Flags} (low 8 bits kept). */
   public final void setFlags(int value) {
+    int before = flags;
     flags = value & 0xFF;
+    audit.noteFlagsWritten(before, flags, flags2, flags2);
   }
 
   /** {@code IsFastIoPossible}: one of the {@code FAST_IO_*} values. */
@@ -120,7 +127,9 @@ public class CommonFcbHeader {
 
   /** Sets {@code Flags2} (low 8 bits kept). */
   public final void setFlags2(int value) {
+    int before = flags2;
     flags2 = value & 0xFF;
+    audit.noteFlagsWritten(flags, flags, before, flags2);
   }
 
   /** ORs bits into {@code Flags}. */
@@ -135,7 +144,9 @@ public class CommonFcbHeader {
 
   /** Clears bits of {@code Flags2}, as a file system does for paging files after setup. */
   public final synchronized void clearFlags2Bits(int bits) {
+    int before = flags2;
     flags2 = flags2 & ~bits & 0xFF;
+    audit.noteFlagsWritten(flags, flags, before, flags2);
   }
 
   /** {@code Reserved}: the low nibble of byte 7; drivers keep it zero. */
@@ -160,9 +171,7 @@ public class CommonFcbHeader {
    * @param value 0 to 15; versions above {@code V5} are accepted as the 4-bit field allows
    */
   public final void setVersion(int value) {
-    if (value < 0 || value > 0xF) {
-      throw new IllegalArgumentException("Version is a 4-bit field; got " + value);
-    }
+    checkArgument(value >= 0 && value <= 0xF, "Version is a 4-bit field; got %s", value);
     version = value;
   }
 

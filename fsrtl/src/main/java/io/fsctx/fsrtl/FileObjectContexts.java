@@ -1,5 +1,7 @@
 package io.fsctx.fsrtl;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import io.fsctx.nt.AllocationFaults;
 import io.fsctx.nt.NtStatus;
 import java.util.List;
@@ -36,9 +38,7 @@ public final class FileObjectContexts {
    * @return {@code STATUS_SUCCESS} or {@code STATUS_INSUFFICIENT_RESOURCES}
    */
   public NtStatus insert(PerFileObjectContext context) {
-    if (context.ownerId() == null) {
-      throw new IllegalArgumentException(context + " was not initialised (FsRtlInitPerFileObjectContext)");
-    }
+    checkArgument(context.ownerId() != null, "%s was not initialised (FsRtlInitPerFileObjectContext)", context);
     return container.insert(context);
   }
 

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * own books beside a driver's structures: every setup, when the header first became reachable
  * (an FCB table insert) and when a file object first pointed at it, how many file objects point
  * at it now, and every {@code FsRtlTeardownPerStreamContexts} with what was open at that moment.
- * FsRtl's setup and teardown routines and the I/O manager write it; the file-system rules ({@code
+ * It also keeps the last write after setup that cleared a bit the setup owns, with its request.
+ * FsRtl's setup and teardown routines, the header's flag setters and the I/O manager write it; the file-system rules ({@code
  * io.fsctx.verifier}) read it. A file system never needs to touch it, apart from telling its
  * FCB table's inserts through {@link #noteReachable()} when it does not use the toolkit's table.
  *
@@ -21,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread safety: safe for concurrent use; counters are atomic, the teardown records an
  * immutable list replaced under the audit's monitor, single facts set once. (Field updaters and
- * one list field rather than atomic objects: every FCB of a long replay carries an audit.)
+ * one list field rather than atomic objects: every FCB of a long workload carries an audit.)
  */
 public final class HeaderAudit {
   /**
@@ -34,6 +35,21 @@ public final class HeaderAudit {
    */
   public record Teardown(@Nullable Object where, int openFileObjects, @Nullable String freedLock) {}
 
+  /**
+   * A write of {@code Flags} or {@code Flags2} after setup that cleared a bit the setup routines
+   * own ({@code FSRTL_FLAG_ADVANCED_HEADER} or {@code FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS}). A
+   * paging file's documented clearing of the support bit is recorded too; whether a change
+   * breaks a rule is the verifier's call.
+   *
+   * @param where the request being served when the bits were cleared, or null outside any request
+   * @param flagsBefore {@code Flags} before the write
+   * @param flagsAfter {@code Flags} after it
+   * @param flags2Before {@code Flags2} before the write
+   * @param flags2After {@code Flags2} after it
+   */
+  public record FlagsChange(
+      @Nullable Object where, int flagsBefore, int flagsAfter, int flags2Before, int flags2After) {}
+
   private final CommonFcbHeader header;
   private static final AtomicIntegerFieldUpdater<HeaderAudit> SETUPS =
       AtomicIntegerFieldUpdater.newUpdater(HeaderAudit.class, "setups");
@@ -42,6 +58,9 @@ public final class HeaderAudit {
   private volatile int setups;
   private volatile @Nullable Object firstSetupWhere;
   private volatile boolean setupWhereSet;
+  private volatile @Nullable Object lastSetupWhere;
+  private volatile @Nullable FlagsChange firstSetupBitsCleared;
+  private volatile @Nullable FlagsChange lastSetupBitsCleared;
   private volatile @Nullable PerFileContextSlot slotGivenAtSetup;
   private volatile int openFileObjects;
   private volatile boolean published;
@@ -61,11 +80,32 @@ public final class HeaderAudit {
   // ---- Written by FsRtl ----------------------------------------------------------------------
 
   void noteSetup(@Nullable PerFileContextSlot slot) {
+    Object where = KeThread.currentRequest();
     if (SETUPS.incrementAndGet(this) == 1) {
-      firstSetupWhere = KeThread.currentRequest();
+      firstSetupWhere = where;
       setupWhereSet = true;
     }
+    lastSetupWhere = where;
     slotGivenAtSetup = slot;
+    // A setup sets the bits again: what cleared them before no longer explains the header.
+    firstSetupBitsCleared = null;
+    lastSetupBitsCleared = null;
+  }
+
+  /**
+   * {@code Flags}/{@code Flags2} were written; records the write when it came after a setup and
+   * cleared a bit the setup owns. Called by the header's setters (cheap when nothing was cleared).
+   */
+  void noteFlagsWritten(int flagsBefore, int flagsAfter, int flags2Before, int flags2After) {
+    boolean cleared = (flagsBefore & ~flagsAfter & FsRtlConstants.FSRTL_FLAG_ADVANCED_HEADER) != 0
+        || (flags2Before & ~flags2After & FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS) != 0;
+    if (cleared && setups > 0) {
+      FlagsChange c = new FlagsChange(KeThread.currentRequest(), flagsBefore, flagsAfter, flags2Before, flags2After);
+      if (firstSetupBitsCleared == null) {
+        firstSetupBitsCleared = c;
+      }
+      lastSetupBitsCleared = c;
+    }
   }
 
   synchronized void noteTeardown(@Nullable String freedLock) {
@@ -157,6 +197,24 @@ public final class HeaderAudit {
   /** Where the first setup ran (null outside any request or when never set up). */
   public @Nullable Object firstSetupWhere() {
     return setupWhereSet ? firstSetupWhere : null;
+  }
+
+  /** Where the last setup ran (null outside any request or when never set up). */
+  public @Nullable Object lastSetupWhere() {
+    return lastSetupWhere;
+  }
+
+  /**
+   * The first write since the last setup that cleared {@code FSRTL_FLAG_ADVANCED_HEADER} or {@code
+   * FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS}, with the request it happened in; null when none did.
+   */
+  public @Nullable FlagsChange firstSetupBitsCleared() {
+    return firstSetupBitsCleared;
+  }
+
+  /** The last such write since the last setup (the same as the first when there was one); null when none. */
+  public @Nullable FlagsChange lastSetupBitsCleared() {
+    return lastSetupBitsCleared;
   }
 
   /** The per-file slot the last setup was given ({@code FsRtlSetupAdvancedHeaderEx}), or null. */

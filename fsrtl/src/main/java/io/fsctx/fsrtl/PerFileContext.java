@@ -1,5 +1,7 @@
 package io.fsctx.fsrtl;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,12 +38,8 @@ public class PerFileContext extends FsRtlContext {
    */
   public final void init(
       Object ownerId, @Nullable Object instanceId, FreeCallback<? super PerFileContext> freeCallback) {
-    if (ownerId == null) {
-      throw new IllegalArgumentException("OwnerId must be non-null (FsRtlInitPerFileContext)");
-    }
-    if (freeCallback == null) {
-      throw new IllegalArgumentException("FreeCallback must be non-null (FsRtlInitPerFileContext)");
-    }
+    checkArgument(ownerId != null, "OwnerId must be non-null (FsRtlInitPerFileContext)");
+    checkArgument(freeCallback != null, "FreeCallback must be non-null (FsRtlInitPerFileContext)");
     setIds(ownerId, instanceId);
     this.freeCallback = freeCallback;
   }

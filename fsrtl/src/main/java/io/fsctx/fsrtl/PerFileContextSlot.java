@@ -1,5 +1,7 @@
 package io.fsctx.fsrtl;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import io.fsctx.nt.AllocationFaults;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.PoolBlock;
@@ -85,9 +87,8 @@ public final class PerFileContextSlot {
    * @return {@code STATUS_SUCCESS} or {@code STATUS_INSUFFICIENT_RESOURCES}
    */
   public NtStatus insert(PerFileContext context) {
-    if (context.ownerId() == null || context.freeCallback() == null) {
-      throw new IllegalArgumentException(context + " was not initialised (FsRtlInitPerFileContext)");
-    }
+    checkArgument(context.ownerId() != null && context.freeCallback() != null,
+        "%s was not initialised (FsRtlInitPerFileContext)", context);
     return value.insert(context);
   }
 

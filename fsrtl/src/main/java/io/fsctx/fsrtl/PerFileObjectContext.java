@@ -1,5 +1,7 @@
 package io.fsctx.fsrtl;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,9 +33,7 @@ public class PerFileObjectContext extends FsRtlContext {
    * @param instanceId may be null
    */
   public final void init(Object ownerId, @Nullable Object instanceId) {
-    if (ownerId == null) {
-      throw new IllegalArgumentException("OwnerId must be non-null (FsRtlInitPerFileObjectContext)");
-    }
+    checkArgument(ownerId != null, "OwnerId must be non-null (FsRtlInitPerFileObjectContext)");
     setIds(ownerId, instanceId);
   }
 }

@@ -1,5 +1,7 @@
 package io.fsctx.fsrtl;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,12 +42,8 @@ public class PerStreamContext extends FsRtlContext {
    */
   public final void init(
       Object ownerId, @Nullable Object instanceId, FreeCallback<? super PerStreamContext> freeCallback) {
-    if (ownerId == null) {
-      throw new IllegalArgumentException("OwnerId must be non-null (FsRtlInitPerStreamContext)");
-    }
-    if (freeCallback == null) {
-      throw new IllegalArgumentException("FreeCallback must be non-null (FsRtlInitPerStreamContext)");
-    }
+    checkArgument(ownerId != null, "OwnerId must be non-null (FsRtlInitPerStreamContext)");
+    checkArgument(freeCallback != null, "FreeCallback must be non-null (FsRtlInitPerStreamContext)");
     setIds(ownerId, instanceId);
     this.freeCallback = freeCallback;
   }

@@ -1,5 +1,6 @@
 package io.fsctx.io;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static io.fsctx.io.IoConstants.FILE_CREATE;
 import static io.fsctx.io.IoConstants.FILE_OPEN;
 import static io.fsctx.io.IoConstants.FILE_OPEN_IF;
@@ -27,9 +28,8 @@ public record CreateParameters(
 
   /** Checks the disposition range. */
   public CreateParameters {
-    if (createDisposition < IoConstants.FILE_SUPERSEDE || createDisposition > IoConstants.FILE_OVERWRITE_IF) {
-      throw new IllegalArgumentException("createDisposition out of range: " + createDisposition);
-    }
+    checkArgument(createDisposition >= IoConstants.FILE_SUPERSEDE && createDisposition <= IoConstants.FILE_OVERWRITE_IF,
+        "createDisposition out of range: %s", createDisposition);
   }
 
   /** Read/write access, share all, {@code FILE_OPEN}: open an existing file. */

@@ -1,5 +1,7 @@
 package io.fsctx.io;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import io.fsctx.nt.NtStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,9 +69,7 @@ public final class DeviceStack {
    * @throws IllegalArgumentException when {@code filter} is not on this stack or is the bottom
    */
   public synchronized void detach(DeviceObject filter) {
-    if (filter == bottom || !contains(filter)) {
-      throw new IllegalArgumentException(filter + " is not a filter device on this stack");
-    }
+    checkArgument(filter != bottom && contains(filter), "%s is not a filter device on this stack", filter);
     DeviceObject below = filter.lowerDevice();
     if (top == filter) {
       top = below == null ? bottom : below;

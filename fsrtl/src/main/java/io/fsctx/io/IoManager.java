@@ -1,5 +1,7 @@
 package io.fsctx.io;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import io.fsctx.fsrtl.CommonFcbHeader;
 import io.fsctx.fsrtl.PerFileObjectContext;
 import io.fsctx.nt.FirstFailure;
@@ -139,13 +141,9 @@ public final class IoManager {
     Character letter = null;
     if (driveLetter != null) {
       char c = Character.toUpperCase(driveLetter);
-      if (c < 'A' || c > 'Z') {
-        throw new IllegalArgumentException("driveLetter must be A-Z, got '" + driveLetter + "'");
-      }
+      checkArgument(c >= 'A' && c <= 'Z', "driveLetter must be A-Z, got '%s'", driveLetter);
       letter = c;
-      if (volumeByDriveLetter(c) != null) {
-        throw new IllegalArgumentException("drive letter " + c + ": is already in use");
-      }
+      checkArgument(volumeByDriveLetter(c) == null, "drive letter %s: is already in use", c);
     }
     String key = ntDeviceName.toUpperCase(Locale.ROOT);
     DeviceObject device =
@@ -275,9 +273,8 @@ public final class IoManager {
       Volume volume, String path, CreateParameters parameters, IoDriverCreateContext context) {
     requireOwn(volume);
     DeviceObject deviceHint = context.deviceObjectHint();
-    if (deviceHint != null && !volume.deviceStack().devices().contains(deviceHint)) {
-      throw new IllegalArgumentException(deviceHint + " is not on the device stack of " + volume);
-    }
+    checkArgument(deviceHint == null || volume.deviceStack().devices().contains(deviceHint),
+        "%s is not on the device stack of %s", deviceHint, volume);
     FileObject fo = new FileObject(ids.next("FileObject"), path);
     fo.setVolume(volume);
     fo.setDeviceHint(deviceHint);
@@ -451,9 +448,9 @@ public final class IoManager {
   public IoResult request(
       FileObject fileObject, IrpMajorFunction major, int minor, IrpParameters parameters, int irpFlags) {
     requireOwn(fileObject);
-    if (major == IrpMajorFunction.CREATE || major == IrpMajorFunction.CLEANUP || major == IrpMajorFunction.CLOSE) {
-      throw new IllegalArgumentException(major + " is sent by createFile/closeHandle/dereferenceObject");
-    }
+    checkArgument(
+        major != IrpMajorFunction.CREATE && major != IrpMajorFunction.CLEANUP && major != IrpMajorFunction.CLOSE,
+        "%s is sent by createFile/closeHandle/dereferenceObject", major);
     if (fileObject.isDeleted() || fileObject.pointerCount() == 0) {
       throw new IllegalStateException(major + " on " + fileObject + ", which has been deleted");
     }

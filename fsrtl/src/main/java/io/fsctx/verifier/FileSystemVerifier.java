@@ -23,64 +23,91 @@ import io.fsctx.io.VolumeRequest;
 import io.fsctx.nt.PoolBlock;
 import io.fsctx.nt.PoolListener;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Watches one {@link IoManager} as Driver Verifier watches a file system, and evaluates the
- * {@link FsRule} table: at each file object's first sight of a header (a successful create or a
- * stream file object), at each pool free (the FCB going away, with whatever its header's and
- * slot's audits recorded: setups, teardowns and what was open at each), at each double free, and
- * when a dismounted volume has no file objects left. It never acts on the file system's behalf.
+ * {@link FsRule} table on what the file system does: the headers its file objects point at, the
+ * audits FsRtl keeps beside each header and per-file slot (setups, table inserts, flag writes,
+ * teardowns and what was open at each), and its pool blocks. It never acts on the file system's
+ * behalf.
  *
  * <h2>When each rule is judged</h2>
  * <ul>
- *   <li>At a file object's creation: {@code FCB-POOL}, {@code HDR-ADVANCED}, {@code HDR-SETUP},
- *       {@code SETUP-ORDER}, {@code SETUP-ONCE}, {@code FLAGS-STABLE}, {@code VERSION-SLOT},
- *       {@code PAGING-FILE} (a paging file: {@code SL_OPEN_PAGING_FILE} or {@code \pagefile.sys},
- *       {@code \swapfile.sys} at the root).
+ *   <li>At a file object's creation (a successful create or a stream file object): {@code
+ *       FCB-POOL}, {@code HDR-ADVANCED}, {@code HDR-SETUP}, {@code SETUP-ORDER}, {@code
+ *       SETUP-ONCE} (once contexts were orphaned), {@code FLAGS-STABLE}, {@code VERSION-SLOT}
+ *       (headers given a per-file slot) and {@code PAGING-FILE} (a paging file: {@code
+ *       SL_OPEN_PAGING_FILE}, or {@code \pagefile.sys} / {@code \swapfile.sys} at the root).
+ *   <li>After each {@code IRP_MJ_CLEANUP} and {@code IRP_MJ_CLOSE}, on the header the file object
+ *       points at (unless the close freed it): {@code FLAGS-STABLE} and {@code VERSION-SLOT}, so a
+ *       header changed by a later request (a write that clears {@code Flags2}) is seen while it
+ *       lives. The header's audit records which request cleared the bits, and the message names
+ *       it.
  *   <li>At the free of a pool block, for every header and slot embedded in it: {@code
- *       STREAM-TEARDOWN}, {@code FILE-TEARDOWN}, {@code TEARDOWN-TIMING}, {@code LOCK-LIFETIME},
- *       {@code FREE-WHILE-OPEN}, and again {@code SETUP-ORDER}, {@code SETUP-ONCE} and {@code
- *       FLAGS-STABLE} (the header may have changed since it was first seen).
+ *       FREE-ONCE}, {@code FREE-WHILE-OPEN}, {@code STREAM-TEARDOWN}, {@code FILE-TEARDOWN},
+ *       {@code TEARDOWN-TIMING} (teardown with file objects open, a reopen after it, or a teardown
+ *       in another request than the free), {@code LOCK-LIFETIME}, and again {@code SETUP-ORDER},
+ *       {@code SETUP-ONCE}, {@code FLAGS-STABLE} and {@code VERSION-SLOT}.
  *   <li>At a second free of a block: {@code FREE-ONCE}.
  *   <li>When a volume has been dismounted and its last file object deleted: {@code
  *       FREE-AT-DISMOUNT}, over the pool blocks allocated while serving that volume's requests.
- *   <li>At {@link #finish()}: {@code TEARDOWN-TIMING} and {@code SETUP-ORDER} for headers still
- *       alive.
+ *   <li>At {@link #finish()}, for headers still alive: {@code SETUP-ORDER}, {@code SETUP-ONCE},
+ *       {@code FLAGS-STABLE}, {@code VERSION-SLOT} and {@code TEARDOWN-TIMING}.
  * </ul>
- * Each (rule, structure) pair is reported once. Besides violations the verifier counts how often
- * each rule was checked ({@link #checks}), so that a report can tell "passed on 12 frees" from
- * "never exercised".
+ * Each (rule, structure) pair is reported once. Each message names the structure (header id and
+ * the path it was opened by, or the request it was built in when no file object ever pointed at
+ * it) and the moment (the request, such as {@code in Irp#12[IRP_MJ_CLEANUP FileObject#5
+ * \dir\a.txt]}, or {@code in dismount of Volume#1(C:)}). Besides violations the verifier keeps,
+ * per rule, how often it was evaluated, on what and when ({@link #checked}), so a report can say
+ * what a passing rule was checked on, and tell it from a rule never exercised.
  *
- * <p>Thread safety: safe for concurrent use; it is called on the threads that create file objects
- * and free pool blocks, keeps its books in concurrent collections and calls its own listeners
- * with no lock held.
+ * <p>Thread safety: safe for concurrent use; it is called on the threads that create and close
+ * file objects and free pool blocks, keeps its books in concurrent collections and calls its own
+ * listeners with no lock held.
  */
 public final class FileSystemVerifier implements IoEventListener, PoolListener, AutoCloseable {
+  /** Structures described per rule for reports. */
+  private static final int EXAMPLES = 8;
+  /** Distinct structures counted per rule; a bound on memory over very long runs. */
+  private static final int SUBJECT_CAP = 4096;
+
+  /** What was evaluated for one rule. */
+  private static final class CheckLog {
+    final LongAdder count = new LongAdder();
+    final Set<String> subjects = ConcurrentHashMap.newKeySet();
+    final List<String> examples = new CopyOnWriteArrayList<>();
+    final Set<String> moments = new CopyOnWriteArraySet<>();
+  }
+
   private final IoManager io;
-  /** Headers a file object has pointed at and whose block is not freed, with a name for messages. */
+  /** Headers a file object has pointed at and whose block is not freed, with the path opened. */
   private final Map<CommonFcbHeader, String> live = new ConcurrentHashMap<>();
   /** File objects created and not yet deleted, per volume. */
   private final Map<Volume, Set<FileObject>> openByVolume = new ConcurrentHashMap<>();
   private final Set<Volume> volumesChecked = ConcurrentHashMap.newKeySet();
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
   private final List<FsViolation> violations = new CopyOnWriteArrayList<>();
-  private final Map<FsRule, LongAdder> checks = new EnumMap<>(FsRule.class);
+  private final Map<FsRule, CheckLog> checks = new EnumMap<>(FsRule.class);
   private final CopyOnWriteArrayList<Consumer<FsViolation>> listeners = new CopyOnWriteArrayList<>();
 
   private FileSystemVerifier(IoManager io) {
     this.io = io;
     for (FsRule r : FsRule.values()) {
-      checks.put(r, new LongAdder());
+      checks.put(r, new CheckLog());
     }
   }
 
@@ -132,18 +159,37 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   /** How many times a rule was evaluated (on a header, slot, block or volume). */
   public long checks(FsRule rule) {
-    return checks.get(rule).sum();
+    return checks.get(rule).count.sum();
+  }
+
+  /**
+   * What was evaluated for a rule: how often, on how many structures, a few of them with what was
+   * seen, and at which moments.
+   *
+   * @param rule the rule
+   * @return a snapshot
+   */
+  public FsRuleChecks checked(FsRule rule) {
+    CheckLog log = checks.get(checkNotNull(rule, "rule"));
+    return new FsRuleChecks(rule, log.count.sum(), log.subjects.size(), List.copyOf(log.examples),
+        List.copyOf(log.moments));
   }
 
   /**
    * Judges what only the end of a run can show, for headers still alive: a teardown that ran
-   * while file objects were open, a setup after the FCB was reachable.
+   * while file objects were open or was followed by a reopen, a setup after the FCB was
+   * reachable, a setup run twice, flags or a version changed since the last request that showed
+   * them.
    */
   public void finish() {
-    for (Map.Entry<CommonFcbHeader, String> e : live.entrySet()) {
-      if (e.getKey() instanceof AdvancedFcbHeader a) {
-        checkSetupOrder(a, e.getValue());
-        checkTeardownTiming(a, e.getValue());
+    for (CommonFcbHeader h : live.keySet()) {
+      if (h instanceof AdvancedFcbHeader a && !isFreed(a)) {
+        String what = describe(a);
+        checkSetupOrder(a, what, "end of run");
+        checkSetupOnce(a, what, "end of run", true);
+        checkFlags(a, what, "end of run", "at the end of the run");
+        checkVersionSlot(a, what, "end of run", "at the end of the run");
+        checkTeardownTiming(a, what, "end of run", null);
       }
     }
   }
@@ -156,8 +202,12 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       openByVolume.computeIfAbsent(c.volume(), k -> ConcurrentHashMap.newKeySet()).add(c.fileObject());
       CommonFcbHeader h = c.fileObject().fsContext();
       if (h != null) {
-        onPublished(h, c);
+        onOpened(h, c);
       }
+    } else if (event instanceof IoEvent.Cleanup e) {
+      onRequestDone(e.fileObject(), "cleanup");
+    } else if (event instanceof IoEvent.Close e) {
+      onRequestDone(e.fileObject(), "close");
     } else if (event instanceof IoEvent.FileObjectDeleted d) {
       Set<FileObject> open = openByVolume.get(d.volume());
       if (open != null && open.remove(d.fileObject()) && open.isEmpty() && d.volume().isDismounted()) {
@@ -171,20 +221,18 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
   }
 
-  private void onPublished(CommonFcbHeader h, IoEvent.FileObjectCreated c) {
+  private void onOpened(CommonFcbHeader h, IoEvent.FileObjectCreated c) {
     FileObject fo = c.fileObject();
-    String name = describeOpen(fo, c);
-    String known = live.putIfAbsent(h, name);
-    if (known != null) {
-      name = known;
-    }
-    String what = h.id() + " (" + name + ")";
-    check(FsRule.FCB_POOL);
-    if (h.memory() == null) {
+    live.putIfAbsent(h, describeOpen(fo, c));
+    String what = describe(h);
+    String when = "when " + fo + " was opened on it";
+    PoolBlock memory = h.memory();
+    check(FsRule.FCB_POOL, h.id(), "open", () -> what + " in " + memory);
+    if (memory == null) {
       report(FsRule.FCB_POOL, h.id(), what + " is not embedded in a pool block: build the FCB's header with"
           + " new AdvancedFcbHeader(block, id) on a block from Volume.pool().allocate, or its free cannot be checked");
     }
-    check(FsRule.HDR_ADVANCED);
+    check(FsRule.HDR_ADVANCED, h.id(), "open", () -> what);
     if (!(h instanceof AdvancedFcbHeader a)) {
       report(FsRule.HDR_ADVANCED, h.id(), what + " has only FSRTL_COMMON_FCB_HEADER (no FilterContexts list, no"
           + " Flags2 support bit): " + fo + " was opened on it " + PoolBlock.describe(h.audit().firstPublishedWhere())
@@ -192,29 +240,22 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       return;
     }
     HeaderAudit audit = a.audit();
-    check(FsRule.HDR_SETUP);
+    check(FsRule.HDR_SETUP, a.id(), "open", () -> what + " set up " + PoolBlock.describe(audit.firstSetupWhere()));
     if (!audit.isSetUp()) {
-      report(FsRule.HDR_SETUP, a.id(), what + " was never set up (no FsRtlSetupAdvancedHeader/Ex/Ex2 call) when "
-          + fo + " was opened on it " + PoolBlock.describe(audit.firstPublishedWhere()) + ": Flags="
-          + hex(a.flags()) + " Flags2=" + hex(a.flags2()) + " Version=" + a.version());
+      report(FsRule.HDR_SETUP, a.id(), what + " was not set up (no FsRtlSetupAdvancedHeader/Ex/Ex2 call) " + when
+          + " " + PoolBlock.describe(audit.firstPublishedWhere()) + ": Flags=" + hex(a.flags()) + " Flags2="
+          + hex(a.flags2()) + " Version=" + a.version() + ", so filters get STATUS_NOT_SUPPORTED for its contexts");
     }
-    checkSetupOrder(a, name);
-    checkSetupOnce(a, name);
-    checkFlags(a, name, "when " + fo + " was opened on it");
-    check(FsRule.VERSION_SLOT);
-    PerFileContextSlot given = audit.slotGivenAtSetup();
-    if (given != null && a.version() < FSRTL_FCB_HEADER_V1) {
-      report(FsRule.VERSION_SLOT, a.id(), what + " was set up with per-file slot " + given.id()
-          + " (FsRtlSetupAdvancedHeaderEx) but its Version is " + a.version()
-          + ", below FSRTL_FCB_HEADER_V1, so FileContextSupportPointer is hidden and filters get no native file"
-          + " contexts");
-    }
+    checkSetupOrder(a, what, "open");
+    checkSetupOnce(a, what, "open", false);
+    checkFlags(a, what, "open", when);
+    checkVersionSlot(a, what, "open", when);
     if (isPagingFileOpen(fo, c.parameters())) {
-      check(FsRule.PAGING_FILE);
+      check(FsRule.PAGING_FILE, a.id(), "open", () -> what + " Flags2=" + hex(a.flags2()));
       boolean paging = (a.flags2() & FSRTL_FLAG2_IS_PAGING_FILE) != 0;
       boolean supports = (a.flags2() & FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS) != 0;
       if (!paging || supports) {
-        report(FsRule.PAGING_FILE, a.id(), what + " is a paging file but Flags2=" + hex(a.flags2())
+        report(FsRule.PAGING_FILE, a.id(), what + " is a paging file but Flags2=" + hex(a.flags2()) + " " + when
             + (paging ? "" : " lacks FSRTL_FLAG2_IS_PAGING_FILE (0x08)")
             + (supports ? (paging ? "" : " and") + " still has FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS (0x02)" : "")
             + ": after setup a paging file's header should set IS_PAGING_FILE and clear SUPPORTS_FILTER_CONTEXTS,"
@@ -223,11 +264,22 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
   }
 
+  /** After a cleanup or close: the header may have changed in any request since the open. */
+  private void onRequestDone(FileObject fo, String moment) {
+    if (fo.fsContext() instanceof AdvancedFcbHeader a && !isFreed(a)) {
+      String what = describe(a);
+      String when = "after the " + moment + " of " + fo;
+      checkFlags(a, what, moment, when);
+      checkVersionSlot(a, what, moment, when);
+    }
+  }
+
   // ---- Pool events -------------------------------------------------------------------------
 
   @Override
   public void onFree(PoolBlock block) {
-    check(FsRule.FREE_ONCE);
+    check(FsRule.FREE_ONCE, block.id(), "free",
+        () -> block + contents(block) + " freed " + PoolBlock.describe(block.freedAt()));
     for (Object m : block.members()) {
       if (m instanceof CommonFcbHeader h) {
         onHeaderFreed(h, block);
@@ -239,119 +291,153 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   @Override
   public void onDoubleFree(PoolBlock block, @Nullable Object where) {
-    check(FsRule.FREE_ONCE);
-    report(FsRule.FREE_ONCE, block.id(), block + contents(block)
-        + " was freed again " + PoolBlock.describe(where) + " after its first free "
-        + PoolBlock.describe(block.freedAt()) + " (BAD_POOL_CALLER 0xC2/0x7 on Windows)");
+    check(FsRule.FREE_ONCE, block.id(), "double free", () -> block + contents(block));
+    report(FsRule.FREE_ONCE, block.id(), block + contents(block) + " was freed again " + PoolBlock.describe(where)
+        + " after its first free " + PoolBlock.describe(block.freedAt())
+        + ": BAD_POOL_CALLER (bug check 0xC2, parameter 0x7) on Windows");
   }
 
   private void onHeaderFreed(CommonFcbHeader h, PoolBlock block) {
-    String name = live.remove(h);
-    String what = h.id() + (name == null ? "" : " (" + name + ")");
-    String at = PoolBlock.describe(block.freedAt());
-    check(FsRule.FREE_WHILE_OPEN);
+    String what = describe(h);
+    live.remove(h);
+    String at = "freed " + PoolBlock.describe(block.freedAt());
     int open = h.audit().openFileObjects();
+    check(FsRule.FREE_WHILE_OPEN, h.id(), "free", () -> what + " " + at + " with no file object open");
     if (open > 0) {
-      report(FsRule.FREE_WHILE_OPEN, h.id(), what + " was freed " + at + " while " + open + " file object"
+      report(FsRule.FREE_WHILE_OPEN, h.id(), what + " was " + at + " while " + open + " file object"
           + (open == 1 ? "" : "s") + " still pointed at it (their close has not come yet)");
     }
     if (!(h instanceof AdvancedFcbHeader a)) {
       return;
     }
     HeaderAudit audit = a.audit();
-    boolean hadContexts = !a.perStreamContexts().isEmpty();
-    if (audit.isSetUp() || hadContexts) {
-      check(FsRule.STREAM_TEARDOWN);
+    int linked = a.perStreamContexts().size();
+    if (audit.isSetUp() || linked > 0) {
+      check(FsRule.STREAM_TEARDOWN, a.id(), "free", () -> what + " torn down and " + at);
       if (audit.teardowns().isEmpty()) {
-        int n = a.perStreamContexts().size();
-        report(FsRule.STREAM_TEARDOWN, a.id(), what + " was freed " + at + " without FsRtlTeardownPerStreamContexts"
-            + (n == 0 ? "" : "; " + n + " per-stream context" + (n == 1 ? "" : "s")
-                + " (Filter Manager's control block) stay linked and leak every filter's stream contexts"));
-      } else if (hadContexts) {
-        report(FsRule.STREAM_TEARDOWN, a.id(), what + " was freed " + at + " with "
-            + a.perStreamContexts().size() + " per-stream context(s) inserted after its teardown still linked:"
-            + " the teardown must come right before the free, once the FCB can no longer be opened");
+        report(FsRule.STREAM_TEARDOWN, a.id(), what + " was " + at + " without FsRtlTeardownPerStreamContexts"
+            + (linked == 0
+                ? " (no filter had attached a context yet, but any would have leaked)"
+                : "; " + linked + " per-stream context" + (linked == 1 ? " (Filter Manager's per-stream control"
+                    + " block) stays" : "s (Filter Manager's per-stream control blocks) stay") + " linked, leaking"
+                    + " every filter's stream and stream-handle contexts on it"));
+      } else if (linked > 0) {
+        report(FsRule.STREAM_TEARDOWN, a.id(), what + " was " + at + " with " + linked
+            + " per-stream context(s) inserted after its teardown "
+            + PoolBlock.describe(audit.teardowns().get(audit.teardowns().size() - 1).where())
+            + " still linked: the teardown must come right before the free, once the FCB can no longer be opened");
       }
-      checkTeardownTiming(a, name == null ? "" : name);
-      check(FsRule.LOCK_LIFETIME);
-      for (HeaderAudit.Teardown t : audit.teardowns()) {
-        if (t.freedLock() != null) {
-          report(FsRule.LOCK_LIFETIME, a.id(), what + ": FsRtlTeardownPerStreamContexts ran "
-              + PoolBlock.describe(t.where()) + " after the header's " + t.freedLock()
-              + " had been freed; free the lock's storage after the teardown, as fastfat frees its nonpaged FCB");
-          break;
+      checkTeardownTiming(a, what, "free", block);
+      if (!audit.teardowns().isEmpty()) {
+        check(FsRule.LOCK_LIFETIME, a.id(), "free", () -> what + ": its lock was allocated at each teardown");
+        for (HeaderAudit.Teardown t : audit.teardowns()) {
+          if (t.freedLock() != null) {
+            report(FsRule.LOCK_LIFETIME, a.id(), what + ": FsRtlTeardownPerStreamContexts ran "
+                + PoolBlock.describe(t.where()) + " after the header's " + t.freedLock()
+                + " had been freed; free the lock's storage after the teardown, as fastfat frees its nonpaged FCB");
+            break;
+          }
         }
       }
     }
-    checkSetupOrder(a, name == null ? "" : name);
-    checkSetupOnce(a, name == null ? "" : name);
-    checkFlags(a, name == null ? "" : name, "when it was freed " + at);
+    checkSetupOrder(a, what, "free");
+    checkSetupOnce(a, what, "free", true);
+    checkFlags(a, what, "free", "when it was " + at);
+    checkVersionSlot(a, what, "free", "when it was " + at);
   }
 
   private void onSlotFreed(PerFileContextSlot s, PoolBlock block) {
     SlotAudit audit = s.audit();
-    boolean hadContexts = !s.perFileContexts().isEmpty();
-    if (audit.users().isEmpty() && !hadContexts) {
+    int linked = s.perFileContexts().size();
+    if (audit.users().isEmpty() && linked == 0) {
+      return; // never passed to setup: no file contexts can hang off it
+    }
+    String what = "per-file structure " + s.id() + " (the slot of " + users(audit) + ")";
+    String at = "freed " + PoolBlock.describe(block.freedAt());
+    check(FsRule.FILE_TEARDOWN, s.id(), "free", () -> what + " torn down and " + at);
+    if (audit.teardowns().isEmpty()) {
+      report(FsRule.FILE_TEARDOWN, s.id(), what + " was " + at + " without FsRtlTeardownPerFileContexts"
+          + (linked == 0
+              ? " (no filter had attached a file context yet, but any would have leaked)"
+              : "; " + linked + " per-file context" + (linked == 1 ? " stays" : "s stay")
+                  + " linked, leaking every filter's file contexts on it"));
+    } else if (linked > 0) {
+      report(FsRule.FILE_TEARDOWN, s.id(), what + " was " + at + " with " + linked
+          + " per-file context(s) inserted after its teardown still linked");
+    }
+    if (audit.teardowns().isEmpty()) {
       return;
     }
-    String at = PoolBlock.describe(block.freedAt());
-    check(FsRule.FILE_TEARDOWN);
-    if (audit.teardowns().isEmpty()) {
-      int n = s.perFileContexts().size();
-      report(FsRule.FILE_TEARDOWN, s.id(), "per-file structure " + s.id() + " (slot of " + users(audit)
-          + ") was freed " + at + " without FsRtlTeardownPerFileContexts"
-          + (n == 0 ? "" : "; " + n + " per-file context(s) stay linked and leak every filter's file contexts"));
-    } else if (hadContexts) {
-      report(FsRule.FILE_TEARDOWN, s.id(), "per-file structure " + s.id() + " was freed " + at + " with "
-          + s.perFileContexts().size() + " per-file context(s) inserted after its teardown still linked");
-    }
-    check(FsRule.TEARDOWN_TIMING);
+    SlotAudit.Teardown last = audit.teardowns().get(audit.teardowns().size() - 1);
+    check(FsRule.TEARDOWN_TIMING, s.id(), "free", () -> what + " torn down after the file's last stream and freed"
+        + " in the same request (" + PoolBlock.describe(block.freedAt()) + ")");
     for (SlotAudit.Teardown t : audit.teardowns()) {
       if (!t.liveHeaders().isEmpty()) {
-        report(FsRule.TEARDOWN_TIMING, s.id(), "FsRtlTeardownPerFileContexts on " + s.id() + " ran "
+        report(FsRule.TEARDOWN_TIMING, s.id(), "FsRtlTeardownPerFileContexts on " + what + " ran "
             + PoolBlock.describe(t.where()) + " while streams of the file were still alive ("
             + String.join(", ", t.liveHeaders()) + "): tear per-file contexts down after the file's last stream"
             + " structure has been torn down and freed");
-        break;
+        return;
       }
+    }
+    if (!Objects.equals(last.where(), block.freedAt())) {
+      report(FsRule.TEARDOWN_TIMING, s.id(), "FsRtlTeardownPerFileContexts on " + what + " ran "
+          + PoolBlock.describe(last.where()) + " but the structure was " + at + ": tear down in the routine"
+          + " that frees the per-file structure, right before the free");
     }
   }
 
   // ---- Rules used at several moments ---------------------------------------------------------
 
-  private void checkSetupOrder(AdvancedFcbHeader a, String name) {
+  private void checkSetupOrder(AdvancedFcbHeader a, String what, String moment) {
     HeaderAudit audit = a.audit();
     if (!audit.isSetUp()) {
       return;
     }
-    check(FsRule.SETUP_ORDER);
-    String what = a.id() + (name.isEmpty() ? "" : " (" + name + ")");
+    check(FsRule.SETUP_ORDER, a.id(), moment, () -> what + " set up " + PoolBlock.describe(audit.firstSetupWhere())
+        + " before " + (audit.isReachable() ? "its FCB table insert and " : "") + "its first open");
     if (audit.isReachable() && !audit.setUpWhenFirstReachable()) {
       report(FsRule.SETUP_ORDER, a.id(), what + " became reachable (FCB table insert) "
-          + PoolBlock.describe(audit.firstReachableWhere()) + " before it was set up: set the header up before"
-          + " the FCB can be found, or a racing open hands it to filters half-built");
+          + PoolBlock.describe(audit.firstReachableWhere()) + " before it was set up "
+          + PoolBlock.describe(audit.firstSetupWhere()) + ": set the header up before the FCB can be found, or a"
+          + " racing open hands it to filters half-built");
     } else if (audit.isPublished() && !audit.setUpWhenFirstPublished()) {
       report(FsRule.SETUP_ORDER, a.id(), what + " was set up " + PoolBlock.describe(audit.firstSetupWhere())
           + " after a file object already pointed at it " + PoolBlock.describe(audit.firstPublishedWhere())
-          + ": a racing open found the FCB before its header was set up");
+          + ": an open found the FCB before its header was set up; set the header up before the FCB is linked"
+          + " where another open can find it");
     }
   }
 
-  private void checkSetupOnce(AdvancedFcbHeader a, String name) {
-    check(FsRule.SETUP_ONCE);
-    int n = a.audit().setupCount();
-    if (n > 1) {
-      report(FsRule.SETUP_ONCE, a.id(), a.id() + (name.isEmpty() ? "" : " (" + name + ")") + " was set up " + n
-          + " times; re-running setup on a live header orphaned " + a.orphanedContextCount()
-          + " per-stream context(s), whose free callbacks will never run");
+  /**
+   * SETUP-ONCE. A repeated setup is reported as soon as it has orphaned contexts, or at the end
+   * of the header's life ({@code atEnd}), so the message can say what was lost.
+   */
+  private void checkSetupOnce(AdvancedFcbHeader a, String what, String moment, boolean atEnd) {
+    HeaderAudit audit = a.audit();
+    if (!audit.isSetUp()) {
+      return;
+    }
+    check(FsRule.SETUP_ONCE, a.id(), moment, () -> what + " set up once, " + PoolBlock.describe(audit.firstSetupWhere()));
+    int n = audit.setupCount();
+    int orphaned = a.orphanedContextCount();
+    if (n > 1 && (atEnd || orphaned > 0)) {
+      report(FsRule.SETUP_ONCE, a.id(), what + " was set up " + n + " times (first "
+          + PoolBlock.describe(audit.firstSetupWhere()) + ", last " + PoolBlock.describe(audit.lastSetupWhere())
+          + "); re-running setup on a live header re-initialises FilterContexts: "
+          + (orphaned > 0
+              ? orphaned + " per-stream context(s) (Filter Manager's per-stream control block, with every filter's"
+                  + " stream and stream-handle contexts) were orphaned and their free callbacks will never run"
+              : "no context was linked at the time, but any would have been orphaned"));
     }
   }
 
-  private void checkFlags(AdvancedFcbHeader a, String name, String moment) {
+  private void checkFlags(AdvancedFcbHeader a, String what, String moment, String when) {
     if (!a.audit().isSetUp()) {
       return;
     }
-    check(FsRule.FLAGS_STABLE);
+    check(FsRule.FLAGS_STABLE, a.id(), moment,
+        () -> what + " Flags=" + hex(a.flags()) + " Flags2=" + hex(a.flags2()) + " " + when);
     List<String> bad = new ArrayList<>();
     if ((a.flags() & FSRTL_FLAG_ADVANCED_HEADER) == 0) {
       bad.add("Flags=" + hex(a.flags()) + " lost FSRTL_FLAG_ADVANCED_HEADER (0x40)");
@@ -361,21 +447,50 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       bad.add("Flags2=" + hex(a.flags2()) + " lost FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS (0x02) on a header that is"
           + " not a paging file's");
     }
-    if (!bad.isEmpty()) {
-      report(FsRule.FLAGS_STABLE, a.id(), a.id() + (name.isEmpty() ? "" : " (" + name + ")") + ": "
-          + String.join(" and ", bad) + " " + moment + " (setup left Flags=" + hex(a.flagsAtSetup()) + " Flags2="
-          + hex(a.flags2AtSetup()) + "); something overwrote the header after setup");
+    if (bad.isEmpty()) {
+      return;
+    }
+    HeaderAudit.FlagsChange first = a.audit().firstSetupBitsCleared();
+    HeaderAudit.FlagsChange last = a.audit().lastSetupBitsCleared();
+    String how;
+    if (first == null || last == null) {
+      how = "something overwrote the header after setup";
+    } else {
+      how = "the bits were cleared " + describeChange(first) + (last == first ? "" : ", then " + describeChange(last));
+    }
+    report(FsRule.FLAGS_STABLE, a.id(), what + ": " + String.join(" and ", bad) + " " + when + "; " + how
+        + ", after setup " + PoolBlock.describe(a.audit().lastSetupWhere()) + " left Flags=" + hex(a.flagsAtSetup())
+        + " Flags2=" + hex(a.flags2AtSetup()));
+  }
+
+  private void checkVersionSlot(AdvancedFcbHeader a, String what, String moment, String when) {
+    PerFileContextSlot given = a.audit().slotGivenAtSetup();
+    if (given == null) {
+      return;
+    }
+    check(FsRule.VERSION_SLOT, a.id(), moment, () -> what + " Version=" + a.version() + " with slot " + given.id());
+    if (a.version() < FSRTL_FCB_HEADER_V1) {
+      report(FsRule.VERSION_SLOT, a.id(), what + " was set up with per-file slot " + given.id()
+          + " (FsRtlSetupAdvancedHeaderEx " + PoolBlock.describe(a.audit().lastSetupWhere()) + ") but its Version is "
+          + a.version() + " " + when + ", below FSRTL_FCB_HEADER_V1: FsRtlSupportsPerFileContexts tests the version,"
+          + " so FileContextSupportPointer is hidden and filters get no native file contexts");
     }
   }
 
-  private void checkTeardownTiming(AdvancedFcbHeader a, String name) {
+  /**
+   * TEARDOWN-TIMING for a stream header: no file object open at a teardown, no open after it,
+   * and (once freed, {@code freed} non-null) the last teardown in the request that freed it.
+   */
+  private void checkTeardownTiming(AdvancedFcbHeader a, String what, String moment, @Nullable PoolBlock freed) {
     HeaderAudit audit = a.audit();
-    if (audit.teardowns().isEmpty()) {
+    List<HeaderAudit.Teardown> teardowns = audit.teardowns();
+    if (teardowns.isEmpty()) {
       return;
     }
-    check(FsRule.TEARDOWN_TIMING);
-    String what = a.id() + (name.isEmpty() ? "" : " (" + name + ")");
-    for (HeaderAudit.Teardown t : audit.teardowns()) {
+    HeaderAudit.Teardown last = teardowns.get(teardowns.size() - 1);
+    check(FsRule.TEARDOWN_TIMING, a.id(), moment, () -> what + " torn down with no file object open"
+        + (freed == null ? " (" : " and freed in the same request (") + PoolBlock.describe(last.where()) + ")");
+    for (HeaderAudit.Teardown t : teardowns) {
       if (t.openFileObjects() > 0) {
         report(FsRule.TEARDOWN_TIMING, a.id(), what + ": FsRtlTeardownPerStreamContexts ran "
             + PoolBlock.describe(t.where()) + " while " + t.openFileObjects() + " file object"
@@ -386,8 +501,16 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
     if (audit.openedAfterTeardown()) {
       report(FsRule.TEARDOWN_TIMING, a.id(), what + " was opened again "
-          + PoolBlock.describe(audit.openedAfterTeardownWhere()) + " after FsRtlTeardownPerStreamContexts: the"
-          + " teardown came before the FCB was freed, and filters' new contexts on it will leak");
+          + PoolBlock.describe(audit.openedAfterTeardownWhere()) + " after FsRtlTeardownPerStreamContexts "
+          + PoolBlock.describe(teardowns.get(0).where()) + ": the teardown came before the FCB was freed, and"
+          + " filters' new contexts on it will leak");
+      return;
+    }
+    if (freed != null && !Objects.equals(last.where(), freed.freedAt())) {
+      report(FsRule.TEARDOWN_TIMING, a.id(), what + ": FsRtlTeardownPerStreamContexts ran "
+          + PoolBlock.describe(last.where()) + " but the FCB was freed only " + PoolBlock.describe(freed.freedAt())
+          + "; in between it could still be found and opened, and contexts attached meanwhile would leak: tear"
+          + " down in the routine that frees the FCB, right before the free");
     }
   }
 
@@ -395,8 +518,11 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (!volumesChecked.add(volume)) {
       return;
     }
-    check(FsRule.FREE_AT_DISMOUNT);
-    for (PoolBlock b : io.pool().outstanding()) {
+    check(FsRule.FREE_AT_DISMOUNT, volume.id(), "dismount", () -> volume + " (" + volume.ntDeviceName()
+        + "): no block allocated for it was left once it was dismounted and its last file object gone");
+    List<PoolBlock> left = io.pool().outstanding();
+    left.sort(Comparator.comparingLong(FileSystemVerifier::allocationNumber));
+    for (PoolBlock b : left) {
       if (volumeOf(b.allocatedAt()) == volume) {
         report(FsRule.FREE_AT_DISMOUNT, b.id(), b + contents(b) + ", allocated " + PoolBlock.describe(b.allocatedAt())
             + ", is still allocated although " + volume + " (" + volume.ntDeviceName() + ") is dismounted and has no"
@@ -407,8 +533,13 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   // ---- Helpers -----------------------------------------------------------------------------
 
-  private void check(FsRule rule) {
-    checks.get(rule).increment();
+  private void check(FsRule rule, String subject, String moment, Supplier<String> example) {
+    CheckLog log = checks.get(rule);
+    log.count.increment();
+    log.moments.add(moment);
+    if (log.subjects.size() < SUBJECT_CAP && log.subjects.add(subject) && log.examples.size() < EXAMPLES) {
+      log.examples.add(example.get());
+    }
   }
 
   private void report(FsRule rule, String subject, String message) {
@@ -420,6 +551,36 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     for (Consumer<FsViolation> l : listeners) {
       l.accept(v);
     }
+  }
+
+  /**
+   * A header's id and where it comes from: the path it was first opened by while it lives; once
+   * freed (or when never tracked) the request of its first open, or the request it was built in
+   * when no file object ever pointed at it (a create's error path).
+   */
+  private String describe(CommonFcbHeader h) {
+    String name = live.get(h);
+    if (name != null) {
+      return h.id() + " (" + name + ")";
+    }
+    Object opened = h.audit().firstPublishedWhere();
+    if (opened != null) {
+      return h.id() + " (first opened " + PoolBlock.describe(opened) + ")";
+    }
+    PoolBlock m = h.memory();
+    Object built = m == null ? null : m.allocatedAt();
+    return h.id() + " (built " + PoolBlock.describe(built) + ", never opened)";
+  }
+
+  /** The block's number ({@code Pool#12} is 12): blocks are numbered in allocation order. */
+  private static long allocationNumber(PoolBlock b) {
+    String id = b.id();
+    return Long.parseLong(id.substring(id.indexOf('#') + 1));
+  }
+
+  private static boolean isFreed(CommonFcbHeader h) {
+    PoolBlock m = h.memory();
+    return m != null && m.isFreed();
   }
 
   private static @Nullable Volume volumeOf(@Nullable Object request) {
@@ -437,10 +598,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     List<String> parts = new ArrayList<>();
     for (Object m : b.members()) {
       if (m instanceof CommonFcbHeader h) {
-        String n = live.get(h);
-        parts.add(h.id() + (n == null ? "" : " " + n));
+        parts.add(describe(h));
       } else if (m instanceof PerFileContextSlot s) {
-        parts.add(s.id());
+        parts.add("per-file slot " + s.id());
       }
     }
     return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
@@ -472,6 +632,18 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
     String n = fo.fileName();
     return n.equalsIgnoreCase("\\pagefile.sys") || n.equalsIgnoreCase("\\swapfile.sys");
+  }
+
+  /** "in Irp#7[IRP_MJ_WRITE ...] (Flags2 0x02 to 0x00)": where a flags write happened and what it changed. */
+  private static String describeChange(HeaderAudit.FlagsChange c) {
+    List<String> what = new ArrayList<>();
+    if (c.flagsBefore() != c.flagsAfter()) {
+      what.add("Flags " + hex(c.flagsBefore()) + " to " + hex(c.flagsAfter()));
+    }
+    if (c.flags2Before() != c.flags2After()) {
+      what.add("Flags2 " + hex(c.flags2Before()) + " to " + hex(c.flags2After()));
+    }
+    return PoolBlock.describe(c.where()) + " (" + String.join(", ", what) + ")";
   }
 
   private static String hex(int v) {

@@ -8,6 +8,12 @@ package io.fsctx.verifier;
  * fsrtl.md §0: [DOC] Microsoft documentation, [HDR] public headers, [SAMPLE] Microsoft's fastfat
  * and cdfs samples, [ISSUE] public bug reports).
  *
+ * <p>What only a filter and a workload can judge is not here: whether stream, stream-handle and
+ * file contexts actually work, and whether the names and streams of one file (and only of that
+ * file) share its per-file slot, which takes knowing which names are the same file. Those are
+ * {@code check-fs}'s probe rows ({@code STREAM-CTX}, {@code HANDLE-CTX}, {@code FILE-CTX}, {@code
+ * RENAME}, {@code DISMOUNT}).
+ *
  * <p>Thread safety: immutable.
  */
 public enum FsRule {
@@ -85,7 +91,8 @@ public enum FsRule {
   /** Teardowns come at the end of the structure's life, not before. */
   TEARDOWN_TIMING(
       "TEARDOWN-TIMING",
-      "Teardown runs when the structure dies: no file object of the stream still open, no stream of the file alive",
+      "Teardown runs when the structure dies, in the routine that frees it: no file object of the stream still"
+          + " open, no reopen after it, no stream of the file alive",
       Severity.FAIL,
       "fsrtl.md §7.4 and §8, ctx-sample.md §3.3 [DOC/SAMPLE]: FsRtlTeardownPerStreamContexts belongs to the "
           + "FCB's deletion (fastfat FatDeleteFcb, which bugchecks if OpenCount is not zero; cdfs CdDeleteFcb "

@@ -246,18 +246,34 @@ public class FatLikeFileSystem implements ModelFileSystem {
   // ---- Structures: create and delete ---------------------------------------------------------
 
   /**
-   * Builds an FCB's header in its pool block and sets it up. fastfat: {@code
-   * FsRtlSetupAdvancedHeader(&Fcb->Header, &Fcb->NonPaged->AdvancedFcbHeaderMutex)}, then for a
-   * paging file set {@code FSRTL_FLAG2_IS_PAGING_FILE} and clear {@code
-   * FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS}.
+   * The structures that carry a header, by fastfat's node type codes ({@code FAT_NTC_VCB}, {@code
+   * FAT_NTC_DCB}, {@code FAT_NTC_FCB}): {@link #initializeHeader} is told which one it builds, so
+   * a variant can differ for one kind only.
+   */
+  protected enum NodeType {
+    /** The VCB's {@code VolumeFileHeader} ({@code FatInitializeVcb}). */
+    VCB,
+    /** A directory's DCB ({@code FatCreateDcb}). */
+    DCB,
+    /** A file's FCB ({@code FatCreateFcb}). */
+    FCB
+  }
+
+  /**
+   * Builds a structure's header in its pool block and sets it up. fastfat: {@code
+   * FsRtlSetupAdvancedHeader(&Fcb->Header, &Fcb->NonPaged->AdvancedFcbHeaderMutex)} (the same for
+   * a DCB, and for the VCB with its own mutex), then for a paging file set {@code
+   * FSRTL_FLAG2_IS_PAGING_FILE} and clear {@code FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS}.
    *
-   * @param memory the FCB's block
+   * @param type which structure the header is for
+   * @param memory the structure's block
    * @param id the header's id
-   * @param nonPaged the FCB's nonpaged part, holding the mutex
+   * @param nonPaged the nonpaged part holding the mutex
    * @param pagingFile whether the file is a paging file
    * @return the set-up header
    */
-  protected CommonFcbHeader initializeHeader(PoolBlock memory, String id, NonPagedFcb nonPaged, boolean pagingFile) {
+  protected CommonFcbHeader initializeHeader(
+      NodeType type, PoolBlock memory, String id, NonPagedFcb nonPaged, boolean pagingFile) {
     AdvancedFcbHeader h = new AdvancedFcbHeader(memory, id);
     FsRtl.setupAdvancedHeader(h, nonPaged.advancedFcbHeaderMutex);
     if (pagingFile) {
@@ -280,7 +296,8 @@ public class FatLikeFileSystem implements ModelFileSystem {
     String what = file.isDirectory() ? "DCB" : "FCB";
     PoolBlock memory = v.pool().allocate(PoolType.PAGED_POOL, TAG_FCB, what);
     NonPagedFcb nonPaged = new NonPagedFcb(v.pool().allocate(PoolType.NON_PAGED_POOL_NX, TAG_NONPAGED, what + " nonpaged"));
-    CommonFcbHeader header = initializeHeader(memory, v.ioManager().ids().next(what.equals("DCB") ? "Dcb" : "Fcb"),
+    NodeType type = file.isDirectory() ? NodeType.DCB : NodeType.FCB;
+    CommonFcbHeader header = initializeHeader(type, memory, v.ioManager().ids().next(type == NodeType.DCB ? "Dcb" : "Fcb"),
         nonPaged, file.isPagingFile());
     long size = file.streamSize(""); // the file's size in its directory entry
     if (size > 0) {
@@ -321,7 +338,7 @@ public class FatLikeFileSystem implements ModelFileSystem {
   protected Vcb initializeVcb(Volume v) {
     PoolBlock memory = v.pool().allocate(PoolType.NON_PAGED_POOL_NX, TAG_VCB, "VCB");
     NonPagedFcb mutexHolder = new NonPagedFcb(memory);
-    CommonFcbHeader h = initializeHeader(memory, v.ioManager().ids().next("Vcb"), mutexHolder, false);
+    CommonFcbHeader h = initializeHeader(NodeType.VCB, memory, v.ioManager().ids().next("Vcb"), mutexHolder, false);
     return new Vcb(memory, h);
   }
 
@@ -451,6 +468,18 @@ public class FatLikeFileSystem implements ModelFileSystem {
     }
     FirstFailure.forEach(toDelete, this::deleteFcb);
     return toDelete.size();
+  }
+
+  // The predicate runs synchronously inside the edit, while vcbLock is held.
+  @SuppressWarnings("GuardedBy")
+  @Override
+  public <T> T editDisk(DiskEdit<T> edit) {
+    vcbLock.lock();
+    try {
+      return edit.apply(disk, f -> fcbs.get(f) != null);
+    } finally {
+      vcbLock.unlock();
+    }
   }
 
   @Override

@@ -32,7 +32,8 @@ public final class LegacyFileSystem extends FatLikeFileSystem {
 
   /** The difference: a common header, which has nothing to set up. */
   @Override
-  protected CommonFcbHeader initializeHeader(PoolBlock memory, String id, NonPagedFcb nonPaged, boolean pagingFile) {
+  protected CommonFcbHeader initializeHeader(
+      NodeType type, PoolBlock memory, String id, NonPagedFcb nonPaged, boolean pagingFile) {
     return new CommonFcbHeader(memory, id);
   }
 }

@@ -507,6 +507,18 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     return toDelete.size();
   }
 
+  // The predicate runs synchronously inside the edit, while vcbLock is held.
+  @SuppressWarnings("GuardedBy")
+  @Override
+  public <T> T editDisk(DiskEdit<T> edit) {
+    vcbLock.lock();
+    try {
+      return edit.apply(disk, f -> fcbs.get(f) != null);
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
   @Override
   public int delayedCloseCount() {
     vcbLock.lock();

@@ -354,4 +354,39 @@ class ModelFileSystemsTest {
         io.createFile(v, "\\plain.txt", CreateParameters.open().withOptions(IoConstants.FILE_DIRECTORY_FILE)).status());
     assertEquals(before, io.pool().outstanding().size(), "an FCB built for a failed create is deleted again");
   }
+
+  private boolean turnIntoDirectory(String path) {
+    return fs.editDisk((disk, inUse) -> disk.turnIntoDirectory(path, inUse));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("allFileSystems")
+  void editDisk_inUseFollowsFcbLifetime_delayedCloseCountsAsInUse(
+      String name, Function<ClosePolicy, ModelFileSystem> make) {
+    Volume v = mount(make.apply(ClosePolicy.DELAYED));
+    FileObject fo = open(v, "\\f");
+    assertFalse(turnIntoDirectory("\\f"), "open: stays a plain file");
+    io.closeHandle(fo);
+    assertEquals(1, fs.delayedCloseCount());
+    assertFalse(turnIntoDirectory("\\f"), "queued for a delayed close: still in use");
+    fs.flushDelayedCloses();
+    assertTrue(turnIntoDirectory("\\f"), "no FCB left: turned");
+    io.closeHandle(open(v, "\\f\\child", CreateParameters.create()));
+    io.closeHandle(open(v, "\\f", CreateParameters.open().withOptions(IoConstants.FILE_DIRECTORY_FILE)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("advancedFileSystems")
+  void editDisk_clearDeletePendingOfOpenFile_nameSurvivesLastClose(
+      String name, Function<ClosePolicy, ModelFileSystem> make) {
+    Volume v = mount(make.apply(ClosePolicy.IMMEDIATE));
+    FileObject fo = open(v, "\\gone.txt");
+    assertEquals(NtStatus.STATUS_SUCCESS, io.setInformation(fo, new FileInformation.Disposition(true)).status());
+    assertEquals(NtStatus.STATUS_DELETE_PENDING, io.createFile(v, "\\gone.txt", CreateParameters.openIf()).status());
+    boolean cleared = fs.editDisk((disk, inUse) -> disk.clearDeletePending("\\gone.txt"));
+    assertTrue(cleared);
+    io.closeHandle(open(v, "\\gone.txt"));
+    io.closeHandle(fo);
+    assertTrue(fs.exists("\\gone.txt"));
+  }
 }

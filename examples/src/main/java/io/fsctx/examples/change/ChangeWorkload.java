@@ -2,6 +2,7 @@ package io.fsctx.examples.change;
 
 import io.fsctx.examples.support.DbgPrint;
 import io.fsctx.examples.support.SampleRun;
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.fltmgr.UnloadReport;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;
@@ -42,7 +43,20 @@ public final class ChangeWorkload {
    * @return what the run left behind
    */
   public static SampleRun.Result run(FileSystemDriver fileSystem, DbgPrint log, Consumer<String> stepSink) {
-    SampleRun run = new SampleRun(stepSink);
+    return run(fileSystem, log, stepSink, e -> {});
+  }
+
+  /**
+   * Runs the workload with a listener on the run's Filter Manager.
+   *
+   * @param fileSystem an unmounted file system
+   * @param log the port's debugger output
+   * @param stepSink receives a line per step
+   * @param observer receives every context event of the run (a report recorder, say)
+   * @return what the run left behind
+   */
+  public static SampleRun.Result run(FileSystemDriver fileSystem, DbgPrint log, Consumer<String> stepSink, ContextEventListener observer) {
+    SampleRun run = new SampleRun(stepSink, observer);
     Volume vol = run.mount("\\Device\\HarddiskVolume1", 'C', fileSystem);
     Change change = new Change(run.manager(), log);
     run.step("load change: " + change.driverEntry());

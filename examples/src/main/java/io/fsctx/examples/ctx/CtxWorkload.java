@@ -1,6 +1,7 @@
 package io.fsctx.examples.ctx;
 
 import io.fsctx.fltmgr.ContextEvent;
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.FltContext;
 import io.fsctx.io.CreateParameters;
@@ -60,10 +61,26 @@ public final class CtxWorkload {
    * @return the report and what happened
    */
   public static Result run(FileSystemDriver fileSystem, CtxLog log, Consumer<String> stepSink) {
+    return run(fileSystem, log, stepSink, e -> {});
+  }
+
+  /**
+   * Runs the workload with one more listener on the run's Filter Manager (a report recorder, say).
+   *
+   * @param fileSystem as for {@link #run(FileSystemDriver, CtxLog, Consumer)}
+   * @param log CTX's log
+   * @param stepSink receives a line per step as it completes
+   * @param observer receives every context event of the run, from the first allocation on, in the
+   *     thread that caused it (so it may look at the request that thread serves)
+   * @return the report and what happened
+   */
+  public static Result run(
+      FileSystemDriver fileSystem, CtxLog log, Consumer<String> stepSink, ContextEventListener observer) {
     IoManager io = new IoManager();
     FilterManager mgr = new FilterManager();
     List<ContextEvent> events = Collections.synchronizedList(new ArrayList<>());
     mgr.addListener(events::add);
+    mgr.addListener(observer);
     Volume vol = io.mount("\\Device\\HarddiskVolume1", 'C', fileSystem);
     mgr.followMounts(io);
     Ctx ctx = new Ctx(mgr, log);

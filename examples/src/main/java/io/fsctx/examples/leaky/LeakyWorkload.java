@@ -1,5 +1,6 @@
 package io.fsctx.examples.leaky;
 
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.FltConfig;
 import io.fsctx.fltmgr.FltFilter;
@@ -49,10 +50,24 @@ public final class LeakyWorkload {
    * @return the report and findings
    */
   public static Result run(FileSystemDriver fileSystem, Consumer<String> steps) {
+    return run(fileSystem, steps, e -> {});
+  }
+
+  /**
+   * Runs the workload with a listener on the run's Filter Manager (a report recorder, say).
+   *
+   * @param fileSystem a fresh file system to mount
+   * @param steps told about each step, for a verbose listing
+   * @param observer receives every context event of the run, from the filter's registration on,
+   *     in the thread that caused it
+   * @return the report and findings
+   */
+  public static Result run(FileSystemDriver fileSystem, Consumer<String> steps, ContextEventListener observer) {
     // A short unload wait: the leaked reference is never released, and the report is the point.
     FilterManager manager =
         new FilterManager(
             FltConfig.builder().verifierLevel(VerifierLevel.TRACKING).unloadWaitTimeout(Duration.ofMillis(100)).build());
+    manager.addListener(observer);
     IoManager io = new IoManager();
     FltFilter filter = LeakyFilter.register(manager);
     Volume volume = io.mount("\\Device\\HarddiskVolume1", 'C', fileSystem);

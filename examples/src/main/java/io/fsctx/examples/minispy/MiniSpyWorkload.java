@@ -2,6 +2,7 @@ package io.fsctx.examples.minispy;
 
 import io.fsctx.examples.support.DbgPrint;
 import io.fsctx.examples.support.SampleRun;
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.fltmgr.UnloadReport;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;
@@ -39,7 +40,22 @@ public final class MiniSpyWorkload {
    */
   public static SampleRun.Result run(FileSystemDriver fileSystem, DbgPrint log, boolean provokeEnlistFailure,
       Consumer<String> stepSink) {
-    SampleRun run = new SampleRun(stepSink);
+    return run(fileSystem, log, provokeEnlistFailure, stepSink, e -> {});
+  }
+
+  /**
+   * Runs the workload with a listener on the run's Filter Manager.
+   *
+   * @param fileSystem an unmounted file system
+   * @param log where the port prints its records
+   * @param provokeEnlistFailure whether to add the transaction whose enlistments fail
+   * @param stepSink receives a line per step
+   * @param observer receives every context event of the run (a report recorder, say)
+   * @return what the run left behind
+   */
+  public static SampleRun.Result run(FileSystemDriver fileSystem, DbgPrint log, boolean provokeEnlistFailure,
+      Consumer<String> stepSink, ContextEventListener observer) {
+    SampleRun run = new SampleRun(stepSink, observer);
     Volume c = run.mount("\\Device\\HarddiskVolume1", 'C', fileSystem);
     MiniSpy spy = new MiniSpy(run.manager(), log);
     run.step("load minispy: " + spy.driverEntry());

@@ -2,6 +2,7 @@ package io.fsctx.examples.scanner;
 
 import io.fsctx.examples.support.DbgPrint;
 import io.fsctx.examples.support.SampleRun;
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.fltmgr.FltVolume;
 import io.fsctx.fltmgr.UnloadReport;
 import io.fsctx.io.CreateParameters;
@@ -44,7 +45,20 @@ public final class ScannerWorkload {
    * @return what the run left behind
    */
   public static SampleRun.Result run(Supplier<? extends FileSystemDriver> fileSystems, DbgPrint log, Consumer<String> stepSink) {
-    SampleRun run = new SampleRun(stepSink);
+    return run(fileSystems, log, stepSink, e -> {});
+  }
+
+  /**
+   * Runs the workload with a listener on the run's Filter Manager.
+   *
+   * @param fileSystems makes a new, unmounted file system for each volume
+   * @param log the port's debugger output
+   * @param stepSink receives a line per step
+   * @param observer receives every context event of the run (a report recorder, say)
+   * @return what the run left behind
+   */
+  public static SampleRun.Result run(Supplier<? extends FileSystemDriver> fileSystems, DbgPrint log, Consumer<String> stepSink, ContextEventListener observer) {
+    SampleRun run = new SampleRun(stepSink, observer);
     run.watchPoolTags(Scanner.SCAN_TAG);
     Volume c = run.mount("\\Device\\HarddiskVolume1", 'C', fileSystems.get());
     Volume share = run.io().mount(SHARE, 'Z', fileSystems.get(), StorageDevice.network(SHARE));

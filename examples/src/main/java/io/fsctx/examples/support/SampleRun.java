@@ -1,6 +1,7 @@
 package io.fsctx.examples.support;
 
 import io.fsctx.fltmgr.ContextEvent;
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.FltConfig;
 import io.fsctx.fltmgr.FltContext;
@@ -46,6 +47,16 @@ public final class SampleRun {
    * @param stepSink receives each step's line as it completes
    */
   public SampleRun(Consumer<String> stepSink) {
+    this(stepSink, e -> {});
+  }
+
+  /**
+   * Starts a run with a listener on its Filter Manager (a report recorder, say).
+   *
+   * @param stepSink receives each step's line as it completes
+   * @param observer receives every context event of the run, in the thread that caused it
+   */
+  public SampleRun(Consumer<String> stepSink, ContextEventListener observer) {
     this.stepSink = stepSink;
     this.manager = new FilterManager(
         FltConfig.builder().verifierLevel(VerifierLevel.TRACKING).unloadWaitTimeout(Duration.ofMillis(100)).build());
@@ -56,6 +67,7 @@ public final class SampleRun {
         }
       }
     });
+    manager.addListener(observer);
     manager.followMounts(io);
   }
 

@@ -2,6 +2,7 @@ package io.fsctx.examples.swapbuffers;
 
 import io.fsctx.examples.support.DbgPrint;
 import io.fsctx.examples.support.SampleRun;
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.fltmgr.Flt;
 import io.fsctx.fltmgr.FltInstance;
 import io.fsctx.fltmgr.FltVolume;
@@ -57,7 +58,23 @@ public final class SwapBuffersWorkload {
   public static SampleRun.Result run(
       Supplier<? extends FileSystemDriver> fileSystems, DbgPrint log, boolean provokeVolumeQueryFailure,
       Consumer<String> stepSink) {
-    SampleRun run = new SampleRun(stepSink);
+    return run(fileSystems, log, provokeVolumeQueryFailure, stepSink, e -> {});
+  }
+
+  /**
+   * Runs the workload with a listener on the run's Filter Manager.
+   *
+   * @param fileSystems makes a new, unmounted file system for each volume
+   * @param log the port's debugger output
+   * @param provokeVolumeQueryFailure whether to mount the volume that reaches the sample's defect
+   * @param stepSink receives a line per step
+   * @param observer receives every context event of the run (a report recorder, say)
+   * @return what the run left behind
+   */
+  public static SampleRun.Result run(
+      Supplier<? extends FileSystemDriver> fileSystems, DbgPrint log, boolean provokeVolumeQueryFailure,
+      Consumer<String> stepSink, ContextEventListener observer) {
+    SampleRun run = new SampleRun(stepSink, observer);
     run.watchPoolTags(SwapBuffers.BUFFER_SWAP_TAG, SwapBuffers.PRE_2_POST_TAG);
     Volume c = run.mount("\\Device\\HarddiskVolume1", 'C', fileSystems.get());
     Volume other = run.io().mount("\\Device\\HarddiskVolume2", null, fileSystems.get(),

@@ -1,6 +1,7 @@
 package io.fsctx.examples.walkthrough;
 
 import io.fsctx.fltmgr.ContextEvent;
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.fltmgr.DriverObject;
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.Flt;
@@ -109,10 +110,22 @@ public final class RefCountWalkthrough {
    * @return the rows and the unload report
    */
   public static Result run(FileSystemDriver fileSystem) {
+    return run(fileSystem, e -> {});
+  }
+
+  /**
+   * Runs the walkthrough with one more listener on its Filter Manager (a report recorder, say).
+   *
+   * @param fileSystem an unmounted file system
+   * @param observer receives every context event of the run, in the thread that caused it
+   * @return the rows and the unload report
+   */
+  public static Result run(FileSystemDriver fileSystem, ContextEventListener observer) {
     IoManager io = new IoManager();
     FilterManager mgr = new FilterManager();
     List<ContextEvent> events = Collections.synchronizedList(new ArrayList<>());
     mgr.addListener(events::add);
+    mgr.addListener(observer);
     Volume vol = io.mount("\\Device\\HarddiskVolume1", 'C', fileSystem);
     mgr.followMounts(io);
     Out<FltFilter> filter = new Out<>();

@@ -129,7 +129,7 @@ class FileSystemVerifierTest {
     VerifierFinding f = single(fx, "FILE-TEARDOWN");
     assertEquals("file system", f.culprit());
     assertContains(f.subject(), "Fcb#");
-    assertContains(f.message(), f.subject(), "without FsRtlTeardownPerFileContexts", "1 per-file context(s)");
+    assertContains(f.message(), f.subject(), "without FsRtlTeardownPerFileContexts", "1 per-file context stays linked");
     assertTrue(fx.findings(VerifierFinding.Kind.FILE_SYSTEM_RULE).stream()
         .noneMatch(x -> x.message().startsWith("STREAM-TEARDOWN")));
   }

@@ -28,6 +28,7 @@ import static io.fsctx.nt.NtStatus.STATUS_OBJECT_PATH_NOT_FOUND;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
 import static io.fsctx.nt.NtStatus.STATUS_TRANSACTIONAL_CONFLICT;
 
+import com.google.common.base.Preconditions;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.FileObjectIdBuffer;
 import io.fsctx.io.IoConstants;
@@ -39,6 +40,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,6 +78,15 @@ import org.jspecify.annotations.Nullable;
  * modelled and is also a conflict. The file system enlists in the transaction and calls {@link
  * #commit} or {@link #rollback} when it is told the outcome.
  *
+ * <h2>Disk edits</h2>
+ * {@link #ensureDirectory}, {@link #turnIntoDirectory}, {@link #clearDeletePending} and {@link
+ * #freeName} change the disk as if it had been that way before the volume was mounted: no create
+ * disposition, no rename rule and no delete-pending state is consulted. No request path of a file
+ * system uses them; a tool that must make a disk hold what a trace says was there (replay) does,
+ * through the file system's own lock ({@code ModelFileSystem.editDisk}). Edits that would change
+ * what an in-memory structure describes (the type of a file with a live FCB) take a test that
+ * tells which files have one, and leave those alone.
+ *
  * <p>Thread safety: not thread-safe. A file system guards it with its VCB lock (fastfat's VCB
  * resource), the same lock that guards its FCB tables, so that "the file exists" and "its FCB is
  * in the table" change together.
@@ -88,7 +99,7 @@ public final class Namespace {
    */
   public static final class FileRecord {
     private final long fileId;
-    private final boolean directory;
+    private boolean directory;
     private final List<Link> links = new ArrayList<>();
     /** Stream key (upper case) → normalized suffix as created. The default stream is "" → "". */
     private final Map<String, String> streams = new HashMap<>();
@@ -801,6 +812,113 @@ public final class Namespace {
     }
     addLink(via.file, target);
     return STATUS_SUCCESS;
+  }
+
+  // ---- Disk edits ------------------------------------------------------------------------------
+
+  /**
+   * Makes a path name a directory, as if the disk had had it: every missing component becomes a
+   * new directory, and every existing component that is a plain file without live in-memory
+   * structures is turned into a directory ({@link #turnIntoDirectory}). Delete-pending marks are
+   * left as they are.
+   *
+   * @param path an absolute path without a stream part, such as {@code \Users\test}; {@code \}
+   *     is the root and always a directory
+   * @param inUse tells whether a file has live in-memory structures (an FCB, open or waiting for a
+   *     delayed close): such a plain file in the way stays a plain file
+   * @return whether the path names a directory now
+   * @throws IllegalArgumentException when the path is not a valid name on this disk or has a
+   *     stream part
+   */
+  public boolean ensureDirectory(String path, Predicate<FileRecord> inUse) {
+    String dir = requireFilePath(path);
+    if (dir.equals("\\")) {
+      return true;
+    }
+    String sofar = "";
+    for (String c : dir.substring(1).split("\\\\", -1)) {
+      sofar = sofar + "\\" + c;
+      Link l = names.get(key(sofar));
+      if (l == null) {
+        addLink(newFile(true), sofar);
+      } else if (!l.file.directory && !turnIntoDirectory(sofar, inUse)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Turns an existing plain file into a directory, as if it had always been one (a file a trace
+   * opened without saying it was a directory): the same file, with its names, streams and marks.
+   * The file's in-memory structures were built for a plain file, so a file that has live ones is
+   * left alone.
+   *
+   * @param path the file's path, without a stream part
+   * @param inUse tells whether a file has live in-memory structures
+   * @return whether the path names a directory now (false: no such file, or a plain file in use)
+   * @throws IllegalArgumentException when the path is not a valid name here or has a stream part
+   */
+  public boolean turnIntoDirectory(String path, Predicate<FileRecord> inUse) {
+    Link l = names.get(key(requireFilePath(path)));
+    if (l == null) {
+      return false;
+    }
+    if (!l.file.directory) {
+      if (inUse.test(l.file)) {
+        return false;
+      }
+      l.file.directory = true;
+    }
+    return true;
+  }
+
+  /**
+   * Clears the delete-pending mark of the file a path names, as if no delete had been asked:
+   * the file keeps its names when its structures go. A named stream's own mark is the file
+   * system's and is not touched.
+   *
+   * @param path the file's path; a stream part is ignored
+   * @return whether a mark was cleared
+   * @throws IllegalArgumentException when the path is not a valid name here
+   */
+  public boolean clearDeletePending(String path) {
+    ParsedPath pp = parse(path);
+    Preconditions.checkArgument(pp != null, "path is not a valid name here: %s", path);
+    Link l = names.get(key(pp.filePath()));
+    if (l == null || !l.file.deletePending) {
+      return false;
+    }
+    l.file.deletePending = false;
+    return true;
+  }
+
+  /**
+   * Removes one name from the disk, as if it had never been given: the file keeps its other names
+   * and, when it has live structures, lives on without this one (as a file replaced by a rename
+   * with POSIX semantics does). The root and a directory that has entries keep their names.
+   *
+   * @param path the name to free, without a stream part
+   * @return whether the name was removed (false: no such name, the root, or a directory with
+   *     entries)
+   * @throws IllegalArgumentException when the path is not a valid name here or has a stream part
+   */
+  public boolean freeName(String path) {
+    String p = requireFilePath(path);
+    Link l = names.get(key(p));
+    if (l == null || p.equals("\\") || (l.file.directory && hasChildren(l.path))) {
+      return false;
+    }
+    names.remove(key(p), l);
+    l.file.links.remove(l);
+    return true;
+  }
+
+  private String requireFilePath(String path) {
+    ParsedPath pp = parse(path);
+    Preconditions.checkArgument(pp != null && pp.streamSuffix().isEmpty() && path.indexOf(':') < 0,
+        "path is not a file path valid here: %s", path);
+    return pp.filePath();
   }
 
   /**

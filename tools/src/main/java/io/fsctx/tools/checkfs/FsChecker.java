@@ -1,26 +1,35 @@
 package io.fsctx.tools.checkfs;
 
+import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.io.FileSystemDriver;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Checks a model file system against the FCB-header requirements of fsrtl.md and fltmgr.md, the
- * engine behind {@code fsctx check-fs}.
+ * Checks a file system against the FCB-header rules of fsrtl.md and fltmgr.md, the engine behind
+ * {@code fsctx check-fs}.
  *
  * <p>Each {@link #check()} mounts a fresh file system from the factory on a fresh {@code
  * IoManager} with a fresh {@code FilterManager}, attaches a probing minifilter that registers
- * every context type and, in post-create, inspects the FCB header of each opened file object
- * ({@code Flags}, {@code Flags2}, {@code Version}, {@code FileContextSupportPointer}, the paging
- * bit) and tries {@code FltSet}/{@code FltGet} of stream, stream-handle and file contexts. It then
- * runs a fixed workload (a directory, files, a named stream and a hard link where the file system
- * has them, a volume open, a paging file opened with {@code SL_OPEN_PAGING_FILE}, writes and
- * reads, a rename, delete-on-close and delete by disposition, cleanup and close, a delayed-close
- * flush, dismount and filter unload), listens to the I/O manager's FCB events, and returns one
- * {@link Requirement} per rule.
+ * every context type and, in post-create, tries {@code FltSet}/{@code FltGet} of stream,
+ * stream-handle and file contexts on each opened file object, and watches the I/O manager with a
+ * {@link io.fsctx.verifier.FileSystemVerifier} (the rule table Filter Manager's verifier uses too).
+ * It then runs a workload that takes every path of an FCB's life: directory opens and enumeration,
+ * files, a second open of an open stream, named streams and hard links where the file system has
+ * them, a volume open, a paging file, a cleanup whose close is held back by a reference, a close
+ * and reopen, a create that fails after an FCB may have been built, a rename, delete-on-close and
+ * delete by disposition, a phase in which several threads open the same new file at once, the
+ * delayed-close flush (for {@code ModelFileSystem}s), dismount and the filter's unload; and
+ * returns one {@link Requirement} per rule.
  *
  * <p>The probe releases every reference it takes, so whatever is still live at the end was left
  * behind by the file system.
+ *
+ * <p>Failures of the file system itself: a bug check it causes (freeing a pool block twice) is a
+ * finding (the {@code FREE-ONCE} and {@code WORKLOAD} rows) and the workload goes on; any other
+ * exception it throws ends the check, after the workload has closed what it could, and leaves
+ * {@link #check()} for the caller (the command reports it with the first frame of the user's
+ * code).
  *
  * <p>Thread safety: safe for concurrent use; each check has its own managers and file system, and
  * the factory must return a new, unmounted file system per call.
@@ -54,13 +63,26 @@ public final class FsChecker {
    * Runs the workload on a new file system and judges it.
    *
    * @return the report; {@link CheckReport#hasFailures()} when a documented rule is broken
-   * @throws IllegalStateException when the factory returns null or an already mounted file system
+   * @throws IllegalStateException when the factory returns null
+   * @throws RuntimeException what the file system threw other than a bug check (such as an
+   *     already mounted file system refusing the mount)
    */
   public CheckReport check() {
+    return check(e -> {});
+  }
+
+  /**
+   * As {@link #check()}, with a listener on the check's Filter Manager (a report recorder, say).
+   *
+   * @param observer receives every context event of the check, from the probe's registration on,
+   *     in the thread that caused it (the race phase's threads too, so it must be thread-safe)
+   * @return the report
+   */
+  public CheckReport check(ContextEventListener observer) {
     FileSystemDriver fs = factory.get();
     if (fs == null) {
       throw new IllegalStateException("the file-system factory returned null");
     }
-    return new CheckRun(fs, strict).run();
+    return new CheckRun(fs, strict, observer).run();
   }
 }

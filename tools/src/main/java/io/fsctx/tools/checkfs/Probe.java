@@ -22,6 +22,7 @@ import io.fsctx.io.IrpMajorFunction;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  * allocation reference and each reference a set or get returns is released before the callback
  * returns, so only the file system's objects hold the contexts.
  *
- * <p>Thread safety: confined to the thread running the check.
+ * <p>Thread safety: safe for concurrent creates (the workload's race phase opens from several
+ * threads): what post-create records goes into synchronized maps; the workload labels each
+ * {@link Opened} only after the thread that opened it has been joined.
  */
 final class Probe {
   /** {@code FLT_SET_CONTEXT_KEEP_IF_EXISTS}. */
@@ -59,9 +62,15 @@ final class Probe {
     final Attempt streamHandle;
     final Attempt file;
     /** Set by the workload once the create returns: what was opened, such as {@code file \dir\a.txt}. */
-    String label = "?";
+    volatile String label = "?";
     /** Set by the workload: the open class. */
-    Kind kind = Kind.OTHER;
+    volatile Kind kind = Kind.OTHER;
+    /**
+     * Set by the workload: which file this open is of ({@code \dir\a.txt} for its default
+     * stream, a named stream, a hard link and the name it was renamed to alike), so file contexts
+     * can be compared within one file and across files.
+     */
+    volatile String fileKey = "?";
 
     Opened(FileObject fo, CommonFcbHeader h, FltInstance instance, Attempt stream, Attempt handle, Attempt file) {
       this.fileObject = fo;
@@ -130,10 +139,9 @@ final class Probe {
     NtStatus get(FltInstance instance, FileObject fo, Out<FltContext> context);
   }
 
-  private final Map<FileObject, Opened> opened = new LinkedHashMap<>();
-  private final Map<String, List<FltContext>> attachedByHeader = new LinkedHashMap<>();
+  private final Map<FileObject, Opened> opened = Collections.synchronizedMap(new LinkedHashMap<>());
   private final FltFilter filter;
-  private @Nullable FltInstance instance;
+  private volatile @Nullable FltInstance instance;
 
   Probe(FilterManager manager) {
     List<FltContextRegistration> contexts = new ArrayList<>();
@@ -182,12 +190,9 @@ final class Probe {
 
   /** Every successful create seen, in order. */
   List<Opened> allOpened() {
-    return List.copyOf(opened.values());
-  }
-
-  /** The contexts the probe attached to the stream (and its handles) of a header, by header id. */
-  List<FltContext> attachedOn(String headerId) {
-    return attachedByHeader.getOrDefault(headerId, List.of());
+    synchronized (opened) {
+      return List.copyOf(opened.values());
+    }
   }
 
   private FltPostopCallbackStatus postCreate(
@@ -203,16 +208,16 @@ final class Probe {
       return FltPostopCallbackStatus.FINISHED_PROCESSING;
     }
     instance = inst;
-    Attempt stream = attempt(inst, fo, h, FltContextType.STREAM, Flt::setStreamContext, Flt::getStreamContext);
+    Attempt stream = attempt(inst, fo, FltContextType.STREAM, Flt::setStreamContext, Flt::getStreamContext);
     Attempt handle =
-        attempt(inst, fo, h, FltContextType.STREAMHANDLE, Flt::setStreamHandleContext, Flt::getStreamHandleContext);
-    Attempt file = attempt(inst, fo, h, FltContextType.FILE, Flt::setFileContext, Flt::getFileContext);
+        attempt(inst, fo, FltContextType.STREAMHANDLE, Flt::setStreamHandleContext, Flt::getStreamHandleContext);
+    Attempt file = attempt(inst, fo, FltContextType.FILE, Flt::setFileContext, Flt::getFileContext);
     opened.put(fo, new Opened(fo, h, inst, stream, handle, file));
     return FltPostopCallbackStatus.FINISHED_PROCESSING;
   }
 
   private Attempt attempt(
-      FltInstance inst, FileObject fo, CommonFcbHeader h, FltContextType type, Setter setter, Getter getter) {
+      FltInstance inst, FileObject fo, FltContextType type, Setter setter, Getter getter) {
     Out<FltContext> allocated = new Out<>();
     NtStatus a = Flt.allocateContext(filter, type.code(), CONTEXT_SIZE, PoolType.PAGED_POOL, allocated);
     FltContext mine = allocated.get();
@@ -223,9 +228,6 @@ final class Probe {
     NtStatus set;
     try {
       set = setter.set(inst, fo, KEEP_IF_EXISTS, mine, existing);
-      if (set.isSuccess() && type != FltContextType.FILE) {
-        attachedByHeader.computeIfAbsent(h.id(), k -> new ArrayList<>()).add(mine);
-      }
     } finally {
       Flt.releaseContext(mine);
     }

@@ -1,8 +1,8 @@
 package io.fsctx.tools.cli;
 
-import com.google.common.base.Splitter;
 import io.fsctx.tools.checkfs.CheckReport;
 import io.fsctx.tools.checkfs.FsChecker;
+import io.fsctx.tools.report.ContextRecorder;
 import io.fsctx.modelfs.FatLikeFileSystem;
 import io.fsctx.modelfs.FlagsWipedFileSystem;
 import io.fsctx.modelfs.LegacyFileSystem;
@@ -10,20 +10,7 @@ import io.fsctx.modelfs.NoTeardownFileSystem;
 import io.fsctx.modelfs.NtfsLikeFileSystem;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
 import io.fsctx.io.FileSystemDriver;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Modifier;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +20,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,8 +34,9 @@ import picocli.CommandLine.Spec;
  * --classpath}).
  *
  * <p>Exit status ({@link ExitStatus}): 0 without FAIL rows; 1 with at least one FAIL (or a bug
- * check); 2 for a usage error, including an unknown model name, a {@code --classpath} entry that
- * does not exist, a class that cannot be loaded or constructed, and a user's class that throws
+ * check; with {@code --strict}, every WARN row is a FAIL); 2 for a usage error, including an
+ * unknown model name, a {@code --classpath} entry that does not exist, a class that cannot be
+ * loaded or constructed, and a user's class that throws
  * what the check cannot turn into a row (an exception in a static initializer, an error, a stack
  * overflow: reported with the first frame in the user's code); 3 for an internal error.
  *
@@ -59,7 +48,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Check a file system model against the FCB header requirements of FsRtl and Filter Manager.",
       "Runs a workload under a probing minifilter and prints PASS, WARN or FAIL per requirement,"
-          + " with the evidence observed and the documented rule. Exit status 0 only without FAIL."
+          + " with the evidence observed and the documented rule. Exit status 0 only without FAIL"
+          + " (with --strict, only without FAIL or WARN).",
+      "What each row observes, and how to write a file system that passes: modelfs/FILE-SYSTEMS.md."
     })
 public final class CheckFsCommand implements Callable<Integer> {
   /** Exit status when at least one requirement failed. */
@@ -82,6 +73,15 @@ public final class CheckFsCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description = "Check your own file system: a FileSystemDriver subclass with a public no-arg constructor.")
   private @Nullable String className;
+
+  @Mixin private HtmlOption html = new HtmlOption();
+
+  @Option(
+      names = "--strict",
+      description = "Fail on warnings too: every WARN row (such as PAGING-FILE, a paging file whose header still"
+          + " claims filter-context support, which Microsoft only strongly encourages third-party file systems"
+          + " to clear) is reported as FAIL and makes the exit status 1.")
+  private boolean strict;
 
   @Option(
       names = "--classpath",
@@ -122,11 +122,14 @@ public final class CheckFsCommand implements Callable<Integer> {
     // method during the check, a stack overflow) reaches the user as one line naming the first
     // frame in their code, with exit status 2 (Failures).
     FileSystemDriver fs = factory(cl, Invocation.of(s)).get();
-    CheckReport report = new FsChecker(() -> fs).check();
+    if (!html.start(s, ContextRecorder.Axis.EVENT)) {
+      return ExitStatus.OUTPUT;
+    }
+    CheckReport report = new FsChecker(() -> fs, strict).check(html.observer());
     PrintWriter out = cl.getOut();
     out.print(report.format());
     out.flush();
-    return report.hasFailures() ? EXIT_FAIL : 0;
+    return html.finish(s, report.hasFailures() ? EXIT_FAIL : 0, rec -> Reports.checkFs(HtmlOption.title(s), rec, report));
   }
 
   private Supplier<FileSystemDriver> factory(CommandLine cl, Invocation invocation) {
@@ -154,123 +157,16 @@ public final class CheckFsCommand implements Callable<Integer> {
     return f;
   }
 
-  /** A binary class name: Java identifiers joined by dots ({@code $} is an identifier part). */
-  private static final Pattern CLASS_NAME =
-      Pattern.compile(
-          "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*"
-              + "(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
-
   private static Supplier<FileSystemDriver> userFactory(
       CommandLine cl, Invocation invocation, String name, @Nullable String path) {
-    boolean fileName =
-        name.endsWith(".class") || name.endsWith(".java") || name.contains("/") || name.contains("\\");
-    if (fileName || !CLASS_NAME.matcher(name).matches()) {
-      String hint =
-          fileName
-              ? " (give the class's name with dots, such as com.example.MyFs, and its directory or"
-                  + " jar with --classpath)"
-              : "";
-      throw new CommandLine.ParameterException(
-          cl, "--class '" + name + "' is not a Java class name" + hint, null, null, name);
-    }
-    ClassLoader parent = CheckFsCommand.class.getClassLoader();
-    ClassLoader loader = parent;
-    if (path != null) {
-      List<URL> urls = new ArrayList<>();
-      for (String entry : Splitter.on(File.pathSeparatorChar).omitEmptyStrings().split(path)) {
-        urls.add(classpathEntry(cl, entry));
-      }
-      if (urls.isEmpty()) {
-        throw new CommandLine.ParameterException(cl, "--classpath '" + path + "' names no directory or jar");
-      }
-      // Never closed: the checked file system's classes are used until the command returns. Its
-      // name marks the user's frames in stack traces (UserCode).
-      loader = new URLClassLoader(UserCode.LOADER_NAME, urls.toArray(new URL[0]), parent);
-    }
-    String where = path == null ? " (no --classpath given)" : " in --classpath " + path;
-    Class<?> raw;
+    Supplier<FileSystemDriver> factory;
     try {
-      raw = Class.forName(name, false, loader);
-    } catch (ClassNotFoundException e) {
-      throw new CommandLine.ParameterException(cl, "class " + name + " not found" + where, e, null, name);
-    } catch (UnsupportedClassVersionError e) {
-      throw new CommandLine.ParameterException(
-          cl, "class " + name + " was compiled for a newer Java than this one ("
-              + System.getProperty("java.version") + "): " + e.getMessage(), e, null, name);
-    } catch (NoClassDefFoundError e) {
-      throw new CommandLine.ParameterException(
-          cl, "class " + name + " cannot be loaded: it needs " + e.getMessage()
-              + ", which is not found" + where + " (or the file's class name differs)", e, null, name);
-    } catch (LinkageError e) {
-      throw new CommandLine.ParameterException(
-          cl, "class " + name + " cannot be loaded: " + Failures.describe(e), e, null, name);
-    }
-    if (!FileSystemDriver.class.isAssignableFrom(raw)) {
-      throw new CommandLine.ParameterException(
-          cl, "class " + name + " is not a " + FileSystemDriver.class.getName() + " subclass", null, null, name);
-    }
-    if (Modifier.isAbstract(raw.getModifiers())) {
-      throw new CommandLine.ParameterException(cl, "class " + name + " is abstract", null, null, name);
-    }
-    Constructor<? extends FileSystemDriver> ctor;
-    try {
-      ctor = raw.asSubclass(FileSystemDriver.class).getConstructor();
-    } catch (NoSuchMethodException e) {
-      throw new CommandLine.ParameterException(
-          cl, "class " + name + " has no public no-arg constructor", e, null, name);
+      factory = UserFileSystemLoader.load(name, path);
+    } catch (UserFileSystemLoader.UnusableException e) {
+      throw new CommandLine.ParameterException(cl, e.getMessage(), e, null, e.value());
     }
     invocation.userCode(new UserCode(name));
-    return () -> {
-      try {
-        // Initializes the class: an ExceptionInInitializerError is the user's, as is anything
-        // the constructor throws.
-        return ctor.newInstance();
-      } catch (InvocationTargetException e) {
-        Throwable t = e.getCause() == null ? e : e.getCause();
-        throw new IllegalStateException("the constructor of " + name + " threw " + t, t);
-      } catch (ReflectiveOperationException e) {
-        throw new CommandLine.ParameterException(
-            cl, "cannot construct " + name + ": " + Failures.describe(e), e, null, name);
-      }
-    };
-  }
-
-  /** One {@code --classpath} entry as a URL: a directory, or a jar, that exists. */
-  private static URL classpathEntry(CommandLine cl, String entry) {
-    Path p;
-    try {
-      p = Path.of(entry);
-    } catch (InvalidPathException e) {
-      throw new CommandLine.ParameterException(
-          cl, "--classpath entry '" + entry + "' is not a valid path: " + e.getReason(), e, null, entry);
-    }
-    if (!Files.exists(p)) {
-      throw new CommandLine.ParameterException(
-          cl, "--classpath entry '" + entry + "' does not exist", null, null, entry);
-    }
-    if (!Files.isDirectory(p) && !isZip(p)) {
-      throw new CommandLine.ParameterException(
-          cl, "--classpath entry '" + entry + "' is neither a directory nor a jar", null, null, entry);
-    }
-    try {
-      return p.toAbsolutePath().toUri().toURL();
-    } catch (MalformedURLException | RuntimeException e) {
-      throw new CommandLine.ParameterException(
-          cl, "--classpath entry '" + entry + "' cannot be used: " + e.getMessage(), e, null, entry);
-    }
-  }
-
-  /** Whether a file starts like a zip (a jar): {@code PK} and a record signature. */
-  private static boolean isZip(Path file) {
-    byte[] head = new byte[4];
-    try (InputStream in = Files.newInputStream(file)) {
-      if (in.readNBytes(head, 0, 4) < 4) {
-        return false;
-      }
-    } catch (IOException e) {
-      return false;
-    }
-    return head[0] == 'P' && head[1] == 'K' && (head[2] == 3 || head[2] == 5) && (head[3] == 4 || head[3] == 6);
+    return factory;
   }
 
   /**

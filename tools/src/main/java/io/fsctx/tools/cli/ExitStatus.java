@@ -21,8 +21,9 @@ import java.util.Map;
  *       standard error; the stack trace only with {@code --stacktrace} or {@code
  *       FSCTX_STACKTRACE=1}. Nothing is printed on standard output.
  *   <li>{@link #OUTPUT} 4: the output could not be written: standard output or standard error is
- *       closed, the disk is full ({@code > /dev/full}), or another write error. It replaces 0 and
- *       1, since the result did not reach the user; a message goes to standard error when it can.
+ *       closed, the disk is full ({@code > /dev/full}), the {@code --html} report cannot be written
+ *       ({@link HtmlOption}), or another write error. It replaces 0 and 1, since the result did not
+ *       reach the user; a message goes to standard error when it can.
  *   <li>{@link #CLOSED_PIPE} 141: whoever read standard output stopped reading ({@code | head
  *       -1}): the command ends quietly with the status a shell reports for a process killed by
  *       {@code SIGPIPE} (128 + 13), as {@code cat} or {@code grep} would.
@@ -43,7 +44,7 @@ final class ExitStatus {
   /** fsctx failed (a bug, out of memory): nothing on standard output. */
   static final int INTERNAL = 3;
 
-  /** Standard output or standard error could not be written. */
+  /** Standard output, standard error or the {@code --html} report could not be written. */
   static final int OUTPUT = 4;
 
   /** The reader of standard output went away (a closed pipe): 128 + SIGPIPE (13). */
@@ -76,8 +77,8 @@ final class ExitStatus {
           "Internal error (a bug in fsctx, or out of memory): one line on standard error; add"
               + " --stacktrace or set FSCTX_STACKTRACE=1 for the stack trace.",
           String.valueOf(OUTPUT),
-          "Output error: standard output or standard error could not be written (closed, disk"
-              + " full).",
+          "Output error: standard output, standard error or the --html report could not be"
+              + " written (closed, disk full, no such directory).",
           String.valueOf(CLOSED_PIPE),
           "The reader of standard output went away (closed pipe, as with '| head'): ends quietly,"
               + " like a process killed by SIGPIPE.");

@@ -10,6 +10,8 @@ import io.fsctx.tools.replay.StackReplayTarget;
 import io.fsctx.tools.replay.TraceFormatException;
 import io.fsctx.tools.replay.TraceRowException;
 import io.fsctx.tools.replay.TraceSource;
+import io.fsctx.io.FileSystemDriver;
+import io.fsctx.tools.report.ContextRecorder;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
 import java.io.FileInputStream;
 import java.io.FilterInputStream;
@@ -26,8 +28,10 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,10 +48,16 @@ import picocli.CommandLine.Spec;
  * files that cannot be read twice (a pipe, {@code <(zcat t.csv.gz)}) are streamed once, with no
  * copy on disk, so nothing is left behind whatever ends the process.
  *
+ * <p>The file system is a bundled model ({@code --fs}, closing immediately as the contract's
+ * lifetimes say) or the user's own ({@code --fs-class NAME [--classpath PATH]}, one instance per
+ * drive letter, with its own close policy), each wrapped in a {@link
+ * io.fsctx.tools.replay.TraceAnsweringFileSystem}.
+ *
  * <p>Exit status ({@link ExitStatus}): 0 when the replay completed and no context leaked; 1 when
- * contexts leaked or the filter bug-checked (naming the line); 2 when the argument is unusable or
- * the trace is malformed or unreadable ({@code fsctx replay: TRACE: line N: what} on standard
- * error, nothing on standard output); 3 for an internal error, also naming the line.
+ * contexts leaked or the filter bug-checked (naming the line); 2 when the argument is unusable
+ * (the {@code --fs-class} class or its {@code --classpath} included) or the trace is malformed or
+ * unreadable ({@code fsctx replay: TRACE: line N: what} on standard error, nothing on standard
+ * output); 3 for an internal error, also naming the line.
  *
  * <p>Thread safety: confined to the thread picocli runs it on.
  */
@@ -58,9 +68,9 @@ import picocli.CommandLine.Spec;
       "Replay a Process Monitor capture through a minifilter and print what happened to contexts.",
       "Reads a Process Monitor CSV export (UTF-8 or UTF-16, optionally gzip or zlib compressed; '-'"
           + " streams standard input) and sends every file-system row through a minifilter to a"
-          + " model file system that answers as the trace says, then prints the summary of"
-          + " spec/replay.md. Rows whose names are too long for a UNICODE_STRING are skipped and"
-          + " counted."
+          + " file system (a bundled model or your own, --fs-class) that answers as the trace says,"
+          + " then prints the summary of spec/replay.md. Rows whose names are too long for a"
+          + " UNICODE_STRING are skipped and counted."
     })
 public final class ReplayCommand implements Callable<Integer> {
   /** What {@code -} is called in messages. */
@@ -80,14 +90,7 @@ public final class ReplayCommand implements Callable<Integer> {
       defaultValue = "ctx")
   ReplayFilter filter = ReplayFilter.CTX;
 
-  @Option(
-      names = "--fs",
-      paramLabel = "FS",
-      converter = FsKind.Converter.class,
-      completionCandidates = FsKind.Names.class,
-      description = "Model file system: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-      defaultValue = "ntfs")
-  FsKind fs = FsKind.NTFS;
+  @Mixin FileSystemOptions fileSystem = new FileSystemOptions();
 
   @Option(
       names = "--debug-level",
@@ -97,6 +100,8 @@ public final class ReplayCommand implements Callable<Integer> {
               + " default: ${DEFAULT-VALUE}, nothing.",
       defaultValue = "none")
   String debugLevel = "none";
+
+  @Mixin HtmlOption html = new HtmlOption();
 
   @Parameters(index = "0", paramLabel = "TRACE", description = "The trace file, or '-' for standard input.")
   String trace = "";
@@ -114,18 +119,33 @@ public final class ReplayCommand implements Callable<Integer> {
           spec.commandLine(), "Invalid value for option '--debug-level': " + e.getMessage());
     }
     String name = trace.equals("-") ? STDIN_NAME : trace;
+    Supplier<FileSystemDriver> fileSystems;
+    try {
+      // The bundled models free a stream at its last close, as the contract's lifetimes say.
+      fileSystems = fileSystem.fileSystems(ClosePolicy.IMMEDIATE, invocation);
+    } catch (UserFileSystemLoader.UnusableException e) {
+      return FileSystemOptions.refuse(spec.commandLine(), e);
+    }
+    if (!html.start(spec, ContextRecorder.Axis.TRACE_ROW)) {
+      return ExitStatus.OUTPUT;
+    }
     try {
       TraceSource source = source(invocation);
       StackReplayTarget target =
-          new StackReplayTarget(() -> fs.create(ClosePolicy.IMMEDIATE), filter, level, err::println);
+          new StackReplayTarget(fileSystems, filter, level, err::println);
+      target.filterManager().addListener(html.observer());
       ReplaySummary summary =
-          new ReplayEngine(ProgressReporter.forTerminal(invocation.errStream())).replay(source, target);
+          new ReplayEngine(html.progress(ProgressReporter.forTerminal(invocation.errStream())))
+              .replay(source, target);
       if (json) {
         out.println(summary.toJson());
       } else {
         out.print(summary.toText());
       }
-      return summary.leakedContexts() == 0 ? ExitStatus.OK : ExitStatus.FOUND;
+      return html.finish(
+          spec,
+          summary.leakedContexts() == 0 ? ExitStatus.OK : ExitStatus.FOUND,
+          rec -> Reports.replay(HtmlOption.title(spec), rec, summary, target.filterManager().liveContexts()));
     } catch (BadTrace e) {
       err.println("fsctx replay: " + (e.namesTrace ? name + ": " : "") + e.getMessage());
       err.flush();

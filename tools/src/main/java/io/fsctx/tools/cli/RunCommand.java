@@ -12,20 +12,25 @@ import io.fsctx.examples.support.SampleRun;
 import io.fsctx.examples.swapbuffers.SwapBuffers;
 import io.fsctx.examples.swapbuffers.SwapBuffersWorkload;
 import io.fsctx.fltmgr.VerifierFinding;
+import io.fsctx.io.FileSystemDriver;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
+import io.fsctx.tools.report.ContextRecorder;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fsctx run}: mounts a model volume, loads the CTX port, runs the built-in workload, prints
+ * {@code fsctx run}: mounts a volume of a model file system (or the user's own, {@code --fs-class}),
+ * loads the CTX port, runs the built-in workload, prints
  * CTX's log at the chosen debug level and then the report. Exit status 0 only when no context
  * leaked. {@code --filter} chooses another filter: the deliberately leaky one, or the ports of the
  * change, swapBuffers, scanner and minispy samples, each on its own workload; {@code --provoke}
@@ -55,14 +60,7 @@ public final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--fs",
-      paramLabel = "FS",
-      converter = FsKind.Converter.class,
-      completionCandidates = FsKind.Names.class,
-      description = "Model file system: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-      defaultValue = "ntfs")
-  FsKind fs = FsKind.NTFS;
+  @Mixin FileSystemOptions fileSystem = new FileSystemOptions();
 
   @Option(
       names = "--debug-level",
@@ -134,6 +132,8 @@ public final class RunCommand implements Callable<Integer> {
               + " context; nothing leaks and the run exits 0).")
   @Nullable String provoke;
 
+  @Mixin HtmlOption html = new HtmlOption();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -142,12 +142,20 @@ public final class RunCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--debug-level is CTX's DebugLevel and applies to --filter ctx only");
     }
+    Supplier<FileSystemDriver> fileSystems;
+    try {
+      // CTX's workload also exercises a model's delayed-close flush; the leak checks of the other
+      // filters want immediate teardown. A user's class keeps its own policy.
+      fileSystems = fileSystem.fileSystems(filter == FilterChoice.ctx ? ClosePolicy.DELAYED : ClosePolicy.IMMEDIATE, Invocation.of(spec));
+    } catch (UserFileSystemLoader.UnusableException e) {
+      return FileSystemOptions.refuse(spec.commandLine(), e);
+    }
     switch (filter) {
       case leaky -> {
-        return runLeaky(out);
+        return html.start(spec, ContextRecorder.Axis.EVENT) ? runLeaky(out, fileSystems.get()) : ExitStatus.OUTPUT;
       }
       case change, swapbuffers, scanner, minispy -> {
-        return runPort(out, provocation);
+        return html.start(spec, ContextRecorder.Axis.EVENT) ? runPort(out, fileSystems, provocation) : ExitStatus.OUTPUT;
       }
       case ctx -> {
         // below
@@ -159,16 +167,19 @@ public final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--debug-level': " + e.getMessage());
     }
+    if (!html.start(spec, ContextRecorder.Axis.EVENT)) {
+      return ExitStatus.OUTPUT;
+    }
     CtxLog log = new CtxLog(level, out::println);
-    CtxWorkload.Result r = CtxWorkload.run(fs.create(ClosePolicy.DELAYED), log, s -> {
+    CtxWorkload.Result r = CtxWorkload.run(fileSystems.get(), log, s -> {
       if (steps) {
         out.println("workload: " + s);
       }
-    });
+    }, html.observer());
     out.println();
     out.print(r.report().format());
     out.flush();
-    return r.report().clean() ? 0 : 1;
+    return html.finish(spec, r.report().clean() ? 0 : 1, rec -> Reports.run(HtmlOption.title(spec), rec, r.report()));
   }
 
   /** Parses {@code --provoke} and checks it goes with {@code --filter}; null when not given. */
@@ -190,34 +201,34 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** Runs one of the sample ports: its log as it goes, then the report; 1 unless clean. */
-  private int runPort(PrintWriter out, @Nullable Provocation provocation) {
+  private int runPort(PrintWriter out, Supplier<FileSystemDriver> fileSystems, @Nullable Provocation provocation) {
     Consumer<String> stepSink = s -> {
       if (steps) {
         out.println("workload: " + s);
       }
     };
     SampleRun.Result r = switch (filter) {
-      case change -> ChangeWorkload.run(fs.create(ClosePolicy.IMMEDIATE), new DbgPrint(Change.DEFAULT_TRACE_FLAGS, out::println),
-          stepSink);
-      case swapbuffers -> SwapBuffersWorkload.run(() -> fs.create(ClosePolicy.IMMEDIATE),
-          new DbgPrint(SwapBuffers.LOGFL_ALL, out::println), provocation == Provocation.VOLUME_QUERY_FAILURE, stepSink);
-      case scanner -> ScannerWorkload.run(() -> fs.create(ClosePolicy.IMMEDIATE), new DbgPrint(0, out::println), stepSink);
-      case minispy -> MiniSpyWorkload.run(fs.create(ClosePolicy.IMMEDIATE), new DbgPrint(0, out::println),
-          provocation == Provocation.ENLIST_FAILURE, stepSink);
+      case change -> ChangeWorkload.run(fileSystems.get(), new DbgPrint(Change.DEFAULT_TRACE_FLAGS, out::println),
+          stepSink, html.observer());
+      case swapbuffers -> SwapBuffersWorkload.run(fileSystems, new DbgPrint(SwapBuffers.LOGFL_ALL, out::println),
+          provocation == Provocation.VOLUME_QUERY_FAILURE, stepSink, html.observer());
+      case scanner -> ScannerWorkload.run(fileSystems, new DbgPrint(0, out::println), stepSink, html.observer());
+      case minispy -> MiniSpyWorkload.run(fileSystems.get(), new DbgPrint(0, out::println),
+          provocation == Provocation.ENLIST_FAILURE, stepSink, html.observer());
       default -> throw new IllegalStateException("not a sample port: " + filter);
     };
     out.println();
     out.print(r.format());
     out.flush();
-    return r.clean() ? ExitStatus.OK : ExitStatus.FOUND;
+    return html.finish(spec, r.clean() ? ExitStatus.OK : ExitStatus.FOUND, rec -> Reports.port(HtmlOption.title(spec), rec, r));
   }
 
-  private int runLeaky(PrintWriter out) {
-    LeakyWorkload.Result r = LeakyWorkload.run(fs.create(ClosePolicy.IMMEDIATE), s -> {
+  private int runLeaky(PrintWriter out, FileSystemDriver fs) {
+    LeakyWorkload.Result r = LeakyWorkload.run(fs, s -> {
       if (steps) {
         out.println("workload: " + s);
       }
-    });
+    }, html.observer());
     out.print(r.report().format());
     out.println("verifier findings: " + r.findings().size());
     for (VerifierFinding f : r.findings()) {
@@ -225,6 +236,6 @@ public final class RunCommand implements Callable<Integer> {
     }
     out.println("leaked contexts: " + r.report().leakedCount());
     out.flush();
-    return r.clean() ? 0 : 1;
+    return html.finish(spec, r.clean() ? 0 : 1, rec -> Reports.leaky(HtmlOption.title(spec), rec, r));
   }
 }

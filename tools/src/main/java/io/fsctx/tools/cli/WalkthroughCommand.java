@@ -1,12 +1,15 @@
 package io.fsctx.tools.cli;
 
 import io.fsctx.examples.walkthrough.RefCountWalkthrough;
+import io.fsctx.io.FileSystemDriver;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
+import io.fsctx.tools.report.ContextRecorder;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,24 +30,29 @@ import picocli.CommandLine.Spec;
 public final class WalkthroughCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--fs",
-      paramLabel = "FS",
-      converter = FsKind.Converter.class,
-      completionCandidates = FsKind.Names.class,
-      description = "Model file system: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-      defaultValue = "ntfs")
-  FsKind fs = FsKind.NTFS;
+  @Mixin FileSystemOptions fileSystem = new FileSystemOptions();
+
+  @Mixin HtmlOption html = new HtmlOption();
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    RefCountWalkthrough.Result r = RefCountWalkthrough.run(fs.create(ClosePolicy.IMMEDIATE));
+    FileSystemDriver fs;
+    try {
+      fs = fileSystem.fileSystems(ClosePolicy.IMMEDIATE, Invocation.of(spec)).get();
+    } catch (UserFileSystemLoader.UnusableException e) {
+      return FileSystemOptions.refuse(spec.commandLine(), e);
+    }
+    if (!html.start(spec, ContextRecorder.Axis.EVENT)) {
+      return ExitStatus.OUTPUT;
+    }
+    RefCountWalkthrough.Result r = RefCountWalkthrough.run(fs, html.observer());
     out.println(String.format("%-15s %-20s %s", "Callback", "Flt routine", "Refcount").stripTrailing());
     for (RefCountWalkthrough.Row row : r.rows()) {
       out.println(row.format());
     }
     out.flush();
-    return r.unloadReport().clean() ? 0 : 1;
+    return html.finish(
+        spec, r.unloadReport().clean() ? 0 : 1, rec -> Reports.walkthrough(HtmlOption.title(spec), rec, fs, r));
   }
 }

@@ -249,6 +249,7 @@ public final class ReplayEngine {
           ImmutableSortedSet.copyOf(volumes),
           unrecognisedResults,
           unknownOperations,
+          target.diverged(),
           contexts,
           namesTooLong);
     }
@@ -323,11 +324,9 @@ public final class ReplayEngine {
       if (isSuccessText(result)) {
         createsSucceeded++;
         H fo = target.open(req);
-        if (fo == null) {
-          throw new IllegalStateException(
-              "line " + req.line() + ": the target returned no file object for a successful create");
+        if (fo != null) {
+          handles.push(req.pid(), req.path(), fo);
         }
-        handles.push(req.pid(), req.path(), fo);
       } else {
         if (isReparseText(result)) {
           createsReparse++;

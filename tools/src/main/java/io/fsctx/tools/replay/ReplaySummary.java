@@ -12,7 +12,7 @@ import java.util.Locale;
 /**
  * The figures of one replay, as {@code spec/replay.md} names them, with a few more members the
  * contract welcomes ({@code volumes}, {@code unrecognisedResults}, {@code unknownOperations},
- * {@code namesTooLong}).
+ * {@code namesTooLong}, {@code diverged}).
  * The invariant {@code rows = replayed + skipped.*} always holds.
  *
  * <p>Thread safety: immutable.
@@ -29,6 +29,8 @@ import java.util.Locale;
  * @param volumes the drive letters mounted
  * @param unrecognisedResults counted rows whose {@code Result} text mapped to the fallback status
  * @param unknownOperations judged rows whose operation name is not in the table
+ * @param diverged replayed rows the trace says succeeded that the target could not carry out
+ *     ({@link ReplayTarget#diverged()})
  * @param contexts what the target counted
  * @param namesTooLong the rows among {@code unsupportedPath} whose path or rename/link target is
  *     too long for a {@code UNICODE_STRING} ({@link ReplayTarget#longestPath})
@@ -45,6 +47,7 @@ public record ReplaySummary(
     ImmutableSortedSet<Character> volumes,
     long unrecognisedResults,
     long unknownOperations,
+    long diverged,
     ContextCounts contexts,
     long namesTooLong) {
 
@@ -103,6 +106,7 @@ public record ReplaySummary(
     root.put("unrecognisedResults", unrecognisedResults);
     root.put("unknownOperations", unknownOperations);
     root.put("namesTooLong", namesTooLong);
+    root.put("diverged", diverged);
     return root;
   }
 
@@ -157,6 +161,9 @@ public record ReplaySummary(
     }
     if (unknownOperations > 0) {
       line(b, "unknown operation names", unknownOperations);
+    }
+    if (diverged > 0) {
+      line(b, "diverged from the trace", diverged);
     }
     return b.toString();
   }

@@ -61,9 +61,11 @@ public interface ReplayTarget<H> {
    * stream (creating its FCB and the file's per-file structure when none is alive).
    *
    * @param create the row; {@code create.status()} is {@code STATUS_SUCCESS}
-   * @return the new file object; never null
+   * @return the new file object, or null when the target could not open anything although the
+   *     row says it succeeded (the target counts that in {@link #diverged()}; the engine then
+   *     pairs no file object with the row's key, so later rows of the key may find none)
    */
-  H open(TraceRequest create);
+  @Nullable H open(TraceRequest create);
 
   /**
    * Replays a {@code CreateFile} that opens nothing: {@code REPARSE} (completed with {@code
@@ -119,6 +121,17 @@ public interface ReplayTarget<H> {
    * @param closeRow the {@code CloseFile} row, or null when the end of the trace closes it
    */
   void cleanupAndClose(H fileObject, @Nullable TraceRequest closeRow);
+
+  /**
+   * How many replayed rows the target could not carry out although the trace says they
+   * succeeded (a create that opened nothing, a rename the file system could not do); read after
+   * {@link #finish}. A target that always does what the trace says reports 0.
+   *
+   * @return the count
+   */
+  default long diverged() {
+    return 0;
+  }
 
   /**
    * Ends the replay after the last file object is closed: unloads the filters, runs the leak

@@ -43,6 +43,18 @@
  *   <li>On a file system without named streams ({@code --fs fat}, {@code legacy}) a successful
  *       open of {@code file:stream} opens the file's default stream, since the trace says it
  *       succeeded.
+ *   <li>The file system answers as the trace says through a {@link
+ *       io.fsctx.tools.replay.TraceAnsweringFileSystem} wrapped around the chosen one (a bundled
+ *       model or the user's own): a failed row never reaches it; a successful row that it refuses
+ *       because its disk differs from the traced machine's is retried after the disk was shaped
+ *       (missing parents made, a directory first opened as a plain file turned into one,
+ *       delete-pending marks cleared, a rename target's name freed, an unspellable name
+ *       sanitized); a request that does not change the disk (a read of an empty file) is
+ *       answered with the row's status whatever the file system said.
+ *   <li>A row the trace says succeeded that cannot be carried out even so is counted in the
+ *       extra member {@code diverged}: a create that opens nothing is treated as not opened (later
+ *       rows of its key count as {@code skipped.noOpenHandle}), any other request is completed with
+ *       the row's status. The text summary prints the line only when it is not zero.
  *   <li>A rereadable trace (a file) is read twice: a first pass validates it and finds the drive
  *       letters, so a bad trace is refused before any row reaches the target and volumes are
  *       mounted first. A stream (standard input, a pipe) is read once: each volume is mounted

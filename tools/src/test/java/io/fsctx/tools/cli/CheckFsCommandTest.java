@@ -44,6 +44,27 @@ class CheckFsCommandTest {
   }
 
   @Test
+  void call_strictOnACorrectModel_exitsZero() {
+    Cli.Result r = run("--strict", "fat");
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().strip().endsWith("0 WARN, 0 FAIL (2 N/A)"), r.out());
+  }
+
+  @Test
+  void call_warningOnly_exitsZeroWithoutStrictAndOneWithIt() throws URISyntaxException {
+    String cls = io.fsctx.tools.checkfs.PagingFileClaimsSupportFileSystem.class.getName();
+
+    Cli.Result lenient = run("--class", cls, "--classpath", testClasses());
+    Cli.Result strict = run("--strict", "--class", cls, "--classpath", testClasses());
+
+    assertEquals(0, lenient.exit(), lenient.out() + lenient.err());
+    assertTrue(lenient.out().contains("PAGING-FILE       WARN"), lenient.out());
+    assertEquals(CheckFsCommand.EXIT_FAIL, strict.exit(), strict.out() + strict.err());
+    assertTrue(strict.out().contains("PAGING-FILE       FAIL"), strict.out());
+    assertTrue(strict.out().contains("--strict fails a warning: "), strict.out());
+  }
+
+  @Test
   void call_unknownModel_usageErrorListingValidModels() {
     Cli.Result r = run("ext4");
     assertEquals(2, r.exit());
@@ -115,5 +136,7 @@ class CheckFsCommandTest {
       assertTrue(r.out().contains(m), r.out());
     }
     assertTrue(r.out().contains("--classpath"), r.out());
+    assertTrue(r.out().contains("--strict"), r.out());
+    assertTrue(r.out().contains("Fail on warnings too"), r.out());
   }
 }

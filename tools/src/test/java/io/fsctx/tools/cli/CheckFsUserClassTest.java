@@ -19,9 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code fsctx check-fs --class} with a user's own classes, compiled into a directory of their
- * own and loaded through {@code --classpath}, as CHECK-FS.md tells a user to: whatever their code
- * throws reaches them as one line with the first frame in their code, exit status 2, and nothing
- * on standard output; the stack trace only with {@code --stacktrace} or {@code FSCTX_STACKTRACE=1}.
+ * own and loaded through {@code --classpath}, as modelfs/FILE-SYSTEMS.md tells a user to:
+ * whatever their code throws (other than a bug check, which is a finding) reaches them as one line
+ * with the first frame in their code, exit status 2, and nothing on standard output; the stack trace only with {@code --stacktrace} or {@code FSCTX_STACKTRACE=1}.
  */
 class CheckFsUserClassTest {
   @TempDir static Path classes;

@@ -88,6 +88,7 @@ class ReplayCommandTest {
     assertEquals(888, n.get("contexts").get("STREAM").get("allocated").asLong());
     assertEquals(948, n.get("contexts").get("STREAMHANDLE").get("allocated").asLong());
     assertEquals(0, n.get("leakedContexts").asLong());
+    assertEquals(0, n.get("diverged").asLong(), "every successful row was carried out");
   }
 
   @Test
@@ -99,6 +100,7 @@ class ReplayCommandTest {
     assertEquals("rows                             6,793", lines.get(0));
     assertTrue(r.out().contains("STREAMHANDLE contexts            948 allocated, 948 freed"), r.out());
     assertTrue(r.out().contains("leaked contexts                  0"), r.out());
+    assertTrue(!r.out().contains("diverged"), "no divergence line when nothing diverged: " + r.out());
     assertTrue(lines.stream().noneMatch(l -> l.startsWith("[Ctx]")), "CTX's log never goes to stdout");
   }
 

@@ -4,12 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code fsctx run --filter change|swapbuffers|scanner|minispy} and {@code --provoke}. */
 class RunSamplePortsTest {
+  @TempDir Path dir;
+
+  private static JsonNode data(Path html) throws IOException {
+    return HtmlOptionTest.data(html);
+  }
 
   @ParameterizedTest(name = "run --filter {0} --fs {1}")
   @CsvSource({
@@ -83,5 +93,36 @@ class RunSamplePortsTest {
     Cli.Result r = Cli.run(argv).assertRefused(2);
     assertTrue(r.err().contains(message), r.err());
     assertFalse(r.err().isEmpty());
+  }
+
+  @Test
+  void run_minispy_html_sameOutputAndStatus_reportRecordsTheContexts() throws IOException {
+    Path html = dir.resolve("m.html");
+    Cli.Result plain = Cli.run("run", "--filter", "minispy");
+    Cli.Result r = Cli.run("run", "--filter", "minispy", "--html", html.toString()).assertNoStackTrace();
+    assertEquals(ExitStatus.OK, r.exit(), r::toString);
+    assertEquals(plain.out(), r.out(), "the same standard output");
+    JsonNode d = data(html);
+    assertEquals("run", d.get("kind").asText());
+    assertTrue(d.get("contexts").get("id").size() > 0, "the transaction contexts were recorded");
+    assertEquals(0, d.get("findings").size());
+  }
+
+  @Test
+  void run_swapbuffers_provoke_html_exits1_reportHasTheFinding() throws IOException {
+    Path html = dir.resolve("s.html");
+    Cli.Result r = Cli.run("run", "--filter", "swapbuffers", "--provoke", "volume-query-failure", "--html",
+        html.toString()).assertNoStackTrace();
+    assertEquals(ExitStatus.FOUND, r.exit(), r::toString);
+    assertTrue(data(html).get("findings").size() > 0, "the verifier's finding is in the report");
+  }
+
+  @Test
+  void run_port_htmlInAMissingDirectory_exits4BeforeTheRun() {
+    Path html = dir.resolve("missing").resolve("c.html");
+    Cli.Result r = Cli.run("run", "--filter", "change", "--steps", "--html", html.toString())
+        .assertRefused(ExitStatus.OUTPUT);
+    assertFalse(r.err().contains("workload:"), "the workload did not run");
+    assertFalse(Files.exists(html));
   }
 }

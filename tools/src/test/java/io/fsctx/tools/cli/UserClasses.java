@@ -22,8 +22,8 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /**
- * A user's own file systems for {@code check-fs --class}, compiled the way CHECK-FS.md tells a
- * user to (javac against fsctx, into a directory of their own), so that they are found only
+ * A user's own file systems for {@code check-fs --class}, compiled the way modelfs/FILE-SYSTEMS.md
+ * tells a user to (javac against fsctx, into a directory of their own), so that they are found only
  * through {@code --classpath}, never on fsctx's class path. The sources are the test resources
  * under {@code userfs/}; {@code DepBase} is deleted after compiling so that {@code NeedsDepFs}
  * cannot be loaded.

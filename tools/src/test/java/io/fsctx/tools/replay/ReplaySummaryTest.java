@@ -1,6 +1,7 @@
 package io.fsctx.tools.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,8 +20,12 @@ import org.junit.jupiter.api.Test;
 class ReplaySummaryTest {
 
   private static ReplaySummary sample() {
+    return sample(0);
+  }
+
+  private static ReplaySummary sample(long diverged) {
     return new ReplaySummary(
-        10, 6, 2, 1, 1, 3, 1, 1, ImmutableSortedSet.of('C', 'D'), 0, 0,
+        10, 6, 2, 1, 1, 3, 1, 1, ImmutableSortedSet.of('C', 'D'), 0, 0, diverged,
         CountingReplayTarget.sampleCounts(), 1);
   }
 
@@ -31,7 +36,7 @@ class ReplaySummaryTest {
     n.fieldNames().forEachRemaining(names::add);
     assertEquals(
         List.of("rows", "replayed", "skipped", "creates", "contexts", "leakedContexts", "volumes",
-            "unrecognisedResults", "unknownOperations", "namesTooLong"),
+            "unrecognisedResults", "unknownOperations", "namesTooLong", "diverged"),
         names);
     assertEquals(10, n.get("rows").asLong());
     assertEquals(2, n.at("/skipped/noOpenHandle").asLong());
@@ -46,6 +51,8 @@ class ReplaySummaryTest {
     assertEquals(1, n.get("leakedContexts").asLong());
     assertEquals("[\"C:\",\"D:\"]", n.get("volumes").toString());
     assertEquals(1, n.get("namesTooLong").asLong());
+    assertEquals(0, n.get("diverged").asLong());
+    assertEquals(2, new ObjectMapper().readTree(sample(2).toJson()).get("diverged").asLong());
   }
 
   @Test
@@ -55,16 +62,18 @@ class ReplaySummaryTest {
     assertTrue(t.contains("STREAM contexts"), t);
     assertTrue(t.contains("volumes                          C: D:"), t);
     assertTrue(t.contains("skipped, unsupported path        1\n  of which names too long        1\n"), t);
+    assertFalse(t.contains("diverged"), "no line for a replay that did what the trace says: " + t);
+    assertTrue(sample(2).toText().contains("diverged from the trace          2"), sample(2).toText());
   }
 
   @Test
   void constructor_brokenInvariant_refused() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> new ReplaySummary(5, 1, 1, 1, 1, 0, 0, 0, ImmutableSortedSet.of(), 0, 0, ContextCounts.none(), 0));
+        () -> new ReplaySummary(5, 1, 1, 1, 1, 0, 0, 0, ImmutableSortedSet.of(), 0, 0, 0, ContextCounts.none(), 0));
     assertThrows(
         IllegalArgumentException.class,
-        () -> new ReplaySummary(4, 1, 1, 1, 1, 0, 0, 0, ImmutableSortedSet.of(), 0, 0, ContextCounts.none(), 2),
+        () -> new ReplaySummary(4, 1, 1, 1, 1, 0, 0, 0, ImmutableSortedSet.of(), 0, 0, 0, ContextCounts.none(), 2),
         "more names too long than unsupported paths");
   }
 

@@ -76,7 +76,7 @@ public final class Traces {
    * repository root, searched from the working directory upwards (a worktree may sit deeper than
    * the main checkout), or the path in the system property {@code fsctx.sharedTrace}.
    */
-  static Path sharedCapture() {
+  public static Path sharedCapture() {
     String override = System.getProperty("fsctx.sharedTrace");
     if (override != null) {
       return Paths.get(override);

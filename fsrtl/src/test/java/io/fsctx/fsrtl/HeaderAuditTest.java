@@ -1,0 +1,82 @@
+package io.fsctx.fsrtl;
+
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_IS_PAGING_FILE;
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.fsctx.nt.KeThread;
+import java.util.Objects;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** What a header's audit records about flag writes and setups, for the file-system verifier. */
+class HeaderAuditTest {
+  private final AdvancedFcbHeader h = new AdvancedFcbHeader("Fcb#1");
+
+  @Test
+  @DisplayName("noteFlagsWritten_beforeSetup_notRecorded: a zeroed header has no setup-owned bits to lose")
+  void setFlags_beforeSetup_notRecorded() {
+    h.setFlags(0);
+    h.setFlags2(0);
+
+    assertNull(h.audit().firstSetupBitsCleared());
+    assertNull(h.audit().lastSetupBitsCleared());
+  }
+
+  @Test
+  @DisplayName("setFlags2_afterSetup_recordsTheWriteWithItsRequestAndValues (fsrtl.md §3.2, Ext4Fsd #88)")
+  void setFlags2_afterSetup_recordsTheWriteWithItsRequestAndValues() {
+    h.setup(new FastMutex());
+    Object request = "Irp#7[IRP_MJ_WRITE]";
+    Object previous = KeThread.enterRequest(request);
+    try {
+      h.setFlags2(0);
+    } finally {
+      KeThread.exitRequest(previous);
+    }
+
+    HeaderAudit.FlagsChange c = Objects.requireNonNull(h.audit().lastSetupBitsCleared());
+    assertSame(request, c.where());
+    assertEquals(0x02, c.flags2Before());
+    assertEquals(0x00, c.flags2After());
+    assertEquals(c, h.audit().firstSetupBitsCleared());
+  }
+
+  @Test
+  @DisplayName("clearFlags2Bits_thenSetFlags_keepsFirstAndLast: a paging file's clearing, then a wipe")
+  void clearFlags2Bits_thenSetFlags_keepsFirstAndLast() {
+    h.setup(new FastMutex());
+    h.setFlags2Bits(FSRTL_FLAG2_IS_PAGING_FILE);
+    h.clearFlags2Bits(FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
+    h.setFlags(0);
+
+    HeaderAudit.FlagsChange first = Objects.requireNonNull(h.audit().firstSetupBitsCleared());
+    HeaderAudit.FlagsChange last = Objects.requireNonNull(h.audit().lastSetupBitsCleared());
+    assertEquals(0x0A, first.flags2Before());
+    assertEquals(0x08, first.flags2After());
+    assertEquals(0x40, last.flagsBefore());
+    assertEquals(0x00, last.flagsAfter());
+  }
+
+  @Test
+  @DisplayName("setup_again_forgetsEarlierClearsAndRecordsWhereItRan: a new setup sets the bits again")
+  void setup_again_forgetsEarlierClearsAndRecordsWhereItRan() {
+    h.setup(new FastMutex());
+    h.setFlags(0);
+    Object request = "Irp#9[IRP_MJ_CREATE]";
+    Object previous = KeThread.enterRequest(request);
+    try {
+      h.setup(new FastMutex());
+    } finally {
+      KeThread.exitRequest(previous);
+    }
+
+    assertNull(h.audit().firstSetupBitsCleared());
+    assertNull(h.audit().lastSetupBitsCleared());
+    assertEquals(2, h.audit().setupCount());
+    assertSame(request, h.audit().lastSetupWhere());
+    assertNull(h.audit().firstSetupWhere());
+  }
+}
