@@ -710,11 +710,7 @@ public class FatLikeFileSystem implements ModelFileSystem {
                 return STATUS_INVALID_PARAMETER;
               }
               ccb.deleteOnClose = delete;
-              if (delete) {
-                fo.setFlags(FileObject.FO_DELETE_ON_CLOSE);
-              } else {
-                fo.clearFlags(FileObject.FO_DELETE_ON_CLOSE);
-              }
+              Requests.markDeleteOnClose(fo, delete);
               return STATUS_SUCCESS;
             }
           });

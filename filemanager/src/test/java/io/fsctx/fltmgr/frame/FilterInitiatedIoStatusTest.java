@@ -43,14 +43,6 @@ class FilterInitiatedIoStatusTest {
     rig.assertNoLiveContexts();
   }
 
-  private FltInstance low() {
-    return rig.low.instance(rig.fltVolume);
-  }
-
-  private FltInstance high() {
-    return rig.high.instance(rig.fltVolume);
-  }
-
   /** Issues one routine through {@code issuer} on {@code fo}; named after the routine. */
   private void issue(String routine, FltInstance issuer, FileObject fo) {
     Out<FileInformation> info = new Out<>();
@@ -79,12 +71,12 @@ class FilterInitiatedIoStatusTest {
     FileObject fo = rig.open("\\routed.txt");
     rig.io.write(fo, 0, 100);
     rig.journal.clear();
-    issue(routine, high(), fo);
+    issue(routine, rig.highInstance(), fo);
     List<String> lines = rig.journal.lines(fo);
     assertEquals(2, lines.size(), "one pre and one post operation below the issuer: " + lines);
     assertTrue(lines.stream().allMatch(l -> l.startsWith(LOW + " ")), "only the instance below: " + lines);
     rig.journal.clear();
-    issue(routine, low(), fo);
+    issue(routine, rig.lowInstance(), fo);
     assertEquals(List.of(), rig.journal.lines(fo), "issued by the lowest instance: no filter at or above it sees it");
     rig.io.closeHandle(fo);
   }
@@ -96,7 +88,7 @@ class FilterInitiatedIoStatusTest {
     Out<IoStatus> iosb = new Out<>();
     Out<FsInformation> fs = new Out<>();
     assertEquals(NtStatus.STATUS_SUCCESS,
-        Flt.queryVolumeInformation(high(), iosb, fs, 24, FsInformationClass.FILE_FS_SIZE_INFORMATION));
+        Flt.queryVolumeInformation(rig.highInstance(), iosb, fs, 24, FsInformationClass.FILE_FS_SIZE_INFORMATION));
     List<String> lines = rig.journal.lines();
     assertTrue(lines.contains(LOW + " PreCreate") && lines.contains(LOW + " PreQueryVolumeInformation")
         && lines.contains(LOW + " PreClose"), lines.toString());
@@ -109,12 +101,12 @@ class FilterInitiatedIoStatusTest {
     FileObject fo = rig.open("\\short.txt");
     rig.io.write(fo, 0, 10);
     Out<Long> read = new Out<>();
-    assertEquals(NtStatus.STATUS_END_OF_FILE, Flt.readFile(low(), fo, 10L, 5, null, 0, read));
+    assertEquals(NtStatus.STATUS_END_OF_FILE, Flt.readFile(rig.lowInstance(), fo, 10L, 5, null, 0, read));
     assertEquals(0L, read.get());
-    assertEquals(NtStatus.STATUS_SUCCESS, Flt.readFile(low(), fo, 8L, 5, null, 0, read));
+    assertEquals(NtStatus.STATUS_SUCCESS, Flt.readFile(rig.lowInstance(), fo, 8L, 5, null, 0, read));
     assertEquals(2L, read.get(), "a read across the end returns what is there");
     FileObject dir = rig.open("\\dir", CreateParameters.openIf().withOptions(IoConstants.FILE_DIRECTORY_FILE));
-    assertEquals(NtStatus.STATUS_INVALID_DEVICE_REQUEST, Flt.readFile(low(), dir, 0L, 5, null, 0, read));
+    assertEquals(NtStatus.STATUS_INVALID_DEVICE_REQUEST, Flt.readFile(rig.lowInstance(), dir, 0L, 5, null, 0, read));
     rig.io.closeHandle(dir);
     rig.io.closeHandle(fo);
   }
@@ -128,17 +120,17 @@ class FilterInitiatedIoStatusTest {
     rig.io.referenceObject(kept); // the filter keeps the file object after its handle is closed
     Out<FileInformation> info = new Out<>();
     Out<Long> returned = new Out<>();
-    assertEquals(NtStatus.STATUS_INFO_LENGTH_MISMATCH, Flt.queryInformationFile(low(), kept, info, 23,
+    assertEquals(NtStatus.STATUS_INFO_LENGTH_MISMATCH, Flt.queryInformationFile(rig.lowInstance(), kept, info, 23,
         FileInformationClass.FILE_STANDARD_INFORMATION, returned));
     assertNull(info.get());
     assertEquals(0L, returned.get());
     assertEquals(NtStatus.STATUS_SUCCESS,
-        Flt.setInformationFile(low(), a, new FileInformation.Disposition(true), 1, FileInformationClass.FILE_DISPOSITION_INFORMATION));
+        Flt.setInformationFile(rig.lowInstance(), a, new FileInformation.Disposition(true), 1, FileInformationClass.FILE_DISPOSITION_INFORMATION));
     rig.io.closeHandle(a);
     rig.io.closeHandle(kept);
-    assertEquals(NtStatus.STATUS_FILE_DELETED, Flt.queryInformationFile(low(), kept, info, 24,
+    assertEquals(NtStatus.STATUS_FILE_DELETED, Flt.queryInformationFile(rig.lowInstance(), kept, info, 24,
         FileInformationClass.FILE_STANDARD_INFORMATION, returned));
-    assertEquals(NtStatus.STATUS_FILE_DELETED, Flt.setInformationFile(low(), kept, new FileInformation.EndOfFile(1), 8,
+    assertEquals(NtStatus.STATUS_FILE_DELETED, Flt.setInformationFile(rig.lowInstance(), kept, new FileInformation.EndOfFile(1), 8,
         FileInformationClass.FILE_END_OF_FILE_INFORMATION));
     rig.io.dereferenceObject(kept);
   }
@@ -148,13 +140,13 @@ class FilterInitiatedIoStatusTest {
   void queryVolumeInformation_shortBufferAndUnknownClass_statuses() {
     FileObject fo = rig.open("\\v.txt");
     Out<FsInformation> fs = new Out<>();
-    assertEquals(NtStatus.STATUS_INFO_LENGTH_MISMATCH, Flt.queryVolumeInformationFile(low(), fo, fs,
+    assertEquals(NtStatus.STATUS_INFO_LENGTH_MISMATCH, Flt.queryVolumeInformationFile(rig.lowInstance(), fo, fs,
         FsInformationClass.FILE_FS_SIZE_INFORMATION.size() - 1, FsInformationClass.FILE_FS_SIZE_INFORMATION, null));
     assertNull(fs.get());
     assertEquals(NtStatus.STATUS_INVALID_INFO_CLASS,
-        Flt.queryVolumeInformationFile(low(), fo, fs, 100, FsInformationClass.OTHER, null));
+        Flt.queryVolumeInformationFile(rig.lowInstance(), fo, fs, 100, FsInformationClass.OTHER, null));
     Out<IoStatus> iosb = new Out<>();
-    assertEquals(NtStatus.STATUS_INFO_LENGTH_MISMATCH, Flt.queryVolumeInformation(low(), iosb, fs, 1,
+    assertEquals(NtStatus.STATUS_INFO_LENGTH_MISMATCH, Flt.queryVolumeInformation(rig.lowInstance(), iosb, fs, 1,
         FsInformationClass.FILE_FS_SIZE_INFORMATION));
     assertEquals(NtStatus.STATUS_INFO_LENGTH_MISMATCH, iosb.get().status());
     rig.io.closeHandle(fo);
@@ -167,17 +159,17 @@ class FilterInitiatedIoStatusTest {
     Out<Object> out = new Out<>();
     Out<Long> returned = new Out<>();
     assertEquals(NtStatus.STATUS_OBJECTID_NOT_FOUND,
-        Flt.fsControlFile(low(), fo, FsControlCodes.FSCTL_GET_OBJECT_ID, null, 0, out, 64, returned));
+        Flt.fsControlFile(rig.lowInstance(), fo, FsControlCodes.FSCTL_GET_OBJECT_ID, null, 0, out, 64, returned));
     assertEquals(NtStatus.STATUS_INVALID_PARAMETER,
-        Flt.fsControlFile(low(), fo, FsControlCodes.FSCTL_CREATE_OR_GET_OBJECT_ID, null, 0, out, 63, returned));
+        Flt.fsControlFile(rig.lowInstance(), fo, FsControlCodes.FSCTL_CREATE_OR_GET_OBJECT_ID, null, 0, out, 63, returned));
     assertEquals(NtStatus.STATUS_SUCCESS,
-        Flt.fsControlFile(low(), fo, FsControlCodes.FSCTL_CREATE_OR_GET_OBJECT_ID, null, 0, out, 64, returned));
+        Flt.fsControlFile(rig.lowInstance(), fo, FsControlCodes.FSCTL_CREATE_OR_GET_OBJECT_ID, null, 0, out, 64, returned));
     Object created = out.get();
     assertEquals(NtStatus.STATUS_SUCCESS,
-        Flt.fsControlFile(low(), fo, FsControlCodes.FSCTL_GET_OBJECT_ID, null, 0, out, 64, returned));
+        Flt.fsControlFile(rig.lowInstance(), fo, FsControlCodes.FSCTL_GET_OBJECT_ID, null, 0, out, 64, returned));
     assertEquals(created, out.get(), "GET returns the ID CREATE_OR_GET made");
     assertEquals(NtStatus.STATUS_INVALID_DEVICE_REQUEST,
-        Flt.fsControlFile(low(), fo, 0x00090003, null, 0, out, 64, returned));
+        Flt.fsControlFile(rig.lowInstance(), fo, 0x00090003, null, 0, out, 64, returned));
     rig.io.closeHandle(fo);
   }
 
@@ -187,16 +179,16 @@ class FilterInitiatedIoStatusTest {
     Volume other = rig.io.mount("\\Device\\HarddiskVolume9", null, new NtfsLikeFileSystem());
     FileObject foreign = rig.io.createFile(other, "\\f.txt", CreateParameters.openIf()).openedFileObject();
     List<Consumer<FileObject>> routines = List.of(
-        fo -> Flt.readFile(low(), fo, 0L, 1, null, 0, null),
-        fo -> Flt.writeFile(low(), fo, 0L, 1, null, 0, null),
-        fo -> Flt.queryInformationFile(low(), fo, new Out<>(), 24, FileInformationClass.FILE_STANDARD_INFORMATION, null),
-        fo -> Flt.fsControlFile(low(), fo, FsControlCodes.FSCTL_GET_OBJECT_ID, null, 0, null, 64, null));
+        fo -> Flt.readFile(rig.lowInstance(), fo, 0L, 1, null, 0, null),
+        fo -> Flt.writeFile(rig.lowInstance(), fo, 0L, 1, null, 0, null),
+        fo -> Flt.queryInformationFile(rig.lowInstance(), fo, new Out<>(), 24, FileInformationClass.FILE_STANDARD_INFORMATION, null),
+        fo -> Flt.fsControlFile(rig.lowInstance(), fo, FsControlCodes.FSCTL_GET_OBJECT_ID, null, 0, null, 64, null));
     for (Consumer<FileObject> r : routines) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.accept(foreign));
       assertTrue(e.getMessage().contains("fileObject"), e.getMessage());
     }
     rig.io.closeHandle(foreign);
-    assertThrows(IllegalArgumentException.class, () -> Flt.readFile(low(), foreign, 0L, 1, null, 0, null),
+    assertThrows(IllegalArgumentException.class, () -> Flt.readFile(rig.lowInstance(), foreign, 0L, 1, null, 0, null),
         "closed and deleted");
   }
 }

@@ -51,11 +51,11 @@ class FilterInitiatedIoTest {
   }
 
   private FltInstance low() {
-    return rig.low.instance(rig.fltVolume);
+    return rig.lowInstance();
   }
 
   private FltInstance high() {
-    return rig.high.instance(rig.fltVolume);
+    return rig.highInstance();
   }
 
   private List<String> linesOf(String altitude) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.FltContext;
+import io.fsctx.fltmgr.FltInstance;
 import io.fsctx.fltmgr.FltVolume;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;
@@ -101,6 +102,16 @@ final class Rig {
         journal.add(new Journal.Note("file freed"));
       }
     }
+  }
+
+  /** The low filter's instance on the rig's volume. */
+  FltInstance lowInstance() {
+    return low.instance(fltVolume);
+  }
+
+  /** The high filter's instance on the rig's volume. */
+  FltInstance highInstance() {
+    return high.instance(fltVolume);
   }
 
   /** Opens (or creates) a file and asserts it opened. */

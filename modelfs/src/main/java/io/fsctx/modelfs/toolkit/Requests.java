@@ -184,6 +184,22 @@ public final class Requests {
   }
 
   /**
+   * Sets or clears {@code FO_DELETE_ON_CLOSE} on a file object, the I/O manager's mark of an open
+   * whose handle's close deletes the file ({@code FILE_DELETE_ON_CLOSE}, or {@code
+   * FILE_DISPOSITION_ON_CLOSE} later); the file system keeps its own state besides.
+   *
+   * @param fo the open's file object
+   * @param delete the new state
+   */
+  public static void markDeleteOnClose(FileObject fo, boolean delete) {
+    if (delete) {
+      fo.setFlags(FileObject.FO_DELETE_ON_CLOSE);
+    } else {
+      fo.clearFlags(FileObject.FO_DELETE_ON_CLOSE);
+    }
+  }
+
+  /**
    * What a delete disposition does to the file system's own bookkeeping. The one method every
    * file system has is {@link #markDeletePending}; the others answer {@code
    * FileDispositionInformationEx}'s flags and are refused unless the file system supports them.
