@@ -198,6 +198,47 @@ class ChangePortTest {
   }
 
   @Test
+  @DisplayName("case 4: a second writer in the same transaction changes nothing: one list entry, references unchanged, one report at the commit")
+  void case4_secondWriterInTheSameTransaction_nothingChanges() {
+    load(new NtfsLikeFileSystem());
+    KTransaction tx = io.transactionManager().createTransaction();
+    FileObject keep = open("\\s.txt", null);
+    String id = idOf(keep);
+    FileObject first = open("\\s.txt", tx);
+    io.write(first, 0, 1);
+    CgFileContext fc = fileContextOf(keep);
+    FltContext tc = Objects.requireNonNull(txContextOf(tx));
+    int txRefs = tc.referenceCount();
+    FileObject second = open("\\s.txt", tx);
+    io.write(second, 0, 1);
+    assertSame(tc, fc.txContext());
+    assertEquals(1, tc.payload(CgTransactionContext.class).listed(), "listed once");
+    assertEquals(txRefs, tc.referenceCount(), "no reference taken or dropped on the transaction context");
+    io.closeHandle(first);
+    io.closeHandle(second);
+    tx.commit();
+    assertEquals(1, log.lines().stream().filter(l -> l.contains("Transacted file ID " + id + " is dirty")).count());
+    io.closeHandle(keep);
+    tx.dereference();
+  }
+
+  @Test
+  @DisplayName("case 5: two non-transacted writers: no transaction context anywhere, the file is dirty outside any transaction")
+  void case5_twoNonTransactedWriters_noTransactionContext() {
+    load(new NtfsLikeFileSystem());
+    FileObject first = open("\\p.txt", null);
+    FileObject second = open("\\p.txt", null);
+    io.write(second, 0, 1);
+    CgFileContext fc = fileContextOf(first);
+    assertNull(fc.txContext());
+    assertTrue(fc.dirty());
+    assertFalse(fc.txDirty());
+    assertTrue(mgr.liveContexts().stream().noneMatch(c -> c.type() == FltContextType.TRANSACTION));
+    io.closeHandle(second);
+    io.closeHandle(first);
+  }
+
+  @Test
   @DisplayName("the workload: every case, no leak, no finding, every transaction reference given back")
   void workload_ntfs_clean() {
     DbgPrint l = new DbgPrint(Change.DEFAULT_TRACE_FLAGS, x -> {});
