@@ -3,12 +3,14 @@ package io.fsctx.fltmgr.frame;
 import static io.fsctx.fltmgr.frame.Rig.HIGH;
 import static io.fsctx.fltmgr.frame.Rig.LOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fsctx.fltmgr.Flt;
 import io.fsctx.fltmgr.FltInstance;
+import io.fsctx.fltmgr.ObjectAttributes;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.FileInformation;
 import io.fsctx.io.FileInformationClass;
@@ -93,6 +95,22 @@ class FilterInitiatedIoStatusTest {
     assertTrue(lines.contains(LOW + " PreCreate") && lines.contains(LOW + " PreQueryVolumeInformation")
         && lines.contains(LOW + " PreClose"), lines.toString());
     assertTrue(lines.stream().noneMatch(l -> l.startsWith(HIGH + " ")), lines.toString());
+  }
+
+  @Test
+  @DisplayName("FltCreateFile and FltQueryVolumeInformation through a detached instance: STATUS_FLT_DELETING_OBJECT, nothing sent")
+  void createAndVolumeQuery_throughADetachedInstance_deletingObject() {
+    FltInstance gone = rig.lowInstance();
+    assertEquals(NtStatus.STATUS_SUCCESS, Flt.detachVolume(rig.low.filter(), rig.fltVolume, null));
+    rig.journal.clear();
+    assertEquals(NtStatus.STATUS_FLT_DELETING_OBJECT,
+        gone.createFile(ObjectAttributes.of("\\??\\C:\\late.txt"), CreateParameters.openIf(), null).status());
+    Out<IoStatus> iosb = new Out<>();
+    Out<FsInformation> fs = new Out<>();
+    assertEquals(NtStatus.STATUS_FLT_DELETING_OBJECT,
+        Flt.queryVolumeInformation(gone, iosb, fs, 24, FsInformationClass.FILE_FS_SIZE_INFORMATION));
+    assertEquals(List.of(), rig.journal.lines(), "nothing reached the stack");
+    assertFalse(rig.fs.exists("\\late.txt"));
   }
 
   @Test
