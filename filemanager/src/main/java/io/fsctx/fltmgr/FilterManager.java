@@ -93,6 +93,22 @@ public final class FilterManager {
     return verifier;
   }
 
+  /** The test seam of {@link RacePoint}; null outside the deterministic race tests. */
+  private volatile RacePoint.@Nullable Probe raceProbe;
+
+  /** Installs (or, with null, removes) the probe that deterministic race tests stop threads in. */
+  void setRaceProbe(RacePoint.@Nullable Probe probe) {
+    raceProbe = probe;
+  }
+
+  /** Lets an installed probe run a racing operation here; one volatile read otherwise. */
+  void reach(RacePoint point) {
+    RacePoint.Probe p = raceProbe;
+    if (p != null) {
+      p.reached(point);
+    }
+  }
+
   /** Subscribes to context events. */
   public void addListener(ContextEventListener listener) {
     events.add(listener);

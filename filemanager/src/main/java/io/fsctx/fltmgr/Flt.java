@@ -165,19 +165,16 @@ public final class Flt {
 
   /**
    * Detaches a context from its object; the caller's reference stays valid and must still be
-   * released. A context that is not attached (never set, already deleted) is left alone.
+   * released. A context that is not attached (never set, already deleted) is left alone, also
+   * when the detach of its object (a stream torn down, an instance or transaction ending) races
+   * this call: the caller's delete is then ordered after that detach, and is not reported as a
+   * delete without a reference.
    *
    * @ddi FltDeleteContext
    */
   public static void deleteContext(FltContext context) {
     context.checkNotFreed("FltDeleteContext");
-    if (context.state() == FltContext.State.ATTACHED && context.referenceCount() <= 1) {
-      context.filter().manager().verifier().report(
-          VerifierFinding.Kind.DELETE_WITHOUT_REFERENCE,
-          context,
-          "FltDeleteContext on " + context.describe()
-              + " without holding a reference: only the object's link reference is left, so the context is freed under the caller");
-    }
+    context.checkDeleterHoldsReference("FltDeleteContext");
     ContextStore<?> store = context.store();
     if (store != null) {
       store.deleteExact(context, "FltDeleteContext");
@@ -392,7 +389,9 @@ public final class Flt {
    * object returns {@code STATUS_FLT_CONTEXT_ALREADY_DEFINED} and, when {@code oldContext} is
    * given, the existing context with a reference for the caller; REPLACE_IF_EXISTS (0) detaches
    * the old context and hands its link reference to {@code oldContext}, or drops it when that is
-   * null. The caller keeps (and must release) its own reference on {@code newContext}.
+   * null. The caller keeps (and must release) its own reference on {@code newContext}. Once the
+   * transaction's commit or rollback has begun, {@code STATUS_FLT_DELETING_OBJECT}; a set that
+   * got in before has its context detached by the end (see {@link KTransaction}).
    *
    * @ddi FltSetTransactionContext
    */
@@ -430,7 +429,8 @@ public final class Flt {
    *
    * @ddi FltEnlistInTransaction
    * @return SUCCESS; INVALID_PARAMETER without a notification callback; INVALID_PARAMETER_4 for a
-   *     bad mask; FLT_ALREADY_ENLISTED; FLT_DELETING_OBJECT during instance teardown
+   *     bad mask; FLT_ALREADY_ENLISTED; FLT_DELETING_OBJECT during instance teardown or once the
+   *     transaction's commit or rollback has begun
    */
   public static NtStatus enlistInTransaction(
       FltInstance instance, KTransaction transaction, FltContext transactionContext, int notificationMask) {

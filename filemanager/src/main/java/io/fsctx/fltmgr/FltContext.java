@@ -388,6 +388,30 @@ public final class FltContext {
     }
   }
 
+  /**
+   * Verifier: {@code FltDeleteContext} by a caller holding no reference of its own, which is the
+   * case when the context is attached and its count is 1, the object's link alone. Read as state,
+   * count, state again (issue 18.5): a detach racing the delete marks the context DELETED before
+   * it drops the link reference, and states only move forward, so a context still ATTACHED after
+   * the count was read had its link reference in that count. A count read after the detach
+   * dropped the link (1: the caller's own reference) is then seen with the state DELETED and is
+   * not mistaken for a delete without a reference.
+   */
+  void checkDeleterHoldsReference(String routine) {
+    if (state() != State.ATTACHED) {
+      return;
+    }
+    FilterManager mgr = filter.manager();
+    mgr.reach(RacePoint.DELETE_CONTEXT_STATE_READ);
+    if (referenceCount() <= 1 && state() == State.ATTACHED) {
+      mgr.verifier().report(
+          VerifierFinding.Kind.DELETE_WITHOUT_REFERENCE,
+          this,
+          routine + " on " + describe()
+              + " without holding a reference: only the object's link reference is left, so the context is freed under the caller");
+    }
+  }
+
   void markFreed() {
     stateOrdinal = ordinal(State.FREED);
   }

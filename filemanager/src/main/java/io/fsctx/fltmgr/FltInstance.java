@@ -612,14 +612,17 @@ public final class FltInstance {
     if (!t.isSuccess()) {
       return fail(t);
     }
-    if (tx.state() != KTransaction.State.ACTIVE) {
+    // The end of the transaction is one step under its monitor (issue 18.1): registering as a
+    // holder first means that an end ordered after this point detaches what the set attaches,
+    // and the set re-checks the state under the table's monitor, which the end's detach takes,
+    // so a set ordered after the end attaches nothing.
+    if (!tx.addContextHolderIfActive(this)) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
-    ContextStore.SetOutcome o = transactionContexts.set(tx, this, ctx, java.util.Objects.requireNonNull(op), wantOld, this::isDying, routine);
-    if (o.status().isSuccess()) {
-      tx.contextSetBy(this);
-    }
-    return o;
+    manager.reach(RacePoint.TRANSACTION_SET_CHECKED);
+    return transactionContexts.set(
+        tx, this, ctx, java.util.Objects.requireNonNull(op), wantOld,
+        () -> isDying() || tx.state() != KTransaction.State.ACTIVE, routine);
   }
 
   Got getTransactionContextInternal(KTransaction tx, String routine) {
@@ -644,10 +647,7 @@ public final class FltInstance {
     if (ctx.type() != FltContextType.TRANSACTION || ctx.filter() != filter) {
       return STATUS_INVALID_PARAMETER;
     }
-    if (tx.state() != KTransaction.State.ACTIVE) {
-      return STATUS_FLT_DELETING_OBJECT;
-    }
-    return tx.enlist(this, ctx, mask);
+    return tx.enlist(this, ctx, mask); // DELETING_OBJECT once the transaction's end began
   }
 
   NtStatus rollbackEnlistmentInternal(KTransaction tx) {
