@@ -137,6 +137,15 @@ public final class FilterManager {
     return events.enterCallback(name, filter);
   }
 
+  /**
+   * As {@link #enterCallback(String, FltFilter)} for a pre- or post-operation callback of {@code
+   * instance}: a teardown of that instance started inside the callback does not wait for the
+   * callback's own operation to drain.
+   */
+  Object enterOperationCallback(String name, FltInstance instance) {
+    return events.enterCallback(name, instance.filter(), instance);
+  }
+
   /** Ends what {@link #enterCallback} began. */
   public void exitCallback(Object token) {
     events.exitCallback((EventBus.Scope) token);

@@ -80,8 +80,10 @@ public final class Flt {
   }
 
   /**
-   * Unregisters a minifilter: tears down its instances, deletes its contexts, waits for its
-   * context references (bounded by the configured timeout; see {@link FltFilter#unloadReport()}).
+   * Unregisters a minifilter: tears down its instances (an instance whose setup callback is still
+   * running is torn down once it returns), deletes its contexts, waits for its context references
+   * (bounded by the configured timeout; see {@link FltFilter#unloadReport()}). From its start, an
+   * attach or allocation for the filter gets {@code STATUS_FLT_DELETING_OBJECT}.
    *
    * @ddi FltUnregisterFilter
    */
@@ -108,7 +110,9 @@ public final class Flt {
   }
 
   /**
-   * Attaches an instance at an altitude.
+   * Attaches an instance at an altitude. {@code STATUS_FLT_DELETING_OBJECT} once the filter's
+   * unload or the volume's dismount has begun; an attach that got in before them succeeds and
+   * its instance is then torn down by them (see {@link FltFilter}).
    *
    * @ddi FltAttachVolumeAtAltitude
    */
@@ -122,7 +126,8 @@ public final class Flt {
   }
 
   /**
-   * Detaches an instance manually; its query-teardown callback may refuse.
+   * Detaches an instance manually; its query-teardown callback may refuse. An instance whose
+   * teardown has already begun (another detach, the unload, the dismount) is not found.
    *
    * @ddi FltDetachVolume
    */

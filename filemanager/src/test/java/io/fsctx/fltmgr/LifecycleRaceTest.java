@@ -5,6 +5,7 @@ import static io.fsctx.nt.NtStatus.STATUS_NOT_FOUND;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fsctx.io.FileObject;
@@ -12,9 +13,12 @@ import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,12 +31,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <ol>
  *   <li>a transaction context set racing the end of its transaction is refused or detached by the
  *       end, never left on the ended transaction ({@link KTransaction});
- *   <li>(2 to 4 follow with their fixes)
  *   <li>an attach racing {@code FltUnregisterFilter} is decided by the unload's start: an instance
  *       whose setup began before it is torn down by the unload, after its setup ({@link
  *       FltFilter#unregister()});
- *   <li>a dismount racing the last close of a file waits for the close's teardown and reports
- *       nothing ({@link FilterManager#followMounts});
+ *   <li>(3 follows with its fix)
  *   <li>instance teardown waits for a post-operation callback that holds a context reference, so
  *       the verifier reports no leak ({@link FltInstance}); nor does it count the link reference
  *       that a racing detach has not dropped yet;
@@ -41,6 +43,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * </ol>
  */
 class LifecycleRaceTest {
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertTrue(latch.await(60, TimeUnit.SECONDS), "latch never opened");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
 
   /** Shuts the world down and asserts that it ends clean: no finding, no live context. */
   private static void assertEndsClean(LifecycleWorld w) {
@@ -84,6 +95,126 @@ class LifecycleRaceTest {
     assertEquals(FltContext.State.ALLOCATED, afterEnd, "never attached to the ended transaction");
     assertEquals(FltContext.State.FREED, c.state());
     assertEndsClean(w);
+  }
+
+  // ---- 2. FltAttachVolumeAtAltitude vs FltUnregisterFilter ------------------------------------
+
+  @Test
+  @DisplayName("issue 18.2, fltmgr.md 2.4: FltUnregisterFilter starting during an attach's InstanceSetup tears that instance down; the filter never reaches UNLOADED with an instance attached")
+  void attachVolumeAtAltitude_unregisterDuringSetup_instanceTornDownByTheUnload() {
+    LifecycleWorld w = new LifecycleWorld();
+    AtomicReference<@Nullable Racer> unload = new AtomicReference<>();
+    AtomicReference<@Nullable UnloadReport> report = new AtomicReference<>();
+    w.onSetup =
+        o -> {
+          if (o.instance() != w.instance && unload.get() == null) {
+            unload.set(Racer.start("unregister", () -> report.set(w.filter.unregister())).awaitFinishedOrParkedIn("awaitSetupDone"));
+          }
+        };
+
+    Out<FltInstance> out = new Out<>();
+    NtStatus st = Flt.attachVolumeAtAltitude(w.filter, w.fltVolume, "370001", "Life Second", out);
+    Objects.requireNonNull(unload.get(), "setup never ran").join();
+
+    assertEquals(STATUS_SUCCESS, st, "the attach began before the unload: it succeeds, and the unload tears it down");
+    FltInstance second = Objects.requireNonNull(out.get());
+    assertEquals(FltFilter.State.UNLOADED, w.filter.state());
+    assertEquals(FltInstance.State.DETACHED, second.state());
+    assertEquals(List.of(), w.fltVolume.instances().stream().filter(i -> i.filter() == w.filter).toList());
+    assertTrue(w.rec.logSnapshot().contains("TeardownComplete:" + second.id()), () -> "log: " + w.rec.logSnapshot());
+    UnloadReport r = Objects.requireNonNull(report.get());
+    assertTrue(r.clean(), () -> "unload report: " + r);
+    assertEndsClean(w);
+  }
+
+  @Test
+  @DisplayName("issue 18.2, fltmgr.md 2.4: an attach that reaches the filter after FltUnregisterFilter began gets DELETING_OBJECT and calls no callback")
+  void attachVolumeAtAltitude_afterUnregisterBegan_deletingObject() {
+    LifecycleWorld w = new LifecycleWorld();
+    AtomicReference<@Nullable NtStatus> attach = new AtomicReference<>();
+    w.rec.onTeardownStart =
+        o -> {
+          if (attach.get() == null) {
+            Out<FltInstance> out = new Out<>();
+            attach.set(Flt.attachVolumeAtAltitude(w.filter, w.fltVolume, "370001", "Late", out));
+            assertNull(out.get());
+          }
+        };
+
+    UnloadReport r = w.filter.unregister();
+
+    assertEquals(STATUS_FLT_DELETING_OBJECT, attach.get());
+    assertTrue(r.clean(), () -> "unload report: " + r);
+    assertEndsClean(w);
+  }
+
+  // ---- 4. Instance teardown vs a callback holding a reference ----------------------------------
+
+  @Test
+  @DisplayName("issue 18.4, fltmgr.md 6.3: teardown waits for a post-operation callback in flight (start, drain, complete); its reference is no leak")
+  void detachVolume_postReadHoldingStreamContext_teardownDrainsItNoLeakFinding() {
+    LifecycleWorld w = new LifecycleWorld();
+    FileObject fo = w.open("\\a.txt");
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch letGo = new CountDownLatch(1);
+    w.whileHoldingInPostRead =
+        c -> {
+          w.rec.log.add("PostRead holds " + c.id());
+          holding.countDown();
+          await(letGo);
+          w.rec.log.add("PostRead releases " + c.id());
+        };
+    Racer read = Racer.start("read", () -> w.io.read(fo, 0, 16));
+    await(holding);
+
+    Racer detach =
+        Racer.start("detach", () -> assertEquals(STATUS_SUCCESS, Flt.detachVolume(w.filter, w.fltVolume, null)))
+            .awaitFinishedOrParkedIn("awaitDrained");
+    letGo.countDown();
+    read.join();
+    detach.join();
+    w.whileHoldingInPostRead = null;
+
+    List<String> log = w.rec.logSnapshot();
+    int start = log.indexOf("TeardownStart:" + w.instance.id());
+    int released = indexStartingWith(log, "PostRead releases");
+    int complete = log.indexOf("TeardownComplete:" + w.instance.id());
+    assertTrue(start >= 0 && start < released && released < complete, () -> "order: " + log);
+    assertEquals(List.of(), w.formattedFindings());
+    w.io.closeHandle(fo);
+    assertEndsClean(w);
+  }
+
+  @Test
+  @DisplayName("issue 18.4, fltmgr.md 6.3: the link reference a racing stream teardown is still dropping is no leak at instance teardown")
+  void detachVolume_racingStreamTeardownDroppingTheLink_noLeakFinding() {
+    LifecycleWorld w = new LifecycleWorld();
+    FileObject fo = w.open("\\a.txt");
+    AtomicReference<@Nullable Racer> detach = new AtomicReference<>();
+    w.manager.setRaceProbe(
+        p -> {
+          if (p == RacePoint.LINK_DROP_PENDING && detach.get() == null) {
+            detach.set(
+                Racer.start("detach", () -> assertEquals(STATUS_SUCCESS, Flt.detachVolume(w.filter, w.fltVolume, null)))
+                    .awaitFinishedOrParkedIn());
+          }
+        });
+
+    w.io.closeHandle(fo); // the last close: the file system tears the stream down
+    w.manager.setRaceProbe(null);
+    Objects.requireNonNull(detach.get(), "the probe never ran").join();
+
+    assertEquals(List.of(), w.formattedFindings());
+    assertEndsClean(w);
+  }
+
+  private static int indexStartingWith(List<String> log, String prefix) {
+    for (int i = 0; i < log.size(); i++) {
+      if (log.get(i).startsWith(prefix)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   // ---- 5. FltDeleteContext by a reference holder vs the detach of its object --------------------
