@@ -46,10 +46,38 @@ import org.jspecify.annotations.Nullable;
  * deletes and teardowns take the store's monitor; the link reference they drop, and with it any
  * cleanup callback, happens after the monitor is released.
  *
- * <p>Lock order (outer to inner): instance monitor → FCB header monitor (control block creation)
- * → the volume's control-block list lock (a leaf) or a store's monitor → FsRtl list lock (a leaf)
- * → context monitor (state changes, and a release of the last reference). No callback of a
- * filter, and no event listener, runs while any of them is held.
+ * <h2>The ends of lifecycles (issue 18)</h2>
+ * Each end has one linearization point that every racing operation is ordered against; the
+ * classes that own them say more.
+ * <ul>
+ *   <li>Transaction end ({@link KTransaction}): commit or rollback moving the state off ACTIVE
+ *       under the transaction's monitor. A {@code FltSetTransactionContext} or {@code
+ *       FltEnlistInTransaction} ordered after it gets {@code STATUS_FLT_DELETING_OBJECT}; a set
+ *       ordered before it succeeds and its context is detached by the end.
+ *   <li>Filter unload ({@link FltFilter}): the state becoming UNLOADING under the filter's
+ *       monitor. An attach ordered after it gets {@code STATUS_FLT_DELETING_OBJECT}; one ordered
+ *       before it succeeds and the unload tears its instance down once its setup has returned.
+ *   <li>Volume dismount ({@link #followMounts}): the file system's dismount, plus the closes
+ *       already passing through the frame, which the dismount check waits for before it judges a
+ *       control block left on a freed stream; such a close therefore never causes a finding.
+ *   <li>Instance teardown ({@link FltInstance}): the state becoming TEARING_DOWN, together with
+ *       the operation rundown refusing new entries, under the instance's monitor. A set or delete
+ *       ordered after it gets {@code STATUS_FLT_DELETING_OBJECT}, a request passes the instance
+ *       over, a {@code FltDetachVolume} gets {@code STATUS_FLT_INSTANCE_NOT_FOUND}; operations
+ *       ordered before it are drained before the teardown-complete callback.
+ *   <li>The detach of a context ({@link FltContext}): its move to DELETED under its monitor; the
+ *       verifier reads a context's state around its count, and knows a link reference that a
+ *       detach has yet to drop, so neither {@code FltDeleteContext} by a reference holder nor
+ *       the leak check at instance teardown reports a race as a fault.
+ * </ul>
+ *
+ * <p>Lock order (outer to inner): instance monitor (also where a teardown waits for a setup
+ * still running) → FCB header monitor (control block creation) → the volume's control-block list
+ * lock (a leaf) or a store's monitor → FsRtl list lock (a leaf) → context monitor (state changes,
+ * the drop of a link reference, and a release of the last reference). A volume's monitor is taken
+ * before its filter's (an attach registering its instance). The monitors of an instance's
+ * operation rundown and of a volume's closes in flight are leaves. No callback of a filter, and
+ * no event listener, runs while any of them is held.
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -366,6 +394,15 @@ public final class FilterManager {
    * a control block still on the header of a structure it no longer has means that structure was
    * freed without {@code FsRtlTeardownPerStreamContexts}. Control blocks of structures still open
    * (a dismount with open handles) are not a fault: they go at the last close.
+   *
+   * <p>The check runs after the file system's dismount work (the I/O manager announces the
+   * dismount once the file system has done it). A last close racing the dismount frees its
+   * stream under the file system's lock and tears it down just after releasing it (issue 18.3),
+   * so a block whose structure is gone is judged only after every close that was passing
+   * through the frame has left it, and only if no teardown of its header has begun. The linearization point of the dismount is thus the file system's dismount
+   * plus the closes already in flight; closes that start later find the structure still alive.
+   * (A file system that frees streams from a thread of its own, outside any close, is not waited
+   * for; the file-system rewrite re-bases this check on what the kernel observes.)
    */
   private void checkDismount(FltVolume v) {
     io.fsctx.io.Volume iov = v.ioVolume();
@@ -375,9 +412,22 @@ public final class FilterManager {
         alive.add(scb.header());
       }
     }
-    List<String> orphaned = new ArrayList<>();
+    // The blocks are listed after the live structures, so a structure freed in between shows as
+    // gone, and is then waited for like any other.
+    List<StreamListCtrl> suspects = new ArrayList<>();
     for (StreamListCtrl c : v.streamControlBlocks()) {
-      if (!c.isTornDown() && !alive.contains(c.header)) {
+      if (!c.teardownBegun() && !alive.contains(c.header)) {
+        suspects.add(c);
+      }
+    }
+    if (!suspects.isEmpty() && events.currentCallback() == null) {
+      // Not from inside a filter callback: that thread's own close, if any, is either before the
+      // file system freed anything or after its teardown, and waiting for it would never end.
+      v.closesInFlight().awaitClosesInFlight();
+    }
+    List<String> orphaned = new ArrayList<>();
+    for (StreamListCtrl c : suspects) {
+      if (!c.teardownBegun()) {
         orphaned.add(c.header.id());
       }
     }

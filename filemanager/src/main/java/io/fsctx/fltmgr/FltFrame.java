@@ -48,6 +48,15 @@ import org.jspecify.annotations.Nullable;
  * callback in the calling thread, and posts of an instance being torn down carry {@code
  * FLTFL_POST_OPERATION_DRAINING}.
  *
+ * <h2>Operations in flight (issue 18)</h2>
+ * Before calling an instance's pre-operation callback (or queueing its post-operation callback)
+ * the frame enters an operation on the instance ({@link FltInstance#enterOperation()}, one atomic
+ * add) and leaves it when the instance is done with the request, on every path, exceptions
+ * included; an instance whose teardown has begun refuses the entry and is passed over. Instance
+ * teardown waits for these. The frame also counts the IRP_MJ_CLOSE requests passing through it
+ * per volume ({@link InFlightCloses}), so that the dismount check can wait for closes whose
+ * file system is still tearing a stream down.
+ *
  * <p>Thread safety: safe for concurrent use; no lock is held while a callback runs.
  */
 final class FltFrame extends DeviceObject {
@@ -62,6 +71,18 @@ final class FltFrame extends DeviceObject {
 
   @Override
   public NtStatus dispatch(Irp irp) {
+    if (irp.majorFunction() != IrpMajorFunction.CLOSE) {
+      return dispatchRequest(irp);
+    }
+    int epoch = volume.closesInFlight().enter();
+    try {
+      return dispatchRequest(irp);
+    } finally {
+      volume.closesInFlight().exit(epoch);
+    }
+  }
+
+  private NtStatus dispatchRequest(Irp irp) {
     IrpMajorFunction major = irp.majorFunction();
     FileObject fo = irp.fileObject();
     FltCallbackData data =

@@ -48,6 +48,7 @@ public final class FltVolume {
   private volatile io.fsctx.io.@Nullable Volume ioVolume;
   private volatile @Nullable FltFrame frame;
   private final ConcurrentHashMap<NameKey, FltFileNameInformation> nameCache = new ConcurrentHashMap<>();
+  private final InFlightCloses closesInFlight = new InFlightCloses();
 
   private record NameKey(io.fsctx.io.FileObject fileObject, int format) {}
 
@@ -101,6 +102,11 @@ public final class FltVolume {
 
   @Nullable FltFrame frame() {
     return frame;
+  }
+
+  /** The IRP_MJ_CLOSE requests passing through this volume's frame. */
+  InFlightCloses closesInFlight() {
+    return closesInFlight;
   }
 
   // ---- Name information cache ---------------------------------------------------------------

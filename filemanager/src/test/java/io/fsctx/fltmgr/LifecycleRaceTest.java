@@ -4,10 +4,13 @@ import static io.fsctx.nt.NtStatus.STATUS_FLT_DELETING_OBJECT;
 import static io.fsctx.nt.NtStatus.STATUS_NOT_FOUND;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fsctx.fsrtl.AdvancedFcbHeader;
+import io.fsctx.fsrtl.HeaderLock;
 import io.fsctx.io.FileObject;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
@@ -34,7 +37,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>an attach racing {@code FltUnregisterFilter} is decided by the unload's start: an instance
  *       whose setup began before it is torn down by the unload, after its setup ({@link
  *       FltFilter#unregister()});
- *   <li>(3 follows with its fix)
+ *   <li>a dismount racing the last close of a file waits for the close's teardown and reports
+ *       nothing ({@link FilterManager#followMounts});
  *   <li>instance teardown waits for a post-operation callback that holds a context reference, so
  *       the verifier reports no leak ({@link FltInstance}); nor does it count the link reference
  *       that a racing detach has not dropped yet;
@@ -145,6 +149,34 @@ class LifecycleRaceTest {
 
     assertEquals(STATUS_FLT_DELETING_OBJECT, attach.get());
     assertTrue(r.clean(), () -> "unload report: " + r);
+    assertEndsClean(w);
+  }
+
+  // ---- 3. Dismount vs the last close of a file -------------------------------------------------
+
+  @Test
+  @DisplayName("issue 18.3, fltmgr.md 6.5: a dismount racing a last close whose FsRtlTeardownPerStreamContexts is still running reports no dismount finding")
+  void dismount_racingLastCloseWithTeardownInFlight_noFinding() {
+    LifecycleWorld w = new LifecycleWorld();
+    FileObject fo = w.open("\\a.txt");
+    AdvancedFcbHeader h = (AdvancedFcbHeader) Objects.requireNonNull(fo.fsContext());
+    HeaderLock lock = h.filterContextsLock();
+    Racer close;
+    Racer dismount;
+    // Holding the header's FilterContexts lock stops the close inside the file system's
+    // FsRtlTeardownPerStreamContexts: the stream is already freed, its teardown not yet done.
+    lock.acquireExclusive();
+    try {
+      close = Racer.start("close", () -> w.io.closeHandle(fo)).awaitFinishedOrParkedIn("acquireExclusive");
+      assertFalse(close.finished(), "the close must be stopped inside its teardown");
+      dismount = Racer.start("dismount", () -> w.io.dismount(w.volume)).awaitFinishedOrParkedIn("awaitClosesInFlight");
+    } finally {
+      lock.releaseExclusive();
+    }
+    close.join();
+    dismount.join();
+
+    assertEquals(List.of(), w.formattedFindings());
     assertEndsClean(w);
   }
 
