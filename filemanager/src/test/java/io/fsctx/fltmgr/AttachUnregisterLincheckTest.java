@@ -70,7 +70,7 @@ public class AttachUnregisterLincheckTest {
   void attachRacingUnregister_modelChecking_linearizable() {
     Class<?> c = getClass();
     LincheckWorlds.modelChecking(
-            LincheckWorlds.INVOCATIONS, 1,
+            LincheckWorlds.invocations(20), 0,
             Scenario.race(op(c, "attach", 1), op(c, "unregister")).after(op(c, "attach", 2)),
             Scenario.race(op(c, "attach", 1), op(c, "unregister")).before(op(c, "attach", 2)))
         .check(c);

@@ -77,7 +77,7 @@ public class DeleteDetachLincheckTest {
   void deleteRacingDetach_modelChecking_noFalseFinding() {
     Class<?> c = getClass();
     LincheckWorlds.modelChecking(
-            LincheckWorlds.INVOCATIONS, 1,
+            LincheckWorlds.invocations(60), 1,
             Scenario.race(op(c, "deleteHeld"), op(c, "tearDown")),
             Scenario.race(op(c, "deleteHeld"), op(c, "deleteStream")),
             Scenario.race(op(c, "deleteHeld"), op(c, "deleteHeld")).after(op(c, "tearDown")))

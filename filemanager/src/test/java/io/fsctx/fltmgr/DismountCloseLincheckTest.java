@@ -65,7 +65,7 @@ public class DismountCloseLincheckTest {
   void dismountRacingLastClose_modelChecking_noFalseFinding() {
     Class<?> c = getClass();
     LincheckWorlds.modelChecking(
-            LincheckWorlds.INVOCATIONS, 0,
+            LincheckWorlds.invocations(20), 0,
             Scenario.race(op(c, "close", 0), op(c, "dismount")).after(op(c, "close", 1)),
             Scenario.race(op(c, "close", 0), op(c, "dismount")).before(op(c, "close", 1)))
         .check(c);

@@ -21,8 +21,8 @@ import org.jetbrains.lincheck.datastructures.Operation;
  * <h2>Scenarios</h2>
  * Each test names its pairs as custom scenarios ({@link Scenario}: an optional operation before,
  * the two racing threads, an optional operation after), which model checking explores
- * interleaving by interleaving, and adds a few random scenarios over its operations. That keeps
- * each class to seconds on two cores while every pair is certain to meet.
+ * interleaving by interleaving; the lighter ones add a random scenario over their operations.
+ * That keeps each class to seconds on two cores while every pair is certain to meet.
  *
  * <h2>Hash codes</h2>
  * Lincheck's model checking replaces identity hash codes in the code it analyses with its own
@@ -38,10 +38,13 @@ final class LincheckWorlds {
   private LincheckWorlds() {}
 
   /**
-   * Interleavings explored per scenario; {@code -Dfsctx.lincheck.invocations=N} explores more
-   * (a release check), the default keeps each class to seconds.
+   * Interleavings explored per scenario: {@code perClassDefault}, chosen per class so that each
+   * class takes seconds and still fails on the race it guards (each was checked against the code
+   * before its fix), or {@code -Dfsctx.lincheck.invocations=N} for every class (a release check).
    */
-  static final int INVOCATIONS = Integer.getInteger("fsctx.lincheck.invocations", 60);
+  static int invocations(int perClassDefault) {
+    return Integer.getInteger("fsctx.lincheck.invocations", perClassDefault);
+  }
 
   /** The lifecycle world for a Lincheck test: see the class comment. */
   static LifecycleWorld world() {

@@ -46,7 +46,7 @@ public class TeardownDrainLincheckTest {
   void teardownRacingCallback_modelChecking_noFalseLeak() {
     Class<?> c = getClass();
     LincheckWorlds.modelChecking(
-            LincheckWorlds.INVOCATIONS, 0,
+            LincheckWorlds.invocations(50), 0,
             Scenario.race(op(c, "read"), op(c, "detach")).after(op(c, "read")),
             Scenario.race(op(c, "read"), op(c, "detach")).before(op(c, "read")))
         .check(c);

@@ -99,7 +99,7 @@ public class TransactionEndLincheckTest {
   void setRacingTransactionEnd_modelChecking_linearizable() {
     Class<?> c = getClass();
     LincheckWorlds.modelChecking(
-            LincheckWorlds.INVOCATIONS, 1,
+            LincheckWorlds.invocations(60), 1,
             Scenario.race(op(c, "set", 0), op(c, "commit")).after(op(c, "get")),
             Scenario.race(op(c, "set", 0), op(c, "rollback")).after(op(c, "get")),
             Scenario.race(op(c, "set", 1), op(c, "commit")).before(op(c, "set", 0)).after(op(c, "get")))
