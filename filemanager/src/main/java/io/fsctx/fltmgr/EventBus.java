@@ -77,7 +77,7 @@ final class EventBus {
   }
 
   void exitCallback(Scope previous) {
-    if (previous == Scope.NONE) {
+    if (previous.equals(Scope.NONE)) { // no enclosing callback (a scope of nulls is the same)
       scope.remove();
     } else {
       scope.set(previous);

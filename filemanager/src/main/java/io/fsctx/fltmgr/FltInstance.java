@@ -87,7 +87,8 @@ public final class FltInstance {
   private final String altitude;
   private final BigDecimal altitudeValue;
   private volatile State state = State.SETUP;
-  /** The thread running the setup callback, while it runs; guarded by this. */
+  /** The thread running the setup callback, while it runs. */
+  @com.google.errorprone.annotations.concurrent.GuardedBy("this")
   private @Nullable Thread setupThread;
   private final OperationRundown rundown = new OperationRundown();
   private final ContextTable<FltInstance> instanceContext = new ContextTable<>(this);
@@ -231,22 +232,20 @@ public final class FltInstance {
    * whether there is an instance to tear down.
    */
   private void awaitSetupDone() {
-    boolean interrupted = false;
     synchronized (this) {
-      while (state == State.SETUP) {
-        com.google.common.base.Preconditions.checkState(
-            setupThread != Thread.currentThread(),
-            "%s: torn down (unload, dismount or detach) from inside its own InstanceSetup callback", id);
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
+      Monitors.awaitUninterruptibly(this, this::setupDecided);
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+  }
+
+  @SuppressWarnings("GuardedBy") // called by awaitSetupDone with the monitor held
+  private boolean setupDecided() {
+    if (state != State.SETUP) {
+      return true;
     }
+    com.google.common.base.Preconditions.checkState(
+        setupThread != Thread.currentThread(),
+        "%s: torn down (unload, dismount or detach) from inside its own InstanceSetup callback", id);
+    return false;
   }
 
   NtStatus detachManually() {

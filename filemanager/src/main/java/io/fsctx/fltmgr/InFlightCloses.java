@@ -49,20 +49,10 @@ final class InFlightCloses {
     int old = epoch;
     epoch = old ^ 1;
     waiters++;
-    boolean interrupted = false;
     try {
-      while (counts[old].get() != 0) {
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
+      Monitors.awaitUninterruptibly(this, () -> counts[old].get() == 0);
     } finally {
       waiters--;
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 }

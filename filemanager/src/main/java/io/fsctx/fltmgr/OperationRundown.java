@@ -97,18 +97,8 @@ final class OperationRundown {
    * restored afterwards.
    */
   void awaitDrained(int own) {
-    boolean interrupted = false;
     synchronized (this) {
-      while (inFlight() > own) {
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+      Monitors.awaitUninterruptibly(this, () -> inFlight() <= own);
     }
   }
 

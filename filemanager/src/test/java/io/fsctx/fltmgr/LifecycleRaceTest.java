@@ -5,7 +5,6 @@ import static io.fsctx.nt.NtStatus.STATUS_NOT_FOUND;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,6 +56,27 @@ class LifecycleRaceTest {
     }
   }
 
+  /**
+   * Runs {@code caller} with a probe installed: the first thread to reach {@code point} starts
+   * {@code racing} on a {@link Racer} and lets it finish (or park) before going on. Returns once
+   * both are done, rethrowing what the racer threw.
+   */
+  private static void raceAt(LifecycleWorld w, RacePoint point, String racerName, Runnable racing, Runnable caller) {
+    AtomicReference<@Nullable Racer> racer = new AtomicReference<>();
+    w.manager.setRaceProbe(
+        p -> {
+          if (p == point && racer.get() == null) {
+            racer.set(Racer.start(racerName, racing).awaitFinishedOrParkedIn());
+          }
+        });
+    try {
+      caller.run();
+    } finally {
+      w.manager.setRaceProbe(null);
+    }
+    Objects.requireNonNull(racer.get(), "the probe was never reached").join();
+  }
+
   /** Shuts the world down and asserts that it ends clean: no finding, no live context. */
   private static void assertEndsClean(LifecycleWorld w) {
     UnloadReport r = w.shutDown();
@@ -74,17 +94,11 @@ class LifecycleRaceTest {
     LifecycleWorld w = new LifecycleWorld();
     KTransaction tx = new KTransaction("Tx#1");
     FltContext c = LifecycleWorld.alloc(w.filter, FltContextType.TRANSACTION);
-    AtomicReference<@Nullable Racer> end = new AtomicReference<>();
-    w.manager.setRaceProbe(
-        p -> {
-          if (p == RacePoint.TRANSACTION_SET_CHECKED && end.get() == null) {
-            end.set(Racer.start(commit ? "commit" : "rollback", commit ? tx::commit : tx::rollback).awaitFinishedOrParkedIn());
-          }
-        });
+    AtomicReference<@Nullable NtStatus> set = new AtomicReference<>();
 
-    NtStatus st = Flt.setTransactionContext(w.instance, tx, 1, c, null);
-    w.manager.setRaceProbe(null);
-    Objects.requireNonNull(end.get(), "the probe never ran").join();
+    raceAt(w, RacePoint.TRANSACTION_SET_CHECKED, commit ? "commit" : "rollback", commit ? tx::commit : tx::rollback,
+        () -> set.set(Flt.setTransactionContext(w.instance, tx, 1, c, null)));
+    NtStatus st = set.get();
     Out<FltContext> got = new Out<>();
     NtStatus get = Flt.getTransactionContext(w.instance, tx, got);
     FltContext found = got.get();
@@ -222,19 +236,10 @@ class LifecycleRaceTest {
   void detachVolume_racingStreamTeardownDroppingTheLink_noLeakFinding() {
     LifecycleWorld w = new LifecycleWorld();
     FileObject fo = w.open("\\a.txt");
-    AtomicReference<@Nullable Racer> detach = new AtomicReference<>();
-    w.manager.setRaceProbe(
-        p -> {
-          if (p == RacePoint.LINK_DROP_PENDING && detach.get() == null) {
-            detach.set(
-                Racer.start("detach", () -> assertEquals(STATUS_SUCCESS, Flt.detachVolume(w.filter, w.fltVolume, null)))
-                    .awaitFinishedOrParkedIn());
-          }
-        });
 
-    w.io.closeHandle(fo); // the last close: the file system tears the stream down
-    w.manager.setRaceProbe(null);
-    Objects.requireNonNull(detach.get(), "the probe never ran").join();
+    raceAt(w, RacePoint.LINK_DROP_PENDING, "detach",
+        () -> assertEquals(STATUS_SUCCESS, Flt.detachVolume(w.filter, w.fltVolume, null)),
+        () -> w.io.closeHandle(fo)); // the last close: the file system tears the stream down
 
     assertEquals(List.of(), w.formattedFindings());
     assertEndsClean(w);
@@ -261,19 +266,9 @@ class LifecycleRaceTest {
     assertEquals(STATUS_SUCCESS, Flt.getStreamContext(w.instance, fo, got));
     FltContext c = Objects.requireNonNull(got.get());
     boolean byClose = detachedBy.startsWith("the last close");
-    AtomicReference<@Nullable Racer> detach = new AtomicReference<>();
-    w.manager.setRaceProbe(
-        p -> {
-          if (p == RacePoint.DELETE_CONTEXT_STATE_READ && detach.get() == null) {
-            Runnable r = byClose ? () -> w.io.closeHandle(fo) : () -> Flt.deleteStreamContext(w.instance, fo, null);
-            detach.set(Racer.start("detach", r).awaitFinishedOrParkedIn());
-          }
-        });
+    Runnable detach = byClose ? () -> w.io.closeHandle(fo) : () -> Flt.deleteStreamContext(w.instance, fo, null);
 
-    Flt.deleteContext(c);
-    w.manager.setRaceProbe(null);
-    Objects.requireNonNull(detach.get(), "the probe never ran").join();
-    assertNotNull(c.filter());
+    raceAt(w, RacePoint.DELETE_CONTEXT_STATE_READ, "detach", detach, () -> Flt.deleteContext(c));
     Flt.releaseContext(c);
 
     assertEquals(FltContext.State.FREED, c.state());

@@ -76,6 +76,10 @@ import org.junit.jupiter.api.Test;
  * it fixes every worker's sequence of operations and, with one thread, the whole run. The release
  * check runs {@code -Dfsctx.lifecycle.ops=20000000} (see the project README).
  */
+// Thread.yield: the workers and the filter's teardown wait for each other by spinning politely,
+// and a callback yields to widen the window a teardown can start in. Enum ordinals index the
+// per-kind counters and feed the replay digest; nothing is persisted.
+@SuppressWarnings({"ThreadPriorityCheck", "EnumOrdinal"})
 class LifecycleRandomTest {
   private static final long OPS = Long.getLong("fsctx.lifecycle.ops", 2_000_000L);
   private static final int THREADS = Integer.getInteger("fsctx.lifecycle.threads", 4);
@@ -192,7 +196,7 @@ class LifecycleRandomTest {
 
   // ---- The world ------------------------------------------------------------------------------------
 
-  final class World {
+  static final class World {
     final long seed;
     final int threads;
     final long budget;
@@ -549,7 +553,7 @@ class LifecycleRandomTest {
 
     /** With every worker stopped: each live context's count is exactly what the ledger explains. */
     void checkLedger(String when) {
-      Map<FltContext, Integer> counted = new IdentityHashMap<>();
+      IdentityHashMap<FltContext, Integer> counted = new IdentityHashMap<>();
       for (Worker wk : workers) {
         for (FltContext c : wk.held) {
           counted.merge(c, 1, Integer::sum);
@@ -658,7 +662,7 @@ class LifecycleRandomTest {
 
   // ---- A worker -------------------------------------------------------------------------------------
 
-  final class Worker {
+  static final class Worker {
     final World w;
     final int index;
     final SplittableRandom rnd;
@@ -792,7 +796,7 @@ class LifecycleRandomTest {
     @Nullable OpenFile fileOn(Mount m) {
       List<OpenFile> on = new ArrayList<>(files.size());
       for (OpenFile f : files) {
-        if (f.mount() == m) {
+        if (f.mount().equals(m)) {
           on.add(f);
         }
       }

@@ -27,8 +27,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>post-create finds or creates the stream context (the CTX sample's KEEP pattern);
  *   <li>post-read gets the stream context and holds it while {@link #whileHoldingInPostRead}
  *       runs, then releases it;
- *   <li>the teardown callbacks log, and run {@link #onTeardownStart} when set; query-teardown
- *       allows a manual detach.
+ *   <li>the teardown callbacks log, and run the recorder's teardown hooks when set;
+ *       query-teardown allows a manual detach.
  * </ul>
  * The verifier is at {@link VerifierLevel#COUNTING}, so every finding is recorded, and
  * unregistration waits {@link #UNLOAD_WAIT} for outstanding references.

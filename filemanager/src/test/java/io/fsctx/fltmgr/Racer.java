@@ -50,6 +50,7 @@ final class Racer {
    * Returns once the racer has finished, or is parked in a frame whose method name is one of
    * {@code methods}.
    */
+  @SuppressWarnings("ThreadPriorityCheck") // a polite spin while another thread runs
   Racer awaitFinishedOrParkedIn(String... methods) {
     Set<String> names = Set.of(methods);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SAFETY_NET_SECONDS);
