@@ -593,6 +593,19 @@ class LifecycleRandomTest {
       }
     }
 
+    /** An unload report with where each context left behind is attached. */
+    String explain(UnloadReport r) {
+      StringBuilder sb = new StringBuilder(r.toString());
+      for (FltContext c : r.leaked()) {
+        Object on = c.attachedTo();
+        sb.append("; ").append(c.describe()).append(' ').append(c.state()).append(" on ").append(on);
+        if (on instanceof FltVolume v) {
+          sb.append(" (").append(v.state()).append(mgr.volumes().contains(v) ? ", known" : ", not among the manager's volumes").append(')');
+        }
+      }
+      return sb.toString();
+    }
+
     void shutDown() {
       for (Worker wk : workers) {
         wk.releaseAll();
@@ -1163,9 +1176,12 @@ class LifecycleRandomTest {
             Thread.onSpinWait();
             Thread.yield();
           }
+          // References handed over and not yet taken are the filter's too; no other worker may
+          // be left to clear them (they may all have finished), so the unloading one does.
+          w.releaseClosingHandOvers();
           UnloadReport r = g.filter().unregister();
           if (!r.clean()) {
-            w.problem("unload of " + slot.name + " left " + r);
+            w.problem("unload of " + slot.name + " left " + w.explain(r));
           }
         } finally {
           w.unloading.decrementAndGet();
