@@ -12,6 +12,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * final the transaction object goes away, which detaches every transaction context set on it
  * (fltmgr.md 6.2, an [X] policy: the docs do not say when).
  *
+ * <h2>The end of a transaction (issue 18)</h2>
+ * The end has one linearization point: {@link #commit()} or {@link #rollback()} moving the state
+ * off {@link State#ACTIVE} under this object's monitor. A {@code FltSetTransactionContext} or
+ * {@code FltEnlistInTransaction} ordered after it gets {@code STATUS_FLT_DELETING_OBJECT}; a set
+ * ordered before it succeeds and its context is detached when the notifications have been
+ * delivered, so no context outlives its transaction. Between the two, the notification
+ * callbacks still find the contexts with {@code FltGetTransactionContext}.
+ *
  * <p>Thread safety: safe for concurrent use; outcome changes are serialised on the object.
  */
 public final class KTransaction {
@@ -67,6 +75,9 @@ public final class KTransaction {
   }
 
   synchronized NtStatus enlist(FltInstance instance, FltContext context, int mask) {
+    if (state != State.ACTIVE) {
+      return NtStatus.STATUS_FLT_DELETING_OBJECT; // the end began: it would never notify this one
+    }
     for (Enlistment e : enlistments) {
       if (e.instance() == instance) {
         return NtStatus.STATUS_FLT_ALREADY_ENLISTED;
@@ -76,10 +87,20 @@ public final class KTransaction {
     return NtStatus.STATUS_SUCCESS;
   }
 
-  void contextSetBy(FltInstance instance) {
-    if (!contextHolders.contains(instance)) {
-      contextHolders.addIfAbsent(instance);
+  /**
+   * Records that {@code instance} is about to attach a context to this transaction, unless the
+   * transaction has ended. Checked and recorded under the monitor that {@link #finish} takes to
+   * end the transaction, so either the end sees the instance (and detaches whatever it attaches),
+   * or the set sees the end and attaches nothing.
+   *
+   * @return false when the transaction has ended (or is ending)
+   */
+  synchronized boolean addContextHolderIfActive(FltInstance instance) {
+    if (state != State.ACTIVE) {
+      return false;
     }
+    contextHolders.addIfAbsent(instance);
+    return true;
   }
 
   /** Commits: pre-prepare, prepare, commit and commit-finalize to those enlisted for them. */
@@ -112,7 +133,8 @@ public final class KTransaction {
         }
       }
     }
-    // The transaction object goes away: its contexts are deleted.
+    // The transaction object goes away: its contexts are deleted. No holder is added after the
+    // state left ACTIVE, so this snapshot sees every instance that attached or will attach.
     for (FltInstance i : new ArrayList<>(contextHolders)) {
       i.transactionEnded(this);
     }
