@@ -36,20 +36,48 @@ final class EventBus {
     return any;
   }
 
-  /** The previous callback name and filter, restored by {@link #exitCallback}. */
-  record Scope(@Nullable String callback, @Nullable FltFilter filter) {
-    static final Scope NONE = new Scope(null, null);
+  /**
+   * A callback the current thread is in: its name and filter, the instance whose operation it is
+   * part of (pre- and post-operation callbacks only), and the scope it was entered from. {@link
+   * #exitCallback} restores the enclosing one.
+   */
+  record Scope(
+      @Nullable String callback, @Nullable FltFilter filter, @Nullable FltInstance operationOf, @Nullable Scope parent) {
+    static final Scope NONE = new Scope(null, null, null, null);
   }
 
   /** Names the filter callback the current thread is in; returns the previous scope. */
   Scope enterCallback(@Nullable String name, @Nullable FltFilter filter) {
+    return enterCallback(name, filter, null);
+  }
+
+  /**
+   * As {@link #enterCallback(String, FltFilter)}; {@code operationOf} names the instance whose
+   * pre- or post-operation callback this is, so a teardown started inside it knows not to wait for
+   * the operation it is part of.
+   */
+  Scope enterCallback(@Nullable String name, @Nullable FltFilter filter, @Nullable FltInstance operationOf) {
     Scope prev = scope.get();
-    scope.set(new Scope(name, filter));
+    scope.set(new Scope(name, filter, operationOf, prev));
     return prev == null ? Scope.NONE : prev;
   }
 
+  /**
+   * How many of the current thread's enclosing callbacks are operation callbacks of {@code
+   * instance}: operations in flight through it that cannot finish while this thread waits.
+   */
+  int operationCallbacksOn(FltInstance instance) {
+    int n = 0;
+    for (Scope s = scope.get(); s != null; s = s.parent()) {
+      if (s.operationOf() == instance) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   void exitCallback(Scope previous) {
-    if (previous.callback() == null && previous.filter() == null) {
+    if (previous.equals(Scope.NONE)) { // no enclosing callback (a scope of nulls is the same)
       scope.remove();
     } else {
       scope.set(previous);

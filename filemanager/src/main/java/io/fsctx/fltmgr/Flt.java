@@ -101,8 +101,10 @@ public final class Flt {
   }
 
   /**
-   * Unregisters a minifilter: tears down its instances, deletes its contexts, waits for its
-   * context references (bounded by the configured timeout; see {@link FltFilter#unloadReport()}).
+   * Unregisters a minifilter: tears down its instances (an instance whose setup callback is still
+   * running is torn down once it returns), deletes its contexts, waits for its context references
+   * (bounded by the configured timeout; see {@link FltFilter#unloadReport()}). From its start, an
+   * attach or allocation for the filter gets {@code STATUS_FLT_DELETING_OBJECT}.
    *
    * @ddi FltUnregisterFilter
    */
@@ -129,7 +131,9 @@ public final class Flt {
   }
 
   /**
-   * Attaches an instance at an altitude.
+   * Attaches an instance at an altitude. {@code STATUS_FLT_DELETING_OBJECT} once the filter's
+   * unload or the volume's dismount has begun; an attach that got in before them succeeds and
+   * its instance is then torn down by them (see {@link FltFilter}).
    *
    * @ddi FltAttachVolumeAtAltitude
    */
@@ -143,7 +147,8 @@ public final class Flt {
   }
 
   /**
-   * Detaches an instance manually; its query-teardown callback may refuse.
+   * Detaches an instance manually; its query-teardown callback may refuse. An instance whose
+   * teardown has already begun (another detach, the unload, the dismount) is not found.
    *
    * @ddi FltDetachVolume
    */
@@ -186,19 +191,16 @@ public final class Flt {
 
   /**
    * Detaches a context from its object; the caller's reference stays valid and must still be
-   * released. A context that is not attached (never set, already deleted) is left alone.
+   * released. A context that is not attached (never set, already deleted) is left alone, also
+   * when the detach of its object (a stream torn down, an instance or transaction ending) races
+   * this call: the caller's delete is then ordered after that detach, and is not reported as a
+   * delete without a reference.
    *
    * @ddi FltDeleteContext
    */
   public static void deleteContext(FltContext context) {
     context.checkNotFreed("FltDeleteContext");
-    if (context.state() == FltContext.State.ATTACHED && context.referenceCount() <= 1) {
-      context.filter().manager().verifier().report(
-          VerifierFinding.Kind.DELETE_WITHOUT_REFERENCE,
-          context,
-          "FltDeleteContext on " + context.describe()
-              + " without holding a reference: only the object's link reference is left, so the context is freed under the caller");
-    }
+    context.checkDeleterHoldsReference("FltDeleteContext");
     ContextStore<?> store = context.store();
     if (store != null) {
       store.deleteExact(context, "FltDeleteContext");
@@ -413,7 +415,9 @@ public final class Flt {
    * object returns {@code STATUS_FLT_CONTEXT_ALREADY_DEFINED} and, when {@code oldContext} is
    * given, the existing context with a reference for the caller; REPLACE_IF_EXISTS (0) detaches
    * the old context and hands its link reference to {@code oldContext}, or drops it when that is
-   * null. The caller keeps (and must release) its own reference on {@code newContext}.
+   * null. The caller keeps (and must release) its own reference on {@code newContext}. Once the
+   * transaction's commit or rollback has begun, {@code STATUS_FLT_DELETING_OBJECT}; a set that
+   * got in before has its context detached by the end (see {@link KTransaction}).
    *
    * @ddi FltSetTransactionContext
    */
@@ -451,7 +455,8 @@ public final class Flt {
    *
    * @ddi FltEnlistInTransaction
    * @return SUCCESS; INVALID_PARAMETER without a notification callback; INVALID_PARAMETER_4 for a
-   *     bad mask; FLT_ALREADY_ENLISTED; FLT_DELETING_OBJECT during instance teardown
+   *     bad mask; FLT_ALREADY_ENLISTED; FLT_DELETING_OBJECT during instance teardown or once the
+   *     transaction's commit or rollback has begun
    */
   public static NtStatus enlistInTransaction(
       FltInstance instance, KTransaction transaction, FltContext transactionContext, int notificationMask) {

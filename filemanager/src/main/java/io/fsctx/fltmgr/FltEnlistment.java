@@ -52,6 +52,11 @@ final class FltEnlistment {
     return context;
   }
 
+  /** Whether the enlistment still holds its reference on the context (a snapshot). */
+  synchronized boolean holdsReference() {
+    return !referenceDropped;
+  }
+
   void bind(Enlistment e) {
     kernel = e;
   }
@@ -77,7 +82,7 @@ final class FltEnlistment {
         }
       }
       if (drop) {
-        context.dropLink("FltEnlistInTransaction(end)");
+        context.dropInternal("FltEnlistInTransaction(end)");
       }
     }
   }
@@ -121,7 +126,7 @@ final class FltEnlistment {
       }
     }
     if (drop) {
-      context.dropLink("FltEnlistInTransaction(end)");
+      context.dropInternal("FltEnlistInTransaction(end)");
     }
   }
 

@@ -64,6 +64,15 @@ import org.jspecify.annotations.Nullable;
  * callback is recorded as a {@link VerifierFinding.Kind#BUG_CHECK_IN_CALLBACK} finding before it
  * propagates.
  *
+ * <h2>Operations in flight (issue 18)</h2>
+ * Before calling an instance's pre-operation callback (or queueing its post-operation callback)
+ * the frame enters an operation on the instance ({@link FltInstance#enterOperation()}, one atomic
+ * add) and leaves it when the instance is done with the request, on every path, exceptions
+ * included; an instance whose teardown has begun refuses the entry and is passed over. Instance
+ * teardown waits for these. (Closes need no count of their own: the file system's teardown of a
+ * stream is judged when its header is freed, by the kernel's FileSystemVerifier, never by a
+ * snapshot at dismount, so a dismount racing a last close has nothing to wait for.)
+ *
  * <p>Thread safety: safe for concurrent use; no lock is held while a callback runs.
  */
 final class FltFrame extends DeviceObject {
@@ -154,81 +163,104 @@ final class FltFrame extends DeviceObject {
             irp.parameters(),
             FltCallbackData.FLTFL_CALLBACK_DATA_IRP_OPERATION);
     String[] names = CALLBACK_NAMES.get(major);
-    // Most requests pass one or two instances; the stack is made only when a post is due.
+    // Most requests pass one or two instances; the stack is made only when a post is due. Every
+    // Pending holds an operation entry on its instance, left after its post-operation callback,
+    // or in the finally below when the request ends early (an exception).
     Deque<Pending> posts = null;
-    NtStatus completed = null;
-    List<FltInstance> instances = volume.instancesView();
-    java.math.BigDecimal limit = below == null ? null : below.altitudeValue();
-    for (FltInstance i : instances) {
-      if (limit != null && i.altitudeValue().compareTo(limit) >= 0) {
-        continue; // the issuer and everything above it never see a filter's own request
-      }
-      if (!i.receivesIo()) {
-        continue;
-      }
-      FltOperationRegistration reg = i.filter().operation(major.code());
-      if (reg == null || skips(reg, irp)) {
-        continue;
-      }
-      PreOperationCallback pre = reg.preOperation();
-      PostOperationCallback post = reg.postOperation();
-      if (pre == null) {
-        if (post != null) {
+    try {
+      NtStatus completed = null;
+      List<FltInstance> instances = volume.instancesView();
+      java.math.BigDecimal limit = below == null ? null : below.altitudeValue();
+      for (FltInstance i : instances) {
+        if (limit != null && i.altitudeValue().compareTo(limit) >= 0) {
+          continue; // the issuer and everything above it never see a filter's own request
+        }
+        if (!i.receivesIo()) {
+          continue;
+        }
+        FltOperationRegistration reg = i.filter().operation(major.code());
+        if (reg == null || skips(reg, irp)) {
+          continue;
+        }
+        PreOperationCallback pre = reg.preOperation();
+        PostOperationCallback post = reg.postOperation();
+        if ((pre == null && post == null) || !i.enterOperation()) {
+          continue; // nothing to call, or the instance's teardown has begun
+        }
+        if (pre == null) {
           posts = push(posts, new Pending(i, post, null));
+          continue;
         }
-        continue;
-      }
-      data.iopb().setTargetInstance(i);
-      Out<Object> cc = new Out<>();
-      FltPreopCallbackStatus st = callPre(i, pre, data, fo, cc, names[0]);
-      Object context = cc.get();
-      switch (st) {
-        case SUCCESS_WITH_CALLBACK, SYNCHRONIZE -> {
-          if (post == null) {
-            String msg = i.filter().name() + " returned " + st + " from " + names[0]
-                + " but registered no post-operation callback for it";
-            report(VerifierFinding.Kind.POST_CALLBACK_MISSING, i, msg);
-            throw new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x66, msg, null);
+        boolean postDue = false;
+        try {
+          data.iopb().setTargetInstance(i);
+          Out<Object> cc = new Out<>();
+          FltPreopCallbackStatus st = callPre(i, pre, data, fo, cc, names[0]);
+          Object context = cc.get();
+          switch (st) {
+            case SUCCESS_WITH_CALLBACK, SYNCHRONIZE -> {
+              if (post == null) {
+                String msg = i.filter().name() + " returned " + st + " from " + names[0]
+                    + " but registered no post-operation callback for it";
+                report(VerifierFinding.Kind.POST_CALLBACK_MISSING, i, msg);
+                throw new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x66, msg, null);
+              }
+              posts = push(posts, new Pending(i, post, context));
+              postDue = true;
+            }
+            case SUCCESS_NO_CALLBACK, DISALLOW_FASTIO -> checkNoCompletionContext(i, names[0], st, context);
+            case COMPLETE -> {
+              checkNoCompletionContext(i, names[0], st, context);
+              completed = data.ioStatus();
+            }
+            case PENDING ->
+                throw new IllegalStateException(
+                    i.filter().name() + " returned FLT_PREOP_PENDING from " + names[0]
+                        + "; pended operations are not modelled");
           }
-          posts = push(posts, new Pending(i, post, context));
+        } finally {
+          if (!postDue) {
+            i.exitOperation();
+          }
         }
-        case SUCCESS_NO_CALLBACK, DISALLOW_FASTIO -> checkNoCompletionContext(i, names[0], st, context);
-        case COMPLETE -> {
-          checkNoCompletionContext(i, names[0], st, context);
-          completed = data.ioStatus();
+        if (completed != null) {
+          break;
         }
-        case PENDING ->
-            throw new IllegalStateException(
-                i.filter().name() + " returned FLT_PREOP_PENDING from " + names[0]
-                    + "; pended operations are not modelled");
       }
       if (completed != null) {
-        break;
+        irp.complete(completed, data.ioInformation());
+      } else {
+        NtStatus result = callLowerDriver(irp);
+        IoStatus ios = irp.ioStatus();
+        data.setIoStatus(ios == null ? result : ios.status(), ios == null ? 0 : ios.information());
       }
-    }
-    if (completed != null) {
-      irp.complete(completed, data.ioInformation());
-    } else {
-      NtStatus result = callLowerDriver(irp);
-      IoStatus ios = irp.ioStatus();
-      data.setIoStatus(ios == null ? result : ios.status(), ios == null ? 0 : ios.information());
-    }
-    NtStatus beforePosts = data.ioStatus();
-    long informationBeforePosts = data.ioInformation();
-    if (major == IrpMajorFunction.CLOSE && fo != null) {
-      fo.markCloseCompleted();
-    }
-    if (major == IrpMajorFunction.SET_INFORMATION && data.ioStatus().isSuccess() && changesNames(irp)) {
-      volume.invalidateNameCache();
-    }
-    while (posts != null && !posts.isEmpty()) {
-      Pending p = posts.pop();
-      data.iopb().setTargetInstance(p.instance());
-      int flags = p.instance().isDying() ? PostOperationCallback.FLTFL_POST_OPERATION_DRAINING : 0;
-      callPost(p, data, fo, flags, names[1]);
-    }
-    if (!data.ioStatus().equals(beforePosts) || data.ioInformation() != informationBeforePosts) {
-      irp.complete(data.ioStatus(), data.ioInformation()); // changed on the way up: the caller sees it
+      NtStatus beforePosts = data.ioStatus();
+      long informationBeforePosts = data.ioInformation();
+      if (major == IrpMajorFunction.CLOSE && fo != null) {
+        fo.markCloseCompleted();
+      }
+      if (major == IrpMajorFunction.SET_INFORMATION && data.ioStatus().isSuccess() && changesNames(irp)) {
+        volume.invalidateNameCache();
+      }
+      while (posts != null && !posts.isEmpty()) {
+        Pending p = posts.pop();
+        try {
+          data.iopb().setTargetInstance(p.instance());
+          int flags = p.instance().isDying() ? PostOperationCallback.FLTFL_POST_OPERATION_DRAINING : 0;
+          callPost(p, data, fo, flags, names[1]);
+        } finally {
+          p.instance().exitOperation();
+        }
+      }
+      if (!data.ioStatus().equals(beforePosts) || data.ioInformation() != informationBeforePosts) {
+        irp.complete(data.ioStatus(), data.ioInformation()); // changed on the way up: the caller sees it
+      }
+    } finally {
+      if (posts != null) {
+        for (Pending p : posts) {
+          p.instance().exitOperation(); // the request ended before these post-operation calls
+        }
+      }
     }
     if (major == IrpMajorFunction.CLOSE && fo != null) {
       FltInstance.fileObjectClosed(volume, fo);
@@ -249,7 +281,7 @@ final class FltFrame extends DeviceObject {
     FilterManager mgr = volume.manager();
     int depth = KeThread.criticalRegionDepth();
     int held = KeThread.resourcesHeld();
-    Object token = mgr.enterCallback(cb, i.filter());
+    Object token = mgr.enterOperationCallback(cb, i);
     FltPreopCallbackStatus st;
     try {
       st = pre.preOperation(data, new FltRelatedObjects(i.filter(), volume, i, fo, fo == null ? null : fo.transaction()), cc);
@@ -270,7 +302,7 @@ final class FltFrame extends DeviceObject {
     FilterManager mgr = volume.manager();
     int depth = KeThread.criticalRegionDepth();
     int held = KeThread.resourcesHeld();
-    Object token = mgr.enterCallback(cb, p.instance().filter());
+    Object token = mgr.enterOperationCallback(cb, p.instance());
     try {
       p.post().postOperation(
           data, new FltRelatedObjects(p.instance().filter(), volume, p.instance(), fo, fo == null ? null : fo.transaction()),

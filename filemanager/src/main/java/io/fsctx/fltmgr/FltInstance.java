@@ -29,11 +29,37 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Teardown</h2>
  * Teardown (manual detach, volume dismount, filter unload) runs: the teardown-start callback, the
- * teardown-complete callback (the instance context can still be got there, as CTX expects), then
- * detaches the instance's stream-handle, stream, file and transaction contexts, and last its
- * instance context (fltmgr.md 6.3, [X] ordering). From the moment teardown begins, sets and
- * deletes on this instance return {@code STATUS_FLT_DELETING_OBJECT}, including from inside the
- * teardown callbacks; gets keep working until the contexts are detached.
+ * drain of the operations in flight, the teardown-complete callback (the instance context can
+ * still be got there, as CTX expects), then detaches the instance's stream-handle, stream, file
+ * and transaction contexts, and last its instance context (fltmgr.md 6.3, [X] ordering). From the
+ * moment teardown begins, sets and deletes on this instance return {@code
+ * STATUS_FLT_DELETING_OBJECT}, including from inside the teardown callbacks; gets keep working
+ * until the contexts are detached.
+ *
+ * <h2>Draining (issue 18.4)</h2>
+ * The instance counts the operations in flight through it ({@link OperationRundown}): the frame
+ * enters before calling the pre-operation callback and exits after the post-operation callback
+ * (or after the pre-operation callback when no post-operation call is due). Teardown has one
+ * linearization point: under this instance's monitor the state becomes {@link
+ * State#TEARING_DOWN} and the rundown stops admitting operations. A request that entered before
+ * it runs to the end (its post-operation callback gets {@code FLTFL_POST_OPERATION_DRAINING});
+ * one that reaches the instance after it passes the instance over as if it were detached.
+ * After the teardown-start callback, teardown waits until every operation in flight has left,
+ * as Windows calls InstanceTeardownComplete only once outstanding operations have completed or
+ * drained, so a callback still holding a context reference on another thread is never reported
+ * as a leak. A teardown started from inside one of this instance's own operation callbacks (its
+ * pre- or post-operation callback calling {@code FltDetachVolume}, {@code FltUnregisterFilter} or
+ * a dismount) does not wait for that callback's own operation, which cannot finish meanwhile;
+ * the leak check then runs when that operation leaves. A teardown started on a thread that is
+ * inside an operation of this instance but outside its callbacks (a lower filter's callback of
+ * the same request) would wait for itself; Windows documents no such use and the model does not
+ * support it.
+ *
+ * <h2>Setup and teardown (issue 18.2)</h2>
+ * An instance is registered with its filter and volume before its setup callback runs. A teardown
+ * that finds the setup still running (an unload or dismount racing the attach) waits for it to
+ * finish and then tears the instance down if the setup attached it; a setup that failed leaves
+ * nothing to tear down.
  *
  * <h2>Where contexts are unavailable</h2>
  * File, stream and stream-handle contexts need an opened file object on a stream whose header
@@ -77,6 +103,10 @@ public final class FltInstance {
   private final String altitude;
   private final BigDecimal altitudeValue;
   private volatile State state = State.SETUP;
+  /** The thread running the setup callback, while it runs. */
+  @com.google.errorprone.annotations.concurrent.GuardedBy("this")
+  private @Nullable Thread setupThread;
+  private final OperationRundown rundown = new OperationRundown();
   private final ContextTable<FltInstance> instanceContext = new ContextTable<>(this);
   private final ContextTable<KTransaction> transactionContexts = new ContextTable<>(this);
   private final ConcurrentHashMap<KTransaction, FltEnlistment> enlistments = new ConcurrentHashMap<>();
@@ -138,6 +168,24 @@ public final class FltInstance {
     return state == State.ATTACHED && filter.isFiltering();
   }
 
+  /**
+   * Enters an operation for the frame; false once teardown has begun, and the instance is then
+   * passed over. Every true needs exactly one {@link #exitOperation()}, on any thread.
+   */
+  boolean enterOperation() {
+    return rundown.tryEnter();
+  }
+
+  /** Leaves an operation that {@link #enterOperation()} admitted. */
+  void exitOperation() {
+    rundown.exit();
+  }
+
+  /** How many operations are in flight through this instance (a snapshot, for tests and tools). */
+  int operationsInFlight() {
+    return rundown.inFlight();
+  }
+
   boolean isDying() {
     State s = state;
     return s == State.TEARING_DOWN || s == State.DETACHED;
@@ -149,14 +197,21 @@ public final class FltInstance {
 
   // ---- Lifecycle ----------------------------------------------------------------------------
 
+  /**
+   * Runs the setup callback; on success the instance is attached (and a teardown waiting for the
+   * setup proceeds). On failure the caller must {@link #abandonSetup()}.
+   */
   NtStatus runSetup(int flags) {
     InstanceSetupCallback cb = filter.registration().instanceSetupCallback();
     if (cb == null) {
-      state = State.ATTACHED;
+      setupDone(State.ATTACHED);
       return STATUS_SUCCESS;
     }
+    synchronized (this) {
+      setupThread = Thread.currentThread();
+    }
+    NtStatus st = NtStatus.STATUS_FLT_DO_NOT_ATTACH;
     Object token = manager.enterCallback("InstanceSetup", filter);
-    NtStatus st;
     try {
       st = cb.setup(related(), flags, volume.volumeDeviceType(), volume.fileSystemType());
     } catch (BugCheckException e) {
@@ -164,20 +219,53 @@ public final class FltInstance {
       throw e;
     } finally {
       manager.exitCallback(token);
-    }
-    if (st.isSuccess() && !st.equals(NtStatus.STATUS_FLT_DO_NOT_ATTACH)) {
-      state = State.ATTACHED;
+      if (st.isSuccess() && !st.equals(NtStatus.STATUS_FLT_DO_NOT_ATTACH)) {
+        setupDone(State.ATTACHED);
+      }
     }
     return st;
+  }
+
+  private synchronized void setupDone(State next) {
+    setupThread = null;
+    state = next;
+    notifyAll();
   }
 
   /** Setup refused: whatever it set is deleted, no teardown callbacks. */
   void abandonSetup() {
     synchronized (this) {
+      setupThread = null;
       state = State.TEARING_DOWN;
+      rundown.startDrain();
     }
-    detachAllContexts("InstanceSetupFailed");
-    state = State.DETACHED;
+    try {
+      detachAllContexts("InstanceSetupFailed");
+    } finally {
+      setupDone(State.DETACHED);
+    }
+  }
+
+  /**
+   * Waits, under the monitor, while the setup callback runs on another thread. A teardown from
+   * inside this instance's own setup callback is a caller error: the setup has not decided yet
+   * whether there is an instance to tear down.
+   */
+  private void awaitSetupDone() {
+    synchronized (this) {
+      Monitors.awaitUninterruptibly(this, this::setupDecided);
+    }
+  }
+
+  @SuppressWarnings("GuardedBy") // called by awaitSetupDone with the monitor held
+  private boolean setupDecided() {
+    if (state != State.SETUP) {
+      return true;
+    }
+    com.google.common.base.Preconditions.checkState(
+        setupThread != Thread.currentThread(),
+        "%s: torn down (unload, dismount or detach) from inside its own InstanceSetup callback", id);
+    return false;
   }
 
   NtStatus detachManually() {
@@ -195,20 +283,33 @@ public final class FltInstance {
     if (!st.isSuccess()) {
       return st;
     }
-    teardown(InstanceTeardownCallback.FLTFL_INSTANCE_TEARDOWN_MANUAL);
-    return STATUS_SUCCESS;
+    // Another detach, the dismount or the unload may have begun the teardown meanwhile: it is
+    // theirs, and this detach found no instance to detach.
+    return teardown(InstanceTeardownCallback.FLTFL_INSTANCE_TEARDOWN_MANUAL)
+        ? STATUS_SUCCESS
+        : NtStatus.STATUS_FLT_INSTANCE_NOT_FOUND;
   }
 
-  /** Tears the instance down for {@code reason}; does nothing if teardown already began. */
-  void teardown(int reason) {
+  /**
+   * Tears the instance down for {@code reason}: see the class comment for the order and for the
+   * drain. Waits first for a setup still running on another thread.
+   *
+   * @return true if this call tore it down; false if teardown had already begun, or the setup
+   *     failed
+   */
+  boolean teardown(int reason) {
+    awaitSetupDone();
     synchronized (this) {
       if (state != State.ATTACHED) {
-        return;
+        return false;
       }
+      // The linearization point of the teardown: no set, delete or operation is admitted after it.
       state = State.TEARING_DOWN;
+      rundown.startDrain();
     }
     InstanceTeardownCallback start = filter.registration().instanceTeardownStartCallback();
     InstanceTeardownCallback complete = filter.registration().instanceTeardownCompleteCallback();
+    int own = manager.events().operationCallbacksOn(this);
     try {
       if (start != null) {
         Object token = manager.enterCallback("InstanceTeardownStart", filter);
@@ -221,6 +322,7 @@ public final class FltInstance {
           manager.exitCallback(token);
         }
       }
+      rundown.awaitDrained(own);
       if (complete != null) {
         Object token = manager.enterCallback("InstanceTeardownComplete", filter);
         try {
@@ -240,9 +342,12 @@ public final class FltInstance {
         state = State.DETACHED;
         volume.instanceGone(this);
         filter.instanceDetached(this);
-        reportLeaksAtTeardown();
+        // From inside one of its own callbacks, that callback may still hold references: they
+        // are judged when its operation leaves.
+        rundown.whenDrained(this::reportLeaksAtTeardown);
       }
     }
+    return true;
   }
 
   /**
@@ -251,11 +356,17 @@ public final class FltInstance {
    */
   private void reportLeaksAtTeardown() {
     for (FltContext c : manager.verifier().liveContexts(filter)) {
-      if (c.attachedInstance() == this && c.referenceCount() > 0) {
+      if (c.attachedInstance() != this) {
+        continue;
+      }
+      // Not the link reference of a context whose detach (a stream torn down by a close, a
+      // transaction ending) is dropping it on another thread right now: that one is no leak.
+      int held = c.referencesBeyondLink();
+      if (held > 0) {
         manager.verifier().report(
             VerifierFinding.Kind.LEAKED_CONTEXT_AT_INSTANCE_TEARDOWN,
             c,
-            "instance " + id + " torn down while " + filter.name() + " still holds " + c.referenceCount()
+            "instance " + id + " torn down while " + filter.name() + " still holds " + held
                 + " reference(s) on " + c.describe());
       }
     }
@@ -627,14 +738,19 @@ public final class FltInstance {
     if (!t.isSuccess()) {
       return fail(t);
     }
+    // The end of a transaction is one step: the kernel transaction's state leaving ACTIVE under
+    // its monitor (issue 18.1). Registering this instance as involved first means that an end
+    // ordered after this point detaches what the set attaches (its end listener, or involve
+    // itself when the end already happened, runs transactionEnded for this instance), and the
+    // set re-checks the state under the table's monitor, which that detach takes, so a set
+    // ordered after the end attaches nothing and gets STATUS_FLT_DELETING_OBJECT.
     if (!tx.isActive()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
-    ContextStore.SetOutcome o = transactionContexts.set(tx, this, ctx, java.util.Objects.requireNonNull(op), wantOld, this::isDying, routine);
-    if (o.status().isSuccess()) {
-      manager.transactions().involve(tx, this);
-    }
-    return o;
+    manager.transactions().involve(tx, this);
+    manager.reach(RacePoint.TRANSACTION_SET_CHECKED);
+    return transactionContexts.set(
+        tx, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || !tx.isActive(), routine);
   }
 
   Got getTransactionContextInternal(KTransaction tx, String routine) {
@@ -663,20 +779,26 @@ public final class FltInstance {
       return STATUS_FLT_DELETING_OBJECT;
     }
     FltEnlistment fe = new FltEnlistment(this, tx, ctx);
+    // The enlistment's reference is taken before the enlistment is published: from then on the
+    // transaction's end (or the teardown) may close it, and closing drops exactly that reference.
+    ctx.referenceInternal("FltEnlistInTransaction");
+    @Nullable NtStatus refused = null;
     synchronized (this) {
       if (isDying()) {
-        return STATUS_FLT_DELETING_OBJECT;
-      }
-      if (enlistments.putIfAbsent(tx, fe) != null) {
-        return NtStatus.STATUS_FLT_ALREADY_ENLISTED;
+        refused = STATUS_FLT_DELETING_OBJECT;
+      } else if (enlistments.putIfAbsent(tx, fe) != null) {
+        refused = NtStatus.STATUS_FLT_ALREADY_ENLISTED;
       }
     }
-    ctx.referenceInternal("FltEnlistInTransaction");
+    if (refused != null) {
+      fe.close(false); // never published: drops the reference
+      return refused;
+    }
     KTransaction.EnlistResult r = tx.enlist(id + "(" + filter.name() + ")", mask, (t, e, n) -> fe.deliver(n));
     io.fsctx.tm.Enlistment kernel = r.enlistment();
     if (kernel == null) {
       enlistments.remove(tx, fe);
-      ctx.dropLink("FltEnlistInTransaction(failed)");
+      fe.close(false); // idempotent: a racing end may have closed it (and dropped the reference) already
       return r.status().equals(NtStatus.STATUS_TRANSACTION_NOT_ACTIVE) ? STATUS_FLT_DELETING_OBJECT : r.status();
     }
     fe.bind(kernel);
@@ -725,6 +847,20 @@ public final class FltInstance {
       e.close(false);
     }
     transactionContexts.detachWhere(k -> k == tx, "TransactionEnd");
+  }
+
+  /**
+   * The references this instance's enlistments hold on {@code context} for Filter Manager itself
+   * (a snapshot, for reference ledgers: they are neither the link nor the filter's).
+   */
+  int enlistmentReferencesOn(FltContext context) {
+    int n = 0;
+    for (FltEnlistment e : enlistments.values()) {
+      if (e.context() == context && e.holdsReference()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Whether the instance is enlisted in a transaction (a snapshot). */

@@ -324,6 +324,11 @@ public final class FltVolume {
         }
       }
       inst = new FltInstance(manager, manager.ids().next("Instance"), filter, this, name, altitude, alt);
+      // Registered with the filter before the setup runs, under the filter's monitor: an unload
+      // that begins later tears this instance down; one that began earlier refuses it.
+      if (!filter.registerInstance(inst)) {
+        return new FltFilter.AttachResult(NtStatus.STATUS_FLT_DELETING_OBJECT, null);
+      }
       // One insertion at its place, highest altitude first: a request passing the frame at this
       // moment sees the list before or after it, never a partly rebuilt one.
       int at = 0;
@@ -332,19 +337,39 @@ public final class FltVolume {
       }
       instances.add(at, inst);
     }
-    NtStatus st = inst.runSetup(setupFlags);
+    NtStatus st;
+    try {
+      st = inst.runSetup(setupFlags);
+    } catch (RuntimeException | Error e) {
+      forgetRefused(inst); // a throwing setup callback refuses the attach
+      throw e;
+    }
     if (!st.isSuccess() || st.equals(NtStatus.STATUS_FLT_DO_NOT_ATTACH)) {
-      inst.abandonSetup();
-      instances.remove(inst);
+      forgetRefused(inst);
       NtStatus refused = st.isSuccess() ? NtStatus.STATUS_FLT_DO_NOT_ATTACH : st;
       return new FltFilter.AttachResult(refused, null);
     }
-    filter.instanceAttached(inst);
     return new FltFilter.AttachResult(NtStatus.STATUS_SUCCESS, inst);
   }
 
+  private void forgetRefused(FltInstance inst) {
+    try {
+      inst.abandonSetup();
+    } finally {
+      instanceGone(inst);
+      inst.filter().instanceDetached(inst);
+    }
+  }
+
+  /**
+   * Takes a torn-down or refused instance off the list, under the monitor that {@link #attach}
+   * holds while it computes where a new instance goes (a removal in between once made that
+   * insertion fail, stranding the new instance in setup).
+   */
   void instanceGone(FltInstance i) {
-    instances.remove(i);
+    synchronized (this) {
+      instances.remove(i);
+    }
   }
 
   void dismount() {
