@@ -98,7 +98,7 @@ interface ContextStore<K> {
           // one or the other, never neither.
           put(key, ctx);
           if (existing != null) {
-            existing.markDetached();
+            existing.markDetached(wantOld);
             existing.home = null;
             if (wantOld) {
               old = existing;
@@ -186,7 +186,7 @@ interface ContextStore<K> {
       if (removed == null) {
         return new SetOutcome(STATUS_NOT_FOUND, null);
       }
-      removed.markDetached();
+      removed.markDetached(wantOld);
       removed.home = null;
     }
     EventBus events = removed.filter().manager().events();
@@ -246,7 +246,9 @@ interface ContextStore<K> {
   static void dropLinks(List<FltContext> detached, String routine) {
     FirstFailure.forEach(detached, c -> {
       try {
-        c.filter().manager().events().publish(ContextEvent.Kind.DELETE, routine, c, c.referenceCount() - 1, null);
+        FilterManager mgr = c.filter().manager();
+        mgr.events().publish(ContextEvent.Kind.DELETE, routine, c, c.referenceCount() - 1, null);
+        mgr.reach(RacePoint.LINK_DROP_PENDING);
       } finally {
         c.dropLink(routine);
       }

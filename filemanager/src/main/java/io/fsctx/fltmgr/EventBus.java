@@ -1,7 +1,6 @@
 package io.fsctx.fltmgr;
 
 import io.fsctx.nt.NtStatus;
-import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -10,10 +9,6 @@ import org.jspecify.annotations.Nullable;
  * Publishes context events to listeners. With no listener the cost is one volatile read, so the
  * hot path stays cheap; an event is built only when some listener wants its kind ({@link
  * ContextEventListener#kinds()}).
- *
- * <p>Entering and leaving a filter callback (twice per filtered request) sets one field of a
- * per-thread holder and reuses the thread's {@link Scope} objects, instead of allocating a scope
- * and setting and removing a thread-local each time.
  *
  * <p>Thread safety: safe for concurrent use; listeners are called outside any framework lock.
  */
@@ -24,11 +19,11 @@ final class EventBus {
   private final CopyOnWriteArrayList<Registered> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong sequence = new AtomicLong();
   /**
-   * The callback (and its filter) each thread is in. Deliberately per instance: each
+   * The callback (and its filter) the current thread is in. Deliberately per instance: each
    * FilterManager is independent (no global state), and a thread may run callbacks of several.
    */
   @SuppressWarnings("ThreadLocalUsage")
-  private final ThreadLocal<Current> scope = ThreadLocal.withInitial(Current::new);
+  private final ThreadLocal<@Nullable Scope> scope = new ThreadLocal<>();
   private volatile boolean any;
   /** The kinds some listener wants. */
   private volatile int wanted;
@@ -64,48 +59,62 @@ final class EventBus {
     return any;
   }
 
-  /** The previous callback name and filter, restored by {@link #exitCallback}. */
-  record Scope(@Nullable String callback, @Nullable FltFilter filter) {
-    static final Scope NONE = new Scope(null, null);
-  }
-
-  /** A thread's current scope, and the scopes it used lately (callback names are constants). */
-  private static final class Current {
-    Scope scope = Scope.NONE;
-    final Scope[] recent = new Scope[8];
-    int next;
-
-    Scope scopeFor(@Nullable String name, @Nullable FltFilter filter) {
-      for (Scope s : recent) {
-        if (s != null && s.filter() == filter && Objects.equals(s.callback(), name)) {
-          return s;
-        }
-      }
-      Scope s = new Scope(name, filter);
-      recent[next] = s;
-      next = (next + 1) % recent.length;
-      return s;
-    }
+  /**
+   * A callback the current thread is in: its name and filter, the instance whose operation it is
+   * part of (pre- and post-operation callbacks only), and the scope it was entered from. {@link
+   * #exitCallback} restores the enclosing one.
+   */
+  record Scope(
+      @Nullable String callback, @Nullable FltFilter filter, @Nullable FltInstance operationOf, @Nullable Scope parent) {
+    static final Scope NONE = new Scope(null, null, null, null);
   }
 
   /** Names the filter callback the current thread is in; returns the previous scope. */
   Scope enterCallback(@Nullable String name, @Nullable FltFilter filter) {
-    Current c = scope.get();
-    Scope prev = c.scope;
-    c.scope = name == null && filter == null ? Scope.NONE : c.scopeFor(name, filter);
-    return prev;
+    return enterCallback(name, filter, null);
+  }
+
+  /**
+   * As {@link #enterCallback(String, FltFilter)}; {@code operationOf} names the instance whose
+   * pre- or post-operation callback this is, so a teardown started inside it knows not to wait for
+   * the operation it is part of.
+   */
+  Scope enterCallback(@Nullable String name, @Nullable FltFilter filter, @Nullable FltInstance operationOf) {
+    Scope prev = scope.get();
+    scope.set(new Scope(name, filter, operationOf, prev));
+    return prev == null ? Scope.NONE : prev;
+  }
+
+  /**
+   * How many of the current thread's enclosing callbacks are operation callbacks of {@code
+   * instance}: operations in flight through it that cannot finish while this thread waits.
+   */
+  int operationCallbacksOn(FltInstance instance) {
+    int n = 0;
+    for (Scope s = scope.get(); s != null; s = s.parent()) {
+      if (s.operationOf() == instance) {
+        n++;
+      }
+    }
+    return n;
   }
 
   void exitCallback(Scope previous) {
-    scope.get().scope = previous;
+    if (previous.equals(Scope.NONE)) { // no enclosing callback (a scope of nulls is the same)
+      scope.remove();
+    } else {
+      scope.set(previous);
+    }
   }
 
   @Nullable FltFilter currentFilter() {
-    return scope.get().scope.filter();
+    Scope s = scope.get();
+    return s == null ? null : s.filter();
   }
 
   @Nullable String currentCallback() {
-    return scope.get().scope.callback();
+    Scope s = scope.get();
+    return s == null ? null : s.callback();
   }
 
   void publish(ContextEvent.Kind kind, String routine, FltContext ctx, int refsAfter, @Nullable NtStatus status) {

@@ -49,10 +49,40 @@ import org.jspecify.annotations.Nullable;
  * deletes and teardowns take the store's monitor; the link reference they drop, and with it any
  * cleanup callback, happens after the monitor is released.
  *
- * <p>Lock order (outer to inner): instance monitor → FCB header monitor (control block creation)
- * → the volume's control-block list lock (a leaf) or a store's monitor → FsRtl list lock (a leaf)
- * → context monitor (state changes, and a release of the last reference). No callback of a
- * filter, and no event listener, runs while any of them is held.
+ * <h2>The ends of lifecycles (issue 18)</h2>
+ * Each end has one linearization point that every racing operation is ordered against; the
+ * classes that own them say more.
+ * <ul>
+ *   <li>Transaction end ({@link KTransaction}): commit or rollback moving the state off ACTIVE
+ *       under the transaction's monitor. A {@code FltSetTransactionContext} or {@code
+ *       FltEnlistInTransaction} ordered after it gets {@code STATUS_FLT_DELETING_OBJECT}; a set
+ *       ordered before it succeeds and its context is detached by the end.
+ *   <li>Filter unload ({@link FltFilter}): the state becoming UNLOADING under the filter's
+ *       monitor. An attach ordered after it gets {@code STATUS_FLT_DELETING_OBJECT}; one ordered
+ *       before it succeeds and the unload tears its instance down once its setup has returned.
+ *   <li>Volume dismount ({@link #followMounts}): the file system's dismount returning. Filter
+ *       Manager judges nothing at dismount; the kernel's FileSystemVerifier judges a stream's
+ *       teardown when its header is freed, and what is left allocated for the volume only once
+ *       the dismount has returned and its last file object is gone (both under one monitor per
+ *       volume), so a close racing the dismount never causes a finding.
+ *   <li>Instance teardown ({@link FltInstance}): the state becoming TEARING_DOWN, together with
+ *       the operation rundown refusing new entries, under the instance's monitor. A set or delete
+ *       ordered after it gets {@code STATUS_FLT_DELETING_OBJECT}, a request passes the instance
+ *       over, a {@code FltDetachVolume} gets {@code STATUS_FLT_INSTANCE_NOT_FOUND}; operations
+ *       ordered before it are drained before the teardown-complete callback.
+ *   <li>The detach of a context ({@link FltContext}): its move to DELETED under its monitor; the
+ *       verifier reads a context's state around its count, and knows a link reference that a
+ *       detach has yet to drop, so neither {@code FltDeleteContext} by a reference holder nor
+ *       the leak check at instance teardown reports a race as a fault.
+ * </ul>
+ *
+ * <p>Lock order (outer to inner): instance monitor (also where a teardown waits for a setup
+ * still running) → FCB header monitor (control block creation) → the volume's control-block list
+ * lock (a leaf) or a store's monitor → FsRtl list lock (a leaf) → context monitor (state changes,
+ * the drop of a link reference, and a release of the last reference). A volume's monitor is taken
+ * before its filter's (an attach registering its instance). The monitors of an instance's
+ * operation rundown is a leaf. No callback of a filter, and
+ * no event listener, runs while any of them is held.
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -63,6 +93,10 @@ public final class FilterManager {
   private final ContextVerifier verifier;
   private final Map<DriverObject, FltFilter> filters = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<FltVolume> volumes = new CopyOnWriteArrayList<>();
+  private final FltTransactions transactions = new FltTransactions();
+  /** Bug checks already recorded as findings, so one raised through several callbacks is reported once. */
+  private final java.util.Set<io.fsctx.nt.BugCheckException> reportedBugChecks =
+      java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
   /** Whether this manager ever attached to an I/O manager's volume (followMounts, attachToVolume). */
   private volatile boolean attachedToIo;
 
@@ -98,6 +132,44 @@ public final class FilterManager {
     return verifier;
   }
 
+  FltTransactions transactions() {
+    return transactions;
+  }
+
+  /**
+   * Verifier: a filter's callback raised a bug check. Filter Manager's own bug checks (0xF5) are
+   * recorded where they are raised; any other is recorded here once, as {@link
+   * VerifierFinding.Kind#BUG_CHECK_IN_CALLBACK}, before it propagates.
+   *
+   * @param callback the callback's name, such as {@code InstanceSetup}
+   * @param filter the filter whose callback it was
+   * @param subject the instance or context involved
+   * @param e the bug check
+   */
+  void reportCallbackBugCheck(String callback, FltFilter filter, String subject, io.fsctx.nt.BugCheckException e) {
+    if (e.bugCheckCode() == io.fsctx.nt.BugCheckException.FLTMGR_FILE_SYSTEM || !reportedBugChecks.add(e)) {
+      return;
+    }
+    verifier.report(new VerifierFinding(VerifierFinding.Kind.BUG_CHECK_IN_CALLBACK, filter.name(), subject,
+        filter.name() + " " + callback + " raised " + e.getMessage(), null, null));
+  }
+
+  /** The test seam of {@link RacePoint}; null outside the deterministic race tests. */
+  private volatile RacePoint.@Nullable Probe raceProbe;
+
+  /** Installs (or, with null, removes) the probe that deterministic race tests stop threads in. */
+  void setRaceProbe(RacePoint.@Nullable Probe probe) {
+    raceProbe = probe;
+  }
+
+  /** Lets an installed probe run a racing operation here; one volatile read otherwise. */
+  void reach(RacePoint point) {
+    RacePoint.Probe p = raceProbe;
+    if (p != null) {
+      p.reached(point);
+    }
+  }
+
   /** Subscribes to context events. */
   public void addListener(ContextEventListener listener) {
     events.add(listener);
@@ -124,6 +196,15 @@ public final class FilterManager {
    */
   public Object enterCallback(@Nullable String name, @Nullable FltFilter filter) {
     return events.enterCallback(name, filter);
+  }
+
+  /**
+   * As {@link #enterCallback(String, FltFilter)} for a pre- or post-operation callback of {@code
+   * instance}: a teardown of that instance started inside the callback does not wait for the
+   * callback's own operation to drain.
+   */
+  Object enterOperationCallback(String name, FltInstance instance) {
+    return events.enterCallback(name, instance.filter(), instance);
   }
 
   /** Ends what {@link #enterCallback} began. */
@@ -207,13 +288,15 @@ public final class FilterManager {
    * bare volumes sees no I/O at all, and its tests pass without testing anything.
    *
    * @param deviceName the NT device name, such as {@code \Device\HarddiskVolume2}
-   * @param fileSystemType the file system's name, such as {@code NTFS}
+   * @param fileSystemType the file system's name, such as {@code NTFS} ({@code FltGetFileSystemType}
+   *     then reports {@code FLT_FSTYPE_NTFS})
    * @param supportsNamedStreams whether the file system has named streams; single-stream file
    *     systems get emulated file contexts
    * @return the volume
    */
   public FltVolume mountBareVolume(String deviceName, String fileSystemType, boolean supportsNamedStreams) {
-    FltVolume v = new FltVolume(this, ids.next("Volume"), deviceName, fileSystemType, supportsNamedStreams);
+    FltVolume v = new FltVolume(this, ids.next("Volume"), deviceName, fileSystemType,
+        FltFilesystemType.fromFileSystemName(fileSystemType), supportsNamedStreams);
     volumes.add(v);
     for (FltFilter f : filters.values()) {
       if (f.isFiltering()) {
@@ -243,6 +326,7 @@ public final class FilterManager {
             ids.next("Volume"),
             volume.ntDeviceName(),
             volume.fileSystem().fileSystemName(),
+            FltFilesystemType.fromDriverName(volume.fileSystem().driverName()),
             volume.fileSystem().supportsNamedStreams());
     FltFrame frame = new FltFrame(ids.next("Frame"), v);
     v.bind(volume, frame);
@@ -423,6 +507,9 @@ public final class FilterManager {
       if (cleanup != null) {
         cleanup.cleanup(ctx, ctx.type());
       }
+    } catch (io.fsctx.nt.BugCheckException e) {
+      reportCallbackBugCheck("ContextCleanup of " + ctx.id(), ctx.filter(), ctx.id(), e);
+      throw e;
     } finally {
       ContextFreeCallback free = reg.contextFreeCallback();
       Object block = ctx.block();

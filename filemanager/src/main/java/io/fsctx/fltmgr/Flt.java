@@ -4,9 +4,22 @@ import io.fsctx.nt.PoolType;
 import static io.fsctx.nt.NtStatus.STATUS_INVALID_PARAMETER;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
 
+import io.fsctx.io.CreateParameters;
+import io.fsctx.io.FileInformation;
+import io.fsctx.io.FileInformationClass;
 import io.fsctx.io.FileObject;
+import io.fsctx.io.FsInformation;
+import io.fsctx.io.FsInformationClass;
+import io.fsctx.io.IoDriverCreateContext;
+import io.fsctx.io.IoResult;
+import io.fsctx.io.IoStatus;
+import io.fsctx.io.StorageDevice;
+import io.fsctx.nt.EResource;
+import io.fsctx.nt.KeThread;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
+import io.fsctx.nt.UnicodeString;
+import io.fsctx.tm.KTransaction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +45,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Flt {
   private Flt() {}
+
+  /** {@code FLTFL_IO_OPERATION_NON_CACHED}: noncached I/O ({@code IRP_NOCACHE}). */
+  public static final int FLTFL_IO_OPERATION_NON_CACHED = 0x00000001;
+  /** {@code FLTFL_IO_OPERATION_PAGING}: paging I/O ({@code IRP_PAGING_IO}). */
+  public static final int FLTFL_IO_OPERATION_PAGING = 0x00000002;
+  /** {@code FLTFL_IO_OPERATION_DO_NOT_UPDATE_BYTE_OFFSET}: the model keeps no byte offset, so no effect. */
+  public static final int FLTFL_IO_OPERATION_DO_NOT_UPDATE_BYTE_OFFSET = 0x00000004;
 
   private static @Nullable SetContextOperation op(int operation) {
     return switch (operation) {
@@ -81,8 +101,10 @@ public final class Flt {
   }
 
   /**
-   * Unregisters a minifilter: tears down its instances, deletes its contexts, waits for its
-   * context references (bounded by the configured timeout; see {@link FltFilter#unloadReport()}).
+   * Unregisters a minifilter: tears down its instances (an instance whose setup callback is still
+   * running is torn down once it returns), deletes its contexts, waits for its context references
+   * (bounded by the configured timeout; see {@link FltFilter#unloadReport()}). From its start, an
+   * attach or allocation for the filter gets {@code STATUS_FLT_DELETING_OBJECT}.
    *
    * @ddi FltUnregisterFilter
    */
@@ -109,7 +131,9 @@ public final class Flt {
   }
 
   /**
-   * Attaches an instance at an altitude.
+   * Attaches an instance at an altitude. {@code STATUS_FLT_DELETING_OBJECT} once the filter's
+   * unload or the volume's dismount has begun; an attach that got in before them succeeds and
+   * its instance is then torn down by them (see {@link FltFilter}).
    *
    * @ddi FltAttachVolumeAtAltitude
    */
@@ -123,7 +147,8 @@ public final class Flt {
   }
 
   /**
-   * Detaches an instance manually; its query-teardown callback may refuse.
+   * Detaches an instance manually; its query-teardown callback may refuse. An instance whose
+   * teardown has already begun (another detach, the unload, the dismount) is not found.
    *
    * @ddi FltDetachVolume
    */
@@ -166,19 +191,16 @@ public final class Flt {
 
   /**
    * Detaches a context from its object; the caller's reference stays valid and must still be
-   * released. A context that is not attached (never set, already deleted) is left alone.
+   * released. A context that is not attached (never set, already deleted) is left alone, also
+   * when the detach of its object (a stream torn down, an instance or transaction ending) races
+   * this call: the caller's delete is then ordered after that detach, and is not reported as a
+   * delete without a reference.
    *
    * @ddi FltDeleteContext
    */
   public static void deleteContext(FltContext context) {
     context.checkNotFreed("FltDeleteContext");
-    if (context.state() == FltContext.State.ATTACHED && context.referenceCount() <= 1) {
-      context.filter().manager().verifier().report(
-          VerifierFinding.Kind.DELETE_WITHOUT_REFERENCE,
-          context,
-          "FltDeleteContext on " + context.describe()
-              + " without holding a reference: only the object's link reference is left, so the context is freed under the caller");
-    }
+    context.checkDeleterHoldsReference("FltDeleteContext");
     ContextStore<?> store = context.store();
     if (store != null) {
       store.deleteExact(context, "FltDeleteContext");
@@ -393,7 +415,9 @@ public final class Flt {
    * object returns {@code STATUS_FLT_CONTEXT_ALREADY_DEFINED} and, when {@code oldContext} is
    * given, the existing context with a reference for the caller; REPLACE_IF_EXISTS (0) detaches
    * the old context and hands its link reference to {@code oldContext}, or drops it when that is
-   * null. The caller keeps (and must release) its own reference on {@code newContext}.
+   * null. The caller keeps (and must release) its own reference on {@code newContext}. Once the
+   * transaction's commit or rollback has begun, {@code STATUS_FLT_DELETING_OBJECT}; a set that
+   * got in before has its context detached by the end (see {@link KTransaction}).
    *
    * @ddi FltSetTransactionContext
    */
@@ -431,7 +455,8 @@ public final class Flt {
    *
    * @ddi FltEnlistInTransaction
    * @return SUCCESS; INVALID_PARAMETER without a notification callback; INVALID_PARAMETER_4 for a
-   *     bad mask; FLT_ALREADY_ENLISTED; FLT_DELETING_OBJECT during instance teardown
+   *     bad mask; FLT_ALREADY_ENLISTED; FLT_DELETING_OBJECT during instance teardown or once the
+   *     transaction's commit or rollback has begun
    */
   public static NtStatus enlistInTransaction(
       FltInstance instance, KTransaction transaction, FltContext transactionContext, int notificationMask) {
@@ -653,6 +678,370 @@ public final class Flt {
       bufferSizeNeeded.set(needed);
     }
     return STATUS_SUCCESS;
+  }
+
+
+  // ---- Filter-initiated I/O -------------------------------------------------------------------
+
+  private static CreateParameters createParameters(
+      int desiredAccess, int shareAccess, int createDisposition, int createOptions) {
+    return new CreateParameters(desiredAccess, shareAccess, createDisposition, createOptions, 0);
+  }
+
+  private static NtStatus created(
+      FilterIo.Created c, Out<FltFileHandle> fileHandle, @Nullable Out<FileObject> fileObject, Out<IoStatus> ioStatusBlock) {
+    FltFileHandle h = c.handle();
+    fileHandle.set(h);
+    ioStatusBlock.set(c.ioStatus());
+    if (fileObject != null) {
+      FileObject fo = h == null ? null : h.fileObject();
+      if (fo != null) {
+        java.util.Objects.requireNonNull(fo.volume()).ioManager().referenceObject(fo);
+      }
+      fileObject.set(fo);
+    }
+    return c.status();
+  }
+
+  /**
+   * Creates or opens a file below {@code instance} (all instances when it is null): only the
+   * instances below it and the file system see the create, and later every request on the handle's
+   * file object, cleanup and close included. Never returns {@code STATUS_REPARSE}. The handle is
+   * the caller's, released with {@link #close}. {@code AllocationSize}, {@code FileAttributes},
+   * EAs and {@code Flags} are accepted and not modelled.
+   *
+   * @ddi FltCreateFile
+   * @return the create's status; the statuses where the documentation is silent are listed on
+   *     {@link FilterIo}
+   */
+  public static NtStatus createFile(
+      FltFilter filter, @Nullable FltInstance instance, Out<FltFileHandle> fileHandle, int desiredAccess,
+      ObjectAttributes objectAttributes, Out<IoStatus> ioStatusBlock, long allocationSize, int fileAttributes,
+      int shareAccess, int createDisposition, int createOptions, @Nullable Object eaBuffer, int eaLength, int flags) {
+    return created(FilterIo.create(filter, instance, objectAttributes,
+        createParameters(desiredAccess, shareAccess, createDisposition, createOptions), null), fileHandle, null, ioStatusBlock);
+  }
+
+  /**
+   * {@link #createFile} that also returns the file object, referenced for the caller, who must
+   * dereference it ({@code ObDereferenceObject}: {@code IoManager.dereferenceObject}) besides
+   * closing the handle.
+   *
+   * @ddi FltCreateFileEx
+   */
+  public static NtStatus createFileEx(
+      FltFilter filter, @Nullable FltInstance instance, Out<FltFileHandle> fileHandle, @Nullable Out<FileObject> fileObject,
+      int desiredAccess, ObjectAttributes objectAttributes, Out<IoStatus> ioStatusBlock, long allocationSize,
+      int fileAttributes, int shareAccess, int createDisposition, int createOptions, @Nullable Object eaBuffer,
+      int eaLength, int flags) {
+    return created(FilterIo.create(filter, instance, objectAttributes,
+        createParameters(desiredAccess, shareAccess, createDisposition, createOptions), null), fileHandle, fileObject,
+        ioStatusBlock);
+  }
+
+  /**
+   * {@link #createFileEx} with a driver create context: its transaction ({@code TxnParameters})
+   * opens the file in that transaction, its ECPs ride on the create. With {@code
+   * FILE_OPEN_BY_FILE_ID} in {@code createOptions} the object name is the binary file ID and the
+   * root directory any handle on the volume ({@link ObjectAttributes#byFileId}).
+   *
+   * @ddi FltCreateFileEx2
+   */
+  public static NtStatus createFileEx2(
+      FltFilter filter, @Nullable FltInstance instance, Out<FltFileHandle> fileHandle, @Nullable Out<FileObject> fileObject,
+      int desiredAccess, ObjectAttributes objectAttributes, Out<IoStatus> ioStatusBlock, long allocationSize,
+      int fileAttributes, int shareAccess, int createDisposition, int createOptions, @Nullable Object eaBuffer,
+      int eaLength, int flags, @Nullable IoDriverCreateContext driverContext) {
+    return created(FilterIo.create(filter, instance, objectAttributes,
+        createParameters(desiredAccess, shareAccess, createDisposition, createOptions), driverContext), fileHandle,
+        fileObject, ioStatusBlock);
+  }
+
+  /**
+   * Closes a handle from a filter-initiated create: cleanup (and close, unless the file object is
+   * still referenced) below the instance that opened it.
+   *
+   * @ddi FltClose
+   * @return success, or {@code STATUS_INVALID_HANDLE} for a null or already closed handle
+   */
+  public static NtStatus close(@Nullable FltFileHandle fileHandle) {
+    return fileHandle == null ? NtStatus.STATUS_INVALID_HANDLE : fileHandle.closeHandle();
+  }
+
+  /**
+   * Reads synchronously below {@code initiatingInstance}. The model keeps no file data: {@code
+   * buffer}, if given, is not written. Asynchronous completion is not modelled.
+   *
+   * @ddi FltReadFile
+   * @param byteOffset where to read; null reads at offset 0 (the model keeps no current offset)
+   * @return the file system's status
+   */
+  public static NtStatus readFile(
+      FltInstance initiatingInstance, FileObject fileObject, @Nullable Long byteOffset, int length,
+      byte @Nullable [] buffer, int flags, @Nullable Out<Long> bytesRead) {
+    IoStatus st = FilterIo.read(initiatingInstance, fileObject, byteOffset == null ? 0 : byteOffset, length, flags);
+    if (bytesRead != null) {
+      bytesRead.set(st.information());
+    }
+    return st.status();
+  }
+
+  /**
+   * Writes synchronously below {@code initiatingInstance} (the sizes change; no data is kept).
+   *
+   * @ddi FltWriteFile
+   * @return the file system's status
+   */
+  public static NtStatus writeFile(
+      FltInstance initiatingInstance, FileObject fileObject, @Nullable Long byteOffset, int length,
+      byte @Nullable [] buffer, int flags, @Nullable Out<Long> bytesWritten) {
+    IoStatus st = FilterIo.write(initiatingInstance, fileObject, byteOffset == null ? 0 : byteOffset, length, flags);
+    if (bytesWritten != null) {
+      bytesWritten.set(st.information());
+    }
+    return st.status();
+  }
+
+  /**
+   * Queries a file below {@code instance}; {@code fileInformation} receives the file system's
+   * record ({@link FileInformation.Standard}, {@link FileInformation.Internal}, …) and {@code
+   * lengthReturned} the bytes returned.
+   *
+   * @ddi FltQueryInformationFile
+   * @return the file system's status: {@code STATUS_INFO_LENGTH_MISMATCH} for a buffer shorter
+   *     than the class's structure, {@code STATUS_FILE_DELETED} after the file was deleted, {@code
+   *     STATUS_VOLUME_DISMOUNTED} …
+   */
+  public static NtStatus queryInformationFile(
+      FltInstance instance, FileObject fileObject, Out<FileInformation> fileInformation, int length,
+      FileInformationClass fileInformationClass, @Nullable Out<Long> lengthReturned) {
+    IoResult r = FilterIo.queryInformation(instance, fileObject, fileInformationClass, length);
+    fileInformation.set(r.output() instanceof FileInformation i ? i : null);
+    if (lengthReturned != null) {
+      lengthReturned.set(r.information());
+    }
+    return r.status();
+  }
+
+  /**
+   * Sets file information below {@code instance} (renames through it invalidate cached names).
+   *
+   * @ddi FltSetInformationFile
+   * @return the file system's status; {@code STATUS_INFO_LENGTH_MISMATCH} when {@code length} is
+   *     shorter than the class's structure
+   */
+  public static NtStatus setInformationFile(
+      FltInstance instance, FileObject fileObject, FileInformation fileInformation, int length,
+      FileInformationClass fileInformationClass) {
+    return FilterIo.setInformation(instance, fileObject, fileInformationClass, fileInformation, length).status();
+  }
+
+  /**
+   * Queries the instance's volume below the instance (Filter Manager opens the volume for it).
+   *
+   * @ddi FltQueryVolumeInformation
+   * @return the status: {@code STATUS_INVALID_INFO_CLASS} for an unknown or set-only class,
+   *     {@code STATUS_INFO_LENGTH_MISMATCH} for a buffer shorter than the structure …
+   */
+  public static NtStatus queryVolumeInformation(
+      FltInstance instance, Out<IoStatus> ioStatusBlock, Out<FsInformation> fsInformation, int length,
+      FsInformationClass fsInformationClass) {
+    IoResult r = FilterIo.queryVolumeInformation(instance, fsInformationClass, length);
+    ioStatusBlock.set(r.ioStatus());
+    fsInformation.set(r.output() instanceof FsInformation i ? i : null);
+    return r.status();
+  }
+
+  /**
+   * Queries the volume of a file object below {@code instance}.
+   *
+   * @ddi FltQueryVolumeInformationFile
+   * @return the file system's status ({@code STATUS_VOLUME_DISMOUNTED} once the volume is gone)
+   */
+  public static NtStatus queryVolumeInformationFile(
+      FltInstance instance, FileObject fileObject, Out<FsInformation> fsInformation, int length,
+      FsInformationClass fsInformationClass, @Nullable Out<Long> lengthReturned) {
+    IoResult r = FilterIo.queryVolumeInformationFile(instance, fileObject, fsInformationClass, length);
+    fsInformation.set(r.output() instanceof FsInformation i ? i : null);
+    if (lengthReturned != null) {
+      lengthReturned.set(r.information());
+    }
+    return r.status();
+  }
+
+  /**
+   * Sends a file-system control below {@code instance}; {@code outputBuffer} receives the output
+   * record ({@link io.fsctx.io.FileObjectIdBuffer} for the object-ID controls).
+   *
+   * @ddi FltFsControlFile
+   * @return the file system's status
+   */
+  public static NtStatus fsControlFile(
+      FltInstance instance, FileObject fileObject, int fsControlCode, @Nullable Object inputBuffer,
+      int inputBufferLength, @Nullable Out<Object> outputBuffer, int outputBufferLength,
+      @Nullable Out<Long> lengthReturned) {
+    IoResult r = FilterIo.fsControl(instance, fileObject, fsControlCode, inputBuffer, outputBufferLength);
+    if (outputBuffer != null) {
+      outputBuffer.set(r.output());
+    }
+    if (lengthReturned != null) {
+      lengthReturned.set(r.information());
+    }
+    return r.status();
+  }
+
+  /**
+   * From a post-create callback, undoes a create the file system completed: below the instance
+   * the file is opened and closed, above it (once the callback fails {@code Data->IoStatus}) the
+   * create failed.
+   *
+   * @ddi FltCancelFileOpen
+   * @throws IllegalStateException outside a post-create callback, or after a handle was created
+   */
+  public static void cancelFileOpen(FltInstance instance, FileObject fileObject) {
+    FilterIo.cancelFileOpen(instance, fileObject);
+  }
+
+  // ---- Volumes ----------------------------------------------------------------------------------
+
+  /**
+   * The volume's unique name, {@code \??\Volume{GUID}}, with the two-call protocol: with no buffer,
+   * or one whose {@code MaximumLength} is too small, {@code STATUS_BUFFER_TOO_SMALL} and the bytes
+   * needed in {@code bufferSizeNeeded}.
+   *
+   * @ddi FltGetVolumeGuidName
+   * @return success, {@code STATUS_BUFFER_TOO_SMALL}, or {@code STATUS_FLT_VOLUME_NOT_FOUND} for
+   *     a volume with no storage behind it (a bare volume)
+   * @throws IllegalArgumentException when both {@code volumeGuidName} and {@code
+   *     bufferSizeNeeded} are null (the documentation requires one)
+   */
+  public static NtStatus getVolumeGuidName(
+      FltVolume volume, @Nullable UnicodeString volumeGuidName, @Nullable Out<Integer> bufferSizeNeeded) {
+    com.google.common.base.Preconditions.checkArgument(volumeGuidName != null || bufferSizeNeeded != null,
+        "bufferSizeNeeded must not be NULL when volumeGuidName is NULL");
+    StorageDevice storage = volume.storage();
+    if (storage == null) {
+      return NtStatus.STATUS_FLT_VOLUME_NOT_FOUND;
+    }
+    String name = storage.volumeGuidName();
+    int needed = name.length() * 2;
+    if (bufferSizeNeeded != null) {
+      bufferSizeNeeded.set(needed);
+    }
+    if (volumeGuidName == null || volumeGuidName.maximumLength() < needed) {
+      return NtStatus.STATUS_BUFFER_TOO_SMALL;
+    }
+    volumeGuidName.copyFrom(UnicodeString.of(name));
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * The file-system type of a volume or of an instance's volume.
+   *
+   * @ddi FltGetFileSystemType
+   * @param fltObject an {@link FltVolume} or {@link FltInstance}
+   * @return success; {@code STATUS_INVALID_PARAMETER} (type {@code FLT_FSTYPE_UNKNOWN}) for any
+   *     other object
+   */
+  public static NtStatus getFileSystemType(Object fltObject, Out<FltFilesystemType> fileSystemType) {
+    FltVolume v = fltObject instanceof FltInstance i ? i.volume() : fltObject instanceof FltVolume fv ? fv : null;
+    fileSystemType.set(v == null ? FltFilesystemType.FLT_FSTYPE_UNKNOWN : v.fileSystemType());
+    return v == null ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS;
+  }
+
+  /**
+   * Whether the storage of a volume (or of an instance's volume) can be written ({@code
+   * IOCTL_DISK_IS_WRITABLE}).
+   *
+   * @ddi FltIsVolumeWritable
+   * @return success; {@code STATUS_INVALID_DEVICE_REQUEST} for a volume with no storage device to
+   *     ask (a bare volume); {@code STATUS_INVALID_PARAMETER} for an object that is neither a
+   *     volume nor an instance ([X] policy)
+   */
+  public static NtStatus isVolumeWritable(Object fltObject, Out<Boolean> isWritable) {
+    FltVolume v = fltObject instanceof FltInstance i ? i.volume() : fltObject instanceof FltVolume fv ? fv : null;
+    if (v == null) {
+      return STATUS_INVALID_PARAMETER;
+    }
+    StorageDevice storage = v.storage();
+    if (storage == null) {
+      return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
+    }
+    isWritable.set(storage.writable());
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * The volume's properties. With {@code volumePropertiesLength} 0, or less than {@code
+   * sizeof(FLT_VOLUME_PROPERTIES)} (72), {@code STATUS_BUFFER_TOO_SMALL} and the bytes needed in
+   * {@code lengthReturned}; with room for the fixed part but not the three names, {@code
+   * STATUS_BUFFER_OVERFLOW} and the fixed part only; otherwise everything.
+   *
+   * @ddi FltGetVolumeProperties
+   */
+  public static NtStatus getVolumeProperties(
+      FltVolume volume, @Nullable Out<FltVolumeProperties> volumeProperties, int volumePropertiesLength,
+      Out<Integer> lengthReturned) {
+    FltVolumeProperties p = volume.properties();
+    int needed = p.requiredLength();
+    if (volumePropertiesLength < FltVolumeProperties.SIZEOF_FLT_VOLUME_PROPERTIES || volumeProperties == null) {
+      lengthReturned.set(needed);
+      return NtStatus.STATUS_BUFFER_TOO_SMALL;
+    }
+    if (volumePropertiesLength < needed) {
+      volumeProperties.set(p.fixedPart());
+      lengthReturned.set(FltVolumeProperties.SIZEOF_FLT_VOLUME_PROPERTIES);
+      return NtStatus.STATUS_BUFFER_OVERFLOW;
+    }
+    volumeProperties.set(p);
+    lengthReturned.set(needed);
+    return STATUS_SUCCESS;
+  }
+
+  // ---- Resources --------------------------------------------------------------------------------
+
+  /**
+   * Acquires an {@code ERESOURCE} exclusively with normal kernel APCs disabled ({@code
+   * KeEnterCriticalRegion} then {@code ExAcquireResourceExclusiveLite}); recursive for its owner.
+   *
+   * @ddi FltAcquireResourceExclusive
+   * @throws IllegalStateException when the thread holds it shared only (a deadlock on Windows)
+   */
+  public static void acquireResourceExclusive(EResource resource) {
+    KeThread.enterCriticalRegion();
+    try {
+      resource.acquireExclusive();
+    } catch (RuntimeException e) {
+      KeThread.leaveCriticalRegion();
+      throw e;
+    }
+  }
+
+  /**
+   * Acquires an {@code ERESOURCE} shared with normal kernel APCs disabled.
+   *
+   * @ddi FltAcquireResourceShared
+   */
+  public static void acquireResourceShared(EResource resource) {
+    KeThread.enterCriticalRegion();
+    try {
+      resource.acquireShared();
+    } catch (RuntimeException e) {
+      KeThread.leaveCriticalRegion();
+      throw e;
+    }
+  }
+
+  /**
+   * Releases an {@code ERESOURCE} acquired with {@link #acquireResourceExclusive} or {@link
+   * #acquireResourceShared} and enables normal kernel APCs again.
+   *
+   * @ddi FltReleaseResource
+   * @throws IllegalStateException when the thread does not hold it
+   */
+  public static void releaseResource(EResource resource) {
+    resource.release();
+    KeThread.leaveCriticalRegion();
   }
 
   // ---- Support queries ----------------------------------------------------------------------

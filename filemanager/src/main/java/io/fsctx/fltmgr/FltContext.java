@@ -103,8 +103,19 @@ public final class FltContext {
    * or one at most 0 backs out: nothing is ever resurrected from zero.
    */
   private volatile int raw = 2;
-  /** The {@link State}, as its ordinal (a byte rather than a reference, for the footprint). */
+  /**
+   * The {@link State}, as its ordinal (a byte rather than a reference, for the footprint), plus
+   * {@link #LINK_DROP_PENDING} from the detach until the link reference is gone.
+   */
   private volatile byte stateOrdinal;
+
+  /**
+   * In {@link #stateOrdinal}: detached, and the count still includes the link reference, which
+   * the detaching thread drops once it has left the store's monitor. Set and cleared under this
+   * context's monitor, so the verifier can tell the filter's own references from a link being
+   * dropped (issue 18).
+   */
+  private static final int LINK_DROP_PENDING = 0x40;
   private volatile @Nullable Object attachedTo;
   private volatile @Nullable FltInstance attachedInstance;
   /**
@@ -192,7 +203,7 @@ public final class FltContext {
 
   /** The current state (a snapshot). */
   public State state() {
-    return STATES[stateOrdinal];
+    return STATES[stateOrdinal & ~LINK_DROP_PENDING];
   }
 
   /** The object it is attached to, or null: an instance, volume, stream, file object or transaction. */
@@ -413,20 +424,83 @@ public final class FltContext {
     return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6D, msg, allocationSite());
   }
 
-  /** Drops the link reference after a detach; never bug-checks 0x6D, since the state is DELETED. */
-  int dropLink(String routine) {
-    while (true) {
-      int r = raw;
-      if ((r & 1) != 0 || r <= 0) {
-        throw useAfterFree(routine);
-      }
-      if (RAW.compareAndSet(this, r, r == 2 ? 1 : r - 2)) {
-        if (r == 2) {
-          filter.manager().freeContext(this, routine);
-          return 0;
+  /**
+   * A reference Filter Manager holds for itself (an enlistment's on its transaction context): +1
+   * with no entry in the verifier's ledger, given back with {@link #dropInternal}.
+   */
+  void referenceInternal(String routine) {
+    int old = (int) RAW.getAndAdd(this, 2);
+    if ((old & 1) != 0 || old <= 0) {
+      RAW.getAndAdd(this, -2); // freed or being freed: backing out frees nothing
+      throw useAfterFree(routine);
+    }
+  }
+
+  /**
+   * Gives back a reference taken with {@link #referenceInternal}; frees the context when it was
+   * the last one. Unlike {@link #dropLink} it leaves {@link #LINK_DROP_PENDING} alone: the link
+   * is not this reference.
+   *
+   * @return the references left
+   */
+  int dropInternal(String routine) {
+    int r;
+    synchronized (this) {
+      while (true) {
+        r = raw;
+        if ((r & 1) != 0 || r <= 0) {
+          throw useAfterFree(routine);
         }
-        return (r >>> 1) - 1;
+        if (RAW.compareAndSet(this, r, r == 2 ? 1 : r - 2)) {
+          break;
+        }
       }
+    }
+    if (r == 2) {
+      filter.manager().freeContext(this, routine);
+      return 0;
+    }
+    return (r >>> 1) - 1;
+  }
+
+  /**
+   * Drops the link reference after a detach; never bug-checks 0x6D, since the state is DELETED.
+   * The decrement and the end of {@link #LINK_DROP_PENDING} are one step under the monitor; the
+   * free, when this was the last reference, runs after it.
+   */
+  int dropLink(String routine) {
+    int r;
+    synchronized (this) {
+      while (true) {
+        r = raw;
+        if ((r & 1) != 0 || r <= 0) {
+          throw useAfterFree(routine);
+        }
+        if (RAW.compareAndSet(this, r, r == 2 ? 1 : r - 2)) {
+          stateOrdinal = (byte) (stateOrdinal & ~LINK_DROP_PENDING);
+          break;
+        }
+      }
+    }
+    if (r == 2) {
+      filter.manager().freeContext(this, routine);
+      return 0;
+    }
+    return (r >>> 1) - 1;
+  }
+
+  /**
+   * The references held by others than its object: the count, less the link reference while the
+   * context is attached or its detach has not dropped the link yet. Read under the monitor, so a
+   * detach racing the reader is seen either before it or after the link is gone (issue 18: the
+   * verifier's leak check at instance teardown).
+   */
+  int referencesBeyondLink() {
+    synchronized (this) {
+      int refs = referenceCount();
+      int s = stateOrdinal;
+      boolean link = s == ordinal(State.ATTACHED) || (s & LINK_DROP_PENDING) != 0;
+      return link ? refs - 1 : refs;
     }
   }
 
@@ -455,14 +529,49 @@ public final class FltContext {
     }
   }
 
-  /** ATTACHED → DELETED; true if this call detached it (the caller then owns the link reference). */
+  /**
+   * ATTACHED → DELETED; true if this call detached it. The caller then owns the link reference
+   * and must drop it with {@link #dropLink} once it has left the store's monitor.
+   */
   boolean markDetached() {
+    return markDetached(false);
+  }
+
+  /**
+   * ATTACHED → DELETED; true if this call detached it. With {@code handedToCaller} the link
+   * reference becomes the reference of the routine's caller (OldContext) and is not dropped.
+   */
+  boolean markDetached(boolean handedToCaller) {
     synchronized (this) {
       if (state() != State.ATTACHED) {
         return false;
       }
-      stateOrdinal = ordinal(State.DELETED);
+      stateOrdinal = (byte) (handedToCaller ? ordinal(State.DELETED) : ordinal(State.DELETED) | LINK_DROP_PENDING);
       return true;
+    }
+  }
+
+  /**
+   * Verifier: {@code FltDeleteContext} by a caller holding no reference of its own, which is the
+   * case when the context is attached and its count is 1, the object's link alone. Read as state,
+   * count, state again (issue 18.5): a detach racing the delete marks the context DELETED before
+   * it drops the link reference, and states only move forward, so a context still ATTACHED after
+   * the count was read had its link reference in that count. A count read after the detach
+   * dropped the link (1: the caller's own reference) is then seen with the state DELETED and is
+   * not mistaken for a delete without a reference.
+   */
+  void checkDeleterHoldsReference(String routine) {
+    if (state() != State.ATTACHED) {
+      return;
+    }
+    FilterManager mgr = filter.manager();
+    mgr.reach(RacePoint.DELETE_CONTEXT_STATE_READ);
+    if (referenceCount() <= 1 && state() == State.ATTACHED) {
+      mgr.verifier().report(
+          VerifierFinding.Kind.DELETE_WITHOUT_REFERENCE,
+          this,
+          routine + " on " + describe()
+              + " without holding a reference: only the object's link reference is left, so the context is freed under the caller");
     }
   }
 

@@ -24,7 +24,18 @@ import org.jspecify.annotations.Nullable;
  * count of its live contexts, which holds off the end of {@link #unregister()} as rundown
  * references do on Windows.
  *
- * <p>Thread safety: safe for concurrent use.
+ * <h2>Unload (issue 18.2)</h2>
+ * {@code FltUnregisterFilter} has one linearization point: under this filter's monitor the state
+ * becomes {@link State#UNLOADING} and the instances to tear down are taken. An attach registers
+ * its instance under the same monitor, before the instance's setup callback runs, so it is
+ * ordered either before that point (the attach succeeds and the unload tears the instance down,
+ * waiting for its setup callback to return first) or after it (the attach returns {@code
+ * STATUS_FLT_DELETING_OBJECT} and calls no callback). The filter therefore never reaches {@link
+ * State#UNLOADED} with an instance attached. Allocation after that point is {@code
+ * STATUS_FLT_DELETING_OBJECT} as well (fltmgr.md 2.4).
+ *
+ * <p>Thread safety: safe for concurrent use. Lock order: a volume's monitor, then this filter's
+ * monitor (a leaf: nothing is called while it is held).
  */
 public final class FltFilter {
   /** The lifecycle of a filter. */
@@ -117,7 +128,10 @@ public final class FltFilter {
     return operations[majorFunction & 0xFF];
   }
 
-  /** Its instances, in attachment order. */
+  /**
+   * Its instances, in attachment order: those attached and those whose setup callback is running
+   * or whose teardown has not finished.
+   */
   public List<FltInstance> instances() {
     return new ArrayList<>(instances);
   }
@@ -189,8 +203,10 @@ public final class FltFilter {
    * instances of one filter on one volume are allowed at different altitudes.
    *
    * @return success, {@code STATUS_FLT_INSTANCE_ALTITUDE_COLLISION}, {@code
-   *     STATUS_FLT_INSTANCE_NAME_COLLISION}, {@code STATUS_FLT_DELETING_OBJECT}, or the setup
-   *     callback's refusal
+   *     STATUS_FLT_INSTANCE_NAME_COLLISION}, {@code STATUS_FLT_DELETING_OBJECT} (the volume is
+   *     being dismounted, or the filter's unload began before the attach reached it: see the
+   *     class comment), or the setup callback's refusal. A success racing an unload or a
+   *     dismount returns an instance that is already being torn down, or has been.
    */
   public AttachResult attachVolumeAtAltitude(FltVolume volume, String altitude, String instanceName) {
     return volume.attach(this, instanceName, altitude,
@@ -198,13 +214,16 @@ public final class FltFilter {
   }
 
   /**
-   * {@code FltDetachVolume}: a manual detach; the query-teardown callback may refuse it.
+   * {@code FltDetachVolume}: a manual detach; the query-teardown callback may refuse it. An
+   * instance whose setup is still running or whose teardown has begun is not found.
    *
    * @return success, {@code STATUS_FLT_INSTANCE_NOT_FOUND}, or the query-teardown refusal
    */
   public NtStatus detachVolume(FltVolume volume, @Nullable String instanceName) {
     for (FltInstance i : instances) {
-      if (i.volume() == volume && (instanceName == null || i.name().equals(instanceName))) {
+      if (i.volume() == volume
+          && i.state() == FltInstance.State.ATTACHED
+          && (instanceName == null || i.name().equals(instanceName))) {
         return i.detachManually();
       }
     }
@@ -214,9 +233,19 @@ public final class FltFilter {
   /** The result of an attach. */
   public record AttachResult(NtStatus status, @Nullable FltInstance instance) {}
 
-  void instanceAttached(FltInstance i) {
+  /**
+   * Registers an instance whose setup is about to run, unless unloading began: the attach's side
+   * of the unload's linearization point (see the class comment).
+   *
+   * @return false when the filter is unloading or unloaded
+   */
+  synchronized boolean registerInstance(FltInstance i) {
+    if (state == State.UNLOADING || state == State.UNLOADED) {
+      return false;
+    }
     everAttached = true;
     instances.add(i);
+    return true;
   }
 
   boolean hasStartedFiltering() {
@@ -366,13 +395,17 @@ public final class FltFilter {
    *     FltUnregisterFilter} is a caller error; Windows does not document it)
    */
   public UnloadReport unregister() {
+    List<FltInstance> toTearDown;
     synchronized (this) {
       if (state == State.UNLOADING || state == State.UNLOADED) {
         throw new IllegalStateException(name() + " is already being unregistered (FltUnregisterFilter called twice)");
       }
+      // The linearization point of the unload: every instance registered before it is torn down
+      // below (after its setup, if that is still running); none registers after it.
       state = State.UNLOADING;
+      toTearDown = new ArrayList<>(instances);
     }
-    for (FltInstance i : instances()) {
+    for (FltInstance i : toTearDown) {
       i.teardown(InstanceTeardownCallback.FLTFL_INSTANCE_TEARDOWN_FILTER_UNLOAD);
     }
     for (FltVolume v : manager.volumes()) {

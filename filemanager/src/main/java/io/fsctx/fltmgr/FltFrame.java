@@ -44,9 +44,34 @@ import org.jspecify.annotations.Nullable;
  * detaches the file object's stream-handle contexts. IRP_MJ_NETWORK_QUERY_OPEN carries an unopened
  * file object and so has no such contexts either.
  *
+ * <h2>Filter-initiated I/O</h2>
+ * A request a filter issues through an instance ({@code FltReadFile}, {@code FltCreateFile} with an
+ * instance, …) starts below that instance: the instance itself and every instance above it never
+ * see it. The frame knows where to start from the request itself ({@link #issue}, for requests
+ * Filter Manager builds), from its private extra create parameter ({@link CreateTarget}) on a
+ * filter-initiated create, and for every later request on a file object such a create opened,
+ * cleanup and close included, from the instance the volume remembers for that file object.
+ *
+ * <h2>Status changes on the way up</h2>
+ * A post-operation callback may change the operation's status (a post-create that cancels the
+ * open with {@code FltCancelFileOpen} fails it); the instances above it and the caller see the
+ * changed status.
+ *
  * <p>The model is synchronous: SYNCHRONIZE and SUCCESS_WITH_CALLBACK both run the post-operation
  * callback in the calling thread, and posts of an instance being torn down carry {@code
- * FLTFL_POST_OPERATION_DRAINING}.
+ * FLTFL_POST_OPERATION_DRAINING}. The transaction in every callback's {@code FLT_RELATED_OBJECTS}
+ * is the file object's ({@code FileObject.transaction()}). A bug check raised by a filter's
+ * callback is recorded as a {@link VerifierFinding.Kind#BUG_CHECK_IN_CALLBACK} finding before it
+ * propagates.
+ *
+ * <h2>Operations in flight (issue 18)</h2>
+ * Before calling an instance's pre-operation callback (or queueing its post-operation callback)
+ * the frame enters an operation on the instance ({@link FltInstance#enterOperation()}, one atomic
+ * add) and leaves it when the instance is done with the request, on every path, exceptions
+ * included; an instance whose teardown has begun refuses the entry and is passed over. Instance
+ * teardown waits for these. (Closes need no count of their own: the file system's teardown of a
+ * stream is judged when its header is freed, by the kernel's FileSystemVerifier, never by a
+ * snapshot at dismount, so a dismount racing a last close has nothing to wait for.)
  *
  * <p>Thread safety: safe for concurrent use; no lock is held while a callback runs.
  */
@@ -60,8 +85,72 @@ final class FltFrame extends DeviceObject {
 
   private record Pending(FltInstance instance, PostOperationCallback post, @Nullable Object completionContext) {}
 
+  /**
+   * Filter Manager's private extra create parameter on a filter-initiated create: the instance
+   * that issued it, below which the create (and every later request on its file object) starts.
+   *
+   * @param instance the issuing instance
+   */
+  record CreateTarget(FltInstance instance) {}
+
   @Override
   public NtStatus dispatch(Irp irp) {
+    return dispatchFrom(irp, startFor(irp));
+  }
+
+  /** Where a request that reached the frame through the device stack starts: null for the top. */
+  private @Nullable FltInstance startFor(Irp irp) {
+    FileObject fo = irp.fileObject();
+    if (irp.majorFunction() == IrpMajorFunction.CREATE && irp.parameters() instanceof IrpParameters.Create c) {
+      CreateTarget t = c.extraCreateParameters().isEmpty() ? null : c.extraCreateParameters().find(CreateTarget.class);
+      if (t == null) {
+        return null;
+      }
+      if (fo != null) {
+        volume.rememberTopInstance(fo, t.instance());
+      }
+      return t.instance();
+    }
+    return fo == null ? null : volume.topInstanceOf(fo);
+  }
+
+  /**
+   * Sends a request Filter Manager built for a filter ({@code FltReadFile}, {@code
+   * FltQueryInformationFile}, …) to the instances below {@code below} and then the file system,
+   * marking the thread as serving it.
+   *
+   * @param irp the request
+   * @param below the issuing instance, or null for every instance
+   * @return the final status
+   */
+  NtStatus issue(Irp irp, @Nullable FltInstance below) {
+    Object previous = KeThread.enterRequest(irp);
+    try {
+      NtStatus st = dispatchFrom(irp, below);
+      if (irp.ioStatus() == null) {
+        irp.complete(st, 0);
+      }
+      return st;
+    } finally {
+      KeThread.exitRequest(previous);
+    }
+  }
+
+  /**
+   * {@code FltCancelFileOpen}: the file system completed the create successfully, and the instance
+   * undoes it: cleanup and close go to the instances below it and the file system, so below it the
+   * file was opened and closed, and the file object is marked cancelled, so above it, and for its
+   * caller, the create failed.
+   */
+  void cancelOpen(FltInstance canceller, FileObject fo, io.fsctx.io.Volume ioVolume) {
+    fo.setFlags(FileObject.FO_FILE_OPEN_CANCELLED);
+    io.fsctx.nt.IdSource ids = ioVolume.ioManager().ids();
+    issue(new Irp("Irp#" + ids.nextNumber("Irp"), IrpMajorFunction.CLEANUP, 0, fo, IrpParameters.NONE, 0), canceller);
+    fo.setFlags(FileObject.FO_CLEANUP_COMPLETE);
+    issue(new Irp("Irp#" + ids.nextNumber("Irp"), IrpMajorFunction.CLOSE, 0, fo, IrpParameters.NONE, 0), canceller);
+  }
+
+  private NtStatus dispatchFrom(Irp irp, @Nullable FltInstance below) {
     IrpMajorFunction major = irp.majorFunction();
     FileObject fo = irp.fileObject();
     FltCallbackData data =
@@ -74,82 +163,115 @@ final class FltFrame extends DeviceObject {
             irp.parameters(),
             FltCallbackData.FLTFL_CALLBACK_DATA_IRP_OPERATION);
     String[] names = CALLBACK_NAMES.get(major);
-    // Most requests pass one or two instances; the stack is made only when a post is due.
+    // Most requests pass one or two instances; the stack is made only when a post is due. Every
+    // Pending holds an operation entry on its instance, left after its post-operation callback,
+    // or in the finally below when the request ends early (an exception).
     Deque<Pending> posts = null;
-    NtStatus completed = null;
-    List<FltInstance> instances = volume.instancesView();
-    for (FltInstance i : instances) {
-      if (!i.receivesIo()) {
-        continue;
-      }
-      FltOperationRegistration reg = i.filter().operation(major.code());
-      if (reg == null || skips(reg, irp)) {
-        continue;
-      }
-      PreOperationCallback pre = reg.preOperation();
-      PostOperationCallback post = reg.postOperation();
-      if (pre == null) {
-        if (post != null) {
+    try {
+      NtStatus completed = null;
+      List<FltInstance> instances = volume.instancesView();
+      java.math.BigDecimal limit = below == null ? null : below.altitudeValue();
+      for (FltInstance i : instances) {
+        if (limit != null && i.altitudeValue().compareTo(limit) >= 0) {
+          continue; // the issuer and everything above it never see a filter's own request
+        }
+        if (!i.receivesIo()) {
+          continue;
+        }
+        FltOperationRegistration reg = i.filter().operation(major.code());
+        if (reg == null || skips(reg, irp)) {
+          continue;
+        }
+        PreOperationCallback pre = reg.preOperation();
+        PostOperationCallback post = reg.postOperation();
+        if ((pre == null && post == null) || !i.enterOperation()) {
+          continue; // nothing to call, or the instance's teardown has begun
+        }
+        if (pre == null) {
           posts = push(posts, new Pending(i, post, null));
+          continue;
         }
-        continue;
-      }
-      data.iopb().setTargetInstance(i);
-      Out<Object> cc = new Out<>();
-      FltPreopCallbackStatus st = callPre(i, pre, data, fo, cc, names[0]);
-      Object context = cc.get();
-      switch (st) {
-        case SUCCESS_WITH_CALLBACK, SYNCHRONIZE -> {
-          if (post == null) {
-            String msg = i.filter().name() + " returned " + st + " from " + names[0]
-                + " but registered no post-operation callback for it";
-            report(VerifierFinding.Kind.POST_CALLBACK_MISSING, i, msg);
-            throw new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x66, msg, null);
+        boolean postDue = false;
+        try {
+          data.iopb().setTargetInstance(i);
+          Out<Object> cc = new Out<>();
+          FltPreopCallbackStatus st = callPre(i, pre, data, fo, cc, names[0]);
+          Object context = cc.get();
+          switch (st) {
+            case SUCCESS_WITH_CALLBACK, SYNCHRONIZE -> {
+              if (post == null) {
+                String msg = i.filter().name() + " returned " + st + " from " + names[0]
+                    + " but registered no post-operation callback for it";
+                report(VerifierFinding.Kind.POST_CALLBACK_MISSING, i, msg);
+                throw new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x66, msg, null);
+              }
+              posts = push(posts, new Pending(i, post, context));
+              postDue = true;
+            }
+            case SUCCESS_NO_CALLBACK, DISALLOW_FASTIO -> checkNoCompletionContext(i, names[0], st, context);
+            case COMPLETE -> {
+              checkNoCompletionContext(i, names[0], st, context);
+              completed = data.ioStatus();
+            }
+            case PENDING ->
+                throw new IllegalStateException(
+                    i.filter().name() + " returned FLT_PREOP_PENDING from " + names[0]
+                        + "; pended operations are not modelled");
           }
-          posts = push(posts, new Pending(i, post, context));
+        } finally {
+          if (!postDue) {
+            i.exitOperation();
+          }
         }
-        case SUCCESS_NO_CALLBACK, DISALLOW_FASTIO -> checkNoCompletionContext(i, names[0], st, context);
-        case COMPLETE -> {
-          checkNoCompletionContext(i, names[0], st, context);
-          completed = data.ioStatus();
+        if (completed != null) {
+          break;
         }
-        case PENDING ->
-            throw new IllegalStateException(
-                i.filter().name() + " returned FLT_PREOP_PENDING from " + names[0]
-                    + "; pended operations are not modelled");
       }
       if (completed != null) {
-        break;
+        irp.complete(completed, data.ioInformation());
+      } else {
+        NtStatus result = callLowerDriver(irp);
+        IoStatus ios = irp.ioStatus();
+        data.setIoStatus(ios == null ? result : ios.status(), ios == null ? 0 : ios.information());
       }
-    }
-    NtStatus result;
-    if (completed != null) {
-      irp.complete(completed, data.ioInformation());
-      result = completed;
-    } else {
-      result = callLowerDriver(irp);
-      IoStatus ios = irp.ioStatus();
-      data.setIoStatus(ios == null ? result : ios.status(), ios == null ? 0 : ios.information());
-    }
-    if (major == IrpMajorFunction.CLOSE && fo != null) {
-      fo.markCloseCompleted();
-    }
-    if (major == IrpMajorFunction.SET_INFORMATION && data.ioStatus().isSuccess() && changesNames(irp)) {
-      volume.invalidateNameCache();
-    }
-    while (posts != null && !posts.isEmpty()) {
-      Pending p = posts.pop();
-      data.iopb().setTargetInstance(p.instance());
-      int flags = p.instance().isDying() ? PostOperationCallback.FLTFL_POST_OPERATION_DRAINING : 0;
-      callPost(p, data, fo, flags, names[1]);
+      NtStatus beforePosts = data.ioStatus();
+      long informationBeforePosts = data.ioInformation();
+      if (major == IrpMajorFunction.CLOSE && fo != null) {
+        fo.markCloseCompleted();
+      }
+      if (major == IrpMajorFunction.SET_INFORMATION && data.ioStatus().isSuccess() && changesNames(irp)) {
+        volume.invalidateNameCache();
+      }
+      while (posts != null && !posts.isEmpty()) {
+        Pending p = posts.pop();
+        try {
+          data.iopb().setTargetInstance(p.instance());
+          int flags = p.instance().isDying() ? PostOperationCallback.FLTFL_POST_OPERATION_DRAINING : 0;
+          callPost(p, data, fo, flags, names[1]);
+        } finally {
+          p.instance().exitOperation();
+        }
+      }
+      if (!data.ioStatus().equals(beforePosts) || data.ioInformation() != informationBeforePosts) {
+        irp.complete(data.ioStatus(), data.ioInformation()); // changed on the way up: the caller sees it
+      }
+    } finally {
+      if (posts != null) {
+        for (Pending p : posts) {
+          p.instance().exitOperation(); // the request ended before these post-operation calls
+        }
+      }
     }
     if (major == IrpMajorFunction.CLOSE && fo != null) {
       FltInstance.fileObjectClosed(volume, fo);
       volume.forgetNames(fo);
-    } else if (major == IrpMajorFunction.CREATE && fo != null && fo.fsContext() == null) {
+      volume.forgetTopInstance(fo);
+    } else if (major == IrpMajorFunction.CREATE && fo != null
+        && (fo.fsContext() == null || !data.ioStatus().isSuccess())) {
       // A failed or reparsed create never gets IRP_MJ_CLOSE; names cached for it in pre-create
       // would otherwise stay for the life of the volume.
       volume.forgetNames(fo);
+      volume.forgetTopInstance(fo);
     }
     return data.ioStatus();
   }
@@ -159,10 +281,13 @@ final class FltFrame extends DeviceObject {
     FilterManager mgr = volume.manager();
     int depth = KeThread.criticalRegionDepth();
     int held = KeThread.resourcesHeld();
-    Object token = mgr.enterCallback(cb, i.filter());
+    Object token = mgr.enterOperationCallback(cb, i);
     FltPreopCallbackStatus st;
     try {
-      st = pre.preOperation(data, new FltRelatedObjects(i.filter(), volume, i, fo, null), cc);
+      st = pre.preOperation(data, new FltRelatedObjects(i.filter(), volume, i, fo, fo == null ? null : fo.transaction()), cc);
+    } catch (BugCheckException e) {
+      mgr.reportCallbackBugCheck(cb, i.filter(), i.id(), e);
+      throw e;
     } finally {
       mgr.exitCallback(token);
     }
@@ -177,10 +302,14 @@ final class FltFrame extends DeviceObject {
     FilterManager mgr = volume.manager();
     int depth = KeThread.criticalRegionDepth();
     int held = KeThread.resourcesHeld();
-    Object token = mgr.enterCallback(cb, p.instance().filter());
+    Object token = mgr.enterOperationCallback(cb, p.instance());
     try {
       p.post().postOperation(
-          data, new FltRelatedObjects(p.instance().filter(), volume, p.instance(), fo, null), p.completionContext(), flags);
+          data, new FltRelatedObjects(p.instance().filter(), volume, p.instance(), fo, fo == null ? null : fo.transaction()),
+          p.completionContext(), flags);
+    } catch (BugCheckException e) {
+      mgr.reportCallbackBugCheck(cb, p.instance().filter(), p.instance().id(), e);
+      throw e;
     } finally {
       mgr.exitCallback(token);
     }

@@ -13,7 +13,9 @@ import io.fsctx.fsrtl.PerFileContext;
 import io.fsctx.fsrtl.PerFileContextSlot;
 import io.fsctx.fsrtl.PerStreamContext;
 import io.fsctx.io.FileObject;
+import io.fsctx.nt.BugCheckException;
 import io.fsctx.nt.NtStatus;
+import io.fsctx.tm.KTransaction;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,17 +29,56 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Teardown</h2>
  * Teardown (manual detach, volume dismount, filter unload) runs: the teardown-start callback, the
- * teardown-complete callback (the instance context can still be got there, as CTX expects), then
- * detaches the instance's stream-handle, stream, file and transaction contexts, and last its
- * instance context (fltmgr.md 6.3, [X] ordering). From the moment teardown begins, sets and
- * deletes on this instance return {@code STATUS_FLT_DELETING_OBJECT}, including from inside the
- * teardown callbacks; gets keep working until the contexts are detached.
+ * drain of the operations in flight, the teardown-complete callback (the instance context can
+ * still be got there, as CTX expects), then detaches the instance's stream-handle, stream, file
+ * and transaction contexts, and last its instance context (fltmgr.md 6.3, [X] ordering). From the
+ * moment teardown begins, sets and deletes on this instance return {@code
+ * STATUS_FLT_DELETING_OBJECT}, including from inside the teardown callbacks; gets keep working
+ * until the contexts are detached.
+ *
+ * <h2>Draining (issue 18.4)</h2>
+ * The instance counts the operations in flight through it ({@link OperationRundown}): the frame
+ * enters before calling the pre-operation callback and exits after the post-operation callback
+ * (or after the pre-operation callback when no post-operation call is due). Teardown has one
+ * linearization point: under this instance's monitor the state becomes {@link
+ * State#TEARING_DOWN} and the rundown stops admitting operations. A request that entered before
+ * it runs to the end (its post-operation callback gets {@code FLTFL_POST_OPERATION_DRAINING});
+ * one that reaches the instance after it passes the instance over as if it were detached.
+ * After the teardown-start callback, teardown waits until every operation in flight has left,
+ * as Windows calls InstanceTeardownComplete only once outstanding operations have completed or
+ * drained, so a callback still holding a context reference on another thread is never reported
+ * as a leak. A teardown started from inside one of this instance's own operation callbacks (its
+ * pre- or post-operation callback calling {@code FltDetachVolume}, {@code FltUnregisterFilter} or
+ * a dismount) does not wait for that callback's own operation, which cannot finish meanwhile;
+ * the leak check then runs when that operation leaves. A teardown started on a thread that is
+ * inside an operation of this instance but outside its callbacks (a lower filter's callback of
+ * the same request) would wait for itself; Windows documents no such use and the model does not
+ * support it.
+ *
+ * <h2>Setup and teardown (issue 18.2)</h2>
+ * An instance is registered with its filter and volume before its setup callback runs. A teardown
+ * that finds the setup still running (an unload or dismount racing the attach) waits for it to
+ * finish and then tears the instance down if the setup attached it; a setup that failed leaves
+ * nothing to tear down.
  *
  * <h2>Where contexts are unavailable</h2>
  * File, stream and stream-handle contexts need an opened file object on a stream whose header
  * supports filter contexts: a null file object, a file object with no {@code FsContext} yet (pre-
  * create), a common-header FCB, or a paging file (flag cleared) give {@code STATUS_NOT_SUPPORTED}
  * (fltmgr.md 6.4).
+ *
+ * <h2>Transactions</h2>
+ * An enlistment ({@link #enlistInTransaction}) receives the notifications it asked for until the
+ * transaction ends, then it is closed and the instance's transaction context is deleted ({@link
+ * #transactionEnded}, reached through {@link FltTransactions}). Teardown closes every enlistment of
+ * the instance before it deletes the contexts, so a transaction that ends after the instance is
+ * gone calls nothing; a notification hands the filter a context Filter Manager holds a reference
+ * on, and a freed one would be reported (0xF5/0x6E) rather than passed on.
+ *
+ * <h2>Filter-initiated I/O</h2>
+ * The requests a filter issues through this instance ({@link #createFile}, {@link #readFile},
+ * {@link #queryInformationFile}, …; the {@code Flt} facade's {@code FltCreateFile}, {@code
+ * FltReadFile}, …) go only to the instances below it and the file system ({@link FilterIo}).
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -62,8 +103,13 @@ public final class FltInstance {
   private final String altitude;
   private final BigDecimal altitudeValue;
   private volatile State state = State.SETUP;
+  /** The thread running the setup callback, while it runs. */
+  @com.google.errorprone.annotations.concurrent.GuardedBy("this")
+  private @Nullable Thread setupThread;
+  private final OperationRundown rundown = new OperationRundown();
   private final ContextTable<FltInstance> instanceContext = new ContextTable<>(this);
   private final ContextTable<KTransaction> transactionContexts = new ContextTable<>(this);
+  private final ConcurrentHashMap<KTransaction, FltEnlistment> enlistments = new ConcurrentHashMap<>();
   private final Set<FileListCtrl> fileCtrls = ConcurrentHashMap.newKeySet();
 
   FltInstance(
@@ -122,6 +168,24 @@ public final class FltInstance {
     return state == State.ATTACHED && filter.isFiltering();
   }
 
+  /**
+   * Enters an operation for the frame; false once teardown has begun, and the instance is then
+   * passed over. Every true needs exactly one {@link #exitOperation()}, on any thread.
+   */
+  boolean enterOperation() {
+    return rundown.tryEnter();
+  }
+
+  /** Leaves an operation that {@link #enterOperation()} admitted. */
+  void exitOperation() {
+    rundown.exit();
+  }
+
+  /** How many operations are in flight through this instance (a snapshot, for tests and tools). */
+  int operationsInFlight() {
+    return rundown.inFlight();
+  }
+
   boolean isDying() {
     State s = state;
     return s == State.TEARING_DOWN || s == State.DETACHED;
@@ -133,32 +197,75 @@ public final class FltInstance {
 
   // ---- Lifecycle ----------------------------------------------------------------------------
 
+  /**
+   * Runs the setup callback; on success the instance is attached (and a teardown waiting for the
+   * setup proceeds). On failure the caller must {@link #abandonSetup()}.
+   */
   NtStatus runSetup(int flags) {
     InstanceSetupCallback cb = filter.registration().instanceSetupCallback();
     if (cb == null) {
-      state = State.ATTACHED;
+      setupDone(State.ATTACHED);
       return STATUS_SUCCESS;
     }
+    synchronized (this) {
+      setupThread = Thread.currentThread();
+    }
+    NtStatus st = NtStatus.STATUS_FLT_DO_NOT_ATTACH;
     Object token = manager.enterCallback("InstanceSetup", filter);
-    NtStatus st;
     try {
-      st = cb.setup(related(), flags, volume.fileSystemType());
+      st = cb.setup(related(), flags, volume.volumeDeviceType(), volume.fileSystemType());
+    } catch (BugCheckException e) {
+      manager.reportCallbackBugCheck("InstanceSetup", filter, id, e);
+      throw e;
     } finally {
       manager.exitCallback(token);
-    }
-    if (st.isSuccess() && !st.equals(NtStatus.STATUS_FLT_DO_NOT_ATTACH)) {
-      state = State.ATTACHED;
+      if (st.isSuccess() && !st.equals(NtStatus.STATUS_FLT_DO_NOT_ATTACH)) {
+        setupDone(State.ATTACHED);
+      }
     }
     return st;
+  }
+
+  private synchronized void setupDone(State next) {
+    setupThread = null;
+    state = next;
+    notifyAll();
   }
 
   /** Setup refused: whatever it set is deleted, no teardown callbacks. */
   void abandonSetup() {
     synchronized (this) {
+      setupThread = null;
       state = State.TEARING_DOWN;
+      rundown.startDrain();
     }
-    detachAllContexts("InstanceSetupFailed");
-    state = State.DETACHED;
+    try {
+      detachAllContexts("InstanceSetupFailed");
+    } finally {
+      setupDone(State.DETACHED);
+    }
+  }
+
+  /**
+   * Waits, under the monitor, while the setup callback runs on another thread. A teardown from
+   * inside this instance's own setup callback is a caller error: the setup has not decided yet
+   * whether there is an instance to tear down.
+   */
+  private void awaitSetupDone() {
+    synchronized (this) {
+      Monitors.awaitUninterruptibly(this, this::setupDecided);
+    }
+  }
+
+  @SuppressWarnings("GuardedBy") // called by awaitSetupDone with the monitor held
+  private boolean setupDecided() {
+    if (state != State.SETUP) {
+      return true;
+    }
+    com.google.common.base.Preconditions.checkState(
+        setupThread != Thread.currentThread(),
+        "%s: torn down (unload, dismount or detach) from inside its own InstanceSetup callback", id);
+    return false;
   }
 
   NtStatus detachManually() {
@@ -176,33 +283,53 @@ public final class FltInstance {
     if (!st.isSuccess()) {
       return st;
     }
-    teardown(InstanceTeardownCallback.FLTFL_INSTANCE_TEARDOWN_MANUAL);
-    return STATUS_SUCCESS;
+    // Another detach, the dismount or the unload may have begun the teardown meanwhile: it is
+    // theirs, and this detach found no instance to detach.
+    return teardown(InstanceTeardownCallback.FLTFL_INSTANCE_TEARDOWN_MANUAL)
+        ? STATUS_SUCCESS
+        : NtStatus.STATUS_FLT_INSTANCE_NOT_FOUND;
   }
 
-  /** Tears the instance down for {@code reason}; does nothing if teardown already began. */
-  void teardown(int reason) {
+  /**
+   * Tears the instance down for {@code reason}: see the class comment for the order and for the
+   * drain. Waits first for a setup still running on another thread.
+   *
+   * @return true if this call tore it down; false if teardown had already begun, or the setup
+   *     failed
+   */
+  boolean teardown(int reason) {
+    awaitSetupDone();
     synchronized (this) {
       if (state != State.ATTACHED) {
-        return;
+        return false;
       }
+      // The linearization point of the teardown: no set, delete or operation is admitted after it.
       state = State.TEARING_DOWN;
+      rundown.startDrain();
     }
     InstanceTeardownCallback start = filter.registration().instanceTeardownStartCallback();
     InstanceTeardownCallback complete = filter.registration().instanceTeardownCompleteCallback();
+    int own = manager.events().operationCallbacksOn(this);
     try {
       if (start != null) {
         Object token = manager.enterCallback("InstanceTeardownStart", filter);
         try {
           start.teardown(related(), reason);
+        } catch (BugCheckException e) {
+          manager.reportCallbackBugCheck("InstanceTeardownStart", filter, id, e);
+          throw e;
         } finally {
           manager.exitCallback(token);
         }
       }
+      rundown.awaitDrained(own);
       if (complete != null) {
         Object token = manager.enterCallback("InstanceTeardownComplete", filter);
         try {
           complete.teardown(related(), reason);
+        } catch (BugCheckException e) {
+          manager.reportCallbackBugCheck("InstanceTeardownComplete", filter, id, e);
+          throw e;
         } finally {
           manager.exitCallback(token);
         }
@@ -215,9 +342,12 @@ public final class FltInstance {
         state = State.DETACHED;
         volume.instanceGone(this);
         filter.instanceDetached(this);
-        reportLeaksAtTeardown();
+        // From inside one of its own callbacks, that callback may still hold references: they
+        // are judged when its operation leaves.
+        rundown.whenDrained(this::reportLeaksAtTeardown);
       }
     }
+    return true;
   }
 
   /**
@@ -226,11 +356,17 @@ public final class FltInstance {
    */
   private void reportLeaksAtTeardown() {
     for (FltContext c : manager.verifier().liveContexts(filter)) {
-      if (c.attachedInstance() == this && c.referenceCount() > 0) {
+      if (c.attachedInstance() != this) {
+        continue;
+      }
+      // Not the link reference of a context whose detach (a stream torn down by a close, a
+      // transaction ending) is dropping it on another thread right now: that one is no leak.
+      int held = c.referencesBeyondLink();
+      if (held > 0) {
         manager.verifier().report(
             VerifierFinding.Kind.LEAKED_CONTEXT_AT_INSTANCE_TEARDOWN,
             c,
-            "instance " + id + " torn down while " + filter.name() + " still holds " + c.referenceCount()
+            "instance " + id + " torn down while " + filter.name() + " still holds " + held
                 + " reference(s) on " + c.describe());
       }
     }
@@ -257,6 +393,9 @@ public final class FltInstance {
       });
     }
     steps.add(fileCtrls::clear);
+    // Enlistments first: no transaction may call into the instance once it is going away.
+    steps.add(() -> FirstFailure.forEach(new ArrayList<>(enlistments.values()), e -> e.close(true)));
+    steps.add(enlistments::clear);
     steps.add(() -> transactionContexts.detachAll(routine));
     steps.add(() -> instanceContext.detachAll(routine));
     FirstFailure.forEach(steps, Runnable::run);
@@ -599,14 +738,19 @@ public final class FltInstance {
     if (!t.isSuccess()) {
       return fail(t);
     }
-    if (tx.state() != KTransaction.State.ACTIVE) {
+    // The end of a transaction is one step: the kernel transaction's state leaving ACTIVE under
+    // its monitor (issue 18.1). Registering this instance as involved first means that an end
+    // ordered after this point detaches what the set attaches (its end listener, or involve
+    // itself when the end already happened, runs transactionEnded for this instance), and the
+    // set re-checks the state under the table's monitor, which that detach takes, so a set
+    // ordered after the end attaches nothing and gets STATUS_FLT_DELETING_OBJECT.
+    if (!tx.isActive()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
-    ContextStore.SetOutcome o = transactionContexts.set(tx, this, ctx, java.util.Objects.requireNonNull(op), wantOld, this::isDying, routine);
-    if (o.status().isSuccess()) {
-      tx.contextSetBy(this);
-    }
-    return o;
+    manager.transactions().involve(tx, this);
+    manager.reach(RacePoint.TRANSACTION_SET_CHECKED);
+    return transactionContexts.set(
+        tx, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || !tx.isActive(), routine);
   }
 
   Got getTransactionContextInternal(KTransaction tx, String routine) {
@@ -621,7 +765,7 @@ public final class FltInstance {
     if (filter.registration().transactionNotificationCallback() == null) {
       return STATUS_INVALID_PARAMETER;
     }
-    if (mask == 0 || (mask & ~KTransaction.FLT_MAX_TRANSACTION_NOTIFICATIONS) != 0) {
+    if (mask == 0 || (mask & ~TransactionNotificationCallback.FLT_MAX_TRANSACTION_NOTIFICATIONS) != 0) {
       return NtStatus.STATUS_INVALID_PARAMETER_4;
     }
     if (isDying()) {
@@ -631,10 +775,35 @@ public final class FltInstance {
     if (ctx.type() != FltContextType.TRANSACTION || ctx.filter() != filter) {
       return STATUS_INVALID_PARAMETER;
     }
-    if (tx.state() != KTransaction.State.ACTIVE) {
+    if (!tx.isActive()) {
       return STATUS_FLT_DELETING_OBJECT;
     }
-    return tx.enlist(this, ctx, mask);
+    FltEnlistment fe = new FltEnlistment(this, tx, ctx);
+    // The enlistment's reference is taken before the enlistment is published: from then on the
+    // transaction's end (or the teardown) may close it, and closing drops exactly that reference.
+    ctx.referenceInternal("FltEnlistInTransaction");
+    @Nullable NtStatus refused = null;
+    synchronized (this) {
+      if (isDying()) {
+        refused = STATUS_FLT_DELETING_OBJECT;
+      } else if (enlistments.putIfAbsent(tx, fe) != null) {
+        refused = NtStatus.STATUS_FLT_ALREADY_ENLISTED;
+      }
+    }
+    if (refused != null) {
+      fe.close(false); // never published: drops the reference
+      return refused;
+    }
+    KTransaction.EnlistResult r = tx.enlist(id + "(" + filter.name() + ")", mask, (t, e, n) -> fe.deliver(n));
+    io.fsctx.tm.Enlistment kernel = r.enlistment();
+    if (kernel == null) {
+      enlistments.remove(tx, fe);
+      fe.close(false); // idempotent: a racing end may have closed it (and dropped the reference) already
+      return r.status().equals(NtStatus.STATUS_TRANSACTION_NOT_ACTIVE) ? STATUS_FLT_DELETING_OBJECT : r.status();
+    }
+    fe.bind(kernel);
+    manager.transactions().involve(tx, this);
+    return STATUS_SUCCESS;
   }
 
   NtStatus rollbackEnlistmentInternal(KTransaction tx) {
@@ -645,21 +814,58 @@ public final class FltInstance {
     return STATUS_SUCCESS;
   }
 
-  void deliverTransactionNotification(KTransaction tx, FltContext ctx, int notification) {
+  /**
+   * Calls the filter's transaction notification callback with the context it enlisted with.
+   * The context is checked first: a freed one is bug check 0xF5/0x6E, reported, never passed on.
+   */
+  NtStatus deliverTransactionNotification(KTransaction tx, FltContext ctx, int notification) {
     TransactionNotificationCallback cb = filter.registration().transactionNotificationCallback();
     if (cb == null) {
-      return;
+      return STATUS_SUCCESS;
     }
+    ctx.checkNotFreed("TransactionNotification");
     Object token = manager.enterCallback("TransactionNotification", filter);
     try {
-      cb.notify(new FltRelatedObjects(filter, volume, this, null, tx), ctx, notification);
+      NtStatus st = cb.notify(new FltRelatedObjects(filter, volume, this, null, tx), ctx, notification);
+      return st == null ? STATUS_SUCCESS : st;
+    } catch (BugCheckException e) {
+      manager.reportCallbackBugCheck("TransactionNotification", filter, id, e);
+      throw e;
     } finally {
       manager.exitCallback(token);
     }
   }
 
+  /**
+   * The transaction has ended (every notification delivered): the enlistment closes and the
+   * instance's transaction context is deleted. The one place a transaction's end is handled for
+   * an instance; idempotent.
+   */
   void transactionEnded(KTransaction tx) {
+    FltEnlistment e = enlistments.remove(tx);
+    if (e != null) {
+      e.close(false);
+    }
     transactionContexts.detachWhere(k -> k == tx, "TransactionEnd");
+  }
+
+  /**
+   * The references this instance's enlistments hold on {@code context} for Filter Manager itself
+   * (a snapshot, for reference ledgers: they are neither the link nor the filter's).
+   */
+  int enlistmentReferencesOn(FltContext context) {
+    int n = 0;
+    for (FltEnlistment e : enlistments.values()) {
+      if (e.context() == context && e.holdsReference()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Whether the instance is enlisted in a transaction (a snapshot). */
+  boolean isEnlistedIn(KTransaction tx) {
+    return enlistments.containsKey(tx);
   }
 
   /** IRP_MJ_CLOSE of a file object: its stream-handle contexts on this volume go. */
@@ -754,6 +960,162 @@ public final class FltInstance {
   /** {@code FltEnlistInTransaction}. */
   public NtStatus enlistInTransaction(KTransaction transaction, FltContext transactionContext, int notificationMask) {
     return enlistInTransactionInternal(transaction, transactionContext, notificationMask);
+  }
+
+  /**
+   * {@code FltRollbackEnlistment}: rolls the transaction back on the filter's behalf.
+   *
+   * @param transaction the transaction
+   * @return success, or {@code STATUS_NOT_FOUND} when the instance has no context on it
+   */
+  public NtStatus rollbackEnlistment(KTransaction transaction) {
+    return rollbackEnlistmentInternal(transaction);
+  }
+
+  // ---- Java API: filter-initiated I/O --------------------------------------------------------
+
+  /**
+   * The outcome of {@link #createFile}: the status, the I/O status block ({@code Information} is
+   * {@code FILE_OPENED}, {@code FILE_CREATED}…) and, on success, the handle, which the caller owns
+   * and closes ({@code FltClose}).
+   *
+   * @param status the status
+   * @param ioStatus the I/O status block
+   * @param handle the handle, or null when nothing was opened
+   */
+  public record CreateFileResult(NtStatus status, io.fsctx.io.IoStatus ioStatus, @Nullable FltFileHandle handle) {
+    /**
+     * The handle of a successful create.
+     *
+     * @throws IllegalStateException when the create opened nothing
+     */
+    public FltFileHandle openedHandle() {
+      FltFileHandle h = handle;
+      if (h == null) {
+        throw new IllegalStateException("the create opened nothing: " + status);
+      }
+      return h;
+    }
+  }
+
+  /**
+   * {@code FltCreateFileEx2} through this instance: the create goes only to the instances below it
+   * and the file system, and so does every later request on the file object, cleanup and close
+   * included. {@code FltCreateFile} never returns {@code STATUS_REPARSE}.
+   *
+   * @param objectAttributes the name (full, relative to a handle, or a file ID)
+   * @param parameters access, share, disposition, options
+   * @param transaction the transaction to open the file in ({@code TxnParameters}), or null
+   * @return the outcome; the caller owns the handle
+   */
+  public CreateFileResult createFile(
+      ObjectAttributes objectAttributes, io.fsctx.io.CreateParameters parameters, @Nullable KTransaction transaction) {
+    FilterIo.Created c = FilterIo.create(filter, this, objectAttributes, parameters,
+        transaction == null ? null : io.fsctx.io.IoDriverCreateContext.transacted(transaction));
+    return new CreateFileResult(c.status(), c.ioStatus(), c.handle());
+  }
+
+  /**
+   * {@code FltReadFile}, synchronous: a read that only the instances below this one and the file
+   * system see.
+   *
+   * @param fileObject an open file object of this instance's volume
+   * @param byteOffset where to read
+   * @param length how many bytes
+   * @param flags {@code FLTFL_IO_OPERATION_*} ({@link Flt})
+   * @return the file system's status and, in {@code Information}, the bytes read
+   */
+  public io.fsctx.io.IoStatus readFile(FileObject fileObject, long byteOffset, int length, int flags) {
+    return FilterIo.read(this, fileObject, byteOffset, length, flags);
+  }
+
+  /**
+   * {@code FltWriteFile}, synchronous, below this instance.
+   *
+   * @param fileObject an open file object of this instance's volume
+   * @param byteOffset where to write
+   * @param length how many bytes
+   * @param flags {@code FLTFL_IO_OPERATION_*}
+   * @return the file system's status and, in {@code Information}, the bytes written
+   */
+  public io.fsctx.io.IoStatus writeFile(FileObject fileObject, long byteOffset, int length, int flags) {
+    return FilterIo.write(this, fileObject, byteOffset, length, flags);
+  }
+
+  /**
+   * {@code FltQueryInformationFile} below this instance.
+   *
+   * @param fileObject an open file object of this instance's volume
+   * @param informationClass what to query
+   * @param length the buffer size in bytes
+   * @return the status and the {@link io.fsctx.io.FileInformation} record
+   */
+  public io.fsctx.io.IoResult queryInformationFile(
+      FileObject fileObject, io.fsctx.io.FileInformationClass informationClass, int length) {
+    return FilterIo.queryInformation(this, fileObject, informationClass, length);
+  }
+
+  /**
+   * {@code FltSetInformationFile} below this instance (the class is the record's default one).
+   *
+   * @param fileObject an open file object of this instance's volume
+   * @param information the buffer
+   * @return the status
+   */
+  public io.fsctx.io.IoStatus setInformationFile(FileObject fileObject, io.fsctx.io.FileInformation information) {
+    io.fsctx.io.FileInformationClass c = information.defaultClass();
+    return FilterIo.setInformation(this, fileObject, c, information, Math.max(c.fixedSize(), 1));
+  }
+
+  /**
+   * {@code FltQueryVolumeInformation}: a volume query below this instance (Filter Manager opens
+   * the volume for it).
+   *
+   * @param informationClass what to query
+   * @param length the buffer size in bytes
+   * @return the status and the {@link io.fsctx.io.FsInformation} record
+   */
+  public io.fsctx.io.IoResult queryVolumeInformation(io.fsctx.io.FsInformationClass informationClass, int length) {
+    return FilterIo.queryVolumeInformation(this, informationClass, length);
+  }
+
+  /**
+   * {@code FltQueryVolumeInformationFile} below this instance.
+   *
+   * @param fileObject an open file object of this instance's volume
+   * @param informationClass what to query
+   * @param length the buffer size in bytes
+   * @return the status and the {@link io.fsctx.io.FsInformation} record
+   */
+  public io.fsctx.io.IoResult queryVolumeInformationFile(
+      FileObject fileObject, io.fsctx.io.FsInformationClass informationClass, int length) {
+    return FilterIo.queryVolumeInformationFile(this, fileObject, informationClass, length);
+  }
+
+  /**
+   * {@code FltFsControlFile} below this instance.
+   *
+   * @param fileObject an open file object of this instance's volume
+   * @param fsControlCode the {@code FSCTL_*} code
+   * @param inputBuffer the input record, or null
+   * @param outputBufferLength the output buffer's size in bytes
+   * @return the status and the output record, if any
+   */
+  public io.fsctx.io.IoResult fsControlFile(
+      FileObject fileObject, int fsControlCode, @Nullable Object inputBuffer, int outputBufferLength) {
+    return FilterIo.fsControl(this, fileObject, fsControlCode, inputBuffer, outputBufferLength);
+  }
+
+  /**
+   * {@code FltCancelFileOpen}: from this instance's post-create callback, closes the file the file
+   * system just opened below this instance; the caller should then fail the create ({@code
+   * Data->IoStatus}), which the instances above and the create's caller see.
+   *
+   * @param fileObject the post-create's file object, with no handle created yet
+   * @throws IllegalStateException outside a post-create callback, or after a handle was created
+   */
+  public void cancelFileOpen(FileObject fileObject) {
+    FilterIo.cancelFileOpen(this, fileObject);
   }
 
   private static GetResult lease(Got g) {

@@ -1,6 +1,7 @@
 package io.fsctx.fltmgr;
 
 import io.fsctx.io.FileObject;
+import io.fsctx.tm.KTransaction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param volume the volume, or null
  * @param instance the instance, or null
  * @param fileObject the file object, or null
- * @param transaction the transaction, or null
+ * @param transaction the transaction the file object was opened in (for an operation), or the
+ *     transaction being notified (for a transaction notification); null otherwise
  */
 public record FltRelatedObjects(
     FltFilter filter,

@@ -32,7 +32,8 @@ public final class FltVolume {
   private final FilterManager manager;
   private final String id;
   private final String deviceName;
-  private final String fileSystemType;
+  private final String fileSystemName;
+  private final FltFilesystemType fileSystemType;
   private final boolean supportsNamedStreams;
   private final CopyOnWriteArrayList<FltInstance> instances = new CopyOnWriteArrayList<>();
   private final ContextTable<FltFilter> volumeContexts = new ContextTable<>(this);
@@ -48,13 +49,27 @@ public final class FltVolume {
   private volatile io.fsctx.io.@Nullable Volume ioVolume;
   private volatile @Nullable FltFrame frame;
   private final ConcurrentHashMap<NameKey, FltFileNameInformation> nameCache = new ConcurrentHashMap<>();
+  /**
+   * The instance each file object opened by a filter-initiated create with an instance was opened
+   * through ({@code FltCreateFile*} with a non-null {@code Instance}): the frame starts every
+   * request on such a file object below that instance. Removed when the file object's close has
+   * passed the frame.
+   */
+  private final ConcurrentHashMap<io.fsctx.io.FileObject, FltInstance> topInstances = new ConcurrentHashMap<>();
 
   private record NameKey(io.fsctx.io.FileObject fileObject, int format) {}
 
-  FltVolume(FilterManager manager, String id, String deviceName, String fileSystemType, boolean supportsNamedStreams) {
+  FltVolume(
+      FilterManager manager,
+      String id,
+      String deviceName,
+      String fileSystemName,
+      FltFilesystemType fileSystemType,
+      boolean supportsNamedStreams) {
     this.manager = manager;
     this.id = id;
     this.deviceName = deviceName;
+    this.fileSystemName = fileSystemName;
     this.fileSystemType = fileSystemType;
     this.supportsNamedStreams = supportsNamedStreams;
   }
@@ -74,9 +89,77 @@ public final class FltVolume {
     return deviceName;
   }
 
-  /** The file system's name, such as {@code NTFS}. */
-  public String fileSystemType() {
+  /** The file system's name for messages, such as {@code NTFS-like}. */
+  public String fileSystemName() {
+    return fileSystemName;
+  }
+
+  /**
+   * {@code FltGetFileSystemType}: the file system's {@code FLT_FILESYSTEM_TYPE}, derived from its
+   * driver object's name ({@link io.fsctx.io.FileSystemDriver#driverName()}) for an I/O manager's
+   * volume, from its name for a bare volume.
+   */
+  public FltFilesystemType fileSystemType() {
     return fileSystemType;
+  }
+
+  /**
+   * The {@code DEVICE_TYPE} instance setup receives ({@code VolumeDeviceType}): the file system's
+   * volume device type: {@code FILE_DEVICE_NETWORK_FILE_SYSTEM} on a {@linkplain
+   * io.fsctx.io.StorageDevice#network network share}, {@code FILE_DEVICE_DISK_FILE_SYSTEM} on the
+   * local disks the model otherwise mounts.
+   */
+  public int volumeDeviceType() {
+    io.fsctx.io.StorageDevice s = storage();
+    return s != null && s.deviceType() == io.fsctx.io.StorageDevice.FILE_DEVICE_NETWORK
+        ? io.fsctx.io.StorageDevice.FILE_DEVICE_NETWORK_FILE_SYSTEM
+        : io.fsctx.io.StorageDevice.FILE_DEVICE_DISK_FILE_SYSTEM;
+  }
+
+  /**
+   * The storage the volume is on, or null for a bare volume (no I/O stack, so no disk to ask).
+   */
+  public io.fsctx.io.@Nullable StorageDevice storage() {
+    io.fsctx.io.Volume v = ioVolume;
+    return v == null ? null : v.storage();
+  }
+
+  /**
+   * {@code FLT_VOLUME_PROPERTIES}: the storage's type, characteristics and sector size, the file
+   * system's service name (the last component of its driver name, such as {@code Ntfs}) and device
+   * name ({@code \Ntfs}), and the storage device's name (the volume's NT device name).
+   */
+  FltVolumeProperties properties() {
+    io.fsctx.io.StorageDevice s = storage();
+    io.fsctx.io.Volume v = ioVolume;
+    String driver = v != null ? v.fileSystem().driverName() : "\\FileSystem\\" + fileSystemName;
+    String service = driver.substring(driver.lastIndexOf('\\') + 1);
+    return new FltVolumeProperties(
+        s == null ? io.fsctx.io.StorageDevice.FILE_DEVICE_DISK : s.deviceType(),
+        s == null ? 0 : s.characteristics(),
+        0,
+        0,
+        s == null ? 512 : s.sectorSize(),
+        0,
+        service,
+        "\\" + service,
+        deviceName);
+  }
+
+  // ---- Filter-initiated I/O bookkeeping -------------------------------------------------------
+
+  void rememberTopInstance(io.fsctx.io.FileObject fo, FltInstance instance) {
+    topInstances.put(fo, instance);
+  }
+
+  @Nullable FltInstance topInstanceOf(io.fsctx.io.FileObject fo) {
+    return topInstances.isEmpty() ? null : topInstances.get(fo);
+  }
+
+  void forgetTopInstance(io.fsctx.io.FileObject fo) {
+    if (!topInstances.isEmpty()) {
+      topInstances.remove(fo);
+    }
   }
 
   /** Whether the file system supports named streams (if not, file contexts may be emulated). */
@@ -241,6 +324,11 @@ public final class FltVolume {
         }
       }
       inst = new FltInstance(manager, manager.ids().next("Instance"), filter, this, name, altitude, alt);
+      // Registered with the filter before the setup runs, under the filter's monitor: an unload
+      // that begins later tears this instance down; one that began earlier refuses it.
+      if (!filter.registerInstance(inst)) {
+        return new FltFilter.AttachResult(NtStatus.STATUS_FLT_DELETING_OBJECT, null);
+      }
       // One insertion at its place, highest altitude first: a request passing the frame at this
       // moment sees the list before or after it, never a partly rebuilt one.
       int at = 0;
@@ -249,19 +337,39 @@ public final class FltVolume {
       }
       instances.add(at, inst);
     }
-    NtStatus st = inst.runSetup(setupFlags);
+    NtStatus st;
+    try {
+      st = inst.runSetup(setupFlags);
+    } catch (RuntimeException | Error e) {
+      forgetRefused(inst); // a throwing setup callback refuses the attach
+      throw e;
+    }
     if (!st.isSuccess() || st.equals(NtStatus.STATUS_FLT_DO_NOT_ATTACH)) {
-      inst.abandonSetup();
-      instances.remove(inst);
+      forgetRefused(inst);
       NtStatus refused = st.isSuccess() ? NtStatus.STATUS_FLT_DO_NOT_ATTACH : st;
       return new FltFilter.AttachResult(refused, null);
     }
-    filter.instanceAttached(inst);
     return new FltFilter.AttachResult(NtStatus.STATUS_SUCCESS, inst);
   }
 
+  private void forgetRefused(FltInstance inst) {
+    try {
+      inst.abandonSetup();
+    } finally {
+      instanceGone(inst);
+      inst.filter().instanceDetached(inst);
+    }
+  }
+
+  /**
+   * Takes a torn-down or refused instance off the list, under the monitor that {@link #attach}
+   * holds while it computes where a new instance goes (a removal in between once made that
+   * insertion fail, stranding the new instance in setup).
+   */
   void instanceGone(FltInstance i) {
-    instances.remove(i);
+    synchronized (this) {
+      instances.remove(i);
+    }
   }
 
   void dismount() {

@@ -17,8 +17,11 @@ public interface InstanceSetupCallback {
    *
    * @param fltObjects filter, volume and the new instance
    * @param flags {@code FLTFL_INSTANCE_SETUP_*}
-   * @param volumeFilesystemType the file system's name, such as {@code NTFS}
+   * @param volumeDeviceType the volume's {@code DEVICE_TYPE}, such as {@code
+   *     FILE_DEVICE_DISK_FILE_SYSTEM} ({@link io.fsctx.io.StorageDevice})
+   * @param volumeFilesystemType the file system's type, such as {@link
+   *     FltFilesystemType#FLT_FSTYPE_NTFS}
    * @return success to attach; {@code STATUS_FLT_DO_NOT_ATTACH} or any error not to
    */
-  NtStatus setup(FltRelatedObjects fltObjects, int flags, String volumeFilesystemType);
+  NtStatus setup(FltRelatedObjects fltObjects, int flags, int volumeDeviceType, FltFilesystemType volumeFilesystemType);
 }

@@ -47,6 +47,7 @@ final class StreamListCtrl extends PerStreamContext implements ContextStore<FltI
   private static final FltContext[] NONE = new FltContext[0];
 
   final AdvancedFcbHeader header;
+
   /** Null, one {@link FltContext}, an immutable {@code FltContext[]}, or {@link #TORN_DOWN}. */
   private volatile @Nullable Object streams;
   private volatile @Nullable Tables tables;
@@ -65,6 +66,18 @@ final class StreamListCtrl extends PerStreamContext implements ContextStore<FltI
 
   boolean isTornDown() {
     return streams == TORN_DOWN;
+  }
+
+  /**
+   * Whether a teardown of this block is done or under way: the file system has called {@code
+   * FsRtlTeardownPerStreamContexts} on the header, even if the call has not reached {@link
+   * #onStreamTeardown()} yet (the dismount check, issue 18.3). The header's count is read rather
+   * than recorded per block, which keeps the block within its footprint (issue 8); a block made
+   * on a header after its teardown is therefore not judged by the dismount check (the check at
+   * the FCB's free still is).
+   */
+  boolean teardownBegun() {
+    return isTornDown() || header.teardownCount() != 0;
   }
 
   /** The stream-handle and emulated file tables, or null if no such context was ever set here. */

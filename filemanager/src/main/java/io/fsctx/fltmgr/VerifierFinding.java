@@ -80,13 +80,20 @@ public record VerifierFinding(
      * ({@code followMounts} or {@code attachToVolume} never called) and never had an instance, so
      * none of its callbacks could run: a test of it tested nothing.
      */
-    FILTER_NEVER_ATTACHED;
+    FILTER_NEVER_ATTACHED,
+    /**
+     * A filter's own callback (an operation, instance, context-cleanup or transaction-notification
+     * callback) raised a bug check that Filter Manager did not raise itself, such as {@code
+     * BAD_POOL_CALLER} (0xC2/0x46) from a cleanup routine freeing a pointer it read from a
+     * context that was never initialised; the message names the bug check and the callback.
+     */
+    BUG_CHECK_IN_CALLBACK;
 
-    /** Whether this finding is a bug check (0xF5/0x66, 0x68, 0x6D, 0x6E) that was also thrown. */
+    /** Whether this finding is a bug check (0xF5/0x66, 0x68, 0x6D, 0x6E, or a filter's own) that was also thrown. */
     public boolean isBugCheck() {
       return switch (this) {
         case CONTEXT_RELEASED_TOO_MANY_TIMES, CONTEXT_USED_AFTER_FREE, POST_CALLBACK_MISSING,
-            NAME_INFORMATION_RELEASED_TOO_MANY_TIMES -> true;
+            NAME_INFORMATION_RELEASED_TOO_MANY_TIMES, BUG_CHECK_IN_CALLBACK -> true;
         default -> false;
       };
     }

@@ -14,6 +14,7 @@ import io.fsctx.fltmgr.testing.NoLiveContextsExtension.TrackedManagers;
 import io.fsctx.io.FileObject;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
+import io.fsctx.tm.KTransaction;
 import java.util.List;
 import java.util.Objects;
 import org.junit.jupiter.api.DisplayName;
@@ -97,7 +98,7 @@ class CtxSampleScenarioTest {
     return FltTestSupport.allTypesRegistration(rec, WindowsVersion.WIN11)
         .contextRegistration(regs)
         .instanceSetupCallback(
-            (o, flags, fs) -> {
+            (o, flags, deviceType, fs) -> {
               Out<FltContext> c = new Out<>();
               assertEquals(STATUS_SUCCESS, Flt.allocateContext(o.filter(), 0x2, FltTestSupport.SIZE, PoolType.NON_PAGED_POOL, c));
               Flt.setInstanceContext(Objects.requireNonNull(o.instance()), 1, c.get(), null);

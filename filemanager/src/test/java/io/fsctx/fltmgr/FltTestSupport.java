@@ -12,6 +12,7 @@ import io.fsctx.fsrtl.PerFileContextSlot;
 import io.fsctx.io.FileObject;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
+import io.fsctx.tm.KTransaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -102,7 +103,7 @@ final class FltTestSupport {
     FltRegistration.Builder b =
         FltRegistration.builder()
             .contextRegistration(allTypes(rec, version))
-            .instanceSetupCallback((o, flags, fs) -> NtStatus.STATUS_SUCCESS)
+            .instanceSetupCallback((o, flags, deviceType, fs) -> NtStatus.STATUS_SUCCESS)
             .instanceQueryTeardownCallback(
                 (o, flags) -> {
                   rec.queryTeardowns.incrementAndGet();

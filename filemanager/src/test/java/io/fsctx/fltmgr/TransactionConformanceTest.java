@@ -10,6 +10,7 @@ import io.fsctx.fltmgr.testing.NoLiveContextsExtension;
 import io.fsctx.fltmgr.testing.NoLiveContextsExtension.TrackedManagers;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
+import io.fsctx.tm.KTransaction;
 import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,7 +95,7 @@ class TransactionConformanceTest {
   @DisplayName("fltmgr.md 10.105, 10.106: the notification callback receives the set context; after commit it is detached and cleaned up once")
   void commit_notifiesWithContextThenDetaches() {
     FltContext c = attachedTxContext();
-    assertEquals(STATUS_SUCCESS, Flt.enlistInTransaction(fx.instance, fx.tx, c, KTransaction.FLT_MAX_TRANSACTION_NOTIFICATIONS));
+    assertEquals(STATUS_SUCCESS, Flt.enlistInTransaction(fx.instance, fx.tx, c, TransactionNotificationCallback.FLT_MAX_TRANSACTION_NOTIFICATIONS));
     Flt.releaseContext(c);
     fx.tx.commit();
     assertTrue(!fx.rec.notified.isEmpty());

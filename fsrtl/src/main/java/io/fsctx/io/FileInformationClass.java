@@ -71,6 +71,25 @@ public enum FileInformationClass {
     this.value = value;
   }
 
+  /**
+   * {@code sizeof} the class's structure on x64 for the fixed-size classes the model file systems
+   * answer or take, in bytes; 0 for variable-size and unmodelled classes. A query whose buffer is
+   * shorter fails with {@code STATUS_INFO_LENGTH_MISMATCH}.
+   */
+  public int fixedSize() {
+    return switch (this) {
+      case FILE_BASIC_INFORMATION -> 40;
+      case FILE_STANDARD_INFORMATION -> 24;
+      case FILE_INTERNAL_INFORMATION, FILE_POSITION_INFORMATION, FILE_END_OF_FILE_INFORMATION,
+          FILE_ALLOCATION_INFORMATION, FILE_ATTRIBUTE_TAG_INFORMATION -> 8;
+      case FILE_EA_INFORMATION, FILE_ACCESS_INFORMATION, FILE_DISPOSITION_INFORMATION_EX -> 4;
+      case FILE_DISPOSITION_INFORMATION -> 1;
+      case FILE_ID_INFORMATION -> 24;
+      case FILE_NETWORK_OPEN_INFORMATION -> 56;
+      default -> 0;
+    };
+  }
+
   /** The numeric {@code FILE_INFORMATION_CLASS} value (0 for {@link #OTHER}). */
   public int value() {
     return value;

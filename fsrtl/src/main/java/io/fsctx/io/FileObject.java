@@ -48,6 +48,12 @@ public class FileObject implements FsRtlFileObject {
   public static final int FO_OPENED_CASE_SENSITIVE = 0x00020000;
   /** {@code FO_HANDLE_CREATED}: a handle was created for this file object. */
   public static final int FO_HANDLE_CREATED = 0x00040000;
+  /**
+   * {@code FO_FILE_OPEN_CANCELLED}: a filter cancelled the open after the file system completed it
+   * ({@code FltCancelFileOpen}); the file object was closed below the filter and never opened
+   * for its caller.
+   */
+  public static final int FO_FILE_OPEN_CANCELLED = 0x00200000;
   /** {@code FO_VOLUME_OPEN}: an open of the volume itself. */
   public static final int FO_VOLUME_OPEN = 0x00400000;
 
@@ -82,6 +88,10 @@ public class FileObject implements FsRtlFileObject {
   private volatile int handleCount;
   private volatile boolean deleted;
   private volatile @Nullable DeviceObject deviceHint;
+  private volatile io.fsctx.tm.@Nullable KTransaction transaction;
+  private volatile boolean readAccess;
+  private volatile boolean writeAccess;
+  private volatile boolean deleteAccess;
 
   /**
    * Creates an unopened file object: {@code FsContext} is null until the file system opens it.
@@ -182,6 +192,41 @@ public class FileObject implements FsRtlFileObject {
 
   final void setDeviceHint(@Nullable DeviceObject device) {
     deviceHint = device;
+  }
+
+  /**
+   * The transaction the file object was opened in ({@code IoGetTransactionParameterBlock}: the
+   * transaction of the create's driver create context), or null for a non-transacted open. Every
+   * request on the file object is part of it; Filter Manager passes it to minifilters in {@code
+   * FLT_RELATED_OBJECTS}. The file object holds a reference on it until it is deleted.
+   */
+  public final io.fsctx.tm.@Nullable KTransaction transaction() {
+    return transaction;
+  }
+
+  final void setTransaction(io.fsctx.tm.@Nullable KTransaction tx) {
+    transaction = tx;
+  }
+
+  /** {@code ReadAccess}: the open was granted read or execute access to the data. */
+  public final boolean readAccess() {
+    return readAccess;
+  }
+
+  /** {@code WriteAccess}: the open was granted write or append access to the data. */
+  public final boolean writeAccess() {
+    return writeAccess;
+  }
+
+  /** {@code DeleteAccess}: the open was granted {@code DELETE}. */
+  public final boolean deleteAccess() {
+    return deleteAccess;
+  }
+
+  final void setAccess(boolean read, boolean write, boolean delete) {
+    readAccess = read;
+    writeAccess = write;
+    deleteAccess = delete;
   }
 
   /** Makes the lazy allocation of the per-file-object container fail as chosen. */

@@ -35,6 +35,16 @@ public interface FileSystemDriver {
   String fileSystemName();
 
   /**
+   * The name of the file system's driver object, such as {@code \FileSystem\Ntfs}; Filter
+   * Manager derives the volume's {@code FLT_FILESYSTEM_TYPE} from it, as fltmgr.sys does from the
+   * file system's namespace. The default, {@code \FileSystem\} followed by {@link
+   * #fileSystemName()}, maps to {@code FLT_FSTYPE_UNKNOWN} unless the name is one Windows knows.
+   */
+  default String driverName() {
+    return "\\FileSystem\\" + fileSystemName();
+  }
+
+  /**
    * Whether the file system has named streams ({@code FILE_NAMED_STREAMS} in its attributes).
    * Filter Manager emulates file contexts on volumes without them.
    */

@@ -17,6 +17,12 @@ public final class IoConstants {
   public static final int FILE_WRITE_DATA = 0x0002;
   /** {@code FILE_APPEND_DATA}. */
   public static final int FILE_APPEND_DATA = 0x0004;
+  /** {@code FILE_READ_EA}. */
+  public static final int FILE_READ_EA = 0x0008;
+  /** {@code FILE_WRITE_EA}. */
+  public static final int FILE_WRITE_EA = 0x0010;
+  /** {@code FILE_EXECUTE}. */
+  public static final int FILE_EXECUTE = 0x0020;
   /** {@code FILE_READ_ATTRIBUTES}. */
   public static final int FILE_READ_ATTRIBUTES = 0x0080;
   /** {@code FILE_WRITE_ATTRIBUTES}. */
@@ -25,12 +31,71 @@ public final class IoConstants {
   public static final int DELETE = 0x00010000;
   /** {@code READ_CONTROL}. */
   public static final int READ_CONTROL = 0x00020000;
+  /** {@code WRITE_DAC}. */
+  public static final int WRITE_DAC = 0x00040000;
+  /** {@code WRITE_OWNER}. */
+  public static final int WRITE_OWNER = 0x00080000;
   /** {@code SYNCHRONIZE}. */
   public static final int SYNCHRONIZE = 0x00100000;
+  /** {@code ACCESS_SYSTEM_SECURITY}. */
+  public static final int ACCESS_SYSTEM_SECURITY = 0x01000000;
+  /** {@code MAXIMUM_ALLOWED}. */
+  public static final int MAXIMUM_ALLOWED = 0x02000000;
+  /** {@code GENERIC_ALL}. */
+  public static final int GENERIC_ALL = 0x10000000;
+  /** {@code GENERIC_EXECUTE}. */
+  public static final int GENERIC_EXECUTE = 0x20000000;
   /** {@code GENERIC_WRITE}. */
   public static final int GENERIC_WRITE = 0x40000000;
   /** {@code GENERIC_READ}. */
   public static final int GENERIC_READ = 0x80000000;
+
+  /**
+   * Whether an access mask asks for write access to the data ({@code FILE_WRITE_DATA}, {@code
+   * FILE_APPEND_DATA}, or a generic right that maps to them), as {@code IoSetShareAccess} computes
+   * {@code FILE_OBJECT.WriteAccess}.
+   *
+   * @param desiredAccess an {@code ACCESS_MASK}
+   * @return whether it writes data
+   */
+  public static boolean writesData(int desiredAccess) {
+    return (desiredAccess & (FILE_WRITE_DATA | FILE_APPEND_DATA | GENERIC_WRITE | GENERIC_ALL | MAXIMUM_ALLOWED)) != 0;
+  }
+
+  /**
+   * Whether an access mask asks for read or execute access to the data ({@code
+   * FILE_OBJECT.ReadAccess}).
+   *
+   * @param desiredAccess an {@code ACCESS_MASK}
+   * @return whether it reads data
+   */
+  public static boolean readsData(int desiredAccess) {
+    return (desiredAccess & (FILE_READ_DATA | FILE_EXECUTE | GENERIC_READ | GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED)) != 0;
+  }
+
+  /**
+   * Whether an access mask asks for {@code DELETE} ({@code FILE_OBJECT.DeleteAccess}).
+   *
+   * @param desiredAccess an {@code ACCESS_MASK}
+   * @return whether it may delete
+   */
+  public static boolean deletes(int desiredAccess) {
+    return (desiredAccess & (DELETE | GENERIC_ALL | MAXIMUM_ALLOWED)) != 0;
+  }
+
+  // ---- File attributes ----
+  /** {@code FILE_ATTRIBUTE_READONLY}. */
+  public static final int FILE_ATTRIBUTE_READONLY = 0x00000001;
+  /** {@code FILE_ATTRIBUTE_HIDDEN}. */
+  public static final int FILE_ATTRIBUTE_HIDDEN = 0x00000002;
+  /** {@code FILE_ATTRIBUTE_SYSTEM}. */
+  public static final int FILE_ATTRIBUTE_SYSTEM = 0x00000004;
+  /** {@code FILE_ATTRIBUTE_DIRECTORY}. */
+  public static final int FILE_ATTRIBUTE_DIRECTORY = 0x00000010;
+  /** {@code FILE_ATTRIBUTE_ARCHIVE}. */
+  public static final int FILE_ATTRIBUTE_ARCHIVE = 0x00000020;
+  /** {@code FILE_ATTRIBUTE_NORMAL}: no other attribute. */
+  public static final int FILE_ATTRIBUTE_NORMAL = 0x00000080;
 
   // ---- Share access ----
   /** {@code FILE_SHARE_READ}. */

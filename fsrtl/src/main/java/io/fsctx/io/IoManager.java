@@ -9,6 +9,8 @@ import io.fsctx.nt.IdSource;
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Pool;
+import io.fsctx.tm.KTransaction;
+import io.fsctx.tm.TransactionManager;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +49,7 @@ public final class IoManager {
   private final Pool pool = new Pool(ids);
   private final CopyOnWriteArrayList<IoEventListener> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, Volume> volumes = new ConcurrentHashMap<>();
+  private final TransactionManager transactions = new TransactionManager(ids);
 
   /** Creates a manager with no volumes and no listeners. */
   public IoManager() {}
@@ -59,6 +62,14 @@ public final class IoManager {
   /** The pool the file systems of this manager's volumes allocate from ({@link Volume#pool()}). */
   public Pool pool() {
     return pool;
+  }
+
+  /**
+   * The kernel transaction manager: workloads create transactions here ({@code
+   * CreateTransaction}) and open files in them with {@link #createFileEx}.
+   */
+  public TransactionManager transactionManager() {
+    return transactions;
   }
 
   // ---- Events -------------------------------------------------------------------------------
@@ -122,6 +133,22 @@ public final class IoManager {
    *     (the volume is then not mounted)
    */
   public Volume mount(String ntDeviceName, @Nullable Character driveLetter, FileSystemDriver fileSystem) {
+    return mount(ntDeviceName, driveLetter, fileSystem, StorageDevice.disk(ntDeviceName));
+  }
+
+  /**
+   * {@link #mount(String, Character, FileSystemDriver)} on described storage: its sector size,
+   * writability and volume GUID, which the file system and Filter Manager's volume queries report.
+   *
+   * @param ntDeviceName such as {@code \Device\HarddiskVolume1}; unique within this manager
+   * @param driveLetter a letter A–Z (either case), or null
+   * @param fileSystem a file system instance not mounted anywhere; the volume owns it afterwards
+   * @param storage the storage the volume lives on
+   * @return the volume
+   * @throws IllegalArgumentException for a duplicate device name or drive letter, or a bad letter
+   */
+  public Volume mount(
+      String ntDeviceName, @Nullable Character driveLetter, FileSystemDriver fileSystem, StorageDevice storage) {
     Character letter = null;
     if (driveLetter != null) {
       char c = Character.toUpperCase(driveLetter);
@@ -137,7 +164,7 @@ public final class IoManager {
             return fileSystem.dispatch(irp);
           }
         };
-    Volume v = new Volume(ids.next("Volume"), this, ntDeviceName, letter, fileSystem, device);
+    Volume v = new Volume(ids.next("Volume"), this, ntDeviceName, letter, fileSystem, device, storage);
     if (volumes.putIfAbsent(key, v) != null) {
       throw new IllegalArgumentException("a volume named " + ntDeviceName + " is already mounted");
     }
@@ -236,21 +263,57 @@ public final class IoManager {
    */
   public CreateResult createFile(
       Volume volume, String path, CreateParameters parameters, @Nullable DeviceObject deviceHint) {
+    return createFileEx(volume, path, parameters, IoDriverCreateContext.NONE.withDeviceObjectHint(deviceHint));
+  }
+
+  /**
+   * {@code IoCreateFileEx} with a driver create context: {@link #createFile(Volume, String,
+   * CreateParameters, DeviceObject)} that may also open the file in a transaction ({@code
+   * TxnParameters}: the file object then carries it, with a reference of its own, for every later
+   * request) and carry extra create parameters on the {@code IRP_MJ_CREATE}.
+   *
+   * @param volume the target volume
+   * @param path the path on the volume, or with {@code FILE_OPEN_BY_FILE_ID} the binary ID ({@link
+   *     FileIdName})
+   * @param parameters the create parameters
+   * @param context the device hint, transaction and ECPs
+   * @return the status and, on success, the file object (the caller owns its handle)
+   * @throws IllegalArgumentException when the device hint is not on the volume's stack
+   */
+  public CreateResult createFileEx(
+      Volume volume, String path, CreateParameters parameters, IoDriverCreateContext context) {
     requireOwn(volume);
+    DeviceObject deviceHint = context.deviceObjectHint();
     checkArgument(deviceHint == null || volume.deviceStack().devices().contains(deviceHint),
         "%s is not on the device stack of %s", deviceHint, volume);
     FileObject fo = new FileObject(ids.nextNumber("FileObject"), path);
     fo.setVolume(volume);
     fo.setDeviceHint(deviceHint);
-    Irp irp = newIrp(IrpMajorFunction.CREATE, 0, fo, new IrpParameters.Create(parameters, path), 0);
+    if (parameters.hasOption(IoConstants.FILE_NO_INTERMEDIATE_BUFFERING)) {
+      fo.setFlags(FileObject.FO_NO_INTERMEDIATE_BUFFERING);
+    }
+    // ReadAccess, WriteAccess and DeleteAccess, as the file system's IoSetShareAccess sets them
+    // during the create: post-create callbacks see them.
+    int access = parameters.desiredAccess();
+    fo.setAccess(IoConstants.readsData(access), IoConstants.writesData(access), IoConstants.deletes(access));
+    KTransaction tx = context.txnParameters();
+    if (tx != null) {
+      tx.reference(); // the file object's own reference, dropped when it is deleted
+      fo.setTransaction(tx);
+    }
+    Irp irp = newIrp(IrpMajorFunction.CREATE, 0, fo,
+        new IrpParameters.Create(parameters, path, context.extraCreateParameters()), 0);
     IoStatus st = send(volume, irp);
     CommonFcbHeader header = fo.fsContext();
     boolean opened = st.isSuccess()
         && !st.status().equals(NtStatus.STATUS_REPARSE)
-        && header != null;
+        && header != null
+        && !fo.hasFlags(FileObject.FO_FILE_OPEN_CANCELLED);
     if (!opened) {
+      // A cancelled open was closed below the filter that cancelled it; any other failure never
+      // opened anything. Either way the object goes without IRP_MJ_CLOSE from here.
       List<PerFileObjectContext> leaked = fo.perFileObjectContexts().leakAtDelete();
-      fo.markDeleted();
+      delete(fo);
       if (!leaked.isEmpty()) {
         publish(new IoEvent.FileObjectDeleted(volume, fo, leaked));
       }
@@ -336,7 +399,7 @@ public final class IoManager {
     IoStatus st = send(volume, irp);
     publish(new IoEvent.Close(volume, fileObject, st.status()));
     List<PerFileObjectContext> leaked = fileObject.perFileObjectContexts().leakAtDelete();
-    fileObject.markDeleted();
+    delete(fileObject);
     publish(new IoEvent.FileObjectDeleted(volume, fileObject, leaked));
   }
 
@@ -379,6 +442,21 @@ public final class IoManager {
    */
   public IoStatus send(
       FileObject fileObject, IrpMajorFunction major, int minor, IrpParameters parameters, int irpFlags) {
+    return request(fileObject, major, minor, parameters, irpFlags).ioStatus();
+  }
+
+  /**
+   * {@link #send} returning what the file system wrote into the caller's buffer as well.
+   *
+   * @param fileObject a live file object the caller holds a reference to
+   * @param major the major function (not create, cleanup or close)
+   * @param minor the minor function
+   * @param parameters the parameters, matching {@code major}
+   * @param irpFlags {@code IRP_*} flags
+   * @return the completion and the output
+   */
+  public IoResult request(
+      FileObject fileObject, IrpMajorFunction major, int minor, IrpParameters parameters, int irpFlags) {
     requireOwn(fileObject);
     checkArgument(
         major != IrpMajorFunction.CREATE && major != IrpMajorFunction.CLEANUP && major != IrpMajorFunction.CLOSE,
@@ -387,7 +465,9 @@ public final class IoManager {
       throw new IllegalStateException(major + " on " + fileObject + ", which has been deleted");
     }
     Volume volume = volumeOf(fileObject);
-    return send(volume, newIrp(major, minor, fileObject, parameters, irpFlags));
+    Irp irp = newIrp(major, minor, fileObject, parameters, irpFlags);
+    IoStatus st = send(volume, irp);
+    return new IoResult(st, irp.output());
   }
 
   /**
@@ -399,7 +479,15 @@ public final class IoManager {
    * @return the status and the bytes read
    */
   public IoStatus read(FileObject fileObject, long byteOffset, int length) {
-    return send(fileObject, IrpMajorFunction.READ, 0, new IrpParameters.Read(byteOffset, length), 0);
+    return send(fileObject, IrpMajorFunction.READ, 0, new IrpParameters.Read(byteOffset, length), noCache(fileObject));
+  }
+
+  /**
+   * {@code IRP_NOCACHE} for a file object opened with {@code FILE_NO_INTERMEDIATE_BUFFERING}, as
+   * {@code NtReadFile} and {@code NtWriteFile} set it.
+   */
+  private static int noCache(FileObject fileObject) {
+    return fileObject.hasFlags(FileObject.FO_NO_INTERMEDIATE_BUFFERING) ? IoConstants.IRP_NOCACHE : 0;
   }
 
   /**
@@ -411,7 +499,7 @@ public final class IoManager {
    * @return the status and the bytes written
    */
   public IoStatus write(FileObject fileObject, long byteOffset, int length) {
-    return send(fileObject, IrpMajorFunction.WRITE, 0, new IrpParameters.Write(byteOffset, length), 0);
+    return send(fileObject, IrpMajorFunction.WRITE, 0, new IrpParameters.Write(byteOffset, length), noCache(fileObject));
   }
 
   /**
@@ -424,6 +512,48 @@ public final class IoManager {
   public IoStatus queryInformation(FileObject fileObject, FileInformationClass informationClass) {
     return send(fileObject, IrpMajorFunction.QUERY_INFORMATION, 0,
         new IrpParameters.QueryInformation(informationClass), 0);
+  }
+
+  /**
+   * {@code IRP_MJ_QUERY_INFORMATION} ({@code ZwQueryInformationFile}) with the file system's
+   * answer.
+   *
+   * @param fileObject an opened file object
+   * @param informationClass what to query
+   * @param length the caller's buffer size in bytes
+   * @return the completion and, on success, the {@link FileInformation} record
+   */
+  public IoResult queryInformationFile(FileObject fileObject, FileInformationClass informationClass, int length) {
+    return request(fileObject, IrpMajorFunction.QUERY_INFORMATION, 0,
+        new IrpParameters.QueryInformation(informationClass, length), 0);
+  }
+
+  /**
+   * {@code IRP_MJ_QUERY_VOLUME_INFORMATION} ({@code ZwQueryVolumeInformationFile}).
+   *
+   * @param fileObject an opened file object of the volume
+   * @param informationClass what to query
+   * @param length the caller's buffer size in bytes
+   * @return the completion and, on success, the {@link FsInformation} record
+   */
+  public IoResult queryVolumeInformation(FileObject fileObject, FsInformationClass informationClass, int length) {
+    return request(fileObject, IrpMajorFunction.QUERY_VOLUME_INFORMATION, 0,
+        new IrpParameters.QueryVolumeInformation(informationClass, length), 0);
+  }
+
+  /**
+   * {@code IRP_MJ_FILE_SYSTEM_CONTROL} / {@code IRP_MN_USER_FS_REQUEST} with buffers ({@code
+   * ZwFsControlFile}).
+   *
+   * @param fileObject an opened file object
+   * @param fsControlCode the {@code FSCTL_*} code
+   * @param inputBuffer the input record, or null
+   * @param outputBufferLength the output buffer's size in bytes
+   * @return the completion and the output record, if any
+   */
+  public IoResult fsControl(FileObject fileObject, int fsControlCode, @Nullable Object inputBuffer, int outputBufferLength) {
+    return request(fileObject, IrpMajorFunction.FILE_SYSTEM_CONTROL, IoConstants.IRP_MN_USER_FS_REQUEST,
+        new IrpParameters.FileSystemControl(fsControlCode, inputBuffer, outputBufferLength), 0);
   }
 
   /**
@@ -459,8 +589,29 @@ public final class IoManager {
    * @return the completion; {@code Information} is the number of matching entries
    */
   public IoStatus directoryControl(FileObject fileObject, String pattern) {
+    return directoryControl(fileObject, pattern, IrpParameters.DirectoryControl.DEFAULT_LENGTH);
+  }
+
+  /** {@code sizeof(FILE_BOTH_DIR_INFORMATION)} on x64, the least {@code NtQueryDirectoryFile} takes. */
+  public static final int FILE_BOTH_DIR_INFORMATION_SIZE = 0x68;
+
+  /**
+   * {@code IRP_MJ_DIRECTORY_CONTROL} / {@code IRP_MN_QUERY_DIRECTORY} with the caller's buffer
+   * length ({@code NtQueryDirectoryFile}'s {@code Length}). A buffer shorter than one entry ({@link
+   * #FILE_BOTH_DIR_INFORMATION_SIZE}) is refused before any IRP is built, as {@code
+   * NtQueryDirectoryFile} does: {@code STATUS_INFO_LENGTH_MISMATCH}.
+   *
+   * @param fileObject an opened directory
+   * @param pattern the search pattern
+   * @param length the buffer length in bytes, not negative
+   * @return the completion; {@code Information} is the number of matching entries
+   */
+  public IoStatus directoryControl(FileObject fileObject, String pattern, int length) {
+    if (length < FILE_BOTH_DIR_INFORMATION_SIZE) {
+      return IoStatus.of(NtStatus.STATUS_INFO_LENGTH_MISMATCH);
+    }
     return send(fileObject, IrpMajorFunction.DIRECTORY_CONTROL, IoConstants.IRP_MN_QUERY_DIRECTORY,
-        new IrpParameters.DirectoryControl(FileInformationClass.FILE_BOTH_DIRECTORY_INFORMATION, pattern), 0);
+        new IrpParameters.DirectoryControl(FileInformationClass.FILE_BOTH_DIRECTORY_INFORMATION, pattern, length), 0);
   }
 
   /**
@@ -538,11 +689,20 @@ public final class IoManager {
         new IrpParameters.Create(CreateParameters.open().withDesiredAccess(IoConstants.FILE_READ_ATTRIBUTES), path),
         0);
     IoStatus st = send(volume, irp);
-    fo.markDeleted();
+    delete(fo);
     return st;
   }
 
   // ---- Internals ------------------------------------------------------------------------------
+
+  /** The object manager deletes the file object: it drops its transaction reference. */
+  private static void delete(FileObject fo) {
+    fo.markDeleted();
+    KTransaction tx = fo.transaction();
+    if (tx != null) {
+      tx.dereference();
+    }
+  }
 
   private Irp newIrp(IrpMajorFunction major, int minor, @Nullable FileObject fo, IrpParameters p, int flags) {
     return new Irp(ids.nextNumber("Irp"), major, minor, fo, p, flags);

@@ -25,6 +25,7 @@ public final class Irp {
   private final IrpParameters parameters;
   private final int flags;
   private volatile @Nullable IoStatus ioStatus;
+  private volatile @Nullable Object output;
 
   /**
    * Builds a request; usually the {@link IoManager} does this.
@@ -133,6 +134,27 @@ public final class Irp {
   public NtStatus complete(NtStatus status, long information) {
     ioStatus = new IoStatus(status, information);
     return status;
+  }
+
+  /**
+   * Completes the request with data for the caller's buffer ({@code Irp->AssociatedIrp.SystemBuffer}
+   * filled in): a {@link FileInformation} record for a query, an {@link FsInformation} record for a
+   * volume query, a {@link FileObjectIdBuffer} for an object-ID control.
+   *
+   * @param status the completion status
+   * @param information the bytes returned
+   * @param output what was written into the caller's buffer
+   * @return {@code status}
+   */
+  public NtStatus complete(NtStatus status, long information, Object output) {
+    this.output = output;
+    ioStatus = new IoStatus(status, information);
+    return status;
+  }
+
+  /** What the request returned in the caller's buffer, or null (see {@link #complete(NtStatus, long, Object)}). */
+  public @Nullable Object output() {
+    return output;
   }
 
   /** {@code IoStatus}, or null while nobody has completed the request. */

@@ -1,5 +1,7 @@
 package io.fsctx.io;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The per-major-function parameters of a request ({@code IO_STACK_LOCATION.Parameters}). One
  * record per major function the model distinguishes; {@link None} for those without parameters.
@@ -9,12 +11,21 @@ package io.fsctx.io;
 public sealed interface IrpParameters {
 
   /**
-   * {@code Parameters.Create} plus the name being opened ({@code FileObject->FileName}).
+   * {@code Parameters.Create} plus the name being opened ({@code FileObject->FileName}) and the
+   * create's extra create parameters. With {@code FILE_OPEN_BY_FILE_ID} the name is the binary ID
+   * ({@link FileIdName}).
    *
    * @param options access, share, disposition, options and {@code SL_*} flags
    * @param fileName the path relative to the volume; empty for a volume open
+   * @param extraCreateParameters the ECP list ({@code FltGetEcpListFromCallbackData})
    */
-  record Create(CreateParameters options, String fileName) implements IrpParameters {}
+  record Create(CreateParameters options, String fileName, ExtraCreateParameters extraCreateParameters)
+      implements IrpParameters {
+    /** A create without extra create parameters. */
+    public Create(CreateParameters options, String fileName) {
+      this(options, fileName, ExtraCreateParameters.NONE);
+    }
+  }
 
   /**
    * {@code Parameters.Read}.
@@ -36,8 +47,25 @@ public sealed interface IrpParameters {
    * {@code Parameters.QueryFile}.
    *
    * @param informationClass what is queried
+   * @param length the caller's buffer size in bytes ({@link #ANY_LENGTH}: large enough for any answer)
    */
-  record QueryInformation(FileInformationClass informationClass) implements IrpParameters {}
+  record QueryInformation(FileInformationClass informationClass, int length) implements IrpParameters {
+    /** A buffer length that fits every answer. */
+    public static final int ANY_LENGTH = Integer.MAX_VALUE;
+
+    /** A query with a buffer large enough for any answer. */
+    public QueryInformation(FileInformationClass informationClass) {
+      this(informationClass, ANY_LENGTH);
+    }
+  }
+
+  /**
+   * {@code Parameters.QueryVolume}.
+   *
+   * @param fsInformationClass what is queried
+   * @param length the caller's buffer size in bytes
+   */
+  record QueryVolumeInformation(FsInformationClass fsInformationClass, int length) implements IrpParameters {}
 
   /**
    * {@code Parameters.SetFile} with its buffer.
@@ -53,15 +81,40 @@ public sealed interface IrpParameters {
    *
    * @param informationClass the directory information class
    * @param pattern the search pattern, such as {@code *}
+   * @param length the caller's buffer length in bytes ({@code QueryDirectory.Length})
    */
-  record DirectoryControl(FileInformationClass informationClass, String pattern) implements IrpParameters {}
+  record DirectoryControl(FileInformationClass informationClass, String pattern, int length)
+      implements IrpParameters {
+    /** The buffer length of a query whose caller did not say: one page, as directory listings use. */
+    public static final int DEFAULT_LENGTH = 4096;
+
+    /** Checks the length. */
+    public DirectoryControl {
+      if (length < 0) {
+        throw new IllegalArgumentException("negative QueryDirectory.Length " + length);
+      }
+    }
+
+    /** A query with a {@link #DEFAULT_LENGTH} buffer. */
+    public DirectoryControl(FileInformationClass informationClass, String pattern) {
+      this(informationClass, pattern, DEFAULT_LENGTH);
+    }
+  }
 
   /**
-   * {@code Parameters.FileSystemControl}.
+   * {@code Parameters.FileSystemControl} with its buffers.
    *
-   * @param fsControlCode the {@code FSCTL_*} code
+   * @param fsControlCode the {@code FSCTL_*} code ({@link FsControlCodes})
+   * @param inputBuffer the input buffer (a record such as {@link FileObjectIdBuffer}), or null
+   * @param outputBufferLength the output buffer's size in bytes
    */
-  record FileSystemControl(int fsControlCode) implements IrpParameters {}
+  record FileSystemControl(int fsControlCode, @Nullable Object inputBuffer, int outputBufferLength)
+      implements IrpParameters {
+    /** A control without buffers. */
+    public FileSystemControl(int fsControlCode) {
+      this(fsControlCode, null, 0);
+    }
+  }
 
   /**
    * {@code Parameters.LockControl} (lock or unlock, see the minor function).

@@ -17,6 +17,7 @@ public final class Volume {
   private final @Nullable Character driveLetter;
   private final FileSystemDriver fileSystem;
   private final DeviceStack deviceStack;
+  private final StorageDevice storage;
   private volatile boolean dismounted;
 
   Volume(
@@ -25,13 +26,15 @@ public final class Volume {
       String ntDeviceName,
       @Nullable Character driveLetter,
       FileSystemDriver fileSystem,
-      DeviceObject volumeDevice) {
+      DeviceObject volumeDevice,
+      StorageDevice storage) {
     this.id = id;
     this.ioManager = ioManager;
     this.ntDeviceName = ntDeviceName;
     this.driveLetter = driveLetter;
     this.fileSystem = fileSystem;
     this.deviceStack = new DeviceStack(volumeDevice);
+    this.storage = storage;
   }
 
   /** The identity for messages, such as {@code Volume#1}. */
@@ -70,6 +73,14 @@ public final class Volume {
   /** The file system mounted on the volume (its VCB, in Windows terms). */
   public FileSystemDriver fileSystem() {
     return fileSystem;
+  }
+
+  /**
+   * The storage the volume is mounted on: its sector size, writability and unique name ({@code
+   * \??\Volume{GUID}}).
+   */
+  public StorageDevice storage() {
+    return storage;
   }
 
   /** The device stack; filter devices attach here. */

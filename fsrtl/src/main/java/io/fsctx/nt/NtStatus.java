@@ -65,12 +65,15 @@ public final class NtStatus {
   public static final NtStatus STATUS_OBJECT_PATH_INVALID = known(0xC0000039, "STATUS_OBJECT_PATH_INVALID");
   public static final NtStatus STATUS_OBJECT_PATH_NOT_FOUND =
       known(0xC000003A, "STATUS_OBJECT_PATH_NOT_FOUND");
+  public static final NtStatus STATUS_OBJECT_PATH_SYNTAX_BAD =
+      known(0xC000003B, "STATUS_OBJECT_PATH_SYNTAX_BAD");
   public static final NtStatus STATUS_SHARING_VIOLATION = known(0xC0000043, "STATUS_SHARING_VIOLATION");
   public static final NtStatus STATUS_FILE_LOCK_CONFLICT = known(0xC0000054, "STATUS_FILE_LOCK_CONFLICT");
   public static final NtStatus STATUS_LOCK_NOT_GRANTED = known(0xC0000055, "STATUS_LOCK_NOT_GRANTED");
   public static final NtStatus STATUS_DELETE_PENDING = known(0xC0000056, "STATUS_DELETE_PENDING");
   public static final NtStatus STATUS_PRIVILEGE_NOT_HELD = known(0xC0000061, "STATUS_PRIVILEGE_NOT_HELD");
   public static final NtStatus STATUS_DISK_FULL = known(0xC000007F, "STATUS_DISK_FULL");
+  public static final NtStatus STATUS_MEDIA_WRITE_PROTECTED = known(0xC00000A2, "STATUS_MEDIA_WRITE_PROTECTED");
   public static final NtStatus STATUS_INSUFFICIENT_RESOURCES =
       known(0xC000009A, "STATUS_INSUFFICIENT_RESOURCES");
   public static final NtStatus STATUS_FILE_IS_A_DIRECTORY = known(0xC00000BA, "STATUS_FILE_IS_A_DIRECTORY");
@@ -83,8 +86,10 @@ public final class NtStatus {
   public static final NtStatus STATUS_DIRECTORY_NOT_EMPTY = known(0xC0000101, "STATUS_DIRECTORY_NOT_EMPTY");
   public static final NtStatus STATUS_NOT_A_DIRECTORY = known(0xC0000103, "STATUS_NOT_A_DIRECTORY");
   public static final NtStatus STATUS_CANCELLED = known(0xC0000120, "STATUS_CANCELLED");
+  public static final NtStatus STATUS_CANNOT_DELETE = known(0xC0000121, "STATUS_CANNOT_DELETE");
   public static final NtStatus STATUS_FILE_DELETED = known(0xC0000123, "STATUS_FILE_DELETED");
   public static final NtStatus STATUS_FILE_CLOSED = known(0xC0000128, "STATUS_FILE_CLOSED");
+  public static final NtStatus STATUS_TRANSACTION_ABORTED = known(0xC000020F, "STATUS_TRANSACTION_ABORTED");
   public static final NtStatus STATUS_INVALID_BUFFER_SIZE = known(0xC0000206, "STATUS_INVALID_BUFFER_SIZE");
   public static final NtStatus STATUS_NOT_FOUND = known(0xC0000225, "STATUS_NOT_FOUND");
   public static final NtStatus STATUS_OBJECTID_NOT_FOUND = known(0xC00002F0, "STATUS_OBJECTID_NOT_FOUND");
@@ -92,6 +97,22 @@ public final class NtStatus {
   public static final NtStatus STATUS_VOLUME_DISMOUNTED = known(0xC000026E, "STATUS_VOLUME_DISMOUNTED");
   public static final NtStatus STATUS_FILE_LOCKED_WITH_ONLY_READERS =
       known(0x0000012A, "STATUS_FILE_LOCKED_WITH_ONLY_READERS");
+  public static final NtStatus STATUS_INVALID_DEVICE_OBJECT_PARAMETER =
+      known(0xC0000369, "STATUS_INVALID_DEVICE_OBJECT_PARAMETER");
+
+  // Kernel transaction manager (facility 0x19).
+  public static final NtStatus STATUS_TRANSACTIONAL_CONFLICT = known(0xC0190001, "STATUS_TRANSACTIONAL_CONFLICT");
+  public static final NtStatus STATUS_INVALID_TRANSACTION = known(0xC0190002, "STATUS_INVALID_TRANSACTION");
+  public static final NtStatus STATUS_TRANSACTION_NOT_ACTIVE = known(0xC0190003, "STATUS_TRANSACTION_NOT_ACTIVE");
+  public static final NtStatus STATUS_TRANSACTION_REQUEST_NOT_VALID =
+      known(0xC0190013, "STATUS_TRANSACTION_REQUEST_NOT_VALID");
+  public static final NtStatus STATUS_TRANSACTION_ALREADY_ABORTED =
+      known(0xC0190015, "STATUS_TRANSACTION_ALREADY_ABORTED");
+  public static final NtStatus STATUS_TRANSACTION_ALREADY_COMMITTED =
+      known(0xC0190016, "STATUS_TRANSACTION_ALREADY_COMMITTED");
+  public static final NtStatus STATUS_TRANSACTIONAL_OPEN_NOT_ALLOWED =
+      known(0xC019003F, "STATUS_TRANSACTIONAL_OPEN_NOT_ALLOWED");
+
   public static final NtStatus STATUS_INVALID_DEVICE_STATE = known(0xC0000184, "STATUS_INVALID_DEVICE_STATE");
 
   // Filter Manager (facility 0x1C).

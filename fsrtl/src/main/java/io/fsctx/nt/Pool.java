@@ -36,6 +36,8 @@ public final class Pool {
   public static final int BAD_POOL_CALLER = 0xC2;
   /** {@code BAD_POOL_CALLER} parameter 1: the block was already freed. */
   public static final int BAD_POOL_CALLER_DOUBLE_FREE = 0x7;
+  /** {@code BAD_POOL_CALLER} parameter 1: an attempt to free an invalid pool address. */
+  public static final int BAD_POOL_CALLER_INVALID_ADDRESS = 0x46;
 
   private final IdSource ids;
   final Object outstandingLock = new Object();

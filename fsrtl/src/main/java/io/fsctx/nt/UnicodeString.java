@@ -16,6 +16,8 @@ public final class UnicodeString {
   private int offset;
   private int length;
   private int maximumLength;
+  /** {@code Buffer} holds whatever the memory held: a pointer that was never set. */
+  private boolean wild;
 
   /** An empty string with no buffer ({@code Buffer = NULL}). */
   public UnicodeString() {}
@@ -27,6 +29,24 @@ public final class UnicodeString {
     u.length = text.length() * 2;
     u.maximumLength = u.length;
     checkLength(u.length);
+    return u;
+  }
+
+  /**
+   * A {@code UNICODE_STRING} inside memory that was allocated and never written (pool that is not
+   * zeroed, such as a fixed-size context from a lookaside list): its lengths hold the fill pattern
+   * and its {@code Buffer} a pointer nobody set. {@link #hasBuffer()} is true (the garbage is not
+   * NULL), and {@link #free()} then frees an address that is not a pool allocation, which is bug
+   * check {@code BAD_POOL_CALLER} (0xC2/0x46) on Windows. Models what a cleanup routine sees in a
+   * context its allocator never initialised.
+   *
+   * @return the uninitialised structure
+   */
+  public static UnicodeString unzeroed() {
+    UnicodeString u = new UnicodeString();
+    u.wild = true;
+    u.length = 0xCDCC;
+    u.maximumLength = 0xCDCC;
     return u;
   }
 
@@ -58,9 +78,31 @@ public final class UnicodeString {
     return maximumLength;
   }
 
-  /** Whether {@code Buffer} is non-null. */
+  /** Whether {@code Buffer} is non-null (a never-set pointer from {@link #unzeroed()} is). */
   public boolean hasBuffer() {
-    return buffer != null;
+    return buffer != null || wild;
+  }
+
+  /** Whether {@code Buffer} is a pointer nobody set ({@link #unzeroed()}). */
+  public boolean isUnzeroed() {
+    return wild;
+  }
+
+  /**
+   * {@code RtlAppendUnicodeToString}: appends {@code text} when the buffer has room.
+   *
+   * @param text the text to append
+   * @return success, or {@code STATUS_BUFFER_TOO_SMALL} (nothing appended)
+   */
+  public NtStatus append(String text) {
+    char[] b = buffer;
+    int bytes = text.length() * 2;
+    if (b == null || length + bytes > maximumLength) {
+      return NtStatus.STATUS_BUFFER_TOO_SMALL;
+    }
+    text.getChars(0, text.length(), b, offset + length / 2);
+    length += bytes;
+    return NtStatus.STATUS_SUCCESS;
   }
 
   /** Sets {@code Length}, as C code shortens a copy. */
@@ -105,8 +147,18 @@ public final class UnicodeString {
     length = bytes;
   }
 
-  /** Frees the buffer ({@code Buffer = NULL}, lengths 0), as {@code ExFreePool} plus clearing. */
+  /**
+   * Frees the buffer ({@code Buffer = NULL}, lengths 0), as {@code ExFreePool} plus clearing.
+   *
+   * @throws BugCheckException {@code BAD_POOL_CALLER} 0xC2/0x46 when {@code Buffer} is a pointer
+   *     nobody set ({@link #unzeroed()}): freeing an address that is not a pool allocation
+   */
   public void free() {
+    if (wild) {
+      throw new BugCheckException(Pool.BAD_POOL_CALLER, Pool.BAD_POOL_CALLER_INVALID_ADDRESS,
+          "ExFreePool of an invalid pool address: the UNICODE_STRING's Buffer was never initialised"
+              + " (memory that was not zeroed after allocation)", null);
+    }
     buffer = null;
     offset = 0;
     length = 0;
@@ -117,6 +169,9 @@ public final class UnicodeString {
   @Override
   public String toString() {
     char[] b = buffer;
+    if (wild) {
+      return "<uninitialised>";
+    }
     return b == null ? "" : new String(b, offset, length / 2);
   }
 }

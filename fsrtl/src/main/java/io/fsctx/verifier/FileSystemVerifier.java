@@ -6,6 +6,7 @@ import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_IS_PAGING_FILE;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG_ADVANCED_HEADER;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.fsctx.fsrtl.AdvancedFcbHeader;
 import io.fsctx.fsrtl.CommonFcbHeader;
 import io.fsctx.fsrtl.HeaderAudit;
@@ -25,6 +26,7 @@ import io.fsctx.nt.PoolListener;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,7 +99,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   /** Headers a file object has pointed at and whose block is not freed, with the path opened. */
   private final Map<CommonFcbHeader, String> live = new ConcurrentHashMap<>();
   /** File objects created and not yet deleted, per volume. */
-  private final Map<Volume, Set<FileObject>> openByVolume = new ConcurrentHashMap<>();
+  private final Map<Volume, VolumeFiles> openByVolume = new ConcurrentHashMap<>();
   private final Set<Volume> volumesChecked = ConcurrentHashMap.newKeySet();
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
   private final List<FsViolation> violations = new CopyOnWriteArrayList<>();
@@ -199,7 +201,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   @Override
   public void onEvent(IoEvent event) {
     if (event instanceof IoEvent.FileObjectCreated c) {
-      openByVolume.computeIfAbsent(c.volume(), k -> ConcurrentHashMap.newKeySet()).add(c.fileObject());
+      openByVolume.computeIfAbsent(c.volume(), k -> new VolumeFiles()).opened(c.fileObject());
       CommonFcbHeader h = c.fileObject().fsContext();
       if (h != null) {
         onOpened(h, c);
@@ -209,15 +211,43 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     } else if (event instanceof IoEvent.Close e) {
       onRequestDone(e.fileObject(), "close");
     } else if (event instanceof IoEvent.FileObjectDeleted d) {
-      Set<FileObject> open = openByVolume.get(d.volume());
-      if (open != null && open.remove(d.fileObject()) && open.isEmpty() && d.volume().isDismounted()) {
+      VolumeFiles files = openByVolume.get(d.volume());
+      if (files != null && files.deletedAndGone(d.fileObject())) {
         checkVolumeFreed(d.volume());
       }
     } else if (event instanceof IoEvent.VolumeDismounted d) {
-      Set<FileObject> open = openByVolume.get(d.volume());
-      if (open == null || open.isEmpty()) {
+      if (openByVolume.computeIfAbsent(d.volume(), k -> new VolumeFiles()).dismountedAndEmpty()) {
         checkVolumeFreed(d.volume());
       }
+    }
+  }
+
+  /**
+   * The file objects open on one volume, and whether its file system's dismount has returned.
+   * FREE-AT-DISMOUNT is judged once both hold: the volume is marked dismounted before its file
+   * system's dismount runs, so a last close racing the dismount must not judge the volume while
+   * the dismount is still freeing the VCB (issue 18.3). The two conditions change under one
+   * monitor, so exactly the event that makes both true sees them both.
+   */
+  private static final class VolumeFiles {
+    @GuardedBy("this")
+    private final Set<FileObject> open = new HashSet<>();
+    @GuardedBy("this")
+    private boolean dismountReturned;
+
+    synchronized void opened(FileObject fo) {
+      open.add(fo);
+    }
+
+    /** Forgets a deleted file object; true when it was the last and the dismount has returned. */
+    synchronized boolean deletedAndGone(FileObject fo) {
+      return open.remove(fo) && open.isEmpty() && dismountReturned;
+    }
+
+    /** Notes that the file system's dismount returned; true when no file object is open. */
+    synchronized boolean dismountedAndEmpty() {
+      dismountReturned = true;
+      return open.isEmpty();
     }
   }
 

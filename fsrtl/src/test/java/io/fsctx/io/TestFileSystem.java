@@ -107,6 +107,14 @@ class TestFileSystem implements FileSystemDriver {
           String name = irp.parameters(IrpParameters.Create.class).fileName().toUpperCase(java.util.Locale.ROOT);
           return irp.complete(files.contains(name) ? NtStatus.STATUS_SUCCESS : NtStatus.STATUS_OBJECT_NAME_NOT_FOUND, 0);
         }
+        case QUERY_INFORMATION -> {
+          // The one query this file system answers with data, for the I/O manager's output path.
+          Fcb fcb = fo.fsContext() instanceof AdvancedFcbHeader h ? byHeader.get(h) : null;
+          if (fcb == null) {
+            return irp.complete(NtStatus.STATUS_INVALID_PARAMETER, 0);
+          }
+          return irp.complete(NtStatus.STATUS_SUCCESS, 8, new FileInformation.Internal(fcb.name.hashCode()));
+        }
         default -> {
           // Cleanup, reads, writes and the rest: nothing to do.
         }

@@ -3,6 +3,7 @@ package io.fsctx.nt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +45,25 @@ class UnicodeStringTest {
   @Test
   void allocate_rejectsLengthsBeyondUshort() {
     assertThrows(IllegalArgumentException.class, () -> UnicodeString.allocate(0x10000));
+  }
+
+  @Test
+  void unzeroed_hasAGarbageBuffer_andFreeingItIsBadPoolCaller0x46() {
+    UnicodeString u = UnicodeString.unzeroed();
+    assertTrue(u.hasBuffer(), "garbage is not NULL");
+    assertTrue(u.isUnzeroed());
+    BugCheckException e = assertThrows(BugCheckException.class, u::free);
+    assertEquals(Pool.BAD_POOL_CALLER, e.bugCheckCode());
+    assertEquals(Pool.BAD_POOL_CALLER_INVALID_ADDRESS, e.parameter1());
+  }
+
+  @Test
+  void append_withRoom_appendsElseBufferTooSmall() {
+    UnicodeString u = UnicodeString.allocate(8);
+    u.copyFrom(UnicodeString.of("C"));
+    assertEquals(NtStatus.STATUS_SUCCESS, u.append(":"));
+    assertEquals("C:", u.toString());
+    assertEquals(NtStatus.STATUS_BUFFER_TOO_SMALL, u.append("abc"));
+    assertEquals("C:", u.toString());
   }
 }

@@ -5,9 +5,16 @@ import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS
 import static io.fsctx.io.IoConstants.FILE_DELETE_ON_CLOSE;
 import static io.fsctx.io.IoConstants.FILE_DOES_NOT_EXIST;
 import static io.fsctx.io.IoConstants.FILE_EXISTS;
+import static io.fsctx.io.IoConstants.FILE_OPEN;
+import static io.fsctx.io.IoConstants.FILE_OPEN_BY_FILE_ID;
+import static io.fsctx.io.IoConstants.FILE_OPEN_IF;
 import static io.fsctx.io.IoConstants.FILE_OPENED;
+import static io.fsctx.nt.NtStatus.STATUS_FILE_DELETED;
 import static io.fsctx.nt.NtStatus.STATUS_INVALID_PARAMETER;
+import static io.fsctx.nt.NtStatus.STATUS_MEDIA_WRITE_PROTECTED;
+import static io.fsctx.nt.NtStatus.STATUS_NOT_IMPLEMENTED;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
+import static io.fsctx.nt.NtStatus.STATUS_TRANSACTIONAL_OPEN_NOT_ALLOWED;
 import static io.fsctx.nt.NtStatus.STATUS_VOLUME_DISMOUNTED;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
@@ -18,6 +25,7 @@ import io.fsctx.fsrtl.FsRtl;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.FileNames;
 import io.fsctx.io.FileObject;
+import io.fsctx.io.FsInformation;
 import io.fsctx.io.Irp;
 import io.fsctx.io.IrpMajorFunction;
 import io.fsctx.io.IrpParameters;
@@ -69,7 +77,22 @@ import org.jspecify.annotations.Nullable;
  * <h2>Other behaviour</h2>
  * A colon in a name fails the open with {@code STATUS_OBJECT_NAME_INVALID} (no named streams);
  * {@code FileLinkInformation} fails with {@code STATUS_NOT_SUPPORTED} (no hard links; fastfat's
- * own answer is not documented); a delete-pending file loses its names when its FCB is deleted. A
+ * own answer is not documented). A delete-pending file is deleted at its last cleanup; file
+ * objects still referenced afterwards get {@code STATUS_FILE_DELETED} for queries and sets, and
+ * the FCB goes at the last close as before. Deleting a read-only file is {@code
+ * STATUS_CANNOT_DELETE}, as in fastfat's {@code FatSetDispositionInfo}. {@code
+ * FileDispositionInformationEx} is accepted with {@code FILE_DISPOSITION_ON_CLOSE} and {@code
+ * FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE}; {@code FILE_DISPOSITION_POSIX_SEMANTICS} is {@code
+ * STATUS_NOT_SUPPORTED} ([X] policy: the fastfat sample predates the class and fails it as an
+ * unknown class, {@code STATUS_INVALID_PARAMETER}). Opens by file ID are {@code
+ * STATUS_NOT_IMPLEMENTED} (fastfat's {@code FatCommonCreate}), creates in a transaction {@code
+ * STATUS_TRANSACTIONAL_OPEN_NOT_ALLOWED} ([X] policy: FAT has no transactions), object-ID controls
+ * {@code STATUS_INVALID_DEVICE_REQUEST} (MS-FSA: the object store does not implement them). Files
+ * have 64-bit IDs ({@code FileInternalInformation}); the driver object is {@code
+ * \FileSystem\Fastfat}, so Filter Manager reports {@code FLT_FSTYPE_FAT}, and {@code
+ * FileFsAttributeInformation} says {@code FAT} with case-preserved Unicode names only. On
+ * read-only storage, creates that would create or overwrite, writes and sets fail with {@code
+ * STATUS_MEDIA_WRITE_PROTECTED}. A
  * directory enumeration makes the DCB's internal stream file object ({@code DirectoryFile}), which
  * is dereferenced when the directory's last user file object is closed, so the DCB is freed
  * inside that stream file object's {@code IRP_MJ_CLOSE}.
@@ -137,7 +160,7 @@ public class FatLikeFileSystem implements ModelFileSystem {
     public final PoolBlock memory;
     public final @Nullable Fcb fcb;
     public final Namespace.@Nullable Link link;
-    public final boolean deleteOnClose;
+    public boolean deleteOnClose;
     public boolean cleanedUp;
 
     Ccb(PoolBlock memory, @Nullable Fcb fcb, Namespace.@Nullable Link link, boolean deleteOnClose) {
@@ -209,6 +232,12 @@ public class FatLikeFileSystem implements ModelFileSystem {
     return false;
   }
 
+  /** {@code \FileSystem\Fastfat}: Filter Manager reports the volume as {@code FLT_FSTYPE_FAT}. */
+  @Override
+  public String driverName() {
+    return "\\FileSystem\\Fastfat";
+  }
+
   /** The close policy. */
   public final ClosePolicy closePolicy() {
     return closePolicy;
@@ -270,6 +299,12 @@ public class FatLikeFileSystem implements ModelFileSystem {
     NodeType type = file.isDirectory() ? NodeType.DCB : NodeType.FCB;
     CommonFcbHeader header = initializeHeader(type, memory, v.ioManager().ids().next(type == NodeType.DCB ? "Dcb" : "Fcb"),
         nonPaged, file.isPagingFile());
+    long size = file.streamSize(""); // the file's size in its directory entry
+    if (size > 0) {
+      header.setAllocationSize(size);
+      header.setFileSize(size);
+      header.setValidDataLength(size);
+    }
     Fcb fcb = new Fcb(memory, header, nonPaged, file);
     byHeader.put(header, fcb);
     fcbs.insert(file, fcb);
@@ -345,8 +380,9 @@ public class FatLikeFileSystem implements ModelFileSystem {
       case CLEANUP -> cleanup(irp);
       case CLOSE -> close(irp);
       case READ -> Requests.read(irp, headerOf(irp), isDirectory(irp));
-      case WRITE -> Requests.write(irp, headerOf(irp), isDirectory(irp));
-      case QUERY_INFORMATION -> irp.complete(headerOf(irp) == null ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS, 0);
+      case WRITE -> Requests.write(irp, headerOf(irp), isDirectory(irp), requireVolume().storage().writable());
+      case QUERY_INFORMATION -> queryInformation(irp);
+      case QUERY_VOLUME_INFORMATION -> Requests.queryVolumeInformation(irp, volumeFacts());
       case SET_INFORMATION -> setInformation(irp);
       case DIRECTORY_CONTROL -> directoryControl(irp);
       case NETWORK_QUERY_OPEN -> networkQueryOpen(irp);
@@ -501,11 +537,22 @@ public class FatLikeFileSystem implements ModelFileSystem {
       return openVolume(irp, fo);
     }
     CreateParameters options = p.options();
+    if (fo.transaction() != null) {
+      return irp.complete(STATUS_TRANSACTIONAL_OPEN_NOT_ALLOWED, 0);
+    }
+    if (options.hasOption(FILE_OPEN_BY_FILE_ID)) {
+      return irp.complete(STATUS_NOT_IMPLEMENTED, 0);
+    }
     List<Fcb> toDelete = new ArrayList<>();
     NtStatus status;
     long information = 0;
     vcbLock.lock();
     try {
+      int disposition = options.createDisposition();
+      if (!requireVolume().storage().writable() && disposition != FILE_OPEN
+          && (disposition != FILE_OPEN_IF || !disk.exists(p.fileName()))) {
+        return irp.complete(STATUS_MEDIA_WRITE_PROTECTED, 0);
+      }
       // The type checks come after the FCB exists, as in fastfat; the disk only resolves names.
       Namespace.Resolution r = disk.resolveCreate(p.fileName(), options, false);
       if (!r.succeeded()) {
@@ -539,8 +586,9 @@ public class FatLikeFileSystem implements ModelFileSystem {
   }
 
   /**
-   * {@code FatCommonCleanup}: the handle is gone. Lowers {@code UncleanCount} and makes a
-   * delete-on-close open's file delete-pending. Nothing is freed.
+   * {@code FatCommonCleanup}: the handle is gone. Lowers {@code UncleanCount}, makes a
+   * delete-on-close open's file delete-pending, and at the file's last cleanup deletes a
+   * delete-pending file from the disk. Nothing is freed.
    *
    * @param irp the cleanup
    * @return {@code STATUS_SUCCESS}
@@ -559,6 +607,10 @@ public class FatLikeFileSystem implements ModelFileSystem {
           fcb.counts.cleanedUp();
           if (ccb.deleteOnClose) {
             fcb.file.setDeletePending(true);
+          }
+          // The file goes at its last cleanup; the FCB stays until the last close.
+          if (fcb.counts.uncleanCount() == 0 && fcb.file.isDeletePending() && !fcb.file.isDeleted()) {
+            disk.deleteFile(fcb.file);
           }
         }
       }
@@ -631,19 +683,76 @@ public class FatLikeFileSystem implements ModelFileSystem {
     }
   }
 
-  // The lambdas run synchronously inside Requests.setInformation, while vcbLock is held.
+  // The dispositions run synchronously inside Requests.setInformation, while vcbLock is held.
   @SuppressWarnings("GuardedBy")
   private NtStatus setInformation(Irp irp) {
     FileObject fo = Requests.fileObject(irp);
     vcbLock.lock();
     try {
       Fcb fcb = fcbOf(fo);
+      if (fcb != null && fcb.file.isDeleted()) {
+        return irp.complete(STATUS_FILE_DELETED, 0);
+      }
+      if (fcb != null && !requireVolume().storage().writable()) {
+        return irp.complete(STATUS_MEDIA_WRITE_PROTECTED, 0);
+      }
+      Ccb ccb = fo.fsContext2() instanceof Ccb c ? c : null;
       Requests.OpenStream stream = fcb == null ? null : new Requests.OpenStream(fcb.header,
-          fo.fsContext2() instanceof Ccb c ? c.link : null, "", delete -> fcb.file.setDeletePending(delete));
+          ccb == null ? null : ccb.link, "", new Requests.Dispositions() {
+            @Override
+            public void markDeletePending(boolean delete) {
+              fcb.file.setDeletePending(delete);
+            }
+
+            @Override
+            public NtStatus setDeleteOnClose(boolean delete) {
+              if (ccb == null) {
+                return STATUS_INVALID_PARAMETER;
+              }
+              ccb.deleteOnClose = delete;
+              Requests.markDeleteOnClose(fo, delete);
+              return STATUS_SUCCESS;
+            }
+          });
       return Requests.setInformation(irp, disk, stream, Requests.NO_HARD_LINKS, f -> fcbs.get(f) != null);
     } finally {
       vcbLock.unlock();
     }
+  }
+
+  private NtStatus queryInformation(Irp irp) {
+    FileObject fo = Requests.fileObject(irp);
+    vcbLock.lock();
+    try {
+      Requests.OpenFile open = null;
+      long serial = volumeFacts().serialNumber();
+      Fcb fcb = fcbOf(fo);
+      Vcb v = vcb;
+      if (fcb != null) {
+        if (fcb.file.isDeleted()) {
+          return irp.complete(STATUS_FILE_DELETED, 0);
+        }
+        Namespace.Link via = fo.fsContext2() instanceof Ccb c ? c.link : null;
+        open = new Requests.OpenFile(fcb.header, fcb.file, via, "", fcb.file.isDeletePending(), serial);
+      } else if (v != null && isVolumeOpen(fo)) {
+        open = new Requests.OpenFile(v.volumeFileHeader, null, null, "", false, serial);
+      }
+      return Requests.queryInformation(irp, disk, open);
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
+  /**
+   * What the volume queries report: the serial number (from the volume GUID), {@code FAT} with
+   * fastfat's attributes ({@code FatQueryFsAttributeInfo}: case-preserved Unicode names), 4 KiB
+   * clusters.
+   */
+  protected Requests.VolumeFacts volumeFacts() {
+    Volume v = requireVolume();
+    return new Requests.VolumeFacts((int) v.storage().volumeGuid().getMostSignificantBits(), "", "FAT",
+        FsInformation.FILE_CASE_PRESERVED_NAMES | FsInformation.FILE_UNICODE_ON_DISK, 255,
+        v.storage(), 0x40000, 0x20000, 4096 / v.storage().sectorSize());
   }
 
   /**
@@ -728,9 +837,11 @@ public class FatLikeFileSystem implements ModelFileSystem {
   @GuardedBy("vcbLock")
   private void unlinkLocked(Fcb fcb, List<Fcb> toDelete) {
     if (fcbs.remove(fcb.file, fcb)) {
-      if (fcb.file.isDeletePending()) {
+      // Normally the names went at the last cleanup; a file made delete-pending afterwards goes now.
+      if (fcb.file.isDeletePending() && !fcb.file.isDeleted()) {
         disk.deleteFile(fcb.file);
       }
+      fcb.file.setStreamSize("", fcb.header.fileSize()); // the directory entry's size
       toDelete.add(fcb);
     }
   }

@@ -3,9 +3,17 @@ package io.fsctx.modelfs;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_IS_PAGING_FILE;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS;
 import static io.fsctx.io.IoConstants.FILE_DELETE_ON_CLOSE;
+import static io.fsctx.io.IoConstants.FILE_OPEN;
+import static io.fsctx.io.IoConstants.FILE_OPEN_BY_FILE_ID;
+import static io.fsctx.io.IoConstants.FILE_OPEN_IF;
 import static io.fsctx.io.IoConstants.FILE_OPENED;
+import static io.fsctx.nt.NtStatus.STATUS_DELETE_PENDING;
+import static io.fsctx.nt.NtStatus.STATUS_FILE_DELETED;
 import static io.fsctx.nt.NtStatus.STATUS_INVALID_PARAMETER;
+import static io.fsctx.nt.NtStatus.STATUS_MEDIA_WRITE_PROTECTED;
+import static io.fsctx.nt.NtStatus.STATUS_NOT_SUPPORTED;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
+import static io.fsctx.nt.NtStatus.STATUS_TRANSACTION_NOT_ACTIVE;
 import static io.fsctx.nt.NtStatus.STATUS_VOLUME_DISMOUNTED;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
@@ -13,8 +21,12 @@ import io.fsctx.fsrtl.AdvancedFcbHeader;
 import io.fsctx.fsrtl.FastMutex;
 import io.fsctx.fsrtl.FsRtl;
 import io.fsctx.fsrtl.PerFileContextSlot;
+import io.fsctx.io.CreateParameters;
+import io.fsctx.io.FileId128;
+import io.fsctx.io.FileIdName;
 import io.fsctx.io.FileNames;
 import io.fsctx.io.FileObject;
+import io.fsctx.io.FsInformation;
 import io.fsctx.io.Irp;
 import io.fsctx.io.IrpMajorFunction;
 import io.fsctx.io.IrpParameters;
@@ -31,7 +43,10 @@ import io.fsctx.nt.FirstFailure;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.PoolBlock;
 import io.fsctx.nt.PoolType;
+import io.fsctx.tm.Enlistment;
+import io.fsctx.tm.KTransaction;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,9 +66,37 @@ import org.jspecify.annotations.Nullable;
  * FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS}) before the SCB enters its table; at the last close (or
  * from the delayed-close queue, or at dismount) {@link #deleteScb} calls {@code
  * FsRtlTeardownPerStreamContexts} and frees the SCB, and when that was the file's last stream,
- * {@link #deleteFcb} calls {@code FsRtlTeardownPerFileContexts} and frees the FCB. A
- * delete-pending file loses its names when its FCB goes; a delete-pending named stream when its
- * SCB goes.
+ * {@link #deleteFcb} calls {@code FsRtlTeardownPerFileContexts} and frees the FCB.
+ *
+ * <h2>Deletes</h2>
+ * A delete-pending file is deleted at its last cleanup (the last handle on any of its streams),
+ * as NTFS does; file objects still referenced after that (a filter's, a stream file object) stay
+ * open on the FCB, and queries, sets and controls through them fail with {@code
+ * STATUS_FILE_DELETED}. The FCB and its contexts still go at the last close, so their lifetimes
+ * do not depend on when the names went. A delete-pending named stream goes at its own last
+ * cleanup. {@code FileDispositionInformationEx} is supported: {@code FILE_DISPOSITION_ON_CLOSE}
+ * sets the open's delete-on-close state, {@code FILE_DISPOSITION_POSIX_SEMANTICS} removes the
+ * file's names at the cleanup of the handle that asked, even with other handles open (those keep
+ * working), and a read-only file needs {@code FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE}.
+ *
+ * <h2>Transactions</h2>
+ * A create in a transaction ({@code FileObject.transaction()}) sees the disk as the transaction
+ * does, and the file system enlists the volume in the transaction once (commit and rollback): a
+ * file created in it is visible only inside it until commit, a file deleted in it (the delete
+ * disposition set through a transacted handle, applied at the last cleanup) is gone inside it at
+ * once and for everyone at commit, and a rollback brings it back ({@link Namespace}, Transactional
+ * NTFS's behaviour as filters observe it). A create in a transaction that is no longer active
+ * fails with {@code STATUS_TRANSACTION_NOT_ACTIVE}.
+ *
+ * <h2>Identity</h2>
+ * Files have 64-bit IDs ({@code FileInternalInformation}, {@code FileIdInformation} with the
+ * volume serial number, opens with {@code FILE_OPEN_BY_FILE_ID}) and object IDs ({@code
+ * FSCTL_GET_OBJECT_ID}, {@code FSCTL_CREATE_OR_GET_OBJECT_ID}, set and delete, as MS-FSA
+ * describes them). The driver object is {@code \FileSystem\Ntfs}, so Filter Manager reports
+ * {@code FLT_FSTYPE_NTFS}; {@code FileFsAttributeInformation} says {@code NTFS} with named streams,
+ * object IDs, transactions, hard links and open by ID. On read-only storage, creates that would
+ * create or overwrite, writes, sets and new object IDs fail with {@code
+ * STATUS_MEDIA_WRITE_PROTECTED}.
  *
  * <p>Names: {@code name:stream[:$DATA]} is a named stream, {@code name::$DATA} the default stream,
  * {@code name::$TYPE} a stream named by its type ({@link StreamNaming#NTFS}); hard links ({@code
@@ -94,6 +137,12 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     public final FcbTable<String, Scb> streams = new FcbTable<>(s -> s.header);
     /** SCBs built on this FCB and not yet deleted (a stream leaves the table before its teardown). */
     public int liveScbs;
+    /** Handles open on any stream of the file whose cleanup has not come yet. */
+    public int uncleanHandles;
+    /** The transaction of the handle that made the file delete-pending, or null. */
+    public @Nullable KTransaction deleteTransaction;
+    /** Whether a POSIX delete removed the file's names (other handles keep working). */
+    public boolean posixDeleted;
 
     Fcb(PoolBlock memory, FileRecord file, PerFileContextSlot slot) {
       this.memory = memory;
@@ -116,6 +165,8 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     public final String streamSuffix;
     public final OpenCounts counts = new OpenCounts();
     public boolean deletePending;
+    /** Whether the named stream was removed at its last cleanup. */
+    public boolean streamDeleted;
 
     Scb(PoolBlock memory, AdvancedFcbHeader header, Fcb fcb, String streamKey, String streamSuffix) {
       this.memory = memory;
@@ -136,8 +187,12 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     public final PoolBlock memory;
     public final @Nullable Scb scb;
     public final Namespace.@Nullable Link link;
-    public final boolean deleteOnClose;
+    public boolean deleteOnClose;
     public boolean cleanedUp;
+    /** The transaction the open belongs to, or null. */
+    public @Nullable KTransaction transaction;
+    /** Whether this open asked for a POSIX delete (applied at its cleanup). */
+    public boolean posixDelete;
 
     Ccb(PoolBlock memory, @Nullable Scb scb, Namespace.@Nullable Link link, boolean deleteOnClose) {
       this.memory = memory;
@@ -165,6 +220,10 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
 
   @GuardedBy("vcbLock")
   private boolean vcbTornDown;
+
+  /** The volume's enlistment in each transaction it has done work in, until the outcome. */
+  @GuardedBy("vcbLock")
+  private final Map<KTransaction, Enlistment> enlistments = new HashMap<>();
 
   /** Every live SCB by its header, for requests that only have {@code FsContext}. */
   private final Map<AdvancedFcbHeader, Scb> byHeader = new ConcurrentHashMap<>();
@@ -206,6 +265,18 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   public boolean supportsNamedStreams() {
     return true;
   }
+
+  /** {@code \FileSystem\Ntfs}: Filter Manager reports the volume as {@code FLT_FSTYPE_NTFS}. */
+  @Override
+  public String driverName() {
+    return "\\FileSystem\\Ntfs";
+  }
+
+  /** The attributes {@code FileFsAttributeInformation} reports. */
+  static final int ATTRIBUTES = FsInformation.FILE_CASE_PRESERVED_NAMES | FsInformation.FILE_UNICODE_ON_DISK
+      | FsInformation.FILE_PERSISTENT_ACLS | FsInformation.FILE_NAMED_STREAMS | FsInformation.FILE_SUPPORTS_OBJECT_IDS
+      | FsInformation.FILE_SUPPORTS_TRANSACTIONS | FsInformation.FILE_SUPPORTS_HARD_LINKS
+      | FsInformation.FILE_SUPPORTS_OPEN_BY_FILE_ID;
 
   // ---- Structures: create and delete ---------------------------------------------------------
 
@@ -262,6 +333,12 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     PoolBlock memory = v.pool().allocate(PoolType.NON_PAGED_POOL_NX, TAG_SCB, "SCB");
     AdvancedFcbHeader h = initializeScbHeader(
         memory, v.ioManager().ids().next("Scb"), new FastMutex(memory), fcb, fcb.file.isPagingFile());
+    long size = fcb.file.streamSize(streamKey); // the stream's size on the disk
+    if (size > 0) {
+      h.setAllocationSize(size);
+      h.setFileSize(size);
+      h.setValidDataLength(size);
+    }
     Scb scb = new Scb(memory, h, fcb, streamKey, streamSuffix);
     byHeader.put(h, scb);
     fcb.liveScbs++;
@@ -341,8 +418,10 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       case CLEANUP -> cleanup(irp);
       case CLOSE -> close(irp);
       case READ -> Requests.read(irp, headerOf(irp), isDirectoryStream(irp));
-      case WRITE -> Requests.write(irp, headerOf(irp), isDirectoryStream(irp));
-      case QUERY_INFORMATION -> irp.complete(headerOf(irp) == null ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS, 0);
+      case WRITE -> Requests.write(irp, headerOf(irp), isDirectoryStream(irp), requireVolume().storage().writable());
+      case QUERY_INFORMATION -> queryInformation(irp);
+      case QUERY_VOLUME_INFORMATION -> Requests.queryVolumeInformation(irp, volumeFacts());
+      case FILE_SYSTEM_CONTROL -> fileSystemControl(irp);
       case SET_INFORMATION -> setInformation(irp);
       case DIRECTORY_CONTROL -> directoryControl(irp);
       case NETWORK_QUERY_OPEN -> networkQueryOpen(irp);
@@ -503,7 +582,19 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
         fo.setFlags(FileObject.FO_VOLUME_OPEN);
         return irp.complete(STATUS_SUCCESS, FILE_OPENED);
       }
-      Namespace.Resolution r = disk.resolveCreate(p.fileName(), p.options());
+      KTransaction tx = fo.transaction();
+      if (tx != null && !tx.isActive()) {
+        return irp.complete(STATUS_TRANSACTION_NOT_ACTIVE, 0);
+      }
+      // Enlisted before the disk changes, so the outcome always reaches what the create did.
+      NtStatus enlisted = tx == null ? STATUS_SUCCESS : enlistLocked(tx);
+      if (!enlisted.isSuccess()) {
+        return irp.complete(enlisted, 0);
+      }
+      Namespace.Resolution r = p.options().hasOption(FILE_OPEN_BY_FILE_ID)
+          ? resolveById(p.fileName(), p.options(), tx)
+          : writeProtected(p.fileName(), p.options(), tx) ? failed(STATUS_MEDIA_WRITE_PROTECTED)
+          : disk.resolveCreate(p.fileName(), p.options(), true, tx);
       if (!r.succeeded()) {
         return irp.complete(r.status(), 0);
       }
@@ -526,8 +617,11 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       }
       boolean deleteOnClose = p.options().hasOption(FILE_DELETE_ON_CLOSE);
       scb.counts.opened();
+      fcb.uncleanHandles++;
+      Ccb ccb = newCcb(scb, link, deleteOnClose);
+      ccb.transaction = tx;
       fo.setFsContext(scb.header);
-      fo.setFsContext2(newCcb(scb, link, deleteOnClose));
+      fo.setFsContext2(ccb);
       if (deleteOnClose) {
         fo.setFlags(FileObject.FO_DELETE_ON_CLOSE);
       }
@@ -538,8 +632,9 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   }
 
   /**
-   * {@code IRP_MJ_CLEANUP}: lowers {@code UncleanCount} and makes a delete-on-close open's file
-   * (or named stream) delete-pending. Nothing is freed.
+   * {@code IRP_MJ_CLEANUP}: lowers {@code UncleanCount}, makes a delete-on-close open's file (or
+   * named stream) delete-pending, and deletes a delete-pending file at its last cleanup (a named
+   * stream at the stream's last cleanup, a POSIX delete at this handle's). Nothing is freed.
    *
    * @param irp the cleanup
    * @return {@code STATUS_SUCCESS}
@@ -556,9 +651,11 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
           v.counts.cleanedUp();
         } else if (scb != null) {
           scb.counts.cleanedUp();
+          scb.fcb.uncleanHandles--;
           if (ccb.deleteOnClose) {
-            markDeletePendingLocked(scb, true);
+            markDeletePendingLocked(scb, true, ccb.transaction);
           }
+          deleteAtCleanupLocked(scb, ccb);
         }
       }
     } finally {
@@ -589,7 +686,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       } else {
         Scb scb = scbOf(fo);
         if (scb != null && scb.counts.closed() == 0) {
-          boolean deleting = scb.deletePending || scb.fcb.file.isDeletePending();
+          boolean deleting = scb.deletePending || scb.fcb.file.isDeletePending() || scb.fcb.file.isDeleted();
           if (closePolicy == ClosePolicy.IMMEDIATE || dismounted || deleting) {
             unlinkLocked(scb, toDelete);
           } else {
@@ -628,7 +725,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     }
   }
 
-  // The lambdas run synchronously inside Requests.setInformation, while vcbLock is held.
+  // The dispositions run synchronously inside Requests.setInformation, while vcbLock is held.
   @SuppressWarnings("GuardedBy")
   private NtStatus setInformation(Irp irp) {
     FileObject fo = Requests.fileObject(irp);
@@ -636,10 +733,40 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     try {
       Scb scb = scbOf(fo);
       Vcb v = vcb;
+      if (scb != null && isDeleted(scb, fo)) {
+        return irp.complete(STATUS_FILE_DELETED, 0);
+      }
+      if (!requireVolume().storage().writable() && (scb != null || (v != null && isVolumeOpen(fo)))) {
+        return irp.complete(STATUS_MEDIA_WRITE_PROTECTED, 0);
+      }
       Requests.OpenStream stream = null;
       if (scb != null) {
-        stream = new Requests.OpenStream(scb.header, linkOf(fo), scb.streamSuffix,
-            delete -> markDeletePendingLocked(scb, delete));
+        Ccb ccb = fo.fsContext2() instanceof Ccb c ? c : null;
+        stream = new Requests.OpenStream(scb.header, linkOf(fo), scb.streamSuffix, new Requests.Dispositions() {
+          @Override
+          public void markDeletePending(boolean delete) {
+            markDeletePendingLocked(scb, delete, ccb == null ? null : ccb.transaction);
+          }
+
+          @Override
+          public NtStatus setDeleteOnClose(boolean delete) {
+            if (ccb == null) {
+              return STATUS_INVALID_PARAMETER;
+            }
+            ccb.deleteOnClose = delete;
+            Requests.markDeleteOnClose(fo, delete);
+            return STATUS_SUCCESS;
+          }
+
+          @Override
+          public NtStatus setPosixDelete() {
+            if (ccb == null || !scb.streamSuffix.isEmpty()) {
+              return STATUS_NOT_SUPPORTED;
+            }
+            ccb.posixDelete = true;
+            return STATUS_SUCCESS;
+          }
+        });
       } else if (v != null && isVolumeOpen(fo)) {
         stream = new Requests.OpenStream(v.header, null, "", delete -> {});
       }
@@ -647,6 +774,58 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     } finally {
       vcbLock.unlock();
     }
+  }
+
+  private NtStatus queryInformation(Irp irp) {
+    FileObject fo = Requests.fileObject(irp);
+    vcbLock.lock();
+    try {
+      Scb scb = scbOf(fo);
+      Vcb v = vcb;
+      long serial = volumeFacts().serialNumber();
+      Requests.OpenFile open = null;
+      if (scb != null) {
+        if (isDeleted(scb, fo)) {
+          return irp.complete(STATUS_FILE_DELETED, 0);
+        }
+        KTransaction tx = fo.fsContext2() instanceof Ccb c ? c.transaction : null;
+        // A disposition set in another transaction is not visible to this open (read-committed).
+        boolean pending = scb.streamSuffix.isEmpty()
+            ? scb.fcb.file.isDeletePendingFor(tx) && (scb.fcb.deleteTransaction == null || scb.fcb.deleteTransaction == tx)
+            : scb.deletePending;
+        open = new Requests.OpenFile(scb.header, scb.fcb.file, linkOf(fo), scb.streamSuffix, pending, serial);
+      } else if (v != null && isVolumeOpen(fo)) {
+        open = new Requests.OpenFile(v.header, null, null, "", false, serial);
+      }
+      return Requests.queryInformation(irp, disk, open);
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
+  private NtStatus fileSystemControl(Irp irp) {
+    FileObject fo = Requests.fileObject(irp);
+    vcbLock.lock();
+    try {
+      Scb scb = scbOf(fo);
+      if (scb != null && isDeleted(scb, fo)) {
+        return irp.complete(STATUS_FILE_DELETED, 0);
+      }
+      return Requests.objectIdControl(irp, scb == null ? null : scb.fcb.file, requireVolume().storage());
+    } finally {
+      vcbLock.unlock();
+    }
+  }
+
+  /**
+   * What {@code FileFsVolumeInformation}, {@code FileFsAttributeInformation} and the size classes
+   * report: the serial number (from the volume GUID), {@code NTFS} and its attributes, 4 KiB
+   * clusters.
+   */
+  protected Requests.VolumeFacts volumeFacts() {
+    Volume v = requireVolume();
+    return new Requests.VolumeFacts((int) v.storage().volumeGuid().getMostSignificantBits(), "", "NTFS", ATTRIBUTES, 255,
+        v.storage(), 0x100000, 0x80000, 4096 / v.storage().sectorSize());
   }
 
   // ---- Helpers ----------------------------------------------------------------------------------
@@ -657,12 +836,125 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   }
 
   @GuardedBy("vcbLock")
-  private void markDeletePendingLocked(Scb scb, boolean delete) {
+  private void markDeletePendingLocked(Scb scb, boolean delete, @Nullable KTransaction tx) {
     if (scb.streamSuffix.isEmpty()) {
       scb.fcb.file.setDeletePending(delete);
+      scb.fcb.deleteTransaction = delete ? tx : null;
     } else {
       scb.deletePending = delete;
     }
+  }
+
+  /**
+   * The deletes a cleanup triggers: a POSIX delete of this handle at once; a delete-pending named
+   * stream at the stream's last cleanup; a delete-pending file at its last cleanup on any stream,
+   * in the transaction of the handle that set the disposition.
+   */
+  @GuardedBy("vcbLock")
+  private void deleteAtCleanupLocked(Scb scb, Ccb ccb) {
+    Fcb fcb = scb.fcb;
+    FileRecord file = fcb.file;
+    if (ccb.posixDelete && file.isDeletePending() && !file.isDeleted() && file.deletedIn() == null) {
+      if (disk.deleteFile(file, fcb.deleteTransaction)) {
+        fcb.posixDeleted = true;
+      }
+    }
+    if (scb.deletePending && !scb.streamDeleted && scb.counts.uncleanCount() == 0) {
+      disk.deleteStream(file, scb.streamKey);
+      scb.streamDeleted = true;
+    }
+    // A delete already applied in a transaction waits for its outcome.
+    if (fcb.uncleanHandles == 0 && file.isDeletePending() && !file.isDeleted() && file.deletedIn() == null) {
+      disk.deleteFile(file, fcb.deleteTransaction);
+    }
+  }
+
+  /**
+   * Whether requests through this file object find the file (or its named stream) deleted: the
+   * names went at the last cleanup (not by a POSIX delete, whose other handles keep working).
+   */
+  @GuardedBy("vcbLock")
+  private boolean isDeleted(Scb scb, FileObject fo) {
+    KTransaction tx = fo.fsContext2() instanceof Ccb c ? c.transaction : null;
+    return scb.streamDeleted || (scb.fcb.file.isDeletedFor(tx) && !scb.fcb.posixDeleted);
+  }
+
+  /**
+   * An open by file ID ({@code FILE_OPEN_BY_FILE_ID}): the name is the binary ID; only {@code
+   * FILE_OPEN} of the default stream of a visible file, as NTFS allows. An unknown ID is {@code
+   * STATUS_INVALID_PARAMETER}.
+   */
+  @GuardedBy("vcbLock")
+  private Namespace.Resolution resolveById(String name, CreateParameters options, @Nullable KTransaction tx) {
+    FileId128 id = FileIdName.parse(name);
+    if (id == null || id.upper() != 0 || options.createDisposition() != FILE_OPEN) {
+      return failed(STATUS_INVALID_PARAMETER);
+    }
+    Namespace.Link link = disk.linkById(id.lower(), tx);
+    if (link == null) {
+      return failed(STATUS_INVALID_PARAMETER);
+    }
+    FileRecord f = link.file();
+    if (f.isDeletePending()) {
+      return failed(STATUS_DELETE_PENDING);
+    }
+    NtStatus type = Namespace.checkType(options, f, true);
+    if (!type.isSuccess()) {
+      return failed(type);
+    }
+    return new Namespace.Resolution(STATUS_SUCCESS, FILE_OPENED, link, "", "", false);
+  }
+
+  private static Namespace.Resolution failed(NtStatus status) {
+    return new Namespace.Resolution(status, 0, null, "", "", false);
+  }
+
+  /** On read-only storage, a create that would create or overwrite (MS-FSA's write-protect check). */
+  @GuardedBy("vcbLock")
+  private boolean writeProtected(String path, CreateParameters options, @Nullable KTransaction tx) {
+    if (requireVolume().storage().writable()) {
+      return false;
+    }
+    int d = options.createDisposition();
+    return d != FILE_OPEN && (d != FILE_OPEN_IF || !disk.exists(path, tx));
+  }
+
+  /**
+   * Enlists the volume in a transaction the first time it works in it: commit makes the disk's
+   * transacted changes permanent, rollback undoes them.
+   *
+   * @return success, or why the enlistment failed: {@code STATUS_TRANSACTION_NOT_ACTIVE} once the
+   *     transaction is ending, {@code STATUS_INSUFFICIENT_RESOURCES}
+   */
+  @GuardedBy("vcbLock")
+  private NtStatus enlistLocked(KTransaction tx) {
+    if (enlistments.containsKey(tx)) {
+      return STATUS_SUCCESS;
+    }
+    KTransaction.EnlistResult r = tx.enlist(name + " on " + requireVolume().id(),
+        KTransaction.TRANSACTION_NOTIFY_COMMIT | KTransaction.TRANSACTION_NOTIFY_ROLLBACK, this::transactionOutcome);
+    Enlistment e = r.enlistment();
+    if (e == null) {
+      return r.status();
+    }
+    enlistments.put(tx, e);
+    return STATUS_SUCCESS;
+  }
+
+  /** The resource manager's side of the outcome (called with no lock held). */
+  private NtStatus transactionOutcome(KTransaction tx, Enlistment e, int notification) {
+    vcbLock.lock();
+    try {
+      if (notification == KTransaction.TRANSACTION_NOTIFY_COMMIT) {
+        disk.commit(tx);
+      } else {
+        disk.rollback(tx);
+      }
+      enlistments.remove(tx, e);
+    } finally {
+      vcbLock.unlock();
+    }
+    return STATUS_SUCCESS;
   }
 
   /**
@@ -675,6 +967,8 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       delayedCloses.remove(scb);
       if (scb.deletePending) {
         disk.deleteStream(scb.fcb.file, scb.streamKey);
+      } else {
+        scb.fcb.file.setStreamSize(scb.streamKey, scb.header.fileSize()); // written back
       }
       toDelete.add(scb);
     }
@@ -695,7 +989,10 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       try {
         Fcb fcb = s.fcb;
         if (--fcb.liveScbs == 0 && fcbs.remove(fcb.file, fcb)) {
-          if (fcb.file.isDeletePending()) {
+          // Normally the names went at the last cleanup; a file made delete-pending afterwards
+          // (through a file object without a handle) goes now. A transacted delete waits for the
+          // outcome.
+          if (fcb.file.isDeletePending() && !fcb.file.isDeleted() && fcb.file.deletedIn() == null) {
             disk.deleteFile(fcb.file);
           }
           fcbsToDelete.add(fcb);

@@ -14,6 +14,7 @@ import io.fsctx.fltmgr.Flt;
 import io.fsctx.fltmgr.FltContext;
 import io.fsctx.fltmgr.FltContextRegistration;
 import io.fsctx.fltmgr.FltContextType;
+import io.fsctx.fltmgr.FltFilesystemType;
 import io.fsctx.fltmgr.FltFilter;
 import io.fsctx.fltmgr.FltOperationRegistration;
 import io.fsctx.fltmgr.FltRegistration;
@@ -303,7 +304,8 @@ public final class Ctx {
    *
    * @ddi PFLT_INSTANCE_SETUP_CALLBACK
    */
-  NtStatus ctxInstanceSetup(FltRelatedObjects fltObjects, int flags, String volumeFilesystemType) {
+  NtStatus ctxInstanceSetup(
+      FltRelatedObjects fltObjects, int flags, int volumeDeviceType, FltFilesystemType volumeFilesystemType) {
     log.trace(DEBUG_TRACE_INSTANCES, "CtxInstanceSetup: Instance setup started (Volume = %p, Instance = %p)",
         fltObjects.volume(), fltObjects.instance());
     Out<FltContext> allocated = new Out<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.FltContext;
+import io.fsctx.fltmgr.FltInstance;
 import io.fsctx.fltmgr.FltVolume;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.CreateResult;
@@ -76,7 +77,10 @@ final class Rig {
     return new Rig(fs, highOptions, lowOptions);
   }
 
-  /** The stream names the file system gave, refreshed at each create and cleanup (renames happen in between). */
+  /**
+   * The stream names the file system gave, refreshed at each create and cleanup (renames happen in
+   * between); a file deleted at its last cleanup has no name left, so its last name is kept.
+   */
   private final Map<CommonFcbHeader, String> names = new ConcurrentHashMap<>();
 
   private void onIoEvent(IoEvent e) {
@@ -84,7 +88,7 @@ final class Rig {
         : e instanceof IoEvent.Cleanup c ? c.fileObject() : null;
     if (fo != null && fo.fsContext() != null) {
       FileNames n = fs.queryFileNames(fo);
-      if (n != null) {
+      if (n != null && !n.normalizedName().isEmpty()) {
         names.put(fo.fsContext(), n.normalizedName());
       }
     }
@@ -98,6 +102,16 @@ final class Rig {
         journal.add(new Journal.Note("file freed"));
       }
     }
+  }
+
+  /** The low filter's instance on the rig's volume. */
+  FltInstance lowInstance() {
+    return low.instance(fltVolume);
+  }
+
+  /** The high filter's instance on the rig's volume. */
+  FltInstance highInstance() {
+    return high.instance(fltVolume);
   }
 
   /** Opens (or creates) a file and asserts it opened. */

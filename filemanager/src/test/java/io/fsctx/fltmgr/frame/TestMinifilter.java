@@ -58,7 +58,9 @@ final class TestMinifilter {
           IrpMajorFunction.DIRECTORY_CONTROL,
           IrpMajorFunction.CLEANUP,
           IrpMajorFunction.CLOSE,
-          IrpMajorFunction.NETWORK_QUERY_OPEN);
+          IrpMajorFunction.NETWORK_QUERY_OPEN,
+          IrpMajorFunction.QUERY_VOLUME_INFORMATION,
+          IrpMajorFunction.FILE_SYSTEM_CONTROL);
 
   /** A context payload: a label for the journal. */
   static final class Tag {
@@ -218,9 +220,9 @@ final class TestMinifilter {
     return FltPostopCallbackStatus.FINISHED_PROCESSING;
   }
 
-  private NtStatus setup(FltRelatedObjects objs, int flags, String fsType) {
+  private NtStatus setup(FltRelatedObjects objs, int flags, int deviceType, io.fsctx.fltmgr.FltFilesystemType fsType) {
     InstanceSetupCallback hook = setupHook;
-    return hook == null ? NtStatus.STATUS_SUCCESS : hook.setup(objs, flags, fsType);
+    return hook == null ? NtStatus.STATUS_SUCCESS : hook.setup(objs, flags, deviceType, fsType);
   }
 
   private void teardown(String callback, int reason) {

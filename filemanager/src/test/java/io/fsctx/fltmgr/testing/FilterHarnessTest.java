@@ -112,7 +112,7 @@ class FilterHarnessTest {
   void start_setupDeclines_refused() {
     FilterHarness h = FilterHarness.on(new NtfsLikeFileSystem());
     FltRegistration declining =
-        FltRegistration.builder().instanceSetupCallback((o, flags, fs) -> NtStatus.STATUS_FLT_DO_NOT_ATTACH).build();
+        FltRegistration.builder().instanceSetupCallback((o, flags, deviceType, fs) -> NtStatus.STATUS_FLT_DO_NOT_ATTACH).build();
 
     assertThrows(IllegalStateException.class, () -> h.start("Declines", "370060", declining));
   }

@@ -26,10 +26,15 @@ import static io.fsctx.nt.NtStatus.STATUS_OBJECT_NAME_INVALID;
 import static io.fsctx.nt.NtStatus.STATUS_OBJECT_NAME_NOT_FOUND;
 import static io.fsctx.nt.NtStatus.STATUS_OBJECT_PATH_NOT_FOUND;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
+import static io.fsctx.nt.NtStatus.STATUS_TRANSACTIONAL_CONFLICT;
 
 import com.google.common.base.Preconditions;
 import io.fsctx.io.CreateParameters;
+import io.fsctx.io.FileObjectIdBuffer;
+import io.fsctx.io.IoConstants;
 import io.fsctx.nt.NtStatus;
+import io.fsctx.tm.KTransaction;
+import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,6 +63,23 @@ import org.jspecify.annotations.Nullable;
  * SL_OPEN_PAGING_FILE}, are paging files ({@link FileRecord#isPagingFile()}); what that means
  * for the header is the file system's business (fastfat's {@code FatCreateFcb} rule).
  *
+ * <h2>Deletes</h2>
+ * {@link #deleteFile} removes every name of a file: the file is then {@linkplain
+ * FileRecord#isDeleted() deleted}, although file objects may still be open on it. When that
+ * happens (at the file's last cleanup, or at the cleanup of a POSIX-delete handle) is the file
+ * system's decision.
+ *
+ * <h2>Transactions</h2>
+ * A file created in a transaction ({@link #resolveCreate(String, CreateParameters, boolean,
+ * KTransaction)}) is visible only inside it until {@link #commit}; a file deleted in a transaction
+ * ({@link #deleteFile(FileRecord, KTransaction)}) is gone inside it at once and for everyone else
+ * at {@link #commit}; {@link #rollback} undoes both. Outside the transaction, a file it deleted
+ * stays readable (read-committed isolation) and an open for writing or deleting it, or a create
+ * of a name it created, is {@code STATUS_TRANSACTIONAL_CONFLICT}, as a transacted writer locks the
+ * file in Transactional NTFS. Recreating a name inside the transaction that deleted it is not
+ * modelled and is also a conflict. The file system enlists in the transaction and calls {@link
+ * #commit} or {@link #rollback} when it is told the outcome.
+ *
  * <h2>Disk edits</h2>
  * {@link #ensureDirectory}, {@link #turnIntoDirectory}, {@link #clearDeletePending} and {@link
  * #freeName} change the disk as if it had been that way before the volume was mounted: no create
@@ -73,15 +95,25 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Namespace {
 
-  /** A file on the disk: a directory flag, its names, its streams, and its on-disk identity. */
+  /**
+   * A file on the disk: a directory flag, its names, its streams and their sizes as last written
+   * back, and its on-disk identity.
+   */
   public static final class FileRecord {
     private final long fileId;
     private boolean directory;
     private final List<Link> links = new ArrayList<>();
     /** Stream key (upper case) → normalized suffix as created. The default stream is "" → "". */
     private final Map<String, String> streams = new HashMap<>();
+    /** Stream key → end of file as last written back; absent: 0. */
+    private final Map<String, Long> streamSizes = new HashMap<>();
     private boolean deletePending;
     private boolean pagingFile;
+    private boolean deleted;
+    private int fileAttributes;
+    private @Nullable FileObjectIdBuffer objectId;
+    private @Nullable KTransaction createdIn;
+    private @Nullable KTransaction deletedIn;
 
     FileRecord(long fileId, boolean directory) {
       this.fileId = fileId;
@@ -94,6 +126,18 @@ public final class Namespace {
       return fileId;
     }
 
+    /**
+     * The file id's hash. Equality stays identity (one record per file on a disk, and ids are
+     * unique on it), but the hash is derived from the id rather than the JVM's identity hash:
+     * it is cheaper, and it stays the same under tools that rewrite identity hash codes to make
+     * runs deterministic (Lincheck's model checker gave a file record created before a scenario a
+     * different identity hash inside it, so file-system tables keyed by records lost entries).
+     */
+    @Override
+    public int hashCode() {
+      return Long.hashCode(fileId);
+    }
+
     /** Whether the file is a directory. */
     public boolean isDirectory() {
       return directory;
@@ -102,6 +146,17 @@ public final class Namespace {
     /** Whether the file is delete-pending: its names go when the file system deletes it. */
     public boolean isDeletePending() {
       return deletePending;
+    }
+
+    /**
+     * Whether the file is delete-pending as a transaction sees it: a delete another transaction
+     * applied and has not committed is not visible (read-committed).
+     *
+     * @param transaction the viewer's transaction, or null
+     * @return whether the viewer sees the file delete-pending
+     */
+    public boolean isDeletePendingFor(@Nullable KTransaction transaction) {
+      return deletePending && (deletedIn == null || deletedIn == transaction);
     }
 
     /**
@@ -117,6 +172,95 @@ public final class Namespace {
     /** Whether the file is a paging file. */
     public boolean isPagingFile() {
       return pagingFile;
+    }
+
+    /** Whether the file's names are gone from the disk ({@link Namespace#deleteFile}). */
+    public boolean isDeleted() {
+      return deleted;
+    }
+
+    /**
+     * Whether the file is deleted as a transaction sees it: deleted on the disk, or deleted by
+     * that very transaction, which has not committed yet.
+     *
+     * @param transaction the viewer's transaction, or null for a non-transacted one
+     * @return whether the file is gone for the viewer
+     */
+    public boolean isDeletedFor(@Nullable KTransaction transaction) {
+      return deleted || (deletedIn != null && deletedIn == transaction);
+    }
+
+    /** {@code FILE_ATTRIBUTE_*} bits kept on the disk (read-only matters to deletes). */
+    public int fileAttributes() {
+      return fileAttributes;
+    }
+
+    /**
+     * Sets the attributes ({@code FileBasicInformation}); {@code FILE_ATTRIBUTE_DIRECTORY} and
+     * {@code FILE_ATTRIBUTE_NORMAL} are not stored (the first is the file's nature, the second
+     * means "none").
+     *
+     * @param attributes {@code FILE_ATTRIBUTE_*} bits
+     */
+    public void setFileAttributes(int attributes) {
+      fileAttributes = attributes & ~(IoConstants.FILE_ATTRIBUTE_DIRECTORY | IoConstants.FILE_ATTRIBUTE_NORMAL);
+    }
+
+    /** Whether the read-only attribute is set. */
+    public boolean isReadOnly() {
+      return (fileAttributes & IoConstants.FILE_ATTRIBUTE_READONLY) != 0;
+    }
+
+    /**
+     * A stream's end of file as the file system last wrote it back to the disk (when its per-stream
+     * structure went); a new structure on the stream starts from it.
+     *
+     * @param streamKey the stream's key, empty for the default stream
+     * @return the size in bytes, 0 for a stream never written back
+     */
+    public long streamSize(String streamKey) {
+      return streamSizes.getOrDefault(streamKey, 0L);
+    }
+
+    /**
+     * Writes a stream's end of file back to the disk.
+     *
+     * @param streamKey the stream's key
+     * @param size the size in bytes, not negative
+     */
+    public void setStreamSize(String streamKey, long size) {
+      if (size < 0) {
+        throw new IllegalArgumentException("negative stream size " + size);
+      }
+      if (size == 0) {
+        streamSizes.remove(streamKey);
+      } else {
+        streamSizes.put(streamKey, size);
+      }
+    }
+
+    /** The file's object ID ({@code FSCTL_CREATE_OR_GET_OBJECT_ID}), or null when it has none. */
+    public @Nullable FileObjectIdBuffer objectId() {
+      return objectId;
+    }
+
+    /**
+     * Sets or removes the object ID.
+     *
+     * @param id the new ID, or null to remove it
+     */
+    public void setObjectId(@Nullable FileObjectIdBuffer id) {
+      objectId = id;
+    }
+
+    /** The transaction the file was created in and that has not committed yet, or null. */
+    public @Nullable KTransaction createdIn() {
+      return createdIn;
+    }
+
+    /** The transaction that deleted the file and has not committed yet, or null. */
+    public @Nullable KTransaction deletedIn() {
+      return deletedIn;
     }
 
     /** The names of the file (hard links), first the one it was created with. */
@@ -207,6 +351,9 @@ public final class Namespace {
    * entries has no set.
    */
   private final Map<String, Set<Link>> children = new HashMap<>();
+  private final Map<Long, FileRecord> byId = new HashMap<>();
+  /** The files each uncommitted transaction created or deleted, in the order it did. */
+  private final Map<KTransaction, List<FileRecord>> transacted = new LinkedHashMap<>();
   private long nextFileId = 1;
 
   /**
@@ -248,6 +395,22 @@ public final class Namespace {
    * @return the outcome
    */
   public Resolution resolveCreate(String path, CreateParameters parameters, boolean typeChecks) {
+    return resolveCreate(path, parameters, typeChecks, null);
+  }
+
+  /**
+   * {@link #resolveCreate(String, CreateParameters, boolean)} for a create in a transaction: names
+   * the transaction cannot see are absent, and a file it creates is visible only inside it until
+   * it commits (see the class comment for the conflicts).
+   *
+   * @param path the path on the volume, not empty
+   * @param parameters the create's parameters
+   * @param typeChecks whether to check an existing file's type here
+   * @param transaction the create's transaction, or null
+   * @return the outcome
+   */
+  public Resolution resolveCreate(
+      String path, CreateParameters parameters, boolean typeChecks, @Nullable KTransaction transaction) {
     ParsedPath pp = parse(path);
     if (pp == null) {
       return Resolution.failed(STATUS_OBJECT_NAME_INVALID);
@@ -263,6 +426,17 @@ public final class Namespace {
     }
     String skey = key(pp.streamSuffix());
     Link link = names.get(key(pp.filePath()));
+    if (link != null && !visible(link.file, transaction)) {
+      // Another transaction's new file, or this transaction's deleted one: the name is taken on
+      // the disk but this create cannot see the file.
+      if (disposition == FILE_OPEN || disposition == FILE_OVERWRITE) {
+        return Resolution.failed(STATUS_OBJECT_NAME_NOT_FOUND);
+      }
+      return Resolution.failed(STATUS_TRANSACTIONAL_CONFLICT);
+    }
+    if (link != null && conflicts(link.file, transaction, parameters)) {
+      return Resolution.failed(STATUS_TRANSACTIONAL_CONFLICT);
+    }
     long info;
     if (link == null) {
       if (disposition == FILE_OPEN || disposition == FILE_OVERWRITE) {
@@ -270,6 +444,9 @@ public final class Namespace {
             ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_OBJECT_PATH_NOT_FOUND);
       }
       Link parentLink = names.get(key(parent(pp.filePath())));
+      if (parentLink != null && !visible(parentLink.file, transaction)) {
+        parentLink = null;
+      }
       if (parentLink == null || !parentLink.file.directory) {
         return Resolution.failed(parentLink == null ? STATUS_OBJECT_PATH_NOT_FOUND : STATUS_NOT_A_DIRECTORY);
       }
@@ -279,11 +456,16 @@ public final class Namespace {
       FileRecord f = newFile(wantDirectory && pp.streamSuffix().isEmpty());
       f.streams.put(skey, pp.streamSuffix());
       link = addLink(f, pp.filePath());
+      if (transaction != null) {
+        f.createdIn = transaction;
+        transacted.computeIfAbsent(transaction, t -> new ArrayList<>()).add(f);
+      }
       info = FILE_CREATED;
     } else {
       FileRecord f = link.file;
       boolean streamExists = f.streams.containsKey(skey);
-      if (f.deletePending) {
+      // A file another transaction deleted is read here as it was before (read-committed).
+      if (f.deletePending && f.deletedIn == null) {
         return Resolution.failed(STATUS_DELETE_PENDING);
       }
       if (disposition == FILE_CREATE && streamExists) {
@@ -339,18 +521,31 @@ public final class Namespace {
   }
 
   /**
-   * Whether a path names an existing file and stream.
+   * Whether a path names an existing file and stream, as a non-transacted open sees the disk
+   * (committed state: a file an uncommitted transaction created does not exist yet, one it
+   * deleted still does).
    *
    * @param path such as {@code \dir\file} or {@code \file:ads}
    * @return whether it exists
    */
   public boolean exists(String path) {
+    return exists(path, null);
+  }
+
+  /**
+   * Whether a path names an existing file and stream as a transaction sees the disk.
+   *
+   * @param path such as {@code \dir\file}
+   * @param transaction the viewer's transaction, or null
+   * @return whether it exists for the viewer
+   */
+  public boolean exists(String path, @Nullable KTransaction transaction) {
     ParsedPath pp = parse(path);
     if (pp == null) {
       return false;
     }
     Link l = names.get(key(pp.filePath()));
-    return l != null && l.file.streams.containsKey(key(pp.streamSuffix()));
+    return l != null && visible(l.file, transaction) && l.file.streams.containsKey(key(pp.streamSuffix()));
   }
 
   /**
@@ -438,7 +633,120 @@ public final class Namespace {
       removeName(l);
     }
     file.links.clear();
+    file.deleted = true;
+    byId.remove(file.fileId, file);
     return true;
+  }
+
+  /**
+   * {@link #deleteFile(FileRecord)} in a transaction: the file is gone inside the transaction at
+   * once ({@link FileRecord#isDeleted()}), and for everyone at {@link #commit}; {@link #rollback}
+   * brings it back, no longer delete-pending. Without a transaction, the plain delete.
+   *
+   * @param file the file
+   * @param transaction the deleting transaction, or null
+   * @return whether the file was (or, in a transaction, will be) deleted
+   */
+  public boolean deleteFile(FileRecord file, @Nullable KTransaction transaction) {
+    if (transaction == null) {
+      return deleteFile(file);
+    }
+    if (file.directory) {
+      for (Link l : file.links) {
+        if (hasChildren(l.path)) {
+          file.deletePending = false;
+          return false;
+        }
+      }
+    }
+    file.deletedIn = transaction;
+    transacted.computeIfAbsent(transaction, t -> new ArrayList<>()).add(file);
+    return true;
+  }
+
+  /**
+   * Makes a transaction's work permanent: the files it deleted lose their names, the files it
+   * created become visible to everyone.
+   *
+   * @param transaction the committed transaction
+   */
+  public void commit(KTransaction transaction) {
+    List<FileRecord> files = transacted.remove(transaction);
+    if (files == null) {
+      return;
+    }
+    for (FileRecord f : files) {
+      if (f.createdIn == transaction) {
+        f.createdIn = null;
+      }
+      if (f.deletedIn == transaction) {
+        f.deletedIn = null;
+        deleteFile(f);
+      }
+    }
+  }
+
+  /**
+   * Undoes a transaction's work: the files it deleted are back and no longer delete-pending, the
+   * files it created are gone.
+   *
+   * @param transaction the rolled-back transaction
+   */
+  public void rollback(KTransaction transaction) {
+    List<FileRecord> files = transacted.remove(transaction);
+    if (files == null) {
+      return;
+    }
+    for (FileRecord f : files) {
+      if (f.deletedIn == transaction) {
+        f.deletedIn = null;
+        f.deletePending = false;
+      }
+      if (f.createdIn == transaction) {
+        f.createdIn = null;
+        deleteFile(f);
+      }
+    }
+  }
+
+  /** Whether a transaction has uncommitted work on this disk. */
+  public boolean hasWorkOf(KTransaction transaction) {
+    return transacted.containsKey(transaction);
+  }
+
+  /**
+   * A file by its ID, for an open by file ID, as a transaction (or, with null, a non-transacted
+   * open) sees it.
+   *
+   * @param fileId the ID ({@link FileRecord#fileId()})
+   * @param transaction the open's transaction, or null
+   * @return the file's first name, or null when no visible file has that ID
+   */
+  public @Nullable Link linkById(long fileId, @Nullable KTransaction transaction) {
+    FileRecord f = byId.get(fileId);
+    if (f == null || f.links.isEmpty() || !visible(f, transaction)) {
+      return null;
+    }
+    return f.links.get(0);
+  }
+
+  private static boolean visible(FileRecord f, @Nullable KTransaction transaction) {
+    KTransaction created = f.createdIn;
+    if (created != null && created != transaction) {
+      return false;
+    }
+    KTransaction deletedIn = f.deletedIn;
+    return deletedIn == null || deletedIn != transaction;
+  }
+
+  /** A writer or deleter outside the transaction that deleted the file conflicts with it. */
+  private static boolean conflicts(FileRecord f, @Nullable KTransaction transaction, CreateParameters parameters) {
+    KTransaction deletedIn = f.deletedIn;
+    if (deletedIn == null || deletedIn == transaction) {
+      return false;
+    }
+    int access = parameters.desiredAccess();
+    return IoConstants.writesData(access) || IoConstants.deletes(access);
   }
 
   /**
@@ -450,6 +758,7 @@ public final class Namespace {
   public void deleteStream(FileRecord file, String streamKey) {
     if (!streamKey.isEmpty()) {
       file.streams.remove(streamKey);
+      file.streamSizes.remove(streamKey);
     }
   }
 
@@ -662,7 +971,9 @@ public final class Namespace {
   // ---- Internals ---------------------------------------------------------------------------
 
   private FileRecord newFile(boolean directory) {
-    return new FileRecord(nextFileId++, directory);
+    FileRecord f = new FileRecord(nextFileId++, directory);
+    byId.put(f.fileId, f);
+    return f;
   }
 
   private Link addLink(FileRecord f, String path) {

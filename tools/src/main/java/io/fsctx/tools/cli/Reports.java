@@ -2,6 +2,7 @@ package io.fsctx.tools.cli;
 
 import io.fsctx.examples.ctx.CtxReport;
 import io.fsctx.examples.leaky.LeakyWorkload;
+import io.fsctx.examples.support.SampleRun;
 import io.fsctx.examples.walkthrough.RefCountWalkthrough;
 import io.fsctx.fltmgr.FltContext;
 import io.fsctx.fltmgr.FltContextType;
@@ -9,6 +10,7 @@ import io.fsctx.fltmgr.UnloadReport;
 import io.fsctx.tools.checkfs.CheckReport;
 import io.fsctx.tools.replay.ReplaySummary;
 import io.fsctx.io.FileSystemDriver;
+import io.fsctx.nt.BugCheckException;
 import io.fsctx.tools.report.ContextRecorder;
 import io.fsctx.tools.report.HtmlReport;
 import java.util.List;
@@ -47,6 +49,28 @@ final class Reports {
         .figure("verifier findings", r.findings().size())
         .figure("leaked contexts", r.report().leakedCount())
         .leaks(r.report())
+        .findings(r.findings())
+        .build();
+  }
+
+  /**
+   * {@code fsctx run --filter change|swapbuffers|scanner|minispy}: the counts per type, the
+   * figures the text report ends with, the contexts still alive and the findings.
+   */
+  static HtmlReport port(String title, ContextRecorder recorder, SampleRun.Result r) {
+    HtmlReport.Builder b = HtmlReport.builder(HtmlReport.Kind.RUN, title, recorder).figure("run", r.title());
+    for (Map.Entry<FltContextType, int[]> e : r.counts().entrySet()) {
+      b.figure(e.getKey() + " contexts", e.getValue()[0] + " allocated, " + e.getValue()[1] + " freed");
+    }
+    BugCheckException crash = r.crash();
+    if (crash != null) {
+      b.figure("bug check", String.valueOf(crash.getMessage()));
+    }
+    return b.figure("verifier findings", r.findings().size())
+        .figure("transactions still referenced", r.liveTransactions())
+        .figure("leaked contexts", r.liveContexts().size())
+        .figure("leaked pool blocks", r.leakedPool().size())
+        .leaked(r.liveContexts())
         .findings(r.findings())
         .build();
   }

@@ -24,7 +24,8 @@ class HtmlOptionTest {
 
   @TempDir Path dir;
 
-  private static JsonNode data(Path html) throws IOException {
+  /** The report's embedded data (shared with the other {@code --html} tests). */
+  static JsonNode data(Path html) throws IOException {
     String page = Files.readString(html);
     int start = page.indexOf(DATA_START) + DATA_START.length();
     return new ObjectMapper().readTree(page.substring(start, page.indexOf("</script>", start)));

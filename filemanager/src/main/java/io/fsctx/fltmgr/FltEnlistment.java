@@ -1,0 +1,143 @@
+package io.fsctx.fltmgr;
+
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.fsctx.nt.NtStatus;
+import io.fsctx.tm.Enlistment;
+import io.fsctx.tm.KTransaction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One instance's enlistment in one transaction ({@code FltEnlistInTransaction}): the kernel
+ * enlistment that delivers the notifications, and the transaction context the filter enlisted
+ * with, on which the enlistment holds a reference of Filter Manager's own, so a notification never
+ * hands the filter a freed context (an [X] policy: the documentation does not say how the context
+ * is kept alive while enlisted).
+ *
+ * <p>It ends when the transaction ends ({@link FltInstance#transactionEnded}) or the instance is
+ * torn down; after that nothing is delivered, so no filter is called once its instance is gone.
+ * Closing waits for notifications other threads are delivering through it (a rundown), then drops
+ * the context reference; a notification callback that tears its own instance down is not waited
+ * for, and the reference goes when that delivery returns.
+ *
+ * <p>Thread safety: safe for concurrent use; deliveries and closing synchronise on the object,
+ * which is never held while the filter's callback runs.
+ */
+final class FltEnlistment {
+  private final FltInstance instance;
+  private final KTransaction transaction;
+  private final FltContext context;
+  private volatile @Nullable Enlistment kernel;
+
+  @GuardedBy("this")
+  private boolean closed;
+
+  /** The threads delivering a notification through this enlistment right now. */
+  @GuardedBy("this")
+  private final java.util.List<Thread> delivering = new java.util.ArrayList<>(1);
+
+  @GuardedBy("this")
+  private boolean referenceDropped;
+
+  FltEnlistment(FltInstance instance, KTransaction transaction, FltContext context) {
+    this.instance = instance;
+    this.transaction = transaction;
+    this.context = context;
+  }
+
+  KTransaction transaction() {
+    return transaction;
+  }
+
+  FltContext context() {
+    return context;
+  }
+
+  /** Whether the enlistment still holds its reference on the context (a snapshot). */
+  synchronized boolean holdsReference() {
+    return !referenceDropped;
+  }
+
+  void bind(Enlistment e) {
+    kernel = e;
+  }
+
+  /** The kernel's notification: delivered to the filter unless the enlistment was closed. */
+  NtStatus deliver(int notification) {
+    synchronized (this) {
+      if (closed) {
+        return NtStatus.STATUS_SUCCESS;
+      }
+      delivering.add(Thread.currentThread());
+    }
+    try {
+      return instance.deliverTransactionNotification(transaction, context, notification);
+    } finally {
+      boolean drop;
+      synchronized (this) {
+        delivering.remove(Thread.currentThread());
+        notifyAll();
+        drop = closed && delivering.isEmpty() && !referenceDropped;
+        if (drop) {
+          referenceDropped = true;
+        }
+      }
+      if (drop) {
+        context.dropInternal("FltEnlistInTransaction(end)");
+      }
+    }
+  }
+
+  /**
+   * Ends the enlistment: no more notifications; waits for deliveries on other threads; drops the
+   * context reference. Idempotent.
+   *
+   * @param waitForOthers whether to wait for deliveries in progress on other threads (teardown);
+   *     false when called from the transaction's own end, on the delivering thread
+   */
+  void close(boolean waitForOthers) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    Enlistment e = kernel;
+    if (e != null) {
+      e.close();
+    }
+    boolean drop;
+    synchronized (this) {
+      if (waitForOthers) {
+        boolean interrupted = false;
+        while (deliveringOnOtherThreads()) {
+          try {
+            wait();
+          } catch (InterruptedException ie) {
+            interrupted = true;
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      drop = delivering.isEmpty() && !referenceDropped;
+      if (drop) {
+        referenceDropped = true;
+      }
+    }
+    if (drop) {
+      context.dropInternal("FltEnlistInTransaction(end)");
+    }
+  }
+
+  @GuardedBy("this")
+  private boolean deliveringOnOtherThreads() {
+    Thread me = Thread.currentThread();
+    for (Thread t : delivering) {
+      if (t != me) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
