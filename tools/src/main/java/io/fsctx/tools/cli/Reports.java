@@ -66,7 +66,8 @@ final class Reports {
     if (crash != null) {
       b.figure("bug check", String.valueOf(crash.getMessage()));
     }
-    return b.figure("verifier findings", r.findings().size())
+    return b.figure("verifier findings", r.filterFindings().size())
+        .figure("file-system findings (not counted)", r.fileSystemFindings().size())
         .figure("transactions still referenced", r.liveTransactions())
         .figure("leaked contexts", r.liveContexts().size())
         .figure("leaked pool blocks", r.leakedPool().size())

@@ -40,6 +40,17 @@ class RunSamplePortsTest {
     assertTrue(r.out().contains("leaked contexts: 0"), r.out());
   }
 
+  @ParameterizedTest(name = "run --filter {0} --fs legacy")
+  @CsvSource({"change", "swapbuffers", "scanner", "minispy"})
+  void run_port_legacyFileSystem_fileSystemFindingsListedApart_exits0(String filter) {
+    Cli.Result r = Cli.run("run", "--filter", filter, "--fs", "legacy").assertNoStackTrace();
+    assertEquals(0, r.exit(), r::toString);
+    assertTrue(r.out().contains("verifier findings: 0"), r.out());
+    assertTrue(r.out().contains("file-system findings (check-fs judges the file system; not counted here): "), r.out());
+    assertTrue(r.out().contains("HDR-ADVANCED"), r.out());
+    assertTrue(r.out().contains("leaked contexts: 0"), r.out());
+  }
+
   @Test
   void run_change_printsTheDirtyReports() {
     Cli.Result r = Cli.run("run", "--filter", "change");
