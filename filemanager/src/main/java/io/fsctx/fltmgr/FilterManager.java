@@ -91,6 +91,7 @@ public final class FilterManager {
   private final IdSource ids = new IdSource();
   private final EventBus events = new EventBus();
   private final ContextVerifier verifier;
+  private final SystemWorkQueue workQueue = new SystemWorkQueue("fltmgr");
   private final Map<DriverObject, FltFilter> filters = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<FltVolume> volumes = new CopyOnWriteArrayList<>();
   /** Whether this manager ever attached to an I/O manager's volume (followMounts, attachToVolume). */
@@ -126,6 +127,23 @@ public final class FilterManager {
 
   ContextVerifier verifier() {
     return verifier;
+  }
+
+  SystemWorkQueue workQueue() {
+    return workQueue;
+  }
+
+  /**
+   * Waits until the system worker threads have run every item queued so far (issue 13): the
+   * deferred frees of contexts whose last reference was released at {@code DISPATCH_LEVEL}, and
+   * the filters' work items. Tests call it before they check counts that such work changes. Not
+   * from a work item.
+   *
+   * @return what the items threw so far (empty when every one returned normally)
+   */
+  public List<Throwable> awaitWorkItems() {
+    workQueue.awaitIdle();
+    return workQueue.failures();
   }
 
   /** The test seam of {@link RacePoint}; null outside the deterministic race tests. */
@@ -471,6 +489,16 @@ public final class FilterManager {
    * lock held), returns the memory, publishes FREE.
    */
   void freeContext(FltContext ctx, String routine) {
+    if (io.fsctx.nt.Irql.current().above(io.fsctx.nt.Irql.APC_LEVEL)) {
+      // fltmgr.md 5.4, assertion 74: the last release at DISPATCH_LEVEL hands the cleanup and the
+      // free to a worker thread, so the cleanup callback still runs at or below APC_LEVEL.
+      workQueue.queue(() -> freeNow(ctx, routine + " (deferred from DISPATCH_LEVEL)"));
+      return;
+    }
+    freeNow(ctx, routine);
+  }
+
+  private void freeNow(FltContext ctx, String routine) {
     events.publish(ContextEvent.Kind.CLEANUP, routine, ctx, 0, null);
     FltContextRegistration reg = ctx.definition().registration();
     try {

@@ -8,6 +8,7 @@ import io.fsctx.io.Irp;
 import io.fsctx.io.IrpMajorFunction;
 import io.fsctx.io.IrpParameters;
 import io.fsctx.nt.BugCheckException;
+import io.fsctx.nt.Irql;
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
@@ -46,7 +47,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The model is synchronous: SYNCHRONIZE and SUCCESS_WITH_CALLBACK both run the post-operation
  * callback in the calling thread, and posts of an instance being torn down carry {@code
- * FLTFL_POST_OPERATION_DRAINING}.
+ * FLTFL_POST_OPERATION_DRAINING}. Issue 13: a request completed at DPC ({@link DpcCompletion})
+ * runs SUCCESS_WITH_CALLBACK post-operation callbacks at DISPATCH_LEVEL.
  *
  * <h2>Operations in flight (issue 18)</h2>
  * Before calling an instance's pre-operation callback (or queueing its post-operation callback)
@@ -67,7 +69,17 @@ final class FltFrame extends DeviceObject {
     this.volume = volume;
   }
 
-  private record Pending(FltInstance instance, PostOperationCallback post, @Nullable Object completionContext) {}
+  /**
+   * A post-operation call due. {@code synchronize}: the pre-operation callback returned
+   * SYNCHRONIZE, so the post-operation callback runs at the originating thread's IRQL even when
+   * the request completes at DPC (issue 13).
+   */
+  private record Pending(
+      FltInstance instance, PostOperationCallback post, @Nullable Object completionContext, boolean synchronize) {
+    Pending(FltInstance instance, PostOperationCallback post, @Nullable Object completionContext) {
+      this(instance, post, completionContext, false);
+    }
+  }
 
   @Override
   public NtStatus dispatch(Irp irp) {
@@ -83,6 +95,7 @@ final class FltFrame extends DeviceObject {
             irp.parameters(),
             FltCallbackData.FLTFL_CALLBACK_DATA_IRP_OPERATION);
     String[] names = CALLBACK_NAMES.get(major);
+    DataScan.notifyConflicts(volume.instancesView(), data, fo); // issue 13: before any pre-operation callback
     // Most requests pass one or two instances; the stack is made only when a post is due. Every
     // Pending holds an operation entry on its instance, left after its post-operation callback,
     // or in the finally below when the request ends early (an exception).
@@ -121,7 +134,7 @@ final class FltFrame extends DeviceObject {
                 report(VerifierFinding.Kind.POST_CALLBACK_MISSING, i, msg);
                 throw new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x66, msg, null);
               }
-              posts = push(posts, new Pending(i, post, context));
+              posts = push(posts, new Pending(i, post, context, st == FltPreopCallbackStatus.SYNCHRONIZE));
               postDue = true;
             }
             case SUCCESS_NO_CALLBACK, DISALLOW_FASTIO -> checkNoCompletionContext(i, names[0], st, context);
@@ -158,12 +171,22 @@ final class FltFrame extends DeviceObject {
       if (major == IrpMajorFunction.SET_INFORMATION && data.ioStatus().isSuccess() && changesNames(irp)) {
         volume.invalidateNameCache();
       }
+      // Issue 13: a request completed at DPC calls its post-operation callbacks at DISPATCH_LEVEL,
+      // except SYNCHRONIZE'd ones and post-create (see DpcCompletion).
+      boolean atDpc = DpcCompletion.active() && major != IrpMajorFunction.CREATE;
       while (posts != null && !posts.isEmpty()) {
         Pending p = posts.pop();
         try {
           data.iopb().setTargetInstance(p.instance());
           int flags = p.instance().isDying() ? PostOperationCallback.FLTFL_POST_OPERATION_DRAINING : 0;
-          callPost(p, data, fo, flags, names[1]);
+          Irql before = atDpc && !p.synchronize() ? Irql.raise(Irql.DISPATCH_LEVEL) : null;
+          try {
+            callPost(p, data, fo, flags, names[1]);
+          } finally {
+            if (before != null) {
+              Irql.lower(before);
+            }
+          }
         } finally {
           p.instance().exitOperation();
         }

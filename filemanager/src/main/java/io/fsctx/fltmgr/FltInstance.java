@@ -94,6 +94,8 @@ public final class FltInstance {
   private final OperationRundown rundown = new OperationRundown();
   private final ContextTable<FltInstance> instanceContext = new ContextTable<>(this);
   private final ContextTable<KTransaction> transactionContexts = new ContextTable<>(this);
+  /** Data scanning and the section contexts of its open sections (issue 13). */
+  private final DataScan dataScan = new DataScan(this);
   private final Set<FileListCtrl> fileCtrls = ConcurrentHashMap.newKeySet();
 
   FltInstance(
@@ -369,8 +371,13 @@ public final class FltInstance {
     }
     steps.add(fileCtrls::clear);
     steps.add(() -> transactionContexts.detachAll(routine));
+    steps.add(() -> dataScan.tearDown(routine));
     steps.add(() -> instanceContext.detachAll(routine));
     FirstFailure.forEach(steps, Runnable::run);
+  }
+
+  DataScan dataScan() {
+    return dataScan;
   }
 
   void forgetFileCtrl(FileListCtrl c) {

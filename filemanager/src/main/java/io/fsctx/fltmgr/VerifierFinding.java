@@ -80,13 +80,25 @@ public record VerifierFinding(
      * ({@code followMounts} or {@code attachToVolume} never called) and never had an instance, so
      * none of its callbacks could run: a test of it tested nothing.
      */
-    FILTER_NEVER_ATTACHED;
+    FILTER_NEVER_ATTACHED,
+    /**
+     * A Filter Manager routine called above its documented maximum IRQL (issue 13; the table is
+     * in {@code FltIrql}): the message names the routine, the IRQL and the call site.
+     */
+    ROUTINE_ABOVE_MAX_IRQL,
+    /**
+     * A paged-pool context touched (referenced, released) at {@code DISPATCH_LEVEL}: bug check
+     * 0xA ({@code IRQL_NOT_LESS_OR_EQUAL}) where the page is out, thrown by the model every time.
+     */
+    PAGED_CONTEXT_AT_DISPATCH,
+    /** {@code FltDeleteContext} on a section context, which only {@code FltCloseSectionForDataScan} may detach. */
+    SECTION_CONTEXT_DELETED;
 
-    /** Whether this finding is a bug check (0xF5/0x66, 0x68, 0x6D, 0x6E) that was also thrown. */
+    /** Whether this finding is a bug check (0xF5/0x66, 0x68, 0x6D, 0x6E; 0xA) that was also thrown. */
     public boolean isBugCheck() {
       return switch (this) {
         case CONTEXT_RELEASED_TOO_MANY_TIMES, CONTEXT_USED_AFTER_FREE, POST_CALLBACK_MISSING,
-            NAME_INFORMATION_RELEASED_TOO_MANY_TIMES -> true;
+            NAME_INFORMATION_RELEASED_TOO_MANY_TIMES, PAGED_CONTEXT_AT_DISPATCH -> true;
         default -> false;
       };
     }
