@@ -92,6 +92,7 @@ public final class FilterManager {
   private final EventBus events = new EventBus();
   private final ContextVerifier verifier;
   private final SystemWorkQueue workQueue = new SystemWorkQueue("fltmgr");
+  private final PendedOperations pended = new PendedOperations();
   private final Map<DriverObject, FltFilter> filters = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<FltVolume> volumes = new CopyOnWriteArrayList<>();
   /** Whether this manager ever attached to an I/O manager's volume (followMounts, attachToVolume). */
@@ -131,6 +132,10 @@ public final class FilterManager {
 
   SystemWorkQueue workQueue() {
     return workQueue;
+  }
+
+  PendedOperations pended() {
+    return pended;
   }
 
   /**

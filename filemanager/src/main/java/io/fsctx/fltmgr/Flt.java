@@ -832,4 +832,130 @@ public final class Flt {
     return Sections.get(instance, fileObject, context);
   }
 
+  // ---- Pended operations, completion and work items (issue 13) ------------------------------
+
+  /**
+   * Completes a pre-operation that the filter's pre-operation callback pended by returning
+   * {@code FLT_PREOP_PENDING}: the request goes on as if the callback had returned {@code
+   * callbackStatus} with {@code context} as its completion context. Any thread may call it, also
+   * before the pending callback has returned; at most once per pended operation. Callable at
+   * DISPATCH_LEVEL.
+   *
+   * @ddi FltCompletePendedPreOperation
+   * @param callbackStatus SUCCESS_WITH_CALLBACK, SUCCESS_NO_CALLBACK or COMPLETE (with the status
+   *     set in {@code callbackData})
+   * @param context the completion context for the post-operation callback (SUCCESS_WITH_CALLBACK
+   *     only)
+   * @throws IllegalArgumentException for another status
+   * @throws IllegalStateException when the operation was completed already
+   */
+  public static void completePendedPreOperation(
+      FltCallbackData callbackData, FltPreopCallbackStatus callbackStatus, @Nullable Object context) {
+    AsyncOps.completePendedPre(callbackData, callbackStatus, context);
+  }
+
+  /**
+   * Completes a post-operation that the filter's post-operation callback pended by returning
+   * {@code FLT_POSTOP_MORE_PROCESSING_REQUIRED}: the remaining post-operation callbacks run and
+   * the request completes. Any thread may call it; at most once. Callable at DISPATCH_LEVEL.
+   *
+   * @ddi FltCompletePendedPostOperation
+   * @throws IllegalStateException when the operation was completed already
+   */
+  public static void completePendedPostOperation(FltCallbackData data) {
+    AsyncOps.completePendedPost(data);
+  }
+
+  /**
+   * From a post-operation callback: runs {@code safePostCallback} where it is safe. At or below
+   * APC_LEVEL it runs now, in this thread, and {@code retPostOperationStatus} receives its
+   * result; at DISPATCH_LEVEL it is queued to a worker thread, {@code retPostOperationStatus}
+   * receives MORE_PROCESSING_REQUIRED (which the post-operation callback returns), and Filter
+   * Manager completes the pended post-operation once the safe callback returns
+   * FINISHED_PROCESSING. The completion context (and any reference it holds) passes to the safe
+   * callback.
+   *
+   * @ddi FltDoCompletionProcessingWhenSafe
+   * @return true when the safe callback ran or was queued; false, doing nothing, when {@code
+   *     flags} has DRAINING or the request cannot be posted (paging I/O, not IRP-based) at
+   *     DISPATCH_LEVEL
+   */
+  public static boolean doCompletionProcessingWhenSafe(
+      FltCallbackData data, FltRelatedObjects fltObjects, @Nullable Object completionContext, int flags,
+      SafePostCallback safePostCallback, Out<FltPostopCallbackStatus> retPostOperationStatus) {
+    return AsyncOps.doCompletionWhenSafe(data, fltObjects, completionContext, flags, safePostCallback, retPostOperationStatus);
+  }
+
+  /**
+   * Allocates a work item for {@link #queueDeferredIoWorkItem}, owned by the caller until {@link
+   * #freeDeferredIoWorkItem}.
+   *
+   * @ddi FltAllocateDeferredIoWorkItem
+   */
+  public static FltDeferredIoWorkItem allocateDeferredIoWorkItem(FilterManager filterManager) {
+    return AsyncOps.allocateDeferred(filterManager);
+  }
+
+  /**
+   * Queues {@code workerRoutine} for a request, typically one whose pre-operation callback
+   * returns {@code FLT_PREOP_PENDING} and whose routine calls {@link #completePendedPreOperation}.
+   * The routine runs once, in a system worker thread, at PASSIVE_LEVEL.
+   *
+   * @ddi FltQueueDeferredIoWorkItem
+   * @param queueType the system queue (the model has one worker queue)
+   * @return SUCCESS; FLT_NOT_SAFE_TO_POST_OPERATION for paging I/O or a request that is not
+   *     IRP-based; FLT_DELETING_OBJECT once the target instance's teardown has begun
+   * @throws IllegalStateException when the item is queued already or freed
+   */
+  public static NtStatus queueDeferredIoWorkItem(
+      FltDeferredIoWorkItem fltWorkItem, FltCallbackData data, DeferredIoWorkItemRoutine workerRoutine,
+      int queueType, @Nullable Object context) {
+    return AsyncOps.queueDeferred(fltWorkItem, data, workerRoutine, context);
+  }
+
+  /**
+   * Frees a deferred I/O work item that is not queued.
+   *
+   * @ddi FltFreeDeferredIoWorkItem
+   * @throws IllegalStateException when it is queued or freed already
+   */
+  public static void freeDeferredIoWorkItem(FltDeferredIoWorkItem fltWorkItem) {
+    AsyncOps.free(fltWorkItem, "FltFreeDeferredIoWorkItem");
+  }
+
+  /**
+   * Allocates a work item for {@link #queueGenericWorkItem}, owned by the caller until {@link
+   * #freeGenericWorkItem}.
+   *
+   * @ddi FltAllocateGenericWorkItem
+   */
+  public static FltGenericWorkItem allocateGenericWorkItem(FilterManager filterManager) {
+    return AsyncOps.allocateGeneric(filterManager);
+  }
+
+  /**
+   * Queues {@code workerRoutine} for a filter or an instance; it runs once, in a system worker
+   * thread, at PASSIVE_LEVEL. On an instance, the instance's teardown waits for the routine.
+   *
+   * @ddi FltQueueGenericWorkItem
+   * @param fltObject a {@link FltFilter} or a {@link FltInstance}
+   * @param queueType the system queue (the model has one worker queue)
+   * @return SUCCESS; FLT_DELETING_OBJECT once the instance's teardown has begun
+   * @throws IllegalStateException when the item is queued already or freed
+   */
+  public static NtStatus queueGenericWorkItem(
+      FltGenericWorkItem fltWorkItem, Object fltObject, GenericWorkItemRoutine workerRoutine, int queueType,
+      @Nullable Object context) {
+    return AsyncOps.queueGeneric(fltWorkItem, fltObject, workerRoutine, context);
+  }
+
+  /**
+   * Frees a generic work item that is not queued.
+   *
+   * @ddi FltFreeGenericWorkItem
+   * @throws IllegalStateException when it is queued or freed already
+   */
+  public static void freeGenericWorkItem(FltGenericWorkItem fltWorkItem) {
+    AsyncOps.free(fltWorkItem, "FltFreeGenericWorkItem");
+  }
 }

@@ -48,7 +48,10 @@ import org.jspecify.annotations.Nullable;
  * <p>The model is synchronous: SYNCHRONIZE and SUCCESS_WITH_CALLBACK both run the post-operation
  * callback in the calling thread, and posts of an instance being torn down carry {@code
  * FLTFL_POST_OPERATION_DRAINING}. Issue 13: a request completed at DPC ({@link DpcCompletion})
- * runs SUCCESS_WITH_CALLBACK post-operation callbacks at DISPATCH_LEVEL.
+ * runs SUCCESS_WITH_CALLBACK post-operation callbacks at DISPATCH_LEVEL; a pended pre- or
+ * post-operation ({@code FLT_PREOP_PENDING}, {@code FLT_POSTOP_MORE_PROCESSING_REQUIRED}) makes
+ * the calling thread wait for its completion from any thread ({@link PendedOperations}), holding
+ * the instance's operation entry, so instance teardown waits for it.
  *
  * <h2>Operations in flight (issue 18)</h2>
  * Before calling an instance's pre-operation callback (or queueing its post-operation callback)
@@ -126,6 +129,15 @@ final class FltFrame extends DeviceObject {
           Out<Object> cc = new Out<>();
           FltPreopCallbackStatus st = callPre(i, pre, data, fo, cc, names[0]);
           Object context = cc.get();
+          if (st == FltPreopCallbackStatus.PENDING) {
+            // Issue 13: wait for FltCompletePendedPreOperation, then go on with what it gave.
+            checkNoCompletionContext(i, names[0], st, context);
+            PendedOperations.Completion c = awaitPended(data, PendedOperations.Phase.PRE);
+            st = java.util.Objects.requireNonNull(c.status());
+            context = c.completionContext();
+          } else {
+            checkNotPended(data, PendedOperations.Phase.PRE, names[0]);
+          }
           switch (st) {
             case SUCCESS_WITH_CALLBACK, SYNCHRONIZE -> {
               if (post == null) {
@@ -143,9 +155,7 @@ final class FltFrame extends DeviceObject {
               completed = data.ioStatus();
             }
             case PENDING ->
-                throw new IllegalStateException(
-                    i.filter().name() + " returned FLT_PREOP_PENDING from " + names[0]
-                        + "; pended operations are not modelled");
+                throw new IllegalStateException("FltCompletePendedPreOperation never completes with PENDING");
           }
         } finally {
           if (!postDue) {
@@ -180,24 +190,37 @@ final class FltFrame extends DeviceObject {
           data.iopb().setTargetInstance(p.instance());
           int flags = p.instance().isDying() ? PostOperationCallback.FLTFL_POST_OPERATION_DRAINING : 0;
           Irql before = atDpc && !p.synchronize() ? Irql.raise(Irql.DISPATCH_LEVEL) : null;
+          FltPostopCallbackStatus ps;
           try {
-            callPost(p, data, fo, flags, names[1]);
+            ps = callPost(p, data, fo, flags, names[1]);
           } finally {
             if (before != null) {
               Irql.lower(before);
             }
+          }
+          if (ps == FltPostopCallbackStatus.MORE_PROCESSING_REQUIRED) {
+            // Issue 13: the instance stays entered until FltCompletePendedPostOperation.
+            if (flags != 0) {
+              throw new IllegalStateException(p.instance().filter().name() + " " + names[1]
+                  + " returned FLT_POSTOP_MORE_PROCESSING_REQUIRED while draining: a draining post-operation must finish");
+            }
+            awaitPended(data, PendedOperations.Phase.POST);
+          } else {
+            checkNotPended(data, PendedOperations.Phase.POST, names[1]);
           }
         } finally {
           p.instance().exitOperation();
         }
       }
     } finally {
+      data.markEnded();
       if (posts != null) {
         for (Pending p : posts) {
           p.instance().exitOperation(); // the request ended before these post-operation calls
         }
       }
     }
+    checkNotPended(data); // issue 13: nothing completed that was not pended
     if (major == IrpMajorFunction.CLOSE && fo != null) {
       FltInstance.fileObjectClosed(volume, fo);
       volume.forgetNames(fo);
@@ -228,18 +251,43 @@ final class FltFrame extends DeviceObject {
     return st;
   }
 
-  private void callPost(Pending p, FltCallbackData data, @Nullable FileObject fo, int flags, String cb) {
+  private FltPostopCallbackStatus callPost(Pending p, FltCallbackData data, @Nullable FileObject fo, int flags, String cb) {
     FilterManager mgr = volume.manager();
     int depth = KeThread.criticalRegionDepth();
     int held = KeThread.resourcesHeld();
     Object token = mgr.enterOperationCallback(cb, p.instance());
+    FltPostopCallbackStatus st;
     try {
-      p.post().postOperation(
+      st = p.post().postOperation(
           data, new FltRelatedObjects(p.instance().filter(), volume, p.instance(), fo, null), p.completionContext(), flags);
     } finally {
       mgr.exitCallback(token);
     }
     checkBalance(p.instance(), cb, depth, held);
+    if (st == null) {
+      throw new IllegalStateException(p.instance().filter().name() + " " + cb + " returned null");
+    }
+    return st;
+  }
+
+  /** Issue 13: the calling thread waits for the pended operation's completion (see PendedOperations). */
+  private PendedOperations.Completion awaitPended(FltCallbackData data, PendedOperations.Phase phase) {
+    return volume.manager().pended().await(data, phase);
+  }
+
+  private void checkNotPended(FltCallbackData data) {
+    PendedOperations pended = volume.manager().pended();
+    if (!pended.isEmpty()) {
+      pended.checkNoneLeft(data);
+    }
+  }
+
+  /** Issue 13: a completion for a callback that did not pend is the filter's mistake. */
+  private void checkNotPended(FltCallbackData data, PendedOperations.Phase phase, String cb) {
+    PendedOperations pended = volume.manager().pended();
+    if (!pended.isEmpty()) {
+      pended.checkNotCompletedEarly(data, phase, cb);
+    }
   }
 
   private void report(VerifierFinding.Kind kind, FltInstance i, String msg) {
