@@ -232,12 +232,16 @@ public final class IoManager {
     fo.setVolume(volume);
     fo.setDeviceHint(deviceHint);
     Irp irp = newIrp(IrpMajorFunction.CREATE, 0, fo, new IrpParameters.Create(parameters, path), 0);
+    // The object manager's reference during the open: a filter may take its own in post-create
+    // (a data-scan section does, issue 13); on success it becomes the handle's reference.
+    fo.pointerCountRef().set(1);
     IoStatus st = send(volume, irp);
     CommonFcbHeader header = fo.fsContext();
     boolean opened = st.isSuccess()
         && !st.status().equals(NtStatus.STATUS_REPARSE)
         && header != null;
     if (!opened) {
+      fo.pointerCountRef().set(0);
       List<PerFileObjectContext> leaked = fo.perFileObjectContexts().leakAtDelete();
       fo.markDeleted();
       if (!leaked.isEmpty()) {
@@ -252,7 +256,6 @@ public final class IoManager {
       KeThread.exitRequest(previous);
     }
     fo.handleCountRef().set(1);
-    fo.pointerCountRef().set(1);
     fo.setFlags(FileObject.FO_HANDLE_CREATED);
     publish(new IoEvent.FileObjectCreated(volume, fo, false, parameters));
     return new CreateResult(st, fo);

@@ -2,6 +2,7 @@ package io.fsctx.tools.cli;
 
 import io.fsctx.examples.ctx.CtxLog;
 import io.fsctx.examples.ctx.CtxWorkload;
+import io.fsctx.examples.avscan.AvScanWorkload;
 import io.fsctx.examples.leaky.LeakyWorkload;
 import io.fsctx.fltmgr.VerifierFinding;
 import io.fsctx.io.FileSystemDriver;
@@ -65,18 +66,31 @@ public final class RunCommand implements Callable<Integer> {
   /** Which filter {@code run} loads. */
   enum FilterChoice {
     ctx,
-    leaky
+    leaky,
+    avscan
   }
 
   @Option(
       names = "--filter",
       paramLabel = "FILTER",
       description =
-          "The minifilter to run: ctx (the CTX sample port, default) or leaky (a deliberately leaky"
+          "The minifilter to run: ctx (the CTX sample port, default), leaky (a deliberately leaky"
               + " filter modelled on Windows-driver-samples issue 1360, run under the verifier: it"
-              + " prints the leak report and exits 1). Default: ${DEFAULT-VALUE}.",
+              + " prints the leak report and exits 1) or avscan (the context parts of the avscan"
+              + " sample, under the verifier; see --provoke). Default: ${DEFAULT-VALUE}.",
       defaultValue = "ctx")
   FilterChoice filter = FilterChoice.ctx;
+
+  @Option(
+      names = "--provoke",
+      paramLabel = "DEFECT",
+      description =
+          "With --filter avscan: also run the steps that reach one of the sample's two known"
+              + " defects, which the verifier then reports (exit 1): SECTION_LEAK (a section context"
+              + " not released when FltCreateSectionForDataScan fails) or TX_REFERENCE (the extra"
+              + " stream-context reference of the transaction move, case 3). Default: ${DEFAULT-VALUE}.",
+      defaultValue = "NONE")
+  AvScanWorkload.Provoke provoke = AvScanWorkload.Provoke.NONE;
 
   @Mixin HtmlOption html = new HtmlOption();
 
@@ -93,6 +107,15 @@ public final class RunCommand implements Callable<Integer> {
     }
     if (filter == FilterChoice.leaky) {
       return html.start(spec, ContextRecorder.Axis.EVENT) ? runLeaky(out, fileSystems.get()) : ExitStatus.OUTPUT;
+    }
+    if (filter == FilterChoice.avscan) {
+      if (html.file != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--html is not supported with --filter avscan yet");
+      }
+      return runAvScan(out, fileSystems.get());
+    }
+    if (provoke != AvScanWorkload.Provoke.NONE) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--provoke applies to --filter avscan only");
     }
     int level;
     try {
@@ -113,6 +136,24 @@ public final class RunCommand implements Callable<Integer> {
     out.print(r.report().format());
     out.flush();
     return html.finish(spec, r.report().clean() ? 0 : 1, rec -> Reports.run(HtmlOption.title(spec), rec, r.report()));
+  }
+
+  private int runAvScan(PrintWriter out, FileSystemDriver fs) {
+    AvScanWorkload.Result r = AvScanWorkload.run(fs, provoke, s -> {
+      if (steps) {
+        out.println("workload: " + s);
+      }
+    }, e -> {});
+    out.print(r.report().format());
+    out.println("verifier findings: " + r.findings().size());
+    for (VerifierFinding f : r.findings()) {
+      out.println("  " + f.format());
+    }
+    for (String b : r.bugChecks()) {
+      out.println("bug check: " + b);
+    }
+    out.flush();
+    return r.clean() ? 0 : 1;
   }
 
   private int runLeaky(PrintWriter out, FileSystemDriver fs) {
