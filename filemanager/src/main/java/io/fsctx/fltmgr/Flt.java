@@ -889,6 +889,8 @@ public final class Flt {
   /**
    * Allocates a work item for {@link #queueDeferredIoWorkItem}, owned by the caller until {@link
    * #freeDeferredIoWorkItem}.
+   * PORT: Windows' routine takes no parameter; the model has no system-wide Filter Manager, so
+   * the caller names the one whose worker threads run the item.
    *
    * @ddi FltAllocateDeferredIoWorkItem
    */
@@ -926,6 +928,8 @@ public final class Flt {
   /**
    * Allocates a work item for {@link #queueGenericWorkItem}, owned by the caller until {@link
    * #freeGenericWorkItem}.
+   * PORT: Windows' routine takes no parameter; the model has no system-wide Filter Manager, so
+   * the caller names the one whose worker threads run the item.
    *
    * @ddi FltAllocateGenericWorkItem
    */

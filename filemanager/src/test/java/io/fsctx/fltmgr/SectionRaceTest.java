@@ -140,28 +140,9 @@ class SectionRaceTest {
         FileObject reader = h.open("\\a.txt");
         FileObject writer = h.open("\\a.txt");
         CyclicBarrier go = new CyclicBarrier(3);
-        Thread scanning = new Thread(() -> {
-          try {
-            go.await();
-            for (int i = 0; i < 200; i++) {
-              h.read(reader, 0, 10);
-            }
-          } catch (Throwable t) {
-            errors.add(t);
-          }
-        }, "scanner");
-        Thread conflicting = new Thread(() -> {
-          try {
-            go.await();
-            for (int i = 0; i < 200; i++) {
-              h.write(writer, 0, 10);
-            }
-          } catch (Throwable t) {
-            errors.add(t);
-          }
-        }, "conflict-writer");
-        scanning.start();
-        conflicting.start();
+        Thread scanning = io.fsctx.fltmgr.async.AsyncTestSupport.looping("scanner", go, 200, () -> h.read(reader, 0, 10), errors);
+        Thread conflicting =
+            io.fsctx.fltmgr.async.AsyncTestSupport.looping("conflict-writer", go, 200, () -> h.write(writer, 0, 10), errors);
         go.await();
         if (round % 2 == 1) {
           Thread.yield();

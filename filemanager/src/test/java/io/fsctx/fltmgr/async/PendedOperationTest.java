@@ -87,15 +87,6 @@ class PendedOperationTest {
   }
 
   private FltRegistration probe(Mode mode) {
-    PostOperationCallback postCreate = (d, o, cc, f) -> {
-      if (d.ioStatus().isSuccess()) {
-        Out<FltContext> ctx = new Out<>();
-        Flt.allocateContext(o.filter(), FltContextType.STREAM.code(), 16, PoolType.NON_PAGED_POOL, ctx);
-        Flt.setStreamContext(o.instance(), o.fileObject(), 1, ctx.get(), null);
-        Flt.releaseContext(ctx.get());
-      }
-      return FltPostopCallbackStatus.FINISHED_PROCESSING;
-    };
     PreOperationCallback preRead = (d, o, cc) -> {
       Out<FltContext> ctx = new Out<>();
       if (!Flt.getStreamContext(o.instance(), o.fileObject(), ctx).isSuccess()) {
@@ -158,7 +149,7 @@ class PendedOperationTest {
     return FltRegistration.builder()
         .contextRegistration(FltContextRegistration.of(FltContextType.STREAM, 0, null, 16, TAG, null))
         .operationRegistration(
-            new FltOperationRegistration(IrpMajorFunction.CREATE.code(), 0, null, postCreate),
+            new FltOperationRegistration(IrpMajorFunction.CREATE.code(), 0, null, AsyncTestSupport.streamContextOnCreate()),
             new FltOperationRegistration(IrpMajorFunction.READ.code(), 0, preRead, postRead))
         .instanceQueryTeardownCallback((o, f) -> STATUS_SUCCESS)
         .instanceTeardownStartCallback((o, reason) -> {

@@ -45,16 +45,6 @@ class PendedTeardownStressTest {
   private static final int READS = 100;
 
   private static FltRegistration registration(AtomicInteger pended, AtomicInteger posts, List<Throwable> errors) {
-    PostOperationCallback postCreate = (d, o, cc, f) -> {
-      if (d.ioStatus().isSuccess()) {
-        Out<FltContext> ctx = new Out<>();
-        if (Flt.allocateContext(o.filter(), FltContextType.STREAM.code(), 16, PoolType.NON_PAGED_POOL, ctx).isSuccess()) {
-          Flt.setStreamContext(o.instance(), o.fileObject(), 1, ctx.get(), null);
-          Flt.releaseContext(ctx.get());
-        }
-      }
-      return FltPostopCallbackStatus.FINISHED_PROCESSING;
-    };
     PreOperationCallback preRead = (d, o, cc) -> {
       Out<FltContext> ctx = new Out<>();
       if (!Flt.getStreamContext(o.instance(), o.fileObject(), ctx).isSuccess()) {
@@ -88,7 +78,7 @@ class PendedTeardownStressTest {
     return FltRegistration.builder()
         .contextRegistration(FltContextRegistration.of(FltContextType.STREAM, 0, null, 16, FltContextRegistration.tag("PndS"), null))
         .operationRegistration(
-            new FltOperationRegistration(IrpMajorFunction.CREATE.code(), 0, null, postCreate),
+            new FltOperationRegistration(IrpMajorFunction.CREATE.code(), 0, null, AsyncTestSupport.streamContextOnCreate()),
             new FltOperationRegistration(IrpMajorFunction.READ.code(), 0, preRead, postRead))
         .instanceQueryTeardownCallback((o, f) -> STATUS_SUCCESS)
         .build();
@@ -109,20 +99,12 @@ class PendedTeardownStressTest {
         CyclicBarrier go = new CyclicBarrier(READERS + 1);
         List<Thread> readers = new ArrayList<>();
         for (int r = 0; r < READERS; r++) {
-          Thread t = new Thread(() -> {
-            try {
-              go.await();
-              for (int i = 0; i < READS; i++) {
-                try (DpcCompletion dpc = (i & 1) == 0 ? DpcCompletion.begin() : null) {
-                  h.read(fo, 0, 10);
-                }
-              }
-            } catch (Throwable e) {
-              errors.add(e);
+          int[] i = {0};
+          readers.add(AsyncTestSupport.looping("reader-" + r, go, READS, () -> {
+            try (DpcCompletion dpc = (i[0]++ & 1) == 0 ? DpcCompletion.begin() : null) {
+              h.read(fo, 0, 10);
             }
-          }, "reader-" + r);
-          readers.add(t);
-          t.start();
+          }, errors));
         }
         go.await();
         for (int spin = 0; spin < round * 50; spin++) {
