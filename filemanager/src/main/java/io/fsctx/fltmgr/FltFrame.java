@@ -237,6 +237,7 @@ final class FltFrame extends DeviceObject {
     FilterManager mgr = volume.manager();
     int depth = KeThread.criticalRegionDepth();
     int held = KeThread.resourcesHeld();
+    Irql irql = Irql.current();
     Object token = mgr.enterOperationCallback(cb, i);
     FltPreopCallbackStatus st;
     try {
@@ -245,6 +246,7 @@ final class FltFrame extends DeviceObject {
       mgr.exitCallback(token);
     }
     checkBalance(i, cb, depth, held);
+    checkIrqlRestored(i, cb, irql);
     if (st == null) {
       throw new IllegalStateException(i.filter().name() + " " + cb + " returned null");
     }
@@ -255,6 +257,7 @@ final class FltFrame extends DeviceObject {
     FilterManager mgr = volume.manager();
     int depth = KeThread.criticalRegionDepth();
     int held = KeThread.resourcesHeld();
+    Irql irql = Irql.current();
     Object token = mgr.enterOperationCallback(cb, p.instance());
     FltPostopCallbackStatus st;
     try {
@@ -264,6 +267,7 @@ final class FltFrame extends DeviceObject {
       mgr.exitCallback(token);
     }
     checkBalance(p.instance(), cb, depth, held);
+    checkIrqlRestored(p.instance(), cb, irql);
     if (st == null) {
       throw new IllegalStateException(p.instance().filter().name() + " " + cb + " returned null");
     }
@@ -303,6 +307,27 @@ final class FltFrame extends DeviceObject {
       report(VerifierFinding.Kind.RESOURCE_HELD_AT_CALLBACK_EXIT, i, msg);
       throw new IllegalStateException(msg);
     }
+  }
+
+  /**
+   * Issue 13: a callback returns at the IRQL it was called at (a spin lock acquired in it is
+   * released in it). The level is put back before the contract violation is thrown, so the
+   * thread does not go on at the wrong IRQL.
+   */
+  private void checkIrqlRestored(FltInstance i, String cb, Irql expected) {
+    Irql now = Irql.current();
+    if (now == expected) {
+      return;
+    }
+    if (now.above(expected)) {
+      Irql.lower(expected);
+    } else {
+      Irql.raise(expected);
+    }
+    String msg = i.filter().name() + " " + cb + " was called at " + expected + " and returned at " + now
+        + " (a spin lock still held, or KeRaiseIrql/KeLowerIrql unpaired)";
+    report(VerifierFinding.Kind.IRQL_NOT_RESTORED_AT_CALLBACK_EXIT, i, msg);
+    throw new IllegalStateException(msg);
   }
 
   private void checkNoCompletionContext(

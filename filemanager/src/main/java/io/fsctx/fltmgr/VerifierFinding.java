@@ -92,7 +92,9 @@ public record VerifierFinding(
      */
     PAGED_CONTEXT_AT_DISPATCH,
     /** {@code FltDeleteContext} on a section context, which only {@code FltCloseSectionForDataScan} may detach. */
-    SECTION_CONTEXT_DELETED;
+    SECTION_CONTEXT_DELETED,
+    /** A callback returned at another IRQL than it was called at (issue 13): a spin lock still held, say. */
+    IRQL_NOT_RESTORED_AT_CALLBACK_EXIT;
 
     /** Whether this finding is a bug check (0xF5/0x66, 0x68, 0x6D, 0x6E; 0xA) that was also thrown. */
     public boolean isBugCheck() {

@@ -344,4 +344,24 @@ class IrqlConformanceTest {
     assertEquals(List.of(), h.manager().verifierFindings());
     h.close(fo);
   }
+
+  @Test
+  @DisplayName("issue 13: a pre-operation callback that returns holding a spin lock (at DISPATCH_LEVEL) is a finding; the frame puts the IRQL back")
+  void preOperation_returnsAtDispatch_reportedAndRestored() {
+    KSpinLock lock = new KSpinLock();
+    h = FilterHarness.on(new NtfsLikeFileSystem());
+    h.start("SpinLeak", "370000", FltRegistration.builder().operationRegistration(
+        new FltOperationRegistration(IrpMajorFunction.READ.code(), 0, (d, o, cc) -> {
+          lock.acquire(); // never released: the callback returns at DISPATCH_LEVEL
+          return FltPreopCallbackStatus.SUCCESS_NO_CALLBACK;
+        }, null)).build());
+    FileObject fo = h.open("\\a.txt");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> h.read(fo, 0, 10));
+    assertTrue(e.getMessage().contains("was called at PASSIVE_LEVEL and returned at DISPATCH_LEVEL"), e.getMessage());
+    assertEquals(Irql.PASSIVE_LEVEL, Irql.current());
+    assertEquals(List.of(VerifierFinding.Kind.IRQL_NOT_RESTORED_AT_CALLBACK_EXIT),
+        h.manager().verifierFindings().stream().map(VerifierFinding::kind).toList());
+    h.manager().clearVerifierFindings();
+    h.close(fo);
+  }
 }
