@@ -332,4 +332,20 @@ class PendedOperationTest {
     assertThrows(IllegalStateException.class, () -> Flt.freeGenericWorkItem(item));
     h.close(fo);
   }
+
+  @Test
+  @DisplayName("issue 13: a work item that throws is a problem the harness reports after the test")
+  void genericWorkItem_throws_listedAsProblem() {
+    try (FilterHarness other = FilterHarness.on(new NtfsLikeFileSystem())) {
+      other.start("Thrower", "370000", FltRegistration.builder().build());
+      FltGenericWorkItem item = Flt.allocateGenericWorkItem(other.manager());
+      assertEquals(STATUS_SUCCESS, Flt.queueGenericWorkItem(item, other.filter(), (wi, obj, ctx) -> {
+        throw new IllegalStateException("boom in a work item");
+      }, 0, null));
+      List<String> problems = other.problems();
+      assertEquals(1, problems.size(), problems::toString);
+      assertTrue(problems.get(0).contains("work item threw: java.lang.IllegalStateException: boom in a work item"), problems::toString);
+      Flt.freeGenericWorkItem(item);
+    }
+  }
 }
