@@ -96,7 +96,7 @@ public final class AvScan {
   /** The instance context (the sample's cache and ERESOURCE are not ported). */
   public static final class InstanceContext {
     /** Scans done through this instance. */
-    public volatile int scans;
+    public final java.util.concurrent.atomic.AtomicInteger scans = new java.util.concurrent.atomic.AtomicInteger();
   }
 
   /** Stream states: the sample's AV_FILE_* values that matter here. */
@@ -334,7 +334,7 @@ public final class AvScan {
     sectionContext.payload(SectionContext.class).section = handle.get();
     Out<FltContext> instanceContext = new Out<>();
     if (Flt.getInstanceContext(instance, instanceContext).isSuccess()) {
-      instanceContext.get().payload(InstanceContext.class).scans++;
+      instanceContext.get().payload(InstanceContext.class).scans.incrementAndGet();
       Flt.releaseContext(instanceContext.get());
     }
     sectionContext.payload(SectionContext.class).section = null;

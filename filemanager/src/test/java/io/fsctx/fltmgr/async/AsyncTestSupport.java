@@ -1,6 +1,11 @@
 package io.fsctx.fltmgr.async;
 
 import io.fsctx.fltmgr.Flt;
+import io.fsctx.fltmgr.FltCallbackData;
+import io.fsctx.fltmgr.FltDeferredIoWorkItem;
+import io.fsctx.fltmgr.FltFilter;
+import io.fsctx.fltmgr.FltPreopCallbackStatus;
+import io.fsctx.nt.NtStatus;
 import io.fsctx.fltmgr.FltContext;
 import io.fsctx.fltmgr.FltContextType;
 import io.fsctx.fltmgr.FltPostopCallbackStatus;
@@ -44,5 +49,27 @@ public final class AsyncTestSupport {
     }, name);
     t.start();
     return t;
+  }
+
+  /**
+   * What a pre-operation callback returns after handing {@code context} (a reference the callback
+   * took) to a deferred I/O work item that completes the pended pre-operation with
+   * SUCCESS_WITH_CALLBACK, passing the reference on to the post-operation callback: PENDING; or,
+   * when the item cannot be queued (the instance is being torn down), SUCCESS_NO_CALLBACK after
+   * releasing the reference. {@code onWorker} runs first in the work item.
+   */
+  public static FltPreopCallbackStatus pendViaWorkItem(FltCallbackData data, FltFilter filter, FltContext context, Runnable onWorker) {
+    FltDeferredIoWorkItem item = Flt.allocateDeferredIoWorkItem(filter.manager());
+    NtStatus st = Flt.queueDeferredIoWorkItem(item, data, (wi, d, c) -> {
+      onWorker.run();
+      Flt.freeDeferredIoWorkItem(wi);
+      Flt.completePendedPreOperation(d, FltPreopCallbackStatus.SUCCESS_WITH_CALLBACK, c);
+    }, 0, context);
+    if (!st.isSuccess()) {
+      Flt.freeDeferredIoWorkItem(item);
+      Flt.releaseContext(context);
+      return FltPreopCallbackStatus.SUCCESS_NO_CALLBACK;
+    }
+    return FltPreopCallbackStatus.PENDING;
   }
 }

@@ -13,7 +13,6 @@ import io.fsctx.fltmgr.FltCallbackData;
 import io.fsctx.fltmgr.FltContext;
 import io.fsctx.fltmgr.FltContextRegistration;
 import io.fsctx.fltmgr.FltContextType;
-import io.fsctx.fltmgr.FltDeferredIoWorkItem;
 import io.fsctx.fltmgr.FltGenericWorkItem;
 import io.fsctx.fltmgr.FltInstance;
 import io.fsctx.fltmgr.FltOperationRegistration;
@@ -30,7 +29,6 @@ import io.fsctx.modelfs.NtfsLikeFileSystem;
 import io.fsctx.nt.Irql;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
-import io.fsctx.nt.PoolType;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -94,18 +92,8 @@ class PendedOperationTest {
       }
       switch (mode) {
         case PEND_VIA_WORK_ITEM -> {
-          FltDeferredIoWorkItem item = Flt.allocateDeferredIoWorkItem(o.filter().manager());
-          NtStatus st = Flt.queueDeferredIoWorkItem(item, d, (wi, data, context) -> {
-            log.add("work item on " + (Thread.currentThread() == readerThread ? "the reader" : "a worker") + " at " + Irql.current());
-            Flt.freeDeferredIoWorkItem(wi);
-            Flt.completePendedPreOperation(data, FltPreopCallbackStatus.SUCCESS_WITH_CALLBACK, context);
-          }, 0, ctx.get());
-          if (!st.isSuccess()) {
-            Flt.freeDeferredIoWorkItem(item);
-            Flt.releaseContext(ctx.get());
-            return FltPreopCallbackStatus.SUCCESS_NO_CALLBACK;
-          }
-          return FltPreopCallbackStatus.PENDING;
+          return AsyncTestSupport.pendViaWorkItem(d, o.filter(), ctx.get(), () -> log.add(
+              "work item on " + (Thread.currentThread() == readerThread ? "the reader" : "a worker") + " at " + Irql.current()));
         }
         case PEND_FOR_TEST -> {
           pendedContext.set(ctx.get());

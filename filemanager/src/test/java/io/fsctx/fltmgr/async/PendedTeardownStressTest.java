@@ -9,7 +9,6 @@ import io.fsctx.fltmgr.Flt;
 import io.fsctx.fltmgr.FltContext;
 import io.fsctx.fltmgr.FltContextRegistration;
 import io.fsctx.fltmgr.FltContextType;
-import io.fsctx.fltmgr.FltDeferredIoWorkItem;
 import io.fsctx.fltmgr.FltOperationRegistration;
 import io.fsctx.fltmgr.FltPostopCallbackStatus;
 import io.fsctx.fltmgr.FltPreopCallbackStatus;
@@ -22,7 +21,6 @@ import io.fsctx.io.IrpMajorFunction;
 import io.fsctx.modelfs.NtfsLikeFileSystem;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
-import io.fsctx.nt.PoolType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,18 +48,11 @@ class PendedTeardownStressTest {
       if (!Flt.getStreamContext(o.instance(), o.fileObject(), ctx).isSuccess()) {
         return FltPreopCallbackStatus.SUCCESS_NO_CALLBACK;
       }
-      FltDeferredIoWorkItem item = Flt.allocateDeferredIoWorkItem(o.filter().manager());
-      NtStatus st = Flt.queueDeferredIoWorkItem(item, d, (wi, data, context) -> {
-        Flt.freeDeferredIoWorkItem(wi);
-        Flt.completePendedPreOperation(data, FltPreopCallbackStatus.SUCCESS_WITH_CALLBACK, context);
-      }, 0, ctx.get());
-      if (!st.isSuccess()) {
-        Flt.freeDeferredIoWorkItem(item);
-        Flt.releaseContext(ctx.get());
-        return FltPreopCallbackStatus.SUCCESS_NO_CALLBACK;
+      FltPreopCallbackStatus st = AsyncTestSupport.pendViaWorkItem(d, o.filter(), ctx.get(), () -> { });
+      if (st == FltPreopCallbackStatus.PENDING) {
+        pended.incrementAndGet();
       }
-      pended.incrementAndGet();
-      return FltPreopCallbackStatus.PENDING;
+      return st;
     };
     PostOperationCallback postRead = (d, o, cc, flags) -> {
       posts.incrementAndGet();

@@ -145,7 +145,6 @@ class IrqlConformanceTest {
   @Test
   @DisplayName("issue 13: SYNCHRONIZE keeps the post-operation callback at the originating thread's level, and post-create stays at PASSIVE, even at DPC")
   void postOperation_synchronizeAndCreate_stayPassive() {
-    List<Irql> createLevels = new CopyOnWriteArrayList<>();
     FltRegistration reg = probe(PostRead.GET_AGAIN, PoolType.NON_PAGED_POOL, FltPreopCallbackStatus.SYNCHRONIZE);
     h = FilterHarness.on(new NtfsLikeFileSystem());
     h.start("IrqlProbe", "370000", reg);
@@ -154,7 +153,6 @@ class IrqlConformanceTest {
       fo = h.open("\\a.txt");
       h.read(fo, 0, 10);
     }
-    createLevels.add(Irql.current());
     assertEquals(List.of(Irql.PASSIVE_LEVEL), postReadLevels);
     assertEquals(List.of(), findings(VerifierFinding.Kind.ROUTINE_ABOVE_MAX_IRQL), "post-create set a context at PASSIVE");
     h.close(fo);
