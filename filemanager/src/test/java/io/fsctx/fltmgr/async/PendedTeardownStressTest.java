@@ -42,7 +42,7 @@ class PendedTeardownStressTest {
   private static final int READERS = 2;
   private static final int READS = 100;
 
-  private static FltRegistration registration(AtomicInteger pended, AtomicInteger posts, List<Throwable> errors) {
+  private static FltRegistration registration(AtomicInteger pended, AtomicInteger posts) {
     PreOperationCallback preRead = (d, o, cc) -> {
       Out<FltContext> ctx = new Out<>();
       if (!Flt.getStreamContext(o.instance(), o.fileObject(), ctx).isSuccess()) {
@@ -84,7 +84,7 @@ class PendedTeardownStressTest {
       AtomicInteger posts = new AtomicInteger();
       List<Throwable> errors = new CopyOnWriteArrayList<>();
       try (FilterHarness h = FilterHarness.on(new NtfsLikeFileSystem())) {
-        h.start("PendStress", "370000", registration(pended, posts, errors));
+        h.start("PendStress", "370000", registration(pended, posts));
         FileObject fo = h.open("\\a.txt");
         h.write(fo, 0, 100);
         CyclicBarrier go = new CyclicBarrier(READERS + 1);
