@@ -91,6 +91,8 @@ public final class FilterManager {
   private final IdSource ids = new IdSource();
   private final EventBus events = new EventBus();
   private final ContextVerifier verifier;
+  private final SystemWorkQueue workQueue = new SystemWorkQueue("fltmgr");
+  private final PendedOperations pended = new PendedOperations();
   private final Map<DriverObject, FltFilter> filters = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<FltVolume> volumes = new CopyOnWriteArrayList<>();
   private final FltTransactions transactions = new FltTransactions();
@@ -152,6 +154,27 @@ public final class FilterManager {
     }
     verifier.report(new VerifierFinding(VerifierFinding.Kind.BUG_CHECK_IN_CALLBACK, filter.name(), subject,
         filter.name() + " " + callback + " raised " + e.getMessage(), null, null));
+  }
+
+  SystemWorkQueue workQueue() {
+    return workQueue;
+  }
+
+  PendedOperations pended() {
+    return pended;
+  }
+
+  /**
+   * Waits until the system worker threads have run every item queued so far (issue 13): the
+   * deferred frees of contexts whose last reference was released at {@code DISPATCH_LEVEL}, and
+   * the filters' work items. Tests call it before they check counts that such work changes. Not
+   * from a work item.
+   *
+   * @return what the items threw so far (empty when every one returned normally)
+   */
+  public List<Throwable> awaitWorkItems() {
+    workQueue.awaitIdle();
+    return workQueue.failures();
   }
 
   /** The test seam of {@link RacePoint}; null outside the deterministic race tests. */
@@ -500,6 +523,16 @@ public final class FilterManager {
    * lock held), returns the memory, publishes FREE.
    */
   void freeContext(FltContext ctx, String routine) {
+    if (io.fsctx.nt.Irql.current().above(io.fsctx.nt.Irql.APC_LEVEL)) {
+      // fltmgr.md 5.4, assertion 74: the last release at DISPATCH_LEVEL hands the cleanup and the
+      // free to a worker thread, so the cleanup callback still runs at or below APC_LEVEL.
+      workQueue.queue(() -> freeNow(ctx, routine + " (deferred from DISPATCH_LEVEL)"));
+      return;
+    }
+    freeNow(ctx, routine);
+  }
+
+  private void freeNow(FltContext ctx, String routine) {
     events.publish(ContextEvent.Kind.CLEANUP, routine, ctx, 0, null);
     FltContextRegistration reg = ctx.definition().registration();
     try {

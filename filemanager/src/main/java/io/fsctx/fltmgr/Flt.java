@@ -1,5 +1,6 @@
 package io.fsctx.fltmgr;
 
+import io.fsctx.nt.Irql;
 import io.fsctx.nt.PoolType;
 import static io.fsctx.nt.NtStatus.STATUS_INVALID_PARAMETER;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
@@ -66,6 +67,22 @@ public final class Flt {
       oldContext.set(o.old());
     }
     return o.status();
+  }
+
+  /** The IRQL rule of a routine that is documented for {@code APC_LEVEL} at most (see {@link FltIrql}). */
+  private static void apcLevel(FltInstance instance, String routine) {
+    FltIrql.check(instance.filter().manager(), instance.filter(), routine, Irql.APC_LEVEL);
+  }
+
+  /** {@code FltReleaseContexts}' IRQL rule for each context it is about to release. */
+  private static void checkTouchAll(FltRelatedContexts contexts, String routine) {
+    for (FltContext c : new FltContext[] {
+        contexts.volumeContext, contexts.instanceContext, contexts.fileContext, contexts.streamContext,
+        contexts.streamHandleContext, contexts.transactionContext, contexts.sectionContext}) {
+      if (c != null) {
+        FltIrql.checkTouch(c, routine);
+      }
+    }
   }
 
   private static NtStatus out(FltInstance.Got g, Out<FltContext> context) {
@@ -165,6 +182,7 @@ public final class Flt {
    */
   public static NtStatus allocateContext(
       FltFilter filter, int contextType, long contextSize, PoolType poolType, Out<FltContext> returnedContext) {
+    FltIrql.checkAllocate(filter, poolType);
     FltFilter.AllocateResult r = filter.allocateContext(contextType, contextSize, poolType);
     returnedContext.set(r.context());
     return r.status();
@@ -176,6 +194,7 @@ public final class Flt {
    * @ddi FltReferenceContext
    */
   public static void referenceContext(FltContext context) {
+    FltIrql.checkTouch(context, "FltReferenceContext");
     int after = context.reference("FltReferenceContext");
     context.filter().manager().events().publish(ContextEvent.Kind.REFERENCE, "FltReferenceContext", context, after, null);
   }
@@ -186,6 +205,7 @@ public final class Flt {
    * @ddi FltReleaseContext
    */
   public static void releaseContext(FltContext context) {
+    FltIrql.checkTouch(context, "FltReleaseContext");
     context.release("FltReleaseContext");
   }
 
@@ -199,7 +219,12 @@ public final class Flt {
    * @ddi FltDeleteContext
    */
   public static void deleteContext(FltContext context) {
+    FltIrql.check(context, "FltDeleteContext", Irql.APC_LEVEL);
     context.checkNotFreed("FltDeleteContext");
+    if (context.type() == FltContextType.SECTION) {
+      Sections.deleteRefused(context); // issue 13: only FltCloseSectionForDataScan detaches one
+      return;
+    }
     context.checkDeleterHoldsReference("FltDeleteContext");
     ContextStore<?> store = context.store();
     if (store != null) {
@@ -220,6 +245,7 @@ public final class Flt {
    */
   public static NtStatus setVolumeContext(
       FltVolume volume, int operation, FltContext newContext, @Nullable Out<FltContext> oldContext) {
+    FltIrql.check(newContext, "FltSetVolumeContext", Irql.APC_LEVEL);
     return out(volume.setVolumeContext(op(operation), newContext, oldContext != null, "FltSetVolumeContext"), oldContext);
   }
 
@@ -230,6 +256,7 @@ public final class Flt {
    * @ddi FltGetVolumeContext
    */
   public static NtStatus getVolumeContext(FltFilter filter, FltVolume volume, Out<FltContext> context) {
+    FltIrql.check(filter.manager(), filter, "FltGetVolumeContext", Irql.APC_LEVEL);
     FltContext c = volume.getVolumeContextInternal(filter, "FltGetVolumeContext");
     context.set(c);
     return c == null ? NtStatus.STATUS_NOT_FOUND : STATUS_SUCCESS;
@@ -244,6 +271,7 @@ public final class Flt {
    * @ddi FltDeleteVolumeContext
    */
   public static NtStatus deleteVolumeContext(FltFilter filter, FltVolume volume, @Nullable Out<FltContext> oldContext) {
+    FltIrql.check(filter.manager(), filter, "FltDeleteVolumeContext", Irql.APC_LEVEL);
     return out(volume.deleteVolumeContext(filter, oldContext != null), oldContext);
   }
 
@@ -260,6 +288,7 @@ public final class Flt {
    */
   public static NtStatus setInstanceContext(
       FltInstance instance, int operation, FltContext newContext, @Nullable Out<FltContext> oldContext) {
+    apcLevel(instance, "FltSetInstanceContext");
     return out(instance.setInstanceContextInternal(op(operation), newContext, oldContext != null, "FltSetInstanceContext"), oldContext);
   }
 
@@ -270,6 +299,7 @@ public final class Flt {
    * @ddi FltGetInstanceContext
    */
   public static NtStatus getInstanceContext(FltInstance instance, Out<FltContext> context) {
+    apcLevel(instance, "FltGetInstanceContext");
     FltContext c = instance.getInstanceContextInternal("FltGetInstanceContext");
     context.set(c);
     return c == null ? NtStatus.STATUS_NOT_FOUND : STATUS_SUCCESS;
@@ -284,6 +314,7 @@ public final class Flt {
    * @ddi FltDeleteInstanceContext
    */
   public static NtStatus deleteInstanceContext(FltInstance instance, @Nullable Out<FltContext> oldContext) {
+    apcLevel(instance, "FltDeleteInstanceContext");
     return out(instance.deleteInstanceContextInternal(oldContext != null), oldContext);
   }
 
@@ -301,6 +332,7 @@ public final class Flt {
   public static NtStatus setFileContext(
       FltInstance instance, @Nullable FileObject fileObject, int operation, FltContext newContext,
       @Nullable Out<FltContext> oldContext) {
+    apcLevel(instance, "FltSetFileContext");
     return out(instance.setFileContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetFileContext"), oldContext);
   }
 
@@ -311,6 +343,7 @@ public final class Flt {
    * @ddi FltGetFileContext
    */
   public static NtStatus getFileContext(FltInstance instance, @Nullable FileObject fileObject, Out<FltContext> context) {
+    apcLevel(instance, "FltGetFileContext");
     return out(instance.getFileContextInternal(fileObject, "FltGetFileContext"), context);
   }
 
@@ -324,6 +357,7 @@ public final class Flt {
    */
   public static NtStatus deleteFileContext(
       FltInstance instance, @Nullable FileObject fileObject, @Nullable Out<FltContext> oldContext) {
+    apcLevel(instance, "FltDeleteFileContext");
     return out(instance.deleteFileContextInternal(fileObject, oldContext != null), oldContext);
   }
 
@@ -341,6 +375,7 @@ public final class Flt {
   public static NtStatus setStreamContext(
       FltInstance instance, @Nullable FileObject fileObject, int operation, FltContext newContext,
       @Nullable Out<FltContext> oldContext) {
+    apcLevel(instance, "FltSetStreamContext");
     return out(instance.setStreamContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetStreamContext"), oldContext);
   }
 
@@ -351,6 +386,7 @@ public final class Flt {
    * @ddi FltGetStreamContext
    */
   public static NtStatus getStreamContext(FltInstance instance, @Nullable FileObject fileObject, Out<FltContext> context) {
+    apcLevel(instance, "FltGetStreamContext");
     return out(instance.getStreamContextInternal(fileObject, "FltGetStreamContext"), context);
   }
 
@@ -364,6 +400,7 @@ public final class Flt {
    */
   public static NtStatus deleteStreamContext(
       FltInstance instance, @Nullable FileObject fileObject, @Nullable Out<FltContext> oldContext) {
+    apcLevel(instance, "FltDeleteStreamContext");
     return out(instance.deleteStreamContextInternal(fileObject, oldContext != null), oldContext);
   }
 
@@ -381,6 +418,7 @@ public final class Flt {
   public static NtStatus setStreamHandleContext(
       FltInstance instance, @Nullable FileObject fileObject, int operation, FltContext newContext,
       @Nullable Out<FltContext> oldContext) {
+    apcLevel(instance, "FltSetStreamHandleContext");
     return out(instance.setStreamHandleContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetStreamHandleContext"), oldContext);
   }
 
@@ -392,6 +430,7 @@ public final class Flt {
    */
   public static NtStatus getStreamHandleContext(
       FltInstance instance, @Nullable FileObject fileObject, Out<FltContext> context) {
+    apcLevel(instance, "FltGetStreamHandleContext");
     return out(instance.getStreamHandleContextInternal(fileObject, "FltGetStreamHandleContext"), context);
   }
 
@@ -405,6 +444,7 @@ public final class Flt {
    */
   public static NtStatus deleteStreamHandleContext(
       FltInstance instance, @Nullable FileObject fileObject, @Nullable Out<FltContext> oldContext) {
+    apcLevel(instance, "FltDeleteStreamHandleContext");
     return out(instance.deleteStreamHandleContextInternal(fileObject, oldContext != null), oldContext);
   }
 
@@ -424,6 +464,7 @@ public final class Flt {
   public static NtStatus setTransactionContext(
       FltInstance instance, KTransaction transaction, int operation, FltContext newContext,
       @Nullable Out<FltContext> oldContext) {
+    apcLevel(instance, "FltSetTransactionContext");
     return out(instance.setTransactionContextInternal(transaction, op(operation), newContext, oldContext != null, "FltSetTransactionContext"), oldContext);
   }
 
@@ -434,6 +475,7 @@ public final class Flt {
    * @ddi FltGetTransactionContext
    */
   public static NtStatus getTransactionContext(FltInstance instance, KTransaction transaction, Out<FltContext> context) {
+    apcLevel(instance, "FltGetTransactionContext");
     return out(instance.getTransactionContextInternal(transaction, "FltGetTransactionContext"), context);
   }
 
@@ -447,6 +489,7 @@ public final class Flt {
    */
   public static NtStatus deleteTransactionContext(
       FltInstance instance, KTransaction transaction, @Nullable Out<FltContext> oldContext) {
+    apcLevel(instance, "FltDeleteTransactionContext");
     return out(instance.deleteTransactionContextInternal(transaction, oldContext != null), oldContext);
   }
 
@@ -460,6 +503,7 @@ public final class Flt {
    */
   public static NtStatus enlistInTransaction(
       FltInstance instance, KTransaction transaction, FltContext transactionContext, int notificationMask) {
+    apcLevel(instance, "FltEnlistInTransaction");
     return instance.enlistInTransactionInternal(transaction, transactionContext, notificationMask);
   }
 
@@ -471,6 +515,7 @@ public final class Flt {
    */
   public static NtStatus rollbackEnlistment(
       FltInstance instance, KTransaction transaction, @Nullable FltContext transactionContext) {
+    apcLevel(instance, "FltRollbackEnlistment");
     return instance.rollbackEnlistmentInternal(transaction);
   }
 
@@ -483,6 +528,7 @@ public final class Flt {
    * @ddi FltGetContexts
    */
   public static void getContexts(FltRelatedObjects fltObjects, int desiredContexts, FltRelatedContexts contexts) {
+    FltIrql.check(fltObjects.filter().manager(), fltObjects.filter(), "FltGetContexts", Irql.APC_LEVEL);
     contexts.clear();
     fill(fltObjects, desiredContexts, contexts);
   }
@@ -496,12 +542,14 @@ public final class Flt {
    */
   public static NtStatus getContextsEx(
       FltRelatedObjects fltObjects, int desiredContexts, long contextsSize, FltRelatedContexts contexts) {
+    FltIrql.check(fltObjects.filter().manager(), fltObjects.filter(), "FltGetContextsEx", Irql.APC_LEVEL);
     int all = FltContextType.allContexts(fltObjects.filter().manager().config().windowsVersion());
     if ((desiredContexts & ~all) != 0 || contextsSize < FltRelatedContexts.SIZEOF_FLT_RELATED_CONTEXTS_EX) {
       return STATUS_INVALID_PARAMETER;
     }
     contexts.clear();
     fill(fltObjects, desiredContexts, contexts);
+    Sections.fill(fltObjects, desiredContexts, contexts);
     return STATUS_SUCCESS;
   }
 
@@ -538,6 +586,7 @@ public final class Flt {
    * @ddi FltReleaseContexts
    */
   public static void releaseContexts(FltRelatedContexts contexts) {
+    checkTouchAll(contexts, "FltReleaseContexts");
     FltContext[] all = {
       contexts.volumeContext, contexts.instanceContext, contexts.fileContext, contexts.streamContext,
       contexts.streamHandleContext, contexts.transactionContext, contexts.sectionContext
@@ -577,6 +626,9 @@ public final class Flt {
       FltCallbackData callbackData, int nameOptions, Out<FltFileNameInformation> fileNameInformation) {
     fileNameInformation.set(null);
     FltInstance instance = callbackData.iopb().targetInstance();
+    if (instance != null) {
+      apcLevel(instance, "FltGetFileNameInformation");
+    }
     FileObject fo = callbackData.iopb().targetFileObject();
     int format = nameOptions & 0xFF;
     if (instance == null || fo == null
@@ -1089,5 +1141,209 @@ public final class Flt {
       return true;
     }
     return instance != null && instance.emulatesFileContexts(fileObject);
+  }
+
+  // ---- Data scan and section contexts (issue 13, Windows 8+) --------------------------------
+
+  /**
+   * Registers the instance for data scanning, which {@link #createSectionForDataScan} requires.
+   * Called at PASSIVE_LEVEL, typically from InstanceSetup. Idempotent.
+   *
+   * @ddi FltRegisterForDataScan
+   * @return SUCCESS; NOT_SUPPORTED before Windows 8; FLT_DELETING_OBJECT once the instance's
+   *     teardown has begun
+   */
+  public static NtStatus registerForDataScan(FltInstance instance) {
+    return Sections.register(instance);
+  }
+
+  /**
+   * Creates a section for scanning the file's data and attaches {@code sectionContext} to it: the
+   * only way to attach a section context. At most one section per instance and stream. The
+   * caller keeps its own reference on the context (and releases it once done with it); the
+   * attachment holds another until {@link #closeSectionForDataScan}. The filter's
+   * SectionNotificationCallback may run for this section, on another thread, before this
+   * routine returns. Called at PASSIVE_LEVEL.
+   *
+   * @ddi FltCreateSectionForDataScan
+   * @param desiredAccess the section's access (not checked by the model)
+   * @param objectAttributes may be null
+   * @param maximumSize reserved, may be null
+   * @param sectionPageProtection the page protection (not checked by the model)
+   * @param allocationAttributes must be {@code SEC_COMMIT} (0x8000000)
+   * @param flags must be 0
+   * @param sectionHandle receives the section on success, null otherwise
+   * @param sectionObject receives the section on success, null otherwise
+   * @param sectionFileSize when given, receives 0 (the model keeps no file data)
+   * @return SUCCESS; FLT_DELETING_OBJECT during instance teardown; NOT_SUPPORTED without {@link
+   *     #registerForDataScan} or for a file object without stream-context support;
+   *     INVALID_PARAMETER for a context that is not this filter's section context or no file
+   *     object; INVALID_PARAMETER_8 / _9 for bad allocation attributes / flags;
+   *     FLT_CONTEXT_ALREADY_LINKED for a context already used; FLT_CONTEXT_ALREADY_DEFINED when
+   *     the instance already has a section on the stream
+   */
+  public static NtStatus createSectionForDataScan(
+      FltInstance instance, @Nullable FileObject fileObject, FltContext sectionContext, int desiredAccess,
+      @Nullable Object objectAttributes, @Nullable Long maximumSize, int sectionPageProtection,
+      int allocationAttributes, int flags, Out<FltSection> sectionHandle, Out<FltSection> sectionObject,
+      @Nullable Out<Long> sectionFileSize) {
+    return Sections.create(instance, fileObject, sectionContext, allocationAttributes, flags, sectionHandle,
+        sectionObject, sectionFileSize);
+  }
+
+  /**
+   * Closes the section of a section context and detaches the context (dropping the attachment's
+   * reference; the caller still releases its own). Called at PASSIVE_LEVEL.
+   *
+   * @ddi FltCloseSectionForDataScan
+   * @return SUCCESS; INVALID_PARAMETER for a context that never went through {@link
+   *     #createSectionForDataScan} (or is not a section context); NOT_FOUND once closed (by this
+   *     routine or by the instance's teardown)
+   */
+  public static NtStatus closeSectionForDataScan(FltContext sectionContext) {
+    return Sections.close(sectionContext);
+  }
+
+  /**
+   * Gets the section context of the instance's open section on the file object's stream, with
+   * one reference owned by the caller.
+   *
+   * @ddi FltGetSectionContext
+   * @return SUCCESS; NOT_FOUND when the instance has no section there; NOT_SUPPORTED for a file
+   *     object without stream-context support
+   */
+  public static NtStatus getSectionContext(FltInstance instance, @Nullable FileObject fileObject, Out<FltContext> context) {
+    return Sections.get(instance, fileObject, context);
+  }
+
+  // ---- Pended operations, completion and work items (issue 13) ------------------------------
+
+  /**
+   * Completes a pre-operation that the filter's pre-operation callback pended by returning
+   * {@code FLT_PREOP_PENDING}: the request goes on as if the callback had returned {@code
+   * callbackStatus} with {@code context} as its completion context. Any thread may call it, also
+   * before the pending callback has returned; at most once per pended operation. Callable at
+   * DISPATCH_LEVEL.
+   *
+   * @ddi FltCompletePendedPreOperation
+   * @param callbackStatus SUCCESS_WITH_CALLBACK, SUCCESS_NO_CALLBACK or COMPLETE (with the status
+   *     set in {@code callbackData})
+   * @param context the completion context for the post-operation callback (SUCCESS_WITH_CALLBACK
+   *     only)
+   * @throws IllegalArgumentException for another status
+   * @throws IllegalStateException when the operation was completed already
+   */
+  public static void completePendedPreOperation(
+      FltCallbackData callbackData, FltPreopCallbackStatus callbackStatus, @Nullable Object context) {
+    AsyncOps.completePendedPre(callbackData, callbackStatus, context);
+  }
+
+  /**
+   * Completes a post-operation that the filter's post-operation callback pended by returning
+   * {@code FLT_POSTOP_MORE_PROCESSING_REQUIRED}: the remaining post-operation callbacks run and
+   * the request completes. Any thread may call it; at most once. Callable at DISPATCH_LEVEL.
+   *
+   * @ddi FltCompletePendedPostOperation
+   * @throws IllegalStateException when the operation was completed already
+   */
+  public static void completePendedPostOperation(FltCallbackData data) {
+    AsyncOps.completePendedPost(data);
+  }
+
+  /**
+   * From a post-operation callback: runs {@code safePostCallback} where it is safe. At or below
+   * APC_LEVEL it runs now, in this thread, and {@code retPostOperationStatus} receives its
+   * result; at DISPATCH_LEVEL it is queued to a worker thread, {@code retPostOperationStatus}
+   * receives MORE_PROCESSING_REQUIRED (which the post-operation callback returns), and Filter
+   * Manager completes the pended post-operation once the safe callback returns
+   * FINISHED_PROCESSING. The completion context (and any reference it holds) passes to the safe
+   * callback.
+   *
+   * @ddi FltDoCompletionProcessingWhenSafe
+   * @return true when the safe callback ran or was queued; false, doing nothing, when {@code
+   *     flags} has DRAINING or the request cannot be posted (paging I/O, not IRP-based) at
+   *     DISPATCH_LEVEL
+   */
+  public static boolean doCompletionProcessingWhenSafe(
+      FltCallbackData data, FltRelatedObjects fltObjects, @Nullable Object completionContext, int flags,
+      SafePostCallback safePostCallback, Out<FltPostopCallbackStatus> retPostOperationStatus) {
+    return AsyncOps.doCompletionWhenSafe(data, fltObjects, completionContext, flags, safePostCallback, retPostOperationStatus);
+  }
+
+  /**
+   * Allocates a work item for {@link #queueDeferredIoWorkItem}, owned by the caller until {@link
+   * #freeDeferredIoWorkItem}.
+   * PORT: Windows' routine takes no parameter; the model has no system-wide Filter Manager, so
+   * the caller names the one whose worker threads run the item.
+   *
+   * @ddi FltAllocateDeferredIoWorkItem
+   */
+  public static FltDeferredIoWorkItem allocateDeferredIoWorkItem(FilterManager filterManager) {
+    return AsyncOps.allocateDeferred(filterManager);
+  }
+
+  /**
+   * Queues {@code workerRoutine} for a request, typically one whose pre-operation callback
+   * returns {@code FLT_PREOP_PENDING} and whose routine calls {@link #completePendedPreOperation}.
+   * The routine runs once, in a system worker thread, at PASSIVE_LEVEL.
+   *
+   * @ddi FltQueueDeferredIoWorkItem
+   * @param queueType the system queue (the model has one worker queue)
+   * @return SUCCESS; FLT_NOT_SAFE_TO_POST_OPERATION for paging I/O or a request that is not
+   *     IRP-based; FLT_DELETING_OBJECT once the target instance's teardown has begun
+   * @throws IllegalStateException when the item is queued already or freed
+   */
+  public static NtStatus queueDeferredIoWorkItem(
+      FltDeferredIoWorkItem fltWorkItem, FltCallbackData data, DeferredIoWorkItemRoutine workerRoutine,
+      int queueType, @Nullable Object context) {
+    return AsyncOps.queueDeferred(fltWorkItem, data, workerRoutine, context);
+  }
+
+  /**
+   * Frees a deferred I/O work item that is not queued.
+   *
+   * @ddi FltFreeDeferredIoWorkItem
+   * @throws IllegalStateException when it is queued or freed already
+   */
+  public static void freeDeferredIoWorkItem(FltDeferredIoWorkItem fltWorkItem) {
+    AsyncOps.free(fltWorkItem, "FltFreeDeferredIoWorkItem");
+  }
+
+  /**
+   * Allocates a work item for {@link #queueGenericWorkItem}, owned by the caller until {@link
+   * #freeGenericWorkItem}.
+   * PORT: Windows' routine takes no parameter; the model has no system-wide Filter Manager, so
+   * the caller names the one whose worker threads run the item.
+   *
+   * @ddi FltAllocateGenericWorkItem
+   */
+  public static FltGenericWorkItem allocateGenericWorkItem(FilterManager filterManager) {
+    return AsyncOps.allocateGeneric(filterManager);
+  }
+
+  /**
+   * Queues {@code workerRoutine} for a filter or an instance; it runs once, in a system worker
+   * thread, at PASSIVE_LEVEL. On an instance, the instance's teardown waits for the routine.
+   *
+   * @ddi FltQueueGenericWorkItem
+   * @param fltObject a {@link FltFilter} or a {@link FltInstance}
+   * @param queueType the system queue (the model has one worker queue)
+   * @return SUCCESS; FLT_DELETING_OBJECT once the instance's teardown has begun
+   * @throws IllegalStateException when the item is queued already or freed
+   */
+  public static NtStatus queueGenericWorkItem(
+      FltGenericWorkItem fltWorkItem, Object fltObject, GenericWorkItemRoutine workerRoutine, int queueType,
+      @Nullable Object context) {
+    return AsyncOps.queueGeneric(fltWorkItem, fltObject, workerRoutine, context);
+  }
+
+  /**
+   * Frees a generic work item that is not queued.
+   *
+   * @ddi FltFreeGenericWorkItem
+   * @throws IllegalStateException when it is queued or freed already
+   */
+  public static void freeGenericWorkItem(FltGenericWorkItem fltWorkItem) {
+    AsyncOps.free(fltWorkItem, "FltFreeGenericWorkItem");
   }
 }

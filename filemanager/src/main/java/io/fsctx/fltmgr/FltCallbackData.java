@@ -96,6 +96,8 @@ public final class FltCallbackData {
   private final int flags;
   private volatile NtStatus status = NtStatus.STATUS_SUCCESS;
   private volatile long information;
+  /** Issue 13: set by the frame once the request has ended; a completion after that is a mistake. */
+  private volatile boolean ended;
 
   /**
    * Creates callback data; the frame does this.
@@ -144,5 +146,15 @@ public final class FltCallbackData {
   public void setIoStatus(NtStatus status, long information) {
     this.status = status;
     this.information = information;
+  }
+
+  /** Marks the request ended (the frame, once its last callback returned). */
+  void markEnded() {
+    ended = true;
+  }
+
+  /** Whether the request has ended. */
+  boolean hasEnded() {
+    return ended;
   }
 }

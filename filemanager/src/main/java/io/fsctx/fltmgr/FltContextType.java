@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code FLT_CONTEXT_TYPE}: the kinds of object a minifilter can attach a context to, with their
  * {@code fltKernel.h} values (fltmgr.md 1.1). {@code FLT_SECTION_CONTEXT} is listed for
- * registration checks but the model does not attach section contexts (out of scope, DESIGN.md).
+ * registration checks; section contexts are attached only by {@code FltCreateSectionForDataScan}
+ * ({@code DataScan}, issue 13).
  *
  * <p>Thread safety: immutable.
  */
@@ -22,7 +23,7 @@ public enum FltContextType {
   STREAMHANDLE(0x0010, WindowsVersion.XP_SP2),
   /** {@code FLT_TRANSACTION_CONTEXT}: one per (transaction, instance); Vista+. */
   TRANSACTION(0x0020, WindowsVersion.VISTA),
-  /** {@code FLT_SECTION_CONTEXT}: Windows 8+; registrable, not attachable in this model. */
+  /** {@code FLT_SECTION_CONTEXT}: Windows 8+; attached by {@code FltCreateSectionForDataScan}. */
   SECTION(0x0040, WindowsVersion.WIN8);
 
   /** {@code FLT_CONTEXT_END}: terminates a context registration array. */

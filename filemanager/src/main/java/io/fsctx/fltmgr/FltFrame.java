@@ -8,6 +8,7 @@ import io.fsctx.io.Irp;
 import io.fsctx.io.IrpMajorFunction;
 import io.fsctx.io.IrpParameters;
 import io.fsctx.nt.BugCheckException;
+import io.fsctx.nt.Irql;
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
@@ -63,6 +64,11 @@ import org.jspecify.annotations.Nullable;
  * is the file object's ({@code FileObject.transaction()}). A bug check raised by a filter's
  * callback is recorded as a {@link VerifierFinding.Kind#BUG_CHECK_IN_CALLBACK} finding before it
  * propagates.
+ * Issue 13: a request completed at DPC ({@link DpcCompletion})
+ * runs SUCCESS_WITH_CALLBACK post-operation callbacks at DISPATCH_LEVEL; a pended pre- or
+ * post-operation ({@code FLT_PREOP_PENDING}, {@code FLT_POSTOP_MORE_PROCESSING_REQUIRED}) makes
+ * the calling thread wait for its completion from any thread ({@link PendedOperations}), holding
+ * the instance's operation entry, so instance teardown waits for it.
  *
  * <h2>Operations in flight (issue 18)</h2>
  * Before calling an instance's pre-operation callback (or queueing its post-operation callback)
@@ -83,7 +89,17 @@ final class FltFrame extends DeviceObject {
     this.volume = volume;
   }
 
-  private record Pending(FltInstance instance, PostOperationCallback post, @Nullable Object completionContext) {}
+  /**
+   * A post-operation call due. {@code synchronize}: the pre-operation callback returned
+   * SYNCHRONIZE, so the post-operation callback runs at the originating thread's IRQL even when
+   * the request completes at DPC (issue 13).
+   */
+  private record Pending(
+      FltInstance instance, PostOperationCallback post, @Nullable Object completionContext, boolean synchronize) {
+    Pending(FltInstance instance, PostOperationCallback post, @Nullable Object completionContext) {
+      this(instance, post, completionContext, false);
+    }
+  }
 
   /**
    * Filter Manager's private extra create parameter on a filter-initiated create: the instance
@@ -163,6 +179,7 @@ final class FltFrame extends DeviceObject {
             irp.parameters(),
             FltCallbackData.FLTFL_CALLBACK_DATA_IRP_OPERATION);
     String[] names = CALLBACK_NAMES.get(major);
+    DataScan.notifyConflicts(volume.instancesView(), data, fo); // issue 13: before any pre-operation callback
     // Most requests pass one or two instances; the stack is made only when a post is due. Every
     // Pending holds an operation entry on its instance, left after its post-operation callback,
     // or in the finally below when the request ends early (an exception).
@@ -197,6 +214,15 @@ final class FltFrame extends DeviceObject {
           Out<Object> cc = new Out<>();
           FltPreopCallbackStatus st = callPre(i, pre, data, fo, cc, names[0]);
           Object context = cc.get();
+          if (st == FltPreopCallbackStatus.PENDING) {
+            // Issue 13: wait for FltCompletePendedPreOperation, then go on with what it gave.
+            checkNoCompletionContext(i, names[0], st, context);
+            PendedOperations.Completion c = awaitPended(data, PendedOperations.Phase.PRE);
+            st = java.util.Objects.requireNonNull(c.status());
+            context = c.completionContext();
+          } else {
+            checkNotPended(data, PendedOperations.Phase.PRE, names[0]);
+          }
           switch (st) {
             case SUCCESS_WITH_CALLBACK, SYNCHRONIZE -> {
               if (post == null) {
@@ -205,7 +231,7 @@ final class FltFrame extends DeviceObject {
                 report(VerifierFinding.Kind.POST_CALLBACK_MISSING, i, msg);
                 throw new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x66, msg, null);
               }
-              posts = push(posts, new Pending(i, post, context));
+              posts = push(posts, new Pending(i, post, context, st == FltPreopCallbackStatus.SYNCHRONIZE));
               postDue = true;
             }
             case SUCCESS_NO_CALLBACK, DISALLOW_FASTIO -> checkNoCompletionContext(i, names[0], st, context);
@@ -214,9 +240,7 @@ final class FltFrame extends DeviceObject {
               completed = data.ioStatus();
             }
             case PENDING ->
-                throw new IllegalStateException(
-                    i.filter().name() + " returned FLT_PREOP_PENDING from " + names[0]
-                        + "; pended operations are not modelled");
+                throw new IllegalStateException("FltCompletePendedPreOperation never completes with PENDING");
           }
         } finally {
           if (!postDue) {
@@ -242,12 +266,33 @@ final class FltFrame extends DeviceObject {
       if (major == IrpMajorFunction.SET_INFORMATION && data.ioStatus().isSuccess() && changesNames(irp)) {
         volume.invalidateNameCache();
       }
+      // Issue 13: a request completed at DPC calls its post-operation callbacks at DISPATCH_LEVEL,
+      // except SYNCHRONIZE'd ones and post-create (see DpcCompletion).
+      boolean atDpc = DpcCompletion.active() && major != IrpMajorFunction.CREATE;
       while (posts != null && !posts.isEmpty()) {
         Pending p = posts.pop();
         try {
           data.iopb().setTargetInstance(p.instance());
           int flags = p.instance().isDying() ? PostOperationCallback.FLTFL_POST_OPERATION_DRAINING : 0;
-          callPost(p, data, fo, flags, names[1]);
+          Irql before = atDpc && !p.synchronize() ? Irql.raise(Irql.DISPATCH_LEVEL) : null;
+          FltPostopCallbackStatus ps;
+          try {
+            ps = callPost(p, data, fo, flags, names[1]);
+          } finally {
+            if (before != null) {
+              Irql.lower(before);
+            }
+          }
+          if (ps == FltPostopCallbackStatus.MORE_PROCESSING_REQUIRED) {
+            // Issue 13: the instance stays entered until FltCompletePendedPostOperation.
+            if (flags != 0) {
+              throw new IllegalStateException(p.instance().filter().name() + " " + names[1]
+                  + " returned FLT_POSTOP_MORE_PROCESSING_REQUIRED while draining: a draining post-operation must finish");
+            }
+            awaitPended(data, PendedOperations.Phase.POST);
+          } else {
+            checkNotPended(data, PendedOperations.Phase.POST, names[1]);
+          }
         } finally {
           p.instance().exitOperation();
         }
@@ -256,12 +301,14 @@ final class FltFrame extends DeviceObject {
         irp.complete(data.ioStatus(), data.ioInformation()); // changed on the way up: the caller sees it
       }
     } finally {
+      data.markEnded();
       if (posts != null) {
         for (Pending p : posts) {
           p.instance().exitOperation(); // the request ended before these post-operation calls
         }
       }
     }
+    checkNotPended(data); // issue 13: nothing completed that was not pended
     if (major == IrpMajorFunction.CLOSE && fo != null) {
       FltInstance.fileObjectClosed(volume, fo);
       volume.forgetNames(fo);
@@ -281,6 +328,7 @@ final class FltFrame extends DeviceObject {
     FilterManager mgr = volume.manager();
     int depth = KeThread.criticalRegionDepth();
     int held = KeThread.resourcesHeld();
+    Irql irql = Irql.current();
     Object token = mgr.enterOperationCallback(cb, i);
     FltPreopCallbackStatus st;
     try {
@@ -292,19 +340,22 @@ final class FltFrame extends DeviceObject {
       mgr.exitCallback(token);
     }
     checkBalance(i, cb, depth, held);
+    checkIrqlRestored(i, cb, irql);
     if (st == null) {
       throw new IllegalStateException(i.filter().name() + " " + cb + " returned null");
     }
     return st;
   }
 
-  private void callPost(Pending p, FltCallbackData data, @Nullable FileObject fo, int flags, String cb) {
+  private FltPostopCallbackStatus callPost(Pending p, FltCallbackData data, @Nullable FileObject fo, int flags, String cb) {
     FilterManager mgr = volume.manager();
     int depth = KeThread.criticalRegionDepth();
     int held = KeThread.resourcesHeld();
+    Irql irql = Irql.current();
     Object token = mgr.enterOperationCallback(cb, p.instance());
+    FltPostopCallbackStatus st;
     try {
-      p.post().postOperation(
+      st = p.post().postOperation(
           data, new FltRelatedObjects(p.instance().filter(), volume, p.instance(), fo, fo == null ? null : fo.transaction()),
           p.completionContext(), flags);
     } catch (BugCheckException e) {
@@ -314,6 +365,31 @@ final class FltFrame extends DeviceObject {
       mgr.exitCallback(token);
     }
     checkBalance(p.instance(), cb, depth, held);
+    checkIrqlRestored(p.instance(), cb, irql);
+    if (st == null) {
+      throw new IllegalStateException(p.instance().filter().name() + " " + cb + " returned null");
+    }
+    return st;
+  }
+
+  /** Issue 13: the calling thread waits for the pended operation's completion (see PendedOperations). */
+  private PendedOperations.Completion awaitPended(FltCallbackData data, PendedOperations.Phase phase) {
+    return volume.manager().pended().await(data, phase);
+  }
+
+  private void checkNotPended(FltCallbackData data) {
+    PendedOperations pended = volume.manager().pended();
+    if (!pended.isEmpty()) {
+      pended.checkNoneLeft(data);
+    }
+  }
+
+  /** Issue 13: a completion for a callback that did not pend is the filter's mistake. */
+  private void checkNotPended(FltCallbackData data, PendedOperations.Phase phase, String cb) {
+    PendedOperations pended = volume.manager().pended();
+    if (!pended.isEmpty()) {
+      pended.checkNotCompletedEarly(data, phase, cb);
+    }
   }
 
   private void report(VerifierFinding.Kind kind, FltInstance i, String msg) {
@@ -329,6 +405,27 @@ final class FltFrame extends DeviceObject {
       report(VerifierFinding.Kind.RESOURCE_HELD_AT_CALLBACK_EXIT, i, msg);
       throw new IllegalStateException(msg);
     }
+  }
+
+  /**
+   * Issue 13: a callback returns at the IRQL it was called at (a spin lock acquired in it is
+   * released in it). The level is put back before the contract violation is thrown, so the
+   * thread does not go on at the wrong IRQL.
+   */
+  private void checkIrqlRestored(FltInstance i, String cb, Irql expected) {
+    Irql now = Irql.current();
+    if (now == expected) {
+      return;
+    }
+    if (now.above(expected)) {
+      Irql.lower(expected);
+    } else {
+      Irql.raise(expected);
+    }
+    String msg = i.filter().name() + " " + cb + " was called at " + expected + " and returned at " + now
+        + " (a spin lock still held, or KeRaiseIrql/KeLowerIrql unpaired)";
+    report(VerifierFinding.Kind.IRQL_NOT_RESTORED_AT_CALLBACK_EXIT, i, msg);
+    throw new IllegalStateException(msg);
   }
 
   private void checkNoCompletionContext(

@@ -110,6 +110,8 @@ public final class FltInstance {
   private final ContextTable<FltInstance> instanceContext = new ContextTable<>(this);
   private final ContextTable<KTransaction> transactionContexts = new ContextTable<>(this);
   private final ConcurrentHashMap<KTransaction, FltEnlistment> enlistments = new ConcurrentHashMap<>();
+  /** Data scanning and the section contexts of its open sections (issue 13). */
+  private final DataScan dataScan = new DataScan(this);
   private final Set<FileListCtrl> fileCtrls = ConcurrentHashMap.newKeySet();
 
   FltInstance(
@@ -397,8 +399,13 @@ public final class FltInstance {
     steps.add(() -> FirstFailure.forEach(new ArrayList<>(enlistments.values()), e -> e.close(true)));
     steps.add(enlistments::clear);
     steps.add(() -> transactionContexts.detachAll(routine));
+    steps.add(() -> dataScan.tearDown(routine));
     steps.add(() -> instanceContext.detachAll(routine));
     FirstFailure.forEach(steps, Runnable::run);
+  }
+
+  DataScan dataScan() {
+    return dataScan;
   }
 
   void forgetFileCtrl(FileListCtrl c) {

@@ -8,6 +8,6 @@ package io.fsctx.fltmgr;
 public enum FltPostopCallbackStatus {
   /** {@code FLT_POSTOP_FINISHED_PROCESSING}. */
   FINISHED_PROCESSING,
-  /** {@code FLT_POSTOP_MORE_PROCESSING_REQUIRED}: not modelled. */
+  /** {@code FLT_POSTOP_MORE_PROCESSING_REQUIRED}: the filter finishes later with {@code FltCompletePendedPostOperation}. */
   MORE_PROCESSING_REQUIRED
 }

@@ -10,7 +10,7 @@ public enum FltPreopCallbackStatus {
   SUCCESS_WITH_CALLBACK,
   /** {@code FLT_PREOP_SUCCESS_NO_CALLBACK}: pass down, no post-operation callback. */
   SUCCESS_NO_CALLBACK,
-  /** {@code FLT_PREOP_PENDING}: not modelled; treated as a contract violation. */
+  /** {@code FLT_PREOP_PENDING}: the filter completes the pre-operation later with {@code FltCompletePendedPreOperation}. */
   PENDING,
   /** {@code FLT_PREOP_DISALLOW_FASTIO}: for fast I/O only; treated as SUCCESS_NO_CALLBACK. */
   DISALLOW_FASTIO,

@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param hasNormalizeContextCleanupCallback whether a NormalizeContextCleanup callback is present
  * @param transactionNotificationCallback Vista+, needed for {@code FltEnlistInTransaction}
  * @param hasNormalizeNameComponentExCallback whether a NormalizeNameComponentEx callback is present
+ * @param sectionNotificationCallback Windows 8+, called when a request conflicts with a data-scan
+ *     section the filter holds open (issue 13); may be null
  */
 public record FltRegistration(
     int size,
@@ -45,7 +47,8 @@ public record FltRegistration(
     boolean hasNormalizeNameComponentCallback,
     boolean hasNormalizeContextCleanupCallback,
     @Nullable TransactionNotificationCallback transactionNotificationCallback,
-    boolean hasNormalizeNameComponentExCallback) {
+    boolean hasNormalizeNameComponentExCallback,
+    @Nullable SectionNotificationCallback sectionNotificationCallback) {
 
   /** {@code FLT_REGISTRATION_VERSION_0200}: XP SP2 / 2003 SP1. */
   public static final int FLT_REGISTRATION_VERSION_0200 = 0x0200;
@@ -86,6 +89,7 @@ public record FltRegistration(
     private boolean normalizeNameComponent;
     private boolean normalizeContextCleanup;
     private @Nullable TransactionNotificationCallback transactionNotification;
+    private @Nullable SectionNotificationCallback sectionNotification;
     private boolean normalizeNameComponentEx;
 
     private Builder() {}
@@ -192,12 +196,18 @@ public record FltRegistration(
       return this;
     }
 
+    /** {@code SectionNotificationCallback} (Windows 8+). */
+    public Builder sectionNotificationCallback(@Nullable SectionNotificationCallback v) {
+      sectionNotification = v;
+      return this;
+    }
+
     /** Builds the registration. */
     public FltRegistration build() {
       return new FltRegistration(
           size, version, flags, contexts, operations, unload, setup, queryTeardown, teardownStart,
           teardownComplete, generateFileName, normalizeNameComponent, normalizeContextCleanup,
-          transactionNotification, normalizeNameComponentEx);
+          transactionNotification, normalizeNameComponentEx, sectionNotification);
     }
   }
 }

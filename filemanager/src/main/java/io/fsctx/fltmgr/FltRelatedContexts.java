@@ -21,7 +21,10 @@ public final class FltRelatedContexts {
   public @Nullable FltContext streamContext;
   public @Nullable FltContext streamHandleContext;
   public @Nullable FltContext transactionContext;
-  /** The Windows 8 {@code _EX} field; section contexts are not attached in this model. */
+  /**
+   * The Windows 8 {@code _EX} field: filled by {@code FltGetContextsEx} only, as the plain
+   * {@code FLT_RELATED_CONTEXTS} that {@code FltGetContexts} takes has no such field (issue 13).
+   */
   public @Nullable FltContext sectionContext;
 
   /** Creates a zeroed structure. */

@@ -27,7 +27,12 @@ enum RacePoint {
    * context deleted and left the store's monitor, and has not dropped the link reference yet: an
    * instance teardown checking for leaked references here must not count that link.
    */
-  LINK_DROP_PENDING;
+  LINK_DROP_PENDING,
+  /**
+   * {@code FltCreateSectionForDataScan} has attached the section context and not returned yet
+   * (issue 13): a conflicting request run here must find the section and notify the filter.
+   */
+  SECTION_CREATED;
 
   /** What a test installs with {@link FilterManager#setRaceProbe}. */
   interface Probe {

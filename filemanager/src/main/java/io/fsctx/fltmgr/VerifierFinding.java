@@ -87,13 +87,27 @@ public record VerifierFinding(
      * BAD_POOL_CALLER} (0xC2/0x46) from a cleanup routine freeing a pointer it read from a
      * context that was never initialised; the message names the bug check and the callback.
      */
-    BUG_CHECK_IN_CALLBACK;
+    BUG_CHECK_IN_CALLBACK,
+    /**
+     * A Filter Manager routine called above its documented maximum IRQL (issue 13; the table is
+     * in {@code FltIrql}): the message names the routine, the IRQL and the call site.
+     */
+    ROUTINE_ABOVE_MAX_IRQL,
+    /**
+     * A paged-pool context touched (referenced, released) at {@code DISPATCH_LEVEL}: bug check
+     * 0xA ({@code IRQL_NOT_LESS_OR_EQUAL}) where the page is out, thrown by the model every time.
+     */
+    PAGED_CONTEXT_AT_DISPATCH,
+    /** {@code FltDeleteContext} on a section context, which only {@code FltCloseSectionForDataScan} may detach. */
+    SECTION_CONTEXT_DELETED,
+    /** A callback returned at another IRQL than it was called at (issue 13): a spin lock still held, say. */
+    IRQL_NOT_RESTORED_AT_CALLBACK_EXIT;
 
-    /** Whether this finding is a bug check (0xF5/0x66, 0x68, 0x6D, 0x6E, or a filter's own) that was also thrown. */
+    /** Whether this finding is a bug check (0xF5/0x66, 0x68, 0x6D, 0x6E; 0xA; or a filter's own) that was also thrown. */
     public boolean isBugCheck() {
       return switch (this) {
         case CONTEXT_RELEASED_TOO_MANY_TIMES, CONTEXT_USED_AFTER_FREE, POST_CALLBACK_MISSING,
-            NAME_INFORMATION_RELEASED_TOO_MANY_TIMES, BUG_CHECK_IN_CALLBACK -> true;
+            NAME_INFORMATION_RELEASED_TOO_MANY_TIMES, BUG_CHECK_IN_CALLBACK, PAGED_CONTEXT_AT_DISPATCH -> true;
         default -> false;
       };
     }

@@ -278,6 +278,11 @@ public class FileObject implements FsRtlFileObject {
     pointerCount = pointers;
   }
 
+  /** Sets the handle count alone (a successful create's handle; the pointer count is already set). */
+  final void setHandleCount(int handles) {
+    handleCount = handles;
+  }
+
   /** Adds {@code delta} to the pointer count unless it is 0 (no resurrection); returns the old count. */
   final int addPointerUnlessZero(int delta) {
     return addUnlessZero(POINTER_COUNT, delta);

@@ -303,6 +303,9 @@ public final class IoManager {
     }
     Irp irp = newIrp(IrpMajorFunction.CREATE, 0, fo,
         new IrpParameters.Create(parameters, path, context.extraCreateParameters()), 0);
+    // The object manager's reference during the open: a filter may take its own in post-create
+    // (a data-scan section does, issue 13); on success it becomes the handle's reference.
+    fo.setCounts(0, 1);
     IoStatus st = send(volume, irp);
     CommonFcbHeader header = fo.fsContext();
     boolean opened = st.isSuccess()
@@ -312,6 +315,7 @@ public final class IoManager {
     if (!opened) {
       // A cancelled open was closed below the filter that cancelled it; any other failure never
       // opened anything. Either way the object goes without IRP_MJ_CLOSE from here.
+      fo.setCounts(0, 0);
       List<PerFileObjectContext> leaked = fo.perFileObjectContexts().leakAtDelete();
       delete(fo);
       if (!leaked.isEmpty()) {
@@ -325,7 +329,7 @@ public final class IoManager {
     } finally {
       KeThread.exitRequest(previous);
     }
-    fo.setCounts(1, 1);
+    fo.setHandleCount(1); // the pointer count is the open's reference, plus any a filter took
     fo.setFlags(FileObject.FO_HANDLE_CREATED);
     publish(new IoEvent.FileObjectCreated(volume, fo, false, parameters));
     return new CreateResult(st, fo);

@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * FilterVerifierExtension} and {@link FilterHarness#problems()}: one line per problem of the
  * given managers.
  *
- * <p>Normally every finding is listed ({@code verifier: ...}), then every live context ({@code
+ * <p>It first waits for the managers' system worker threads (issue 13: deferred frees of contexts
+ * released at DISPATCH_LEVEL, work items) and lists what a work item threw ({@code work item
+ * threw: ...}). Normally every finding is listed ({@code verifier: ...}), then every live context ({@code
  * live context: ...}). After a bug check the request it aborted never ran its releases, so the
  * contexts it left live say nothing new and are not listed: the bug check comes first, alone
  * ({@code bug check: ...}), then what an unload found afterwards, labelled as such ({@code found
@@ -47,12 +49,20 @@ final class VerifierProblems {
   static List<String> of(List<FilterManager> managers, @Nullable Throwable testFailure) {
     BugCheckException thrown = bugCheckIn(testFailure);
     List<VerifierFinding> findings = new ArrayList<>();
+    List<String> workItems = new ArrayList<>();
+    for (FilterManager fm : managers) {
+      // Issue 13: deferred frees and work items first, so that a context released at
+      // DISPATCH_LEVEL is judged once its free has run; what an item threw is a problem too.
+      for (Throwable t : fm.awaitWorkItems()) {
+        workItems.add("  work item threw: " + t);
+      }
+    }
     for (FilterManager fm : managers) {
       findings.addAll(fm.verifierFindings());
       findings.addAll(fm.unattachedFilterFindings());
     }
     boolean bugChecked = thrown != null || findings.stream().anyMatch(f -> f.kind().isBugCheck());
-    List<String> out = new ArrayList<>();
+    List<String> out = new ArrayList<>(workItems);
     if (!bugChecked) {
       for (VerifierFinding f : findings) {
         out.add("  verifier: " + f.format());
@@ -78,7 +88,7 @@ final class VerifierProblems {
         onlyWhatWasThrown = false;
       }
     }
-    return onlyWhatWasThrown ? List.of() : out;
+    return onlyWhatWasThrown && workItems.isEmpty() ? List.of() : out;
   }
 
   private static @Nullable BugCheckException bugCheckIn(@Nullable Throwable t) {

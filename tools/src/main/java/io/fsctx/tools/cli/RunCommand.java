@@ -4,6 +4,7 @@ import io.fsctx.examples.change.Change;
 import io.fsctx.examples.change.ChangeWorkload;
 import io.fsctx.examples.ctx.CtxLog;
 import io.fsctx.examples.ctx.CtxWorkload;
+import io.fsctx.examples.avscan.AvScanWorkload;
 import io.fsctx.examples.leaky.LeakyWorkload;
 import io.fsctx.examples.minispy.MiniSpyWorkload;
 import io.fsctx.examples.scanner.ScannerWorkload;
@@ -84,7 +85,8 @@ public final class RunCommand implements Callable<Integer> {
     change,
     swapbuffers,
     scanner,
-    minispy
+    minispy,
+    avscan
   }
 
   @Option(
@@ -95,7 +97,8 @@ public final class RunCommand implements Callable<Integer> {
               + " filter modelled on Windows-driver-samples issue 1360, run under the verifier: it"
               + " prints the leak report and exits 1); or the ports of the change, swapBuffers,"
               + " scanner and minispy samples (change, swapbuffers, scanner, minispy), each on a"
-              + " workload that exercises it, printing its log and a report of its contexts."
+              + " workload that exercises it, printing its log and a report of its contexts; or"
+              + " avscan (the context parts of the avscan sample, under the verifier)."
               + " Default: ${DEFAULT-VALUE}.",
       defaultValue = "ctx")
   FilterChoice filter = FilterChoice.ctx;
@@ -105,7 +108,11 @@ public final class RunCommand implements Callable<Integer> {
     /** swapBuffers releases an unzeroed volume context when {@code FltGetVolumeProperties} fails. */
     VOLUME_QUERY_FAILURE(FilterChoice.swapbuffers),
     /** minispy's failed enlistment: the context is deleted and released (handled correctly). */
-    ENLIST_FAILURE(FilterChoice.minispy);
+    ENLIST_FAILURE(FilterChoice.minispy),
+    /** avscan's section context not released when {@code FltCreateSectionForDataScan} fails. */
+    SECTION_LEAK(FilterChoice.avscan),
+    /** avscan's extra stream-context reference in the transaction move (case 3). */
+    TX_REFERENCE(FilterChoice.avscan);
 
     final FilterChoice filter;
 
@@ -129,7 +136,10 @@ public final class RunCommand implements Callable<Integer> {
               + " whose name was never initialised and its cleanup frees a wild pointer; the"
               + " verifier reports the bug check and the run exits 1) or enlist-failure (with"
               + " --filter minispy: its enlistments fail, so it deletes and releases the transaction"
-              + " context; nothing leaks and the run exits 0).")
+              + " context; nothing leaks and the run exits 0), section-leak or tx-reference (with"
+              + " --filter avscan: a section context not released when FltCreateSectionForDataScan"
+              + " fails, or the extra stream-context reference of the transaction move, case 3; the"
+              + " verifier reports it and the run exits 1). Underscores and any case are accepted.")
   @Nullable String provoke;
 
   @Mixin HtmlOption html = new HtmlOption();
@@ -161,6 +171,12 @@ public final class RunCommand implements Callable<Integer> {
         // below
       }
     }
+    if (filter == FilterChoice.avscan) {
+      if (html.file != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--html is not supported with --filter avscan yet");
+      }
+      return runAvScan(out, fileSystems.get(), provocation);
+    }
     int level;
     try {
       level = CtxLog.parseLevel(debugLevel);
@@ -188,7 +204,7 @@ public final class RunCommand implements Callable<Integer> {
       return null;
     }
     for (Provocation p : Provocation.values()) {
-      if (p.cliName().equalsIgnoreCase(provoke.trim())) {
+      if (p.cliName().equalsIgnoreCase(provoke.trim().replace('_', '-'))) {
         if (p.filter != filter) {
           throw new CommandLine.ParameterException(spec.commandLine(),
               "--provoke " + p.cliName() + " needs --filter " + p.filter + " (got --filter " + filter + ")");
@@ -197,7 +213,7 @@ public final class RunCommand implements Callable<Integer> {
       }
     }
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "Invalid value for option '--provoke': '" + provoke + "' (expected volume-query-failure or enlist-failure)");
+        "Invalid value for option '--provoke': '" + provoke + "' (expected volume-query-failure, enlist-failure, section-leak or tx-reference)");
   }
 
   /** Runs one of the sample ports: its log as it goes, then the report; 1 unless clean. */
@@ -221,6 +237,26 @@ public final class RunCommand implements Callable<Integer> {
     out.print(r.format());
     out.flush();
     return html.finish(spec, r.clean() ? ExitStatus.OK : ExitStatus.FOUND, rec -> Reports.port(HtmlOption.title(spec), rec, r));
+  }
+
+  private int runAvScan(PrintWriter out, FileSystemDriver fs, @Nullable Provocation provocation) {
+    AvScanWorkload.Provoke p = provocation == Provocation.SECTION_LEAK ? AvScanWorkload.Provoke.SECTION_LEAK
+        : provocation == Provocation.TX_REFERENCE ? AvScanWorkload.Provoke.TX_REFERENCE : AvScanWorkload.Provoke.NONE;
+    AvScanWorkload.Result r = AvScanWorkload.run(fs, p, s -> {
+      if (steps) {
+        out.println("workload: " + s);
+      }
+    }, e -> {});
+    out.print(r.report().format());
+    out.println("verifier findings: " + r.findings().size());
+    for (VerifierFinding f : r.findings()) {
+      out.println("  " + f.format());
+    }
+    for (String b : r.bugChecks()) {
+      out.println("bug check: " + b);
+    }
+    out.flush();
+    return r.clean() ? ExitStatus.OK : ExitStatus.FOUND;
   }
 
   private int runLeaky(PrintWriter out, FileSystemDriver fs) {

@@ -135,6 +135,34 @@ class FsctxCommandTest {
   }
 
   @Test
+  void runFilterAvscan_defaultWorkload_cleanAndExitsZero() {
+    Cli.Result r = run("run", "--filter", "avscan");
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("verifier findings: 0"), r.out());
+  }
+
+  @Test
+  void runFilterAvscan_provokeSectionLeak_printsTheLeakAndExitsOne() {
+    Cli.Result r = run("run", "--filter", "avscan", "--provoke", "SECTION_LEAK");
+    assertEquals(1, r.exit(), r.out());
+    assertTrue(r.out().contains("SECTION tag 'AvSe'"), r.out());
+    assertTrue(r.out().contains("allocated at io.fsctx.examples.avscan.AvScan.scanInKernel("), r.out());
+  }
+
+  @Test
+  void runFilterAvscan_provokeTxReference_printsTheStreamLeakAndExitsOne() {
+    Cli.Result r = run("run", "--filter", "avscan", "--provoke", "tx-reference");
+    assertEquals(1, r.exit(), r.out());
+    assertTrue(r.out().contains("STREAM tag 'AvSc'"), r.out());
+    assertTrue(r.out().contains("LEAKED_CONTEXT_AT_INSTANCE_TEARDOWN"), r.out());
+  }
+
+  @Test
+  void runProvoke_withoutAvscan_isAUsageError() {
+    assertEquals(2, run("run", "--provoke", "SECTION_LEAK").exit());
+  }
+
+  @Test
   void runFilter_unknownName_isAUsageError() {
     Cli.Result r = run("run", "--filter", "bogus");
     assertEquals(2, r.exit());

@@ -1,0 +1,91 @@
+package io.fsctx.nt;
+
+import com.google.common.base.Preconditions;
+
+/**
+ * {@code KIRQL}: the interrupt request level the current thread of execution runs at, as far as
+ * the context rules need it (PASSIVE, APC, DISPATCH), and the routines that raise and lower it.
+ *
+ * <p>Each Java thread stands for one processor's thread of execution and starts at {@link
+ * #PASSIVE_LEVEL}. Code that models something running "at DPC" (a request completed by an
+ * interrupt's deferred procedure call) or under a spin lock ({@link KSpinLock}) raises the level
+ * with {@link #raise} and lowers it back with {@link #lower}, exactly paired, as {@code
+ * KeRaiseIrql} / {@code KeLowerIrql} are. The level is per thread, so work handed to another
+ * thread (a work item) runs at that thread's level, {@code PASSIVE_LEVEL} for a system worker.
+ *
+ * <p>Thread safety: each thread sees and changes only its own level.
+ */
+public enum Irql {
+  /** {@code PASSIVE_LEVEL} (0): normal thread execution; everything may page. */
+  PASSIVE_LEVEL(0),
+  /** {@code APC_LEVEL} (1): asynchronous procedure calls are masked; paged memory may still be touched. */
+  APC_LEVEL(1),
+  /** {@code DISPATCH_LEVEL} (2): DPCs and spin locks; no waiting and no paged memory. */
+  DISPATCH_LEVEL(2);
+
+  private final int value;
+
+  Irql(int value) {
+    this.value = value;
+  }
+
+  /** The numeric {@code KIRQL} value. */
+  public int value() {
+    return value;
+  }
+
+  /** Whether this level is above {@code other}. */
+  public boolean above(Irql other) {
+    return value > other.value;
+  }
+
+  private static final Irql[] LEVELS = values();
+  private static final ThreadLocal<int[]> CURRENT = ThreadLocal.withInitial(() -> new int[1]);
+
+  /**
+   * {@code KeGetCurrentIrql}.
+   *
+   * @return the current thread's level
+   */
+  public static Irql current() {
+    return LEVELS[CURRENT.get()[0]];
+  }
+
+  /**
+   * {@code KeRaiseIrql}: raises the current thread's level to {@code newIrql}.
+   *
+   * @param newIrql the new level; must not be below the current one (Windows bug-checks
+   *     IRQL_NOT_GREATER_OR_EQUAL, 0x9)
+   * @return the previous level, to hand back to {@link #lower}
+   * @throws BugCheckException 0x9 when {@code newIrql} is below the current level
+   */
+  public static Irql raise(Irql newIrql) {
+    Preconditions.checkNotNull(newIrql, "newIrql");
+    int[] cur = CURRENT.get();
+    Irql old = LEVELS[cur[0]];
+    if (old.above(newIrql)) {
+      throw new BugCheckException(0x9, old.value, "KeRaiseIrql to " + newIrql + " from the higher " + old
+          + " (IRQL_NOT_GREATER_OR_EQUAL)", null);
+    }
+    cur[0] = newIrql.ordinal();
+    return old;
+  }
+
+  /**
+   * {@code KeLowerIrql}: lowers the current thread's level back to what {@link #raise} returned.
+   *
+   * @param newIrql the level to return to; must not be above the current one (Windows bug-checks
+   *     IRQL_NOT_LESS_OR_EQUAL, 0xA)
+   * @throws BugCheckException 0xA when {@code newIrql} is above the current level
+   */
+  public static void lower(Irql newIrql) {
+    Preconditions.checkNotNull(newIrql, "newIrql");
+    int[] cur = CURRENT.get();
+    Irql old = LEVELS[cur[0]];
+    if (newIrql.above(old)) {
+      throw new BugCheckException(0xA, newIrql.value, "KeLowerIrql to " + newIrql + " from the lower " + old
+          + " (IRQL_NOT_LESS_OR_EQUAL)", null);
+    }
+    cur[0] = newIrql.ordinal();
+  }
+}
