@@ -35,8 +35,13 @@ final class FltEnlistment {
   @GuardedBy("this")
   private final java.util.List<Thread> delivering = new java.util.ArrayList<>(1);
 
+  /** The reference has been given back (set after the count dropped). */
   @GuardedBy("this")
   private boolean referenceDropped;
+
+  /** One thread has taken on giving the reference back (set before it drops it). */
+  @GuardedBy("this")
+  private boolean droppingReference;
 
   FltEnlistment(FltInstance instance, KTransaction transaction, FltContext context) {
     this.instance = instance;
@@ -55,6 +60,21 @@ final class FltEnlistment {
   /** Whether the enlistment still holds its reference on the context (a snapshot). */
   synchronized boolean holdsReference() {
     return !referenceDropped;
+  }
+
+  /**
+   * Gives the enlistment's reference back. {@link #holdsReference()} stays true until the count
+   * has dropped, so a reader of the count and of this flag (the leak check at instance teardown)
+   * never sees the flag gone while the reference is still counted.
+   */
+  private void dropReference() {
+    try {
+      context.dropInternal("FltEnlistInTransaction(end)");
+    } finally {
+      synchronized (this) {
+        referenceDropped = true;
+      }
+    }
   }
 
   void bind(Enlistment e) {
@@ -76,13 +96,13 @@ final class FltEnlistment {
       synchronized (this) {
         delivering.remove(Thread.currentThread());
         notifyAll();
-        drop = closed && delivering.isEmpty() && !referenceDropped;
+        drop = closed && delivering.isEmpty() && !droppingReference;
         if (drop) {
-          referenceDropped = true;
+          droppingReference = true;
         }
       }
       if (drop) {
-        context.dropInternal("FltEnlistInTransaction(end)");
+        dropReference();
       }
     }
   }
@@ -120,13 +140,13 @@ final class FltEnlistment {
           Thread.currentThread().interrupt();
         }
       }
-      drop = delivering.isEmpty() && !referenceDropped;
+      drop = delivering.isEmpty() && !droppingReference;
       if (drop) {
-        referenceDropped = true;
+        droppingReference = true;
       }
     }
     if (drop) {
-      context.dropInternal("FltEnlistInTransaction(end)");
+      dropReference();
     }
   }
 

@@ -363,7 +363,17 @@ public final class FltInstance {
       }
       // Not the link reference of a context whose detach (a stream torn down by a close, a
       // transaction ending) is dropping it on another thread right now: that one is no leak.
-      int held = c.referencesBeyondLink();
+      // Nor the reference an enlistment of this instance holds for Filter Manager itself until
+      // its transaction ends (issue 12's policy). The enlistment count is read around the
+      // context's count, so an enlistment ending in between is never counted as the filter's.
+      int held;
+      while (true) {
+        int enlisted = enlistmentReferencesOn(c);
+        held = c.referencesBeyondLink() - enlisted;
+        if (enlistmentReferencesOn(c) == enlisted) {
+          break;
+        }
+      }
       if (held > 0) {
         manager.verifier().report(
             VerifierFinding.Kind.LEAKED_CONTEXT_AT_INSTANCE_TEARDOWN,
