@@ -63,6 +63,7 @@ class PendedOperationTest {
   private final CountDownLatch pended = new CountDownLatch(1);
   private final CountDownLatch teardownStarted = new CountDownLatch(1);
   private final CountDownLatch releaseSafeCallback = new CountDownLatch(1);
+  private final CountDownLatch safeCallbackHeld = new CountDownLatch(1);
   private volatile boolean holdSafeCallback;
   private FilterHarness h;
 
@@ -118,6 +119,7 @@ class PendedOperationTest {
       Out<FltPostopCallbackStatus> ret = new Out<>();
       boolean done = Flt.doCompletionProcessingWhenSafe(d, o, cc, flags, (d2, o2, cc2, f2) -> {
         if (holdSafeCallback) {
+          safeCallbackHeld.countDown();
           await(releaseSafeCallback);
         }
         log.add("safe callback on " + (Thread.currentThread() == readerThread ? "the reader" : "a worker") + " at " + Irql.current());
@@ -265,6 +267,9 @@ class PendedOperationTest {
     FileObject fo = start(Mode.POST_WHEN_SAFE);
     holdSafeCallback = true;
     CompletableFuture<IoStatus> read = readOnAnotherThread(fo, true);
+    // The request must be in flight before the teardown starts: one that arrives later passes the
+    // dying instance over and never reaches its post-operation callback.
+    await(safeCallbackHeld);
     CompletableFuture<NtStatus> detach = detachOnAnotherThread();
     await(teardownStarted);
     assertFalse(detach.isDone(), "teardown waits for the post-operation pended on the worker");
