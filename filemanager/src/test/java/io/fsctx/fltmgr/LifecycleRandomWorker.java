@@ -276,13 +276,18 @@ final class LifecycleRandomWorker {
         return Kind.HAND_OVER;
       }
       if (r < 20) {
-        FltContext c = w.handOver.poll();
-        if (c == null) {
-          return Kind.SKIPPED;
-        }
-        held.add(c);
-        if (w.isClosing(c)) {
-          release(held.size() - 1); // taken just as its instance or filter began to go
+        // Under the scans' lock: a worker that has acknowledged a teardown's closing epoch may
+        // still take a closing reference out of the queue, and that teardown must not finish
+        // its scan while the reference is between the queue and its release.
+        synchronized (w.handOver) {
+          FltContext c = w.handOver.poll();
+          if (c == null) {
+            return Kind.SKIPPED;
+          }
+          held.add(c);
+          if (w.isClosing(c)) {
+            release(held.size() - 1); // taken just as its instance or filter began to go
+          }
         }
         trim();
         return Kind.TAKE_OVER;
