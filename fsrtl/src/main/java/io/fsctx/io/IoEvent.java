@@ -7,8 +7,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A lifecycle event of the I/O path, delivered to every {@link IoEventListener} of the {@link
- * IoManager}. For one file object the order is {@link FileObjectCreated} → {@link Cleanup} →
- * {@link Close} → {@link FileObjectDeleted}. The file system's own structures (FCBs, SCBs and
+ * IoManager}. For one file object the order is {@link CreateStarted} → {@link FileObjectCreated} →
+ * {@link Cleanup} → {@link Close} → {@link FileObjectDeleted}; a create that fails goes from {@link
+ * CreateStarted} straight to {@link FileObjectDeleted}, and a stream file object starts at {@link
+ * FileObjectCreated}. The file system's own structures (FCBs, SCBs and
  * their headers) die when the file system decides, and are seen through the volume's {@link
  * io.fsctx.nt.Pool} (their pool blocks) and the headers' audits, not here.
  *
@@ -32,6 +34,17 @@ public sealed interface IoEvent {
    * @param volume the volume
    */
   record VolumeDismounted(Volume volume) implements IoEvent {}
+
+  /**
+   * {@code IRP_MJ_CREATE} is about to be sent for a new file object: while it is in flight the
+   * file system may hold structures for it (an FCB found or made, a CCB), so the volume has one
+   * more file object in the making. {@link FileObjectCreated} follows on success, {@link
+   * FileObjectDeleted} on failure.
+   *
+   * @param volume the volume
+   * @param fileObject the file object being opened
+   */
+  record CreateStarted(Volume volume, FileObject fileObject) implements IoEvent {}
 
   /**
    * A file object was opened: a successful create (with a handle), or a stream file object made
@@ -65,8 +78,9 @@ public sealed interface IoEvent {
   record Close(Volume volume, FileObject fileObject, NtStatus status) implements IoEvent {}
 
   /**
-   * The I/O manager deleted the file object. Per-file-object contexts still linked to it leaked
-   * (their owners should have removed them in close).
+   * The I/O manager deleted the file object: after its close, or after its create failed (then
+   * without {@link Close}). Per-file-object contexts still linked to it leaked (their owners
+   * should have removed them in close).
    *
    * @param volume the volume
    * @param fileObject the deleted file object

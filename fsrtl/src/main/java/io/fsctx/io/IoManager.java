@@ -306,6 +306,7 @@ public final class IoManager {
     // The object manager's reference during the open: a filter may take its own in post-create
     // (a data-scan section does, issue 13); on success it becomes the handle's reference.
     fo.setCounts(0, 1);
+    publish(new IoEvent.CreateStarted(volume, fo));
     IoStatus st = send(volume, irp);
     CommonFcbHeader header = fo.fsContext();
     boolean opened = st.isSuccess()
@@ -318,9 +319,7 @@ public final class IoManager {
       fo.setCounts(0, 0);
       List<PerFileObjectContext> leaked = fo.perFileObjectContexts().leakAtDelete();
       delete(fo);
-      if (!leaked.isEmpty()) {
-        publish(new IoEvent.FileObjectDeleted(volume, fo, leaked));
-      }
+      publish(new IoEvent.FileObjectDeleted(volume, fo, leaked));
       return new CreateResult(st, null);
     }
     Object previous = KeThread.enterRequest(irp);

@@ -200,7 +200,10 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   @Override
   public void onEvent(IoEvent event) {
-    if (event instanceof IoEvent.FileObjectCreated c) {
+    if (event instanceof IoEvent.CreateStarted c) {
+      // Counted from the start of its create: the file system may hold an FCB for it already.
+      openByVolume.computeIfAbsent(c.volume(), k -> new VolumeFiles()).opened(c.fileObject());
+    } else if (event instanceof IoEvent.FileObjectCreated c) {
       openByVolume.computeIfAbsent(c.volume(), k -> new VolumeFiles()).opened(c.fileObject());
       CommonFcbHeader h = c.fileObject().fsContext();
       if (h != null) {
@@ -226,8 +229,10 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
    * The file objects open on one volume, and whether its file system's dismount has returned.
    * FREE-AT-DISMOUNT is judged once both hold: the volume is marked dismounted before its file
    * system's dismount runs, so a last close racing the dismount must not judge the volume while
-   * the dismount is still freeing the VCB (issue 18.3). The two conditions change under one
-   * monitor, so exactly the event that makes both true sees them both.
+   * the dismount is still freeing the VCB (issue 18.3). A file object counts from the start of its
+   * create ({@link IoEvent.CreateStarted}): a create still on its way back up when the dismount
+   * returns holds an FCB and a CCB the file system rightly keeps. The two conditions change under
+   * one monitor, so exactly the event that makes both true sees them both.
    */
   private static final class VolumeFiles {
     @GuardedBy("this")
