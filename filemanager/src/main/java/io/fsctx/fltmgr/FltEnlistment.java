@@ -73,6 +73,7 @@ final class FltEnlistment {
     } finally {
       synchronized (this) {
         referenceDropped = true;
+        notifyAll(); // a teardown closing this enlistment waits for the reference (see close)
       }
     }
   }
@@ -111,16 +112,26 @@ final class FltEnlistment {
    * Ends the enlistment: no more notifications; waits for deliveries on other threads; drops the
    * context reference. Idempotent.
    *
-   * @param waitForOthers whether to wait for deliveries in progress on other threads (teardown);
-   *     false when called from the transaction's own end, on the delivering thread
+   * <p>With {@code waitForOthers} (an instance's teardown), a close that finds the enlistment
+   * already closed by the transaction's end on another thread waits until that thread has given
+   * the reference back: the teardown's leak check runs next and must not see the reference of an
+   * enlistment that is already gone from the instance (issue 18: a false leak on a transaction
+   * context when a commit and a detach raced).
+   *
+   * @param waitForOthers whether to wait for deliveries, and a reference given back, in progress
+   *     on other threads (teardown); false when called from the transaction's own end
    */
   void close(boolean waitForOthers) {
     synchronized (this) {
       if (closed) {
+        if (waitForOthers) {
+          awaitReferenceGivenBack();
+        }
         return;
       }
       closed = true;
     }
+    instance.filter().manager().reach(RacePoint.ENLISTMENT_CLOSED);
     Enlistment e = kernel;
     if (e != null) {
       e.close();
@@ -147,6 +158,26 @@ final class FltEnlistment {
     }
     if (drop) {
       dropReference();
+    }
+  }
+
+  /**
+   * Waits until the reference has been given back, unless this thread is delivering a
+   * notification through the enlistment (the reference then goes when that delivery ends, after
+   * this thread has returned).
+   */
+  @GuardedBy("this")
+  private void awaitReferenceGivenBack() {
+    boolean interrupted = false;
+    while (!referenceDropped && !delivering.contains(Thread.currentThread())) {
+      try {
+        wait();
+      } catch (InterruptedException ie) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

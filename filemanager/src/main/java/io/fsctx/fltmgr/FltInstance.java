@@ -814,8 +814,8 @@ public final class FltInstance {
     KTransaction.EnlistResult r = tx.enlist(id + "(" + filter.name() + ")", mask, (t, e, n) -> fe.deliver(n));
     io.fsctx.tm.Enlistment kernel = r.enlistment();
     if (kernel == null) {
-      enlistments.remove(tx, fe);
       fe.close(false); // idempotent: a racing end may have closed it (and dropped the reference) already
+      enlistments.remove(tx, fe); // only now: a teardown's leak check counts it until then
       return r.status().equals(NtStatus.STATUS_TRANSACTION_NOT_ACTIVE) ? STATUS_FLT_DELETING_OBJECT : r.status();
     }
     fe.bind(kernel);
@@ -859,9 +859,12 @@ public final class FltInstance {
    * an instance; idempotent.
    */
   void transactionEnded(KTransaction tx) {
-    FltEnlistment e = enlistments.remove(tx);
+    // Closed before it leaves the map: until its reference is given back, the teardown's leak
+    // check must find it (enlistmentReferencesOn) and a teardown must be able to wait for it.
+    FltEnlistment e = enlistments.get(tx);
     if (e != null) {
       e.close(false);
+      enlistments.remove(tx, e);
     }
     transactionContexts.detachWhere(k -> k == tx, "TransactionEnd");
   }

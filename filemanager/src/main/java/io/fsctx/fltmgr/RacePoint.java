@@ -32,7 +32,13 @@ enum RacePoint {
    * {@code FltCreateSectionForDataScan} has attached the section context and not returned yet
    * (issue 13): a conflicting request run here must find the section and notify the filter.
    */
-  SECTION_CREATED;
+  SECTION_CREATED,
+  /**
+   * An enlistment has been closed (by its transaction's end, or an instance's teardown) and has
+   * not given its context reference back yet (issue 18): an instance teardown run here must wait
+   * for that reference rather than count it as the filter's leak.
+   */
+  ENLISTMENT_CLOSED;
 
   /** What a test installs with {@link FilterManager#setRaceProbe}. */
   interface Probe {

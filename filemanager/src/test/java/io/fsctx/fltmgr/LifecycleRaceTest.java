@@ -224,6 +224,30 @@ class LifecycleRaceTest {
 
   // ---- 4. Instance teardown vs a callback holding a reference ----------------------------------
 
+  @ParameterizedTest(name = "commit={0}")
+  @ValueSource(booleans = {true, false})
+  @DisplayName("issue 18.4: a detach while the transaction's end is giving an enlistment's reference back waits for it; no leak finding on the transaction context")
+  void detachVolume_transactionEndGivingEnlistmentReferenceBack_noLeakFinding(boolean commit) {
+    LifecycleWorld w = new LifecycleWorld();
+    KTransaction tx = new KTransaction("Tx#1");
+    FltContext c = LifecycleWorld.alloc(w.filter, FltContextType.TRANSACTION);
+    assertEquals(STATUS_SUCCESS, Flt.setTransactionContext(w.instance, tx, 1, c, null));
+    assertEquals(STATUS_SUCCESS, Flt.enlistInTransaction(w.instance, tx, c, KTransaction.TRANSACTION_NOTIFY_COMMIT | KTransaction.TRANSACTION_NOTIFY_ROLLBACK));
+    Flt.releaseContext(c); // the filter holds nothing now: the link and the enlistment's own reference remain
+
+    // The end closes the enlistment and stops before giving its reference back; the detach runs
+    // to completion (or parks waiting for that reference) meanwhile. Before the fix the teardown
+    // found the enlistment already closed, returned, and its leak check counted the reference.
+    raceAt(w, RacePoint.ENLISTMENT_CLOSED, "detach",
+        () -> assertEquals(STATUS_SUCCESS, Flt.detachVolume(w.filter, w.fltVolume, null)),
+        commit ? tx::commit : tx::rollback);
+
+    assertEquals(List.of(), w.formattedFindings());
+    assertEquals(FltContext.State.FREED, c.state());
+    assertEndsClean(w);
+  }
+
+
   @Test
   @DisplayName("issue 18.4, fltmgr.md 6.3: teardown waits for a post-operation callback in flight (start, drain, complete); its reference is no leak")
   void detachVolume_postReadHoldingStreamContext_teardownDrainsItNoLeakFinding() {
