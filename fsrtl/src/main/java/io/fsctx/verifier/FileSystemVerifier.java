@@ -571,8 +571,13 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   private void check(FsRule rule, String subject, String moment, Supplier<String> example) {
     CheckLog log = checks.get(rule);
     log.count.increment();
-    log.moments.add(moment);
-    if (log.subjects.size() < SUBJECT_CAP && log.subjects.add(subject) && log.examples.size() < EXAMPLES) {
+    if (!log.moments.contains(moment)) { // a read first: adding to a copy-on-write set locks
+      log.moments.add(moment);
+    }
+    if (!log.subjects.contains(subject)
+        && log.subjects.size() < SUBJECT_CAP
+        && log.subjects.add(subject)
+        && log.examples.size() < EXAMPLES) {
       log.examples.add(example.get());
     }
   }

@@ -40,12 +40,38 @@ final class TraceInput {
   private TraceInput() {}
 
   /**
+   * The text of a trace: its (inflated) bytes, positioned after a UTF-16 byte-order mark (a UTF-8
+   * one is left for the reader to drop), and their encoding.
+   *
+   * @param bytes the bytes, owned by whoever reads them
+   * @param charset {@code UTF_8}, {@code UTF_16LE} or {@code UTF_16BE}
+   * @param encoding the encoding's name for messages ({@code UTF-8}, {@code UTF-16})
+   */
+  record Text(InputStream bytes, Charset charset, String encoding) {
+    boolean isUtf8() {
+      return charset.equals(StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
    * Wraps {@code raw} (which the returned reader owns and closes).
    *
    * @throws CorruptInputException when the container's header or the encoding is unusable
    * @throws IOException when {@code raw} cannot be read
    */
   static StrictTextReader open(InputStream raw) throws IOException {
+    Text t = sniff(raw);
+    return new StrictTextReader(t.bytes(), t.charset(), t.encoding());
+  }
+
+  /**
+   * Finds the container and the encoding of {@code raw} (which the returned text owns): a gzip or
+   * zlib stream is inflated; UTF-32 is refused; a UTF-16 byte-order mark is consumed.
+   *
+   * @throws CorruptInputException when the container's header or the encoding is unusable
+   * @throws IOException when {@code raw} cannot be read
+   */
+  static Text sniff(InputStream raw) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
     int[] magic = peek(in, 2);
     InputStream bytes = in;
@@ -63,19 +89,19 @@ final class TraceInput {
     }
     if (h[0] == 0xFF && h[1] == 0xFE) {
       skip(text, 2);
-      return new StrictTextReader(text, StandardCharsets.UTF_16LE, "UTF-16");
+      return new Text(text, StandardCharsets.UTF_16LE, "UTF-16");
     }
     if (h[0] == 0xFE && h[1] == 0xFF) {
       skip(text, 2);
-      return new StrictTextReader(text, StandardCharsets.UTF_16BE, "UTF-16");
+      return new Text(text, StandardCharsets.UTF_16BE, "UTF-16");
     }
     if (isAscii(h[0]) && h[1] == 0) {
-      return new StrictTextReader(text, StandardCharsets.UTF_16LE, "UTF-16");
+      return new Text(text, StandardCharsets.UTF_16LE, "UTF-16");
     }
     if (h[0] == 0 && isAscii(h[1])) {
-      return new StrictTextReader(text, StandardCharsets.UTF_16BE, "UTF-16");
+      return new Text(text, StandardCharsets.UTF_16BE, "UTF-16");
     }
-    return new StrictTextReader(text, StandardCharsets.UTF_8, "UTF-8");
+    return new Text(text, StandardCharsets.UTF_8, "UTF-8");
   }
 
   /**
@@ -178,6 +204,35 @@ final class TraceInput {
       return new CorruptInputException(
           header ? 1 : 0, "corrupt " + kind + (header ? " header: " : " data: ") + what, e);
     }
+  }
+
+  /**
+   * Says what the undecodable bytes at {@code at} most likely are: UTF-16 that is broken, binary
+   * data (control bytes elsewhere in {@code buf[0, limit)}), or text in a Windows code page.
+   */
+  static String describeMalformed(String encoding, byte[] buf, int at, int length, int limit) {
+    StringBuilder shown = new StringBuilder();
+    for (int i = at; i < Math.min(limit, at + Math.max(1, length)); i++) {
+      shown.append(shown.length() == 0 ? "" : " ")
+          .append(String.format(Locale.ROOT, "0x%02X", buf[i] & 0xFF));
+    }
+    if (!encoding.equals("UTF-8")) {
+      return "not valid " + encoding + " text: bytes " + shown + " are not a character";
+    }
+    boolean binary = false;
+    for (int i = 0; i < limit; i++) {
+      int b = buf[i] & 0xFF;
+      if (b < 0x09 || (b > 0x0D && b < 0x20) || b == 0x7F) {
+        binary = true;
+        break;
+      }
+    }
+    if (binary) {
+      return "not UTF-8 text: byte " + shown + " is not UTF-8 and control bytes surround it"
+          + " (is this a binary file?)";
+    }
+    return "not UTF-8 text: byte " + shown + " is not UTF-8; this looks like an ANSI (Windows"
+        + " code page) export: save it as UTF-8 (or as Unicode, UTF-16)";
   }
 
   /**
@@ -401,29 +456,7 @@ final class TraceInput {
      * broken, binary data (control bytes around), or text in a Windows code page.
      */
     private String malformed(int length) {
-      int at = bytes.position();
-      StringBuilder shown = new StringBuilder();
-      for (int i = at; i < Math.min(bytes.limit(), at + Math.max(1, length)); i++) {
-        shown.append(shown.length() == 0 ? "" : " ")
-            .append(String.format(Locale.ROOT, "0x%02X", bytes.get(i) & 0xFF));
-      }
-      if (!encoding.equals("UTF-8")) {
-        return "not valid " + encoding + " text: bytes " + shown + " are not a character";
-      }
-      boolean binary = false;
-      for (int i = 0; i < bytes.limit(); i++) {
-        int b = bytes.get(i) & 0xFF;
-        if (b < 0x09 || (b > 0x0D && b < 0x20) || b == 0x7F) {
-          binary = true;
-          break;
-        }
-      }
-      if (binary) {
-        return "not UTF-8 text: byte " + shown + " is not UTF-8 and control bytes surround it"
-            + " (is this a binary file?)";
-      }
-      return "not UTF-8 text: byte " + shown + " is not UTF-8; this looks like an ANSI (Windows"
-          + " code page) export: save it as UTF-8 (or as Unicode, UTF-16)";
+      return describeMalformed(encoding, bytes.array(), bytes.position(), length, bytes.limit());
     }
 
     /** The line of the character {@code offset} chars into the current chunk. */

@@ -45,6 +45,11 @@ import org.jspecify.annotations.Nullable;
  * <p>A row is handed out only after the next one has been read, so an unterminated quote at the
  * end of the input is reported before the row that swallowed the rest of the file is used.
  *
+ * <p>A UTF-8 trace (nearly every one) is parsed from its bytes in one pass by {@link
+ * Utf8CsvRecords}; a UTF-16 trace is decoded and parsed by FastCSV. Both accept the same traces
+ * and give the same rows; for a trace with several faults the byte path names the first in file
+ * order (see {@code Utf8CsvRecordsTest}).
+ *
  * <p>Only the columns the replay reads become strings; the others are parsed (so a malformed
  * record is refused wherever its fault is) and dropped. A reader opened with {@link
  * Columns#COUNTING} keeps fewer still: what decides whether a row counts and its drive letter.
@@ -69,7 +74,7 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
    * One record as the handler built it: its line, how many fields it had, and the fields kept
    * (by column; null for a column not kept). The header keeps every field.
    */
-  private record Fields(long line, int count, @Nullable String[] values) {
+  record Fields(long line, int count, @Nullable String[] values) {
     String get(int column) {
       String v = column >= 0 && column < values.length ? values[column] : null;
       return v == null ? "" : v;
@@ -134,9 +139,12 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
   private static final ImmutableList<String> KNOWN =
       ImmutableList.<String>builder().addAll(REQUIRED).add(TIME_OF_DAY, EVENT_CLASS).build();
 
-  private final TraceInput.StrictTextReader chars;
-  private final CsvReader<Fields> csv;
-  private final Iterator<Fields> records;
+  /** The UTF-8 path (nearly every trace): records parsed from the bytes. */
+  private final @Nullable Utf8CsvRecords bytes;
+  /** The UTF-16 path: decoded characters, parsed by FastCSV. */
+  private final TraceInput.@Nullable StrictTextReader chars;
+  private final @Nullable CsvReader<Fields> csv;
+  private final @Nullable Iterator<Fields> records;
   private final ImmutableList<String> header;
   private final int fieldCount;
   private final int timeOfDay;
@@ -153,9 +161,18 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
   private long lastLine = 1;
 
   private TraceReader(InputStream raw, Columns columns) throws IOException {
-    this.chars = openText(raw);
+    TraceInput.Text text = openText(raw);
     FieldsHandler handler = new FieldsHandler();
-    this.csv =
+    if (text.isUtf8()) {
+      this.bytes = new Utf8CsvRecords(text.bytes());
+      this.chars = null;
+      this.csv = null;
+      this.records = null;
+    } else {
+      this.bytes = null;
+      TraceInput.StrictTextReader decoded = new TraceInput.StrictTextReader(text.bytes(), text.charset(), text.encoding());
+      this.chars = decoded;
+      CsvReader<Fields> parser =
         CsvReader.builder()
             .fieldSeparator(',')
             .quoteCharacter('"')
@@ -167,8 +184,10 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
             .allowMissingFields(true)
             .allowExtraCharsAfterClosingQuote(false)
             .detectBomHeader(false)
-            .build(handler, chars);
-    this.records = csv.iterator();
+            .build(handler, decoded);
+      this.csv = parser;
+      this.records = parser.iterator();
+    }
     Fields head = nextRecord();
     if (head == null) {
       throw new TraceFormatException(1, "empty input: no header row");
@@ -211,13 +230,17 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
         keep[c] = true;
       }
     }
-    handler.keep(keep);
+    if (bytes != null) {
+      bytes.keep(keep);
+    } else {
+      handler.keep(keep);
+    }
     this.lookahead = nextRecord();
   }
 
-  private static TraceInput.StrictTextReader openText(InputStream raw) throws IOException {
+  private static TraceInput.Text openText(InputStream raw) throws IOException {
     try {
-      return TraceInput.open(raw);
+      return TraceInput.sniff(raw);
     } catch (CorruptInputException c) {
       throw new TraceFormatException(Math.max(1, c.line), c.getMessage(), c);
     }
@@ -389,12 +412,27 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
 
   /** The next CSV record, translating every parse or decode failure to a format error. */
   private @Nullable Fields nextRecord() {
+    Utf8CsvRecords b = bytes;
+    if (b != null) {
+      // The byte parser reports an open quote, and every other fault, itself.
+      Fields r = b.next();
+      if (r == null) {
+        return null;
+      }
+      lastLine = r.line();
+      if (headerRead && r.count() != fieldCount) {
+        throw new TraceFormatException(
+            lastLine, "the record has " + r.count() + " fields; the header has " + fieldCount);
+      }
+      return r;
+    }
+    Iterator<Fields> it = java.util.Objects.requireNonNull(records);
     try {
-      if (!records.hasNext()) {
+      if (!it.hasNext()) {
         refuseOpenQuote();
         return null;
       }
-      Fields r = records.next();
+      Fields r = it.next();
       lastLine = r.line();
       if (headerRead && r.count() != fieldCount) {
         refuseOpenQuote();
@@ -415,8 +453,9 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
 
   /** At the end of the input, a quoted field still open is reported on the line it opened. */
   private void refuseOpenQuote() {
-    long opened = chars.openQuoteLine();
-    if (chars.atEnd() && opened > 0) {
+    TraceInput.StrictTextReader c = java.util.Objects.requireNonNull(chars);
+    long opened = c.openQuoteLine();
+    if (c.atEnd() && opened > 0) {
       throw new TraceFormatException(
           opened,
           "unterminated quote: the quoted field that opens on this line runs to the end of the"
@@ -432,13 +471,13 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
     if (cause instanceof CorruptInputException c) {
       return fromCorrupt(c);
     }
-    long line = lineOf(e.getMessage(), chars.currentLine());
+    long line = lineOf(e.getMessage(), currentLine());
     String why = cause != null && cause.getMessage() != null ? cause.getMessage() : e.getMessage();
     return new TraceFormatException(line, "not valid CSV: " + why, e);
   }
 
   private TraceFormatException fromCorrupt(CorruptInputException c) {
-    long line = c.line > 0 ? c.line : chars.currentLine();
+    long line = c.line > 0 ? c.line : currentLine();
     return new TraceFormatException(line, c.getMessage(), c);
   }
 
@@ -463,9 +502,19 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
     return fallback;
   }
 
+  private long currentLine() {
+    Utf8CsvRecords b = bytes;
+    return b != null ? b.currentLine() : java.util.Objects.requireNonNull(chars).currentLine();
+  }
+
   /** Closes the underlying stream. Idempotent. */
   @Override
   public void close() throws IOException {
-    csv.close();
+    Utf8CsvRecords b = bytes;
+    if (b != null) {
+      b.close();
+    } else {
+      java.util.Objects.requireNonNull(csv).close();
+    }
   }
 }

@@ -1,0 +1,424 @@
+package io.fsctx.tools.replay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The records of a UTF-8 trace, parsed from its bytes in one pass: quoting, line ends, field
+ * boundaries and UTF-8 validity are checked byte by byte, and only the columns kept become
+ * strings (an ASCII field without a decoder). This is the path of nearly every trace; UTF-16
+ * traces go through {@link TraceInput.StrictTextReader} and FastCSV. It accepts and refuses
+ * exactly what that path does, with the same messages and lines (issue 14: the decoder, the
+ * quoting pass and FastCSV each walked every character, three passes where one does).
+ *
+ * <p>Rules: fields separated by commas, records by CR, LF or CRLF; a field that starts with a
+ * quote runs to the next lone quote (a doubled quote is one quote; line ends inside count as
+ * lines); after a closing quote only a comma, a line end or the end of the input may follow
+ * ("not valid CSV", on the record's first line); a quote inside a field that does not start with
+ * one is a stray quote (on its own line); a quoted field still open at the end of the input is an
+ * unterminated quote (on the line it opens); empty lines are skipped; a byte-order mark at the
+ * start is dropped; bytes that are not UTF-8, and NUL characters, are refused on their line.
+ *
+ * <p>Thread safety: confined to the {@link TraceReader} that owns it. It owns the stream.
+ */
+final class Utf8CsvRecords {
+  private static final int BUFFER = 1 << 16;
+  private static final int MAX_FIELDS = 1 << 12;
+  /** The longest field kept whole, as FastCSV's buffer limit on the UTF-16 path. */
+  static final int MAX_FIELD = 16 << 20;
+
+  private final InputStream in;
+  private byte[] buf = new byte[BUFFER];
+  /** The next byte to look at. */
+  private int pos;
+  /** The end of the bytes read into {@link #buf}. */
+  private int limit;
+  private boolean eof;
+  /** Line ends seen before {@link #pos}; the byte at {@code pos} is on line {@code lines + 1}. */
+  private long lines;
+  /** The byte before {@link #pos} was a CR, so an LF at {@code pos} ends no further line. */
+  private boolean afterCr;
+  private boolean started;
+  private boolean delivered;
+  private boolean @Nullable [] keep;
+  /** The start of the field being parsed, which a refill must keep in the buffer. */
+  private int mark = -1;
+  /** The field being parsed outgrew {@link #MAX_FIELD}: its bytes are no longer kept. */
+  private boolean fieldTooLong;
+
+  Utf8CsvRecords(InputStream in) {
+    this.in = in;
+  }
+
+  /** From the next record on, only these columns become strings (null: every column). */
+  void keep(boolean[] columns) {
+    keep = columns;
+  }
+
+  /** Whether the whole input has been read. */
+  boolean atEnd() {
+    return delivered;
+  }
+
+  /** The line of the next byte, 1-based. */
+  long currentLine() {
+    return lines + 1;
+  }
+
+  /**
+   * The next record, or null at the end of the input.
+   *
+   * @throws TraceFormatException for malformed input, naming its line
+   * @throws UncheckedIOException when the stream cannot be read
+   */
+  TraceReader.@Nullable Fields next() {
+    try {
+      return read();
+    } catch (CorruptInputException c) {
+      throw new TraceFormatException(c.line > 0 ? c.line : lines + 1, c.getMessage(), c);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private TraceReader.@Nullable Fields read() throws IOException {
+    if (!started) {
+      started = true;
+      if (available(3) >= 3 && buf[pos] == (byte) 0xEF && buf[pos + 1] == (byte) 0xBB && buf[pos + 2] == (byte) 0xBF) {
+        pos += 3;
+      }
+    }
+    // Empty lines are skipped.
+    while (true) {
+      if (pos == limit && !fill()) {
+        delivered = true;
+        return null;
+      }
+      byte b = buf[pos];
+      if (b == '\n') {
+        if (!afterCr) {
+          lines++;
+        }
+        afterCr = false;
+        pos++;
+      } else if (b == '\r') {
+        lines++;
+        afterCr = true;
+        pos++;
+      } else {
+        break;
+      }
+    }
+    long recordLine = lines + 1;
+    boolean[] k = keep;
+    @Nullable String[] values = new String[k == null ? 32 : k.length];
+    int field = 0;
+    while (true) {
+      @Nullable String value = parseField(recordLine, k == null || (field < k.length && k[field]));
+      if (k == null) {
+        if (field >= values.length) {
+          if (field >= MAX_FIELDS) {
+            throw new TraceFormatException(recordLine, "not valid CSV: more than " + MAX_FIELDS + " fields in one record");
+          }
+          values = Arrays.copyOf(values, values.length * 2);
+        }
+        values[field] = value;
+      } else if (value != null) {
+        values[field] = value;
+      }
+      field++;
+      if (pos == limit && !fill()) {
+        break; // the last record of an input without a final line end
+      }
+      byte b = buf[pos];
+      if (b == ',') {
+        pos++;
+        afterCr = false;
+        continue;
+      }
+      // A line end: the record ends (the line is counted when the next record skips it).
+      break;
+    }
+    @Nullable String[] kept = k == null ? Arrays.copyOf(values, field) : values;
+    return new TraceReader.Fields(recordLine, field, kept);
+  }
+
+  /**
+   * Parses one field, leaving {@link #pos} on the comma or line end after it (or at the end of
+   * the input); returns its text when {@code wanted}, else null.
+   */
+  private @Nullable String parseField(long recordLine, boolean wanted) throws IOException {
+    if (pos == limit && !fill()) {
+      return wanted ? "" : null;
+    }
+    if (buf[pos] != '"') {
+      return unquoted(recordLine, wanted);
+    }
+    long quoteLine = lines + 1;
+    afterCr = false;
+    pos++;
+    mark = pos;
+    boolean doubled = false;
+    boolean ascii = true;
+    try {
+      while (true) {
+        // Most bytes of a field are ASCII above '"' and mean nothing here: a tight loop skips
+        // them (non-ASCII bytes are negative, so they stop it too).
+        int p = pos;
+        byte[] a = buf;
+        int end = limit;
+        while (p < end && a[p] > '"') {
+          p++;
+        }
+        if (p != pos) {
+          afterCr = false;
+          pos = p;
+        }
+        if (pos == limit && !fill()) {
+          throw new TraceFormatException(
+              quoteLine,
+              "unterminated quote: the quoted field that opens on this line runs to the end of the input");
+        }
+        byte b = buf[pos];
+        if (b == '"') {
+          if (pos + 1 == limit) {
+            fill();
+          }
+          if (pos + 1 < limit && buf[pos + 1] == '"') {
+            doubled = true;
+            afterCr = false;
+            pos += 2;
+            continue;
+          }
+          break;
+        }
+        if (b == '\n') {
+          if (!afterCr) {
+            lines++;
+          }
+          afterCr = false;
+          pos++;
+        } else if (b == '\r') {
+          lines++;
+          afterCr = true;
+          pos++;
+        } else if (b < 0) {
+          ascii = false;
+          afterCr = false;
+          int length = utf8Sequence(); // may move the buffer: pos is read after the call
+          pos += length;
+        } else {
+          if (b == 0) {
+            throw nul();
+          }
+          afterCr = false;
+          pos++;
+        }
+      }
+      int end = pos;
+      pos++; // the closing quote
+      refuseTooLong(recordLine);
+      String value = wanted ? text(mark, end, ascii, doubled) : null;
+      mark = -1;
+      if (pos == limit && !fill()) {
+        return value;
+      }
+      byte after = buf[pos];
+      if (after != ',' && after != '\n' && after != '\r') {
+        throw new TraceFormatException(
+            recordLine,
+            "not valid CSV: unexpected character '" + printable(after) + "' after the closing quote of a"
+                + " field (a quote inside a quoted field must be doubled)");
+      }
+      return value;
+    } finally {
+      mark = -1;
+    }
+  }
+
+  private void refuseTooLong(long recordLine) {
+    if (fieldTooLong) {
+      fieldTooLong = false;
+      throw new TraceFormatException(
+          recordLine, "not valid CSV: a field of the record is longer than " + (MAX_FIELD >> 20) + " MiB");
+    }
+  }
+
+  private @Nullable String unquoted(long recordLine, boolean wanted) throws IOException {
+    mark = pos;
+    boolean ascii = true;
+    try {
+      while (true) {
+        // As in a quoted field: plain ASCII above ',' is skipped in a tight loop.
+        int p = pos;
+        byte[] a = buf;
+        int end = limit;
+        while (p < end && a[p] > ',') {
+          p++;
+        }
+        if (p != pos) {
+          afterCr = false;
+          pos = p;
+        }
+        if (pos == limit && !fill()) {
+          break;
+        }
+        byte b = buf[pos];
+        if (b == ',' || b == '\n' || b == '\r') {
+          break;
+        }
+        afterCr = false;
+        if (b == '"') {
+          throw new TraceFormatException(
+              lines + 1,
+              "stray quote: a '\"' inside a field that does not start with one (Process"
+                  + " Monitor quotes every field and doubles quotes inside it)");
+        }
+        if (b < 0) {
+          ascii = false;
+          int length = utf8Sequence(); // may move the buffer: pos is read after the call
+          pos += length;
+        } else {
+          if (b == 0) {
+            throw nul();
+          }
+          pos++;
+        }
+      }
+      refuseTooLong(recordLine);
+      return wanted ? text(mark, pos, ascii, false) : null;
+    } finally {
+      mark = -1;
+    }
+  }
+
+  private CorruptInputException nul() {
+    return new CorruptInputException(lines + 1, "NUL character: this is not a text file");
+  }
+
+  /** The length of the valid UTF-8 sequence at {@link #pos} (a non-ASCII lead byte). */
+  private int utf8Sequence() throws IOException {
+    int lead = buf[pos] & 0xFF;
+    int n;
+    int lo = 0x80;
+    int hi = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      n = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      n = 3;
+      if (lead == 0xE0) {
+        lo = 0xA0; // no overlong forms
+      } else if (lead == 0xED) {
+        hi = 0x9F; // no surrogates
+      }
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      n = 4;
+      if (lead == 0xF0) {
+        lo = 0x90;
+      } else if (lead == 0xF4) {
+        hi = 0x8F; // nothing above U+10FFFF
+      }
+    } else {
+      throw malformed(1);
+    }
+    int have = available(n);
+    for (int i = 1; i < n; i++) {
+      if (i >= have) {
+        throw malformed(i);
+      }
+      int c = buf[pos + i] & 0xFF;
+      int min = i == 1 ? lo : 0x80;
+      int max = i == 1 ? hi : 0xBF;
+      if (c < min || c > max) {
+        throw malformed(i);
+      }
+    }
+    return n;
+  }
+
+  private CorruptInputException malformed(int length) {
+    return new CorruptInputException(
+        lines + 1, TraceInput.describeMalformed("UTF-8", buf, pos, length, limit));
+  }
+
+  private static String printable(byte b) {
+    int v = b & 0xFF;
+    return v >= 0x20 && v < 0x7F ? String.valueOf((char) v) : String.format(java.util.Locale.ROOT, "\\x%02X", v);
+  }
+
+  private static String text(byte[] buf, int from, int to, boolean ascii) {
+    return new String(buf, from, to - from, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+  }
+
+  private String text(int from, int to, boolean ascii, boolean doubled) {
+    if (!doubled) {
+      return text(buf, from, to, ascii);
+    }
+    byte[] out = new byte[to - from];
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      out[n++] = buf[i];
+      if (buf[i] == '"') {
+        i++; // a doubled quote is one quote
+      }
+    }
+    return text(out, 0, n, ascii);
+  }
+
+  /** Makes at least {@code n} bytes available from {@link #pos} if the input has them; returns how many are. */
+  private int available(int n) throws IOException {
+    while (limit - pos < n && fill()) {
+      // fill() moves the buffer's contents; pos and limit stay consistent
+    }
+    return limit - pos;
+  }
+
+  /**
+   * Reads more input after {@link #limit}, first moving the bytes still needed (from the start
+   * of the field being parsed, or from {@link #pos}) to the front, and growing the buffer when a
+   * field fills it; false at the end of the input.
+   */
+  private boolean fill() throws IOException {
+    if (eof) {
+      return false;
+    }
+    int keepFrom = mark >= 0 ? mark : pos;
+    if (keepFrom > 0) {
+      System.arraycopy(buf, keepFrom, buf, 0, limit - keepFrom);
+      limit -= keepFrom;
+      pos -= keepFrom;
+      if (mark >= 0) {
+        mark = 0;
+      }
+    }
+    if (limit == buf.length) {
+      if (mark >= 0 && buf.length >= MAX_FIELD) {
+        // A field this long is refused once it ends (an unterminated quote, found at the end of
+        // the input, is reported as such first); meanwhile its bytes are dropped, not kept.
+        fieldTooLong = true;
+        int keep = limit - pos;
+        System.arraycopy(buf, pos, buf, 0, keep);
+        limit = keep;
+        pos = 0;
+        mark = 0;
+      } else {
+        buf = Arrays.copyOf(buf, buf.length * 2);
+      }
+    }
+    int r = in.read(buf, limit, buf.length - limit);
+    if (r < 0) {
+      eof = true;
+      return false;
+    }
+    limit += r;
+    return true;
+  }
+
+  void close() throws IOException {
+    in.close();
+  }
+}
