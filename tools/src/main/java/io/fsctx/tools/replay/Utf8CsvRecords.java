@@ -166,18 +166,7 @@ final class Utf8CsvRecords {
     boolean ascii = true;
     try {
       while (true) {
-        // Most bytes of a field are ASCII above '"' and mean nothing here: a tight loop skips
-        // them (non-ASCII bytes are negative, so they stop it too).
-        int p = pos;
-        byte[] a = buf;
-        int end = limit;
-        while (p < end && a[p] > '"') {
-          p++;
-        }
-        if (p != pos) {
-          afterCr = false;
-          pos = p;
-        }
+        skipAbove((byte) '"');
         if (pos == limit && !fill()) {
           throw new TraceFormatException(
               quoteLine,
@@ -253,17 +242,7 @@ final class Utf8CsvRecords {
     boolean ascii = true;
     try {
       while (true) {
-        // As in a quoted field: plain ASCII above ',' is skipped in a tight loop.
-        int p = pos;
-        byte[] a = buf;
-        int end = limit;
-        while (p < end && a[p] > ',') {
-          p++;
-        }
-        if (p != pos) {
-          afterCr = false;
-          pos = p;
-        }
+        skipAbove((byte) ',');
         if (pos == limit && !fill()) {
           break;
         }
@@ -293,6 +272,24 @@ final class Utf8CsvRecords {
       return wanted ? text(mark, pos, ascii, false) : null;
     } finally {
       mark = -1;
+    }
+  }
+
+  /**
+   * Skips the bytes above {@code ceiling} in a tight loop: most bytes of a field are ASCII that
+   * means nothing to the parser ({@code '"'} in a quoted field, {@code ','} in an unquoted one is
+   * the highest byte that does). Non-ASCII bytes are negative, so they stop it too.
+   */
+  private void skipAbove(byte ceiling) {
+    int p = pos;
+    byte[] a = buf;
+    int end = limit;
+    while (p < end && a[p] > ceiling) {
+      p++;
+    }
+    if (p != pos) {
+      afterCr = false;
+      pos = p;
     }
   }
 
