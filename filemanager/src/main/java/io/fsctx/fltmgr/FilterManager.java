@@ -64,12 +64,15 @@ import org.jspecify.annotations.Nullable;
  *       Manager judges nothing at dismount; the kernel's FileSystemVerifier judges a stream's
  *       teardown when its header is freed, and what is left allocated for the volume only once
  *       the dismount has returned and its last file object is gone (both under one monitor per
- *       volume), so a close racing the dismount never causes a finding.
+ *       volume; a file object counts from the start of its create), so neither a close nor a
+ *       create racing the dismount causes a finding.
  *   <li>Instance teardown ({@link FltInstance}): the state becoming TEARING_DOWN, together with
  *       the operation rundown refusing new entries, under the instance's monitor. A set or delete
  *       ordered after it gets {@code STATUS_FLT_DELETING_OBJECT}, a request passes the instance
  *       over, a {@code FltDetachVolume} gets {@code STATUS_FLT_INSTANCE_NOT_FOUND}; operations
- *       ordered before it are drained before the teardown-complete callback.
+ *       ordered before it are drained before the teardown-complete callback, and an enlistment
+ *       that a transaction's end is closing on another thread is waited for until it has given
+ *       its context reference back, before the leak check.
  *   <li>The detach of a context ({@link FltContext}): its move to DELETED under its monitor; the
  *       verifier reads a context's state around its count, and knows a link reference that a
  *       detach has yet to drop, so neither {@code FltDeleteContext} by a reference holder nor
