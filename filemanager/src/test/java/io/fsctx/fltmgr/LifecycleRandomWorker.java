@@ -284,6 +284,7 @@ final class LifecycleRandomWorker {
           if (c == null) {
             return Kind.SKIPPED;
           }
+          LifecycleRandomWorld.perturb();
           held.add(c);
           if (w.isClosing(c)) {
             release(held.size() - 1); // taken just as its instance or filter began to go
