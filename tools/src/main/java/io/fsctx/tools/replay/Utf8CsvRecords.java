@@ -99,19 +99,10 @@ final class Utf8CsvRecords {
         return null;
       }
       byte b = buf[pos];
-      if (b == '\n') {
-        if (!afterCr) {
-          lines++;
-        }
-        afterCr = false;
-        pos++;
-      } else if (b == '\r') {
-        lines++;
-        afterCr = true;
-        pos++;
-      } else {
+      if (b != '\n' && b != '\r') {
         break;
       }
+      lineEnd(b);
     }
     long recordLine = lines + 1;
     boolean[] k = keep;
@@ -185,16 +176,8 @@ final class Utf8CsvRecords {
           }
           break;
         }
-        if (b == '\n') {
-          if (!afterCr) {
-            lines++;
-          }
-          afterCr = false;
-          pos++;
-        } else if (b == '\r') {
-          lines++;
-          afterCr = true;
-          pos++;
+        if (b == '\n' || b == '\r') {
+          lineEnd(b);
         } else if (b < 0) {
           ascii = false;
           afterCr = false;
@@ -273,6 +256,15 @@ final class Utf8CsvRecords {
     } finally {
       mark = -1;
     }
+  }
+
+  /** Steps over a CR or LF at {@link #pos}, counting a line (CR LF counts once). */
+  private void lineEnd(byte b) {
+    if (b == '\r' || !afterCr) {
+      lines++;
+    }
+    afterCr = b == '\r';
+    pos++;
   }
 
   /**
