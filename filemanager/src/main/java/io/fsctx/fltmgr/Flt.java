@@ -465,7 +465,7 @@ public final class Flt {
       FltInstance instance, KTransaction transaction, int operation, FltContext newContext,
       @Nullable Out<FltContext> oldContext) {
     apcLevel(instance, "FltSetTransactionContext");
-    return out(instance.setTransactionContextInternal(transaction, op(operation), newContext, oldContext != null, "FltSetTransactionContext"), oldContext);
+    return out(instance.transactions().setContext(transaction, op(operation), newContext, oldContext != null, "FltSetTransactionContext"), oldContext);
   }
 
   /**
@@ -476,7 +476,7 @@ public final class Flt {
    */
   public static NtStatus getTransactionContext(FltInstance instance, KTransaction transaction, Out<FltContext> context) {
     apcLevel(instance, "FltGetTransactionContext");
-    return out(instance.getTransactionContextInternal(transaction, "FltGetTransactionContext"), context);
+    return out(instance.transactions().getContext(transaction, "FltGetTransactionContext"), context);
   }
 
   /**
@@ -490,7 +490,7 @@ public final class Flt {
   public static NtStatus deleteTransactionContext(
       FltInstance instance, KTransaction transaction, @Nullable Out<FltContext> oldContext) {
     apcLevel(instance, "FltDeleteTransactionContext");
-    return out(instance.deleteTransactionContextInternal(transaction, oldContext != null), oldContext);
+    return out(instance.transactions().deleteContext(transaction, oldContext != null), oldContext);
   }
 
   /**
@@ -504,7 +504,7 @@ public final class Flt {
   public static NtStatus enlistInTransaction(
       FltInstance instance, KTransaction transaction, FltContext transactionContext, int notificationMask) {
     apcLevel(instance, "FltEnlistInTransaction");
-    return instance.enlistInTransactionInternal(transaction, transactionContext, notificationMask);
+    return instance.transactions().enlist(transaction, transactionContext, notificationMask);
   }
 
   /**
@@ -516,7 +516,7 @@ public final class Flt {
   public static NtStatus rollbackEnlistment(
       FltInstance instance, KTransaction transaction, @Nullable FltContext transactionContext) {
     apcLevel(instance, "FltRollbackEnlistment");
-    return instance.rollbackEnlistmentInternal(transaction);
+    return instance.transactions().rollbackEnlistment(transaction);
   }
 
   // ---- Several at once ----------------------------------------------------------------------
@@ -576,7 +576,7 @@ public final class Flt {
     }
     KTransaction tx = o.transaction();
     if ((desired & FltContextType.TRANSACTION.code()) != 0 && tx != null) {
-      out.transactionContext = i.getTransactionContextInternal(tx, "FltGetContexts").context();
+      out.transactionContext = i.transactions().getContext(tx, "FltGetContexts").context();
     }
   }
 

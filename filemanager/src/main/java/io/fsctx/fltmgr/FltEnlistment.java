@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * hands the filter a freed context (an [X] policy: the documentation does not say how the context
  * is kept alive while enlisted).
  *
- * <p>It ends when the transaction ends ({@link FltInstance#transactionEnded}) or the instance is
+ * <p>It ends when the transaction ends ({@link InstanceTransactions#ended}) or the instance is
  * torn down; after that nothing is delivered, so no filter is called once its instance is gone.
  * Closing waits for notifications other threads are delivering through it (a rundown), then drops
  * the context reference; a notification callback that tears its own instance down is not waited
@@ -91,7 +91,7 @@ final class FltEnlistment {
       delivering.add(Thread.currentThread());
     }
     try {
-      return instance.deliverTransactionNotification(transaction, context, notification);
+      return instance.transactions().deliver(transaction, context, notification);
     } finally {
       boolean drop;
       synchronized (this) {

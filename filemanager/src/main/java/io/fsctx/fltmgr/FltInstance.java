@@ -70,7 +70,7 @@ import org.jspecify.annotations.Nullable;
  * <h2>Transactions</h2>
  * An enlistment ({@link #enlistInTransaction}) receives the notifications it asked for until the
  * transaction ends, then it is closed and the instance's transaction context is deleted ({@link
- * #transactionEnded}, reached through {@link FltTransactions}). Teardown closes every enlistment of
+ * InstanceTransactions#ended}, reached through {@link FltTransactions}). Teardown closes every enlistment of
  * the instance before it deletes the contexts, so a transaction that ends after the instance is
  * gone calls nothing; a notification hands the filter a context Filter Manager holds a reference
  * on, and a freed one would be reported (0xF5/0x6E) rather than passed on.
@@ -108,8 +108,8 @@ public final class FltInstance {
   private @Nullable Thread setupThread;
   private final OperationRundown rundown = new OperationRundown();
   private final ContextTable<FltInstance> instanceContext = new ContextTable<>(this);
-  private final ContextTable<KTransaction> transactionContexts = new ContextTable<>(this);
-  private final ConcurrentHashMap<KTransaction, FltEnlistment> enlistments = new ConcurrentHashMap<>();
+  /** Its transaction contexts and enlistments. */
+  private final InstanceTransactions transactions;
   /** Data scanning and the section contexts of its open sections (issue 13). */
   private final DataScan dataScan = new DataScan(this);
   private final Set<FileListCtrl> fileCtrls = ConcurrentHashMap.newKeySet();
@@ -129,6 +129,12 @@ public final class FltInstance {
     this.name = name;
     this.altitude = altitude;
     this.altitudeValue = altitudeValue;
+    this.transactions = new InstanceTransactions(this, manager);
+  }
+
+  /** Its transaction contexts and enlistments ({@code FltSetTransactionContext}, {@code FltEnlistInTransaction}). */
+  InstanceTransactions transactions() {
+    return transactions;
   }
 
   /** Its stable identity, such as {@code Instance#2}. */
@@ -368,9 +374,9 @@ public final class FltInstance {
       // context's count, so an enlistment ending in between is never counted as the filter's.
       int held;
       while (true) {
-        int enlisted = enlistmentReferencesOn(c);
+        int enlisted = transactions.enlistmentReferencesOn(c);
         held = c.referencesBeyondLink() - enlisted;
-        if (enlistmentReferencesOn(c) == enlisted) {
+        if (transactions.enlistmentReferencesOn(c) == enlisted) {
           break;
         }
       }
@@ -406,9 +412,8 @@ public final class FltInstance {
     }
     steps.add(fileCtrls::clear);
     // Enlistments first: no transaction may call into the instance once it is going away.
-    steps.add(() -> FirstFailure.forEach(new ArrayList<>(enlistments.values()), e -> e.close(true)));
-    steps.add(enlistments::clear);
-    steps.add(() -> transactionContexts.detachAll(routine));
+    steps.add(transactions::closeEnlistments);
+    steps.add(() -> transactions.detachAll(routine));
     steps.add(() -> dataScan.tearDown(routine));
     steps.add(() -> instanceContext.detachAll(routine));
     FirstFailure.forEach(steps, Runnable::run);
@@ -522,12 +527,12 @@ public final class FltInstance {
     }
   }
 
-  private static ContextStore.SetOutcome fail(NtStatus s) {
+  static ContextStore.SetOutcome fail(NtStatus s) {
     return new ContextStore.SetOutcome(s, null);
   }
 
   /** Type, filter and operation checks, which come after DELETING_OBJECT and NOT_SUPPORTED. */
-  private NtStatus checkArgs(FltContext ctx, FltContextType type, @Nullable SetContextOperation op, String routine) {
+  NtStatus checkArgs(FltContext ctx, FltContextType type, @Nullable SetContextOperation op, String routine) {
     ctx.checkNotFreed(routine);
     if (op == null) {
       return STATUS_INVALID_PARAMETER;
@@ -597,7 +602,7 @@ public final class FltInstance {
     return got(ctx, routine);
   }
 
-  private Got got(@Nullable FltContext ctx, String routine) {
+  Got got(@Nullable FltContext ctx, String routine) {
     if (ctx == null) {
       return new Got(STATUS_NOT_FOUND, null);
     }
@@ -746,148 +751,6 @@ public final class FltInstance {
         : t.emulatedFiles.delete(this, wantOld, this::isDying, "FltDeleteFileContext");
   }
 
-  ContextStore.SetOutcome setTransactionContextInternal(
-      KTransaction tx, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
-    if (isDying()) {
-      return fail(STATUS_FLT_DELETING_OBJECT);
-    }
-    NtStatus t = checkArgs(ctx, FltContextType.TRANSACTION, op, routine);
-    if (!t.isSuccess()) {
-      return fail(t);
-    }
-    // The end of a transaction is one step: the kernel transaction's state leaving ACTIVE under
-    // its monitor (issue 18.1). Registering this instance as involved first means that an end
-    // ordered after this point detaches what the set attaches (its end listener, or involve
-    // itself when the end already happened, runs transactionEnded for this instance), and the
-    // set re-checks the state under the table's monitor, which that detach takes, so a set
-    // ordered after the end attaches nothing and gets STATUS_FLT_DELETING_OBJECT.
-    if (!tx.isActive()) {
-      return fail(STATUS_FLT_DELETING_OBJECT);
-    }
-    manager.transactions().involve(tx, this);
-    manager.reach(RacePoint.TRANSACTION_SET_CHECKED);
-    return transactionContexts.set(
-        tx, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || !tx.isActive(), routine);
-  }
-
-  Got getTransactionContextInternal(KTransaction tx, String routine) {
-    return got(transactionContexts.get(tx, routine), routine);
-  }
-
-  ContextStore.SetOutcome deleteTransactionContextInternal(KTransaction tx, boolean wantOld) {
-    return transactionContexts.delete(tx, wantOld, this::isDying, "FltDeleteTransactionContext");
-  }
-
-  NtStatus enlistInTransactionInternal(KTransaction tx, FltContext ctx, int mask) {
-    if (filter.registration().transactionNotificationCallback() == null) {
-      return STATUS_INVALID_PARAMETER;
-    }
-    if (mask == 0 || (mask & ~TransactionNotificationCallback.FLT_MAX_TRANSACTION_NOTIFICATIONS) != 0) {
-      return NtStatus.STATUS_INVALID_PARAMETER_4;
-    }
-    if (isDying()) {
-      return STATUS_FLT_DELETING_OBJECT;
-    }
-    ctx.checkNotFreed("FltEnlistInTransaction");
-    if (ctx.type() != FltContextType.TRANSACTION || ctx.filter() != filter) {
-      return STATUS_INVALID_PARAMETER;
-    }
-    if (!tx.isActive()) {
-      return STATUS_FLT_DELETING_OBJECT;
-    }
-    FltEnlistment fe = new FltEnlistment(this, tx, ctx);
-    // The enlistment's reference is taken before the enlistment is published: from then on the
-    // transaction's end (or the teardown) may close it, and closing drops exactly that reference.
-    ctx.referenceInternal("FltEnlistInTransaction");
-    @Nullable NtStatus refused = null;
-    synchronized (this) {
-      if (isDying()) {
-        refused = STATUS_FLT_DELETING_OBJECT;
-      } else if (enlistments.putIfAbsent(tx, fe) != null) {
-        refused = NtStatus.STATUS_FLT_ALREADY_ENLISTED;
-      }
-    }
-    if (refused != null) {
-      fe.close(false); // never published: drops the reference
-      return refused;
-    }
-    KTransaction.EnlistResult r = tx.enlist(id + "(" + filter.name() + ")", mask, (t, e, n) -> fe.deliver(n));
-    io.fsctx.tm.Enlistment kernel = r.enlistment();
-    if (kernel == null) {
-      fe.close(false); // idempotent: a racing end may have closed it (and dropped the reference) already
-      enlistments.remove(tx, fe); // only now: a teardown's leak check counts it until then
-      return r.status().equals(NtStatus.STATUS_TRANSACTION_NOT_ACTIVE) ? STATUS_FLT_DELETING_OBJECT : r.status();
-    }
-    fe.bind(kernel);
-    manager.transactions().involve(tx, this);
-    return STATUS_SUCCESS;
-  }
-
-  NtStatus rollbackEnlistmentInternal(KTransaction tx) {
-    if (!transactionContexts.contains(tx)) {
-      return STATUS_NOT_FOUND;
-    }
-    tx.rollback();
-    return STATUS_SUCCESS;
-  }
-
-  /**
-   * Calls the filter's transaction notification callback with the context it enlisted with.
-   * The context is checked first: a freed one is bug check 0xF5/0x6E, reported, never passed on.
-   */
-  NtStatus deliverTransactionNotification(KTransaction tx, FltContext ctx, int notification) {
-    TransactionNotificationCallback cb = filter.registration().transactionNotificationCallback();
-    if (cb == null) {
-      return STATUS_SUCCESS;
-    }
-    ctx.checkNotFreed("TransactionNotification");
-    Object token = manager.enterCallback("TransactionNotification", filter);
-    try {
-      NtStatus st = cb.notify(new FltRelatedObjects(filter, volume, this, null, tx), ctx, notification);
-      return st == null ? STATUS_SUCCESS : st;
-    } catch (BugCheckException e) {
-      manager.reportCallbackBugCheck("TransactionNotification", filter, id, e);
-      throw e;
-    } finally {
-      manager.exitCallback(token);
-    }
-  }
-
-  /**
-   * The transaction has ended (every notification delivered): the enlistment closes and the
-   * instance's transaction context is deleted. The one place a transaction's end is handled for
-   * an instance; idempotent.
-   */
-  void transactionEnded(KTransaction tx) {
-    // Closed before it leaves the map: until its reference is given back, the teardown's leak
-    // check must find it (enlistmentReferencesOn) and a teardown must be able to wait for it.
-    FltEnlistment e = enlistments.get(tx);
-    if (e != null) {
-      e.close(false);
-      enlistments.remove(tx, e);
-    }
-    transactionContexts.detachWhere(k -> k == tx, "TransactionEnd");
-  }
-
-  /**
-   * The references this instance's enlistments hold on {@code context} for Filter Manager itself
-   * (a snapshot, for reference ledgers: they are neither the link nor the filter's).
-   */
-  int enlistmentReferencesOn(FltContext context) {
-    int n = 0;
-    for (FltEnlistment e : enlistments.values()) {
-      if (e.context() == context && e.holdsReference()) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** Whether the instance is enlisted in a transaction (a snapshot). */
-  boolean isEnlistedIn(KTransaction tx) {
-    return enlistments.containsKey(tx);
-  }
-
   /** IRP_MJ_CLOSE of a file object: its stream-handle contexts on this volume go. */
   static void fileObjectClosed(FltVolume volume, FileObject fo) {
     if (!(fo.fsContext() instanceof AdvancedFcbHeader h) || !h.supportsFilterContexts()) {
@@ -964,22 +827,22 @@ public final class FltInstance {
 
   /** {@code FltSetTransactionContext}; close the result to release any context it carries. */
   public SetResult setTransactionContext(KTransaction transaction, SetContextOperation op, FltContext context) {
-    return SetResult.of(setTransactionContextInternal(transaction, op, context, true, "FltSetTransactionContext"));
+    return SetResult.of(transactions.setContext(transaction, op, context, true, "FltSetTransactionContext"));
   }
 
   /** {@code FltGetTransactionContext}. */
   public GetResult getTransactionContext(KTransaction transaction) {
-    return lease(getTransactionContextInternal(transaction, "FltGetTransactionContext"));
+    return lease(transactions.getContext(transaction, "FltGetTransactionContext"));
   }
 
   /** {@code FltDeleteTransactionContext} asking for the old context. */
   public SetResult deleteTransactionContext(KTransaction transaction) {
-    return SetResult.of(deleteTransactionContextInternal(transaction, true));
+    return SetResult.of(transactions.deleteContext(transaction, true));
   }
 
   /** {@code FltEnlistInTransaction}. */
   public NtStatus enlistInTransaction(KTransaction transaction, FltContext transactionContext, int notificationMask) {
-    return enlistInTransactionInternal(transaction, transactionContext, notificationMask);
+    return transactions.enlist(transaction, transactionContext, notificationMask);
   }
 
   /**
@@ -989,7 +852,7 @@ public final class FltInstance {
    * @return success, or {@code STATUS_NOT_FOUND} when the instance has no context on it
    */
   public NtStatus rollbackEnlistment(KTransaction transaction) {
-    return rollbackEnlistmentInternal(transaction);
+    return transactions.rollbackEnlistment(transaction);
   }
 
   // ---- Java API: filter-initiated I/O --------------------------------------------------------

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * instances of this manager set a transaction context on, or enlisted in, each transaction, and
  * the one place where a transaction's end is handled: when the kernel says it has ended, each of
  * those instances closes its enlistment and deletes its transaction context ({@link
- * FltInstance#transactionEnded}; fltmgr.md 6.2, an [X] policy).
+ * InstanceTransactions#ended}; fltmgr.md 6.2, an [X] policy).
  *
  * <p>An instance that registers after the end is handled at once (the kernel runs a late end
  * listener immediately), so a context set while the transaction was ending does not outlive it.
@@ -38,7 +38,7 @@ final class FltTransactions {
       // The end may have been handled before this instance was added: handle its part now
       // (ending is idempotent), and forget the set.
       holders.remove(tx, set);
-      instance.transactionEnded(tx);
+      instance.transactions().ended(tx);
     }
   }
 
@@ -49,6 +49,6 @@ final class FltTransactions {
       return;
     }
     List<FltInstance> snapshot = new ArrayList<>(involved);
-    FirstFailure.forEach(snapshot, i -> i.transactionEnded(tx));
+    FirstFailure.forEach(snapshot, i -> i.transactions().ended(tx));
   }
 }

@@ -520,7 +520,7 @@ final class LifecycleRandomWorld {
         int enlisted = 0;
         for (FltVolume v : mgr.volumes()) {
           for (FltInstance i : v.instances()) {
-            enlisted += i.enlistmentReferencesOn(c);
+            enlisted += i.transactions().enlistmentReferencesOn(c);
           }
         }
         if (l.held.get() != mine) {
