@@ -101,7 +101,9 @@ final class EventBus {
 
   void exitCallback(Scope previous) {
     if (previous.equals(Scope.NONE)) { // no enclosing callback (a scope of nulls is the same)
-      scope.remove();
+      // null, not remove(): removing the entry makes the next callback's get() insert it again
+      // into the thread's map (and rehash its neighbours), once per callback.
+      scope.set(null);
     } else {
       scope.set(previous);
     }

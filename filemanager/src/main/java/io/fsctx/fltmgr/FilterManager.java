@@ -92,6 +92,8 @@ import org.jspecify.annotations.Nullable;
 public final class FilterManager {
   private final FltConfig config;
   private final IdSource ids = new IdSource();
+  private final IdSource.Counter contextIds = ids.counter("Ctx");
+  private final IdSource.Counter nameIds = ids.counter("Name");
   private final EventBus events = new EventBus();
   private final ContextVerifier verifier;
   private final SystemWorkQueue workQueue = new SystemWorkQueue("fltmgr");
@@ -127,6 +129,16 @@ public final class FilterManager {
 
   IdSource ids() {
     return ids;
+  }
+
+  /** The counter of context identities, kept in a field: one is drawn per context allocated. */
+  IdSource.Counter contextIds() {
+    return contextIds;
+  }
+
+  /** The counter of file name information identities, drawn per name handed out. */
+  IdSource.Counter nameIds() {
+    return nameIds;
   }
 
   EventBus events() {

@@ -327,7 +327,7 @@ public final class FltFilter {
     Object payload = createPayload(chosen, contextSize);
     FltContext ctx =
         new FltContext(
-            manager.ids().nextNumber("Ctx"),
+            manager.contextIds().nextNumber(),
             this,
             type,
             chosen,

@@ -326,9 +326,10 @@ final class FltFrame extends DeviceObject {
   private FltPreopCallbackStatus callPre(
       FltInstance i, PreOperationCallback pre, FltCallbackData data, @Nullable FileObject fo, Out<Object> cc, String cb) {
     FilterManager mgr = volume.manager();
-    int depth = KeThread.criticalRegionDepth();
-    int held = KeThread.resourcesHeld();
-    Irql irql = Irql.current();
+    KeThread.State thread = KeThread.current(); // one look-up for the three fields checked after
+    int depth = thread.criticalRegionDepth();
+    int held = thread.resourcesHeld();
+    Irql irql = thread.irql();
     Object token = mgr.enterOperationCallback(cb, i);
     FltPreopCallbackStatus st;
     try {
@@ -339,8 +340,8 @@ final class FltFrame extends DeviceObject {
     } finally {
       mgr.exitCallback(token);
     }
-    checkBalance(i, cb, depth, held);
-    checkIrqlRestored(i, cb, irql);
+    checkBalance(thread, i, cb, depth, held);
+    checkIrqlRestored(thread, i, cb, irql);
     if (st == null) {
       throw new IllegalStateException(i.filter().name() + " " + cb + " returned null");
     }
@@ -349,9 +350,10 @@ final class FltFrame extends DeviceObject {
 
   private FltPostopCallbackStatus callPost(Pending p, FltCallbackData data, @Nullable FileObject fo, int flags, String cb) {
     FilterManager mgr = volume.manager();
-    int depth = KeThread.criticalRegionDepth();
-    int held = KeThread.resourcesHeld();
-    Irql irql = Irql.current();
+    KeThread.State thread = KeThread.current(); // one look-up for the three fields checked after
+    int depth = thread.criticalRegionDepth();
+    int held = thread.resourcesHeld();
+    Irql irql = thread.irql();
     Object token = mgr.enterOperationCallback(cb, p.instance());
     FltPostopCallbackStatus st;
     try {
@@ -364,8 +366,8 @@ final class FltFrame extends DeviceObject {
     } finally {
       mgr.exitCallback(token);
     }
-    checkBalance(p.instance(), cb, depth, held);
-    checkIrqlRestored(p.instance(), cb, irql);
+    checkBalance(thread, p.instance(), cb, depth, held);
+    checkIrqlRestored(thread, p.instance(), cb, irql);
     if (st == null) {
       throw new IllegalStateException(p.instance().filter().name() + " " + cb + " returned null");
     }
@@ -396,10 +398,10 @@ final class FltFrame extends DeviceObject {
     volume.manager().verifier().report(new VerifierFinding(kind, i.filter().name(), i.id(), msg, null, null));
   }
 
-  private void checkBalance(FltInstance i, String cb, int depth, int held) {
-    if (KeThread.criticalRegionDepth() != depth || KeThread.resourcesHeld() != held) {
-      int d = KeThread.criticalRegionDepth() - depth;
-      int r = KeThread.resourcesHeld() - held;
+  private void checkBalance(KeThread.State thread, FltInstance i, String cb, int depth, int held) {
+    if (thread.criticalRegionDepth() != depth || thread.resourcesHeld() != held) {
+      int d = thread.criticalRegionDepth() - depth;
+      int r = thread.resourcesHeld() - held;
       String msg = i.filter().name() + " " + cb + " returned with " + r + " ERESOURCE acquisition(s) and " + d
           + " critical region(s) still held";
       report(VerifierFinding.Kind.RESOURCE_HELD_AT_CALLBACK_EXIT, i, msg);
@@ -412,8 +414,8 @@ final class FltFrame extends DeviceObject {
    * released in it). The level is put back before the contract violation is thrown, so the
    * thread does not go on at the wrong IRQL.
    */
-  private void checkIrqlRestored(FltInstance i, String cb, Irql expected) {
-    Irql now = Irql.current();
+  private void checkIrqlRestored(KeThread.State thread, FltInstance i, String cb, Irql expected) {
+    Irql now = thread.irql();
     if (now == expected) {
       return;
     }

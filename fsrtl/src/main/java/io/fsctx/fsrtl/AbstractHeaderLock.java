@@ -51,9 +51,10 @@ abstract class AbstractHeaderLock implements HeaderLock {
       acquireExclusive();
       return;
     }
-    checkNotHeld();
+    KeThread.State thread = KeThread.current();
+    checkNotHeld(thread);
     rw.readLock();
-    KeThread.addSharedHold(this);
+    thread.addSharedHold(this);
     ACQUISITIONS.incrementAndGet(this);
   }
 
@@ -71,7 +72,7 @@ abstract class AbstractHeaderLock implements HeaderLock {
 
   @Override
   public final void acquireExclusive() {
-    checkNotHeld();
+    checkNotHeld(KeThread.current());
     rw.writeLock();
     writer = Thread.currentThread();
     ACQUISITIONS.incrementAndGet(this);
@@ -96,8 +97,8 @@ abstract class AbstractHeaderLock implements HeaderLock {
     return acquisitions;
   }
 
-  private void checkNotHeld() {
-    if (isHeldByCurrentThread()) {
+  private void checkNotHeld(KeThread.State thread) {
+    if (writer == Thread.currentThread() || thread.sharedHolds(this) > 0) {
       throw new IllegalStateException(
           kind + " acquired recursively: the kernel would deadlock here");
     }

@@ -46,6 +46,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class IoManager {
   private final IdSource ids = new IdSource();
+  // Counters kept in fields: one per request and per file object, no look-up by kind.
+  private final IdSource.Counter fileObjectIds = ids.counter("FileObject");
+  private final IdSource.Counter irpIds = ids.counter("Irp");
   private final Pool pool = new Pool(ids);
   private final CopyOnWriteArrayList<IoEventListener> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, Volume> volumes = new ConcurrentHashMap<>();
@@ -286,7 +289,7 @@ public final class IoManager {
     DeviceObject deviceHint = context.deviceObjectHint();
     checkArgument(deviceHint == null || volume.deviceStack().devices().contains(deviceHint),
         "%s is not on the device stack of %s", deviceHint, volume);
-    FileObject fo = new FileObject(ids.nextNumber("FileObject"), path);
+    FileObject fo = new FileObject(fileObjectIds.nextNumber(), path);
     fo.setVolume(volume);
     fo.setDeviceHint(deviceHint);
     if (parameters.hasOption(IoConstants.FILE_NO_INTERMEDIATE_BUFFERING)) {
@@ -348,7 +351,7 @@ public final class IoManager {
    */
   public FileObject createStreamFileObject(Volume volume, CommonFcbHeader header, String name) {
     requireOwn(volume);
-    FileObject fo = new FileObject(ids.nextNumber("FileObject"), name);
+    FileObject fo = new FileObject(fileObjectIds.nextNumber(), name);
     fo.setVolume(volume);
     fo.setFsContext(header);
     fo.setFlags(FileObject.FO_STREAM_FILE);
@@ -686,7 +689,7 @@ public final class IoManager {
    */
   public IoStatus networkQueryOpen(Volume volume, String path) {
     requireOwn(volume);
-    FileObject fo = new FileObject(ids.nextNumber("FileObject"), path);
+    FileObject fo = new FileObject(fileObjectIds.nextNumber(), path);
     fo.setVolume(volume);
     Irp irp = newIrp(IrpMajorFunction.NETWORK_QUERY_OPEN, 0, fo,
         new IrpParameters.Create(CreateParameters.open().withDesiredAccess(IoConstants.FILE_READ_ATTRIBUTES), path),
@@ -708,7 +711,7 @@ public final class IoManager {
   }
 
   private Irp newIrp(IrpMajorFunction major, int minor, @Nullable FileObject fo, IrpParameters p, int flags) {
-    return new Irp(ids.nextNumber("Irp"), major, minor, fo, p, flags);
+    return new Irp(irpIds.nextNumber(), major, minor, fo, p, flags);
   }
 
   /** Sends in at the file object's device hint, else the top of the stack, marking the thread. */

@@ -77,10 +77,11 @@ public final class EResource {
   public boolean acquireExclusive() {
     checkLive("ExAcquireResourceExclusiveLite");
     Thread me = Thread.currentThread();
+    KeThread.State thread = KeThread.current();
     if (owner == me) {
       recursion++;
     } else {
-      if (KeThread.sharedHolds(this) > 0) {
+      if (thread.sharedHolds(this) > 0) {
         throw new IllegalStateException(
             "ExAcquireResourceExclusiveLite on " + id() + " by a thread that holds it shared: deadlock");
       }
@@ -88,7 +89,7 @@ public final class EResource {
       owner = me;
       recursion = 1;
     }
-    KeThread.resourceAcquired();
+    thread.resourcesHeld++;
     return true;
   }
 
@@ -96,11 +97,12 @@ public final class EResource {
   public boolean acquireShared() {
     checkLive("ExAcquireResourceSharedLite");
     // The owner's shared holds, and a reader's recursive ones, are counted without the lock.
-    if (owner != Thread.currentThread() && KeThread.sharedHolds(this) == 0) {
+    KeThread.State thread = KeThread.current();
+    if (owner != Thread.currentThread() && thread.sharedHolds(this) == 0) {
       lock.readLock();
     }
-    KeThread.addSharedHold(this);
-    KeThread.resourceAcquired();
+    thread.addSharedHold(this);
+    thread.resourcesHeld++;
     return true;
   }
 
@@ -111,7 +113,8 @@ public final class EResource {
    */
   public void release() {
     Thread me = Thread.currentThread();
-    int shared = KeThread.removeSharedHold(this);
+    KeThread.State thread = KeThread.current();
+    int shared = thread.removeSharedHold(this);
     if (shared >= 0) {
       if (shared == 0 && owner != me) {
         lock.tryUnlockRead();
@@ -124,7 +127,7 @@ public final class EResource {
     } else {
       throw new IllegalStateException("ExReleaseResourceLite on " + id() + " which this thread does not hold");
     }
-    KeThread.resourceReleased();
+    thread.resourcesHeld--;
   }
 
   /** {@code ExIsResourceAcquiredExclusiveLite}. */

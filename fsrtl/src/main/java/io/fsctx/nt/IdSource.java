@@ -36,4 +36,41 @@ public final class IdSource {
   public long nextNumber(String kind) {
     return counters.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
   }
+
+  /**
+   * The counter of one kind, for an owner that hands out many identities of it (file objects,
+   * IRPs, pool blocks) and keeps the counter in a field instead of looking the kind up per
+   * identity. It shares its numbers with {@link #next} and {@link #nextNumber} for the same kind.
+   *
+   * @param kind the prefix, such as {@code Irp}
+   * @return the kind's counter; safe for concurrent use
+   */
+  public Counter counter(String kind) {
+    return new Counter(kind, counters.computeIfAbsent(kind, k -> new AtomicLong()));
+  }
+
+  /**
+   * One kind's counter (see {@link IdSource#counter}).
+   *
+   * <p>Thread safety: safe for concurrent use.
+   */
+  public static final class Counter {
+    private final String kind;
+    private final AtomicLong value;
+
+    private Counter(String kind, AtomicLong value) {
+      this.kind = kind;
+      this.value = value;
+    }
+
+    /** As {@link IdSource#nextNumber}, for this counter's kind. */
+    public long nextNumber() {
+      return value.incrementAndGet();
+    }
+
+    /** As {@link IdSource#next}, for this counter's kind. */
+    public String next() {
+      return kind + "#" + value.incrementAndGet();
+    }
+  }
 }

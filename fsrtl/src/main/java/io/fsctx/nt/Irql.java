@@ -40,7 +40,10 @@ public enum Irql {
   }
 
   private static final Irql[] LEVELS = values();
-  private static final ThreadLocal<int[]> CURRENT = ThreadLocal.withInitial(() -> new int[1]);
+
+  static Irql of(int ordinal) {
+    return LEVELS[ordinal];
+  }
 
   /**
    * {@code KeGetCurrentIrql}.
@@ -48,7 +51,8 @@ public enum Irql {
    * @return the current thread's level
    */
   public static Irql current() {
-    return LEVELS[CURRENT.get()[0]];
+    // The level is a field of the thread's KTHREAD state (one thread-local for all of them).
+    return LEVELS[KeThread.current().irql];
   }
 
   /**
@@ -61,13 +65,13 @@ public enum Irql {
    */
   public static Irql raise(Irql newIrql) {
     Preconditions.checkNotNull(newIrql, "newIrql");
-    int[] cur = CURRENT.get();
-    Irql old = LEVELS[cur[0]];
+    KeThread.State cur = KeThread.current();
+    Irql old = LEVELS[cur.irql];
     if (old.above(newIrql)) {
       throw new BugCheckException(0x9, old.value, "KeRaiseIrql to " + newIrql + " from the higher " + old
           + " (IRQL_NOT_GREATER_OR_EQUAL)", null);
     }
-    cur[0] = newIrql.ordinal();
+    cur.irql = newIrql.ordinal();
     return old;
   }
 
@@ -80,12 +84,12 @@ public enum Irql {
    */
   public static void lower(Irql newIrql) {
     Preconditions.checkNotNull(newIrql, "newIrql");
-    int[] cur = CURRENT.get();
-    Irql old = LEVELS[cur[0]];
+    KeThread.State cur = KeThread.current();
+    Irql old = LEVELS[cur.irql];
     if (newIrql.above(old)) {
       throw new BugCheckException(0xA, newIrql.value, "KeLowerIrql to " + newIrql + " from the lower " + old
           + " (IRQL_NOT_LESS_OR_EQUAL)", null);
     }
-    cur[0] = newIrql.ordinal();
+    cur.irql = newIrql.ordinal();
   }
 }

@@ -39,7 +39,7 @@ public final class Pool {
   /** {@code BAD_POOL_CALLER} parameter 1: an attempt to free an invalid pool address. */
   public static final int BAD_POOL_CALLER_INVALID_ADDRESS = 0x46;
 
-  private final IdSource ids;
+  private final IdSource.Counter blockIds;
   final Object outstandingLock = new Object();
 
   @GuardedBy("outstandingLock")
@@ -55,7 +55,7 @@ public final class Pool {
    * @param ids the identity source of the owner (the I/O manager's), so ids stay deterministic
    */
   public Pool(IdSource ids) {
-    this.ids = checkNotNull(ids, "ids");
+    this.blockIds = checkNotNull(ids, "ids").counter("Pool");
   }
 
   /**
@@ -72,7 +72,7 @@ public final class Pool {
     checkNotNull(type, "type");
     checkArgument(tag != null && !tag.isEmpty() && tag.length() <= 4,
         "pool tag must have one to four characters, got '%s'", tag);
-    PoolBlock b = new PoolBlock(this, ids.nextNumber("Pool"), type, tag, what, KeThread.currentRequest());
+    PoolBlock b = new PoolBlock(this, blockIds.nextNumber(), type, tag, what, KeThread.currentRequest());
     synchronized (outstandingLock) {
       PoolBlock n = newestOutstanding;
       b.nextOutstanding = n;
