@@ -2,6 +2,7 @@ package io.fsctx.fsrtl;
 
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.PoolBlock;
+import com.google.common.base.Preconditions;
 import com.google.common.collect.ImmutableList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -56,6 +57,10 @@ public final class HeaderAudit {
   private static final AtomicIntegerFieldUpdater<HeaderAudit> OPEN =
       AtomicIntegerFieldUpdater.newUpdater(HeaderAudit.class, "openFileObjects");
   private volatile int setups;
+  private static final AtomicIntegerFieldUpdater<HeaderAudit> RULES =
+      AtomicIntegerFieldUpdater.newUpdater(HeaderAudit.class, "rulesChecked");
+  /** The verifier rules evaluated on this header, one bit per rule ({@link #markRuleChecked}). */
+  private volatile int rulesChecked;
   private volatile @Nullable Object firstSetupWhere;
   private volatile boolean setupWhereSet;
   private volatile @Nullable Object lastSetupWhere;
@@ -72,6 +77,28 @@ public final class HeaderAudit {
   private volatile @Nullable Object openedAfterTeardownWhere;
   private volatile boolean openedAfterTeardown;
   private volatile ImmutableList<Teardown> teardowns = ImmutableList.of();
+
+  /**
+   * Marks a rule of the file-system verifier as evaluated on this structure: the verifier counts
+   * the distinct structures each rule was evaluated on with one bit per rule here, instead of a
+   * set of identities that grows with every structure a long run builds.
+   *
+   * @param rule the rule's number, 0 to 31 (its {@code FsRule} ordinal)
+   * @return true the first time the rule is marked on this structure
+   */
+  public boolean markRuleChecked(int rule) {
+    Preconditions.checkArgument(rule >= 0 && rule < 32, "rule %s", rule);
+    int bit = 1 << rule;
+    for (;;) {
+      int seen = rulesChecked;
+      if ((seen & bit) != 0) {
+        return false;
+      }
+      if (RULES.compareAndSet(this, seen, seen | bit)) {
+        return true;
+      }
+    }
+  }
 
   HeaderAudit(CommonFcbHeader header) {
     this.header = header;

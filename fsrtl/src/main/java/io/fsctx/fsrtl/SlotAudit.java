@@ -1,9 +1,11 @@
 package io.fsctx.fsrtl;
 
+import com.google.common.base.Preconditions;
 import com.google.common.collect.ImmutableList;
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.PoolBlock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +34,32 @@ public final class SlotAudit {
   private final PerFileContextSlot slot;
   private volatile ImmutableList<AdvancedFcbHeader> users = ImmutableList.of();
   private volatile ImmutableList<Teardown> teardowns = ImmutableList.of();
+  private static final AtomicIntegerFieldUpdater<SlotAudit> RULES =
+      AtomicIntegerFieldUpdater.newUpdater(SlotAudit.class, "rulesChecked");
+  /** The verifier rules evaluated on this slot, one bit per rule ({@link #markRuleChecked}). */
+  private volatile int rulesChecked;
+
+  /**
+   * Marks a rule of the file-system verifier as evaluated on this structure: the verifier counts
+   * the distinct structures each rule was evaluated on with one bit per rule here, instead of a
+   * set of identities that grows with every structure a long run builds.
+   *
+   * @param rule the rule's number, 0 to 31 (its {@code FsRule} ordinal)
+   * @return true the first time the rule is marked on this structure
+   */
+  public boolean markRuleChecked(int rule) {
+    Preconditions.checkArgument(rule >= 0 && rule < 32, "rule %s", rule);
+    int bit = 1 << rule;
+    for (;;) {
+      int seen = rulesChecked;
+      if ((seen & bit) != 0) {
+        return false;
+      }
+      if (RULES.compareAndSet(this, seen, seen | bit)) {
+        return true;
+      }
+    }
+  }
 
   SlotAudit(PerFileContextSlot slot) {
     this.slot = slot;

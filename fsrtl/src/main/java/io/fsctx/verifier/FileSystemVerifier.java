@@ -84,17 +84,15 @@ import org.jspecify.annotations.Nullable;
 public final class FileSystemVerifier implements IoEventListener, PoolListener, AutoCloseable {
   /** Structures described per rule for reports. */
   private static final int EXAMPLES = 8;
-  /** Distinct structures counted per rule; a bound on memory over very long runs. */
-  private static final int SUBJECT_CAP = 4096;
 
   /** What was evaluated for one rule. */
   private static final class CheckLog {
     final LongAdder count = new LongAdder();
-    // Sized for a typical run's structures: growing a concurrent table step by step from 16
-    // entries cost a tenth of a replay's time (issue 14).
-    final Set<String> subjects = ConcurrentHashMap.newKeySet(1024);
-    /** The subjects reached {@link #SUBJECT_CAP}: no more are looked up. */
-    volatile boolean full;
+    /**
+     * Distinct structures evaluated: each header and slot marks its own bit per rule (issue 14: a
+     * set of identities cost a tenth of a replay's time and grew with every structure).
+     */
+    final LongAdder subjects = new LongAdder();
     final List<String> examples = new CopyOnWriteArrayList<>();
     final Set<String> moments = new CopyOnWriteArraySet<>();
   }
@@ -105,6 +103,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   /** File objects created and not yet deleted, per volume. */
   private final Map<Volume, VolumeFiles> openByVolume = new ConcurrentHashMap<>();
   private final Set<Volume> volumesChecked = ConcurrentHashMap.newKeySet();
+  /** Volumes FREE-AT-DISMOUNT was evaluated on (few: one per dismount). */
+  private final Set<Volume> volumesCounted = ConcurrentHashMap.newKeySet();
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
   private final List<FsViolation> violations = new CopyOnWriteArrayList<>();
   private final Map<FsRule, CheckLog> checks = new EnumMap<>(FsRule.class);
@@ -177,7 +177,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
    */
   public FsRuleChecks checked(FsRule rule) {
     CheckLog log = checks.get(checkNotNull(rule, "rule"));
-    return new FsRuleChecks(rule, log.count.sum(), log.subjects.size(), List.copyOf(log.examples),
+    return new FsRuleChecks(rule, log.count.sum(), log.subjects.sum(), List.copyOf(log.examples),
         List.copyOf(log.moments));
   }
 
@@ -190,7 +190,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   public void finish() {
     for (CommonFcbHeader h : live.keySet()) {
       if (h instanceof AdvancedFcbHeader a && !isFreed(a)) {
-        String what = describe(a);
+        Object what = lazy(() -> describe(a));
         checkSetupOrder(a, what, "end of run");
         checkSetupOnce(a, what, "end of run", true);
         checkFlags(a, what, "end of run", "at the end of the run");
@@ -263,15 +263,17 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   private void onOpened(CommonFcbHeader h, IoEvent.FileObjectCreated c) {
     FileObject fo = c.fileObject();
     live.putIfAbsent(h, describeOpen(fo, c));
-    String what = describe(h);
-    String when = "when " + fo + " was opened on it";
+    // Descriptions are built only when a report or an example needs them: the checks run on
+    // every open, cleanup, close and free, and nearly always pass.
+    Object what = lazy(() -> describe(h));
+    Object when = lazy(() -> "when " + fo + " was opened on it");
     PoolBlock memory = h.memory();
-    check(FsRule.FCB_POOL, h.id(), "open", () -> what + " in " + memory);
+    check(FsRule.FCB_POOL, h, "open", () -> what + " in " + memory);
     if (memory == null) {
       report(FsRule.FCB_POOL, h.id(), what + " is not embedded in a pool block: build the FCB's header with"
           + " new AdvancedFcbHeader(block, id) on a block from Volume.pool().allocate, or its free cannot be checked");
     }
-    check(FsRule.HDR_ADVANCED, h.id(), "open", () -> what);
+    check(FsRule.HDR_ADVANCED, h, "open", what::toString);
     if (!(h instanceof AdvancedFcbHeader a)) {
       report(FsRule.HDR_ADVANCED, h.id(), what + " has only FSRTL_COMMON_FCB_HEADER (no FilterContexts list, no"
           + " Flags2 support bit): " + fo + " was opened on it " + PoolBlock.describe(h.audit().firstPublishedWhere())
@@ -279,7 +281,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       return;
     }
     HeaderAudit audit = a.audit();
-    check(FsRule.HDR_SETUP, a.id(), "open", () -> what + " set up " + PoolBlock.describe(audit.firstSetupWhere()));
+    check(FsRule.HDR_SETUP, a, "open", () -> what + " set up " + PoolBlock.describe(audit.firstSetupWhere()));
     if (!audit.isSetUp()) {
       report(FsRule.HDR_SETUP, a.id(), what + " was not set up (no FsRtlSetupAdvancedHeader/Ex/Ex2 call) " + when
           + " " + PoolBlock.describe(audit.firstPublishedWhere()) + ": Flags=" + hex(a.flags()) + " Flags2="
@@ -290,7 +292,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     checkFlags(a, what, "open", when);
     checkVersionSlot(a, what, "open", when);
     if (isPagingFileOpen(fo, c.parameters())) {
-      check(FsRule.PAGING_FILE, a.id(), "open", () -> what + " Flags2=" + hex(a.flags2()));
+      check(FsRule.PAGING_FILE, a, "open", () -> what + " Flags2=" + hex(a.flags2()));
       boolean paging = (a.flags2() & FSRTL_FLAG2_IS_PAGING_FILE) != 0;
       boolean supports = (a.flags2() & FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS) != 0;
       if (!paging || supports) {
@@ -306,8 +308,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   /** After a cleanup or close: the header may have changed in any request since the open. */
   private void onRequestDone(FileObject fo, String moment) {
     if (fo.fsContext() instanceof AdvancedFcbHeader a && !isFreed(a)) {
-      String what = describe(a);
-      String when = "after the " + moment + " of " + fo;
+      Object what = lazy(() -> describe(a));
+      Object when = lazy(() -> "after the " + moment + " of " + fo);
       checkFlags(a, what, moment, when);
       checkVersionSlot(a, what, moment, when);
     }
@@ -317,7 +319,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   @Override
   public void onFree(PoolBlock block) {
-    check(FsRule.FREE_ONCE, block.id(), "free",
+    // The pool reports a block's first free here once: each is a new structure for the rule.
+    record(FsRule.FREE_ONCE, true, "free",
         () -> block + contents(block) + " freed " + PoolBlock.describe(block.freedAt()));
     for (Object m : block.members()) {
       if (m instanceof CommonFcbHeader h) {
@@ -330,18 +333,19 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   @Override
   public void onDoubleFree(PoolBlock block, @Nullable Object where) {
-    check(FsRule.FREE_ONCE, block.id(), "double free", () -> block + contents(block));
+    // Counted as a structure at its first free (the verifier is attached before the pool is used).
+    record(FsRule.FREE_ONCE, false, "double free", () -> block + contents(block));
     report(FsRule.FREE_ONCE, block.id(), block + contents(block) + " was freed again " + PoolBlock.describe(where)
         + " after its first free " + PoolBlock.describe(block.freedAt())
         + ": BAD_POOL_CALLER (bug check 0xC2, parameter 0x7) on Windows");
   }
 
   private void onHeaderFreed(CommonFcbHeader h, PoolBlock block) {
-    String what = describe(h);
-    live.remove(h);
-    String at = "freed " + PoolBlock.describe(block.freedAt());
+    String name = live.remove(h);
+    Object what = lazy(() -> describe(h, name));
+    Object at = lazy(() -> "freed " + PoolBlock.describe(block.freedAt()));
     int open = h.audit().openFileObjects();
-    check(FsRule.FREE_WHILE_OPEN, h.id(), "free", () -> what + " " + at + " with no file object open");
+    check(FsRule.FREE_WHILE_OPEN, h, "free", () -> what + " " + at + " with no file object open");
     if (open > 0) {
       report(FsRule.FREE_WHILE_OPEN, h.id(), what + " was " + at + " while " + open + " file object"
           + (open == 1 ? "" : "s") + " still pointed at it (their close has not come yet)");
@@ -352,7 +356,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     HeaderAudit audit = a.audit();
     int linked = a.perStreamContexts().size();
     if (audit.isSetUp() || linked > 0) {
-      check(FsRule.STREAM_TEARDOWN, a.id(), "free", () -> what + " torn down and " + at);
+      check(FsRule.STREAM_TEARDOWN, a, "free", () -> what + " torn down and " + at);
       if (audit.teardowns().isEmpty()) {
         report(FsRule.STREAM_TEARDOWN, a.id(), what + " was " + at + " without FsRtlTeardownPerStreamContexts"
             + (linked == 0
@@ -368,7 +372,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       }
       checkTeardownTiming(a, what, "free", block);
       if (!audit.teardowns().isEmpty()) {
-        check(FsRule.LOCK_LIFETIME, a.id(), "free", () -> what + ": its lock was allocated at each teardown");
+        check(FsRule.LOCK_LIFETIME, a, "free", () -> what + ": its lock was allocated at each teardown");
         for (HeaderAudit.Teardown t : audit.teardowns()) {
           if (t.freedLock() != null) {
             report(FsRule.LOCK_LIFETIME, a.id(), what + ": FsRtlTeardownPerStreamContexts ran "
@@ -391,9 +395,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (audit.users().isEmpty() && linked == 0) {
       return; // never passed to setup: no file contexts can hang off it
     }
-    String what = "per-file structure " + s.id() + " (the slot of " + users(audit) + ")";
-    String at = "freed " + PoolBlock.describe(block.freedAt());
-    check(FsRule.FILE_TEARDOWN, s.id(), "free", () -> what + " torn down and " + at);
+    Object what = lazy(() -> "per-file structure " + s.id() + " (the slot of " + users(audit) + ")");
+    Object at = lazy(() -> "freed " + PoolBlock.describe(block.freedAt()));
+    check(FsRule.FILE_TEARDOWN, s, "free", () -> what + " torn down and " + at);
     if (audit.teardowns().isEmpty()) {
       report(FsRule.FILE_TEARDOWN, s.id(), what + " was " + at + " without FsRtlTeardownPerFileContexts"
           + (linked == 0
@@ -408,7 +412,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       return;
     }
     SlotAudit.Teardown last = audit.teardowns().get(audit.teardowns().size() - 1);
-    check(FsRule.TEARDOWN_TIMING, s.id(), "free", () -> what + " torn down after the file's last stream and freed"
+    check(FsRule.TEARDOWN_TIMING, s, "free", () -> what + " torn down after the file's last stream and freed"
         + " in the same request (" + PoolBlock.describe(block.freedAt()) + ")");
     for (SlotAudit.Teardown t : audit.teardowns()) {
       if (!t.liveHeaders().isEmpty()) {
@@ -428,12 +432,12 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   // ---- Rules used at several moments ---------------------------------------------------------
 
-  private void checkSetupOrder(AdvancedFcbHeader a, String what, String moment) {
+  private void checkSetupOrder(AdvancedFcbHeader a, Object what, String moment) {
     HeaderAudit audit = a.audit();
     if (!audit.isSetUp()) {
       return;
     }
-    check(FsRule.SETUP_ORDER, a.id(), moment, () -> what + " set up " + PoolBlock.describe(audit.firstSetupWhere())
+    check(FsRule.SETUP_ORDER, a, moment, () -> what + " set up " + PoolBlock.describe(audit.firstSetupWhere())
         + " before " + (audit.isReachable() ? "its FCB table insert and " : "") + "its first open");
     if (audit.isReachable() && !audit.setUpWhenFirstReachable()) {
       report(FsRule.SETUP_ORDER, a.id(), what + " became reachable (FCB table insert) "
@@ -452,12 +456,12 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
    * SETUP-ONCE. A repeated setup is reported as soon as it has orphaned contexts, or at the end
    * of the header's life ({@code atEnd}), so the message can say what was lost.
    */
-  private void checkSetupOnce(AdvancedFcbHeader a, String what, String moment, boolean atEnd) {
+  private void checkSetupOnce(AdvancedFcbHeader a, Object what, String moment, boolean atEnd) {
     HeaderAudit audit = a.audit();
     if (!audit.isSetUp()) {
       return;
     }
-    check(FsRule.SETUP_ONCE, a.id(), moment, () -> what + " set up once, " + PoolBlock.describe(audit.firstSetupWhere()));
+    check(FsRule.SETUP_ONCE, a, moment, () -> what + " set up once, " + PoolBlock.describe(audit.firstSetupWhere()));
     int n = audit.setupCount();
     int orphaned = a.orphanedContextCount();
     if (n > 1 && (atEnd || orphaned > 0)) {
@@ -471,11 +475,11 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
   }
 
-  private void checkFlags(AdvancedFcbHeader a, String what, String moment, String when) {
+  private void checkFlags(AdvancedFcbHeader a, Object what, String moment, Object when) {
     if (!a.audit().isSetUp()) {
       return;
     }
-    check(FsRule.FLAGS_STABLE, a.id(), moment,
+    check(FsRule.FLAGS_STABLE, a, moment,
         () -> what + " Flags=" + hex(a.flags()) + " Flags2=" + hex(a.flags2()) + " " + when);
     List<String> bad = new ArrayList<>();
     if ((a.flags() & FSRTL_FLAG_ADVANCED_HEADER) == 0) {
@@ -502,12 +506,12 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
         + " Flags2=" + hex(a.flags2AtSetup()));
   }
 
-  private void checkVersionSlot(AdvancedFcbHeader a, String what, String moment, String when) {
+  private void checkVersionSlot(AdvancedFcbHeader a, Object what, String moment, Object when) {
     PerFileContextSlot given = a.audit().slotGivenAtSetup();
     if (given == null) {
       return;
     }
-    check(FsRule.VERSION_SLOT, a.id(), moment, () -> what + " Version=" + a.version() + " with slot " + given.id());
+    check(FsRule.VERSION_SLOT, a, moment, () -> what + " Version=" + a.version() + " with slot " + given.id());
     if (a.version() < FSRTL_FCB_HEADER_V1) {
       report(FsRule.VERSION_SLOT, a.id(), what + " was set up with per-file slot " + given.id()
           + " (FsRtlSetupAdvancedHeaderEx " + PoolBlock.describe(a.audit().lastSetupWhere()) + ") but its Version is "
@@ -520,14 +524,14 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
    * TEARDOWN-TIMING for a stream header: no file object open at a teardown, no open after it,
    * and (once freed, {@code freed} non-null) the last teardown in the request that freed it.
    */
-  private void checkTeardownTiming(AdvancedFcbHeader a, String what, String moment, @Nullable PoolBlock freed) {
+  private void checkTeardownTiming(AdvancedFcbHeader a, Object what, String moment, @Nullable PoolBlock freed) {
     HeaderAudit audit = a.audit();
     List<HeaderAudit.Teardown> teardowns = audit.teardowns();
     if (teardowns.isEmpty()) {
       return;
     }
     HeaderAudit.Teardown last = teardowns.get(teardowns.size() - 1);
-    check(FsRule.TEARDOWN_TIMING, a.id(), moment, () -> what + " torn down with no file object open"
+    check(FsRule.TEARDOWN_TIMING, a, moment, () -> what + " torn down with no file object open"
         + (freed == null ? " (" : " and freed in the same request (") + PoolBlock.describe(last.where()) + ")");
     for (HeaderAudit.Teardown t : teardowns) {
       if (t.openFileObjects() > 0) {
@@ -557,7 +561,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (!volumesChecked.add(volume)) {
       return;
     }
-    check(FsRule.FREE_AT_DISMOUNT, volume.id(), "dismount", () -> volume + " (" + volume.ntDeviceName()
+    record(FsRule.FREE_AT_DISMOUNT, volumesCounted.add(volume), "dismount", () -> volume + " (" + volume.ntDeviceName()
         + "): no block allocated for it was left once it was dismounted and its last file object gone");
     List<PoolBlock> left = io.pool().outstanding();
     left.sort(Comparator.comparingLong(FileSystemVerifier::allocationNumber));
@@ -572,19 +576,57 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   // ---- Helpers -----------------------------------------------------------------------------
 
-  private void check(FsRule rule, String subject, String moment, Supplier<String> example) {
+  /** Text built on first use: what a message or example says, when one is wanted. */
+  private static final class Lazy {
+    private @Nullable Supplier<String> text;
+    private @Nullable String built;
+
+    Lazy(Supplier<String> text) {
+      this.text = text;
+    }
+
+    @Override
+    public String toString() {
+      Supplier<String> t = text;
+      if (t != null) {
+        built = t.get();
+        text = null;
+      }
+      return java.util.Objects.requireNonNull(built);
+    }
+  }
+
+  private static Object lazy(Supplier<String> text) {
+    return new Lazy(text);
+  }
+
+  private void check(FsRule rule, CommonFcbHeader h, String moment, Supplier<String> example) {
+    record(rule, h.audit().markRuleChecked(rule.ordinal()), moment, example);
+  }
+
+  private void check(FsRule rule, PerFileContextSlot s, String moment, Supplier<String> example) {
+    record(rule, s.audit().markRuleChecked(rule.ordinal()), moment, example);
+  }
+
+  /**
+   * Counts one evaluation of a rule; {@code newSubject} says whether it is the first on its
+   * structure (a bit in the structure's audit record, so the count needs no set of identities
+   * and costs no look-up however many structures a run builds).
+   */
+  private void record(FsRule rule, boolean newSubject, String moment, Supplier<String> example) {
     CheckLog log = checks.get(rule);
     log.count.increment();
     if (!log.moments.contains(moment)) { // a read first: adding to a copy-on-write set locks
       log.moments.add(moment);
     }
-    // Distinct subjects are counted up to the cap; once it is reached a check costs no lookup
-    // (a replay of millions of rows checks millions of new structures).
-    if (!log.full && !log.subjects.contains(subject)) {
-      if (log.subjects.size() >= SUBJECT_CAP) {
-        log.full = true;
-      } else if (log.subjects.add(subject) && log.examples.size() < EXAMPLES) {
-        log.examples.add(example.get());
+    if (newSubject) {
+      log.subjects.increment();
+      if (log.examples.size() < EXAMPLES) {
+        synchronized (log) {
+          if (log.examples.size() < EXAMPLES) {
+            log.examples.add(example.get());
+          }
+        }
       }
     }
   }
@@ -606,7 +648,10 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
    * when no file object ever pointed at it (a create's error path).
    */
   private String describe(CommonFcbHeader h) {
-    String name = live.get(h);
+    return describe(h, live.get(h));
+  }
+
+  private static String describe(CommonFcbHeader h, @Nullable String name) {
     if (name != null) {
       return h.id() + " (" + name + ")";
     }

@@ -3,8 +3,11 @@ package io.fsctx.fsrtl;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_IS_PAGING_FILE;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fsctx.nt.KeThread;
 import java.util.Objects;
@@ -78,5 +81,16 @@ class HeaderAuditTest {
     assertEquals(2, h.audit().setupCount());
     assertSame(request, h.audit().lastSetupWhere());
     assertNull(h.audit().firstSetupWhere());
+  }
+
+  @Test
+  @DisplayName("markRuleChecked: true the first time a rule is marked on the header, false after; rules apart")
+  void markRuleChecked_firstTimeOnly() {
+    assertTrue(h.audit().markRuleChecked(3));
+    assertFalse(h.audit().markRuleChecked(3));
+    assertTrue(h.audit().markRuleChecked(31));
+    assertTrue(h.audit().markRuleChecked(0));
+    assertFalse(h.audit().markRuleChecked(31));
+    assertThrows(IllegalArgumentException.class, () -> h.audit().markRuleChecked(32));
   }
 }

@@ -332,4 +332,23 @@ class FileSystemVerifierRulesTest {
     workload(new FaultyFileSystem(Fault.NO_POOL));
     assertContains(only(FsRule.FCB_POOL).message(), "(\\a) is not embedded in a pool block");
   }
+
+  @Test
+  @DisplayName("checked(rule) counts each structure once, however many a run builds (no cap, one bit per rule on the structure)")
+  void checked_manyStructures_eachCountedOnce() {
+    mount(new FaultyFileSystem());
+    int files = 5_000; // more than the 4,096 identities the verifier used to keep per rule
+    for (int i = 0; i < files; i++) {
+      FileObject fo = open("\\f" + i);
+      FileObject again = open("\\f" + i); // the same header checked again: not a new structure
+      io.closeHandle(again);
+      io.closeHandle(fo);
+    }
+    FsRuleChecks open = verifier.checked(FsRule.HDR_ADVANCED);
+    assertTrue(open.count() >= 2L * files, "every open is an evaluation: " + open.count());
+    assertTrue(open.subjects() >= files && open.subjects() < 2L * files,
+        "each header counted once, not per open: " + open.subjects());
+    assertEquals(8, open.examples().size(), "a few examples, not one per structure");
+    assertTrue(verifier.violations().isEmpty(), verifier.violations().toString());
+  }
 }
