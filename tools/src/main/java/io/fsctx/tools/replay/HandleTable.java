@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * replace two files' objects can sit under one key. Names opened through another hard link of the
  * same file, and files below a renamed directory, are other files here and keep their keys.
  *
- * <p>Cost. Push, peek and pop cost O(1) (a hash lookup of the key without building a folded copy
- * of the path, and O(1) list edits); draining the table costs O(1) per file object, most recently
+ * <p>Cost. Push, peek and pop cost O(1) (a hash lookup of the key, the path as folded once when
+ * the row was parsed, and O(1) list edits); draining the table costs O(1) per file object, most recently
  * opened first, through a list of the open file objects in open order. A rename costs O(k log k +
  * m) for k file objects of the renamed file and m file objects opened later under the keys they
  * move to: never work proportional to everything that is open. Memory is proportional to the open
@@ -98,35 +98,23 @@ public final class HandleTable<H> {
   }
 
   /**
-   * A lookup key that folds as it compares, so that looking a row's key up builds no string. Its
-   * hash equals that of the stack with the folded path ({@link String#hashCode} of the folded
-   * text).
+   * A lookup key, reused, so that looking a row's key up allocates nothing. The row's path was
+   * folded once when it was parsed ({@link TracePath#foldedWritten()}), on the read-ahead thread;
+   * its hash is the stack's.
    */
   private static final class Probe {
     long pid;
-    String written = "";
+    String folded = "";
     int hash;
 
-    void set(long pid, String written) {
+    void set(long pid, String folded) {
       this.pid = pid;
-      this.written = written;
-      int h = 0;
-      for (int i = 0; i < written.length(); i++) {
-        h = 31 * h + Character.toUpperCase(written.charAt(i));
-      }
-      this.hash = hash(pid, h);
+      this.folded = folded;
+      this.hash = hash(pid, folded.hashCode());
     }
 
-    boolean matches(long otherPid, String folded) {
-      if (otherPid != pid || folded.length() != written.length()) {
-        return false;
-      }
-      for (int i = 0; i < folded.length(); i++) {
-        if (Character.toUpperCase(written.charAt(i)) != folded.charAt(i)) {
-          return false;
-        }
-      }
-      return true;
+    boolean matches(long otherPid, String otherFolded) {
+      return otherPid == pid && otherFolded.equals(folded);
     }
 
     @Override
@@ -168,7 +156,7 @@ public final class HandleTable<H> {
   public HandleTable() {}
 
   private @Nullable Stack<H> find(long pid, TracePath path) {
-    probe.set(pid, path.written());
+    probe.set(pid, path.foldedWritten());
     return stacks.get(probe);
   }
 
@@ -183,7 +171,7 @@ public final class HandleTable<H> {
   public void push(long pid, TracePath path, H fileObject) {
     Stack<H> stack = find(pid, path);
     if (stack == null) {
-      stack = new Stack<>(pid, folded(path));
+      stack = new Stack<>(pid, path.foldedWritten());
       stacks.put(stack, stack);
     }
     File<H> file = named.get(path.fileKey());
@@ -209,25 +197,6 @@ public final class HandleTable<H> {
     }
     newest = e;
     size++;
-  }
-
-  /**
-   * The path as written, folded; the very string of the path's file key when they are equal (the
-   * usual case: no stream part), so a key and its file share one string.
-   */
-  private static String folded(TracePath path) {
-    String written = path.written();
-    String fileKey = path.fileKey();
-    if (written.length() == fileKey.length()) {
-      boolean same = true;
-      for (int i = 0; i < written.length() && same; i++) {
-        same = Character.toUpperCase(written.charAt(i)) == fileKey.charAt(i);
-      }
-      if (same) {
-        return fileKey;
-      }
-    }
-    return TracePath.fold(written);
   }
 
   /**

@@ -28,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  * @param fileKey the case-folded identity of the file, with its volume ({@code C:\DIR\A.TXT})
  * @param streamKey the case-folded identity of the stream ({@code C:\DIR\A.TXT:ZONE.IDENTIFIER})
  * @param pagingFile whether this is {@code \pagefile.sys} or {@code \swapfile.sys} at the root
+ * @param foldedWritten the whole path as written, folded ({@link #fold}): the replay's key for the
+ *     handles opened through this very spelling; the same string as {@code fileKey} when they are
+ *     equal (no stream part, no trailing backslash), so most paths carry no extra string
  */
 public record TracePath(
     String written,
@@ -38,7 +41,8 @@ public record TracePath(
     String streamType,
     String fileKey,
     String streamKey,
-    boolean pagingFile) {
+    boolean pagingFile,
+    String foldedWritten) {
 
   /** What a drive-letter path names. */
   public enum Kind {
@@ -64,7 +68,7 @@ public record TracePath(
     char volume = Character.toUpperCase(path.charAt(0));
     if (path.length() == 2) {
       String key = volume + ":";
-      return new TracePath(path, volume, Kind.VOLUME, "", "", "", key, key, false);
+      return new TracePath(path, volume, Kind.VOLUME, "", "", "", key, key, false, key);
     }
     if (path.charAt(2) != '\\') {
       return null; // "C:foo" is drive-relative: no process's current directory is known here.
@@ -107,6 +111,8 @@ public record TracePath(
               : fileKey + ":" + fold(streamName) + ":" + foldedType;
     }
     boolean paging = folded.equals("\\PAGEFILE.SYS") || folded.equals("\\SWAPFILE.SYS");
+    // Folded once here, on the read-ahead thread: the replay thread looks handles up by it.
+    String foldedWritten = c1 < 0 && fileKey.length() == path.length() ? fileKey : fold(path);
     return new TracePath(
         path,
         volume,
@@ -116,7 +122,8 @@ public record TracePath(
         streamType,
         fileKey,
         streamKey,
-        paging);
+        paging,
+        foldedWritten);
   }
 
   /**
@@ -141,9 +148,17 @@ public record TracePath(
   static String fold(String s) {
     char[] a = s.toCharArray();
     for (int i = 0; i < a.length; i++) {
-      a[i] = Character.toUpperCase(a[i]);
+      a[i] = fold(a[i]);
     }
     return new String(a);
+  }
+
+  /** One unit folded: ASCII without a table look-up (nearly every path is ASCII). */
+  static char fold(char c) {
+    if (c < 0x80) {
+      return c >= 'a' && c <= 'z' ? (char) (c - ('a' - 'A')) : c;
+    }
+    return Character.toUpperCase(c);
   }
 
   /** Prints as the path was written. */

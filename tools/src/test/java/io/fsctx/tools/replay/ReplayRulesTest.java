@@ -1,6 +1,7 @@
 package io.fsctx.tools.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -315,5 +316,20 @@ class ReplayRulesTest {
             TraceFormatException.class, () -> new ReplayEngine().replay(Traces.source(csv), target));
     assertEquals(4, e.line());
     assertEquals(List.of(), target.calls);
+  }
+
+  @Test
+  @DisplayName("foldedWritten: the whole path folded one unit at a time; the file key's own string when they are equal")
+  void foldedWritten_foldsTheSpellingAndSharesTheFileKey() {
+    TracePath plain = java.util.Objects.requireNonNull(TracePath.parse("c:\\Dir\\a.txt"));
+    assertEquals("C:\\DIR\\A.TXT", plain.foldedWritten());
+    assertSame(plain.fileKey(), plain.foldedWritten(), "no second string when the spelling folds to the file key");
+    assertEquals("C:\\A.TXT:ZONE.IDENTIFIER:$DATA",
+        java.util.Objects.requireNonNull(TracePath.parse("c:\\a.txt:Zone.Identifier:$DATA")).foldedWritten());
+    assertEquals("C:\\DIR\\", java.util.Objects.requireNonNull(TracePath.parse("c:\\dir\\")).foldedWritten(),
+        "a trailing backslash is part of the spelling (the file key drops it)");
+    // Per UTF-16 unit, as Character.toUpperCase(char): no length change for the sharp s.
+    assertEquals("C:\\STRASSE\u00df\u00c4", java.util.Objects.requireNonNull(TracePath.parse("c:\\strasse\u00df\u00e4")).foldedWritten());
+    assertEquals("C:", java.util.Objects.requireNonNull(TracePath.parse("c:")).foldedWritten());
   }
 }
