@@ -172,6 +172,15 @@ public final class ReplayFootprint {
         if (histogram) {
           histogramAtEnd = histogram();
         }
+        String dump = System.getProperty("fsctx.dump." + openAtEnd);
+        if (dump != null) {
+          try {
+            ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .dumpHeap(dump, true);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
       }
       inner.cleanupAndClose(fileObject, closeRow);
     }
@@ -247,7 +256,12 @@ public final class ReplayFootprint {
     long n1 = ns.size() > 0 ? ns.get(0) : 20_000;
     long n2 = ns.size() > 1 ? ns.get(1) : 120_000;
     run(Math.min(n1, 2_000), sameFile, false); // warm up: classes loaded, code compiled
-    Measuring a = run(n1, sameFile, histogram);
+    Measuring a0 = run(n1, sameFile, histogram);
+    final class Result { long usedAtEnd; Map<String, Long> histogramAtEnd; }
+    Result a = new Result();
+    a.usedAtEnd = a0.usedAtEnd;
+    a.histogramAtEnd = a0.histogramAtEnd;
+    a0 = null; // do not keep run 1's stack (its namespace) alive while run 2 is measured
     Measuring b = run(n2, sameFile, histogram);
     double per = (double) (b.usedAtEnd - a.usedAtEnd) / (n2 - n1);
     System.out.printf(Locale.ROOT,

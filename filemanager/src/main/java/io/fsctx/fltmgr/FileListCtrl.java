@@ -2,8 +2,6 @@ package io.fsctx.fltmgr;
 
 import io.fsctx.fsrtl.PerFileContext;
 import io.fsctx.fsrtl.PerFileContextSlot;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * Filter Manager's per-file control block ({@code FILE_LIST_CTRL}) on file systems with native
@@ -21,7 +19,36 @@ final class FileListCtrl extends PerFileContext {
    * The instances with a file context here (a file has one per filter on the volume, so a
    * copy-on-write set: a concurrent map's set cost about 200 bytes per file).
    */
-  final Set<FltInstance> users = new CopyOnWriteArraySet<>();
+  // Copy-on-write array rather than a CopyOnWriteArraySet (80 bytes per file): usually one user.
+  private static final FltInstance[] NO_USERS = {};
+  private volatile FltInstance[] users = NO_USERS;
+
+  synchronized boolean addUser(FltInstance i) {
+    FltInstance[] u = users;
+    for (FltInstance x : u) {
+      if (x == i) {
+        return false;
+      }
+    }
+    FltInstance[] more = java.util.Arrays.copyOf(u, u.length + 1);
+    more[u.length] = i;
+    users = more;
+    return true;
+  }
+
+  synchronized boolean removeUser(FltInstance i) {
+    FltInstance[] u = users;
+    for (int k = 0; k < u.length; k++) {
+      if (u[k] == i) {
+        FltInstance[] less = u.length == 1 ? NO_USERS : new FltInstance[u.length - 1];
+        System.arraycopy(u, 0, less, 0, k);
+        System.arraycopy(u, k + 1, less, k, u.length - k - 1);
+        users = less;
+        return true;
+      }
+    }
+    return false;
+  }
   volatile boolean tornDown;
 
   FileListCtrl(FltVolume volume, PerFileContextSlot slot) {

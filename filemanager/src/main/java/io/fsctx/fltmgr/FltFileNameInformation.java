@@ -61,7 +61,7 @@ public final class FltFileNameInformation {
   /** References handed to each filter and not yet given back, for the verifier's leak check. */
   // One entry per filter holding references, usually zero or one.
   @GuardedBy("holdsLock")
-  private final java.util.IdentityHashMap<FltFilter, int[]> holds = new java.util.IdentityHashMap<>(2);
+  private java.util.@Nullable IdentityHashMap<FltFilter, int[]> holds;
 
   private final Object holdsLock = new Object();
 
@@ -78,11 +78,7 @@ public final class FltFileNameInformation {
   @GuardedBy("holdsLock")
   private @Nullable ReferenceLedger ledger;
   private int namesParsed;
-  private String share = "";
-  private String extension = "";
-  private String stream = "";
-  private String finalComponent = "";
-  private String parentDir = "";
+  private final String share = "";
 
   FltFileNameInformation(FilterManager manager, String id, int format, String name, String volume) {
     this.manager = manager;
@@ -133,22 +129,37 @@ public final class FltFileNameInformation {
 
   /** {@code Extension}, after {@link Flt#parseFileNameInformation}. */
   public synchronized String extension() {
-    return extension;
+    if (namesParsed == 0) {
+      return "";
+    }
+    String base = base(finalComponentOf());
+    int dot = base.lastIndexOf('.');
+    return dot < 0 ? "" : base.substring(dot + 1);
   }
 
   /** {@code Stream} such as {@code :ads} or {@code ::$DATA}, after parsing; empty otherwise. */
   public synchronized String stream() {
-    return stream;
+    if (namesParsed == 0) {
+      return "";
+    }
+    String fc = finalComponentOf();
+    int colon = fc.indexOf(':');
+    return colon < 0 ? "" : fc.substring(colon);
   }
 
   /** {@code FinalComponent}, after parsing. */
   public synchronized String finalComponent() {
-    return finalComponent;
+    return namesParsed == 0 ? "" : finalComponentOf();
   }
 
   /** {@code ParentDir} with its trailing backslash, after parsing. */
   public synchronized String parentDir() {
-    return parentDir;
+    if (namesParsed == 0) {
+      return "";
+    }
+    String rest = rest();
+    int slash = rest.lastIndexOf('\\');
+    return slash < 0 ? "" : rest.substring(0, slash + 1);
   }
 
   /** The reference count (a snapshot): the callers' references plus one while cached. */
@@ -156,16 +167,24 @@ public final class FltFileNameInformation {
     return refs + (cached ? 1 : 0);
   }
 
-  synchronized void parse() {
-    String rest = name.substring(Math.min(volume.length(), name.length()));
+  // The parsed components are cut from the name when asked for: a cached name object lives as
+  // long as its file object, and most callers never ask for them.
+  private String rest() {
+    return name.substring(Math.min(volume.length(), name.length()));
+  }
+
+  private String finalComponentOf() {
+    String rest = rest();
     int slash = rest.lastIndexOf('\\');
-    parentDir = slash < 0 ? "" : rest.substring(0, slash + 1);
-    finalComponent = slash < 0 ? rest : rest.substring(slash + 1);
+    return slash < 0 ? rest : rest.substring(slash + 1);
+  }
+
+  private static String base(String finalComponent) {
     int colon = finalComponent.indexOf(':');
-    String base = colon < 0 ? finalComponent : finalComponent.substring(0, colon);
-    stream = colon < 0 ? "" : finalComponent.substring(colon);
-    int dot = base.lastIndexOf('.');
-    extension = dot < 0 ? "" : base.substring(dot + 1);
+    return colon < 0 ? finalComponent : finalComponent.substring(0, colon);
+  }
+
+  synchronized void parse() {
     namesParsed =
         FLTFL_FILE_NAME_PARSED_FINAL_COMPONENT
             | FLTFL_FILE_NAME_PARSED_EXTENSION
@@ -232,7 +251,12 @@ public final class FltFileNameInformation {
       if (filter == null) {
         unattributedHolds++;
       } else {
-        holds.computeIfAbsent(filter, k -> new int[1])[0]++;
+        java.util.IdentityHashMap<FltFilter, int[]> h = holds;
+        if (h == null) {
+          h = new java.util.IdentityHashMap<>(2);
+          holds = h;
+        }
+        h.computeIfAbsent(filter, k -> new int[1])[0]++;
       }
       if (entry != null) {
         if (ledger == null) {
@@ -277,24 +301,38 @@ public final class FltFileNameInformation {
   /** Gives one reference back; returns the filter it was charged to, {@link #UNATTRIBUTED}, or null for none. */
   @GuardedBy("holdsLock")
   private @Nullable Object unholdOne(@Nullable FltFilter filter) {
-    int[] mine = filter == null ? null : holds.get(filter);
+    java.util.IdentityHashMap<FltFilter, int[]> h = holds;
+    int[] mine = filter == null || h == null ? null : h.get(filter);
     if (mine != null && mine[0] > 0) {
-      mine[0]--;
+      if (--mine[0] == 0) {
+        dropHolder(h, filter);
+      }
       return filter;
     }
     if (unattributedHolds > 0) {
       unattributedHolds--;
       return UNATTRIBUTED;
     }
-    if (filter == null) {
-      for (java.util.Map.Entry<FltFilter, int[]> any : holds.entrySet()) {
+    if (filter == null && h != null) {
+      for (java.util.Map.Entry<FltFilter, int[]> any : h.entrySet()) {
         if (any.getValue()[0] > 0) {
-          any.getValue()[0]--;
-          return any.getKey();
+          FltFilter k = any.getKey();
+          if (--any.getValue()[0] == 0) {
+            dropHolder(h, k);
+          }
+          return k;
         }
       }
     }
     return null;
+  }
+
+  @GuardedBy("holdsLock")
+  private void dropHolder(java.util.IdentityHashMap<FltFilter, int[]> h, FltFilter filter) {
+    h.remove(filter);
+    if (h.isEmpty()) {
+      holds = null;
+    }
   }
 
   /**
@@ -317,7 +355,7 @@ public final class FltFileNameInformation {
   /** References {@code filter} still holds. */
   int heldBy(FltFilter filter) {
     synchronized (holdsLock) {
-      int[] n = holds.get(filter);
+      int[] n = holds == null ? null : holds.get(filter);
       return n == null ? 0 : n[0];
     }
   }

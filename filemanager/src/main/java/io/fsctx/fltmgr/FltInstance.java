@@ -406,7 +406,7 @@ public final class FltInstance {
     }
     for (FileListCtrl c : filesSnapshot) {
       steps.add(() -> {
-        c.users.remove(this);
+        c.removeUser(this);
         c.files.detachWhere(k -> k == this, routine);
       });
     }
@@ -434,7 +434,7 @@ public final class FltInstance {
       }
       fileCtrls.add(c);
     }
-    c.users.add(this);
+    c.addUser(this);
     return true;
   }
 

@@ -3,22 +3,20 @@ package io.fsctx.fsrtl;
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.PoolBlock;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import java.util.concurrent.locks.StampedLock;
+import io.fsctx.nt.MonitorRwLock;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Shared implementation of the header locks: a read-write lock that refuses recursion, because
  * fast mutexes and push locks deadlock on recursive acquisition in the kernel.
  *
- * <p>Design note. Every FCB header owns two or three of these, so the lock is a {@link
- * StampedLock} (one word of state, queue nodes only while threads wait) plus the exclusive
- * owner; which threads hold it shared is kept on the threads ({@link KeThread#addSharedHold}),
- * not here. A {@code ReentrantReadWriteLock} cost about 120 bytes per lock and a thread-local
- * hold counter per reader.
+ * <p>Design note. Every FCB header owns two or three of these, so the lock keeps its state in
+ * itself ({@link MonitorRwLock}: owner, shared holders, exclusive waiters under its monitor, no
+ * lock object of its own); which threads hold it shared is kept on the threads ({@link
+ * KeThread#addSharedHold}), not here. A {@code ReentrantReadWriteLock} cost about 120 bytes per
+ * lock and a thread-local hold counter per reader, a {@code StampedLock} 48 bytes.
  */
-abstract class AbstractHeaderLock implements HeaderLock {
-  private final StampedLock rw = new StampedLock();
-  private volatile @Nullable Thread writer;
+abstract class AbstractHeaderLock extends MonitorRwLock implements HeaderLock {
   // A field updater rather than a counter object: every FCB header owns two or three locks.
   private static final AtomicLongFieldUpdater<AbstractHeaderLock> ACQUISITIONS =
       AtomicLongFieldUpdater.newUpdater(AbstractHeaderLock.class, "acquisitions");
@@ -53,7 +51,7 @@ abstract class AbstractHeaderLock implements HeaderLock {
     }
     KeThread.State thread = KeThread.current();
     checkNotHeld(thread);
-    rw.readLock();
+    lockShared();
     thread.addSharedHold(this);
     ACQUISITIONS.incrementAndGet(this);
   }
@@ -67,29 +65,27 @@ abstract class AbstractHeaderLock implements HeaderLock {
     if (KeThread.removeSharedHold(this) < 0) {
       throw new IllegalMonitorStateException(kind + " released shared by a thread that does not hold it shared");
     }
-    rw.tryUnlockRead();
+    unlockShared();
   }
 
   @Override
   public final void acquireExclusive() {
     checkNotHeld(KeThread.current());
-    rw.writeLock();
-    writer = Thread.currentThread();
+    lockExclusive();
     ACQUISITIONS.incrementAndGet(this);
   }
 
   @Override
   public final void releaseExclusive() {
-    if (writer != Thread.currentThread()) {
+    if (exclusiveOwner() != Thread.currentThread()) {
       throw new IllegalMonitorStateException(kind + " released by a thread that does not own it");
     }
-    writer = null;
-    rw.tryUnlockWrite();
+    unlockExclusive();
   }
 
   @Override
   public final boolean isHeldByCurrentThread() {
-    return writer == Thread.currentThread() || KeThread.sharedHolds(this) > 0;
+    return exclusiveOwner() == Thread.currentThread() || KeThread.sharedHolds(this) > 0;
   }
 
   @Override
@@ -98,7 +94,7 @@ abstract class AbstractHeaderLock implements HeaderLock {
   }
 
   private void checkNotHeld(KeThread.State thread) {
-    if (writer == Thread.currentThread() || thread.sharedHolds(this) > 0) {
+    if (exclusiveOwner() == Thread.currentThread() || thread.sharedHolds(this) > 0) {
       throw new IllegalStateException(
           kind + " acquired recursively: the kernel would deadlock here");
     }

@@ -1,7 +1,6 @@
 package io.fsctx.nt;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import java.util.concurrent.locks.StampedLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -12,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * owner asking for exclusive access would deadlock in the kernel; the model throws instead.
  * Deleting a resource that is still held is a contract violation and throws.
  *
- * <p>Design note. A resource is a {@link StampedLock} (one word of state) plus its exclusive
- * owner and recursion count; each thread's shared holds are kept on the thread ({@link
+ * <p>Design note. A resource keeps its lock state in itself ({@link MonitorRwLock}: the exclusive
+ * owner, the shared holders and exclusive waiters, guarded by its monitor) plus the owner's
+ * recursion count; each thread's shared holds are kept on the thread ({@link
  * KeThread#sharedHolds}), as the kernel keeps an owner table. A thread's first shared hold takes
  * the lock's read side and its last one gives it back; holds in between, and shared holds of the
  * exclusive owner, are only counted, so a recursive shared acquire never waits behind a writer.
@@ -21,14 +21,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread safety: safe for concurrent use.
  */
-public final class EResource {
+public final class EResource extends MonitorRwLock {
   @GuardedBy("this")
   private @Nullable String id;
 
   @GuardedBy("this")
   private @Nullable Supplier<String> name;
-  private final StampedLock lock = new StampedLock();
-  private volatile @Nullable Thread owner;
   /** The owner's exclusive holds; written by the owner only. */
   private int recursion;
   private volatile boolean deleted;
@@ -78,15 +76,14 @@ public final class EResource {
     checkLive("ExAcquireResourceExclusiveLite");
     Thread me = Thread.currentThread();
     KeThread.State thread = KeThread.current();
-    if (owner == me) {
+    if (exclusiveOwner() == me) {
       recursion++;
     } else {
       if (thread.sharedHolds(this) > 0) {
         throw new IllegalStateException(
             "ExAcquireResourceExclusiveLite on " + id() + " by a thread that holds it shared: deadlock");
       }
-      lock.writeLock();
-      owner = me;
+      lockExclusive();
       recursion = 1;
     }
     thread.resourcesHeld++;
@@ -98,8 +95,8 @@ public final class EResource {
     checkLive("ExAcquireResourceSharedLite");
     // The owner's shared holds, and a reader's recursive ones, are counted without the lock.
     KeThread.State thread = KeThread.current();
-    if (owner != Thread.currentThread() && thread.sharedHolds(this) == 0) {
-      lock.readLock();
+    if (exclusiveOwner() != Thread.currentThread() && thread.sharedHolds(this) == 0) {
+      lockShared();
     }
     thread.addSharedHold(this);
     thread.resourcesHeld++;
@@ -116,13 +113,12 @@ public final class EResource {
     KeThread.State thread = KeThread.current();
     int shared = thread.removeSharedHold(this);
     if (shared >= 0) {
-      if (shared == 0 && owner != me) {
-        lock.tryUnlockRead();
+      if (shared == 0 && exclusiveOwner() != me) {
+        unlockShared();
       }
-    } else if (owner == me) {
+    } else if (exclusiveOwner() == me) {
       if (--recursion == 0) {
-        owner = null;
-        lock.tryUnlockWrite();
+        unlockExclusive();
       }
     } else {
       throw new IllegalStateException("ExReleaseResourceLite on " + id() + " which this thread does not hold");
@@ -132,17 +128,17 @@ public final class EResource {
 
   /** {@code ExIsResourceAcquiredExclusiveLite}. */
   public boolean isAcquiredExclusive() {
-    return owner == Thread.currentThread();
+    return exclusiveOwner() == Thread.currentThread();
   }
 
   /** {@code ExIsResourceAcquiredSharedLite}: how many times this thread holds it (either way). */
   public int isAcquiredShared() {
-    return KeThread.sharedHolds(this) + (owner == Thread.currentThread() ? recursion : 0);
+    return KeThread.sharedHolds(this) + (exclusiveOwner() == Thread.currentThread() ? recursion : 0);
   }
 
   /** Whether any thread holds it. */
   public boolean isHeld() {
-    return lock.isWriteLocked() || lock.isReadLocked();
+    return isLocked();
   }
 
   /**

@@ -715,7 +715,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
     CreateParameters p = c.parameters();
     String kind = p != null && p.hasOption(IoConstants.FILE_DIRECTORY_FILE) ? "directory " : "";
-    return kind + fo.fileName();
+    return kind.isEmpty() ? fo.fileName() : kind + fo.fileName(); // "" + s copies the String
   }
 
   private static boolean isPagingFileOpen(FileObject fo, @Nullable CreateParameters p) {

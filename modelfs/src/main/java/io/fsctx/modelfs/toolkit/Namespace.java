@@ -102,11 +102,35 @@ public final class Namespace {
   public static final class FileRecord {
     private final long fileId;
     private boolean directory;
-    private final List<Link> links = new ArrayList<>();
+    private final List<Link> links = new ArrayList<>(1);
     /** Stream key (upper case) → normalized suffix as created. The default stream is "" → "". */
-    private final Map<String, String> streams = new HashMap<>();
+    private Map<String, String> streams = DEFAULT_STREAM_ONLY;
     /** Stream key → end of file as last written back; absent: 0. */
-    private final Map<String, Long> streamSizes = new HashMap<>();
+    private Map<String, Long> streamSizes = Map.of();
+
+    private static final Map<String, String> DEFAULT_STREAM_ONLY = Map.of("", "");
+
+    void putStream(String key, String suffix) {
+      if (streams == DEFAULT_STREAM_ONLY) {
+        if (key.isEmpty() && suffix.isEmpty()) {
+          return;
+        }
+        streams = new HashMap<>(streams);
+      }
+      streams.put(key, suffix);
+    }
+
+    void removeStream(String key) {
+      if (streams.containsKey(key)) {
+        if (streams == DEFAULT_STREAM_ONLY) {
+          streams = new HashMap<>(streams);
+        }
+        streams.remove(key);
+      }
+      if (streamSizes.containsKey(key)) {
+        streamSizes.remove(key);
+      }
+    }
     private boolean deletePending;
     private boolean pagingFile;
     private boolean deleted;
@@ -118,7 +142,6 @@ public final class Namespace {
     FileRecord(long fileId, boolean directory) {
       this.fileId = fileId;
       this.directory = directory;
-      streams.put("", "");
     }
 
     /** The file's on-disk identity ({@code FileInternalInformation}'s index number). */
@@ -233,8 +256,13 @@ public final class Namespace {
         throw new IllegalArgumentException("negative stream size " + size);
       }
       if (size == 0) {
-        streamSizes.remove(streamKey);
+        if (streamSizes.containsKey(streamKey)) {
+          streamSizes.remove(streamKey);
+        }
       } else {
+        if (streamSizes.isEmpty() && !(streamSizes instanceof HashMap)) {
+          streamSizes = new HashMap<>(2);
+        }
         streamSizes.put(streamKey, size);
       }
     }
@@ -454,7 +482,7 @@ public final class Namespace {
         return Resolution.failed(STATUS_DELETE_PENDING);
       }
       FileRecord f = newFile(wantDirectory && pp.streamSuffix().isEmpty());
-      f.streams.put(skey, pp.streamSuffix());
+      f.putStream(skey, pp.streamSuffix());
       link = addLink(f, pp.filePath());
       if (transaction != null) {
         f.createdIn = transaction;
@@ -481,7 +509,7 @@ public final class Namespace {
         return Resolution.failed(STATUS_OBJECT_NAME_NOT_FOUND);
       }
       if (!streamExists) {
-        f.streams.put(skey, pp.streamSuffix());
+        f.putStream(skey, pp.streamSuffix());
         info = FILE_CREATED;
       } else if (disposition == FILE_SUPERSEDE) {
         info = FILE_SUPERSEDED;
@@ -757,8 +785,7 @@ public final class Namespace {
    */
   public void deleteStream(FileRecord file, String streamKey) {
     if (!streamKey.isEmpty()) {
-      file.streams.remove(streamKey);
-      file.streamSizes.remove(streamKey);
+      file.removeStream(streamKey);
     }
   }
 
