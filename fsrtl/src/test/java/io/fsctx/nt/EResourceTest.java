@@ -126,4 +126,52 @@ class EResourceTest {
       assertThrows(IllegalStateException.class, KeThread::leaveCriticalRegion);
     }
   }
+
+  @Test
+  void acquireShared_whileAnExclusiveWaiterIsQueued_waitsBehindIt() throws Exception {
+    // ExAcquireResourceSharedLite waits while exclusive waiters are queued; a holder's own
+    // recursive shared acquire does not (it never touches the lock).
+    EResource r = new EResource("Resource#queue");
+    r.acquireShared();
+    java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+      r.acquireExclusive();
+      order.add("exclusive");
+      r.release();
+    });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!writerQueued(r) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertTrue(writerQueued(r), "the exclusive acquire is waiting for the shared holder");
+    CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+      r.acquireShared();
+      order.add("shared");
+      r.release();
+    });
+    Thread.sleep(100); // the new reader would get in now if it could barge past the waiter
+    assertTrue(order.isEmpty(), "nobody got in while the first shared hold is held: " + order);
+    r.acquireShared(); // recursive: counted on this thread, no wait behind the queued writer
+    assertEquals(2, r.isAcquiredShared());
+    r.release();
+    r.release();
+    writer.get(10, TimeUnit.SECONDS);
+    reader.get(10, TimeUnit.SECONDS);
+    assertEquals(java.util.List.of("exclusive", "shared"), order);
+    assertFalse(r.isHeld());
+  }
+
+  /** Whether a thread waits in the lock's monitor for exclusive access (seen through its state). */
+  private static boolean writerQueued(EResource r) {
+    for (java.util.Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+      if (e.getKey().getState() == Thread.State.WAITING) {
+        for (StackTraceElement f : e.getValue()) {
+          if (f.getMethodName().equals("lockExclusive")) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
 }
