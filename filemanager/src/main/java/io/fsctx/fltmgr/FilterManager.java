@@ -94,6 +94,11 @@ public final class FilterManager {
   private final IdSource ids = new IdSource();
   private final IdSource.Counter contextIds = ids.counter("Ctx");
   private final IdSource.Counter nameIds = ids.counter("Name");
+  /** Contexts allocated and freed, by {@link FltContextType} ordinal: counted whatever the verifier level. */
+  private final java.util.concurrent.atomic.AtomicLongArray allocatedByType =
+      new java.util.concurrent.atomic.AtomicLongArray(FltContextType.values().length);
+  private final java.util.concurrent.atomic.AtomicLongArray freedByType =
+      new java.util.concurrent.atomic.AtomicLongArray(FltContextType.values().length);
   private final EventBus events = new EventBus();
   private final ContextVerifier verifier;
   private final SystemWorkQueue workQueue = new SystemWorkQueue("fltmgr");
@@ -261,6 +266,33 @@ public final class FilterManager {
   /** Forgets the findings so far. */
   public void clearVerifierFindings() {
     verifier.clearFindings();
+  }
+
+  /**
+   * How many contexts of a type were allocated ({@code FltAllocateContext} succeeded) since this
+   * manager was created, at any verifier level. A counter read, so a replay of millions of rows
+   * needs no event listener to count contexts.
+   *
+   * @param type the context type
+   * @return the count; thread-safe
+   */
+  public long contextsAllocated(FltContextType type) {
+    return allocatedByType.get(type.ordinal());
+  }
+
+  /**
+   * How many contexts of a type were freed (their last reference released, cleanup and free
+   * callbacks run) since this manager was created, at any verifier level.
+   *
+   * @param type the context type
+   * @return the count; thread-safe
+   */
+  public long contextsFreed(FltContextType type) {
+    return freedByType.get(type.ordinal());
+  }
+
+  void countAllocated(FltContextType type) {
+    allocatedByType.incrementAndGet(type.ordinal());
   }
 
   /** Every context still alive (allocated and not freed), ordered by id; empty at level OFF. */
@@ -566,6 +598,7 @@ public final class FilterManager {
       }
       ctx.definition().countFree(ctx.poolType());
       ctx.markFreed();
+      freedByType.incrementAndGet(ctx.type().ordinal());
       verifier.onFree(ctx, routine);
       events.publish(ContextEvent.Kind.FREE, routine, ctx, 0, null);
       ctx.filter().contextFreed();

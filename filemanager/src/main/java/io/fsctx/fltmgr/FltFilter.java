@@ -339,6 +339,7 @@ public final class FltFilter {
             manager.verifier().level().atLeast(VerifierLevel.TRACKING));
     chosen.countAllocation(poolType);
     liveContexts.incrementAndGet();
+    manager.countAllocated(type);
     manager.verifier().onAllocate(ctx);
     manager.events().publish(ContextEvent.Kind.ALLOCATE, "FltAllocateContext", ctx, 1, NtStatus.STATUS_SUCCESS);
     return new AllocateResult(NtStatus.STATUS_SUCCESS, ctx);

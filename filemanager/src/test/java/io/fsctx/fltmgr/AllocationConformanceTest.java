@@ -108,6 +108,27 @@ class AllocationConformanceTest {
   }
 
   @Test
+  @DisplayName("contextsAllocated/contextsFreed count per type: a failed allocation is not counted; a free is counted at the last release")
+  void contextsAllocatedAndFreed_countPerType() {
+    FltFilter f = filter(mgr, fixed(FltContextType.STREAM, 64, 0), fixed(FltContextType.FILE, 16, 0));
+    Out<FltContext> a = new Out<>();
+    Out<FltContext> b = new Out<>();
+    assertEquals(STATUS_SUCCESS, alloc(f, 0x8, 64, PoolType.PAGED_POOL, a));
+    assertEquals(STATUS_SUCCESS, alloc(f, FltContextType.FILE.code(), 16, PoolType.PAGED_POOL, b));
+    assertEquals(STATUS_FLT_CONTEXT_ALLOCATION_NOT_FOUND, alloc(f, 0x8, 40, PoolType.PAGED_POOL, new Out<>()));
+    assertEquals(1, mgr.contextsAllocated(FltContextType.STREAM));
+    assertEquals(1, mgr.contextsAllocated(FltContextType.FILE));
+    assertEquals(0, mgr.contextsAllocated(FltContextType.VOLUME));
+    Flt.referenceContext(a.get());
+    Flt.releaseContext(a.get());
+    assertEquals(0, mgr.contextsFreed(FltContextType.STREAM), "a reference is still held");
+    Flt.releaseContext(a.get());
+    Flt.releaseContext(b.get());
+    assertEquals(1, mgr.contextsFreed(FltContextType.STREAM));
+    assertEquals(1, mgr.contextsFreed(FltContextType.FILE));
+  }
+
+  @Test
   @DisplayName("fltmgr.md 10.24: with NO_EXACT_SIZE_MATCH a smaller request is served by that definition")
   void allocateContext_noExactFlagSmallerSize_succeeds() {
     FltFilter f = filter(mgr, fixed(FltContextType.STREAM, 64, NO_EXACT));

@@ -126,12 +126,20 @@ public enum IrpMajorFunction {
    * @return the constant, or null when the code is unknown
    */
   public static @Nullable IrpMajorFunction fromCode(int code) {
-    for (IrpMajorFunction f : values()) {
-      if (f.code == (code & 0xFF)) {
-        return f;
+    return ByCode.TABLE[code & 0xFF];
+  }
+
+  /** The constants by code (the first with a code wins, as the linear search did). */
+  private static final class ByCode {
+    static final IrpMajorFunction[] TABLE = new IrpMajorFunction[256];
+
+    static {
+      for (IrpMajorFunction f : values()) {
+        if (f.code >= 0 && f.code < 256 && TABLE[f.code] == null) {
+          TABLE[f.code] = f;
+        }
       }
     }
-    return null;
   }
 
   /** The WDK name, such as {@code IRP_MJ_CREATE}. */

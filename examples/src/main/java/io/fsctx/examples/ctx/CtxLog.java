@@ -137,6 +137,29 @@ public final class CtxLog {
     return debugLevel;
   }
 
+  /** As {@link #trace(int, String, Object...)}, with one argument. */
+  public void trace(int level, String format, @Nullable Object a) {
+    // Fixed arities, so a call whose line is off allocates no varargs array: CTX's callbacks are
+    // too large for the JIT to inline trace() into them, so the array would escape (issue 14).
+    if ((level & debugLevel) != 0 || recording) {
+      traceLine(level, format, new @Nullable Object[] {a});
+    }
+  }
+
+  /** As {@link #trace(int, String, Object...)}, with two arguments. */
+  public void trace(int level, String format, @Nullable Object a, @Nullable Object b) {
+    if ((level & debugLevel) != 0 || recording) {
+      traceLine(level, format, new @Nullable Object[] {a, b});
+    }
+  }
+
+  /** As {@link #trace(int, String, Object...)}, with three arguments. */
+  public void trace(int level, String format, @Nullable Object a, @Nullable Object b, @Nullable Object c) {
+    if ((level & debugLevel) != 0 || recording) {
+      traceLine(level, format, new @Nullable Object[] {a, b, c});
+    }
+  }
+
   /**
    * {@code DebugTrace(Level, (Format, ...))}: records the line and prints it when {@code level}
    * shares a bit with the debug level.
@@ -155,7 +178,7 @@ public final class CtxLog {
     traceLine(level, format, args);
   }
 
-  private void traceLine(int level, String format, Object[] args) {
+  private void traceLine(int level, String format, @Nullable Object[] args) {
     boolean print = (level & debugLevel) != 0;
     List<Object> snap = new ArrayList<>(args.length);
     for (Object a : args) {

@@ -77,6 +77,9 @@ public final class ReplayEngine {
     return result.strip().equalsIgnoreCase("REPARSE");
   }
 
+  /** What separates the words of a disposition's {@code Detail}; compiled once, not per row. */
+  private static final java.util.regex.Pattern TOKEN_SEPARATORS = java.util.regex.Pattern.compile("[\\s,|]+");
+
   /**
    * Whether a disposition row asks for deletion: {@code Delete: True} (the class-13 form) or the
    * flag {@code FILE_DISPOSITION_DELETE} (the Ex form) in {@code Detail}. Either spelling is
@@ -87,7 +90,7 @@ public final class ReplayEngine {
    */
   public static boolean requestsDelete(String detail) {
     String d = detail.toUpperCase(Locale.ROOT);
-    for (String token : d.split("[\\s,|]+", -1)) {
+    for (String token : TOKEN_SEPARATORS.split(d, -1)) {
       if (token.equals("FILE_DISPOSITION_DELETE")) {
         return true;
       }
@@ -121,10 +124,6 @@ public final class ReplayEngine {
     return detailField(detail, "FileName");
   }
 
-  /** Where one {@code Detail} field ends: the next {@code ", Word: "}. */
-  private static final java.util.regex.Pattern NEXT_DETAIL_FIELD =
-      java.util.regex.Pattern.compile(", [A-Z][A-Za-z]*: ");
-
   /**
    * The value of a {@code Name: value} field of a row's {@code Detail}, running to the next
    * {@code ", Word: "} field or the end; null when the field is absent.
@@ -135,9 +134,31 @@ public final class ReplayEngine {
     if (i < 0) {
       return null;
     }
-    String rest = detail.substring(i + label.length());
-    java.util.regex.Matcher m = NEXT_DETAIL_FIELD.matcher(rest);
-    return m.find() ? rest.substring(0, m.start()) : rest;
+    int from = i + label.length();
+    return detail.substring(from, nextDetailField(detail, from));
+  }
+
+  /**
+   * Where the {@code Detail} field starting at {@code from} ends: the start of the next {@code ",
+   * Word: "} (a capital letter, then letters) at or after {@code from}, or the length. Scanned
+   * by hand: this runs for every CreateFile and rename row.
+   */
+  static int nextDetailField(String detail, int from) {
+    int n = detail.length();
+    for (int k = detail.indexOf(", ", from); k >= 0; k = detail.indexOf(", ", k + 1)) {
+      int j = k + 2;
+      if (j < n && detail.charAt(j) >= 'A' && detail.charAt(j) <= 'Z') {
+        j++;
+        while (j < n && ((detail.charAt(j) >= 'A' && detail.charAt(j) <= 'Z')
+            || (detail.charAt(j) >= 'a' && detail.charAt(j) <= 'z'))) {
+          j++;
+        }
+        if (j + 1 < n && detail.charAt(j) == ':' && detail.charAt(j + 1) == ' ') {
+          return k;
+        }
+      }
+    }
+    return n;
   }
 
   /**

@@ -1,8 +1,6 @@
 package io.fsctx.tools.replay;
 
 import io.fsctx.examples.ctx.CtxLog;
-import io.fsctx.fltmgr.ContextEvent;
-import io.fsctx.fltmgr.ContextEventListener;
 import io.fsctx.fltmgr.FilterManager;
 import io.fsctx.fltmgr.FltConfig;
 import io.fsctx.fltmgr.FltContextType;
@@ -23,12 +21,10 @@ import io.fsctx.nt.NtStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -82,9 +78,9 @@ import org.jspecify.annotations.Nullable;
  * capture nothing diverges for the bundled models.
  *
  * <h2>Counting</h2>
- * Allocations and frees come from the Filter Manager's {@link ContextEvent}s ({@code ALLOCATE} and
- * {@code FREE}) per context type; {@code leaked} is the number of contexts still alive after the
- * unload. Only counters are kept, so memory does not grow with the trace.
+ * Allocations and frees per context type are the Filter Manager's own counters ({@link
+ * FilterManager#contextsAllocated}, {@link FilterManager#contextsFreed}; no event is built per
+ * context); {@code leaked} is the number of contexts still alive after the unload. Only counters are kept, so memory does not grow with the trace.
  *
  * <p>Thread safety: confined to the replay thread, like every {@link ReplayTarget}.
  */
@@ -110,8 +106,8 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
   private final IoManager io = new IoManager();
   private final FilterManager manager;
   private final Map<Character, Volume> volumes = new HashMap<>();
+  private final long[] longest = new long[26];
   private final Map<Character, TraceAnsweringFileSystem> answering = new HashMap<>();
-  private final EnumMap<FltContextType, long[]> counts = new EnumMap<>(FltContextType.class);
   private ReplayFilter.@Nullable Loaded loaded;
   private boolean finished;
   private long deletePendingMarked;
@@ -149,26 +145,6 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
     this.filter = filter;
     this.ctxLog = CtxLog.streaming(ctxDebugLevel, filterLog);
     this.manager = new FilterManager(FltConfig.builder().unloadWaitTimeout(UNLOAD_WAIT).build());
-    for (FltContextType t : FltContextType.values()) {
-      counts.put(t, new long[2]);
-    }
-    manager.addListener(
-        new ContextEventListener() {
-          @Override
-          public void onEvent(ContextEvent e) {
-            if (e.kind() == ContextEvent.Kind.ALLOCATE) {
-              counts.get(e.contextType())[0]++;
-            } else if (e.kind() == ContextEvent.Kind.FREE) {
-              counts.get(e.contextType())[1]++;
-            }
-          }
-
-          // Only these two: no event object is built for the gets and releases of every request.
-          @Override
-          public Set<ContextEvent.Kind> kinds() {
-            return EnumSet.of(ContextEvent.Kind.ALLOCATE, ContextEvent.Kind.FREE);
-          }
-        });
   }
 
   /** The Filter Manager (for tests that look further than the counts). */
@@ -271,8 +247,12 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
 
   private void mount(char letter) {
     TraceAnsweringFileSystem fs = new TraceAnsweringFileSystem(fileSystems.get());
-    volumes.put(letter, io.mount(DEVICE_PREFIX + (volumes.size() + 1), letter, fs));
+    Volume v = io.mount(DEVICE_PREFIX + (volumes.size() + 1), letter, fs);
+    volumes.put(letter, v);
     answering.put(letter, fs);
+    if (letter >= 'A' && letter <= 'Z') {
+      longest[letter - 'A'] = MAX_NAME_CHARS - v.ntDeviceName().length() + 2L;
+    }
   }
 
   /**
@@ -281,6 +261,12 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
    */
   @Override
   public long longestPath(char driveLetter) {
+    if (driveLetter >= 'A' && driveLetter <= 'Z') {
+      long cached = longest[driveLetter - 'A'];
+      if (cached != 0) {
+        return cached;
+      }
+    }
     Volume v = volumes.get(driveLetter);
     int device = v == null ? DEVICE_PREFIX.length() + 2 : v.ntDeviceName().length();
     return MAX_NAME_CHARS - device + 2L;
@@ -473,10 +459,12 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
     }
     long leaked = manager.liveContexts().size();
     Map<FltContextType, ContextCounts.TypeCounts> perType = new EnumMap<>(FltContextType.class);
-    for (Map.Entry<FltContextType, long[]> e : counts.entrySet()) {
-      long[] c = e.getValue();
-      if (c[0] != 0 || c[1] != 0) {
-        perType.put(e.getKey(), new ContextCounts.TypeCounts(c[0], c[1]));
+    // Filter Manager's own counters: no event is built for every allocation and free.
+    for (FltContextType t : FltContextType.values()) {
+      long allocated = manager.contextsAllocated(t);
+      long freed = manager.contextsFreed(t);
+      if (allocated != 0 || freed != 0) {
+        perType.put(t, new ContextCounts.TypeCounts(allocated, freed));
       }
     }
     for (Volume v : volumes.values()) {
@@ -513,13 +501,28 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
    * ({@code FILE_DIRECTORY_FILE}); {@code Non-Directory File} does not count.
    */
   static boolean hasDirectoryOption(String detail) {
-    String options = ReplayEngine.detailField(detail, "Options");
-    if (options == null) {
+    int i = detail.indexOf("Options: ");
+    if (i < 0) {
       return false;
     }
-    for (String o : options.split(",", -1)) {
-      if (o.strip().equalsIgnoreCase("Directory")) {
-        return true;
+    int from = i + "Options: ".length();
+    int end = ReplayEngine.nextDetailField(detail, from);
+    // The comma-separated options in [from, end), each stripped, compared with "Directory".
+    int start = from;
+    for (int j = from; j <= end; j++) {
+      if (j == end || detail.charAt(j) == ',') {
+        int a = start;
+        int b = j;
+        while (a < b && Character.isWhitespace(detail.charAt(a))) {
+          a++;
+        }
+        while (b > a && Character.isWhitespace(detail.charAt(b - 1))) {
+          b--;
+        }
+        if (b - a == 9 && detail.regionMatches(true, a, "Directory", 0, 9)) {
+          return true;
+        }
+        start = j + 1;
       }
     }
     return false;
