@@ -12,7 +12,90 @@ import org.jspecify.annotations.Nullable;
  * ERESOURCE).
  */
 public final class UnicodeString {
-  private char @Nullable [] buffer;
+  /**
+   * The memory {@code Buffer} points at, shared by a string and its aliases. It starts as the
+   * characters of an immutable Java string ({@link #of}, or a copy that shared them) or as
+   * untouched zeroed memory ({@link #allocate}) and gets an array of its own only when it is
+   * written: {@code RtlCopyUnicodeString} of a name into a fresh buffer then costs no copy, and a
+   * context that keeps a file's name holds the very string of its name information (issue 14:
+   * CTX's three copies of each name were a tenth of the heap per open file).
+   */
+  private static final class Buffer {
+    final int capacity;
+    char @Nullable [] chars;
+    /** Characters 0 to {@code textLength} of the buffer, while {@link #chars} is null. */
+    @Nullable String text;
+    int textFrom;
+    int textLength;
+
+    Buffer(int capacity) {
+      this.capacity = capacity;
+    }
+
+    static Buffer over(String text, int from, int length, int capacity) {
+      Buffer b = new Buffer(capacity);
+      b.text = text;
+      b.textFrom = from;
+      b.textLength = length;
+      return b;
+    }
+
+    /** Whether nothing was ever written to it (its memory is zero). */
+    boolean untouched() {
+      return chars == null && text == null;
+    }
+
+    /** The buffer as an array, made on the first write; aliases see it. */
+    char[] writable() {
+      char[] c = chars;
+      if (c == null) {
+        c = new char[capacity];
+        String t = text;
+        if (t != null) {
+          t.getChars(textFrom, textFrom + textLength, c, 0);
+          text = null;
+        }
+        chars = c;
+      }
+      return c;
+    }
+
+    /** Characters {@code [from, from + n)} as a string. */
+    String read(int from, int n) {
+      char[] c = chars;
+      if (c != null) {
+        return new String(c, from, n);
+      }
+      String t = text;
+      if (t != null && from + n <= textLength) {
+        int a = textFrom + from;
+        return a == 0 && n == t.length() ? t : t.substring(a, a + n);
+      }
+      char[] copy = new char[n]; // beyond what was copied in: the zeroed rest of the allocation
+      for (int i = 0; i < n; i++) {
+        int k = from + i;
+        copy[i] = t != null && k < textLength ? t.charAt(textFrom + k) : 0;
+      }
+      return new String(copy);
+    }
+
+    /** Copies characters {@code [from, from + n)} into {@code dst} at {@code at}. */
+    void copyTo(int from, char[] dst, int at, int n) {
+      char[] c = chars;
+      if (c != null) {
+        System.arraycopy(c, from, dst, at, n);
+        return;
+      }
+      String t = text;
+      int inText = t == null ? 0 : Math.max(0, Math.min(n, textLength - from));
+      if (t != null && inText > 0) {
+        t.getChars(textFrom + from, textFrom + from + inText, dst, at);
+      }
+      java.util.Arrays.fill(dst, at + inText, at + n, (char) 0);
+    }
+  }
+
+  private @Nullable Buffer buffer;
   private int offset;
   private int length;
   private int maximumLength;
@@ -25,10 +108,10 @@ public final class UnicodeString {
   /** {@code RtlInitUnicodeString}: a string over its own copy of {@code text}. */
   public static UnicodeString of(String text) {
     UnicodeString u = new UnicodeString();
-    u.buffer = text.toCharArray();
     u.length = text.length() * 2;
-    u.maximumLength = u.length;
     checkLength(u.length);
+    u.buffer = Buffer.over(text, 0, text.length(), text.length()); // immutable: no copy needed
+    u.maximumLength = u.length;
     return u;
   }
 
@@ -57,7 +140,7 @@ public final class UnicodeString {
   public static UnicodeString allocate(int maximumLengthBytes) {
     checkLength(maximumLengthBytes);
     UnicodeString u = new UnicodeString();
-    u.buffer = new char[(maximumLengthBytes + 1) / 2];
+    u.buffer = new Buffer((maximumLengthBytes + 1) / 2); // zeroed memory, an array on first write
     u.maximumLength = maximumLengthBytes;
     return u;
   }
@@ -95,12 +178,12 @@ public final class UnicodeString {
    * @return success, or {@code STATUS_BUFFER_TOO_SMALL} (nothing appended)
    */
   public NtStatus append(String text) {
-    char[] b = buffer;
+    Buffer b = buffer;
     int bytes = text.length() * 2;
     if (b == null || length + bytes > maximumLength) {
       return NtStatus.STATUS_BUFFER_TOO_SMALL;
     }
-    text.getChars(0, text.length(), b, offset + length / 2);
+    text.getChars(0, text.length(), b.writable(), offset + length / 2);
     length += bytes;
     return NtStatus.STATUS_SUCCESS;
   }
@@ -134,15 +217,26 @@ public final class UnicodeString {
    * MaximumLength}; a null source sets {@code Length} to 0.
    */
   public void copyFrom(@Nullable UnicodeString source) {
-    char[] dst = buffer;
+    Buffer dst = buffer;
     if (source == null || dst == null) {
       length = 0;
       return;
     }
     int bytes = Math.min(source.length, maximumLength) & ~1;
-    char[] src = source.buffer;
-    if (src != null) {
-      System.arraycopy(src, source.offset, dst, offset, bytes / 2);
+    int n = bytes / 2;
+    Buffer src = source.buffer;
+    if (src != null && n > 0) {
+      String t = src.text;
+      if (dst.untouched() && offset == 0 && src.chars == null && t != null && source.offset + n <= src.textLength) {
+        // Copying immutable characters into memory nothing has written: share them. The first
+        // write to either buffer gives it an array of its own.
+        dst.text = t;
+        dst.textFrom = src.textFrom + source.offset;
+        dst.textLength = n;
+      } else {
+        char[] into = dst.writable();
+        src.copyTo(source.offset, into, offset, n);
+      }
     }
     length = bytes;
   }
@@ -168,10 +262,10 @@ public final class UnicodeString {
   /** The characters as {@code %wZ} prints them. */
   @Override
   public String toString() {
-    char[] b = buffer;
+    Buffer b = buffer;
     if (wild) {
       return "<uninitialised>";
     }
-    return b == null ? "" : new String(b, offset, length / 2);
+    return b == null ? "" : b.read(offset, length / 2);
   }
 }

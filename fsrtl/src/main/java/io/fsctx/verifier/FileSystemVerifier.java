@@ -385,8 +385,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
     checkSetupOrder(a, what, "free");
     checkSetupOnce(a, what, "free", true);
-    checkFlags(a, what, "free", "when it was " + at);
-    checkVersionSlot(a, what, "free", "when it was " + at);
+    Object when = lazy(() -> "when it was " + at); // a concatenation here would build "at" now
+    checkFlags(a, what, "free", when);
+    checkVersionSlot(a, what, "free", when);
   }
 
   private void onSlotFreed(PerFileContextSlot s, PoolBlock block) {

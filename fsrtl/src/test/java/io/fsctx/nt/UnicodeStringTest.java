@@ -66,4 +66,37 @@ class UnicodeStringTest {
     assertEquals(NtStatus.STATUS_BUFFER_TOO_SMALL, u.append("abc"));
     assertEquals("C:", u.toString());
   }
+
+  @Test
+  void copyFrom_intoFreshBuffer_isACopy_writesOnEitherSideStayApart() {
+    UnicodeString name = UnicodeString.of("\\Device\\HarddiskVolume1\\dir\\a.txt");
+    UnicodeString dir = name.alias(2 * "\\Device\\HarddiskVolume1\\dir\\".length());
+    UnicodeString kept = UnicodeString.allocate(dir.length());
+    kept.copyFrom(dir);
+    assertEquals("\\Device\\HarddiskVolume1\\dir\\", kept.toString());
+    // A write to the source after the copy does not show in the copy, and the other way round.
+    name.setLength(0);
+    assertEquals(NtStatus.STATUS_SUCCESS, name.append("\\X"));
+    assertEquals("\\X", name.toString());
+    assertEquals("\\Xevice", dir.toString().substring(0, 7), "an alias shares its original's buffer");
+    assertEquals("\\Device\\HarddiskVolume1\\dir\\", kept.toString());
+    kept.setLength(0);
+    assertEquals(NtStatus.STATUS_SUCCESS, kept.append("\\Y"));
+    assertEquals("\\Y", kept.toString());
+    assertEquals("\\X", name.toString());
+  }
+
+  @Test
+  void copyFrom_shorterSource_restOfAllocationStaysZero() {
+    UnicodeString u = UnicodeString.allocate(8);
+    u.copyFrom(UnicodeString.of("ab"));
+    assertEquals("ab", u.toString());
+    u.setLength(8);
+    assertEquals("ab\0\0", u.toString(), "what was never written reads as the zeroed allocation");
+    UnicodeString alias = u.alias(4);
+    assertEquals(NtStatus.STATUS_SUCCESS, u.append(""));
+    u.setLength(2);
+    assertEquals(NtStatus.STATUS_SUCCESS, u.append("Z"));
+    assertEquals("aZ", alias.toString(), "a write after sharing shows through every alias");
+  }
 }
