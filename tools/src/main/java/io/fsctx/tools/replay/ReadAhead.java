@@ -71,6 +71,12 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(BATCHES);
   private final Thread thread;
   private volatile boolean stopped;
+  /**
+   * Set by the replay thread when it finds nothing to replay and is about to wait: the reader then
+   * hands over what it has. A flag, so the reader does not take the queue's lock for every row
+   * to ask whether it is empty.
+   */
+  private volatile boolean hungry;
   private Parsed @Nullable [] batch;
   private int next;
   private @Nullable End end;
@@ -104,7 +110,8 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
         // A full batch goes; so does a partial one when the replay has nothing left to do (a
         // slow stream such as a capture piped in live: each row reaches the filters as soon as
         // it is read, and reading ahead never delays a row).
-        if (n == BATCH || queue.isEmpty()) {
+        if (n == BATCH || hungry) {
+          hungry = false;
           queue.put(n == BATCH ? out : java.util.Arrays.copyOf(out, n));
           out = new Parsed[BATCH];
           n = 0;
@@ -165,9 +172,12 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
     if (end != null) {
       return rethrow(end);
     }
-    Object o;
+    Object o = queue.poll();
     try {
-      o = queue.take();
+      if (o == null) {
+        hungry = true; // the reader hands over its partial batch at its next row
+        o = queue.take();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the trace to be read", e);
