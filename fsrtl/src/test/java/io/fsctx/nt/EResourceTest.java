@@ -174,4 +174,49 @@ class EResourceTest {
     }
     return false;
   }
+
+  @Test
+  void manyThreads_sharedAndExclusive_exclusionHoldsAndNoWakeUpIsLost() throws Exception {
+    // Four threads mixing shared and exclusive holds on one resource: an exclusive holder never
+    // overlaps anyone, shared holders overlap only each other, and every thread finishes (a lost
+    // wake-up would leave one waiting, caught by the timeout).
+    EResource r = new EResource("Resource#stress");
+    java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger writers = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger violations = new java.util.concurrent.atomic.AtomicInteger();
+    int rounds = 20_000;
+    java.util.List<CompletableFuture<Void>> all = new java.util.ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    for (int t = 0; t < 4; t++) {
+      int seed = t;
+      all.add(CompletableFuture.runAsync(() -> {
+        java.util.Random random = new java.util.Random(seed);
+        for (int i = 0; i < rounds; i++) {
+          if (random.nextInt(4) == 0) {
+            r.acquireExclusive();
+            if (writers.incrementAndGet() != 1 || readers.get() != 0) {
+              violations.incrementAndGet();
+            }
+            writers.decrementAndGet();
+            r.release();
+          } else {
+            r.acquireShared();
+            readers.incrementAndGet();
+            if (writers.get() != 0) {
+              violations.incrementAndGet();
+            }
+            readers.decrementAndGet();
+            r.release();
+          }
+        }
+      }, pool));
+    }
+    try {
+      CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(0, violations.get());
+    assertFalse(r.isHeld());
+  }
 }
