@@ -2,7 +2,6 @@ package io.fsctx.fsrtl;
 
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.PoolBlock;
-import com.google.common.base.Preconditions;
 import com.google.common.collect.ImmutableList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -87,18 +86,9 @@ public final class HeaderAudit {
    * @return true the first time the rule is marked on this structure
    */
   public boolean markRuleChecked(int rule) {
-    Preconditions.checkArgument(rule >= 0 && rule < 32, "rule %s", rule);
-    int bit = 1 << rule;
-    for (;;) {
-      int seen = rulesChecked;
-      if ((seen & bit) != 0) {
-        return false;
-      }
-      if (RULES.compareAndSet(this, seen, seen | bit)) {
-        return true;
-      }
-    }
+    return RuleBits.mark(RULES, this, rule);
   }
+
 
   HeaderAudit(CommonFcbHeader header) {
     this.header = header;

@@ -1,6 +1,5 @@
 package io.fsctx.fsrtl;
 
-import com.google.common.base.Preconditions;
 import com.google.common.collect.ImmutableList;
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.PoolBlock;
@@ -48,18 +47,9 @@ public final class SlotAudit {
    * @return true the first time the rule is marked on this structure
    */
   public boolean markRuleChecked(int rule) {
-    Preconditions.checkArgument(rule >= 0 && rule < 32, "rule %s", rule);
-    int bit = 1 << rule;
-    for (;;) {
-      int seen = rulesChecked;
-      if ((seen & bit) != 0) {
-        return false;
-      }
-      if (RULES.compareAndSet(this, seen, seen | bit)) {
-        return true;
-      }
-    }
+    return RuleBits.mark(RULES, this, rule);
   }
+
 
   SlotAudit(PerFileContextSlot slot) {
     this.slot = slot;
