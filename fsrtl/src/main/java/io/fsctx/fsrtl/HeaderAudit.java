@@ -58,6 +58,10 @@ public final class HeaderAudit {
   private volatile int setups;
   private static final AtomicIntegerFieldUpdater<HeaderAudit> RULES =
       AtomicIntegerFieldUpdater.newUpdater(HeaderAudit.class, "rulesChecked");
+  private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<HeaderAudit, Object> OWNER =
+      java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(HeaderAudit.class, Object.class, "rulesOwner");
+  /** The verifier whose marks {@link #rulesChecked} holds ({@link #claimRuleMarks}). */
+  private volatile @Nullable Object rulesOwner;
   /** The verifier rules evaluated on this header, one bit per rule ({@link #markRuleChecked}). */
   private volatile int rulesChecked;
   private volatile @Nullable Object firstSetupWhere;
@@ -76,6 +80,17 @@ public final class HeaderAudit {
   private volatile @Nullable Object openedAfterTeardownWhere;
   private volatile boolean openedAfterTeardown;
   private volatile ImmutableList<Teardown> teardowns = ImmutableList.of();
+
+  /**
+   * Makes {@code verifier} the one whose rule marks ({@link #markRuleChecked}) this record keeps;
+   * a second verifier watching the same structures keeps its own books instead.
+   *
+   * @param verifier the file-system verifier
+   * @return whether the marks here are {@code verifier}'s (claimed now or before)
+   */
+  public boolean claimRuleMarks(Object verifier) {
+    return RuleBits.claim(OWNER, this, verifier);
+  }
 
   /**
    * Marks a rule of the file-system verifier as evaluated on this structure: the verifier counts

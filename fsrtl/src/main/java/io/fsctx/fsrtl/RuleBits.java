@@ -22,6 +22,17 @@ final class RuleBits {
    * @param <T> the record's type
    * @return true when this call set the bit (the rule's first mark on the record)
    */
+  /**
+   * Makes {@code owner} the owner of {@code record}'s marks unless another already is.
+   *
+   * @return whether {@code owner} owns them now
+   */
+  static <T> boolean claim(java.util.concurrent.atomic.AtomicReferenceFieldUpdater<T, Object> owners, T record,
+      Object owner) {
+    Object o = owners.get(record);
+    return o == owner || (o == null && (owners.compareAndSet(record, null, owner) || owners.get(record) == owner));
+  }
+
   static <T> boolean mark(AtomicIntegerFieldUpdater<T> bits, T record, int rule) {
     Preconditions.checkArgument(rule >= 0 && rule < 32, "rule %s", rule);
     int bit = 1 << rule;

@@ -35,8 +35,23 @@ public final class SlotAudit {
   private volatile ImmutableList<Teardown> teardowns = ImmutableList.of();
   private static final AtomicIntegerFieldUpdater<SlotAudit> RULES =
       AtomicIntegerFieldUpdater.newUpdater(SlotAudit.class, "rulesChecked");
+  private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<SlotAudit, Object> OWNER =
+      java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(SlotAudit.class, Object.class, "rulesOwner");
+  /** The verifier whose marks {@link #rulesChecked} holds ({@link #claimRuleMarks}). */
+  private volatile @Nullable Object rulesOwner;
   /** The verifier rules evaluated on this slot, one bit per rule ({@link #markRuleChecked}). */
   private volatile int rulesChecked;
+
+  /**
+   * Makes {@code verifier} the one whose rule marks ({@link #markRuleChecked}) this record keeps;
+   * a second verifier watching the same structures keeps its own books instead.
+   *
+   * @param verifier the file-system verifier
+   * @return whether the marks here are {@code verifier}'s (claimed now or before)
+   */
+  public boolean claimRuleMarks(Object verifier) {
+    return RuleBits.claim(OWNER, this, verifier);
+  }
 
   /**
    * Marks a rule of the file-system verifier as evaluated on this structure: the verifier counts

@@ -49,16 +49,28 @@ public final class EResource extends MonitorRwLock {
     this.name = name;
   }
 
-  /** The name given at initialisation. */
-  public synchronized String id() {
-    String i = id;
-    if (i == null) {
-      Supplier<String> n = name;
-      i = n == null ? "ERESOURCE" : n.get();
-      id = i;
-      name = null;
+  /**
+   * The name given at initialisation. A name supplier runs outside the resource's monitor, which
+   * also guards its lock state: a supplier that took another lock could otherwise deadlock with
+   * a thread releasing this resource.
+   */
+  public String id() {
+    Supplier<String> n;
+    synchronized (this) {
+      String i = id;
+      if (i != null) {
+        return i;
+      }
+      n = name;
     }
-    return i;
+    String computed = n == null ? "ERESOURCE" : n.get();
+    synchronized (this) {
+      if (id == null) {
+        id = computed;
+        name = null;
+      }
+      return java.util.Objects.requireNonNull(id);
+    }
   }
 
   private void checkLive(String routine) {

@@ -63,6 +63,7 @@ public abstract class MonitorRwLock {
   protected final synchronized void lockExclusive() {
     boolean interrupted = false;
     exclusiveWaiters++;
+    boolean acquired = false;
     try {
       while (exclusiveOwner != null || sharedHolders > 0) {
         try {
@@ -71,10 +72,14 @@ public abstract class MonitorRwLock {
           interrupted = true;
         }
       }
+      exclusiveOwner = Thread.currentThread();
+      acquired = true;
     } finally {
       exclusiveWaiters--;
+      if (!acquired && exclusiveWaiters == 0) {
+        notifyAll(); // the wait ended by an Error: shared waiters held back by it may go
+      }
     }
-    exclusiveOwner = Thread.currentThread();
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

@@ -84,6 +84,8 @@ import org.jspecify.annotations.Nullable;
 public final class FileSystemVerifier implements IoEventListener, PoolListener, AutoCloseable {
   /** Structures described per rule for reports. */
   private static final int EXAMPLES = 8;
+  /** Structures counted per rule in {@link CheckLog#others}. */
+  private static final int OTHERS_CAP = 4096;
 
   /** What was evaluated for one rule. */
   private static final class CheckLog {
@@ -93,6 +95,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
      * set of identities cost a tenth of a replay's time and grew with every structure).
      */
     final LongAdder subjects = new LongAdder();
+    /** Structures whose audit marks belong to another verifier ({@link #firstOfOthers}). */
+    final Set<Object> others = ConcurrentHashMap.newKeySet();
+    volatile boolean othersFull;
     final List<String> examples = new CopyOnWriteArrayList<>();
     final Set<String> moments = new CopyOnWriteArraySet<>();
   }
@@ -602,11 +607,33 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   }
 
   private void check(FsRule rule, CommonFcbHeader h, String moment, Supplier<String> example) {
-    record(rule, h.audit().markRuleChecked(rule.ordinal()), moment, example);
+    HeaderAudit audit = h.audit();
+    boolean isNew = audit.claimRuleMarks(this) ? audit.markRuleChecked(rule.ordinal()) : firstOfOthers(rule, h);
+    record(rule, isNew, moment, example);
   }
 
   private void check(FsRule rule, PerFileContextSlot s, String moment, Supplier<String> example) {
-    record(rule, s.audit().markRuleChecked(rule.ordinal()), moment, example);
+    SlotAudit audit = s.audit();
+    boolean isNew = audit.claimRuleMarks(this) ? audit.markRuleChecked(rule.ordinal()) : firstOfOthers(rule, s);
+    record(rule, isNew, moment, example);
+  }
+
+  /**
+   * For a structure whose audit keeps another verifier's marks (two verifiers watch the same I/O
+   * manager, such as check-fs's own and Filter Manager's): whether this is the rule's first
+   * evaluation on it, from a set of this verifier's own, exact up to {@link #OTHERS_CAP}
+   * structures per rule and then counting no more (a bound on memory over long runs).
+   */
+  private boolean firstOfOthers(FsRule rule, Object structure) {
+    CheckLog log = checks.get(rule);
+    if (log.othersFull) {
+      return false;
+    }
+    if (log.others.size() >= OTHERS_CAP) {
+      log.othersFull = true;
+      return false;
+    }
+    return log.others.add(structure);
   }
 
   /**

@@ -351,4 +351,19 @@ class FileSystemVerifierRulesTest {
     assertEquals(8, open.examples().size(), "a few examples, not one per structure");
     assertTrue(verifier.violations().isEmpty(), verifier.violations().toString());
   }
+
+  @Test
+  @DisplayName("two verifiers watching one I/O manager each count every structure (the marks on a structure are one verifier's)")
+  void checked_twoVerifiers_bothCountEachStructure() {
+    FileSystemVerifier second = FileSystemVerifier.watch(io);
+    mount(new FaultyFileSystem());
+    for (int i = 0; i < 20; i++) {
+      io.closeHandle(open("\\g" + i));
+    }
+    long first = verifier.checked(FsRule.HDR_ADVANCED).subjects();
+    assertTrue(first >= 20, "the first verifier: " + first);
+    assertEquals(first, second.checked(FsRule.HDR_ADVANCED).subjects(), "the second verifier counts the same structures");
+    assertEquals(verifier.checked(FsRule.HDR_ADVANCED).examples().size(), second.checked(FsRule.HDR_ADVANCED).examples().size());
+    second.close();
+  }
 }

@@ -76,7 +76,7 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
    * hands over what it has. A flag, so the reader does not take the queue's lock for every row
    * to ask whether it is empty.
    */
-  private volatile boolean hungry;
+  private volatile boolean hungry = true; // the queue starts empty: the first row goes at once
   private Parsed @Nullable [] batch;
   private int next;
   private @Nullable End end;
@@ -188,6 +188,11 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
     }
     batch = (Parsed[]) o;
     next = 0;
+    // As the reader used to ask after every row, but once per batch: with nothing queued behind
+    // this batch, the reader hands over each row it reads next without waiting for a full batch.
+    if (queue.isEmpty()) {
+      hungry = true;
+    }
     return true;
   }
 
