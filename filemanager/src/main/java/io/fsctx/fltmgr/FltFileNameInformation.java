@@ -46,7 +46,8 @@ public final class FltFileNameInformation {
   /** {@code FLTFL_FILE_NAME_PARSED_PARENT_DIR}. */
   public static final int FLTFL_FILE_NAME_PARSED_PARENT_DIR = 0x0008;
 
-  private final String id;
+  /** The n of {@code Name#n}: formatted when asked (a name object lives as long as its file object). */
+  private final long number;
   private final int format;
   private final String name;
   private final String volume;
@@ -80,9 +81,9 @@ public final class FltFileNameInformation {
   private int namesParsed;
   private final String share = "";
 
-  FltFileNameInformation(FilterManager manager, String id, int format, String name, String volume) {
+  FltFileNameInformation(FilterManager manager, long number, int format, String name, String volume) {
     this.manager = manager;
-    this.id = id;
+    this.number = number;
     this.format = format;
     this.name = name;
     this.volume = volume;
@@ -94,7 +95,7 @@ public final class FltFileNameInformation {
 
   /** Its identity, such as {@code Name#4}. */
   public String id() {
-    return id;
+    return "Name#" + number;
   }
 
   /** {@code Format}: normalized or opened. */
@@ -224,12 +225,12 @@ public final class FltFileNameInformation {
   }
 
   private BugCheckException overRelease(String routine) {
-    String msg = "file name information " + id + " (" + name + ") released too many times (" + routine + ")";
+    String msg = "file name information " + id() + " (" + name + ") released too many times (" + routine + ")";
     FltFilter f = manager.events().currentFilter();
     manager.verifier().report(
         new VerifierFinding(
             VerifierFinding.Kind.NAME_INFORMATION_RELEASED_TOO_MANY_TIMES,
-            f == null ? "unknown filter" : f.name(), id, msg, null, null));
+            f == null ? "unknown filter" : f.name(), id(), msg, null, null));
     return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x68, msg, null);
   }
 
@@ -244,7 +245,7 @@ public final class FltFileNameInformation {
     ContextVerifier verifier = manager.verifier();
     ReferenceLedger.Entry entry =
         verifier.tracksReferences()
-            ? new ReferenceLedger.Entry(routine, verifier.currentCallback(), new Throwable(routine + " " + id), filter)
+            ? new ReferenceLedger.Entry(routine, verifier.currentCallback(), new Throwable(routine + " " + id()), filter)
             : null;
     boolean first;
     synchronized (holdsLock) {
@@ -362,6 +363,6 @@ public final class FltFileNameInformation {
 
   @Override
   public String toString() {
-    return id + "(" + name + ")";
+    return id() + "(" + name + ")";
   }
 }

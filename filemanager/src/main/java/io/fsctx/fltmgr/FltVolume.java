@@ -201,7 +201,7 @@ public final class FltVolume {
         return cached;
       }
       FltFileNameInformation fresh =
-          new FltFileNameInformation(manager, manager.nameIds().next(), format, fullName, deviceName);
+          new FltFileNameInformation(manager, manager.nameIds().nextNumber(), format, fullName, deviceName);
       fresh.reference(); // the cache holds it; this reference is the caller's
       FltFileNameInformation old = nameCache.put(key, fresh);
       if (old != null) {

@@ -10,7 +10,7 @@ class NameTrackingBoundTest {
   @Test
   void hold_thenUnhold_leavesNothingTracked() {
     FilterManager mgr = new FilterManager();
-    FltFileNameInformation n = new FltFileNameInformation(mgr, "Name#1", FltFileNameInformation.FLT_FILE_NAME_NORMALIZED,
+    FltFileNameInformation n = new FltFileNameInformation(mgr, 1, FltFileNameInformation.FLT_FILE_NAME_NORMALIZED,
         "\\Device\\HarddiskVolume1\\a.txt", "\\Device\\HarddiskVolume1");
     for (int i = 0; i < 1000; i++) {
       n.hold(null, "FltReferenceFileNameInformation");
