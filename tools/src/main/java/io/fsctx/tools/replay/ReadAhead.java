@@ -99,9 +99,9 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
     // Operation and result texts repeat: classify each distinct text once.
     Map<String, Operation> operations = new HashMap<>();
     Map<String, Result> results = new HashMap<>();
+    Parsed[] out = new Parsed[BATCH];
+    int n = 0;
     try (reader) {
-      Parsed[] out = new Parsed[BATCH];
-      int n = 0;
       for (TraceRow row : reader) {
         if (stopped) {
           return;
@@ -119,6 +119,7 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
       }
       if (n > 0) {
         queue.put(java.util.Arrays.copyOf(out, n));
+        n = 0;
       }
     } catch (InterruptedException e) {
       return; // close(): nobody reads any more
@@ -128,6 +129,10 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
       failure = e;
     }
     try {
+      if (n > 0) {
+        // The rows read before the failure are replayed before it is thrown, as the class says.
+        queue.put(java.util.Arrays.copyOf(out, n));
+      }
       queue.put(new End(failure));
     } catch (InterruptedException e) {
       // close(): nobody reads any more

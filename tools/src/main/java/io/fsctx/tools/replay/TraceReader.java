@@ -156,6 +156,12 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
   private final int detail;
   private final int eventClass;
   private @Nullable Fields lookahead;
+  /**
+   * Whether {@link #lookahead} holds the next record (null there: the end). Read when asked, not
+   * ahead: a row of a stream fed live is handed out as soon as its own line has arrived, and a
+   * malformed record fails the iteration after every row before it has been handed out.
+   */
+  private boolean lookaheadRead;
   private boolean iterated;
   private boolean headerRead;
   private long lastLine = 1;
@@ -235,7 +241,6 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
     } else {
       handler.keep(keep);
     }
-    this.lookahead = nextRecord();
   }
 
   private static TraceInput.Text openText(InputStream raw) throws IOException {
@@ -336,16 +341,21 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
+        if (!lookaheadRead) {
+          lookahead = nextRecord();
+          lookaheadRead = true;
+        }
         return lookahead != null;
       }
 
       @Override
       public TraceRow next() {
-        Fields r = lookahead;
-        if (r == null) {
+        if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        lookahead = nextRecord();
+        Fields r = java.util.Objects.requireNonNull(lookahead);
+        lookahead = null;
+        lookaheadRead = false;
         return toRow(r);
       }
     };

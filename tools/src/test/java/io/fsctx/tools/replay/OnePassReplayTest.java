@@ -102,4 +102,59 @@ class OnePassReplayTest {
     assertEquals(3, e.line());
     assertInstanceOf(IllegalStateException.class, e.getCause());
   }
+
+  @Test
+  @DisplayName("A stream fed live: each row reaches the target as soon as its line has arrived, the stream still open")
+  void replay_streamFedLive_rowReachesTargetBeforeMoreIsWritten() throws Exception {
+    java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+    java.io.PipedInputStream in = new java.io.PipedInputStream(feed, 1 << 16);
+    java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+    CountingReplayTarget t = new CountingReplayTarget() {
+      @Override
+      public Fo open(TraceRequest create) {
+        Fo fo = super.open(create);
+        opened.countDown();
+        return fo;
+      }
+
+      @Override
+      public void send(Fo fileObject, TraceRequest request) {
+        super.send(fileObject, request);
+        sent.countDown();
+      }
+    };
+    java.util.concurrent.CompletableFuture<ReplaySummary> replay = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return new ReplayEngine().replay(TraceSource.stream("stdin", in), t);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try {
+      String[] lines = Traces.csv("1|CreateFile|D:\\x|SUCCESS", "1|ReadFile|D:\\x|SUCCESS").split("\r\n");
+      feed.write((lines[0] + "\r\n" + lines[1] + "\r\n").getBytes(UTF_8));
+      feed.flush();
+      assertTrue(opened.await(10, java.util.concurrent.TimeUnit.SECONDS),
+          "the create reached the target while the stream stays open");
+      feed.write((lines[2] + "\r\n").getBytes(UTF_8));
+      feed.flush();
+      assertTrue(sent.await(10, java.util.concurrent.TimeUnit.SECONDS), "so did the read written after it");
+    } finally {
+      feed.close();
+    }
+    assertEquals(2, replay.get(10, java.util.concurrent.TimeUnit.SECONDS).replayed());
+  }
+
+  @Test
+  @DisplayName("A stream with a malformed record: every row before it is replayed, then the failure names its line")
+  void replay_streamMalformedRecord_rowsBeforeItReplayed() {
+    String good = Traces.csv("1|CreateFile|D:\\x|SUCCESS", "1|ReadFile|D:\\x|SUCCESS");
+    String bad = good + "\"1:00:00.9 AM\",\"test.exe\",\"1\",\"ReadFile\"\r\n"; // 4 fields; the header has 7
+    CountingReplayTarget t = new CountingReplayTarget();
+    TraceFormatException e = assertThrows(TraceFormatException.class, () -> new ReplayEngine().replay(stream(bad), t));
+    assertEquals(4, e.line(), e.getMessage());
+    assertTrue(t.calls.contains("open FO#1 D:\\x"), t.calls.toString());
+    assertTrue(t.calls.stream().anyMatch(c -> c.startsWith("send FO#1")), "the row just before the bad one: " + t.calls);
+  }
 }
