@@ -1,5 +1,6 @@
 package io.fsctx.fltmgr;
 
+import io.fsctx.nt.Monitors;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.tm.Enlistment;
@@ -139,17 +140,7 @@ final class FltEnlistment {
     boolean drop;
     synchronized (this) {
       if (waitForOthers) {
-        boolean interrupted = false;
-        while (deliveringOnOtherThreads()) {
-          try {
-            wait();
-          } catch (InterruptedException ie) {
-            interrupted = true;
-          }
-        }
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
+        Monitors.awaitUninterruptibly(this, this::noDeliveryOnOtherThreads);
       }
       drop = delivering.isEmpty() && !droppingReference;
       if (drop) {
@@ -168,17 +159,17 @@ final class FltEnlistment {
    */
   @GuardedBy("this")
   private void awaitReferenceGivenBack() {
-    boolean interrupted = false;
-    while (!referenceDropped && !delivering.contains(Thread.currentThread())) {
-      try {
-        wait();
-      } catch (InterruptedException ie) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Monitors.awaitUninterruptibly(this, this::referenceGivenBackOrOwnDelivery);
+  }
+
+  @SuppressWarnings("GuardedBy") // called by Monitors.awaitUninterruptibly with the monitor held
+  private boolean referenceGivenBackOrOwnDelivery() {
+    return referenceDropped || delivering.contains(Thread.currentThread());
+  }
+
+  @SuppressWarnings("GuardedBy") // called by Monitors.awaitUninterruptibly with the monitor held
+  private boolean noDeliveryOnOtherThreads() {
+    return !deliveringOnOtherThreads();
   }
 
   @GuardedBy("this")

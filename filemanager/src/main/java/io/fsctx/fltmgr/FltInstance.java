@@ -1,5 +1,6 @@
 package io.fsctx.fltmgr;
 
+import io.fsctx.nt.Monitors;
 import static io.fsctx.nt.NtStatus.STATUS_FLT_DELETING_OBJECT;
 import static io.fsctx.nt.NtStatus.STATUS_INVALID_PARAMETER;
 import static io.fsctx.nt.NtStatus.STATUS_NOT_FOUND;

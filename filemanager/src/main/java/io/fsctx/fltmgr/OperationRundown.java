@@ -1,5 +1,6 @@
 package io.fsctx.fltmgr;
 
+import io.fsctx.nt.Monitors;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

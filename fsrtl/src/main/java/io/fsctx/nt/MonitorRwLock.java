@@ -38,18 +38,10 @@ public abstract class MonitorRwLock {
 
   /** Waits until no thread holds it exclusive and none waits to, then holds it shared. */
   protected final synchronized void lockShared() {
-    boolean interrupted = false;
-    while (exclusiveOwner != null || exclusiveWaiters > 0) {
-      try {
-        wait();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
+    if (exclusiveOwner != null || exclusiveWaiters > 0) {
+      Monitors.awaitUninterruptibly(this, () -> exclusiveOwner == null && exclusiveWaiters == 0);
     }
     sharedHolders++;
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** Gives back one shared hold taken with {@link #lockShared}. */
@@ -61,16 +53,11 @@ public abstract class MonitorRwLock {
 
   /** Waits until no thread holds it, then holds it exclusive for the calling thread. */
   protected final synchronized void lockExclusive() {
-    boolean interrupted = false;
     exclusiveWaiters++;
     boolean acquired = false;
     try {
-      while (exclusiveOwner != null || sharedHolders > 0) {
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+      if (exclusiveOwner != null || sharedHolders > 0) {
+        Monitors.awaitUninterruptibly(this, () -> exclusiveOwner == null && sharedHolders == 0);
       }
       exclusiveOwner = Thread.currentThread();
       acquired = true;
@@ -79,9 +66,6 @@ public abstract class MonitorRwLock {
       if (!acquired && exclusiveWaiters == 0) {
         notifyAll(); // the wait ended by an Error: shared waiters held back by it may go
       }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 
