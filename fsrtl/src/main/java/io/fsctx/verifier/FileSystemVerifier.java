@@ -108,8 +108,6 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   /** File objects created and not yet deleted, per volume. */
   private final Map<Volume, VolumeFiles> openByVolume = new ConcurrentHashMap<>();
   private final Set<Volume> volumesChecked = ConcurrentHashMap.newKeySet();
-  /** Volumes FREE-AT-DISMOUNT was evaluated on (few: one per dismount). */
-  private final Set<Volume> volumesCounted = ConcurrentHashMap.newKeySet();
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
   private final List<FsViolation> violations = new CopyOnWriteArrayList<>();
   private final Map<FsRule, CheckLog> checks = new EnumMap<>(FsRule.class);
@@ -567,7 +565,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (!volumesChecked.add(volume)) {
       return;
     }
-    record(FsRule.FREE_AT_DISMOUNT, volumesCounted.add(volume), "dismount", () -> volume + " (" + volume.ntDeviceName()
+    // volumesChecked lets each volume through once: always a new structure for the rule.
+    record(FsRule.FREE_AT_DISMOUNT, true, "dismount", () -> volume + " (" + volume.ntDeviceName()
         + "): no block allocated for it was left once it was dismounted and its last file object gone");
     List<PoolBlock> left = io.pool().outstanding();
     left.sort(Comparator.comparingLong(FileSystemVerifier::allocationNumber));

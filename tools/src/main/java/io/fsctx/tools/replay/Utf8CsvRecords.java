@@ -178,17 +178,9 @@ final class Utf8CsvRecords {
         }
         if (b == '\n' || b == '\r') {
           lineEnd(b);
-        } else if (b < 0) {
-          ascii = false;
-          afterCr = false;
-          int length = utf8Sequence(); // may move the buffer: pos is read after the call
-          pos += length;
         } else {
-          if (b == 0) {
-            throw nul();
-          }
           afterCr = false;
-          pos++;
+          ascii &= skipCharacter(b);
         }
       }
       int end = pos;
@@ -240,16 +232,7 @@ final class Utf8CsvRecords {
               "stray quote: a '\"' inside a field that does not start with one (Process"
                   + " Monitor quotes every field and doubles quotes inside it)");
         }
-        if (b < 0) {
-          ascii = false;
-          int length = utf8Sequence(); // may move the buffer: pos is read after the call
-          pos += length;
-        } else {
-          if (b == 0) {
-            throw nul();
-          }
-          pos++;
-        }
+        ascii &= skipCharacter(b);
       }
       refuseTooLong(recordLine);
       return wanted ? text(mark, pos, ascii, false) : null;
@@ -259,6 +242,23 @@ final class Utf8CsvRecords {
   }
 
   /** Steps over a CR or LF at {@link #pos}, counting a line (CR LF counts once). */
+  /**
+   * Steps over the character starting with {@code b} (not a line end or a quote): one byte, or a
+   * whole UTF-8 sequence, checked. Returns whether it was ASCII.
+   */
+  private boolean skipCharacter(byte b) throws IOException {
+    if (b < 0) {
+      int length = utf8Sequence(); // may move the buffer: pos is read after the call
+      pos += length;
+      return false;
+    }
+    if (b == 0) {
+      throw nul();
+    }
+    pos++;
+    return true;
+  }
+
   private void lineEnd(byte b) {
     if (b == '\r' || !afterCr) {
       lines++;
