@@ -1,10 +1,6 @@
 package io.fsctx.tools.replay;
 
 import com.google.common.collect.ImmutableList;
-import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
-import de.siegmar.fastcsv.reader.CommentStrategy;
-import de.siegmar.fastcsv.reader.CsvParseException;
-import de.siegmar.fastcsv.reader.CsvReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,13 +38,14 @@ import org.jspecify.annotations.Nullable;
  * number, and corrupt or truncated compressed data (said in words). Nothing else in a row (times, numbers in {@code
  * Detail}) is interpreted, so the reader does not depend on the capture's locale.
  *
- * <p>A row is handed out only after the next one has been read, so an unterminated quote at the
- * end of the input is reported before the row that swallowed the rest of the file is used.
+ * <p>A row is handed out once its own record has been read, not before the next one: a row of a
+ * capture fed live reaches the replay as soon as its line has arrived. A quoted field left open
+ * at the end of the input is refused when the input ends, so the record that swallowed the rest
+ * of the file is never handed out.
  *
- * <p>A UTF-8 trace (nearly every one) is parsed from its bytes in one pass by {@link
- * Utf8CsvRecords}; a UTF-16 trace is decoded and parsed by FastCSV. Both accept the same traces
- * and give the same rows; for a trace with several faults the byte path names the first in file
- * order (see {@code Utf8CsvRecordsTest}).
+ * <p>Every trace is parsed from bytes in one pass by {@link Utf8CsvRecords}: a UTF-8 trace (nearly
+ * every one) as it is, a UTF-16 trace strictly decoded and re-encoded as UTF-8 on the way ({@link
+ * TraceInput.Utf8Reencoding}), so both encodings give the same rows and the same refusals.
  *
  * <p>Only the columns the replay reads become strings; the others are parsed (so a malformed
  * record is refused wherever its fault is) and dropped. A reader opened with {@link
@@ -71,53 +68,13 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
   }
 
   /**
-   * One record as the handler built it: its line, how many fields it had, and the fields kept
+   * One record as the parser built it: its line, how many fields it had, and the fields kept
    * (by column; null for a column not kept). The header keeps every field.
    */
   record Fields(long line, int count, @Nullable String[] values) {
     String get(int column) {
       String v = column >= 0 && column < values.length ? values[column] : null;
       return v == null ? "" : v;
-    }
-  }
-
-  /**
-   * FastCSV's callback: makes strings of the kept columns only. Until the header is known it
-   * keeps every field (of the first record, the header).
-   */
-  private static final class FieldsHandler extends AbstractBaseCsvCallbackHandler<Fields> {
-    private boolean @Nullable [] keep;
-    private @Nullable String[] values = new String[32];
-
-    void keep(boolean[] columns) {
-      keep = columns;
-    }
-
-    @Override
-    protected void handleBegin(long startingLineNumber) {
-      boolean[] k = keep;
-      values = new String[k == null ? 32 : k.length];
-    }
-
-    @Override
-    protected void handleField(int fieldIdx, char[] buf, int offset, int len, boolean quoted) {
-      boolean[] k = keep;
-      if (k == null) {
-        if (fieldIdx >= values.length) {
-          values = java.util.Arrays.copyOf(values, Math.max(fieldIdx + 1, values.length * 2));
-        }
-        values[fieldIdx] = new String(buf, offset, len);
-      } else if (fieldIdx < k.length && k[fieldIdx]) {
-        values[fieldIdx] = new String(buf, offset, len);
-      }
-    }
-
-    @Override
-    protected Fields buildRecord() {
-      int n = getFieldCount();
-      boolean[] k = keep;
-      @Nullable String[] v = k == null ? java.util.Arrays.copyOf(values, n) : values;
-      return new Fields(getStartingLineNumber(), n, v);
     }
   }
 
@@ -139,12 +96,8 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
   private static final ImmutableList<String> KNOWN =
       ImmutableList.<String>builder().addAll(REQUIRED).add(TIME_OF_DAY, EVENT_CLASS).build();
 
-  /** The UTF-8 path (nearly every trace): records parsed from the bytes. */
-  private final @Nullable Utf8CsvRecords bytes;
-  /** The UTF-16 path: decoded characters, parsed by FastCSV. */
-  private final TraceInput.@Nullable StrictTextReader chars;
-  private final @Nullable CsvReader<Fields> csv;
-  private final @Nullable Iterator<Fields> records;
+  /** The records, parsed from the bytes (a UTF-16 trace re-encoded as UTF-8). */
+  private final Utf8CsvRecords bytes;
   private final ImmutableList<String> header;
   private final int fieldCount;
   private final int timeOfDay;
@@ -168,32 +121,9 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
 
   private TraceReader(InputStream raw, Columns columns) throws IOException {
     TraceInput.Text text = openText(raw);
-    FieldsHandler handler = new FieldsHandler();
-    if (text.isUtf8()) {
-      this.bytes = new Utf8CsvRecords(text.bytes());
-      this.chars = null;
-      this.csv = null;
-      this.records = null;
-    } else {
-      this.bytes = null;
-      TraceInput.StrictTextReader decoded = new TraceInput.StrictTextReader(text.bytes(), text.charset(), text.encoding());
-      this.chars = decoded;
-      CsvReader<Fields> parser =
-        CsvReader.builder()
-            .fieldSeparator(',')
-            .quoteCharacter('"')
-            .commentStrategy(CommentStrategy.NONE)
-            .skipEmptyLines(true)
-            // The field count is checked here, against the header, on the record's own line:
-            // FastCSV's check names the record's number, which is not its line.
-            .allowExtraFields(true)
-            .allowMissingFields(true)
-            .allowExtraCharsAfterClosingQuote(false)
-            .detectBomHeader(false)
-            .build(handler, decoded);
-      this.csv = parser;
-      this.records = parser.iterator();
-    }
+    this.bytes =
+        new Utf8CsvRecords(
+            text.isUtf8() ? text.bytes() : new TraceInput.Utf8Reencoding(text.bytes(), text.charset(), text.encoding()));
     Fields head = nextRecord();
     if (head == null) {
       throw new TraceFormatException(1, "empty input: no header row");
@@ -236,11 +166,7 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
         keep[c] = true;
       }
     }
-    if (bytes != null) {
-      bytes.keep(keep);
-    } else {
-      handler.keep(keep);
-    }
+    bytes.keep(keep);
   }
 
   private static TraceInput.Text openText(InputStream raw) throws IOException {
@@ -420,111 +346,24 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
     return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
-  /** The next CSV record, translating every parse or decode failure to a format error. */
+  /** The next CSV record; the parser reports every malformed record and decoding failure itself. */
   private @Nullable Fields nextRecord() {
-    Utf8CsvRecords b = bytes;
-    if (b != null) {
-      // The byte parser reports an open quote, and every other fault, itself.
-      Fields r = b.next();
-      if (r == null) {
-        return null;
-      }
-      lastLine = r.line();
-      if (headerRead && r.count() != fieldCount) {
-        throw new TraceFormatException(
-            lastLine, "the record has " + r.count() + " fields; the header has " + fieldCount);
-      }
-      return r;
+    Fields r = bytes.next();
+    if (r == null) {
+      return null;
     }
-    Iterator<Fields> it = java.util.Objects.requireNonNull(records);
-    try {
-      if (!it.hasNext()) {
-        refuseOpenQuote();
-        return null;
-      }
-      Fields r = it.next();
-      lastLine = r.line();
-      if (headerRead && r.count() != fieldCount) {
-        refuseOpenQuote();
-        throw new TraceFormatException(
-            lastLine,
-            "the record has " + r.count() + " fields; the header has " + fieldCount);
-      }
-      return r;
-    } catch (CsvParseException e) {
-      throw fromParse(e);
-    } catch (UncheckedIOException e) {
-      if (e.getCause() instanceof CorruptInputException c) {
-        throw fromCorrupt(c);
-      }
-      throw e;
-    }
-  }
-
-  /** At the end of the input, a quoted field still open is reported on the line it opened. */
-  private void refuseOpenQuote() {
-    TraceInput.StrictTextReader c = java.util.Objects.requireNonNull(chars);
-    long opened = c.openQuoteLine();
-    if (c.atEnd() && opened > 0) {
+    lastLine = r.line();
+    if (headerRead && r.count() != fieldCount) {
       throw new TraceFormatException(
-          opened,
-          "unterminated quote: the quoted field that opens on this line runs to the end of the"
-              + " input");
+          lastLine, "the record has " + r.count() + " fields; the header has " + fieldCount);
     }
+    return r;
   }
 
-  private TraceFormatException fromParse(CsvParseException e) {
-    Throwable cause = e.getCause();
-    if (cause instanceof UncheckedIOException u && u.getCause() instanceof CorruptInputException c) {
-      return fromCorrupt(c);
-    }
-    if (cause instanceof CorruptInputException c) {
-      return fromCorrupt(c);
-    }
-    long line = lineOf(e.getMessage(), currentLine());
-    String why = cause != null && cause.getMessage() != null ? cause.getMessage() : e.getMessage();
-    return new TraceFormatException(line, "not valid CSV: " + why, e);
-  }
-
-  private TraceFormatException fromCorrupt(CorruptInputException c) {
-    long line = c.line > 0 ? c.line : currentLine();
-    return new TraceFormatException(line, c.getMessage(), c);
-  }
-
-  /** FastCSV says "...record that started in line N"; fall back when it does not. */
-  private static long lineOf(@Nullable String message, long fallback) {
-    if (message != null) {
-      int i = message.lastIndexOf("line ");
-      if (i >= 0) {
-        int j = i + 5;
-        long v = 0;
-        boolean any = false;
-        while (j < message.length() && Character.isDigit(message.charAt(j)) && j < i + 20) {
-          v = v * 10 + (message.charAt(j) - '0');
-          any = true;
-          j++;
-        }
-        if (any) {
-          return v;
-        }
-      }
-    }
-    return fallback;
-  }
-
-  private long currentLine() {
-    Utf8CsvRecords b = bytes;
-    return b != null ? b.currentLine() : java.util.Objects.requireNonNull(chars).currentLine();
-  }
 
   /** Closes the underlying stream. Idempotent. */
   @Override
   public void close() throws IOException {
-    Utf8CsvRecords b = bytes;
-    if (b != null) {
-      b.close();
-    } else {
-      java.util.Objects.requireNonNull(csv).close();
-    }
+    bytes.close();
   }
 }

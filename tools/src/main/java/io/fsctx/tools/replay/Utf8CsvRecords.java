@@ -8,12 +8,12 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The records of a UTF-8 trace, parsed from its bytes in one pass: quoting, line ends, field
+ * The records of a trace, parsed from its UTF-8 bytes in one pass: quoting, line ends, field
  * boundaries and UTF-8 validity are checked byte by byte, and only the columns kept become
- * strings (an ASCII field without a decoder). This is the path of nearly every trace; UTF-16
- * traces go through {@link TraceInput.StrictTextReader} and FastCSV. It accepts and refuses
- * exactly what that path does, with the same messages and lines (issue 14: the decoder, the
- * quoting pass and FastCSV each walked every character, three passes where one does).
+ * strings (an ASCII field without a decoder). A UTF-16 trace reaches it re-encoded ({@link
+ * TraceInput.Utf8Reencoding}). Issue 14: a decoder, a quoting pass and FastCSV each walked every
+ * character, three passes where one does; FastCSV, kept for UTF-16 traces until then, is gone
+ * (it misread a quoted field ending in a CR followed by an LF after the quote).
  *
  * <p>Rules: fields separated by commas, records by CR, LF or CRLF; a field that starts with a
  * quote runs to the next lone quote (a doubled quote is one quote; line ends inside count as
@@ -185,6 +185,7 @@ final class Utf8CsvRecords {
       }
       int end = pos;
       pos++; // the closing quote
+      afterCr = false; // a CR before it and an LF after it are two line ends, not one CRLF
       refuseTooLong(recordLine);
       String value = wanted ? text(mark, end, ascii, doubled) : null;
       mark = -1;
@@ -241,7 +242,6 @@ final class Utf8CsvRecords {
     }
   }
 
-  /** Steps over a CR or LF at {@link #pos}, counting a line (CR LF counts once). */
   /**
    * Steps over the character starting with {@code b} (not a line end or a quote): one byte, or a
    * whole UTF-8 sequence, checked. Returns whether it was ASCII.
@@ -259,6 +259,7 @@ final class Utf8CsvRecords {
     return true;
   }
 
+  /** Steps over a CR or LF at {@link #pos}, counting a line (CR LF counts once). */
   private void lineEnd(byte b) {
     if (b == '\r' || !afterCr) {
       lines++;
