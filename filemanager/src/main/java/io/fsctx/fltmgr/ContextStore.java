@@ -8,6 +8,7 @@ import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
 
 import io.fsctx.nt.FirstFailure;
 import io.fsctx.nt.NtStatus;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -44,7 +45,10 @@ interface ContextStore<K> {
   /** Under the monitor: removes {@code ctx} if it is attached here; false if it is not. */
   boolean removeContext(FltContext ctx);
 
-  /** Under the monitor: removes every entry whose key matches and returns their contexts. */
+  /**
+   * Under the monitor: removes every entry whose key matches and returns their contexts (a list
+   * the caller must not modify: it may be immutable).
+   */
   List<FltContext> removeWhere(Predicate<? super K> which);
 
   /** What {@link FltContext#home} holds while {@code ctx} is attached here under {@code key}. */
@@ -227,14 +231,35 @@ interface ContextStore<K> {
   default int detachWhere(Predicate<? super K> which, String routine) {
     List<FltContext> removed;
     synchronized (this) {
-      removed = removeWhere(which);
-      removed.removeIf(c -> !c.markDetached());
-      for (FltContext c : removed) {
-        c.home = null;
-      }
+      removed = markDetached(removeWhere(which));
     }
     dropLinks(removed, routine);
     return removed.size();
+  }
+
+  /**
+   * Under the store's monitor: marks each context just taken out of a store detached and clears
+   * its home, and returns those this call detached (a context whose detach another thread won is
+   * left out). Returns {@code taken} itself when it detached them all, the usual case, so a
+   * teardown of one context builds no list (issue 14).
+   *
+   * @param taken contexts just removed from the store; not modified
+   * @return the contexts whose link references the caller now drops; not to be modified
+   */
+  static List<FltContext> markDetached(List<FltContext> taken) {
+    List<FltContext> mine = taken;
+    for (int i = 0; i < taken.size(); i++) {
+      FltContext c = taken.get(i);
+      if (c.markDetached()) {
+        c.home = null;
+        if (mine != taken) {
+          mine.add(c);
+        }
+      } else if (mine == taken) {
+        mine = new ArrayList<>(taken.subList(0, i));
+      }
+    }
+    return mine;
   }
 
   /**
@@ -244,15 +269,26 @@ interface ContextStore<K> {
    * other detached contexts unreachable and never freed.
    */
   static void dropLinks(List<FltContext> detached, String routine) {
-    FirstFailure.forEach(detached, c -> {
+    RuntimeException first = null; // a loop, not FirstFailure.forEach: no lambda per teardown
+    for (int i = 0; i < detached.size(); i++) {
+      FltContext c = detached.get(i);
       try {
         FilterManager mgr = c.filter().manager();
         mgr.events().publish(ContextEvent.Kind.DELETE, routine, c, c.referenceCount() - 1, null);
         mgr.reach(RacePoint.LINK_DROP_PENDING);
+      } catch (RuntimeException e) {
+        first = FirstFailure.keep(first, e);
       } finally {
-        c.dropLink(routine);
+        try {
+          c.dropLink(routine);
+        } catch (RuntimeException e) {
+          first = FirstFailure.keep(first, e);
+        }
       }
-    });
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   /** Detaches everything. */

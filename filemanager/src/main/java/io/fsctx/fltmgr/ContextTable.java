@@ -102,21 +102,27 @@ final class ContextTable<K> implements ContextStore<K> {
   @Override
   @SuppressWarnings("unchecked")
   public synchronized List<FltContext> removeWhere(Predicate<? super K> which) {
-    List<FltContext> out = new ArrayList<>();
     Home s = single;
+    ConcurrentHashMap<K, FltContext> m = map;
+    if (m == null) {
+      // One entry at most, as in nearly every table (a file's teardown): no list to build.
+      if (s != null && which.test((K) s.key())) {
+        single = null;
+        return List.of(s.context());
+      }
+      return List.of();
+    }
+    List<FltContext> out = new ArrayList<>();
     if (s != null && which.test((K) s.key())) {
       single = null;
       out.add(s.context());
     }
-    ConcurrentHashMap<K, FltContext> m = map;
-    if (m != null) {
-      Iterator<Map.Entry<K, FltContext>> it = m.entrySet().iterator();
-      while (it.hasNext()) {
-        Map.Entry<K, FltContext> e = it.next();
-        if (which.test(e.getKey())) {
-          it.remove();
-          out.add(e.getValue());
-        }
+    Iterator<Map.Entry<K, FltContext>> it = m.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<K, FltContext> e = it.next();
+      if (which.test(e.getKey())) {
+        it.remove();
+        out.add(e.getValue());
       }
     }
     return out;

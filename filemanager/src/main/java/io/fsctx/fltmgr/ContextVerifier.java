@@ -71,8 +71,12 @@ final class ContextVerifier {
     reportedOnce.clear();
   }
 
-  @Nullable Throwable site(String what) {
-    return level.atLeast(VerifierLevel.TRACKING) ? new Throwable(what) : null;
+  /**
+   * Where a context was allocated ({@code FltAllocateContext} of {@code type}), at TRACKING and
+   * above; null below, without building the text (every allocation calls this).
+   */
+  @Nullable Throwable allocationSite(FltContextType type) {
+    return level.atLeast(VerifierLevel.TRACKING) ? new Throwable("FltAllocateContext " + type) : null;
   }
 
   void onAllocate(FltContext ctx) {

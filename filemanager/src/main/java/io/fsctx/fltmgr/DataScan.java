@@ -171,11 +171,7 @@ final class DataScan {
   void tearDown(String routine) {
     List<FltContext> removed;
     synchronized (sections) {
-      removed = sections.removeWhere(k -> true);
-      removed.removeIf(c -> !c.markDetached());
-      for (FltContext c : removed) {
-        c.home = null;
-      }
+      removed = ContextStore.markDetached(sections.removeWhere(k -> true));
     }
     List<FltSection> closing = new ArrayList<>();
     for (FltContext c : removed) {

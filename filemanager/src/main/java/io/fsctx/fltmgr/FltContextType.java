@@ -55,12 +55,13 @@ public enum FltContextType {
    * @param code a {@code FLT_CONTEXT_TYPE} value
    */
   public static @Nullable FltContextType of(int code) {
-    for (FltContextType t : VALUES) {
-      if (t.code == code) {
-        return t;
-      }
+    // Each value is one bit and the constants are declared in bit order, so the bit's position
+    // is the index (FltAllocateContext calls this for every context).
+    if (Integer.bitCount(code) != 1) {
+      return null;
     }
-    return null;
+    int i = Integer.numberOfTrailingZeros(code);
+    return i < VALUES.length ? VALUES[i] : null;
   }
 
   /**

@@ -59,10 +59,15 @@ public final class FltFileNameInformation {
   @GuardedBy("this")
   private boolean cached = true;
   private final FilterManager manager;
-  /** References handed to each filter and not yet given back, for the verifier's leak check. */
-  // One entry per filter holding references, usually zero or one.
+  /**
+   * Who holds references handed out and not yet given back, for the verifier's leak check: null
+   * for nobody, the {@link FltFilter} itself when one filter holds them all (the usual case; its
+   * count is {@code totalHolds - unattributedHolds}, so no map or counter is built per name query,
+   * issue 14), or an {@code IdentityHashMap<FltFilter, int[]>} of counts once a second filter
+   * holds one.
+   */
   @GuardedBy("holdsLock")
-  private java.util.@Nullable IdentityHashMap<FltFilter, int[]> holds;
+  private @Nullable Object holders;
 
   private final Object holdsLock = new Object();
 
@@ -74,7 +79,7 @@ public final class FltFileNameInformation {
   private int unattributedHolds;
   /**
    * At verifier level TRACKING, who took each handed-out reference, where and in which callback,
-   * charged to the same holder as {@link #holds} (null: unattributed); made on first use.
+   * charged to the same holder as {@link #holders} (null: unattributed); made on first use.
    */
   @GuardedBy("holdsLock")
   private @Nullable ReferenceLedger ledger;
@@ -133,9 +138,9 @@ public final class FltFileNameInformation {
     if (namesParsed == 0) {
       return "";
     }
-    String base = base(finalComponentOf());
-    int dot = base.lastIndexOf('.');
-    return dot < 0 ? "" : base.substring(dot + 1);
+    int start = finalComponentStart();
+    int dot = name.lastIndexOf('.', streamStart(start) - 1);
+    return dot < start ? "" : name.substring(dot + 1, streamStart(start));
   }
 
   /** {@code Stream} such as {@code :ads} or {@code ::$DATA}, after parsing; empty otherwise. */
@@ -143,9 +148,8 @@ public final class FltFileNameInformation {
     if (namesParsed == 0) {
       return "";
     }
-    String fc = finalComponentOf();
-    int colon = fc.indexOf(':');
-    return colon < 0 ? "" : fc.substring(colon);
+    int colon = streamStart(finalComponentStart());
+    return colon == name.length() ? "" : name.substring(colon); // no copy for the default stream
   }
 
   /** {@code FinalComponent}, after parsing. */
@@ -175,14 +179,20 @@ public final class FltFileNameInformation {
   }
 
   private String finalComponentOf() {
-    String rest = rest();
-    int slash = rest.lastIndexOf('\\');
-    return slash < 0 ? rest : rest.substring(slash + 1);
+    return name.substring(finalComponentStart());
   }
 
-  private static String base(String finalComponent) {
-    int colon = finalComponent.indexOf(':');
-    return colon < 0 ? finalComponent : finalComponent.substring(0, colon);
+  /** Where the final component begins in {@link #name}: after the last backslash past the volume. */
+  private int finalComponentStart() {
+    int from = Math.min(volume.length(), name.length());
+    int slash = name.lastIndexOf('\\');
+    return slash < from ? from : slash + 1;
+  }
+
+  /** Where the stream name ({@code :ads}) begins in the final component, or the name's length. */
+  private int streamStart(int finalComponentStart) {
+    int colon = name.indexOf(':', finalComponentStart);
+    return colon < 0 ? name.length() : colon;
   }
 
   synchronized void parse() {
@@ -252,12 +262,12 @@ public final class FltFileNameInformation {
       if (filter == null) {
         unattributedHolds++;
       } else {
-        java.util.IdentityHashMap<FltFilter, int[]> h = holds;
+        Object h = holders;
         if (h == null) {
-          h = new java.util.IdentityHashMap<>(2);
-          holds = h;
+          holders = filter;
+        } else if (h != filter) {
+          holdersMap().computeIfAbsent(filter, k -> new int[1])[0]++;
         }
-        h.computeIfAbsent(filter, k -> new int[1])[0]++;
       }
       if (entry != null) {
         if (ledger == null) {
@@ -299,10 +309,33 @@ public final class FltFileNameInformation {
   /** What {@link #unholdOne} returns for a reference charged to no filter. */
   private static final Object UNATTRIBUTED = new Object();
 
+  /** The holders as a map, made from the sole holder when a second filter takes a reference. */
+  @GuardedBy("holdsLock")
+  @SuppressWarnings("unchecked") // holders holds only a FltFilter or this map type
+  private java.util.IdentityHashMap<FltFilter, int[]> holdersMap() {
+    Object h = holders;
+    if (h instanceof java.util.IdentityHashMap<?, ?> m) {
+      return (java.util.IdentityHashMap<FltFilter, int[]>) m;
+    }
+    java.util.IdentityHashMap<FltFilter, int[]> m = new java.util.IdentityHashMap<>(2);
+    if (h instanceof FltFilter sole) {
+      m.put(sole, new int[] {totalHolds - unattributedHolds});
+    }
+    holders = m;
+    return m;
+  }
+
   /** Gives one reference back; returns the filter it was charged to, {@link #UNATTRIBUTED}, or null for none. */
   @GuardedBy("holdsLock")
   private @Nullable Object unholdOne(@Nullable FltFilter filter) {
-    java.util.IdentityHashMap<FltFilter, int[]> h = holds;
+    Object sole = holders instanceof FltFilter f ? f : null;
+    if (sole != null && (filter == sole || (filter == null && unattributedHolds == 0))) {
+      if (totalHolds - unattributedHolds == 1) {
+        holders = null; // its last reference
+      }
+      return sole;
+    }
+    java.util.IdentityHashMap<FltFilter, int[]> h = sole == null && holders != null ? holdersMap() : null;
     int[] mine = filter == null || h == null ? null : h.get(filter);
     if (mine != null && mine[0] > 0) {
       if (--mine[0] == 0) {
@@ -332,7 +365,7 @@ public final class FltFileNameInformation {
   private void dropHolder(java.util.IdentityHashMap<FltFilter, int[]> h, FltFilter filter) {
     h.remove(filter);
     if (h.isEmpty()) {
-      holds = null;
+      holders = null;
     }
   }
 
@@ -356,7 +389,11 @@ public final class FltFileNameInformation {
   /** References {@code filter} still holds. */
   int heldBy(FltFilter filter) {
     synchronized (holdsLock) {
-      int[] n = holds == null ? null : holds.get(filter);
+      Object h = holders;
+      if (h == filter) {
+        return totalHolds - unattributedHolds;
+      }
+      int[] n = h instanceof java.util.IdentityHashMap<?, ?> ? holdersMap().get(filter) : null;
       return n == null ? 0 : n[0];
     }
   }

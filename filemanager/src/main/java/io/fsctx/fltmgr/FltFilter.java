@@ -335,7 +335,7 @@ public final class FltFilter {
             poolType,
             payload,
             block,
-            manager.verifier().site("FltAllocateContext " + type),
+            manager.verifier().allocationSite(type),
             manager.verifier().level().atLeast(VerifierLevel.TRACKING));
     chosen.countAllocation(poolType);
     liveContexts.incrementAndGet();

@@ -12,8 +12,6 @@ import io.fsctx.nt.Irql;
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.nt.Out;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -94,12 +92,14 @@ final class FltFrame extends DeviceObject {
    * SYNCHRONIZE, so the post-operation callback runs at the originating thread's IRQL even when
    * the request completes at DPC (issue 13).
    */
+  // A stack linked through "below" (the post due before it): a request builds no collection for
+  // its posts, issue 14.
   private record Pending(
-      FltInstance instance, PostOperationCallback post, @Nullable Object completionContext, boolean synchronize) {
-    Pending(FltInstance instance, PostOperationCallback post, @Nullable Object completionContext) {
-      this(instance, post, completionContext, false);
-    }
-  }
+      FltInstance instance,
+      PostOperationCallback post,
+      @Nullable Object completionContext,
+      boolean synchronize,
+      @Nullable Pending below) {}
 
   /**
    * Filter Manager's private extra create parameter on a filter-initiated create: the instance
@@ -183,7 +183,7 @@ final class FltFrame extends DeviceObject {
     // Most requests pass one or two instances; the stack is made only when a post is due. Every
     // Pending holds an operation entry on its instance, left after its post-operation callback,
     // or in the finally below when the request ends early (an exception).
-    Deque<Pending> posts = null;
+    Pending posts = null;
     try {
       NtStatus completed = null;
       List<FltInstance> instances = volume.instancesView();
@@ -205,7 +205,7 @@ final class FltFrame extends DeviceObject {
           continue; // nothing to call, or the instance's teardown has begun
         }
         if (pre == null) {
-          posts = push(posts, new Pending(i, post, null));
+          posts = new Pending(i, post, null, false, posts);
           continue;
         }
         boolean postDue = false;
@@ -231,7 +231,7 @@ final class FltFrame extends DeviceObject {
                 report(VerifierFinding.Kind.POST_CALLBACK_MISSING, i, msg);
                 throw new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x66, msg, null);
               }
-              posts = push(posts, new Pending(i, post, context, st == FltPreopCallbackStatus.SYNCHRONIZE));
+              posts = new Pending(i, post, context, st == FltPreopCallbackStatus.SYNCHRONIZE, posts);
               postDue = true;
             }
             case SUCCESS_NO_CALLBACK, DISALLOW_FASTIO -> checkNoCompletionContext(i, names[0], st, context);
@@ -269,8 +269,9 @@ final class FltFrame extends DeviceObject {
       // Issue 13: a request completed at DPC calls its post-operation callbacks at DISPATCH_LEVEL,
       // except SYNCHRONIZE'd ones and post-create (see DpcCompletion).
       boolean atDpc = DpcCompletion.active() && major != IrpMajorFunction.CREATE;
-      while (posts != null && !posts.isEmpty()) {
-        Pending p = posts.pop();
+      while (posts != null) {
+        Pending p = posts;
+        posts = p.below();
         try {
           data.iopb().setTargetInstance(p.instance());
           int flags = p.instance().isDying() ? PostOperationCallback.FLTFL_POST_OPERATION_DRAINING : 0;
@@ -303,7 +304,7 @@ final class FltFrame extends DeviceObject {
     } finally {
       data.markEnded();
       if (posts != null) {
-        for (Pending p : posts) {
+        for (Pending p = posts; p != null; p = p.below()) {
           p.instance().exitOperation(); // the request ended before these post-operation calls
         }
       }
@@ -469,12 +470,6 @@ final class FltFrame extends DeviceObject {
       m.put(f, new String[] {"Pre" + n, "Post" + n});
     }
     return m;
-  }
-
-  private static Deque<Pending> push(@Nullable Deque<Pending> posts, Pending p) {
-    Deque<Pending> d = posts == null ? new ArrayDeque<>(4) : posts;
-    d.push(p);
-    return d;
   }
 
   /** {@code CREATE} → {@code Create}, {@code SET_INFORMATION} → {@code SetInformation}. */

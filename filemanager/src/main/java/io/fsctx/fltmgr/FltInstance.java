@@ -496,26 +496,29 @@ public final class FltInstance {
     return p instanceof FileListCtrl c ? c : null;
   }
 
-  private FileCtrlResult fileCtrlForSet(PerFileContextSlot slot) {
+  /**
+   * The file's block for a set, made and inserted if needed: the {@link FileListCtrl}, or the
+   * {@link NtStatus} of the failed insert (an object, not a result record, so the usual set
+   * allocates nothing here, issue 14).
+   */
+  private Object fileCtrlForSet(PerFileContextSlot slot) {
     FileListCtrl c = findFileCtrl(slot);
     if (c != null && !c.tornDown) {
-      return new FileCtrlResult(STATUS_SUCCESS, c);
+      return c;
     }
     synchronized (slot) {
       c = findFileCtrl(slot);
       if (c != null && !c.tornDown) {
-        return new FileCtrlResult(STATUS_SUCCESS, c);
+        return c;
       }
       FileListCtrl fresh = new FileListCtrl(volume, slot);
       NtStatus st = FsRtl.insertPerFileContext(slot, fresh);
       if (!st.isSuccess()) {
-        return new FileCtrlResult(st.equals(NtStatus.STATUS_INVALID_DEVICE_REQUEST) ? STATUS_NOT_SUPPORTED : st, null);
+        return st.equals(NtStatus.STATUS_INVALID_DEVICE_REQUEST) ? STATUS_NOT_SUPPORTED : st;
       }
-      return new FileCtrlResult(STATUS_SUCCESS, fresh);
+      return fresh;
     }
   }
-
-  private record FileCtrlResult(NtStatus status, @Nullable FileListCtrl ctrl) {}
 
   /** Verifier: a set on a file object the file system has not opened yet (pre-create). */
   private void checkOpened(@Nullable FileObject fo, FltContext ctx, String routine) {
@@ -652,7 +655,7 @@ public final class FltInstance {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
-    return c.tables().handles.set(
+    return c.handles().set(
         new StreamListCtrl.HandleKey(this, fo), this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.isTornDown(), routine);
   }
 
@@ -662,8 +665,8 @@ public final class FltInstance {
       return new Got(STATUS_NOT_SUPPORTED, null);
     }
     StreamListCtrl c = findCtrl(h);
-    StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
-    FltContext ctx = t == null ? null : t.handles.get(new StreamListCtrl.HandleKey(this, fo), routine);
+    ContextTable<StreamListCtrl.HandleKey> t = c == null ? null : c.handlesIfPresent();
+    FltContext ctx = t == null ? null : t.get(new StreamListCtrl.HandleKey(this, fo), routine);
     return got(ctx, routine);
   }
 
@@ -676,11 +679,11 @@ public final class FltInstance {
       return fail(STATUS_NOT_SUPPORTED);
     }
     StreamListCtrl c = findCtrl(h);
-    StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
+    ContextTable<StreamListCtrl.HandleKey> t = c == null ? null : c.handlesIfPresent();
     if (t == null) {
       return fail(STATUS_NOT_FOUND);
     }
-    return t.handles.delete(
+    return t.delete(
         new StreamListCtrl.HandleKey(this, fo), wantOld, this::isDying, "FltDeleteStreamHandleContext");
   }
 
@@ -702,10 +705,9 @@ public final class FltInstance {
       return fail(t);
     }
     if (slot != null) {
-      FileCtrlResult r = fileCtrlForSet(slot);
-      FileListCtrl c = r.ctrl();
-      if (c == null) {
-        return fail(r.status());
+      Object r = fileCtrlForSet(slot);
+      if (!(r instanceof FileListCtrl c)) {
+        return fail((NtStatus) r);
       }
       if (!use(c)) {
         return fail(STATUS_FLT_DELETING_OBJECT);
@@ -719,7 +721,7 @@ public final class FltInstance {
     if (isDying()) {
       return fail(STATUS_FLT_DELETING_OBJECT);
     }
-    return c.tables().emulatedFiles.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.isTornDown(), routine);
+    return c.emulatedFiles().set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.isTornDown(), routine);
   }
 
   Got getFileContextInternal(@Nullable FileObject fo, String routine) {
@@ -732,8 +734,8 @@ public final class FltInstance {
       return new Got(STATUS_NOT_SUPPORTED, null);
     }
     StreamListCtrl c = findCtrl(java.util.Objects.requireNonNull(supportedHeader(fo)));
-    StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
-    return got(t == null ? null : t.emulatedFiles.get(this, routine), routine);
+    ContextTable<FltInstance> t = c == null ? null : c.emulatedFilesIfPresent();
+    return got(t == null ? null : t.get(this, routine), routine);
   }
 
   ContextStore.SetOutcome deleteFileContextInternal(@Nullable FileObject fo, boolean wantOld) {
@@ -746,10 +748,10 @@ public final class FltInstance {
       return fail(STATUS_NOT_SUPPORTED);
     }
     StreamListCtrl c = findCtrl(java.util.Objects.requireNonNull(supportedHeader(fo)));
-    StreamListCtrl.Tables t = c == null ? null : c.tablesIfPresent();
+    ContextTable<FltInstance> t = c == null ? null : c.emulatedFilesIfPresent();
     return t == null
         ? fail(STATUS_NOT_FOUND)
-        : t.emulatedFiles.delete(this, wantOld, this::isDying, "FltDeleteFileContext");
+        : t.delete(this, wantOld, this::isDying, "FltDeleteFileContext");
   }
 
   /** IRP_MJ_CLOSE of a file object: its stream-handle contexts on this volume go. */

@@ -32,17 +32,6 @@ final class StreamListCtrl extends PerStreamContext implements ContextStore<FltI
   /** The key of a stream-handle context. */
   record HandleKey(FltInstance instance, FileObject fileObject) {}
 
-  /** The tables only some streams need, created together on first use. */
-  static final class Tables {
-    final ContextTable<HandleKey> handles;
-    final ContextTable<FltInstance> emulatedFiles;
-
-    Tables(StreamListCtrl owner) {
-      handles = new ContextTable<>(owner);
-      emulatedFiles = new ContextTable<>(owner);
-    }
-  }
-
   private static final Object TORN_DOWN = new Object();
   private static final FltContext[] NONE = new FltContext[0];
 
@@ -50,7 +39,15 @@ final class StreamListCtrl extends PerStreamContext implements ContextStore<FltI
 
   /** Null, one {@link FltContext}, an immutable {@code FltContext[]}, or {@link #TORN_DOWN}. */
   private volatile @Nullable Object streams;
-  private volatile @Nullable Tables tables;
+  /**
+   * The stream-handle contexts and the file contexts emulated here, made on first use: null, the
+   * stream-handle table alone (most streams: only file systems without per-file contexts need
+   * the emulated table, so an open stream carries one table, issue 14), or {@link Both}.
+   */
+  private volatile @Nullable Object tables;
+
+  /** Both tables, once a file context was emulated here. */
+  private record Both(ContextTable<HandleKey> handles, ContextTable<FltInstance> emulatedFiles) {}
   /** The volume's list of blocks; guarded by the volume's block lock. */
   @Nullable StreamListCtrl prev;
   @Nullable StreamListCtrl next;
@@ -80,30 +77,55 @@ final class StreamListCtrl extends PerStreamContext implements ContextStore<FltI
     return isTornDown() || header.teardownCount() != 0;
   }
 
-  /** The stream-handle and emulated file tables, or null if no such context was ever set here. */
-  @Nullable Tables tablesIfPresent() {
-    return tables;
+  /** The stream-handle contexts, or null if none was ever set here. */
+  @SuppressWarnings("unchecked") // tables holds only a Both or this table type
+  @Nullable ContextTable<HandleKey> handlesIfPresent() {
+    Object t = tables;
+    return t instanceof Both b ? b.handles() : (ContextTable<HandleKey>) t;
   }
 
-  /** The stream-handle and emulated file tables, created on first use. */
-  Tables tables() {
-    Tables t = tables;
-    if (t == null) {
+  /** The stream-handle contexts, the table created on first use. */
+  ContextTable<HandleKey> handles() {
+    ContextTable<HandleKey> h = handlesIfPresent();
+    if (h == null) {
       synchronized (this) {
-        t = tables;
-        if (t == null) {
-          t = new Tables(this);
-          tables = t;
+        h = handlesIfPresent();
+        if (h == null) {
+          h = new ContextTable<>(this);
+          tables = h;
         }
       }
     }
-    return t;
+    return h;
+  }
+
+  /** The file contexts emulated on this stream, or null if none was ever set here. */
+  @Nullable ContextTable<FltInstance> emulatedFilesIfPresent() {
+    return tables instanceof Both b ? b.emulatedFiles() : null;
+  }
+
+  /** The file contexts emulated on this stream, the table created on first use. */
+  ContextTable<FltInstance> emulatedFiles() {
+    ContextTable<FltInstance> e = emulatedFilesIfPresent();
+    if (e == null) {
+      synchronized (this) {
+        e = emulatedFilesIfPresent();
+        if (e == null) {
+          ContextTable<HandleKey> h = handlesIfPresent();
+          Both both = new Both(h != null ? h : new ContextTable<>(this), new ContextTable<>(this));
+          tables = both;
+          e = both.emulatedFiles();
+        }
+      }
+    }
+    return e;
   }
 
   /** How many contexts of every kind are attached here (a snapshot). */
   int contextCount() {
-    Tables t = tables;
-    return size() + (t == null ? 0 : t.handles.size() + t.emulatedFiles.size());
+    ContextTable<HandleKey> h = handlesIfPresent();
+    ContextTable<FltInstance> e = emulatedFilesIfPresent();
+    return size() + (h == null ? 0 : h.size()) + (e == null ? 0 : e.size());
   }
 
   /** The FreeCallback: the file system is freeing the stream. */
@@ -111,17 +133,20 @@ final class StreamListCtrl extends PerStreamContext implements ContextStore<FltI
     // Stream contexts first: when a file system frees the FCB inside IRP_MJ_CLOSE, the stream's
     // cleanup runs before the closing handle's (ctx-sample.md 1.8). Removing them all marks the
     // block torn down, so no set can attach anything here afterwards.
-    // Tables created after the read below see the block torn down and refuse every set.
+    // Tables created after the reads below see the block torn down and refuse every set.
     try {
       tearDownStreams("FsRtlTeardownPerStreamContexts");
     } finally {
       try {
-        Tables t = tables;
-        if (t != null) {
-          try {
-            t.emulatedFiles.detachAll("FsRtlTeardownPerStreamContexts");
-          } finally {
-            t.handles.detachAll("FsRtlTeardownPerStreamContexts");
+        try {
+          ContextTable<FltInstance> e = emulatedFilesIfPresent();
+          if (e != null) {
+            e.detachAll("FsRtlTeardownPerStreamContexts");
+          }
+        } finally {
+          ContextTable<HandleKey> h = handlesIfPresent();
+          if (h != null) {
+            h.detachAll("FsRtlTeardownPerStreamContexts");
           }
         }
       } finally {
@@ -132,17 +157,18 @@ final class StreamListCtrl extends PerStreamContext implements ContextStore<FltI
 
   /** Detaches everything an instance set here. */
   void detachInstance(FltInstance instance, String routine) {
-    Tables t = tables;
+    ContextTable<HandleKey> h = handlesIfPresent();
     try {
-      if (t != null) {
-        t.handles.detachWhere(k -> k.instance() == instance, routine);
+      if (h != null) {
+        h.detachWhere(k -> k.instance() == instance, routine);
       }
     } finally {
       try {
         detachWhere(k -> k == instance, routine);
       } finally {
-        if (t != null) {
-          t.emulatedFiles.detachWhere(k -> k == instance, routine);
+        ContextTable<FltInstance> e = emulatedFilesIfPresent();
+        if (e != null) {
+          e.detachWhere(k -> k == instance, routine);
         }
       }
     }
@@ -150,9 +176,9 @@ final class StreamListCtrl extends PerStreamContext implements ContextStore<FltI
 
   /** Detaches the stream-handle contexts of one file object (IRP_MJ_CLOSE). */
   void detachFileObject(FileObject fo, String routine) {
-    Tables t = tables;
-    if (t != null) {
-      t.handles.detachWhere(k -> k.fileObject() == fo, routine);
+    ContextTable<HandleKey> h = handlesIfPresent();
+    if (h != null) {
+      h.detachWhere(k -> k.fileObject() == fo, routine);
     }
   }
 
@@ -193,6 +219,11 @@ final class StreamListCtrl extends PerStreamContext implements ContextStore<FltI
 
   @Override
   public void put(FltInstance key, FltContext ctx) {
+    Object s = streams;
+    if (s == null || (s instanceof FltContext c && c.attachedInstance() == key)) {
+      streams = ctx; // the usual case, one filter's context: no array to build
+      return;
+    }
     FltContext[] a = all();
     for (int i = 0; i < a.length; i++) {
       if (a[i].attachedInstance() == key) {
@@ -249,12 +280,11 @@ final class StreamListCtrl extends PerStreamContext implements ContextStore<FltI
   private int tearDownStreams(String routine) {
     List<FltContext> removed;
     synchronized (this) {
-      removed = new ArrayList<>(Arrays.asList(all()));
+      Object s = streams;
       streams = TORN_DOWN;
-      removed.removeIf(c -> !c.markDetached());
-      for (FltContext c : removed) {
-        c.home = null;
-      }
+      // The array is no longer published once the block is torn down, so a view of it is safe.
+      removed = ContextStore.markDetached(
+          s instanceof FltContext c ? List.of(c) : s instanceof FltContext[] a ? Arrays.asList(a) : List.of());
     }
     ContextStore.dropLinks(removed, routine);
     return removed.size();

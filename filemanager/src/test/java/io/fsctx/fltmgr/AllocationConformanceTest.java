@@ -187,13 +187,20 @@ class AllocationConformanceTest {
   }
 
   @ParameterizedTest(name = "ContextType 0x{0}")
-  @ValueSource(ints = {0x0003, 0x0000, 0x0080, 0xFFFF})
+  @ValueSource(ints = {0x0003, 0x0000, 0x0080, 0x0100, 0xFFFF, 0x80000000, 0xFFFFFFFF})
   @DisplayName("fltmgr.md 10.30: a ContextType that is not one single type is INVALID_PARAMETER")
   void allocateContext_invalidType_invalidParameter(int type) {
     FltFilter f = filter(mgr, fixed(FltContextType.VOLUME, 16, 0), fixed(FltContextType.INSTANCE, 16, 0));
     Out<FltContext> out = new Out<>();
     assertEquals(NtStatus.STATUS_INVALID_PARAMETER, alloc(f, type, 16, PoolType.NON_PAGED_POOL, out));
     assertNull(out.get());
+  }
+
+  @ParameterizedTest
+  @EnumSource(FltContextType.class)
+  @DisplayName("fltmgr.md 1.1: each FLT_*_CONTEXT value names its own type")
+  void contextType_ofItsCode_isItself(FltContextType type) {
+    assertEquals(type, FltContextType.of(type.code()));
   }
 
   @Test

@@ -137,27 +137,76 @@ public final class CtxLog {
     return debugLevel;
   }
 
+  // Fixed arities up to CTX's longest call, so a call whose line is off allocates no varargs
+  // array: CTX's callbacks are too large for the JIT to inline trace() into them, so the array
+  // would escape on every request (issue 14).
+
+  /** As {@link #trace(int, String, Object...)}, with no argument. */
+  public void trace(int level, String format) {
+    if (on(level)) {
+      traceLine(level, format, new @Nullable Object[0]);
+    }
+  }
+
   /** As {@link #trace(int, String, Object...)}, with one argument. */
   public void trace(int level, String format, @Nullable Object a) {
-    // Fixed arities, so a call whose line is off allocates no varargs array: CTX's callbacks are
-    // too large for the JIT to inline trace() into them, so the array would escape (issue 14).
-    if ((level & debugLevel) != 0 || recording) {
+    if (on(level)) {
       traceLine(level, format, new @Nullable Object[] {a});
     }
   }
 
   /** As {@link #trace(int, String, Object...)}, with two arguments. */
   public void trace(int level, String format, @Nullable Object a, @Nullable Object b) {
-    if ((level & debugLevel) != 0 || recording) {
+    if (on(level)) {
       traceLine(level, format, new @Nullable Object[] {a, b});
     }
   }
 
   /** As {@link #trace(int, String, Object...)}, with three arguments. */
   public void trace(int level, String format, @Nullable Object a, @Nullable Object b, @Nullable Object c) {
-    if ((level & debugLevel) != 0 || recording) {
+    if (on(level)) {
       traceLine(level, format, new @Nullable Object[] {a, b, c});
     }
+  }
+
+  /** As {@link #trace(int, String, Object...)}, with four arguments. */
+  public void trace(
+      int level, String format, @Nullable Object a, @Nullable Object b, @Nullable Object c, @Nullable Object d) {
+    if (on(level)) {
+      traceLine(level, format, new @Nullable Object[] {a, b, c, d});
+    }
+  }
+
+  /** As {@link #trace(int, String, Object...)}, with five arguments. */
+  public void trace(
+      int level, String format, @Nullable Object a, @Nullable Object b, @Nullable Object c, @Nullable Object d,
+      @Nullable Object e) {
+    if (on(level)) {
+      traceLine(level, format, new @Nullable Object[] {a, b, c, d, e});
+    }
+  }
+
+  /** As {@link #trace(int, String, Object...)}, with six arguments. */
+  public void trace(
+      int level, String format, @Nullable Object a, @Nullable Object b, @Nullable Object c, @Nullable Object d,
+      @Nullable Object e, @Nullable Object f) {
+    if (on(level)) {
+      traceLine(level, format, new @Nullable Object[] {a, b, c, d, e, f});
+    }
+  }
+
+  /** As {@link #trace(int, String, Object...)}, with eight arguments (CTX's longest calls but two). */
+  public void trace(
+      int level, String format, @Nullable Object a, @Nullable Object b, @Nullable Object c, @Nullable Object d,
+      @Nullable Object e, @Nullable Object f, @Nullable Object g, @Nullable Object h) {
+    if (on(level)) {
+      traceLine(level, format, new @Nullable Object[] {a, b, c, d, e, f, g, h});
+    }
+  }
+
+  /** Whether a line at {@code level} is printed or recorded: {@code DebugTrace}'s test. */
+  private boolean on(int level) {
+    return (level & debugLevel) != 0 || recording;
   }
 
   /**
@@ -169,13 +218,11 @@ public final class CtxLog {
    * @param args its arguments
    */
   public void trace(int level, String format, Object... args) {
-    // Kept tiny so the JIT inlines it at every call site: when the line is neither printed nor
-    // recorded, the varargs array and boxed arguments then never get allocated, as DebugTrace
-    // costs nothing in the sample when its bit is off.
-    if ((level & debugLevel) == 0 && !recording) {
-      return;
+    // The calls with seven or nine arguments land here; kept tiny so the JIT may inline it where
+    // the caller leaves room, and the varargs array then never gets allocated.
+    if (on(level)) {
+      traceLine(level, format, args);
     }
-    traceLine(level, format, args);
   }
 
   private void traceLine(int level, String format, @Nullable Object[] args) {
