@@ -53,9 +53,21 @@ final class PendedOperations {
   @GuardedBy("this")
   private final Map<FltCallbackData, Slot> slots = new IdentityHashMap<>();
 
-  /** Whether nothing is pended or completed early (the frame's fast path; a snapshot). */
-  synchronized boolean isEmpty() {
-    return slots.isEmpty();
+  /**
+   * {@code slots.size()}, written under the monitor after each change and read without it: the
+   * frame asks {@link #isEmpty} after every callback on every thread, and taking this manager-wide
+   * monitor for it serialized them all (issue 14).
+   */
+  private volatile int size;
+
+  /** Whether nothing is pended or completed early (the frame's fast path; a snapshot, lock-free). */
+  boolean isEmpty() {
+    return size == 0;
+  }
+
+  @GuardedBy("this")
+  private void sizeChanged() {
+    size = slots.size();
   }
 
   /**
@@ -65,10 +77,12 @@ final class PendedOperations {
   Completion await(FltCallbackData data, Phase phase) {
     synchronized (this) {
       Slot s = slots.computeIfAbsent(data, d -> new Slot(phase));
+      sizeChanged();
       Preconditions.checkState(s.phase == phase, "a %s completion for a request pended in %s", s.phase, phase);
       s.waiting = true;
       Monitors.awaitUninterruptibly(this, () -> completionOf(s) != null);
       slots.remove(data);
+      sizeChanged();
       return java.util.Objects.requireNonNull(s.completion);
     }
   }
@@ -88,6 +102,7 @@ final class PendedOperations {
     Preconditions.checkState(!data.hasEnded(), "%s for a request that has already completed", routine);
     synchronized (this) {
       Slot s = slots.computeIfAbsent(data, d -> new Slot(phase));
+      sizeChanged();
       Preconditions.checkState(s.phase == phase, "%s on a request whose %s-operation is pended", routine, s.phase);
       Preconditions.checkState(s.completion == null, "%s called twice for the same pended operation", routine);
       s.completion = completion;
@@ -104,6 +119,7 @@ final class PendedOperations {
   void checkNoneLeft(FltCallbackData data) {
     synchronized (this) {
       Slot s = slots.remove(data);
+      sizeChanged();
       if (s != null) {
         throw new IllegalStateException("a completion of the " + s.phase
             + "-operation was left unused when the request ended: called twice, or for an operation that was not pended");
@@ -122,6 +138,7 @@ final class PendedOperations {
       Slot s = slots.get(data);
       if (s != null && s.phase == phase && !s.waiting) {
         slots.remove(data);
+        sizeChanged();
         throw new IllegalStateException((phase == Phase.PRE ? "FltCompletePendedPreOperation" : "FltCompletePendedPostOperation")
             + " was called for a request whose " + callback + " did not pend it");
       }
