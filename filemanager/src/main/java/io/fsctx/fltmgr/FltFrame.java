@@ -169,6 +169,9 @@ final class FltFrame extends DeviceObject {
   private NtStatus dispatchFrom(Irp irp, @Nullable FltInstance below) {
     IrpMajorFunction major = irp.majorFunction();
     FileObject fo = irp.fileObject();
+    if (!anyCallbackFor(major, irp, below)) {
+      return passDown(irp, major, fo);
+    }
     FltCallbackData data =
         new FltCallbackData(
             major.code(),
@@ -260,12 +263,7 @@ final class FltFrame extends DeviceObject {
       }
       NtStatus beforePosts = data.ioStatus();
       long informationBeforePosts = data.ioInformation();
-      if (major == IrpMajorFunction.CLOSE && fo != null) {
-        fo.markCloseCompleted();
-      }
-      if (major == IrpMajorFunction.SET_INFORMATION && data.ioStatus().isSuccess() && changesNames(irp)) {
-        volume.invalidateNameCache();
-      }
+      completedBelow(irp, major, fo, beforePosts);
       // Issue 13: a request completed at DPC calls its post-operation callbacks at DISPATCH_LEVEL,
       // except SYNCHRONIZE'd ones and post-create (see DpcCompletion).
       boolean atDpc = DpcCompletion.active() && major != IrpMajorFunction.CREATE;
@@ -310,18 +308,67 @@ final class FltFrame extends DeviceObject {
       }
     }
     checkNotPended(data); // issue 13: nothing completed that was not pended
+    ended(major, fo, data.ioStatus());
+    return data.ioStatus();
+  }
+
+  /**
+   * Whether any instance this request passes has a callback for it, or a section whose writers
+   * it must notify. When none has, Filter Manager sends the request on without building callback
+   * data, as it does for a major function no instance on the volume registered for (most reads,
+   * writes and queries under CTX, issue 14). A snapshot: an instance attaching meanwhile sees the
+   * next request.
+   */
+  private boolean anyCallbackFor(IrpMajorFunction major, Irp irp, @Nullable FltInstance below) {
+    java.math.BigDecimal limit = below == null ? null : below.altitudeValue();
+    for (FltInstance i : volume.instancesView()) {
+      if (i.dataScan().hasSections()) {
+        return true; // DataScan.notifyConflicts decides with the callback data
+      }
+      if (limit != null && i.altitudeValue().compareTo(limit) >= 0) {
+        continue;
+      }
+      FltOperationRegistration reg = i.filter().operation(major.code());
+      if (reg != null && !skips(reg, irp) && (reg.preOperation() != null || reg.postOperation() != null)
+          && i.receivesIo()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A request no instance has a callback for: straight to the file system, then the frame's own bookkeeping. */
+  private NtStatus passDown(Irp irp, IrpMajorFunction major, @Nullable FileObject fo) {
+    NtStatus result = callLowerDriver(irp);
+    IoStatus ios = irp.ioStatus();
+    NtStatus status = ios == null ? result : ios.status();
+    completedBelow(irp, major, fo, status);
+    ended(major, fo, status);
+    return status;
+  }
+
+  /** What Filter Manager notes when the file system has completed a request, before any post-operation callback. */
+  private void completedBelow(Irp irp, IrpMajorFunction major, @Nullable FileObject fo, NtStatus status) {
+    if (major == IrpMajorFunction.CLOSE && fo != null) {
+      fo.markCloseCompleted();
+    }
+    if (major == IrpMajorFunction.SET_INFORMATION && status.isSuccess() && changesNames(irp)) {
+      volume.invalidateNameCache();
+    }
+  }
+
+  /** What Filter Manager forgets when a request has ended: a closed file object's state, or a failed create's. */
+  private void ended(IrpMajorFunction major, @Nullable FileObject fo, NtStatus status) {
     if (major == IrpMajorFunction.CLOSE && fo != null) {
       FltInstance.fileObjectClosed(volume, fo);
       volume.forgetNames(fo);
       volume.forgetTopInstance(fo);
-    } else if (major == IrpMajorFunction.CREATE && fo != null
-        && (fo.fsContext() == null || !data.ioStatus().isSuccess())) {
+    } else if (major == IrpMajorFunction.CREATE && fo != null && (fo.fsContext() == null || !status.isSuccess())) {
       // A failed or reparsed create never gets IRP_MJ_CLOSE; names cached for it in pre-create
       // would otherwise stay for the life of the volume.
       volume.forgetNames(fo);
       volume.forgetTopInstance(fo);
     }
-    return data.ioStatus();
   }
 
   private FltPreopCallbackStatus callPre(

@@ -233,6 +233,28 @@ class FrameNameInformationTest {
   }
 
   @Test
+  @DisplayName("a rename no filter has a callback for (sent down without callback data) still invalidates the cached name")
+  void rename_noFilterCallbackForIt_stillInvalidatesTheCachedName() {
+    // Only post-create and pre-read are registered: the rename and the close take the frame's
+    // pass-down path, which must keep the frame's own bookkeeping.
+    rig = Rig.on(new NtfsLikeFileSystem());
+    List<FltFileNameInformation> held = new ArrayList<>();
+    rig.low.onPost(IrpMajorFunction.CREATE, (data, objs, cc, flags) -> held.add(name(data, FLT_FILE_NAME_NORMALIZED)));
+    rig.low.onPre(IrpMajorFunction.READ, (data, objs, cc) -> {
+      held.add(name(data, FLT_FILE_NAME_NORMALIZED));
+      return FltPreopCallbackStatus.SUCCESS_NO_CALLBACK;
+    });
+    FileObject fo = rig.open("\\before.txt");
+    assertTrue(rig.io.setInformation(fo, new FileInformation.Rename("\\after.txt", false)).isSuccess());
+    rig.io.read(fo, 0, 1);
+    assertEquals(List.of(DEVICE + "\\before.txt", DEVICE + "\\after.txt"), held.stream().map(FltFileNameInformation::name).toList());
+    for (FltFileNameInformation n : held) {
+      Flt.releaseFileNameInformation(n);
+    }
+    rig.io.closeHandle(fo);
+  }
+
+  @Test
   @DisplayName("ctx-sample.md 4.2: releasing a name object more times than it was referenced is bug check 0xF5/0x68")
   void releaseFileNameInformation_tooManyTimes_bugChecks0x68() {
     rig = Rig.on(new NtfsLikeFileSystem());
