@@ -92,14 +92,14 @@ final class FltFrame extends DeviceObject {
    * SYNCHRONIZE, so the post-operation callback runs at the originating thread's IRQL even when
    * the request completes at DPC (issue 13).
    */
-  // A stack linked through "below" (the post due before it): a request builds no collection for
-  // its posts, issue 14.
+  // A stack linked through "next" (the post to call after this one, whose pre-operation callback
+  // ran before): a request builds no collection for its posts, issue 14.
   private record Pending(
       FltInstance instance,
       PostOperationCallback post,
       @Nullable Object completionContext,
       boolean synchronize,
-      @Nullable Pending below) {}
+      @Nullable Pending next) {}
 
   /**
    * Filter Manager's private extra create parameter on a filter-initiated create: the instance
@@ -269,7 +269,7 @@ final class FltFrame extends DeviceObject {
       boolean atDpc = DpcCompletion.active() && major != IrpMajorFunction.CREATE;
       while (posts != null) {
         Pending p = posts;
-        posts = p.below();
+        posts = p.next();
         try {
           data.iopb().setTargetInstance(p.instance());
           int flags = p.instance().isDying() ? PostOperationCallback.FLTFL_POST_OPERATION_DRAINING : 0;
@@ -302,7 +302,7 @@ final class FltFrame extends DeviceObject {
     } finally {
       data.markEnded();
       if (posts != null) {
-        for (Pending p = posts; p != null; p = p.below()) {
+        for (Pending p = posts; p != null; p = p.next()) {
           p.instance().exitOperation(); // the request ended before these post-operation calls
         }
       }

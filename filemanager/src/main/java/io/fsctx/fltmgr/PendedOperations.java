@@ -4,7 +4,6 @@ import io.fsctx.nt.Monitors;
 import com.google.common.base.Preconditions;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,7 +50,7 @@ final class PendedOperations {
   }
 
   @GuardedBy("this")
-  private final Map<FltCallbackData, Slot> slots = new IdentityHashMap<>();
+  private final IdentityHashMap<FltCallbackData, Slot> slots = new IdentityHashMap<>();
 
   /**
    * {@code slots.size()}, written under the monitor after each change and read without it: the

@@ -33,7 +33,8 @@ public abstract class MonitorRwLock {
   private int sharedHolders;
   /**
    * Threads waiting: exclusive acquirers in the low 16 bits, shared ones above, in one int so the
-   * lock object stays the size it was. A release notifies only when someone waits: an uncontended
+   * lock object stays the size it was (which bounds each kind at 65,535 waiting threads, far
+   * beyond what a model run starts). A release notifies only when someone waits: an uncontended
    * release (nearly all of them) then skips {@code notifyAll}, which cost a measurable share of
    * the filtered I/O path (issue 14).
    */

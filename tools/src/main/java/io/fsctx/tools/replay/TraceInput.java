@@ -228,8 +228,9 @@ final class TraceInput {
    * Re-encodes the text of a UTF-16 trace as UTF-8, so one parser ({@link Utf8CsvRecords}) reads
    * traces in either encoding and both give the same rows and refusals. The characters are decoded
    * strictly: malformed UTF-16 is refused with the line it is on (counted from the characters
-   * decoded before it), and a leading byte-order mark is dropped. NUL characters, quoting and line
-   * ends are left to the parser, which names the line of each fault as it does for UTF-8.
+   * decoded before it). A byte-order mark in the text after the one {@link TraceInput#sniff}
+   * consumed, NUL characters, quoting and line ends are left to the parser, which treats them as
+   * it does in UTF-8.
    *
    * <p>Why not FastCSV for these traces, as before: FastCSV 4.1.0 drops a quoted field that ends
    * with a CR before its closing quote when an LF follows the quote ({@code "x\r"\n}), joining the
@@ -248,10 +249,14 @@ final class TraceInput {
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER).flip();
     private final CharBuffer chars = CharBuffer.allocate(BUFFER).flip();
-    /** UTF-8 ready to be read: at most three bytes per UTF-16 unit. */
-    private final ByteBuffer out = ByteBuffer.allocate(3 * BUFFER).flip();
+    /**
+     * UTF-8 ready to be read: at most three bytes per UTF-16 unit. It starts with a UTF-8
+     * byte-order mark standing for the UTF-16 one {@link TraceInput#sniff} consumed, so the parser
+     * drops exactly that one and meets a second mark in the text as it would in a UTF-8 trace.
+     */
+    private final ByteBuffer out =
+        ByteBuffer.allocate(3 * BUFFER).put(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}).flip();
     private boolean eof;
-    private boolean first = true;
     /** Line ends among the characters decoded so far, for the line of a decoding error. */
     private long newlines;
     private boolean pendingCr;
@@ -268,8 +273,12 @@ final class TraceInput {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+      while (!out.hasRemaining()) {
+        if (!fill()) {
+          return -1;
+        }
+      }
+      return out.get() & 0xFF;
     }
 
     @Override
@@ -343,12 +352,6 @@ final class TraceInput {
         }
       } finally {
         chars.flip();
-      }
-      if (first) {
-        first = false;
-        if (chars.hasRemaining() && chars.get(chars.position()) == '\uFEFF') {
-          chars.get();
-        }
       }
       countLines(kept);
       return true;

@@ -149,6 +149,16 @@ class Utf8CsvRecordsTest {
     assertEquals(want, reference(text));
   }
 
+  @Test
+  @DisplayName("a byte-order mark after the one read as the encoding's is treated alike in UTF-8 and UTF-16")
+  void secondByteOrderMark_sameOutcomeInBothEncodings() {
+    String text = "\uFEFF" + Traces.HEADER7 + "\r\n\"t\",\"p\",\"1\",\"op\",\"x\",\"r\",\"d\"\r\n";
+    byte[] utf8 = ("\uFEFF" + text).getBytes(UTF_8); // two marks: the encoding's, then the text's
+    List<String> bytes = outcome(utf8);
+    assertEquals(bytes, outcome(utf16WithBom(text)));
+    assertTrue(bytes.get(bytes.size() - 1).startsWith("refused"), bytes::toString);
+  }
+
   private static final String REFUSED = "refused";
 
   /**
