@@ -311,7 +311,9 @@ public final class FltFileNameInformation {
 
   /** The holders as a map, made from the sole holder when a second filter takes a reference. */
   @GuardedBy("holdsLock")
-  @SuppressWarnings("unchecked") // holders holds only a FltFilter or this map type
+  // holders holds only a FltFilter or this map type; the field is an Object because it holds one
+  // of the two, not because the map is used as any Map.
+  @SuppressWarnings({"unchecked", "IdentityHashMapUsage"})
   private java.util.IdentityHashMap<FltFilter, int[]> holdersMap() {
     Object h = holders;
     if (h instanceof java.util.IdentityHashMap<?, ?> m) {
