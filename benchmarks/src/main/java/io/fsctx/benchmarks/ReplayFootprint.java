@@ -256,23 +256,23 @@ public final class ReplayFootprint {
     long n1 = ns.size() > 0 ? ns.get(0) : 20_000;
     long n2 = ns.size() > 1 ? ns.get(1) : 120_000;
     run(Math.min(n1, 2_000), sameFile, false); // warm up: classes loaded, code compiled
-    Measuring a0 = run(n1, sameFile, histogram);
-    final class Result { long usedAtEnd; Map<String, Long> histogramAtEnd; }
-    Result a = new Result();
-    a.usedAtEnd = a0.usedAtEnd;
-    a.histogramAtEnd = a0.histogramAtEnd;
-    a0 = null; // do not keep run 1's stack (its namespace) alive while run 2 is measured
+    // Only run 1's figures are kept, not its Measuring: that would keep its whole stack (its
+    // namespace) alive while run 2 is measured.
+    Measuring first = run(n1, sameFile, histogram);
+    long usedAtEnd1 = first.usedAtEnd;
+    Map<String, Long> histogramAtEnd1 = first.histogramAtEnd;
+    first = null;
     Measuring b = run(n2, sameFile, histogram);
-    double per = (double) (b.usedAtEnd - a.usedAtEnd) / (n2 - n1);
+    double per = (double) (b.usedAtEnd - usedAtEnd1) / (n2 - n1);
     System.out.printf(Locale.ROOT,
         "%s: heap used with %,d file objects open %,d B, with %,d open %,d B: %.0f B per file object"
             + " left open (max heap %,d MB)%n",
-        sameFile ? "one file opened N times" : "N distinct files", n1, a.usedAtEnd, n2, b.usedAtEnd,
+        sameFile ? "one file opened N times" : "N distinct files", n1, usedAtEnd1, n2, b.usedAtEnd,
         per, Runtime.getRuntime().maxMemory() >> 20);
     if (histogram) {
       List<Map.Entry<String, Long>> grew = new ArrayList<>();
       for (Map.Entry<String, Long> e : b.histogramAtEnd.entrySet()) {
-        long before = a.histogramAtEnd.getOrDefault(e.getKey(), 0L);
+        long before = histogramAtEnd1.getOrDefault(e.getKey(), 0L);
         grew.add(Map.entry(e.getKey(), e.getValue() - before));
       }
       grew.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));

@@ -15,12 +15,12 @@ final class FileListCtrl extends PerFileContext {
   final FltVolume volume;
   final PerFileContextSlot slot;
   final ContextTable<FltInstance> files = new ContextTable<>(this);
-  /**
-   * The instances with a file context here (a file has one per filter on the volume, so a
-   * copy-on-write set: a concurrent map's set cost about 200 bytes per file).
-   */
-  // Copy-on-write array rather than a CopyOnWriteArraySet (80 bytes per file): usually one user.
   private static final FltInstance[] NO_USERS = {};
+  /**
+   * The instances with a file context here: a copy-on-write array replaced under this block's
+   * monitor, since a file has one per filter on the volume, usually one (a concurrent map's set
+   * cost about 200 bytes per file, a {@code CopyOnWriteArraySet} 80).
+   */
   private volatile FltInstance[] users = NO_USERS;
 
   synchronized boolean addUser(FltInstance i) {

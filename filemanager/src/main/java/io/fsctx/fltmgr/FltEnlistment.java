@@ -1,7 +1,7 @@
 package io.fsctx.fltmgr;
 
-import io.fsctx.nt.Monitors;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.fsctx.nt.Monitors;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.tm.Enlistment;
 import io.fsctx.tm.KTransaction;

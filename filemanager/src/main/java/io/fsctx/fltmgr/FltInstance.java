@@ -1,6 +1,5 @@
 package io.fsctx.fltmgr;
 
-import io.fsctx.nt.Monitors;
 import static io.fsctx.nt.NtStatus.STATUS_FLT_DELETING_OBJECT;
 import static io.fsctx.nt.NtStatus.STATUS_INVALID_PARAMETER;
 import static io.fsctx.nt.NtStatus.STATUS_NOT_FOUND;
@@ -15,6 +14,7 @@ import io.fsctx.fsrtl.PerFileContextSlot;
 import io.fsctx.fsrtl.PerStreamContext;
 import io.fsctx.io.FileObject;
 import io.fsctx.nt.BugCheckException;
+import io.fsctx.nt.Monitors;
 import io.fsctx.nt.NtStatus;
 import io.fsctx.tm.KTransaction;
 import java.math.BigDecimal;

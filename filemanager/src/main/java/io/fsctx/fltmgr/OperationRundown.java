@@ -1,7 +1,7 @@
 package io.fsctx.fltmgr;
 
-import io.fsctx.nt.Monitors;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.fsctx.nt.Monitors;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;

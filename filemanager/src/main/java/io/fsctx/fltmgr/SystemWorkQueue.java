@@ -1,8 +1,8 @@
 package io.fsctx.fltmgr;
 
-import io.fsctx.nt.Monitors;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.fsctx.nt.Irql;
+import io.fsctx.nt.Monitors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;

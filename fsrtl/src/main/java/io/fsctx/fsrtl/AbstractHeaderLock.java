@@ -1,9 +1,9 @@
 package io.fsctx.fsrtl;
 
 import io.fsctx.nt.KeThread;
+import io.fsctx.nt.MonitorRwLock;
 import io.fsctx.nt.PoolBlock;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import io.fsctx.nt.MonitorRwLock;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * immutable list replaced under the audit's monitor, single facts set once. (Field updaters and
  * one list field rather than atomic objects: every FCB of a long workload carries an audit.)
  */
-public final class HeaderAudit {
+public final class HeaderAudit extends RuleMarks {
   /**
    * One call of {@code FsRtlTeardownPerStreamContexts}.
    *
@@ -56,14 +56,6 @@ public final class HeaderAudit {
   private static final AtomicIntegerFieldUpdater<HeaderAudit> OPEN =
       AtomicIntegerFieldUpdater.newUpdater(HeaderAudit.class, "openFileObjects");
   private volatile int setups;
-  private static final AtomicIntegerFieldUpdater<HeaderAudit> RULES =
-      AtomicIntegerFieldUpdater.newUpdater(HeaderAudit.class, "rulesChecked");
-  private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<HeaderAudit, Object> OWNER =
-      java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(HeaderAudit.class, Object.class, "rulesOwner");
-  /** The verifier whose marks {@link #rulesChecked} holds ({@link #claimRuleMarks}). */
-  private volatile @Nullable Object rulesOwner;
-  /** The verifier rules evaluated on this header, one bit per rule ({@link #markRuleChecked}). */
-  private volatile int rulesChecked;
   private volatile @Nullable Object firstSetupWhere;
   private volatile boolean setupWhereSet;
   private volatile @Nullable Object lastSetupWhere;
@@ -80,30 +72,6 @@ public final class HeaderAudit {
   private volatile @Nullable Object openedAfterTeardownWhere;
   private volatile boolean openedAfterTeardown;
   private volatile ImmutableList<Teardown> teardowns = ImmutableList.of();
-
-  /**
-   * Makes {@code verifier} the one whose rule marks ({@link #markRuleChecked}) this record keeps;
-   * a second verifier watching the same structures keeps its own books instead.
-   *
-   * @param verifier the file-system verifier
-   * @return whether the marks here are {@code verifier}'s (claimed now or before)
-   */
-  public boolean claimRuleMarks(Object verifier) {
-    return RuleBits.claim(OWNER, this, verifier);
-  }
-
-  /**
-   * Marks a rule of the file-system verifier as evaluated on this structure: the verifier counts
-   * the distinct structures each rule was evaluated on with one bit per rule here, instead of a
-   * set of identities that grows with every structure a long run builds.
-   *
-   * @param rule the rule's number, 0 to 31 (its {@code FsRule} ordinal)
-   * @return true the first time the rule is marked on this structure
-   */
-  public boolean markRuleChecked(int rule) {
-    return RuleBits.mark(RULES, this, rule);
-  }
-
 
   HeaderAudit(CommonFcbHeader header) {
     this.header = header;

@@ -4,7 +4,6 @@ import com.google.common.collect.ImmutableList;
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.PoolBlock;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread safety: safe for concurrent use; both lists are immutable and replaced under the
  * audit's monitor.
  */
-public final class SlotAudit {
+public final class SlotAudit extends RuleMarks {
   /**
    * One call of {@code FsRtlTeardownPerFileContexts}.
    *
@@ -33,38 +32,6 @@ public final class SlotAudit {
   private final PerFileContextSlot slot;
   private volatile ImmutableList<AdvancedFcbHeader> users = ImmutableList.of();
   private volatile ImmutableList<Teardown> teardowns = ImmutableList.of();
-  private static final AtomicIntegerFieldUpdater<SlotAudit> RULES =
-      AtomicIntegerFieldUpdater.newUpdater(SlotAudit.class, "rulesChecked");
-  private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<SlotAudit, Object> OWNER =
-      java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(SlotAudit.class, Object.class, "rulesOwner");
-  /** The verifier whose marks {@link #rulesChecked} holds ({@link #claimRuleMarks}). */
-  private volatile @Nullable Object rulesOwner;
-  /** The verifier rules evaluated on this slot, one bit per rule ({@link #markRuleChecked}). */
-  private volatile int rulesChecked;
-
-  /**
-   * Makes {@code verifier} the one whose rule marks ({@link #markRuleChecked}) this record keeps;
-   * a second verifier watching the same structures keeps its own books instead.
-   *
-   * @param verifier the file-system verifier
-   * @return whether the marks here are {@code verifier}'s (claimed now or before)
-   */
-  public boolean claimRuleMarks(Object verifier) {
-    return RuleBits.claim(OWNER, this, verifier);
-  }
-
-  /**
-   * Marks a rule of the file-system verifier as evaluated on this structure: the verifier counts
-   * the distinct structures each rule was evaluated on with one bit per rule here, instead of a
-   * set of identities that grows with every structure a long run builds.
-   *
-   * @param rule the rule's number, 0 to 31 (its {@code FsRule} ordinal)
-   * @return true the first time the rule is marked on this structure
-   */
-  public boolean markRuleChecked(int rule) {
-    return RuleBits.mark(RULES, this, rule);
-  }
-
 
   SlotAudit(PerFileContextSlot slot) {
     this.slot = slot;

@@ -106,9 +106,11 @@ public final class Namespace {
     /** Stream key (upper case) → normalized suffix as created. The default stream is "" → "". */
     private Map<String, String> streams = DEFAULT_STREAM_ONLY;
     /** Stream key → end of file as last written back; absent: 0. */
-    private Map<String, Long> streamSizes = Map.of();
+    private Map<String, Long> streamSizes = NO_SIZES;
 
+    // Shared by every file until it gets a stream or a size of its own (most never do).
     private static final Map<String, String> DEFAULT_STREAM_ONLY = Map.of("", "");
+    private static final Map<String, Long> NO_SIZES = Map.of();
 
     void putStream(String key, String suffix) {
       if (streams == DEFAULT_STREAM_ONLY) {
@@ -260,7 +262,7 @@ public final class Namespace {
           streamSizes.remove(streamKey);
         }
       } else {
-        if (streamSizes.isEmpty() && !(streamSizes instanceof HashMap)) {
+        if (streamSizes == NO_SIZES) {
           streamSizes = new HashMap<>(2);
         }
         streamSizes.put(streamKey, size);

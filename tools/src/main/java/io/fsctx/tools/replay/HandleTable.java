@@ -31,8 +31,8 @@ import org.jspecify.annotations.Nullable;
  * same file, and files below a renamed directory, are other files here and keep their keys.
  *
  * <p>Cost. Push, peek and pop cost O(1) (a hash lookup of the key, the path as folded once when
- * the row was parsed, and O(1) list edits); draining the table costs O(1) per file object, most recently
- * opened first, through a list of the open file objects in open order. A rename costs O(k log k +
+ * the row was parsed, and O(1) list edits); draining the table costs O(1) per file object, most
+ * recently opened first, through a list of the open file objects in open order. A rename costs O(k log k +
  * m) for k file objects of the renamed file and m file objects opened later under the keys they
  * move to: never work proportional to everything that is open. Memory is proportional to the open
  * file objects: a key disappears with its last file object and a file with its last open one.

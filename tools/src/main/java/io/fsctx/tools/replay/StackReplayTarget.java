@@ -80,7 +80,8 @@ import org.jspecify.annotations.Nullable;
  * <h2>Counting</h2>
  * Allocations and frees per context type are the Filter Manager's own counters ({@link
  * FilterManager#contextsAllocated}, {@link FilterManager#contextsFreed}; no event is built per
- * context); {@code leaked} is the number of contexts still alive after the unload. Only counters are kept, so memory does not grow with the trace.
+ * context); {@code leaked} is the number of contexts still alive after the unload. Only counters
+ * are kept, so memory does not grow with the trace.
  *
  * <p>Thread safety: confined to the replay thread, like every {@link ReplayTarget}.
  */
@@ -251,7 +252,7 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
     volumes.put(letter, v);
     answering.put(letter, fs);
     if (letter >= 'A' && letter <= 'Z') {
-      longest[letter - 'A'] = MAX_NAME_CHARS - v.ntDeviceName().length() + 2L;
+      longest[letter - 'A'] = longestPath(v.ntDeviceName().length());
     }
   }
 
@@ -268,8 +269,12 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
       }
     }
     Volume v = volumes.get(driveLetter);
-    int device = v == null ? DEVICE_PREFIX.length() + 2 : v.ntDeviceName().length();
-    return MAX_NAME_CHARS - device + 2L;
+    return longestPath(v == null ? DEVICE_PREFIX.length() + 2 : v.ntDeviceName().length());
+  }
+
+  /** The longest {@code C:\...} path whose NT name fits, on a device name of that length. */
+  private static long longestPath(int deviceNameLength) {
+    return MAX_NAME_CHARS - deviceNameLength + 2L;
   }
 
   @Override
