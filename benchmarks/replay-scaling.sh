@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Replay scaling, in one run: generates synthetic traces of 10^5 and 10^6 rows (SyntheticTrace,
 # made like the shared capture's rows), replays each with `fsctx replay --json` in its own JVM
-# with a 256 MB heap, and prints the wall time, rows/s and the 10^6 / 10^5 time ratio.
+# with a 256 MB heap, and prints the wall time, rows/s and the 10^6 / 10^5 time ratio. Each replay
+# runs through the ./fsctx launcher, with the JVM options a user gets (FSCTX_JAR, FSCTX_JAVA_OPTS).
 #
 # Usage: benchmarks/replay-scaling.sh [SMALL LARGE]   (defaults 100000 1000000)
 # Needs the jars: mvn -B -ntp -o -Pbench -DskipTests package
 # Environment: FSCTX_JAR (default tools/target/fsctx.jar), XMX (default 256m),
-#              TRACE_DIR (default a temporary directory, removed at the end).
+#              TRACE_DIR (default a temporary directory, removed at the end),
+#              JAVA_OPTS (more JVM options, such as -XX:+UseG1GC for the JVM's default collector).
 # CPU seconds (user + system, every thread of the JVM: the replay, its read-ahead thread, the JIT
 # and the GC) are printed too: on a shared machine they vary less than the wall time.
 # The timing is the whole command (JVM start, reading and parsing the CSV, the replay, the
@@ -40,7 +42,8 @@ for n in "$small" "$large"; do
   t0=$(now_ns)
   set +e
   /usr/bin/time -f '%U %S %M' -o "$dir/time-$n.txt" \
-    java -Xmx"$xmx" -jar "$jar" replay --json "$trace" >"$dir/summary-$n.json"
+    env FSCTX_JAR="$jar" FSCTX_JAVA_OPTS="-Xmx$xmx ${JAVA_OPTS:-}" "$here/fsctx" replay --json "$trace" \
+    >"$dir/summary-$n.json"
   status=$?
   set -e
   t1=$(now_ns)

@@ -270,4 +270,20 @@ class ProcessTest {
     assertTrue(p.err().contains("fsctx: build failed; see "), p.err());
     assertTrue(p.err().contains("BUILD FAILURE (fake)"), p.err());
   }
+
+  @ParameterizedTest(name = "FSCTX_JAVA_OPTS=''{0}'' JDK_JAVA_OPTIONS=''{1}'' -> {2}")
+  @CsvSource(delimiter = '|', textBlock = """
+      -Xlog:gc:stderr                    | ''                  | Using Parallel
+      -XX:+UseSerialGC -Xlog:gc:stderr   | ''                  | Using Serial
+      -Xlog:gc:stderr                    | -XX:+UseG1GC        | Using G1
+      """)
+  @DisplayName("./fsctx runs the parallel collector unless the user chose one, in its options or the JVM's")
+  void launcher_collector_parallelUnlessChosen(String fsctxOpts, String jdkOpts, String expected) throws Exception {
+    Path fsctx = launcher();
+    Proc p = bash("PATH=\"$(dirname \"$JAVA\"):$PATH\" exec \"$L\" --version",
+        Map.of("L", fsctx.toString(), "FSCTX_JAVA_OPTS", fsctxOpts, "JDK_JAVA_OPTIONS", jdkOpts));
+    assertEquals(0, p.exit(), p::toString);
+    assertTrue(p.err().contains(expected), p::toString);
+    assertTrue(p.out().startsWith("fsctx "), p::toString);
+  }
 }
