@@ -13,12 +13,14 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One whole in-process replay of a Process Monitor capture per operation, through the real stack
@@ -27,11 +29,18 @@ import org.openjdk.jmh.annotations.State;
  * not the disk. For the shared capture, rows per second = 6,793 × operations per second. Target:
  * at least 100,000 rows/s.
  *
+ * <p>Warm-up: ten two-second iterations (the defaults below). The JIT needs them: compiling the
+ * replay's code takes about seven CPU seconds on two cores ({@code -XX:+CITime}), and until it is
+ * done an iteration measures partly interpreted code (three one-second warm-ups reported 45
+ * ops/s where ten two-second ones report 60, issue 14, round 6).
+ *
  * <p>Run from the repository root: {@code java -jar benchmarks/target/benchmarks.jar Replay -f 1
- * -wi 3 -w 2s -i 5 -r 2s} ({@code -p trace=PATH} for another capture).
+ * -wi 10 -w 2s -i 5 -r 2s} ({@code -p trace=PATH} for another capture).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 10, time = 2)
+@Measurement(iterations = 5, time = 2)
 @State(Scope.Thread)
 public class ReplayBenchmark {
   /** The capture to replay, relative to the working directory. */
