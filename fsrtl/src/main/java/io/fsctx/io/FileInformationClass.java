@@ -67,6 +67,9 @@ public enum FileInformationClass {
 
   private final int value;
 
+  /** The constants, copied once: {@code values()} copies its array on every call (every query). */
+  private static final FileInformationClass[] ALL = values();
+
   FileInformationClass(int value) {
     this.value = value;
   }
@@ -102,7 +105,7 @@ public enum FileInformationClass {
    * @return the named constant, or {@link #OTHER}
    */
   public static FileInformationClass fromValue(int value) {
-    for (FileInformationClass c : values()) {
+    for (FileInformationClass c : ALL) {
       if (c.value == value && c != OTHER) {
         return c;
       }

@@ -34,6 +34,9 @@ public enum FsInformationClass {
   OTHER(0, 0);
 
   private final int value;
+
+  /** The constants, copied once: {@code values()} copies its array on every call (every query). */
+  private static final FsInformationClass[] ALL = values();
   private final int size;
 
   FsInformationClass(int value, int size) {
@@ -58,7 +61,7 @@ public enum FsInformationClass {
    * @return the named constant, or {@link #OTHER}
    */
   public static FsInformationClass fromValue(int value) {
-    for (FsInformationClass c : values()) {
+    for (FsInformationClass c : ALL) {
       if (c.value == value && c != OTHER) {
         return c;
       }
