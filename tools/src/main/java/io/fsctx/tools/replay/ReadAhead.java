@@ -146,6 +146,11 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
       Map<String, Result> results) {
     boolean counted = ReplayEngine.isCounted(row, eventClass);
     TracePath path = counted ? TracePath.parse(row.path()) : null;
+    if (path != null) {
+      // A string keeps its hash once computed: hashing the handle table's keys here, beside the
+      // replay, spares the replay thread that work (issue 14). The queue publishes the strings.
+      var unused = path.foldedWritten().hashCode() + path.fileKey().hashCode();
+    }
     Operation op = operations.get(row.operation());
     if (op == null) {
       if (operations.size() >= CACHED) {

@@ -69,12 +69,13 @@ public final class ReplayEngine {
    * (blanks around it and case ignored).
    */
   public static boolean isSuccessText(String result) {
-    return result.strip().equalsIgnoreCase("SUCCESS");
+    // Process Monitor writes it exactly so: test that first, without stripping or folding.
+    return result.equals("SUCCESS") || result.strip().equalsIgnoreCase("SUCCESS");
   }
 
   /** Whether a result text is the literal {@code REPARSE}. */
   public static boolean isReparseText(String result) {
-    return result.strip().equalsIgnoreCase("REPARSE");
+    return result.equals("REPARSE") || result.strip().equalsIgnoreCase("REPARSE");
   }
 
   /** What separates the words of a disposition's {@code Detail}; compiled once, not per row. */

@@ -73,6 +73,14 @@ public record TracePath(
     if (path.charAt(2) != '\\') {
       return null; // "C:foo" is drive-relative: no process's current directory is known here.
     }
+    int n = path.length();
+    if (path.indexOf(':', 2) < 0 && (n == 3 || path.charAt(n - 1) != '\\')) {
+      // Nearly every row: no stream and no trailing separator. The keys are then the whole path
+      // folded (its drive letter folds as `volume` did), made in one copy rather than three.
+      String key = fold(path);
+      boolean paging = n == 15 && (key.endsWith("\\PAGEFILE.SYS") || key.endsWith("\\SWAPFILE.SYS"));
+      return new TracePath(path, volume, n == 3 ? Kind.ROOT : Kind.FILE, path.substring(2), "", "", key, key, paging, key);
+    }
     String rest = path.substring(2);
     int c1 = rest.indexOf(':');
     String name = c1 < 0 ? rest : rest.substring(0, c1);
@@ -146,6 +154,18 @@ public record TracePath(
 
   /** Case-folds one UTF-16 unit at a time, so the length never changes. */
   static String fold(String s) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      if (s.charAt(i) >= 0x80) {
+        return foldEachUnit(s);
+      }
+    }
+    // ASCII (nearly every path): the root locale's upper case changes exactly a-z, as fold(char)
+    // does, in one copy (none when nothing changes) instead of a char array and a string.
+    return s.toUpperCase(Locale.ROOT);
+  }
+
+  private static String foldEachUnit(String s) {
     char[] a = s.toCharArray();
     for (int i = 0; i < a.length; i++) {
       a[i] = fold(a[i]);

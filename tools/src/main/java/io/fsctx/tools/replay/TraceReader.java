@@ -68,12 +68,17 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
   }
 
   /**
-   * One record as the parser built it: its line, how many fields it had, and the fields kept
-   * (by column; null for a column not kept). The header keeps every field.
+   * One record as the parser built it: its line, how many fields it had, and the fields kept.
+   * The header keeps every field, by column ({@code slots} null); a row keeps some, {@code
+   * values[slots[column]]} for a kept column ({@code slots[column]} is -1 for the others).
    */
-  record Fields(long line, int count, @Nullable String[] values) {
+  record Fields(long line, int count, @Nullable String[] values, int @Nullable [] slots) {
     String get(int column) {
-      String v = column >= 0 && column < values.length ? values[column] : null;
+      int i = column;
+      if (slots != null) {
+        i = column >= 0 && column < slots.length ? slots[column] : -1;
+      }
+      String v = i >= 0 && i < values.length ? values[i] : null;
       return v == null ? "" : v;
     }
   }

@@ -45,6 +45,12 @@ final class Utf8CsvRecords {
   private boolean started;
   private boolean delivered;
   private boolean @Nullable [] keep;
+  /**
+   * Where each kept column goes in a record's values (-1: not kept): the values hold the kept
+   * columns only, so a record of thirty columns of which four are kept makes an array of four.
+   */
+  private int @Nullable [] slots;
+  private int keptCount;
   /** The start of the field being parsed, which a refill must keep in the buffer. */
   private int mark = -1;
   /** The field being parsed outgrew {@link #MAX_FIELD}: its bytes are no longer kept. */
@@ -56,7 +62,14 @@ final class Utf8CsvRecords {
 
   /** From the next record on, only these columns become strings (null: every column). */
   void keep(boolean[] columns) {
+    int[] s = new int[columns.length];
+    int n = 0;
+    for (int c = 0; c < columns.length; c++) {
+      s[c] = columns[c] ? n++ : -1;
+    }
     keep = columns;
+    slots = s;
+    keptCount = n;
   }
 
   /** Whether the whole input has been read. */
@@ -106,7 +119,8 @@ final class Utf8CsvRecords {
     }
     long recordLine = lines + 1;
     boolean[] k = keep;
-    @Nullable String[] values = new String[k == null ? 32 : k.length];
+    int[] slot = slots;
+    @Nullable String[] values = new String[k == null ? 32 : keptCount];
     int field = 0;
     while (true) {
       @Nullable String value = parseField(recordLine, k == null || (field < k.length && k[field]));
@@ -118,8 +132,8 @@ final class Utf8CsvRecords {
           values = Arrays.copyOf(values, values.length * 2);
         }
         values[field] = value;
-      } else if (value != null) {
-        values[field] = value;
+      } else if (value != null && slot != null) {
+        values[slot[field]] = value; // a value is made only for a kept column
       }
       field++;
       if (pos == limit && !fill()) {
@@ -135,7 +149,7 @@ final class Utf8CsvRecords {
       break;
     }
     @Nullable String[] kept = k == null ? Arrays.copyOf(values, field) : values;
-    return new TraceReader.Fields(recordLine, field, kept);
+    return new TraceReader.Fields(recordLine, field, kept, k == null ? null : slot);
   }
 
   /**

@@ -129,4 +129,49 @@ class ClassificationTest {
         ReplayEngine.renameTarget("ReplaceIfExists: True, FileName: C:\\n.txt, Flags: FILE_RENAME_POSIX_SEMANTICS"));
     assertNull(ReplayEngine.renameTarget("ReplaceIfExists: True"));
   }
+
+  @ParameterizedTest(name = "fold({0})")
+  @CsvSource(delimiter = '|', textBlock = """
+      C:\\Windows\\System32\\ntdll.dll
+      ALREADY\\UPPER.TXT
+      ''
+      mixed-Case_09 ~!@#$%^&*()`{}[];,.
+      stra\u00dfe\\\u00ff\u00b5\u00e9.txt
+      \u0131\u0130\u03c3\u03c2\ud83d\ude00z
+      """)
+  @DisplayName("Case folding: one UTF-16 unit at a time, ASCII fast path included, never changing the length")
+  void fold_unitByUnit(String s) {
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      expected.append(Character.toUpperCase(s.charAt(i)));
+    }
+    assertEquals(expected.toString(), TracePath.fold(s));
+    assertEquals(s.length(), TracePath.fold(s).length());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(textBlock = """
+      C:\\
+      c:\\pagefile.sys
+      D:\\SwapFile.Sys
+      C:\\x\\pagefile.sys
+      C:\\Dir\\Sub\\a.TXT
+      e:\\stra\u00dfe\\\u00ff.txt
+      """)
+  @DisplayName("A plain path (no stream, no trailing separator) gets the keys the general parse gives it")
+  void parse_plainPath_sameAsGeneralParse(String path) {
+    TracePath plain = TracePath.parse(path);
+    // "::$DATA" names the same file and stream, and takes the general route through parse.
+    TracePath general = TracePath.parse(path + "::$DATA");
+    assertEquals(general.kind(), plain.kind());
+    assertEquals(general.volume(), plain.volume());
+    assertEquals(general.name(), plain.name());
+    assertEquals(general.fileKey(), plain.fileKey());
+    assertEquals(general.streamKey(), plain.streamKey());
+    assertEquals(general.pagingFile(), plain.pagingFile());
+    assertEquals("", plain.streamName());
+    assertEquals("", plain.streamType());
+    assertEquals(TracePath.fold(path), plain.foldedWritten());
+    assertTrue(plain.isDefaultStream());
+  }
 }
