@@ -34,10 +34,10 @@ public enum FsInformationClass {
   OTHER(0, 0);
 
   private final int value;
+  private final int size;
 
   /** The constants, copied once: {@code values()} copies its array on every call (every query). */
   private static final FsInformationClass[] ALL = values();
-  private final int size;
 
   FsInformationClass(int value, int size) {
     this.value = value;
