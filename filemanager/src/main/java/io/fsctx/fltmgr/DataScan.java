@@ -102,7 +102,7 @@ final class DataScan {
       return new Created(STATUS_FLT_DELETING_OBJECT, null);
     }
     ctx.checkNotFreed(routine);
-    AdvancedFcbHeader h = FltInstance.supportedHeader(fo);
+    AdvancedFcbHeader h = InstanceFileContexts.supportedHeader(fo);
     if (!registered || (fo != null && h == null)) {
       return new Created(STATUS_NOT_SUPPORTED, null);
     }
@@ -159,7 +159,7 @@ final class DataScan {
   }
 
   FltInstance.Got get(@Nullable FileObject fo, String routine) {
-    AdvancedFcbHeader h = FltInstance.supportedHeader(fo);
+    AdvancedFcbHeader h = InstanceFileContexts.supportedHeader(fo);
     if (h == null) {
       return new FltInstance.Got(STATUS_NOT_SUPPORTED, null);
     }
@@ -233,7 +233,7 @@ final class DataScan {
         continue;
       }
       if (h == null) {
-        h = FltInstance.supportedHeader(fo);
+        h = InstanceFileContexts.supportedHeader(fo);
         if (h == null) {
           return;
         }

@@ -333,7 +333,7 @@ public final class Flt {
       FltInstance instance, @Nullable FileObject fileObject, int operation, FltContext newContext,
       @Nullable Out<FltContext> oldContext) {
     apcLevel(instance, "FltSetFileContext");
-    return out(instance.setFileContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetFileContext"), oldContext);
+    return out(instance.files().setFileContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetFileContext"), oldContext);
   }
 
   /**
@@ -344,7 +344,7 @@ public final class Flt {
    */
   public static NtStatus getFileContext(FltInstance instance, @Nullable FileObject fileObject, Out<FltContext> context) {
     apcLevel(instance, "FltGetFileContext");
-    return out(instance.getFileContextInternal(fileObject, "FltGetFileContext"), context);
+    return out(instance.files().getFileContextInternal(fileObject, "FltGetFileContext"), context);
   }
 
   /**
@@ -358,7 +358,7 @@ public final class Flt {
   public static NtStatus deleteFileContext(
       FltInstance instance, @Nullable FileObject fileObject, @Nullable Out<FltContext> oldContext) {
     apcLevel(instance, "FltDeleteFileContext");
-    return out(instance.deleteFileContextInternal(fileObject, oldContext != null), oldContext);
+    return out(instance.files().deleteFileContextInternal(fileObject, oldContext != null), oldContext);
   }
 
   // ---- Stream -------------------------------------------------------------------------------
@@ -376,7 +376,7 @@ public final class Flt {
       FltInstance instance, @Nullable FileObject fileObject, int operation, FltContext newContext,
       @Nullable Out<FltContext> oldContext) {
     apcLevel(instance, "FltSetStreamContext");
-    return out(instance.setStreamContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetStreamContext"), oldContext);
+    return out(instance.files().setStreamContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetStreamContext"), oldContext);
   }
 
   /**
@@ -387,7 +387,7 @@ public final class Flt {
    */
   public static NtStatus getStreamContext(FltInstance instance, @Nullable FileObject fileObject, Out<FltContext> context) {
     apcLevel(instance, "FltGetStreamContext");
-    return out(instance.getStreamContextInternal(fileObject, "FltGetStreamContext"), context);
+    return out(instance.files().getStreamContextInternal(fileObject, "FltGetStreamContext"), context);
   }
 
   /**
@@ -401,7 +401,7 @@ public final class Flt {
   public static NtStatus deleteStreamContext(
       FltInstance instance, @Nullable FileObject fileObject, @Nullable Out<FltContext> oldContext) {
     apcLevel(instance, "FltDeleteStreamContext");
-    return out(instance.deleteStreamContextInternal(fileObject, oldContext != null), oldContext);
+    return out(instance.files().deleteStreamContextInternal(fileObject, oldContext != null), oldContext);
   }
 
   // ---- Stream handle ------------------------------------------------------------------------
@@ -419,7 +419,7 @@ public final class Flt {
       FltInstance instance, @Nullable FileObject fileObject, int operation, FltContext newContext,
       @Nullable Out<FltContext> oldContext) {
     apcLevel(instance, "FltSetStreamHandleContext");
-    return out(instance.setStreamHandleContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetStreamHandleContext"), oldContext);
+    return out(instance.files().setStreamHandleContextInternal(fileObject, op(operation), newContext, oldContext != null, "FltSetStreamHandleContext"), oldContext);
   }
 
   /**
@@ -431,7 +431,7 @@ public final class Flt {
   public static NtStatus getStreamHandleContext(
       FltInstance instance, @Nullable FileObject fileObject, Out<FltContext> context) {
     apcLevel(instance, "FltGetStreamHandleContext");
-    return out(instance.getStreamHandleContextInternal(fileObject, "FltGetStreamHandleContext"), context);
+    return out(instance.files().getStreamHandleContextInternal(fileObject, "FltGetStreamHandleContext"), context);
   }
 
   /**
@@ -445,7 +445,7 @@ public final class Flt {
   public static NtStatus deleteStreamHandleContext(
       FltInstance instance, @Nullable FileObject fileObject, @Nullable Out<FltContext> oldContext) {
     apcLevel(instance, "FltDeleteStreamHandleContext");
-    return out(instance.deleteStreamHandleContextInternal(fileObject, oldContext != null), oldContext);
+    return out(instance.files().deleteStreamHandleContextInternal(fileObject, oldContext != null), oldContext);
   }
 
   // ---- Transaction --------------------------------------------------------------------------
@@ -566,13 +566,13 @@ public final class Flt {
       out.instanceContext = i.getInstanceContextInternal("FltGetContexts");
     }
     if ((desired & FltContextType.FILE.code()) != 0) {
-      out.fileContext = i.getFileContextInternal(fo, "FltGetContexts").context();
+      out.fileContext = i.files().getFileContextInternal(fo, "FltGetContexts").context();
     }
     if ((desired & FltContextType.STREAM.code()) != 0) {
-      out.streamContext = i.getStreamContextInternal(fo, "FltGetContexts").context();
+      out.streamContext = i.files().getStreamContextInternal(fo, "FltGetContexts").context();
     }
     if ((desired & FltContextType.STREAMHANDLE.code()) != 0) {
-      out.streamHandleContext = i.getStreamHandleContextInternal(fo, "FltGetContexts").context();
+      out.streamHandleContext = i.files().getStreamHandleContextInternal(fo, "FltGetContexts").context();
     }
     KTransaction tx = o.transaction();
     if ((desired & FltContextType.TRANSACTION.code()) != 0 && tx != null) {
@@ -1105,7 +1105,7 @@ public final class Flt {
    * @ddi FltSupportsStreamContexts
    */
   public static boolean supportsStreamContexts(@Nullable FileObject fileObject) {
-    return FltInstance.supportedHeader(fileObject) != null;
+    return InstanceFileContexts.supportedHeader(fileObject) != null;
   }
 
   /**
@@ -1126,7 +1126,7 @@ public final class Flt {
    * @ddi FltSupportsFileContexts
    */
   public static boolean supportsFileContexts(@Nullable FileObject fileObject) {
-    return FltInstance.nativeFileSlot(fileObject) != null;
+    return InstanceFileContexts.nativeFileSlot(fileObject) != null;
   }
 
   /**
@@ -1140,7 +1140,7 @@ public final class Flt {
     if (supportsFileContexts(fileObject)) {
       return true;
     }
-    return instance != null && instance.emulatesFileContexts(fileObject);
+    return instance != null && instance.files().emulatesFileContexts(fileObject);
   }
 
   // ---- Data scan and section contexts (issue 13, Windows 8+) --------------------------------

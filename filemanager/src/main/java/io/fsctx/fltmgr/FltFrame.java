@@ -360,7 +360,7 @@ final class FltFrame extends DeviceObject {
   /** What Filter Manager forgets when a request has ended: a closed file object's state, or a failed create's. */
   private void ended(IrpMajorFunction major, @Nullable FileObject fo, NtStatus status) {
     if (major == IrpMajorFunction.CLOSE && fo != null) {
-      FltInstance.fileObjectClosed(volume, fo);
+      InstanceFileContexts.fileObjectClosed(volume, fo);
       volume.forgetNames(fo);
       volume.forgetTopInstance(fo);
     } else if (major == IrpMajorFunction.CREATE && fo != null && (fo.fsContext() == null || !status.isSuccess())) {

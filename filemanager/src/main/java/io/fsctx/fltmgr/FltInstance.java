@@ -3,15 +3,9 @@ package io.fsctx.fltmgr;
 import static io.fsctx.nt.NtStatus.STATUS_FLT_DELETING_OBJECT;
 import static io.fsctx.nt.NtStatus.STATUS_INVALID_PARAMETER;
 import static io.fsctx.nt.NtStatus.STATUS_NOT_FOUND;
-import static io.fsctx.nt.NtStatus.STATUS_NOT_SUPPORTED;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
 
 import io.fsctx.nt.FirstFailure;
-import io.fsctx.fsrtl.AdvancedFcbHeader;
-import io.fsctx.fsrtl.FsRtl;
-import io.fsctx.fsrtl.PerFileContext;
-import io.fsctx.fsrtl.PerFileContextSlot;
-import io.fsctx.fsrtl.PerStreamContext;
 import io.fsctx.io.FileObject;
 import io.fsctx.nt.BugCheckException;
 import io.fsctx.nt.Monitors;
@@ -26,7 +20,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code PFLT_INSTANCE}: one attachment of a filter to a volume at an altitude, with its instance
- * context, and the Java API for every context type set through it.
+ * context, and the Java API for every context type set through it. The contexts it keeps on what
+ * a file object leads to (stream, stream-handle, file) are in its {@link InstanceFileContexts},
+ * its transaction contexts in its {@link InstanceTransactions}.
  *
  * <h2>Teardown</h2>
  * Teardown (manual detach, volume dismount, filter unload) runs: the teardown-start callback, the
@@ -114,6 +110,8 @@ public final class FltInstance {
   /** Data scanning and the section contexts of its open sections (issue 13). */
   private final DataScan dataScan = new DataScan(this);
   private final Set<FileListCtrl> fileCtrls = ConcurrentHashMap.newKeySet();
+  /** Its stream, stream-handle and file contexts. */
+  private final InstanceFileContexts files;
 
   FltInstance(
       FilterManager manager,
@@ -131,11 +129,17 @@ public final class FltInstance {
     this.altitude = altitude;
     this.altitudeValue = altitudeValue;
     this.transactions = new InstanceTransactions(this, manager);
+    this.files = new InstanceFileContexts(this, manager, volume);
   }
 
   /** Its transaction contexts and enlistments ({@code FltSetTransactionContext}, {@code FltEnlistInTransaction}). */
   InstanceTransactions transactions() {
     return transactions;
+  }
+
+  /** Its stream, stream-handle and file contexts ({@code FltSetStreamContext} and friends). */
+  InstanceFileContexts files() {
+    return files;
   }
 
   /** Its stable identity, such as {@code Instance#2}. */
@@ -428,7 +432,8 @@ public final class FltInstance {
     fileCtrls.remove(c);
   }
 
-  private boolean use(FileListCtrl c) {
+  /** Registers this instance as a user of a file's block; false once it is being torn down. */
+  boolean use(FileListCtrl c) {
     synchronized (this) {
       if (isDying()) {
         return false;
@@ -437,98 +442,6 @@ public final class FltInstance {
     }
     c.addUser(this);
     return true;
-  }
-
-  // ---- Resolution of file-object homes ------------------------------------------------------
-
-  /** The header of an opened stream whose FCB supports filter contexts, or null. */
-  static @Nullable AdvancedFcbHeader supportedHeader(@Nullable FileObject fo) {
-    if (fo == null || fo.isCloseCompleted()) {
-      return null;
-    }
-    return fo.fsContext() instanceof AdvancedFcbHeader h && h.supportsFilterContexts() ? h : null;
-  }
-
-  /** The control block on a header that {@link #supportedHeader} returned (so Flags2 is tested). */
-  @Nullable StreamListCtrl findCtrl(AdvancedFcbHeader h) {
-    PerStreamContext p = h.lookupPerStreamContextInternal(volume, null);
-    return p instanceof StreamListCtrl c ? c : null;
-  }
-
-  /** Finds or creates the control block; null when FsRtl refuses it. */
-  private @Nullable StreamListCtrl ctrlForSet(AdvancedFcbHeader h) {
-    StreamListCtrl c = findCtrl(h);
-    if (c != null && !c.isTornDown()) {
-      return c;
-    }
-    synchronized (h) {
-      c = findCtrl(h);
-      if (c != null && !c.isTornDown()) {
-        return c;
-      }
-      StreamListCtrl fresh = new StreamListCtrl(volume, h);
-      // On the volume's list before it becomes findable through the header, so an instance
-      // teardown walking the list cannot miss a block another thread is already setting into.
-      volume.registerCtrl(fresh);
-      if (!FsRtl.insertPerStreamContext(h, fresh).isSuccess()) {
-        volume.forgetCtrl(fresh);
-        return null;
-      }
-      return fresh;
-    }
-  }
-
-  /** Whether file contexts on this file object are native (through the per-file slot). */
-  static @Nullable PerFileContextSlot nativeFileSlot(@Nullable FileObject fo) {
-    return supportedHeader(fo) == null ? null : FsRtl.getPerFileContextPointer(fo);
-  }
-
-  /** Whether Filter Manager emulates file contexts for this file object (no native slot). */
-  boolean emulatesFileContexts(@Nullable FileObject fo) {
-    return manager.config().emulateFileContexts()
-        && !volume.supportsNamedStreams()
-        && supportedHeader(fo) != null
-        && nativeFileSlot(fo) == null;
-  }
-
-  private @Nullable FileListCtrl findFileCtrl(PerFileContextSlot slot) {
-    PerFileContext p = FsRtl.lookupPerFileContext(slot, volume, null);
-    return p instanceof FileListCtrl c ? c : null;
-  }
-
-  /**
-   * The file's block for a set, made and inserted if needed: the {@link FileListCtrl}, or the
-   * {@link NtStatus} of the failed insert (an object, not a result record, so the usual set
-   * allocates nothing here, issue 14).
-   */
-  private Object fileCtrlForSet(PerFileContextSlot slot) {
-    FileListCtrl c = findFileCtrl(slot);
-    if (c != null && !c.tornDown) {
-      return c;
-    }
-    synchronized (slot) {
-      c = findFileCtrl(slot);
-      if (c != null && !c.tornDown) {
-        return c;
-      }
-      FileListCtrl fresh = new FileListCtrl(volume, slot);
-      NtStatus st = FsRtl.insertPerFileContext(slot, fresh);
-      if (!st.isSuccess()) {
-        return st.equals(NtStatus.STATUS_INVALID_DEVICE_REQUEST) ? STATUS_NOT_SUPPORTED : st;
-      }
-      return fresh;
-    }
-  }
-
-  /** Verifier: a set on a file object the file system has not opened yet (pre-create). */
-  private void checkOpened(@Nullable FileObject fo, FltContext ctx, String routine) {
-    if (fo != null && fo.fsContext() == null && !fo.isCloseCompleted()) {
-      manager.verifier().report(
-          VerifierFinding.Kind.SET_ON_UNOPENED_FILE_OBJECT,
-          ctx,
-          routine + " of " + ctx.describe() + " on " + fo + ", which is not opened yet (FsContext is NULL, e.g. in pre-create): "
-              + "allocate in pre-create, pass the context through the completion context and set it in post-create");
-    }
   }
 
   static ContextStore.SetOutcome fail(NtStatus s) {
@@ -570,41 +483,8 @@ public final class FltInstance {
     return instanceContext.delete(this, wantOld, this::isDying, "FltDeleteInstanceContext");
   }
 
-  ContextStore.SetOutcome setStreamContextInternal(
-      @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
-    if (isDying()) {
-      return fail(STATUS_FLT_DELETING_OBJECT);
-    }
-    AdvancedFcbHeader h = supportedHeader(fo);
-    if (h == null) {
-      ctx.checkNotFreed(routine);
-      checkOpened(fo, ctx, routine);
-      manager.events().publish(ContextEvent.Kind.SET_FAILED, routine, ctx, ctx.referenceCount(), STATUS_NOT_SUPPORTED);
-      return fail(STATUS_NOT_SUPPORTED);
-    }
-    NtStatus t = checkArgs(ctx, FltContextType.STREAM, op, routine);
-    if (!t.isSuccess()) {
-      return fail(t);
-    }
-    StreamListCtrl c = ctrlForSet(h);
-    if (c == null) {
-      return fail(STATUS_NOT_SUPPORTED);
-    }
-    return c.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.isTornDown(), routine);
-  }
-
   /** Get: status plus the referenced context on success. */
   record Got(NtStatus status, @Nullable FltContext context) {}
-
-  Got getStreamContextInternal(@Nullable FileObject fo, String routine) {
-    AdvancedFcbHeader h = supportedHeader(fo);
-    if (h == null) {
-      return new Got(STATUS_NOT_SUPPORTED, null);
-    }
-    StreamListCtrl c = findCtrl(h);
-    FltContext ctx = c == null ? null : c.get(this, routine);
-    return got(ctx, routine);
-  }
 
   Got got(@Nullable FltContext ctx, String routine) {
     if (ctx == null) {
@@ -615,154 +495,6 @@ public final class FltInstance {
       events.publish(ContextEvent.Kind.GET, routine, ctx, ctx.referenceCount(), STATUS_SUCCESS);
     }
     return new Got(STATUS_SUCCESS, ctx);
-  }
-
-  ContextStore.SetOutcome deleteStreamContextInternal(@Nullable FileObject fo, boolean wantOld) {
-    if (isDying()) {
-      return fail(STATUS_FLT_DELETING_OBJECT);
-    }
-    AdvancedFcbHeader h = supportedHeader(fo);
-    if (h == null) {
-      return fail(STATUS_NOT_SUPPORTED);
-    }
-    StreamListCtrl c = findCtrl(h);
-    if (c == null) {
-      return fail(STATUS_NOT_FOUND);
-    }
-    return c.delete(this, wantOld, this::isDying, "FltDeleteStreamContext");
-  }
-
-  ContextStore.SetOutcome setStreamHandleContextInternal(
-      @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
-    if (isDying()) {
-      return fail(STATUS_FLT_DELETING_OBJECT);
-    }
-    AdvancedFcbHeader h = supportedHeader(fo);
-    if (h == null || fo == null) {
-      ctx.checkNotFreed(routine);
-      checkOpened(fo, ctx, routine);
-      manager.events().publish(ContextEvent.Kind.SET_FAILED, routine, ctx, ctx.referenceCount(), STATUS_NOT_SUPPORTED);
-      return fail(STATUS_NOT_SUPPORTED);
-    }
-    NtStatus t = checkArgs(ctx, FltContextType.STREAMHANDLE, op, routine);
-    if (!t.isSuccess()) {
-      return fail(t);
-    }
-    StreamListCtrl c = ctrlForSet(h);
-    if (c == null) {
-      return fail(STATUS_NOT_SUPPORTED);
-    }
-    if (isDying()) {
-      return fail(STATUS_FLT_DELETING_OBJECT);
-    }
-    return c.handles().set(
-        new StreamListCtrl.HandleKey(this, fo), this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.isTornDown(), routine);
-  }
-
-  Got getStreamHandleContextInternal(@Nullable FileObject fo, String routine) {
-    AdvancedFcbHeader h = supportedHeader(fo);
-    if (h == null || fo == null) {
-      return new Got(STATUS_NOT_SUPPORTED, null);
-    }
-    StreamListCtrl c = findCtrl(h);
-    ContextTable<StreamListCtrl.HandleKey> t = c == null ? null : c.handlesIfPresent();
-    FltContext ctx = t == null ? null : t.get(new StreamListCtrl.HandleKey(this, fo), routine);
-    return got(ctx, routine);
-  }
-
-  ContextStore.SetOutcome deleteStreamHandleContextInternal(@Nullable FileObject fo, boolean wantOld) {
-    if (isDying()) {
-      return fail(STATUS_FLT_DELETING_OBJECT);
-    }
-    AdvancedFcbHeader h = supportedHeader(fo);
-    if (h == null || fo == null) {
-      return fail(STATUS_NOT_SUPPORTED);
-    }
-    StreamListCtrl c = findCtrl(h);
-    ContextTable<StreamListCtrl.HandleKey> t = c == null ? null : c.handlesIfPresent();
-    if (t == null) {
-      return fail(STATUS_NOT_FOUND);
-    }
-    return t.delete(
-        new StreamListCtrl.HandleKey(this, fo), wantOld, this::isDying, "FltDeleteStreamHandleContext");
-  }
-
-  ContextStore.SetOutcome setFileContextInternal(
-      @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
-    if (isDying()) {
-      return fail(STATUS_FLT_DELETING_OBJECT);
-    }
-    PerFileContextSlot slot = nativeFileSlot(fo);
-    boolean emulate = slot == null && emulatesFileContexts(fo);
-    if (slot == null && !emulate) {
-      ctx.checkNotFreed(routine);
-      checkOpened(fo, ctx, routine);
-      manager.events().publish(ContextEvent.Kind.SET_FAILED, routine, ctx, ctx.referenceCount(), STATUS_NOT_SUPPORTED);
-      return fail(STATUS_NOT_SUPPORTED);
-    }
-    NtStatus t = checkArgs(ctx, FltContextType.FILE, op, routine);
-    if (!t.isSuccess()) {
-      return fail(t);
-    }
-    if (slot != null) {
-      Object r = fileCtrlForSet(slot);
-      if (!(r instanceof FileListCtrl c)) {
-        return fail((NtStatus) r);
-      }
-      if (!use(c)) {
-        return fail(STATUS_FLT_DELETING_OBJECT);
-      }
-      return c.files.set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.tornDown, routine);
-    }
-    StreamListCtrl c = ctrlForSet(java.util.Objects.requireNonNull(supportedHeader(fo)));
-    if (c == null) {
-      return fail(STATUS_NOT_SUPPORTED);
-    }
-    if (isDying()) {
-      return fail(STATUS_FLT_DELETING_OBJECT);
-    }
-    return c.emulatedFiles().set(this, this, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> isDying() || c.isTornDown(), routine);
-  }
-
-  Got getFileContextInternal(@Nullable FileObject fo, String routine) {
-    PerFileContextSlot slot = nativeFileSlot(fo);
-    if (slot != null) {
-      FileListCtrl c = findFileCtrl(slot);
-      return got(c == null ? null : c.files.get(this, routine), routine);
-    }
-    if (!emulatesFileContexts(fo)) {
-      return new Got(STATUS_NOT_SUPPORTED, null);
-    }
-    StreamListCtrl c = findCtrl(java.util.Objects.requireNonNull(supportedHeader(fo)));
-    ContextTable<FltInstance> t = c == null ? null : c.emulatedFilesIfPresent();
-    return got(t == null ? null : t.get(this, routine), routine);
-  }
-
-  ContextStore.SetOutcome deleteFileContextInternal(@Nullable FileObject fo, boolean wantOld) {
-    PerFileContextSlot slot = nativeFileSlot(fo);
-    if (slot != null) {
-      FileListCtrl c = findFileCtrl(slot);
-      return c == null ? fail(STATUS_NOT_FOUND) : c.files.delete(this, wantOld, this::isDying, "FltDeleteFileContext");
-    }
-    if (!emulatesFileContexts(fo)) {
-      return fail(STATUS_NOT_SUPPORTED);
-    }
-    StreamListCtrl c = findCtrl(java.util.Objects.requireNonNull(supportedHeader(fo)));
-    ContextTable<FltInstance> t = c == null ? null : c.emulatedFilesIfPresent();
-    return t == null
-        ? fail(STATUS_NOT_FOUND)
-        : t.delete(this, wantOld, this::isDying, "FltDeleteFileContext");
-  }
-
-  /** IRP_MJ_CLOSE of a file object: its stream-handle contexts on this volume go. */
-  static void fileObjectClosed(FltVolume volume, FileObject fo) {
-    if (!(fo.fsContext() instanceof AdvancedFcbHeader h) || !h.supportsFilterContexts()) {
-      return;
-    }
-    PerStreamContext p = h.lookupPerStreamContext(volume, null);
-    if (p instanceof StreamListCtrl c) {
-      c.detachFileObject(fo, "IRP_MJ_CLOSE");
-    }
   }
 
   // ---- Java API -----------------------------------------------------------------------------
@@ -785,47 +517,47 @@ public final class FltInstance {
 
   /** {@code FltSetStreamContext}; close the result to release any context it carries. */
   public SetResult setStreamContext(@Nullable FileObject fileObject, SetContextOperation op, FltContext context) {
-    return SetResult.of(setStreamContextInternal(fileObject, op, context, true, "FltSetStreamContext"));
+    return SetResult.of(files.setStreamContextInternal(fileObject, op, context, true, "FltSetStreamContext"));
   }
 
   /** {@code FltGetStreamContext}: SUCCESS with a lease, NOT_FOUND or NOT_SUPPORTED. */
   public GetResult getStreamContext(@Nullable FileObject fileObject) {
-    return lease(getStreamContextInternal(fileObject, "FltGetStreamContext"));
+    return lease(files.getStreamContextInternal(fileObject, "FltGetStreamContext"));
   }
 
   /** {@code FltDeleteStreamContext} asking for the old context. */
   public SetResult deleteStreamContext(@Nullable FileObject fileObject) {
-    return SetResult.of(deleteStreamContextInternal(fileObject, true));
+    return SetResult.of(files.deleteStreamContextInternal(fileObject, true));
   }
 
   /** {@code FltSetStreamHandleContext}; close the result to release any context it carries. */
   public SetResult setStreamHandleContext(@Nullable FileObject fileObject, SetContextOperation op, FltContext context) {
-    return SetResult.of(setStreamHandleContextInternal(fileObject, op, context, true, "FltSetStreamHandleContext"));
+    return SetResult.of(files.setStreamHandleContextInternal(fileObject, op, context, true, "FltSetStreamHandleContext"));
   }
 
   /** {@code FltGetStreamHandleContext}. */
   public GetResult getStreamHandleContext(@Nullable FileObject fileObject) {
-    return lease(getStreamHandleContextInternal(fileObject, "FltGetStreamHandleContext"));
+    return lease(files.getStreamHandleContextInternal(fileObject, "FltGetStreamHandleContext"));
   }
 
   /** {@code FltDeleteStreamHandleContext} asking for the old context. */
   public SetResult deleteStreamHandleContext(@Nullable FileObject fileObject) {
-    return SetResult.of(deleteStreamHandleContextInternal(fileObject, true));
+    return SetResult.of(files.deleteStreamHandleContextInternal(fileObject, true));
   }
 
   /** {@code FltSetFileContext}; close the result to release any context it carries. */
   public SetResult setFileContext(@Nullable FileObject fileObject, SetContextOperation op, FltContext context) {
-    return SetResult.of(setFileContextInternal(fileObject, op, context, true, "FltSetFileContext"));
+    return SetResult.of(files.setFileContextInternal(fileObject, op, context, true, "FltSetFileContext"));
   }
 
   /** {@code FltGetFileContext}. */
   public GetResult getFileContext(@Nullable FileObject fileObject) {
-    return lease(getFileContextInternal(fileObject, "FltGetFileContext"));
+    return lease(files.getFileContextInternal(fileObject, "FltGetFileContext"));
   }
 
   /** {@code FltDeleteFileContext} asking for the old context. */
   public SetResult deleteFileContext(@Nullable FileObject fileObject) {
-    return SetResult.of(deleteFileContextInternal(fileObject, true));
+    return SetResult.of(files.deleteFileContextInternal(fileObject, true));
   }
 
   /** {@code FltSetTransactionContext}; close the result to release any context it carries. */

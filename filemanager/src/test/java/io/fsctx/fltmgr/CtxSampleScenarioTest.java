@@ -157,8 +157,8 @@ class CtxSampleScenarioTest {
     assertEquals("\\renamed.txt", stream.payload(CtxStreamContext.class).fileName);
 
     // 10.114: close both handles, tear the FCB down, unload.
-    FltInstance.fileObjectClosed(volume, fo1);
-    FltInstance.fileObjectClosed(volume, fo2);
+    InstanceFileContexts.fileObjectClosed(volume, fo1);
+    InstanceFileContexts.fileObjectClosed(volume, fo2);
     assertEquals(1, rec.cleanupsOf(handle1b));
     assertEquals(1, rec.cleanupsOf(handle2));
     file.teardown(true);

@@ -102,7 +102,7 @@ class LifetimeConformanceTest {
       for (FltContext c : List.of(h1, h2, s)) {
         Flt.releaseContext(c);
       }
-      FltInstance.fileObjectClosed(fx.volume, fx.stream.fo);
+      InstanceFileContexts.fileObjectClosed(fx.volume, fx.stream.fo);
       assertEquals(1, fx.rec.cleanupsOf(h1));
       assertEquals(0, fx.rec.cleanupsOf(h2));
       assertEquals(FltContext.State.ATTACHED, s.state());
