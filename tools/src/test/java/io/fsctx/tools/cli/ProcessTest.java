@@ -14,13 +14,18 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -205,10 +210,67 @@ class ProcessTest {
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m)) {
       // The manifest is all.
     }
+    return copyLauncher(repo);
+  }
+
+  /** The launcher and its class-data sharing training trace, copied into {@code repo} as a checkout has them. */
+  private static Path copyLauncher(Path repo) throws IOException {
+    Path script = repo.resolve("fsctx");
     Path source = Path.of("..", "fsctx");
     assumeTrue(Files.isRegularFile(source), "the launcher ../fsctx (run from the tools module)");
     Files.copy(source, script, StandardCopyOption.COPY_ATTRIBUTES);
+    Path training = Path.of("src", "cds", "training.csv");
+    Files.copy(training, Files.createDirectories(repo.resolve("tools/src/cds")).resolve("training.csv"));
     return script;
+  }
+
+  /**
+   * A launcher beside a jar like the one the build makes: the class directories of this JVM's
+   * class path packed into the jar (the shade plugin's jar is one file too), the library jars named
+   * by its manifest. Class-data sharing refuses class-path directories, so only such a jar shows
+   * the archive at work.
+   */
+  private static Path packedLauncher(String name) throws IOException {
+    Path repo = work.resolve(name);
+    Path jar = Files.createDirectories(repo.resolve("tools/target")).resolve("fsctx.jar");
+    Manifest m = new Manifest();
+    m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, FsctxCommand.class.getName());
+    List<String> libraries = new ArrayList<>();
+    List<Path> directories = new ArrayList<>();
+    for (String e : UserClasses.classPath()) {
+      Path entry = Path.of(e);
+      if (Files.isDirectory(entry)) {
+        directories.add(entry);
+      } else if (e.endsWith(".jar") && Files.isRegularFile(entry)) {
+        libraries.add(entry.toUri().toString());
+      }
+    }
+    m.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", libraries));
+    Set<String> written = new HashSet<>();
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m)) {
+      for (Path dir : directories) {
+        try (Stream<Path> files = Files.walk(dir)) {
+          for (Path f : files.filter(Files::isRegularFile).toList()) {
+            String entry = dir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+            if (entry.equals("META-INF/MANIFEST.MF") || !written.add(entry)) {
+              continue; // the first class-path entry wins, as it would on the class path
+            }
+            out.putNextEntry(new JarEntry(entry));
+            Files.copy(f, out);
+            out.closeEntry();
+          }
+        }
+      }
+    }
+    return copyLauncher(repo);
+  }
+
+  /** The class-data sharing archives and markers beside a launcher's jar. */
+  private static List<String> archiveFiles(Path fsctx) throws IOException {
+    try (Stream<Path> files = Files.list(fsctx.getParent().resolve("tools/target"))) {
+      return files.map(f -> f.getFileName().toString()).filter(f -> !f.equals("fsctx.jar")).sorted().toList();
+    }
   }
 
   @ParameterizedTest(name = "./fsctx {0}")
@@ -232,7 +294,7 @@ class ProcessTest {
     Path fsctx = launcher(name);
     Path repo = fsctx.getParent();
     Path jar = repo.resolve("tools/target/fsctx.jar");
-    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
     Path source = Files.createDirectories(repo.resolve("tools/src/main/java")).resolve("Changed.java");
     Files.writeString(source, "class Changed {}\n");
     Path bin = Files.createDirectories(repo.resolve("fake-bin"));
@@ -271,6 +333,15 @@ class ProcessTest {
     assertTrue(p.err().contains("BUILD FAILURE (fake)"), p.err());
   }
 
+  /** {@code ./fsctx --version} with these JVM options; asserts it succeeded. */
+  private static Proc launcherVersion(String fsctxOpts, String jdkOpts) throws Exception {
+    Path fsctx = launcher();
+    Proc p = bash("PATH=\"$(dirname \"$JAVA\"):$PATH\" exec \"$L\" --version",
+        Map.of("L", fsctx.toString(), "FSCTX_JAVA_OPTS", fsctxOpts, "JDK_JAVA_OPTIONS", jdkOpts));
+    assertEquals(0, p.exit(), p::toString);
+    return p;
+  }
+
   @ParameterizedTest(name = "FSCTX_JAVA_OPTS=''{0}'' JDK_JAVA_OPTIONS=''{1}'' -> {2}")
   @CsvSource(delimiter = '|', textBlock = """
       -Xlog:gc:stderr                    | ''                  | Using Parallel
@@ -279,11 +350,97 @@ class ProcessTest {
       """)
   @DisplayName("./fsctx runs the parallel collector unless the user chose one, in its options or the JVM's")
   void launcher_collector_parallelUnlessChosen(String fsctxOpts, String jdkOpts, String expected) throws Exception {
-    Path fsctx = launcher();
-    Proc p = bash("PATH=\"$(dirname \"$JAVA\"):$PATH\" exec \"$L\" --version",
-        Map.of("L", fsctx.toString(), "FSCTX_JAVA_OPTS", fsctxOpts, "JDK_JAVA_OPTIONS", jdkOpts));
-    assertEquals(0, p.exit(), p::toString);
+    Proc p = launcherVersion(fsctxOpts, jdkOpts);
     assertTrue(p.err().contains(expected), p::toString);
     assertTrue(p.out().startsWith("fsctx "), p::toString);
+  }
+
+  @ParameterizedTest(name = "FSCTX_JAVA_OPTS=''{0}'' JDK_JAVA_OPTIONS=''{1}'' -> FreqInlineSize {2}")
+  @CsvSource(delimiter = '|', textBlock = """
+      -XX:+PrintFlagsFinal                         | ''                     | 100
+      -XX:FreqInlineSize=200 -XX:+PrintFlagsFinal  | ''                     | 200
+      -XX:+PrintFlagsFinal                         | -XX:FreqInlineSize=150 | 150
+      """)
+  @DisplayName("./fsctx inlines hot callees of at most 100 bytecodes unless the user chose a size")
+  void launcher_inlineSize_hundredUnlessChosen(String fsctxOpts, String jdkOpts, int expected) throws Exception {
+    Proc p = launcherVersion(fsctxOpts, jdkOpts);
+    assertTrue(Pattern.compile("\\bFreqInlineSize\\s+= " + expected + "\\s").matcher(p.out()).find(), p::toString);
+  }
+
+  @Test
+  @DisplayName("./fsctx trains a class-data sharing archive once per jar and JVM, uses it, and retrains when the jar is newer")
+  void launcher_classDataSharing_trainedOnceAndUsed() throws Exception {
+    Path fsctx = packedLauncher("cds");
+    Map<String, String> env = Map.of("L", fsctx.toString(), "FSCTX_JAVA_OPTS", "-Xlog:class+load=info:stderr");
+    String run = "PATH=\"$(dirname \"$JAVA\"):$PATH\" exec \"$L\" --version";
+    String shared = FsctxCommand.class.getName() + " source: shared objects file";
+
+    Proc first = bash(run, env);
+    assertEquals(0, first.exit(), first::toString);
+    assertTrue(first.out().startsWith("fsctx "), first::toString);
+    assertTrue(first.err().contains(shared), "the first run already maps the archive its training made");
+    List<String> files = archiveFiles(fsctx);
+    assertEquals(1, files.size(), files::toString);
+    assertTrue(files.get(0).matches("fsctx\\.\\d+\\.jsa"), files::toString);
+
+    // A rebuilt jar: the archive is older than the jar, so the next run trains a new one.
+    Path jar = fsctx.getParent().resolve("tools/target/fsctx.jar");
+    Path archive = jar.resolveSibling(files.get(0));
+    FileTime stale = FileTime.fromMillis(System.currentTimeMillis() - 120_000);
+    Files.setLastModifiedTime(archive, stale);
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    Proc again = bash(run, env);
+    assertEquals(0, again.exit(), again::toString);
+    assertTrue(again.err().contains(shared), again::toString);
+    assertTrue(Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) > 0, "retrained");
+    assertEquals(files, archiveFiles(fsctx), "one archive, no temporary file left");
+
+    // A fresh archive is not trained again.
+    FileTime trained = FileTime.fromMillis(System.currentTimeMillis() - 10_000); // still newer than the jar
+    Files.setLastModifiedTime(archive, trained);
+    Proc third = bash(run, env);
+    assertEquals(0, third.exit(), third::toString);
+    assertTrue(third.err().contains(shared), third::toString);
+    assertEquals(trained, Files.getLastModifiedTime(archive), "no second training");
+
+    // The user's -Xshare wins: no archive is mapped.
+    Proc off = bash(run, Map.of("L", fsctx.toString(), "FSCTX_JAVA_OPTS", "-Xshare:off -Xlog:class+load=info:stderr"));
+    assertEquals(0, off.exit(), off::toString);
+    assertFalse(off.err().contains("shared objects file"), off::toString);
+  }
+
+  @Test
+  @DisplayName("./fsctx runs unchanged when no archive can be made, and does not retry until the jar changes")
+  void launcher_classDataSharing_failureMarkedNotRetried() throws Exception {
+    // A java first on the PATH that refuses to dump an archive and runs everything else.
+    Path fsctx = launcher("nocds");
+    Path bin = Files.createDirectories(fsctx.getParent().resolve("fake-bin"));
+    Path fakeJava = bin.resolve("java");
+    Files.writeString(fakeJava, """
+        #!/bin/bash
+        for a in "$@"; do
+          case "$a" in -XX:ArchiveClassesAtExit=*) echo 'dump refused (fake)' >&2; exit 1;; esac
+        done
+        exec "$JAVA" "$@"
+        """);
+    assertTrue(fakeJava.toFile().setExecutable(true));
+    String run = "PATH=\"$B:$PATH\" exec \"$L\" --version";
+    Proc first = bash(run, Map.of("L", fsctx.toString(), "B", bin.toString()));
+    assertEquals(0, first.exit(), first::toString);
+    assertTrue(first.out().startsWith("fsctx "), first::toString);
+    assertEquals("", first.err(), "the failed training is silent");
+    List<String> files = archiveFiles(fsctx);
+    assertEquals(1, files.size(), files::toString);
+    assertTrue(files.get(0).matches("fsctx\\.\\d+\\.jsa\\.failed"), files::toString);
+
+    Path marker = fsctx.getParent().resolve("tools/target").resolve(files.get(0));
+    Path jar = marker.resolveSibling("fsctx.jar");
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    FileTime mark = FileTime.fromMillis(System.currentTimeMillis() - 30_000); // newer than the jar
+    Files.setLastModifiedTime(marker, mark);
+    Proc second = bash(run, Map.of("L", fsctx.toString(), "B", bin.toString()));
+    assertEquals(0, second.exit(), second::toString);
+    assertEquals(mark, Files.getLastModifiedTime(marker), "no second training");
+    assertEquals(files, archiveFiles(fsctx));
   }
 }
