@@ -48,6 +48,9 @@ public final class ReplayEngine {
     this(ProgressListener.NONE);
   }
 
+  /** The {@code Event Class} of the rows that count, when the export has that column. */
+  static final String FILE_SYSTEM = "File System";
+
   /**
    * Whether a row counts: when the export has an {@code Event Class} column only {@code File
    * System} rows count, and rows whose {@code Result} is empty (still pending when the capture
@@ -58,7 +61,7 @@ public final class ReplayEngine {
    * @return whether the summary counts it among its counted rows
    */
   public static boolean isCounted(TraceRow row, boolean hasEventClass) {
-    if (hasEventClass && !row.eventClass().strip().equals("File System")) {
+    if (hasEventClass && !row.eventClass().strip().equals(FILE_SYSTEM)) {
       return false;
     }
     return !row.result().isBlank();
@@ -181,27 +184,22 @@ public final class ReplayEngine {
     }
     SortedSet<Character> volumes = new TreeSet<>();
     boolean[] seen = new boolean['Z' - 'A' + 1];
-    long total = 0;
-    // The first pass keeps only what decides whether a row counts and its drive letter, and
-    // splits a path only while its drive letter has not been seen on a valid path yet.
+    long total;
+    // The first pass keeps only what decides whether a row counts and its drive letter, makes
+    // no string per row, and splits a path only while its drive letter has not been seen on a
+    // valid path yet.
     try (TraceReader reader = TraceReader.open(source.open(), TraceReader.Columns.COUNTING)) {
-      boolean ec = reader.hasEventClass();
-      for (TraceRow row : reader) {
-        if (!isCounted(row, ec)) {
-          continue;
-        }
-        total++;
-        String path = row.path();
-        char letter = path.isEmpty() ? 0 : Character.toUpperCase(path.charAt(0));
+      total = reader.forEachCounted(row -> {
+        char letter = Character.toUpperCase(row.firstPathChar());
         if (letter >= 'A' && letter <= 'Z' && seen[letter - 'A']) {
-          continue;
+          return;
         }
-        TracePath p = TracePath.parse(path);
+        TracePath p = TracePath.parse(row.path());
         if (p != null) {
           volumes.add(p.volume());
           seen[p.volume() - 'A'] = true;
         }
-      }
+      });
     }
     progress.started(total);
     Run<H> run = new Run<>(target, false);

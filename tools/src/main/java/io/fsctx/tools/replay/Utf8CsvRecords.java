@@ -55,6 +55,14 @@ final class Utf8CsvRecords {
   private int mark = -1;
   /** The field being parsed outgrew {@link #MAX_FIELD}: its bytes are no longer kept. */
   private boolean fieldTooLong;
+  /**
+   * Where {@link #read} copies the kept fields' bytes instead of making strings ({@link
+   * #nextRaw}); null when it makes strings.
+   */
+  private @Nullable RawFields raw;
+
+  /** What {@link #read} returns for a record read into {@link #raw}. */
+  private static final TraceReader.Fields RAW_RECORD = new TraceReader.Fields(0, 0, new String[0], null);
 
   Utf8CsvRecords(InputStream in) {
     this.in = in;
@@ -70,6 +78,38 @@ final class Utf8CsvRecords {
     keep = columns;
     slots = s;
     keptCount = n;
+  }
+
+  /** Where a column's value goes in a record's kept values, or -1 when it is not kept. */
+  int slotOf(int column) {
+    int[] s = slots;
+    return s != null && column >= 0 && column < s.length ? s[column] : -1;
+  }
+
+  /** A holder for the kept fields of one record at a time, for {@link #nextRaw}. */
+  RawFields newRawFields() {
+    return new RawFields(keptCount);
+  }
+
+  /**
+   * The next record, its kept fields copied into {@code into} as bytes rather than made into
+   * strings: for a pass that looks at a few bytes of a few fields per row, such as the counting
+   * pass, which then allocates nothing per row. Every check of {@link #next} is made.
+   *
+   * @return false at the end of the input
+   * @throws TraceFormatException for malformed input, naming its line
+   * @throws UncheckedIOException when the stream cannot be read
+   */
+  boolean nextRaw(RawFields into) {
+    if (slots == null) {
+      throw new IllegalStateException("nextRaw reads the kept columns: call keep first");
+    }
+    raw = into;
+    try {
+      return next() != null;
+    } finally {
+      raw = null;
+    }
   }
 
   /** Whether the whole input has been read. */
@@ -120,10 +160,12 @@ final class Utf8CsvRecords {
     long recordLine = lines + 1;
     boolean[] k = keep;
     int[] slot = slots;
-    @Nullable String[] values = new String[k == null ? 32 : keptCount];
+    RawFields r = raw;
+    @Nullable String[] values = r != null ? RAW_RECORD.values() : new String[k == null ? 32 : keptCount];
     int field = 0;
     while (true) {
-      @Nullable String value = parseField(recordLine, k == null || (field < k.length && k[field]));
+      boolean wanted = k == null || (field < k.length && k[field]);
+      @Nullable String value = parseField(recordLine, wanted, wanted && slot != null ? slot[field] : -1);
       if (k == null) {
         if (field >= values.length) {
           if (field >= MAX_FIELDS) {
@@ -148,20 +190,26 @@ final class Utf8CsvRecords {
       // A line end: the record ends (the line is counted when the next record skips it).
       break;
     }
+    if (r != null) {
+      r.line = recordLine;
+      r.count = field;
+      return RAW_RECORD;
+    }
     @Nullable String[] kept = k == null ? Arrays.copyOf(values, field) : values;
     return new TraceReader.Fields(recordLine, field, kept, k == null ? null : slot);
   }
 
   /**
    * Parses one field, leaving {@link #pos} on the comma or line end after it (or at the end of
-   * the input); returns its text when {@code wanted}, else null.
+   * the input); returns its text when {@code wanted}, else null. In raw mode a wanted field's
+   * bytes go to {@code rawSlot} of {@link #raw} instead, and null is returned.
    */
-  private @Nullable String parseField(long recordLine, boolean wanted) throws IOException {
+  private @Nullable String parseField(long recordLine, boolean wanted, int rawSlot) throws IOException {
     if (pos == limit && !fill()) {
-      return wanted ? "" : null;
+      return wanted ? keepText(pos, pos, true, false, rawSlot) : null;
     }
     if (buf[pos] != '"') {
-      return unquoted(recordLine, wanted);
+      return unquoted(recordLine, wanted, rawSlot);
     }
     long quoteLine = lines + 1;
     afterCr = false;
@@ -201,7 +249,7 @@ final class Utf8CsvRecords {
       pos++; // the closing quote
       afterCr = false; // a CR before it and an LF after it are two line ends, not one CRLF
       refuseTooLong(recordLine);
-      String value = wanted ? text(mark, end, ascii, doubled) : null;
+      String value = wanted ? keepText(mark, end, ascii, doubled, rawSlot) : null;
       mark = -1;
       if (pos == limit && !fill()) {
         return value;
@@ -227,7 +275,7 @@ final class Utf8CsvRecords {
     }
   }
 
-  private @Nullable String unquoted(long recordLine, boolean wanted) throws IOException {
+  private @Nullable String unquoted(long recordLine, boolean wanted, int rawSlot) throws IOException {
     mark = pos;
     boolean ascii = true;
     try {
@@ -250,7 +298,7 @@ final class Utf8CsvRecords {
         ascii &= skipCharacter(b);
       }
       refuseTooLong(recordLine);
-      return wanted ? text(mark, pos, ascii, false) : null;
+      return wanted ? keepText(mark, pos, ascii, false, rawSlot) : null;
     } finally {
       mark = -1;
     }
@@ -358,6 +406,16 @@ final class Utf8CsvRecords {
     return new String(buf, from, to - from, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
   }
 
+  /** A wanted field's value: its text, or, in raw mode, null once its bytes are in {@link #raw}. */
+  private @Nullable String keepText(int from, int to, boolean ascii, boolean doubled, int rawSlot) {
+    RawFields r = raw;
+    if (r != null) {
+      r.set(rawSlot, buf, from, to, ascii, doubled);
+      return null;
+    }
+    return text(from, to, ascii, doubled);
+  }
+
   private String text(int from, int to, boolean ascii, boolean doubled) {
     if (!doubled) {
       return text(buf, from, to, ascii);
@@ -424,5 +482,109 @@ final class Utf8CsvRecords {
 
   void close() throws IOException {
     in.close();
+  }
+
+  /**
+   * The kept fields of the record {@link #nextRaw} read last, as UTF-8 bytes (a doubled quote
+   * already one quote), in arrays reused from record to record: valid until the next record.
+   *
+   * <p>Thread safety: confined to the reader's thread.
+   */
+  static final class RawFields {
+    long line;
+    int count;
+    private final byte[][] bytes;
+    private final int[] lengths;
+    private final boolean[] ascii;
+
+    RawFields(int slots) {
+      bytes = new byte[slots][];
+      for (int i = 0; i < slots; i++) {
+        bytes[i] = new byte[32];
+      }
+      lengths = new int[slots];
+      ascii = new boolean[slots];
+    }
+
+    void set(int slot, byte[] src, int from, int to, boolean isAscii, boolean doubled) {
+      byte[] dst = bytes[slot];
+      if (dst.length < to - from) {
+        dst = new byte[Math.max(to - from, dst.length * 2)];
+        bytes[slot] = dst;
+      }
+      int n;
+      if (doubled) {
+        n = 0;
+        for (int i = from; i < to; i++) {
+          dst[n++] = src[i];
+          if (src[i] == '"') {
+            i++; // a doubled quote is one quote
+          }
+        }
+      } else {
+        n = to - from;
+        System.arraycopy(src, from, dst, 0, n);
+      }
+      lengths[slot] = n;
+      ascii[slot] = isAscii;
+    }
+
+    /** The field's length in bytes. */
+    int length(int slot) {
+      return lengths[slot];
+    }
+
+    /** Whether every byte of the field is ASCII (then a byte is a character). */
+    boolean ascii(int slot) {
+      return ascii[slot];
+    }
+
+    byte byteAt(int slot, int i) {
+      return bytes[slot][i];
+    }
+
+    /** The field as a string. */
+    String text(int slot) {
+      return Utf8CsvRecords.text(bytes[slot], 0, lengths[slot], ascii[slot]);
+    }
+
+    /** {@link String#isBlank} of the field, without making the string when it is ASCII. */
+    boolean isBlank(int slot) {
+      if (!ascii[slot]) {
+        return text(slot).isBlank();
+      }
+      byte[] b = bytes[slot];
+      for (int i = 0, n = lengths[slot]; i < n; i++) {
+        if (!Character.isWhitespace((char) b[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** {@code text(slot).strip().equals(ascii)}, without making the string when the field is ASCII. */
+    boolean strippedEquals(int slot, String asciiValue) {
+      if (!ascii[slot]) {
+        return text(slot).strip().equals(asciiValue);
+      }
+      byte[] b = bytes[slot];
+      int from = 0;
+      int to = lengths[slot];
+      while (from < to && Character.isWhitespace((char) b[from])) {
+        from++;
+      }
+      while (to > from && Character.isWhitespace((char) b[to - 1])) {
+        to--;
+      }
+      if (to - from != asciiValue.length()) {
+        return false;
+      }
+      for (int i = from; i < to; i++) {
+        if (b[i] != asciiValue.charAt(i - from)) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 }
