@@ -8,7 +8,8 @@
 # Needs the jars: mvn -B -ntp -o -Pbench -DskipTests package
 # Environment: FSCTX_JAR (default tools/target/fsctx.jar), XMX (default 256m),
 #              TRACE_DIR (default a temporary directory, removed at the end),
-#              JAVA_OPTS (more JVM options, such as -XX:+UseG1GC for the JVM's default collector).
+#              JAVA_OPTS (more JVM options, such as -XX:+UseG1GC for the JVM's default collector,
+#              or "-Xshare:auto -XX:FreqInlineSize=325" for the JVM's defaults the launcher replaces).
 # CPU seconds (user + system, every thread of the JVM: the replay, its read-ahead thread, the JIT
 # and the GC) are printed too: on a shared machine they vary less than the wall time.
 # The timing is the whole command (JVM start, reading and parsing the CSV, the replay, the
@@ -32,6 +33,10 @@ if [ -z "$dir" ]; then
 fi
 
 now_ns() { date +%s%N; }
+
+# The launcher trains its class-data sharing archive the first time a jar runs on a JVM; do that
+# here, untimed, so that neither replay's time includes it.
+env FSCTX_JAR="$jar" FSCTX_JAVA_OPTS="-Xmx$xmx ${JAVA_OPTS:-}" "$here/fsctx" --version >/dev/null
 
 declare -A secs
 for n in "$small" "$large"; do

@@ -182,25 +182,11 @@ public final class ReplayEngine {
     if (!source.rereadable()) {
       return replayOnce(source, target);
     }
-    SortedSet<Character> volumes = new TreeSet<>();
-    boolean[] seen = new boolean['Z' - 'A' + 1];
-    long total;
     // The first pass keeps only what decides whether a row counts and its drive letter, makes
-    // no string per row, and splits a path only while its drive letter has not been seen on a
-    // valid path yet.
-    try (TraceReader reader = TraceReader.open(source.open(), TraceReader.Columns.COUNTING)) {
-      total = reader.forEachCounted(row -> {
-        char letter = Character.toUpperCase(row.firstPathChar());
-        if (letter >= 'A' && letter <= 'Z' && seen[letter - 'A']) {
-          return;
-        }
-        TracePath p = TracePath.parse(row.path());
-        if (p != null) {
-          volumes.add(p.volume());
-          seen[p.volume() - 'A'] = true;
-        }
-      });
-    }
+    // no string per row, and reads a large plain trace in parts on several threads.
+    CountingPass.Result counted = CountingPass.run(source);
+    long total = counted.counted();
+    SortedSet<Character> volumes = counted.volumes();
     progress.started(total);
     Run<H> run = new Run<>(target, false);
     run.volumes.addAll(volumes);

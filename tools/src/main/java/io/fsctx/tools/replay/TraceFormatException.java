@@ -18,6 +18,7 @@ public final class TraceFormatException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final long line;
+  private final String problem;
 
   /**
    * Creates the exception.
@@ -29,6 +30,7 @@ public final class TraceFormatException extends RuntimeException {
   public TraceFormatException(long line, String problem, @Nullable Throwable cause) {
     super("line " + line + ": " + problem, cause);
     this.line = line;
+    this.problem = problem;
   }
 
   /**
@@ -44,5 +46,10 @@ public final class TraceFormatException extends RuntimeException {
   /** The 1-based physical line number where the problem was found. */
   public long line() {
     return line;
+  }
+
+  /** What is wrong, without the line prefix. */
+  String problem() {
+    return problem;
   }
 }

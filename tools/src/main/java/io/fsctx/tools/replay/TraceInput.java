@@ -46,8 +46,9 @@ final class TraceInput {
    * @param bytes the bytes, owned by whoever reads them
    * @param charset {@code UTF_8}, {@code UTF_16LE} or {@code UTF_16BE}
    * @param encoding the encoding's name for messages ({@code UTF-8}, {@code UTF-16})
+   * @param inflated whether the bytes were inflated from a gzip or zlib container
    */
-  record Text(InputStream bytes, Charset charset, String encoding) {
+  record Text(InputStream bytes, Charset charset, String encoding, boolean inflated) {
     boolean isUtf8() {
       return charset.equals(StandardCharsets.UTF_8);
     }
@@ -78,19 +79,19 @@ final class TraceInput {
     }
     if (h[0] == 0xFF && h[1] == 0xFE) {
       skip(text, 2);
-      return new Text(text, StandardCharsets.UTF_16LE, "UTF-16");
+      return new Text(text, StandardCharsets.UTF_16LE, "UTF-16", bytes != in);
     }
     if (h[0] == 0xFE && h[1] == 0xFF) {
       skip(text, 2);
-      return new Text(text, StandardCharsets.UTF_16BE, "UTF-16");
+      return new Text(text, StandardCharsets.UTF_16BE, "UTF-16", bytes != in);
     }
     if (isAscii(h[0]) && h[1] == 0) {
-      return new Text(text, StandardCharsets.UTF_16LE, "UTF-16");
+      return new Text(text, StandardCharsets.UTF_16LE, "UTF-16", bytes != in);
     }
     if (h[0] == 0 && isAscii(h[1])) {
-      return new Text(text, StandardCharsets.UTF_16BE, "UTF-16");
+      return new Text(text, StandardCharsets.UTF_16BE, "UTF-16", bytes != in);
     }
-    return new Text(text, StandardCharsets.UTF_8, "UTF-8");
+    return new Text(text, StandardCharsets.UTF_8, "UTF-8", bytes != in);
   }
 
   /**

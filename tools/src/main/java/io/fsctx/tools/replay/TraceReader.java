@@ -125,8 +125,12 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
   private boolean headerRead;
   private long lastLine = 1;
 
+  /** Whether the bytes read are the input's own (UTF-8, no container): a position is a byte offset. */
+  private final boolean plainUtf8;
+
   private TraceReader(InputStream raw, Columns columns) throws IOException {
     TraceInput.Text text = openText(raw);
+    this.plainUtf8 = text.isUtf8() && !text.inflated();
     this.bytes =
         new Utf8CsvRecords(
             text.isUtf8() ? text.bytes() : new TraceInput.Utf8Reencoding(text.bytes(), text.charset(), text.encoding()));
@@ -173,6 +177,49 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
       }
     }
     bytes.keep(keep);
+  }
+
+  /**
+   * A reader of a later part of the same trace, which starts at a record's first byte and has no
+   * header: the columns are this reader's. For a trace read in parts ({@link CountingPass}).
+   */
+  private TraceReader(TraceReader headed, InputStream part) {
+    this.plainUtf8 = true;
+    this.bytes = new Utf8CsvRecords(part);
+    this.header = headed.header;
+    this.fieldCount = headed.fieldCount;
+    this.timeOfDay = headed.timeOfDay;
+    this.processName = headed.processName;
+    this.pid = headed.pid;
+    this.operation = headed.operation;
+    this.path = headed.path;
+    this.result = headed.result;
+    this.detail = headed.detail;
+    this.eventClass = headed.eventClass;
+    this.headerRead = true;
+    bytes.keep(java.util.Objects.requireNonNull(headed.bytes.kept(), "kept columns"));
+  }
+
+  /**
+   * A reader of the same trace's bytes from a record's first byte on (no header), with this
+   * reader's columns; it owns {@code part}. Its line numbers count from that record's line as 1.
+   * Only for a {@linkplain #isPlainUtf8() plain UTF-8} trace, whose bytes are the file's.
+   */
+  TraceReader continuation(InputStream part) {
+    if (!plainUtf8) {
+      throw new IllegalStateException("only a plain UTF-8 trace can be read in parts");
+    }
+    return new TraceReader(this, part);
+  }
+
+  /** Whether the trace is UTF-8 in no container, so that its text's bytes are the input's bytes. */
+  boolean isPlainUtf8() {
+    return plainUtf8;
+  }
+
+  /** The line ends read so far (all of them once the rows have been read to the end). */
+  long linesRead() {
+    return bytes.currentLine() - 1;
   }
 
   private static TraceInput.Text openText(InputStream raw) throws IOException {

@@ -2,8 +2,11 @@ package io.fsctx.tools.replay;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Where a trace's bytes come from. A source that can be read again ({@link #rereadable()}: a
@@ -32,6 +35,33 @@ public interface TraceSource {
   /** Whether {@link #open()} may be called more than once. */
   default boolean rereadable() {
     return true;
+  }
+
+  /**
+   * The size of the input in bytes, as stored (compressed or not), or -1 when it is not known
+   * without reading it.
+   *
+   * @throws IOException when the size cannot be found
+   */
+  default long size() throws IOException {
+    return -1;
+  }
+
+  /**
+   * Opens the input at a byte offset of its stored bytes (a {@link #rereadable()} source only);
+   * the caller owns the stream.
+   *
+   * @throws IOException when the input cannot be opened or read up to the offset
+   */
+  default InputStream openAt(long offset) throws IOException {
+    InputStream in = open();
+    try {
+      in.skipNBytes(offset);
+      return in;
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
   }
 
   /**
@@ -83,6 +113,23 @@ public interface TraceSource {
       public InputStream open() throws IOException {
         return Files.newInputStream(file);
       }
+
+      @Override
+      public long size() throws IOException {
+        return Files.size(file);
+      }
+
+      @Override
+      public InputStream openAt(long offset) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+          channel.position(offset);
+        } catch (IOException | RuntimeException e) {
+          channel.close();
+          throw e;
+        }
+        return Channels.newInputStream(channel);
+      }
     };
   }
 
@@ -103,6 +150,17 @@ public interface TraceSource {
       @Override
       public InputStream open() {
         return new java.io.ByteArrayInputStream(bytes);
+      }
+
+      @Override
+      public long size() {
+        return bytes.length;
+      }
+
+      @Override
+      public InputStream openAt(long offset) {
+        int from = (int) Math.min(offset, bytes.length);
+        return new java.io.ByteArrayInputStream(bytes, from, bytes.length - from);
       }
     };
   }

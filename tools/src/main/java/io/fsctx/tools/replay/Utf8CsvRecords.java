@@ -80,6 +80,11 @@ final class Utf8CsvRecords {
     keptCount = n;
   }
 
+  /** The columns kept (see {@link #keep}), or null when every column is. */
+  boolean @Nullable [] kept() {
+    return keep;
+  }
+
   /** Where a column's value goes in a record's kept values, or -1 when it is not kept. */
   int slotOf(int column) {
     int[] s = slots;
