@@ -190,7 +190,8 @@ public final class ReplayEngine {
     progress.started(total);
     Run<H> run = new Run<>(target, false);
     run.volumes.addAll(volumes);
-    try (ReadAhead rows = new ReadAhead(TraceReader.open(source.open()), source.name())) {
+    try (ReadAhead rows =
+        new ReadAhead(TraceReader.open(source.open(), TraceReader.Columns.REPLAY), source.name())) {
       target.mountVolumes(ImmutableSortedSet.copyOf(volumes));
       return run.replayRows(rows, progress);
     } finally {
@@ -206,7 +207,8 @@ public final class ReplayEngine {
    */
   private <H> ReplaySummary replayOnce(TraceSource source, ReplayTarget<H> target) throws IOException {
     progress.started(-1);
-    try (ReadAhead rows = new ReadAhead(TraceReader.open(source.open()), source.name())) {
+    try (ReadAhead rows =
+        new ReadAhead(TraceReader.open(source.open(), TraceReader.Columns.REPLAY), source.name())) {
       Run<H> run = new Run<>(target, true);
       target.mountVolumes(ImmutableSortedSet.of());
       return run.replayRows(rows, progress);

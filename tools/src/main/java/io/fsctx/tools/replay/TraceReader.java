@@ -61,6 +61,12 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
     /** Every column of {@link TraceRow}. */
     ALL,
     /**
+     * What a replay reads: every column but {@code Time of Day} and {@code Process Name}, which
+     * nothing in a replay uses (they are empty strings). The replaying pass's reader made two
+     * strings per row that nobody read (issue 14).
+     */
+    REPLAY,
+    /**
      * What {@link ReplayEngine#isCounted} and the drive letter need: {@code PID} (still checked),
      * {@code Path}, {@code Result} and {@code Event Class}; the others are empty strings. For a
      * pass that only validates a trace and finds its volumes.
@@ -168,9 +174,11 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
     this.eventClass = header.indexOf(EVENT_CLASS);
     boolean[] keep = new boolean[fieldCount];
     int[] kept =
-        columns == Columns.ALL
-            ? new int[] {timeOfDay, processName, pid, operation, path, result, detail, eventClass}
-            : new int[] {pid, path, result, eventClass};
+        switch (columns) {
+          case ALL -> new int[] {timeOfDay, processName, pid, operation, path, result, detail, eventClass};
+          case REPLAY -> new int[] {pid, operation, path, result, detail, eventClass};
+          case COUNTING -> new int[] {pid, path, result, eventClass};
+        };
     for (int c : kept) {
       if (c >= 0) {
         keep[c] = true;

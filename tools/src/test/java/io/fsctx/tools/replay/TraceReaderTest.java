@@ -153,6 +153,28 @@ class TraceReaderTest {
   }
 
   @Test
+  void replayColumns_everyColumnButTimeAndProcess() throws IOException {
+    String csv = "\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\",\"Event Class\"\n"
+        + "\"1:00:00.1 AM\",\"a.exe\",\" 12\",\"CreateFile\",\"C:\\x\"\"y\",\"SUCCESS\",\"Disposition: Open\",\"File System\"\n"
+        + "\"1:00:00.2 AM\",\"b.exe\",\"7\",\"RegOpenKey\",\"HKLM\\é\",\"\",\"\",\"Registry\"\n";
+    List<TraceRow> all = rows(csv, TraceReader.Columns.ALL);
+    List<TraceRow> replay = rows(csv, TraceReader.Columns.REPLAY);
+    assertEquals(2, all.size());
+    List<TraceRow> expected = new ArrayList<>();
+    for (TraceRow r : all) {
+      assertFalse(r.timeOfDay().isEmpty() || r.processName().isEmpty(), r::toString);
+      expected.add(new TraceRow(r.line(), "", "", r.pid(), r.operation(), r.path(), r.result(), r.detail(), r.eventClass()));
+    }
+    assertEquals(expected, replay);
+  }
+
+  private static List<TraceRow> rows(String csv, TraceReader.Columns columns) throws IOException {
+    try (TraceReader r = TraceReader.open(new ByteArrayInputStream(csv.getBytes(UTF_8)), columns)) {
+      return r.stream().toList();
+    }
+  }
+
+  @Test
   void iterator_secondCall_refused() throws IOException {
     try (TraceReader r = TraceReader.open(new ByteArrayInputStream(Traces.csv().getBytes(UTF_8)))) {
       assertEquals(0, r.stream().count());
