@@ -127,8 +127,13 @@ final class InstanceFileContexts {
     }
   }
 
-  ContextStore.SetOutcome setStreamContextInternal(
-      @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
+  /**
+   * What a stream or stream-handle set checks before it reaches the stream's block, and the
+   * block: the {@link StreamListCtrl}, or the failed outcome to return (an object, as {@link
+   * #fileCtrlForSet}'s, so the usual set allocates nothing here).
+   */
+  private Object streamCtrlForSet(
+      @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, FltContextType type, String routine) {
     if (instance.isDying()) {
       return FltInstance.fail(STATUS_FLT_DELETING_OBJECT);
     }
@@ -139,13 +144,19 @@ final class InstanceFileContexts {
       manager.events().publish(ContextEvent.Kind.SET_FAILED, routine, ctx, ctx.referenceCount(), STATUS_NOT_SUPPORTED);
       return FltInstance.fail(STATUS_NOT_SUPPORTED);
     }
-    NtStatus t = instance.checkArgs(ctx, FltContextType.STREAM, op, routine);
+    NtStatus t = instance.checkArgs(ctx, type, op, routine);
     if (!t.isSuccess()) {
       return FltInstance.fail(t);
     }
     StreamListCtrl c = ctrlForSet(h);
-    if (c == null) {
-      return FltInstance.fail(STATUS_NOT_SUPPORTED);
+    return c != null ? c : FltInstance.fail(STATUS_NOT_SUPPORTED);
+  }
+
+  ContextStore.SetOutcome setStreamContextInternal(
+      @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
+    Object found = streamCtrlForSet(fo, op, ctx, FltContextType.STREAM, routine);
+    if (!(found instanceof StreamListCtrl c)) {
+      return (ContextStore.SetOutcome) found;
     }
     return c.set(instance, instance, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> instance.isDying() || c.isTornDown(), routine);
   }
@@ -177,29 +188,16 @@ final class InstanceFileContexts {
 
   ContextStore.SetOutcome setStreamHandleContextInternal(
       @Nullable FileObject fo, @Nullable SetContextOperation op, FltContext ctx, boolean wantOld, String routine) {
-    if (instance.isDying()) {
-      return FltInstance.fail(STATUS_FLT_DELETING_OBJECT);
+    Object found = streamCtrlForSet(fo, op, ctx, FltContextType.STREAMHANDLE, routine);
+    if (!(found instanceof StreamListCtrl c)) {
+      return (ContextStore.SetOutcome) found;
     }
-    AdvancedFcbHeader h = supportedHeader(fo);
-    if (h == null || fo == null) {
-      ctx.checkNotFreed(routine);
-      checkOpened(fo, ctx, routine);
-      manager.events().publish(ContextEvent.Kind.SET_FAILED, routine, ctx, ctx.referenceCount(), STATUS_NOT_SUPPORTED);
-      return FltInstance.fail(STATUS_NOT_SUPPORTED);
-    }
-    NtStatus t = instance.checkArgs(ctx, FltContextType.STREAMHANDLE, op, routine);
-    if (!t.isSuccess()) {
-      return FltInstance.fail(t);
-    }
-    StreamListCtrl c = ctrlForSet(h);
-    if (c == null) {
-      return FltInstance.fail(STATUS_NOT_SUPPORTED);
-    }
+    FileObject handle = java.util.Objects.requireNonNull(fo, "a stream's block was found through it");
     if (instance.isDying()) {
       return FltInstance.fail(STATUS_FLT_DELETING_OBJECT);
     }
     return c.handles().set(
-        new StreamListCtrl.HandleKey(instance, fo), instance, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> instance.isDying() || c.isTornDown(), routine);
+        new StreamListCtrl.HandleKey(instance, handle), instance, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> instance.isDying() || c.isTornDown(), routine);
   }
 
   FltInstance.Got getStreamHandleContextInternal(@Nullable FileObject fo, String routine) {
