@@ -410,9 +410,7 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
     long counted = 0;
     while (bytes.nextRaw(r)) {
       lastLine = r.line;
-      if (r.count != fieldCount) {
-        throw new TraceFormatException(lastLine, "the record has " + r.count + " fields; the header has " + fieldCount);
-      }
+      checkFieldCount(r.line, r.count);
       checkPid(r, pidSlot);
       if (eventClassSlot >= 0 && !r.strippedEquals(eventClassSlot, ReplayEngine.FILE_SYSTEM)) {
         continue;
@@ -432,14 +430,8 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
       var unused = parsePid(r.line, r.text(slot));
       return;
     }
-    int from = 0;
-    int to = r.length(slot);
-    while (from < to && Character.isWhitespace((char) r.byteAt(slot, from))) {
-      from++;
-    }
-    while (to > from && Character.isWhitespace((char) r.byteAt(slot, to - 1))) {
-      to--;
-    }
+    int from = r.stripStart(slot);
+    int to = r.stripEnd(slot, from);
     boolean digits = from < to && to - from <= 10;
     for (int i = from; digits && i < to; i++) {
       byte c = r.byteAt(slot, i);
@@ -516,13 +508,19 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
       return null;
     }
     lastLine = r.line();
-    if (headerRead && r.count() != fieldCount) {
-      throw new TraceFormatException(
-          lastLine, "the record has " + r.count() + " fields; the header has " + fieldCount);
+    if (headerRead) {
+      checkFieldCount(lastLine, r.count());
     }
     return r;
   }
 
+
+  /** Every record has as many fields as the header. */
+  private void checkFieldCount(long line, int count) {
+    if (count != fieldCount) {
+      throw new TraceFormatException(line, "the record has " + count + " fields; the header has " + fieldCount);
+    }
+  }
 
   /** Closes the underlying stream. Idempotent. */
   @Override

@@ -426,14 +426,19 @@ final class Utf8CsvRecords {
       return text(buf, from, to, ascii);
     }
     byte[] out = new byte[to - from];
+    return text(out, 0, copyUnquoting(buf, from, to, out), ascii);
+  }
+
+  /** Copies {@code src[from, to)} to the start of {@code dst}, a doubled quote as one; returns the bytes written. */
+  private static int copyUnquoting(byte[] src, int from, int to, byte[] dst) {
     int n = 0;
     for (int i = from; i < to; i++) {
-      out[n++] = buf[i];
-      if (buf[i] == '"') {
+      dst[n++] = src[i];
+      if (src[i] == '"') {
         i++; // a doubled quote is one quote
       }
     }
-    return text(out, 0, n, ascii);
+    return n;
   }
 
   /** Makes at least {@code n} bytes available from {@link #pos} if the input has them; returns how many are. */
@@ -519,13 +524,7 @@ final class Utf8CsvRecords {
       }
       int n;
       if (doubled) {
-        n = 0;
-        for (int i = from; i < to; i++) {
-          dst[n++] = src[i];
-          if (src[i] == '"') {
-            i++; // a doubled quote is one quote
-          }
-        }
+        n = copyUnquoting(src, from, to, dst);
       } else {
         n = to - from;
         System.arraycopy(src, from, dst, 0, n);
@@ -555,16 +554,31 @@ final class Utf8CsvRecords {
 
     /** {@link String#isBlank} of the field, without making the string when it is ASCII. */
     boolean isBlank(int slot) {
-      if (!ascii[slot]) {
-        return text(slot).isBlank();
-      }
+      return ascii[slot] ? stripStart(slot) == lengths[slot] : text(slot).isBlank();
+    }
+
+    /**
+     * Where an ASCII field's text starts once {@link String#strip} has dropped its leading
+     * whitespace (the field's length when it is all whitespace).
+     */
+    int stripStart(int slot) {
       byte[] b = bytes[slot];
-      for (int i = 0, n = lengths[slot]; i < n; i++) {
-        if (!Character.isWhitespace((char) b[i])) {
-          return false;
-        }
+      int from = 0;
+      int to = lengths[slot];
+      while (from < to && Character.isWhitespace((char) b[from])) {
+        from++;
       }
-      return true;
+      return from;
+    }
+
+    /** Where an ASCII field's text ends once its trailing whitespace is dropped (at least {@code from}). */
+    int stripEnd(int slot, int from) {
+      byte[] b = bytes[slot];
+      int to = lengths[slot];
+      while (to > from && Character.isWhitespace((char) b[to - 1])) {
+        to--;
+      }
+      return to;
     }
 
     /** {@code text(slot).strip().equals(ascii)}, without making the string when the field is ASCII. */
@@ -573,14 +587,8 @@ final class Utf8CsvRecords {
         return text(slot).strip().equals(asciiValue);
       }
       byte[] b = bytes[slot];
-      int from = 0;
-      int to = lengths[slot];
-      while (from < to && Character.isWhitespace((char) b[from])) {
-        from++;
-      }
-      while (to > from && Character.isWhitespace((char) b[to - 1])) {
-        to--;
-      }
+      int from = stripStart(slot);
+      int to = stripEnd(slot, from);
       if (to - from != asciiValue.length()) {
         return false;
       }
