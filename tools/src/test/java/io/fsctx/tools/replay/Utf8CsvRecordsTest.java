@@ -57,9 +57,13 @@ class Utf8CsvRecordsTest {
   }
 
   private static String field(Random rnd, int longField) {
-    String[] pieces = {"a", "C:\\Windows", "é", "日本", "\"\"", ",", " ", "\r\n", "\n", "x y", "😀"};
+    // Long runs of plain ASCII with spaces and control bytes: the parser skips plain bytes eight
+    // at a time, so a stop must be found at every offset within a word.
+    String[] pieces = {"a", "C:\\Windows", "é", "日本", "\"\"", ",", " ", "\r\n", "\n", "x y", "😀",
+        "Desired Access: Generic Read, Disposition: Open", "\t", "\u000B", "\u0001", "\u000E\u001F !#", "\u007F~",
+        "abcdefg", "C:\\Program Files\\Windows Defender\\MsMpEng.exe"};
     StringBuilder b = new StringBuilder("\"");
-    int n = rnd.nextInt(6);
+    int n = rnd.nextInt(9);
     for (int i = 0; i < n; i++) {
       b.append(pieces[rnd.nextInt(pieces.length)]);
     }
@@ -86,7 +90,7 @@ class Utf8CsvRecordsTest {
         if (f == 2) {
           b.append(rnd.nextBoolean() ? "\"" + rnd.nextInt(10000) + "\"" : String.valueOf(rnd.nextInt(10000)));
         } else if (rnd.nextInt(8) == 0) {
-          b.append("plain é");
+          b.append(rnd.nextBoolean() ? "plain é" : "an unquoted field long enough\tto span words");
         } else {
           b.append(field(rnd, rnd.nextInt(25) == 0 ? 70_000 + rnd.nextInt(70_000) : 0));
         }
