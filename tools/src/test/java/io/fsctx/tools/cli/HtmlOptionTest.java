@@ -73,4 +73,10 @@ class HtmlOptionTest {
     assertEquals(2, d.get("leaks").size(), "the two leaked contexts, with the verifier's details");
     d.get("leaks").forEach(l -> assertTrue(l.get("allocatedAt").asText().contains("LeakyFilter"), l.toString()));
   }
+
+  @Test
+  @DisplayName("Without --html the observer asks for no context event, so a replay builds none")
+  void noHtml_observerWantsNoEvents() {
+    assertTrue(new HtmlOption().observer().kinds().isEmpty());
+  }
 }

@@ -1,0 +1,41 @@
+package io.fsctx.fltmgr;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link EventBus}: a listener costs the hot path only for the kinds of event it asks for. The
+ * context store and the instances build their events only while {@link EventBus#hasListeners()}
+ * says someone wants one, so a listener that wants none must leave it false.
+ */
+class EventBusTest {
+  private static ContextEventListener wanting(Set<ContextEvent.Kind> kinds) {
+    return new ContextEventListener() {
+      @Override
+      public void onEvent(ContextEvent event) {}
+
+      @Override
+      public Set<ContextEvent.Kind> kinds() {
+        return kinds;
+      }
+    };
+  }
+
+  @Test
+  @DisplayName("A listener that wants no kind of event leaves the bus without listeners; one that wants a kind does not")
+  void noKinds_noListeners() {
+    EventBus bus = new EventBus();
+    bus.add(wanting(EnumSet.noneOf(ContextEvent.Kind.class)));
+    assertFalse(bus.hasListeners(), "a listener of no kind makes every event build for nothing");
+    ContextEventListener frees = wanting(EnumSet.of(ContextEvent.Kind.FREE));
+    bus.add(frees);
+    assertTrue(bus.hasListeners());
+    bus.remove(frees);
+    assertFalse(bus.hasListeners());
+  }
+}
