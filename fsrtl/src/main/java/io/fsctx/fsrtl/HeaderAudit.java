@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * io.fsctx.verifier}) read it. A file system never needs to touch it, apart from telling its
  * FCB table's inserts through {@link #noteReachable()} when it does not use the toolkit's table.
  *
- * <p>Each "where" is the request the thread was serving ({@link KeThread#currentRequest()}), or
- * null outside any request.
+ * <p>Each "where" is the site of the request the thread was serving ({@link
+ * KeThread#currentSite()}: for an IRP a small stand-in that prints as the IRP, so the audit of a
+ * long-lived FCB does not keep its create request alive), or null outside any request.
  *
  * <p>Thread safety: safe for concurrent use; counters are atomic, the teardown records an
  * immutable list replaced under the audit's monitor, single facts set once. (Field updaters and
@@ -80,7 +81,7 @@ public final class HeaderAudit extends RuleMarks {
   // ---- Written by FsRtl ----------------------------------------------------------------------
 
   void noteSetup(@Nullable PerFileContextSlot slot) {
-    Object where = KeThread.currentRequest();
+    Object where = KeThread.currentSite();
     if (SETUPS.incrementAndGet(this) == 1) {
       firstSetupWhere = where;
       setupWhereSet = true;
@@ -100,7 +101,7 @@ public final class HeaderAudit extends RuleMarks {
     boolean cleared = (flagsBefore & ~flagsAfter & FsRtlConstants.FSRTL_FLAG_ADVANCED_HEADER) != 0
         || (flags2Before & ~flags2After & FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS) != 0;
     if (cleared && setups > 0) {
-      FlagsChange c = new FlagsChange(KeThread.currentRequest(), flagsBefore, flagsAfter, flags2Before, flags2After);
+      FlagsChange c = new FlagsChange(KeThread.currentSite(), flagsBefore, flagsAfter, flags2Before, flags2After);
       if (firstSetupBitsCleared == null) {
         firstSetupBitsCleared = c;
       }
@@ -111,7 +112,7 @@ public final class HeaderAudit extends RuleMarks {
   synchronized void noteTeardown(@Nullable String freedLock) {
     teardowns = ImmutableList.<Teardown>builder()
         .addAll(teardowns)
-        .add(new Teardown(KeThread.currentRequest(), openFileObjects, freedLock))
+        .add(new Teardown(KeThread.currentSite(), openFileObjects, freedLock))
         .build();
   }
 
@@ -125,7 +126,7 @@ public final class HeaderAudit extends RuleMarks {
     OPEN.incrementAndGet(this);
     notePublished();
     if (!teardowns.isEmpty() && !openedAfterTeardown) {
-      openedAfterTeardownWhere = KeThread.currentRequest();
+      openedAfterTeardownWhere = KeThread.currentSite();
       openedAfterTeardown = true;
     }
   }
@@ -139,7 +140,7 @@ public final class HeaderAudit extends RuleMarks {
     if (!published) {
       synchronized (this) {
         if (!published) {
-          firstPublishedWhere = KeThread.currentRequest();
+          firstPublishedWhere = KeThread.currentSite();
           setUpWhenFirstPublished = isSetUp();
           published = true;
         }
@@ -164,7 +165,7 @@ public final class HeaderAudit extends RuleMarks {
     if (!reachable) {
       synchronized (this) {
         if (!reachable) {
-          firstReachableWhere = KeThread.currentRequest();
+          firstReachableWhere = KeThread.currentSite();
           setUpWhenFirstReachable = isSetUp();
           reachable = true;
         }

@@ -55,7 +55,7 @@ public final class SlotAudit extends RuleMarks {
     }
     teardowns = ImmutableList.<Teardown>builder()
         .addAll(teardowns)
-        .add(new Teardown(KeThread.currentRequest(), live.build()))
+        .add(new Teardown(KeThread.currentSite(), live.build()))
         .build();
   }
 

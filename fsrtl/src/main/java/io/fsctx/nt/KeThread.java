@@ -190,6 +190,33 @@ public final class KeThread {
   }
 
   /**
+   * A request that leaves a small stand-in, its {@linkplain #site() site}, in the records that
+   * outlive it (where a block was allocated or freed, where a header was set up or torn down),
+   * so that those records do not keep the whole request, its parameters and status, alive.
+   *
+   * <p>Thread safety: as the implementing request.
+   */
+  public interface Request {
+    /**
+     * The request's site: the same object on every call, described by {@code toString} as the
+     * request is.
+     *
+     * @return the site; immutable
+     */
+    Object site();
+  }
+
+  /**
+   * What a record of "where" keeps for the request the current thread is serving: the request's
+   * {@linkplain Request#site() site} when it has one, else the request itself; null outside any
+   * request. Two records made during the same request hold equal objects.
+   */
+  public static @Nullable Object currentSite() {
+    Object r = CURRENT.get().request;
+    return r instanceof Request q ? q.site() : r;
+  }
+
+  /**
    * Marks the current thread as serving {@code request} until {@link #exitRequest} restores what
    * this returns; requests nest (a filter's own I/O inside a callback).
    *

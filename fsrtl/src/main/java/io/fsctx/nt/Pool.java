@@ -72,7 +72,7 @@ public final class Pool {
     checkNotNull(type, "type");
     checkArgument(tag != null && !tag.isEmpty() && tag.length() <= 4,
         "pool tag must have one to four characters, got '%s'", tag);
-    PoolBlock b = new PoolBlock(this, blockIds.nextNumber(), type, tag, what, KeThread.currentRequest());
+    PoolBlock b = new PoolBlock(this, blockIds.nextNumber(), type, tag, what, KeThread.currentSite());
     synchronized (outstandingLock) {
       PoolBlock n = newestOutstanding;
       b.nextOutstanding = n;
@@ -100,7 +100,7 @@ public final class Pool {
   public void free(PoolBlock block) {
     checkNotNull(block, "block");
     checkArgument(block.pool() == this, "%s belongs to another pool", block);
-    Object where = KeThread.currentRequest();
+    Object where = KeThread.currentSite();
     if (!block.markFreed(where)) {
       for (PoolListener l : listeners) {
         l.onDoubleFree(block, where);

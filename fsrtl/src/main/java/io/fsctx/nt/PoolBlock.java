@@ -14,9 +14,10 @@ import org.jspecify.annotations.Nullable;
  * PerFileContextSlot(block, id)}) declares itself a member, so that freeing the block frees it, as
  * freeing a C structure frees its members; a structure merely pointed at is not a member.
  *
- * <p>Each block remembers the request its thread was serving when it was allocated and freed
- * ({@link KeThread#currentRequest()}), so that a finding can say where: "freed in
- * Irp#12[CLEANUP FileObject#5]".
+ * <p>Each block remembers the request its thread was serving when it was allocated and freed,
+ * as the request's site ({@link KeThread#currentSite()}: for an IRP, {@code Irp.Site}, which
+ * prints as the IRP without keeping its parameters and status alive), so that a finding can say
+ * where: "freed in Irp#12[CLEANUP FileObject#5]".
  *
  * <p>Thread safety: safe for concurrent use; members are added by replacing an immutable array
  * under the block's monitor (a block gets one to three, when it is built), the freed state is set
@@ -89,7 +90,10 @@ public final class PoolBlock {
     return what;
   }
 
-  /** The request being served when the block was allocated, or null outside any request. */
+  /**
+   * The site of the request being served when the block was allocated ({@link
+   * KeThread#currentSite()}), or null outside any request.
+   */
   public @Nullable Object allocatedAt() {
     return allocatedAt;
   }
@@ -123,8 +127,9 @@ public final class PoolBlock {
   }
 
   /**
-   * The request being served when the block was freed; null when it was freed outside any request
-   * or is not freed (see {@link #isFreed()}).
+   * The site of the request being served when the block was freed ({@link
+   * KeThread#currentSite()}); null when it was freed outside any request or is not freed (see
+   * {@link #isFreed()}).
    */
   public @Nullable Object freedAt() {
     Object o = freedAt;

@@ -20,7 +20,6 @@ import io.fsctx.io.IoEventListener;
 import io.fsctx.io.IoManager;
 import io.fsctx.io.Irp;
 import io.fsctx.io.Volume;
-import io.fsctx.io.VolumeRequest;
 import io.fsctx.nt.PoolBlock;
 import io.fsctx.nt.PoolListener;
 import java.util.ArrayList;
@@ -571,7 +570,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     List<PoolBlock> left = io.pool().outstanding();
     left.sort(Comparator.comparingLong(FileSystemVerifier::allocationNumber));
     for (PoolBlock b : left) {
-      if (volumeOf(b.allocatedAt()) == volume) {
+      if (Irp.Site.volumeOf(b.allocatedAt()) == volume) {
         report(FsRule.FREE_AT_DISMOUNT, b.id(), b + contents(b) + ", allocated " + PoolBlock.describe(b.allocatedAt())
             + ", is still allocated although " + volume + " (" + volume.ntDeviceName() + ") is dismounted and has no"
             + " file objects left: it was never freed (with its teardown) and leaks");
@@ -702,16 +701,6 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     return m != null && m.isFreed();
   }
 
-  private static @Nullable Volume volumeOf(@Nullable Object request) {
-    if (request instanceof Irp irp) {
-      FileObject fo = irp.fileObject();
-      return fo == null ? null : fo.volume();
-    }
-    if (request instanceof VolumeRequest r) {
-      return r.volume();
-    }
-    return null;
-  }
 
   private String contents(PoolBlock b) {
     List<String> parts = new ArrayList<>();

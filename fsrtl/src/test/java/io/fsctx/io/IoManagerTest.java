@@ -18,6 +18,7 @@ import io.fsctx.nt.PoolBlock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The I/O manager's own contract, on a minimal file system: objects, counts, events, stacks. */
@@ -92,7 +93,7 @@ class IoManagerTest {
     assertEquals(1, h.audit().openFileObjects());
     assertTrue(h.audit().isPublished());
     assertTrue(h.audit().setUpWhenFirstPublished());
-    assertInstanceOf(Irp.class, h.audit().firstPublishedWhere());
+    assertInstanceOf(Irp.Site.class, h.audit().firstPublishedWhere());
   }
 
   @Test
@@ -119,7 +120,7 @@ class IoManagerTest {
     assertTrue(fo.isDeleted());
     assertEquals(0, h.audit().openFileObjects());
     assertTrue(h.memory().isFreed());
-    Irp close = assertInstanceOf(Irp.class, h.memory().freedAt());
+    Irp.Site close = assertInstanceOf(Irp.Site.class, h.memory().freedAt());
     assertEquals(IrpMajorFunction.CLOSE, close.majorFunction());
     assertSame(fo, close.fileObject());
   }
@@ -243,6 +244,41 @@ class IoManagerTest {
     assertSame(seen.get(1), seen.get(0));
     assertSame(seen.get(3), seen.get(2));
     assertNull(KeThread.currentRequest(), "nothing is marked once the request is done");
+    io.closeHandle(fo);
+  }
+
+  @Test
+  @DisplayName("Records of where keep the request's site: one object per IRP, printed as the IRP, holding no parameters or status")
+  void currentSite_oneSmallStandInPerIrp() {
+    Volume v = mount();
+    List<Object> sites = new ArrayList<>();
+    List<Irp> irps = new ArrayList<>();
+    v.deviceStack().attach(new DeviceObject("Spy") {
+      @Override
+      public NtStatus dispatch(Irp irp) {
+        sites.add(KeThread.currentSite());
+        sites.add(KeThread.currentSite());
+        irps.add(irp);
+        return callLowerDriver(irp);
+      }
+    });
+    FileObject fo = open(v, "\\a");
+    assertSame(sites.get(0), sites.get(1), "the same site for the same request");
+    Irp.Site site = assertInstanceOf(Irp.Site.class, sites.get(0));
+    Irp create = irps.get(0);
+    assertSame(create.site(), site);
+    assertEquals(create.toString(), site.toString());
+    assertEquals(IrpMajorFunction.CREATE, site.majorFunction());
+    assertSame(fo, site.fileObject());
+    assertSame(v, Irp.Site.volumeOf(site));
+    assertSame(v, Irp.Site.volumeOf(create));
+    assertNull(Irp.Site.volumeOf("elsewhere"));
+    for (java.lang.reflect.Field f : Irp.Site.class.getDeclaredFields()) {
+      Class<?> t = f.getType();
+      assertFalse(t == Irp.class || IrpParameters.class.isAssignableFrom(t) || t == IoStatus.class || t == Object.class,
+          () -> "a site keeps " + f + " alive: it must outlive its request without its parts");
+    }
+    assertNull(KeThread.currentSite(), "no site outside any request");
     io.closeHandle(fo);
   }
 

@@ -338,8 +338,8 @@ class ModelFileSystemsTest {
     io.closeHandle(dir);
     assertTrue(dcb.isFreed(), "the last user close released the DirectoryFile, whose close freed the DCB");
     Object freedIn = dcb.freedAt();
-    assertInstanceOf(Irp.class, freedIn);
-    FileObject closing = ((Irp) freedIn).fileObject();
+    assertInstanceOf(Irp.Site.class, freedIn);
+    FileObject closing = ((Irp.Site) freedIn).fileObject();
     assertTrue(closing.hasFlags(FileObject.FO_STREAM_FILE), "freed inside the stream file object's close");
   }
 

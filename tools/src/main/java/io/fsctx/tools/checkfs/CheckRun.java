@@ -21,7 +21,6 @@ import io.fsctx.io.Irp;
 import io.fsctx.io.IoManager;
 import io.fsctx.io.IoStatus;
 import io.fsctx.io.Volume;
-import io.fsctx.io.VolumeRequest;
 import io.fsctx.modelfs.ModelFileSystem;
 import io.fsctx.nt.BugCheckException;
 import io.fsctx.nt.NtStatus;
@@ -474,7 +473,7 @@ final class CheckRun {
     if (v != null) {
       List<PoolBlock> left = new ArrayList<>();
       for (PoolBlock b : io.pool().outstanding()) {
-        if (volumeOf(b.allocatedAt()) == v) {
+        if (Irp.Site.volumeOf(b.allocatedAt()) == v) {
           left.add(b);
         }
       }
@@ -559,14 +558,6 @@ final class CheckRun {
       thrown.add(what + " threw " + e);
       return null;
     }
-  }
-
-  private static @Nullable Volume volumeOf(@Nullable Object request) {
-    if (request instanceof Irp irp) {
-      FileObject fo = irp.fileObject();
-      return fo == null ? null : fo.volume();
-    }
-    return request instanceof VolumeRequest r ? r.volume() : null;
   }
 
   // ---- Helpers for the rows -------------------------------------------------------------------
