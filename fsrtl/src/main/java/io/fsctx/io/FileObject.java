@@ -3,9 +3,11 @@ package io.fsctx.io;
 import io.fsctx.fsrtl.CommonFcbHeader;
 import io.fsctx.fsrtl.FileObjectContexts;
 import io.fsctx.fsrtl.FsRtlFileObject;
+import io.fsctx.fsrtl.PerFileObjectContext;
 import io.fsctx.nt.AllocationFaults;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,6 +64,7 @@ public class FileObject implements FsRtlFileObject {
   private static final VarHandle FLAGS;
   private static final VarHandle POINTER_COUNT;
   private static final VarHandle HANDLE_COUNT;
+  private static final VarHandle CONTEXTS;
 
   static {
     try {
@@ -69,6 +72,7 @@ public class FileObject implements FsRtlFileObject {
       FLAGS = l.findVarHandle(FileObject.class, "flags", int.class);
       POINTER_COUNT = l.findVarHandle(FileObject.class, "pointerCount", int.class);
       HANDLE_COUNT = l.findVarHandle(FileObject.class, "handleCount", int.class);
+      CONTEXTS = l.findVarHandle(FileObject.class, "perFileObjectContexts", FileObjectContexts.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -81,7 +85,12 @@ public class FileObject implements FsRtlFileObject {
   private volatile @Nullable Object fsContext2;
   private volatile String fileName;
   private volatile int flags;
-  private final FileObjectContexts perFileObjectContexts = new FileObjectContexts();
+  /**
+   * Made on first use ({@link #perFileObjectContexts()}): few file objects ever carry a legacy
+   * filter's per-file-object context, and the holder was 48 of the bytes every open file object
+   * kept (issue 14, round 8). Its list was already allocated only on the first insert.
+   */
+  private volatile @Nullable FileObjectContexts perFileObjectContexts;
   private volatile @Nullable Volume volume;
   private volatile boolean closeCompleted;
   private volatile int pointerCount;
@@ -173,10 +182,34 @@ public class FileObject implements FsRtlFileObject {
     FLAGS.getAndBitwiseAnd(this, ~bits);
   }
 
-  /** The per-file-object context list of legacy filters. */
+  /**
+   * The per-file-object context list of legacy filters, its holder made on the first call (the
+   * list itself on the first insert, as before).
+   *
+   * <p>Thread safety: concurrent first calls agree on one holder (compare-and-set).
+   */
   @Override
   public final FileObjectContexts perFileObjectContexts() {
-    return perFileObjectContexts;
+    FileObjectContexts c = perFileObjectContexts;
+    if (c != null) {
+      return c;
+    }
+    FileObjectContexts fresh = new FileObjectContexts();
+    Object won = CONTEXTS.compareAndExchange(this, null, fresh);
+    return won == null ? fresh : (FileObjectContexts) won;
+  }
+
+  /**
+   * What the I/O manager's delete of the file object finds in its per-file-object list ({@link
+   * FileObjectContexts#leakAtDelete()}), without making the holder when nobody ever asked for
+   * it: an insert that races with the delete then lands on a fresh list, as it does when the
+   * holder exists but its list was never allocated.
+   *
+   * @return the contexts still linked, head first; empty when there were none
+   */
+  public final List<PerFileObjectContext> leakPerFileObjectContextsAtDelete() {
+    FileObjectContexts c = perFileObjectContexts;
+    return c == null ? List.of() : c.leakAtDelete();
   }
 
   /**
@@ -229,7 +262,7 @@ public class FileObject implements FsRtlFileObject {
 
   /** Makes the lazy allocation of the per-file-object container fail as chosen. */
   public final void setAllocationFaults(AllocationFaults faults) {
-    perFileObjectContexts.setAllocationFaults(faults);
+    perFileObjectContexts().setAllocationFaults(faults);
   }
 
   /** The volume the file object was opened on ({@code DeviceObject}/{@code Vpb}), or null when made outside an I/O manager. */

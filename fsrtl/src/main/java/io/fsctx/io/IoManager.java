@@ -320,7 +320,7 @@ public final class IoManager {
       // A cancelled open was closed below the filter that cancelled it; any other failure never
       // opened anything. Either way the object goes without IRP_MJ_CLOSE from here.
       fo.setCounts(0, 0);
-      List<PerFileObjectContext> leaked = fo.perFileObjectContexts().leakAtDelete();
+      List<PerFileObjectContext> leaked = fo.leakPerFileObjectContextsAtDelete();
       delete(fo);
       publish(new IoEvent.FileObjectDeleted(volume, fo, leaked));
       return new CreateResult(st, null);
@@ -404,7 +404,7 @@ public final class IoManager {
     Irp irp = newIrp(IrpMajorFunction.CLOSE, 0, fileObject, IrpParameters.NONE, 0);
     IoStatus st = send(volume, irp);
     publish(new IoEvent.Close(volume, fileObject, st.status()));
-    List<PerFileObjectContext> leaked = fileObject.perFileObjectContexts().leakAtDelete();
+    List<PerFileObjectContext> leaked = fileObject.leakPerFileObjectContextsAtDelete();
     delete(fileObject);
     publish(new IoEvent.FileObjectDeleted(volume, fileObject, leaked));
   }
