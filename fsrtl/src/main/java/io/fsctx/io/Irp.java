@@ -2,6 +2,8 @@ package io.fsctx.io;
 
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.NtStatus;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * their dispatch routine runs.
  *
  * <p>Thread safety: confined to the thread that sends it; the completion status is volatile so
- * that a test may read it from elsewhere after the send returned.
+ * that a test may read it from elsewhere after the send returned, and its {@link #site()} is made
+ * once for every thread that asks (a pended request may be finished on a worker thread).
  */
 public final class Irp implements KeThread.Request {
   private @Nullable String id; // formatted on first use from number: requests are on every path
@@ -27,7 +30,16 @@ public final class Irp implements KeThread.Request {
   private final int flags;
   private volatile @Nullable IoStatus ioStatus;
   private volatile @Nullable Object output;
-  private @Nullable Site site;
+  private volatile @Nullable Site site;
+  private static final VarHandle SITE;
+
+  static {
+    try {
+      SITE = MethodHandles.lookup().findVarHandle(Irp.class, "site", Site.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /**
    * Builds a request; usually the {@link IoManager} does this.
@@ -170,16 +182,21 @@ public final class Irp implements KeThread.Request {
    * pool block or an audit that kept the request itself kept its parameters and completion status
    * alive as long as the structure lived: 136 bytes per open file object (issue 14, round 8).
    *
-   * @return the site; not thread-safe on its first call, as the request is confined to its thread
+   * <p>Thread safety: safe for concurrent use; a request pended to a worker thread may be served
+   * by two threads, and both get the same site (set once with a compare-and-set), so records
+   * made on either compare equal.
+   *
+   * @return the site; immutable
    */
   @Override
   public Site site() {
     Site s = site;
-    if (s == null) {
-      s = new Site(id, number, majorFunction, fileObject);
-      site = s;
+    if (s != null) {
+      return s;
     }
-    return s;
+    Site fresh = new Site(id, number, majorFunction, fileObject);
+    Object won = SITE.compareAndExchange(this, null, fresh);
+    return won == null ? fresh : (Site) won;
   }
 
   @Override

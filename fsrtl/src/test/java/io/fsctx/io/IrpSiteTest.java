@@ -1,0 +1,46 @@
+package io.fsctx.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Irp#site()}: a request pended to a worker may be served by two threads at once, and the
+ * records made on either must hold the same site, or a verifier comparing "where" would see two
+ * requests.
+ */
+class IrpSiteTest {
+
+  @Test
+  @DisplayName("Two threads asking a fresh IRP for its site at once get the same object, 2,000 times")
+  void site_racingFirstCalls_oneSite() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      CyclicBarrier start = new CyclicBarrier(2);
+      for (int i = 0; i < 2_000; i++) {
+        Irp irp = new Irp("Irp#" + i, IrpMajorFunction.READ, 0, null, IrpParameters.NONE, 0);
+        Future<Irp.Site> a = pool.submit(() -> {
+          start.await();
+          return irp.site();
+        });
+        Future<Irp.Site> b = pool.submit(() -> {
+          start.await();
+          return irp.site();
+        });
+        Irp.Site first = a.get(10, TimeUnit.SECONDS);
+        assertSame(first, b.get(10, TimeUnit.SECONDS), "IRP " + i);
+        assertSame(first, irp.site());
+        assertEquals("Irp#" + i + "[IRP_MJ_READ]", first.toString());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
