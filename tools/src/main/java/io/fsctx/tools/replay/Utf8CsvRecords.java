@@ -363,7 +363,6 @@ final class Utf8CsvRecords {
     int p = pos;
     byte[] a = buf;
     int end = limit;
-    long stop = comma ? COMMAS : QUOTES;
     while (true) {
       if (p > end - 8) {
         byte b; // the last bytes of the buffer, fewer than a word
@@ -372,7 +371,7 @@ final class Utf8CsvRecords {
         }
         break;
       }
-      long found = stops((long) WORDS.get(a, p), stop);
+      long found = stops((long) WORDS.get(a, p), comma);
       if (found != 0) {
         p += Long.numberOfTrailingZeros(found) >>> 3;
         break;
@@ -388,19 +387,21 @@ final class Utf8CsvRecords {
   /**
    * The bytes of the little-endian word {@code w} that stop {@link #skipPlain}, as their high
    * bits: a byte below {@link #LOW_STOP} (line ends and NUL among them), a non-ASCII byte, a
-   * quote, or (with {@code stop} = {@link #COMMAS}) a comma. These are the classic word tests
+   * quote, or (when {@code comma}) a comma. These are the classic word tests
    * ("has a zero byte", "has a byte less than n"): a borrow can raise a false flag only above a
    * true one, so the lowest flag, the first stop in memory order, is always exact, and no flag
    * is raised when no byte stops. A tab or another control byte below {@link #LOW_STOP} also
    * stops the skip; the caller steps over it as a plain character.
    */
-  private static long stops(long w, long stop) {
+  private static long stops(long w, boolean comma) {
     long low = (w - ONES * LOW_STOP) & ~w;
     long q = w ^ QUOTES;
-    long quote = (q - ONES) & ~q;
-    long s = w ^ stop; // the quote again, or the comma
-    long other = (s - ONES) & ~s;
-    return (low | quote | other | w) & HIGHS;
+    long found = low | ((q - ONES) & ~q) | w;
+    if (comma) {
+      long c = w ^ COMMAS;
+      found |= (c - ONES) & ~c;
+    }
+    return found & HIGHS;
   }
 
   private CorruptInputException nul() {
