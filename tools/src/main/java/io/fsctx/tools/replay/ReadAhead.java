@@ -39,6 +39,9 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
   /** Distinct operation or result texts remembered at most (a trace has a few dozen). */
   private static final int CACHED = 1024;
 
+  /** Paths split recently, remembered by their hash (a power of two). */
+  private static final int PATHS = 1 << 12;
+
   /**
    * A row and what judging it needs that does not depend on the replay's state.
    *
@@ -99,6 +102,9 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
     // Operation and result texts repeat: classify each distinct text once.
     Map<String, Operation> operations = new HashMap<>();
     Map<String, Result> results = new HashMap<>();
+    // A path recurs on every row about its file, and the parser hands out the same string for
+    // it (SharedStrings): split each once while it recurs.
+    @Nullable TracePath[] paths = new TracePath[PATHS];
     Parsed[] out = new Parsed[BATCH];
     int n = 0;
     try (reader) {
@@ -106,14 +112,18 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
         if (stopped) {
           return;
         }
-        out[n++] = parse(row, eventClass, operations, results);
+        out[n++] = parse(row, eventClass, operations, results, paths);
         // A full batch goes; so does a partial one when the replay has nothing left to do (a
         // slow stream such as a capture piped in live: each row reaches the filters as soon as
         // it is read, and reading ahead never delays a row).
         if (n == BATCH || hungry) {
           hungry = false;
-          queue.put(n == BATCH ? out : java.util.Arrays.copyOf(out, n));
-          out = new Parsed[BATCH];
+          if (n == BATCH) {
+            queue.put(out);
+            out = new Parsed[BATCH];
+          } else {
+            queue.put(java.util.Arrays.copyOf(out, n)); // out stays this thread's: refill it
+          }
           n = 0;
         }
       }
@@ -143,9 +153,10 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
       TraceRow row,
       boolean eventClass,
       Map<String, Operation> operations,
-      Map<String, Result> results) {
+      Map<String, Result> results,
+      @Nullable TracePath[] paths) {
     boolean counted = ReplayEngine.isCounted(row, eventClass);
-    TracePath path = counted ? TracePath.parse(row.path()) : null;
+    TracePath path = counted ? split(row.path(), paths) : null;
     if (path != null) {
       // A string keeps its hash once computed: hashing the handle table's keys here, beside the
       // replay, spares the replay thread that work (issue 14). The queue publishes the strings.
@@ -171,6 +182,21 @@ final class ReadAhead implements Iterator<ReadAhead.Parsed>, AutoCloseable {
     }
     return new Parsed(
         row, counted, path, op.operation(), op.known(), result.status(), result.recognised());
+  }
+
+  /** {@link TracePath#parse}, or the same path split earlier when {@code paths} still holds it. */
+  private static @Nullable TracePath split(String written, @Nullable TracePath[] paths) {
+    int h = written.hashCode();
+    int slot = (h ^ (h >>> 16)) & (PATHS - 1);
+    TracePath p = paths[slot];
+    if (p != null && p.written().equals(written)) {
+      return p;
+    }
+    p = TracePath.parse(written);
+    if (p != null) {
+      paths[slot] = p;
+    }
+    return p;
   }
 
   @Override

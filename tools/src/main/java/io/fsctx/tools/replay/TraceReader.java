@@ -185,6 +185,12 @@ public final class TraceReader implements Closeable, Iterable<TraceRow> {
       }
     }
     bytes.keep(keep);
+    // Every kept column but the time of day repeats its values from row to row.
+    boolean[] shared = keep.clone();
+    if (timeOfDay >= 0) {
+      shared[timeOfDay] = false;
+    }
+    bytes.share(shared);
   }
 
   /**

@@ -75,6 +75,11 @@ final class Utf8CsvRecords {
    * #nextRaw}); null when it makes strings.
    */
   private @Nullable RawFields raw;
+  /** The columns whose strings are shared between records ({@link #share}), or null. */
+  private boolean @Nullable [] shared;
+  private final SharedStrings sharedStrings = new SharedStrings();
+  /** The field being parsed is of a shared column. */
+  private boolean sharing;
 
   /** What {@link #read} returns for a record read into {@link #raw}. */
   private static final TraceReader.Fields RAW_RECORD = new TraceReader.Fields(0, 0, new String[0], null);
@@ -93,6 +98,15 @@ final class Utf8CsvRecords {
     keep = columns;
     slots = s;
     keptCount = n;
+  }
+
+  /**
+   * From the next record on, the values of these columns (of those kept) that repeat bytes seen
+   * recently are the same string objects ({@link SharedStrings}): for columns whose values recur,
+   * not for one unique on every row such as a time stamp, which would only evict the others.
+   */
+  void share(boolean[] columns) {
+    shared = columns.clone();
   }
 
   /** The columns kept (see {@link #keep}), or null when every column is. */
@@ -181,10 +195,12 @@ final class Utf8CsvRecords {
     boolean[] k = keep;
     int[] slot = slots;
     RawFields r = raw;
+    boolean[] sh = shared;
     @Nullable String[] values = r != null ? RAW_RECORD.values() : new String[k == null ? 32 : keptCount];
     int field = 0;
     while (true) {
       boolean wanted = k == null || (field < k.length && k[field]);
+      sharing = sh != null && field < sh.length && sh[field];
       @Nullable String value = parseField(recordLine, wanted, wanted && slot != null ? slot[field] : -1);
       if (k == null) {
         if (field >= values.length) {
@@ -474,7 +490,7 @@ final class Utf8CsvRecords {
 
   private String text(int from, int to, boolean ascii, boolean doubled) {
     if (!doubled) {
-      return text(buf, from, to, ascii);
+      return sharing ? sharedStrings.of(buf, from, to, ascii) : text(buf, from, to, ascii);
     }
     byte[] out = new byte[to - from];
     return text(out, 0, copyUnquoting(buf, from, to, out), ascii);
