@@ -455,7 +455,8 @@ public final class Namespace {
       wantDirectory = true;
     }
     String skey = key(pp.streamSuffix());
-    Link link = names.get(key(pp.filePath()));
+    String fileKey = key(pp.filePath());
+    Link link = names.get(fileKey);
     if (link != null && !visible(link.file, transaction)) {
       // Another transaction's new file, or this transaction's deleted one: the name is taken on
       // the disk but this create cannot see the file.
@@ -470,10 +471,11 @@ public final class Namespace {
     long info;
     if (link == null) {
       if (disposition == FILE_OPEN || disposition == FILE_OVERWRITE) {
-        return Resolution.failed(names.containsKey(key(parent(pp.filePath())))
+        return Resolution.failed(names.containsKey(parentKey(fileKey, pp.filePath()))
             ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_OBJECT_PATH_NOT_FOUND);
       }
-      Link parentLink = names.get(key(parent(pp.filePath())));
+      String parentKey = parentKey(fileKey, pp.filePath());
+      Link parentLink = names.get(parentKey);
       if (parentLink != null && !visible(parentLink.file, transaction)) {
         parentLink = null;
       }
@@ -485,7 +487,7 @@ public final class Namespace {
       }
       FileRecord f = newFile(wantDirectory && pp.streamSuffix().isEmpty());
       f.putStream(skey, pp.streamSuffix());
-      link = addLink(f, pp.filePath());
+      link = addLink(f, pp.filePath(), fileKey, parentKey);
       if (transaction != null) {
         f.createdIn = transaction;
         transacted.computeIfAbsent(transaction, t -> new ArrayList<>()).add(f);
@@ -1006,20 +1008,31 @@ public final class Namespace {
   }
 
   private Link addLink(FileRecord f, String path) {
+    String k = key(path);
+    return addLink(f, path, k, parentKey(k, path));
+  }
+
+  /** {@link #addLink(FileRecord, String)} with the keys of the path and of its parent made already. */
+  private Link addLink(FileRecord f, String path, String key, String parentKey) {
     Link l = new Link(f, path);
     f.links.add(l);
-    putName(l);
+    putName(l, key, parentKey);
     return l;
   }
 
   /** Gives a link its name in {@link #names} and in its parent's entry of {@link #children}. */
   private void putName(Link l) {
-    Link old = names.put(key(l.path), l);
+    String k = key(l.path);
+    putName(l, k, parentKey(k, l.path));
+  }
+
+  private void putName(Link l, String key, String parentKey) {
+    Link old = names.put(key, l);
     if (old != null && old != l) {
       unindex(old);
     }
     if (!l.path.equals("\\")) {
-      children.computeIfAbsent(key(parent(l.path)), k -> new HashSet<>()).add(l);
+      children.computeIfAbsent(parentKey, k -> new HashSet<>()).add(l);
     }
   }
 
@@ -1111,18 +1124,27 @@ public final class Namespace {
         return null;
       }
     }
-    if (!filePath.equals("\\")) {
-      for (String c : filePath.substring(1).split("\\\\", -1)) {
-        if (c.isEmpty() || c.equals(".") || c.equals("..")) {
+    // Each component between backslashes: not empty, not "." or "..", no character a name may
+    // not hold. Scanned in place: this runs on every create.
+    int start = 1;
+    int n = filePath.length();
+    while (n > 1 && start <= n) {
+      int end = filePath.indexOf('\\', start);
+      if (end < 0) {
+        end = n;
+      }
+      int len = end - start;
+      if (len == 0
+          || (filePath.charAt(start) == '.' && (len == 1 || (len == 2 && filePath.charAt(start + 1) == '.')))) {
+        return null;
+      }
+      for (int i = start; i < end; i++) {
+        char ch = filePath.charAt(i);
+        if (ch < 0x20 || "\"*/<>?|".indexOf(ch) >= 0) {
           return null;
         }
-        for (int i = 0; i < c.length(); i++) {
-          char ch = c.charAt(i);
-          if (ch < 0x20 || "\"*/<>?|".indexOf(ch) >= 0) {
-            return null;
-          }
-        }
       }
+      start = end + 1;
     }
     return new ParsedPath(filePath, suffix);
   }
@@ -1142,5 +1164,14 @@ public final class Namespace {
 
   private static String key(String s) {
     return s.toUpperCase(Locale.ROOT);
+  }
+
+  /**
+   * {@code key(parent(filePath))}, cut from the path's key {@code fileKey} when folding kept every
+   * character's place (nearly always; a character such as {@code ß} folds to two), so a create
+   * folds its path once.
+   */
+  private static String parentKey(String fileKey, String filePath) {
+    return fileKey.length() == filePath.length() ? parent(fileKey) : key(parent(filePath));
   }
 }
