@@ -36,7 +36,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -192,7 +191,12 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   public void finish() {
     for (CommonFcbHeader h : live.keySet()) {
       if (h instanceof AdvancedFcbHeader a && !isFreed(a)) {
-        Object what = lazy(() -> describe(a));
+        Object what = new Lazy() {
+            @Override
+            String build() {
+              return describe(a);
+            }
+        };
         checkSetupOrder(a, what, "end of run");
         checkSetupOnce(a, what, "end of run", true);
         checkFlags(a, what, "end of run", "at the end of the run");
@@ -267,15 +271,29 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     live.putIfAbsent(h, describeOpen(fo, c));
     // Descriptions are built only when a report or an example needs them: the checks run on
     // every open, cleanup, close and free, and nearly always pass.
-    Object what = lazy(() -> describe(h));
-    Object when = lazy(() -> "when " + fo + " was opened on it");
+    Object what = new Lazy() {
+        @Override
+        String build() {
+          return describe(h);
+        }
+    };
+    Object when = new Lazy() {
+        @Override
+        String build() {
+          return "when " + fo + " was opened on it";
+        }
+    };
     PoolBlock memory = h.memory();
-    check(FsRule.FCB_POOL, h, "open", () -> what + " in " + memory);
+    if (check(FsRule.FCB_POOL, h, "open")) {
+      example(FsRule.FCB_POOL, what + " in " + memory);
+    }
     if (memory == null) {
       report(FsRule.FCB_POOL, h.id(), what + " is not embedded in a pool block: build the FCB's header with"
           + " new AdvancedFcbHeader(block, id) on a block from Volume.pool().allocate, or its free cannot be checked");
     }
-    check(FsRule.HDR_ADVANCED, h, "open", what::toString);
+    if (check(FsRule.HDR_ADVANCED, h, "open")) {
+      example(FsRule.HDR_ADVANCED, String.valueOf(what));
+    }
     if (!(h instanceof AdvancedFcbHeader a)) {
       report(FsRule.HDR_ADVANCED, h.id(), what + " has only FSRTL_COMMON_FCB_HEADER (no FilterContexts list, no"
           + " Flags2 support bit): " + fo + " was opened on it " + PoolBlock.describe(h.audit().firstPublishedWhere())
@@ -283,7 +301,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       return;
     }
     HeaderAudit audit = a.audit();
-    check(FsRule.HDR_SETUP, a, "open", () -> what + " set up " + PoolBlock.describe(audit.firstSetupWhere()));
+    if (check(FsRule.HDR_SETUP, a, "open")) {
+      example(FsRule.HDR_SETUP, what + " set up " + PoolBlock.describe(audit.firstSetupWhere()));
+    }
     if (!audit.isSetUp()) {
       report(FsRule.HDR_SETUP, a.id(), what + " was not set up (no FsRtlSetupAdvancedHeader/Ex/Ex2 call) " + when
           + " " + PoolBlock.describe(audit.firstPublishedWhere()) + ": Flags=" + hex(a.flags()) + " Flags2="
@@ -294,7 +314,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     checkFlags(a, what, "open", when);
     checkVersionSlot(a, what, "open", when);
     if (isPagingFileOpen(fo, c.parameters())) {
-      check(FsRule.PAGING_FILE, a, "open", () -> what + " Flags2=" + hex(a.flags2()));
+      if (check(FsRule.PAGING_FILE, a, "open")) {
+        example(FsRule.PAGING_FILE, what + " Flags2=" + hex(a.flags2()));
+      }
       boolean paging = (a.flags2() & FSRTL_FLAG2_IS_PAGING_FILE) != 0;
       boolean supports = (a.flags2() & FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS) != 0;
       if (!paging || supports) {
@@ -310,8 +332,18 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   /** After a cleanup or close: the header may have changed in any request since the open. */
   private void onRequestDone(FileObject fo, String moment) {
     if (fo.fsContext() instanceof AdvancedFcbHeader a && !isFreed(a)) {
-      Object what = lazy(() -> describe(a));
-      Object when = lazy(() -> "after the " + moment + " of " + fo);
+      Object what = new Lazy() {
+          @Override
+          String build() {
+            return describe(a);
+          }
+      };
+      Object when = new Lazy() {
+          @Override
+          String build() {
+            return "after the " + moment + " of " + fo;
+          }
+      };
       checkFlags(a, what, moment, when);
       checkVersionSlot(a, what, moment, when);
     }
@@ -322,8 +354,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   @Override
   public void onFree(PoolBlock block) {
     // The pool reports a block's first free here once: each is a new structure for the rule.
-    record(FsRule.FREE_ONCE, true, "free",
-        () -> block + contents(block) + " freed " + PoolBlock.describe(block.freedAt()));
+    if (record(FsRule.FREE_ONCE, true, "free")) {
+      example(FsRule.FREE_ONCE, block + contents(block) + " freed " + PoolBlock.describe(block.freedAt()));
+    }
     for (Object m : block.members()) {
       if (m instanceof CommonFcbHeader h) {
         onHeaderFreed(h, block);
@@ -336,7 +369,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   @Override
   public void onDoubleFree(PoolBlock block, @Nullable Object where) {
     // Counted as a structure at its first free (the verifier is attached before the pool is used).
-    record(FsRule.FREE_ONCE, false, "double free", () -> block + contents(block));
+    if (record(FsRule.FREE_ONCE, false, "double free")) {
+      example(FsRule.FREE_ONCE, block + contents(block));
+    }
     report(FsRule.FREE_ONCE, block.id(), block + contents(block) + " was freed again " + PoolBlock.describe(where)
         + " after its first free " + PoolBlock.describe(block.freedAt())
         + ": BAD_POOL_CALLER (bug check 0xC2, parameter 0x7) on Windows");
@@ -344,10 +379,22 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   private void onHeaderFreed(CommonFcbHeader h, PoolBlock block) {
     String name = live.remove(h);
-    Object what = lazy(() -> describe(h, name));
-    Object at = lazy(() -> "freed " + PoolBlock.describe(block.freedAt()));
+    Object what = new Lazy() {
+        @Override
+        String build() {
+          return describe(h, name);
+        }
+    };
+    Object at = new Lazy() {
+        @Override
+        String build() {
+          return "freed " + PoolBlock.describe(block.freedAt());
+        }
+    };
     int open = h.audit().openFileObjects();
-    check(FsRule.FREE_WHILE_OPEN, h, "free", () -> what + " " + at + " with no file object open");
+    if (check(FsRule.FREE_WHILE_OPEN, h, "free")) {
+      example(FsRule.FREE_WHILE_OPEN, what + " " + at + " with no file object open");
+    }
     if (open > 0) {
       report(FsRule.FREE_WHILE_OPEN, h.id(), what + " was " + at + " while " + open + " file object"
           + (open == 1 ? "" : "s") + " still pointed at it (their close has not come yet)");
@@ -358,7 +405,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     HeaderAudit audit = a.audit();
     int linked = a.perStreamContexts().size();
     if (audit.isSetUp() || linked > 0) {
-      check(FsRule.STREAM_TEARDOWN, a, "free", () -> what + " torn down and " + at);
+      if (check(FsRule.STREAM_TEARDOWN, a, "free")) {
+        example(FsRule.STREAM_TEARDOWN, what + " torn down and " + at);
+      }
       if (audit.teardowns().isEmpty()) {
         report(FsRule.STREAM_TEARDOWN, a.id(), what + " was " + at + " without FsRtlTeardownPerStreamContexts"
             + (linked == 0
@@ -374,7 +423,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       }
       checkTeardownTiming(a, what, "free", block);
       if (!audit.teardowns().isEmpty()) {
-        check(FsRule.LOCK_LIFETIME, a, "free", () -> what + ": its lock was allocated at each teardown");
+        if (check(FsRule.LOCK_LIFETIME, a, "free")) {
+          example(FsRule.LOCK_LIFETIME, what + ": its lock was allocated at each teardown");
+        }
         for (HeaderAudit.Teardown t : audit.teardowns()) {
           if (t.freedLock() != null) {
             report(FsRule.LOCK_LIFETIME, a.id(), what + ": FsRtlTeardownPerStreamContexts ran "
@@ -387,7 +438,12 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
     checkSetupOrder(a, what, "free");
     checkSetupOnce(a, what, "free", true);
-    Object when = lazy(() -> "when it was " + at); // a concatenation here would build "at" now
+    Object when = new Lazy() {
+        @Override
+        String build() {
+          return "when it was " + at;
+        }
+    }; // a concatenation here would build "at" now
     checkFlags(a, what, "free", when);
     checkVersionSlot(a, what, "free", when);
   }
@@ -398,9 +454,21 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (audit.users().isEmpty() && linked == 0) {
       return; // never passed to setup: no file contexts can hang off it
     }
-    Object what = lazy(() -> "per-file structure " + s.id() + " (the slot of " + users(audit) + ")");
-    Object at = lazy(() -> "freed " + PoolBlock.describe(block.freedAt()));
-    check(FsRule.FILE_TEARDOWN, s, "free", () -> what + " torn down and " + at);
+    Object what = new Lazy() {
+        @Override
+        String build() {
+          return "per-file structure " + s.id() + " (the slot of " + users(audit) + ")";
+        }
+    };
+    Object at = new Lazy() {
+        @Override
+        String build() {
+          return "freed " + PoolBlock.describe(block.freedAt());
+        }
+    };
+    if (check(FsRule.FILE_TEARDOWN, s, "free")) {
+      example(FsRule.FILE_TEARDOWN, what + " torn down and " + at);
+    }
     if (audit.teardowns().isEmpty()) {
       report(FsRule.FILE_TEARDOWN, s.id(), what + " was " + at + " without FsRtlTeardownPerFileContexts"
           + (linked == 0
@@ -415,8 +483,10 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       return;
     }
     SlotAudit.Teardown last = audit.teardowns().get(audit.teardowns().size() - 1);
-    check(FsRule.TEARDOWN_TIMING, s, "free", () -> what + " torn down after the file's last stream and freed"
-        + " in the same request (" + PoolBlock.describe(block.freedAt()) + ")");
+    if (check(FsRule.TEARDOWN_TIMING, s, "free")) {
+      example(FsRule.TEARDOWN_TIMING, what + " torn down after the file's last stream and freed"
+            + " in the same request (" + PoolBlock.describe(block.freedAt()) + ")");
+    }
     for (SlotAudit.Teardown t : audit.teardowns()) {
       if (!t.liveHeaders().isEmpty()) {
         report(FsRule.TEARDOWN_TIMING, s.id(), "FsRtlTeardownPerFileContexts on " + what + " ran "
@@ -440,8 +510,10 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (!audit.isSetUp()) {
       return;
     }
-    check(FsRule.SETUP_ORDER, a, moment, () -> what + " set up " + PoolBlock.describe(audit.firstSetupWhere())
-        + " before " + (audit.isReachable() ? "its FCB table insert and " : "") + "its first open");
+    if (check(FsRule.SETUP_ORDER, a, moment)) {
+      example(FsRule.SETUP_ORDER, what + " set up " + PoolBlock.describe(audit.firstSetupWhere())
+            + " before " + (audit.isReachable() ? "its FCB table insert and " : "") + "its first open");
+    }
     if (audit.isReachable() && !audit.setUpWhenFirstReachable()) {
       report(FsRule.SETUP_ORDER, a.id(), what + " became reachable (FCB table insert) "
           + PoolBlock.describe(audit.firstReachableWhere()) + " before it was set up "
@@ -464,7 +536,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (!audit.isSetUp()) {
       return;
     }
-    check(FsRule.SETUP_ONCE, a, moment, () -> what + " set up once, " + PoolBlock.describe(audit.firstSetupWhere()));
+    if (check(FsRule.SETUP_ONCE, a, moment)) {
+      example(FsRule.SETUP_ONCE, what + " set up once, " + PoolBlock.describe(audit.firstSetupWhere()));
+    }
     int n = audit.setupCount();
     int orphaned = a.orphanedContextCount();
     if (n > 1 && (atEnd || orphaned > 0)) {
@@ -482,8 +556,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (!a.audit().isSetUp()) {
       return;
     }
-    check(FsRule.FLAGS_STABLE, a, moment,
-        () -> what + " Flags=" + hex(a.flags()) + " Flags2=" + hex(a.flags2()) + " " + when);
+    if (check(FsRule.FLAGS_STABLE, a, moment)) {
+      example(FsRule.FLAGS_STABLE, what + " Flags=" + hex(a.flags()) + " Flags2=" + hex(a.flags2()) + " " + when);
+    }
     List<String> bad = new ArrayList<>();
     if ((a.flags() & FSRTL_FLAG_ADVANCED_HEADER) == 0) {
       bad.add("Flags=" + hex(a.flags()) + " lost FSRTL_FLAG_ADVANCED_HEADER (0x40)");
@@ -514,7 +589,9 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (given == null) {
       return;
     }
-    check(FsRule.VERSION_SLOT, a, moment, () -> what + " Version=" + a.version() + " with slot " + given.id());
+    if (check(FsRule.VERSION_SLOT, a, moment)) {
+      example(FsRule.VERSION_SLOT, what + " Version=" + a.version() + " with slot " + given.id());
+    }
     if (a.version() < FSRTL_FCB_HEADER_V1) {
       report(FsRule.VERSION_SLOT, a.id(), what + " was set up with per-file slot " + given.id()
           + " (FsRtlSetupAdvancedHeaderEx " + PoolBlock.describe(a.audit().lastSetupWhere()) + ") but its Version is "
@@ -534,8 +611,10 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       return;
     }
     HeaderAudit.Teardown last = teardowns.get(teardowns.size() - 1);
-    check(FsRule.TEARDOWN_TIMING, a, moment, () -> what + " torn down with no file object open"
-        + (freed == null ? " (" : " and freed in the same request (") + PoolBlock.describe(last.where()) + ")");
+    if (check(FsRule.TEARDOWN_TIMING, a, moment)) {
+      example(FsRule.TEARDOWN_TIMING, what + " torn down with no file object open"
+            + (freed == null ? " (" : " and freed in the same request (") + PoolBlock.describe(last.where()) + ")");
+    }
     for (HeaderAudit.Teardown t : teardowns) {
       if (t.openFileObjects() > 0) {
         report(FsRule.TEARDOWN_TIMING, a.id(), what + ": FsRtlTeardownPerStreamContexts ran "
@@ -565,8 +644,10 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       return;
     }
     // volumesChecked lets each volume through once: always a new structure for the rule.
-    record(FsRule.FREE_AT_DISMOUNT, true, "dismount", () -> volume + " (" + volume.ntDeviceName()
-        + "): no block allocated for it was left once it was dismounted and its last file object gone");
+    if (record(FsRule.FREE_AT_DISMOUNT, true, "dismount")) {
+      example(FsRule.FREE_AT_DISMOUNT, volume + " (" + volume.ntDeviceName()
+            + "): no block allocated for it was left once it was dismounted and its last file object gone");
+    }
     List<PoolBlock> left = io.pool().outstanding();
     left.sort(Comparator.comparingLong(FileSystemVerifier::allocationNumber));
     for (PoolBlock b : left) {
@@ -580,40 +661,43 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   // ---- Helpers -----------------------------------------------------------------------------
 
-  /** Text built on first use: what a message or example says, when one is wanted. */
-  private static final class Lazy {
-    private @Nullable Supplier<String> text;
+  /**
+   * Text built on first use: what a message or example says, when one is wanted. A subclass per
+   * use (rather than a wrapped lambda) is one object, not two, on a request that builds no text.
+   */
+  private abstract static class Lazy {
     private @Nullable String built;
 
-    Lazy(Supplier<String> text) {
-      this.text = text;
-    }
+    abstract String build();
 
     @Override
     public String toString() {
-      Supplier<String> t = text;
-      if (t != null) {
-        built = t.get();
-        text = null;
+      String b = built;
+      if (b == null) {
+        b = build();
+        built = b;
       }
-      return java.util.Objects.requireNonNull(built);
+      return b;
     }
   }
 
-  private static Object lazy(Supplier<String> text) {
-    return new Lazy(text);
-  }
-
-  private void check(FsRule rule, CommonFcbHeader h, String moment, Supplier<String> example) {
+  /**
+   * Counts one evaluation of a rule on a header; true when an example of what was seen is wanted,
+   * which the caller then gives to {@link #example}. The caller builds the example's text only
+   * then: the checks run on every open, cleanup, close and free, and a text (or a lambda to make
+   * one) on each was most of the verifier's cost per request (issue 14).
+   */
+  private boolean check(FsRule rule, CommonFcbHeader h, String moment) {
     HeaderAudit audit = h.audit();
     boolean isNew = audit.claimRuleMarks(this) ? audit.markRuleChecked(rule.ordinal()) : firstOfOthers(rule, h);
-    record(rule, isNew, moment, example);
+    return record(rule, isNew, moment);
   }
 
-  private void check(FsRule rule, PerFileContextSlot s, String moment, Supplier<String> example) {
+  /** {@link #check(FsRule, CommonFcbHeader, String)} on a per-file structure. */
+  private boolean check(FsRule rule, PerFileContextSlot s, String moment) {
     SlotAudit audit = s.audit();
     boolean isNew = audit.claimRuleMarks(this) ? audit.markRuleChecked(rule.ordinal()) : firstOfOthers(rule, s);
-    record(rule, isNew, moment, example);
+    return record(rule, isNew, moment);
   }
 
   /**
@@ -639,23 +723,29 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
    * structure (a bit in the structure's audit record, so the count needs no set of identities
    * and costs no look-up however many structures a run builds).
    */
-  private void record(FsRule rule, boolean newSubject, String moment, Supplier<String> example) {
+  private boolean record(FsRule rule, boolean newSubject, String moment) {
     CheckLog log = checks.get(rule);
     log.count.increment();
     if (!log.moments.contains(moment)) { // a read first: adding to a copy-on-write set locks
       log.moments.add(moment);
     }
-    if (newSubject) {
-      log.subjects.increment();
+    if (!newSubject) {
+      return false;
+    }
+    log.subjects.increment();
+    return log.examples.size() < EXAMPLES;
+  }
+
+  /** Keeps an example of a rule's evaluation, while it has fewer than {@link #EXAMPLES}. */
+  private void example(FsRule rule, String text) {
+    CheckLog log = checks.get(rule);
+    synchronized (log) {
       if (log.examples.size() < EXAMPLES) {
-        synchronized (log) {
-          if (log.examples.size() < EXAMPLES) {
-            log.examples.add(example.get());
-          }
-        }
+        log.examples.add(text);
       }
     }
   }
+
 
   private void report(FsRule rule, String subject, String message) {
     if (!reported.add(rule.id() + " " + subject)) {
