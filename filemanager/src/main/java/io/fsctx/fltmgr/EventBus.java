@@ -19,11 +19,11 @@ final class EventBus {
   private final CopyOnWriteArrayList<Registered> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong sequence = new AtomicLong();
   /**
-   * The callback (and its filter) the current thread is in. Deliberately per instance: each
+   * The callbacks (and their filters) the current thread is in. Deliberately per instance: each
    * FilterManager is independent (no global state), and a thread may run callbacks of several.
    */
   @SuppressWarnings("ThreadLocalUsage")
-  private final ThreadLocal<@Nullable Scope> scope = new ThreadLocal<>();
+  private final ThreadLocal<Callbacks> callbacks = ThreadLocal.withInitial(Callbacks::new);
   private volatile boolean any;
   /** The kinds some listener wants. */
   private volatile int wanted;
@@ -60,17 +60,51 @@ final class EventBus {
   }
 
   /**
-   * A callback the current thread is in: its name and filter, the instance whose operation it is
-   * part of (pre- and post-operation callbacks only), and the scope it was entered from. {@link
-   * #exitCallback} restores the enclosing one.
+   * The callbacks one thread is in, innermost last: each one's name and filter, and the instance
+   * whose operation it is part of (pre- and post-operation callbacks only). Kept in arrays that
+   * the thread reuses, so entering a callback, which the frame does around every pre- and
+   * post-operation call, allocates nothing (issue 14: a scope object per callback was one of the
+   * larger allocations of a replay). Confined to its thread.
    */
-  record Scope(
-      @Nullable String callback, @Nullable FltFilter filter, @Nullable FltInstance operationOf, @Nullable Scope parent) {
-    static final Scope NONE = new Scope(null, null, null, null);
+  private static final class Callbacks {
+    @Nullable String[] names = new String[8];
+    @Nullable FltFilter[] filters = new FltFilter[8];
+    @Nullable FltInstance[] operationOf = new FltInstance[8];
+    int depth;
+
+    void push(@Nullable String name, @Nullable FltFilter filter, @Nullable FltInstance instance) {
+      int d = depth;
+      if (d == names.length) {
+        names = java.util.Arrays.copyOf(names, d * 2);
+        filters = java.util.Arrays.copyOf(filters, d * 2);
+        operationOf = java.util.Arrays.copyOf(operationOf, d * 2);
+      }
+      names[d] = name;
+      filters[d] = filter;
+      operationOf[d] = instance;
+      depth = d + 1;
+    }
+
+    /** Leaves every callback entered at depth {@code d} or deeper (none when already left). */
+    void popTo(int d) {
+      if (d >= depth) {
+        return;
+      }
+      for (int i = d; i < depth; i++) {
+        names[i] = null; // no reference outlives its callback
+        filters[i] = null;
+        operationOf[i] = null;
+      }
+      depth = d;
+    }
   }
 
-  /** Names the filter callback the current thread is in; returns the previous scope. */
-  Scope enterCallback(@Nullable String name, @Nullable FltFilter filter) {
+  /**
+   * Names the filter callback the current thread is in; returns the token that {@link
+   * #exitCallback} takes to restore the enclosing callbacks (the depth entered at, boxed from the
+   * JVM's cache of small integers).
+   */
+  Object enterCallback(@Nullable String name, @Nullable FltFilter filter) {
     return enterCallback(name, filter, null);
   }
 
@@ -79,10 +113,11 @@ final class EventBus {
    * pre- or post-operation callback this is, so a teardown started inside it knows not to wait for
    * the operation it is part of.
    */
-  Scope enterCallback(@Nullable String name, @Nullable FltFilter filter, @Nullable FltInstance operationOf) {
-    Scope prev = scope.get();
-    scope.set(new Scope(name, filter, operationOf, prev));
-    return prev == null ? Scope.NONE : prev;
+  Object enterCallback(@Nullable String name, @Nullable FltFilter filter, @Nullable FltInstance operationOf) {
+    Callbacks c = callbacks.get();
+    int depth = c.depth;
+    c.push(name, filter, operationOf);
+    return depth;
   }
 
   /**
@@ -90,34 +125,34 @@ final class EventBus {
    * instance}: operations in flight through it that cannot finish while this thread waits.
    */
   int operationCallbacksOn(FltInstance instance) {
+    Callbacks c = callbacks.get();
     int n = 0;
-    for (Scope s = scope.get(); s != null; s = s.parent()) {
-      if (s.operationOf() == instance) {
+    for (int i = 0; i < c.depth; i++) {
+      if (c.operationOf[i] == instance) {
         n++;
       }
     }
     return n;
   }
 
-  void exitCallback(Scope previous) {
-    if (previous.equals(Scope.NONE)) { // no enclosing callback (a scope of nulls is the same)
-      // null, not remove(): removing the entry makes the next callback's get() insert it again
-      // into the thread's map (and rehash its neighbours), once per callback.
-      scope.set(null);
-    } else {
-      scope.set(previous);
+  /** Ends the callback that returned {@code token}, and any it left entered. */
+  void exitCallback(Object token) {
+    if (!(token instanceof Integer depth)) {
+      throw new IllegalArgumentException("not a token from enterCallback: " + token);
     }
+    callbacks.get().popTo(depth);
   }
 
   @Nullable FltFilter currentFilter() {
-    Scope s = scope.get();
-    return s == null ? null : s.filter();
+    Callbacks c = callbacks.get();
+    return c.depth == 0 ? null : c.filters[c.depth - 1];
   }
 
   @Nullable String currentCallback() {
-    Scope s = scope.get();
-    return s == null ? null : s.callback();
+    Callbacks c = callbacks.get();
+    return c.depth == 0 ? null : c.names[c.depth - 1];
   }
+
 
   void publish(ContextEvent.Kind kind, String routine, FltContext ctx, int refsAfter, @Nullable NtStatus status) {
     int bit = 1 << kind.ordinal();

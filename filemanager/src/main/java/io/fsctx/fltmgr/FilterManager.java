@@ -252,7 +252,7 @@ public final class FilterManager {
 
   /** Ends what {@link #enterCallback} began. */
   public void exitCallback(Object token) {
-    events.exitCallback((EventBus.Scope) token);
+    events.exitCallback(token);
   }
 
   /**

@@ -1,6 +1,9 @@
 package io.fsctx.fltmgr;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
@@ -37,5 +40,33 @@ class EventBusTest {
     assertTrue(bus.hasListeners());
     bus.remove(frees);
     assertFalse(bus.hasListeners());
+  }
+
+  @Test
+  @DisplayName("Callbacks nest per thread: each exit restores the enclosing callback, an outer exit leaves the inner ones")
+  void callbacks_nestAndRestore() throws Exception {
+    EventBus bus = new EventBus();
+    assertNull(bus.currentCallback());
+    Object outer = bus.enterCallback("PreCreate", null);
+    assertEquals("PreCreate", bus.currentCallback());
+    // Deeper than the stack's first arrays, so it grows.
+    Object[] tokens = new Object[20];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = bus.enterCallback("Inner" + i, null);
+    }
+    assertEquals("Inner19", bus.currentCallback());
+    Thread other = new Thread(() -> assertNull(bus.currentCallback(), "another thread is in no callback"));
+    other.start();
+    other.join();
+    bus.exitCallback(tokens[19]);
+    assertEquals("Inner18", bus.currentCallback());
+    bus.exitCallback(tokens[5]); // leaves Inner5 and every callback inside it
+    assertEquals("Inner4", bus.currentCallback());
+    bus.exitCallback(tokens[10]); // already left: nothing changes
+    assertEquals("Inner4", bus.currentCallback());
+    bus.exitCallback(outer);
+    assertNull(bus.currentCallback());
+    assertNull(bus.currentFilter());
+    assertThrows(IllegalArgumentException.class, () -> bus.exitCallback("not a token"));
   }
 }
