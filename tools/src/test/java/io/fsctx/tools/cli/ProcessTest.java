@@ -367,6 +367,32 @@ class ProcessTest {
     assertTrue(Pattern.compile("\\bFreqInlineSize\\s+= " + expected + "\\s").matcher(p.out()).find(), p::toString);
   }
 
+  private static long flag(Proc p, String name) {
+    java.util.regex.Matcher m = Pattern.compile("\\b" + name + "\\s+= (\\d+)\\s").matcher(p.out());
+    assertTrue(m.find(), () -> name + " not printed: " + p);
+    return Long.parseLong(m.group(1));
+  }
+
+  @Test
+  @DisplayName("./fsctx fixes the young generation at 32 MB per core (64 MB to 1 GB) unless the user sized the heap")
+  void launcher_youngGeneration_fixedUnlessHeapSized() throws Exception {
+    Proc p = launcherVersion("-XX:+PrintFlagsFinal", "");
+    long young = flag(p, "MaxNewSize");
+    assertEquals(young, flag(p, "NewSize"), "fixed: it does not grow over a long replay");
+    assertEquals(0, young % (32L << 20), p::toString);
+    assertTrue(young >= (64L << 20) && young <= (1L << 30), p::toString);
+
+    Proc sized = launcherVersion("-Xmx256m -XX:+PrintFlagsFinal", "");
+    // The JVM's own sizing under the user's -Xmx: a third of the heap (NewRatio=2).
+    long heap = flag(sized, "MaxHeapSize");
+    assertTrue(heap <= (256L << 20), sized::toString);
+    assertTrue(Math.abs(flag(sized, "MaxNewSize") - heap / 3) < (4L << 20), sized::toString);
+
+    Proc chosen = launcherVersion("-XX:+PrintFlagsFinal", "-Xmn48m");
+    assertEquals(48L << 20, flag(chosen, "MaxNewSize"), chosen::toString);
+    assertEquals(48L << 20, flag(chosen, "NewSize"), chosen::toString);
+  }
+
   @Test
   @DisplayName("./fsctx trains a class-data sharing archive once per jar and JVM, uses it, and retrains when the jar is newer")
   void launcher_classDataSharing_trainedOnceAndUsed() throws Exception {
