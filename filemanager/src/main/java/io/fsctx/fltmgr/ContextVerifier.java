@@ -116,7 +116,9 @@ final class ContextVerifier {
   }
 
   void onFree(FltContext ctx, String routine) {
-    live.remove(ctx);
+    if (level.atLeast(VerifierLevel.COUNTING)) { // as onAllocate: below, nothing was added
+      live.remove(ctx); // (and a look-up would give the context an identity hash for nothing)
+    }
     if (level.atLeast(VerifierLevel.FULL)) {
       ctx.recordFreeingRelease(new Throwable(routine + " freed " + ctx.id()));
     }
