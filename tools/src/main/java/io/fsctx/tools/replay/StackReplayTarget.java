@@ -109,6 +109,13 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
   private final Map<Character, Volume> volumes = new HashMap<>();
   private final long[] longest = new long[26];
   private final Map<Character, TraceAnsweringFileSystem> answering = new HashMap<>();
+  /**
+   * The same two maps by drive letter (A to Z), for the look-ups of every row: an array index
+   * rather than a boxed key's hash look-up.
+   */
+  private final @Nullable Volume[] volumeByLetter = new Volume[26];
+
+  private final @Nullable TraceAnsweringFileSystem[] answeringByLetter = new TraceAnsweringFileSystem[26];
   private ReplayFilter.@Nullable Loaded loaded;
   private boolean finished;
   private long deletePendingMarked;
@@ -253,6 +260,8 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
     answering.put(letter, fs);
     if (letter >= 'A' && letter <= 'Z') {
       longest[letter - 'A'] = longestPath(v.ntDeviceName().length());
+      volumeByLetter[letter - 'A'] = v;
+      answeringByLetter[letter - 'A'] = fs;
     }
   }
 
@@ -479,7 +488,9 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
   }
 
   private TraceAnsweringFileSystem answering(TraceRequest req) {
-    TraceAnsweringFileSystem fs = answering.get(req.path().volume());
+    char letter = req.path().volume();
+    TraceAnsweringFileSystem fs =
+        letter >= 'A' && letter <= 'Z' ? answeringByLetter[letter - 'A'] : answering.get(letter);
     if (fs == null) {
       throw new IllegalStateException(
           "line " + req.line() + ": volume " + req.path().volumeName() + " was not mounted");
@@ -488,7 +499,8 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
   }
 
   private Volume volume(TraceRequest req) {
-    Volume v = volumes.get(req.path().volume());
+    char letter = req.path().volume();
+    Volume v = letter >= 'A' && letter <= 'Z' ? volumeByLetter[letter - 'A'] : volumes.get(letter);
     if (v == null) {
       throw new IllegalStateException(
           "line " + req.line() + ": volume " + req.path().volumeName() + " was not mounted");
@@ -496,9 +508,15 @@ public final class StackReplayTarget implements ReplayTarget<FileObject> {
     return v;
   }
 
-  /** The path on the volume: everything after {@code X:} ({@code \dir\a.txt:ads}, empty for {@code X:}). */
+  /**
+   * The path on the volume: everything after {@code X:} ({@code \dir\a.txt:ads}, empty for {@code
+   * X:}). Without a stream part that is the path's {@link TracePath#name()}, the same string on
+   * every row about the file (the read-ahead thread splits a repeated path once).
+   */
   static String volumePath(TracePath path) {
-    return path.written().substring(2);
+    String name = path.name();
+    // The name is a prefix of what follows "X:", so equal lengths mean equal strings.
+    return name.length() == path.written().length() - 2 ? name : path.written().substring(2);
   }
 
   /**
