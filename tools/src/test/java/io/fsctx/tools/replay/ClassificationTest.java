@@ -121,6 +121,12 @@ class ClassificationTest {
     assertFalse(ReplayEngine.requestsDelete("NoDelete: True"));
     assertTrue(ReplayEngine.requestsDelete("Flags: FILE_DISPOSITION_DELETE"));
     assertFalse(ReplayEngine.requestsDelete("Flags: FILE_DISPOSITION_DO_NOT_DELETE"));
+    assertTrue(ReplayEngine.requestsDelete("FILE_DISPOSITION_DELETE"));
+    assertTrue(ReplayEngine.requestsDelete("Flags: file_disposition_delete|FILE_DISPOSITION_POSIX_SEMANTICS"));
+    assertTrue(ReplayEngine.requestsDelete("Flags:\tFILE_DISPOSITION_POSIX_SEMANTICS,FILE_DISPOSITION_DELETE"));
+    assertFalse(ReplayEngine.requestsDelete("Flags: FILE_DISPOSITION_DELETEX, XFILE_DISPOSITION_DELETE"));
+    assertFalse(ReplayEngine.requestsDelete("Flags: FILE_DISPOSITION_DELETE_ON_CLOSE"));
+    assertTrue(ReplayEngine.requestsDelete("Flags: FILE_DISPOSITION_DELETE_X FILE_DISPOSITION_DELETE"));
     assertEquals(
         "C:\\x, y.txt",
         ReplayEngine.renameTarget("ReplaceIfExists: True, FileName: C:\\x, y.txt"));
