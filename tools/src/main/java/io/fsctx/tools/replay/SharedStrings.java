@@ -1,7 +1,6 @@
 package io.fsctx.tools.replay;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -27,11 +26,16 @@ final class SharedStrings {
   /** Longer values are made anew every time: they rarely repeat, and would hold memory. */
   static final int LONGEST = 512;
 
-  private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long MIX = 0x9E3779B97F4A7C15L;
 
   private final byte[][] keys = new byte[SLOTS][];
   private final String[] values = new String[SLOTS];
+  /**
+   * The last array looked up in, read as little-endian words (a heap buffer rather than a view
+   * {@code VarHandle}, for the reason {@link Utf8CsvRecords} gives); the parser passes the same
+   * array until it grows it.
+   */
+  private ByteBuffer words = ByteBuffer.allocate(0);
 
   /**
    * The string of {@code buf[from, to)}: the one made earlier for the same bytes when the table
@@ -44,7 +48,12 @@ final class SharedStrings {
     if (length > LONGEST) {
       return make(buf, from, to, ascii);
     }
-    int slot = slot(buf, from, to);
+    ByteBuffer w = words;
+    if (w.array() != buf) {
+      w = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
+      words = w;
+    }
+    int slot = slot(w, buf, from, to);
     byte @Nullable [] key = keys[slot];
     if (key != null && Arrays.equals(key, 0, key.length, buf, from, to)) {
       return values[slot];
@@ -60,11 +69,11 @@ final class SharedStrings {
   }
 
   /** A slot from every byte of the value, eight at a time. */
-  private static int slot(byte[] buf, int from, int to) {
+  private static int slot(ByteBuffer words, byte[] buf, int from, int to) {
     long h = to - from;
     int i = from;
     for (; i + Long.BYTES <= to; i += Long.BYTES) {
-      h = (h ^ (long) WORDS.get(buf, i)) * MIX;
+      h = (h ^ words.getLong(i)) * MIX;
     }
     for (; i < to; i++) {
       h = (h ^ buf[i]) * MIX;

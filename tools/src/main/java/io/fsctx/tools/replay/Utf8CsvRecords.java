@@ -3,8 +3,7 @@ package io.fsctx.tools.replay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -31,8 +30,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class Utf8CsvRecords {
   private static final int BUFFER = 1 << 16;
-  /** Eight bytes of the buffer at any offset, as one little-endian word. */
-  private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
   private static final long QUOTES = ONES * '"';
@@ -48,6 +45,13 @@ final class Utf8CsvRecords {
 
   private final InputStream in;
   private byte[] buf = new byte[BUFFER];
+  /**
+   * {@link #buf} read eight bytes at a time, as little-endian words. A heap buffer's {@code
+   * getLong} is the same unaligned load as a byte-array view {@code VarHandle}, without the method
+   * handle forms the JVM spins on a view handle's first uses: about 140 classes, and the JIT's
+   * compilation of the bytecode library that spins them, at the start of every replay (issue 14).
+   */
+  private ByteBuffer words = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
   /** The next byte to look at. */
   private int pos;
   /** The end of the bytes read into {@link #buf}. */
@@ -378,6 +382,7 @@ final class Utf8CsvRecords {
   private void skipPlain(boolean comma) {
     int p = pos;
     byte[] a = buf;
+    ByteBuffer w = words;
     int end = limit;
     while (true) {
       if (p > end - 8) {
@@ -387,7 +392,7 @@ final class Utf8CsvRecords {
         }
         break;
       }
-      long found = stops((long) WORDS.get(a, p), comma);
+      long found = stops(w.getLong(p), comma);
       if (found != 0) {
         p += Long.numberOfTrailingZeros(found) >>> 3;
         break;
@@ -546,6 +551,7 @@ final class Utf8CsvRecords {
         mark = 0;
       } else {
         buf = Arrays.copyOf(buf, buf.length * 2);
+        words = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
       }
     }
     int r = in.read(buf, limit, buf.length - limit);
