@@ -36,6 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -191,12 +192,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   public void finish() {
     for (CommonFcbHeader h : live.keySet()) {
       if (h instanceof AdvancedFcbHeader a && !isFreed(a)) {
-        Object what = new Lazy() {
-            @Override
-            String build() {
-              return describe(a);
-            }
-        };
+        Object what = lazy(() -> describe(a));
         checkSetupOrder(a, what, "end of run");
         checkSetupOnce(a, what, "end of run", true);
         checkFlags(a, what, "end of run", "at the end of the run");
@@ -271,18 +267,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     live.putIfAbsent(h, describeOpen(fo, c));
     // Descriptions are built only when a report or an example needs them: the checks run on
     // every open, cleanup, close and free, and nearly always pass.
-    Object what = new Lazy() {
-        @Override
-        String build() {
-          return describe(h);
-        }
-    };
-    Object when = new Lazy() {
-        @Override
-        String build() {
-          return "when " + fo + " was opened on it";
-        }
-    };
+    Object what = lazy(() -> describe(h));
+    Object when = lazy(() -> "when " + fo + " was opened on it");
     PoolBlock memory = h.memory();
     if (check(FsRule.FCB_POOL, h, "open")) {
       example(FsRule.FCB_POOL, what + " in " + memory);
@@ -332,18 +318,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   /** After a cleanup or close: the header may have changed in any request since the open. */
   private void onRequestDone(FileObject fo, String moment) {
     if (fo.fsContext() instanceof AdvancedFcbHeader a && !isFreed(a)) {
-      Object what = new Lazy() {
-          @Override
-          String build() {
-            return describe(a);
-          }
-      };
-      Object when = new Lazy() {
-          @Override
-          String build() {
-            return "after the " + moment + " of " + fo;
-          }
-      };
+      Object what = lazy(() -> describe(a));
+      Object when = lazy(() -> "after the " + moment + " of " + fo);
       checkFlags(a, what, moment, when);
       checkVersionSlot(a, what, moment, when);
     }
@@ -379,18 +355,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   private void onHeaderFreed(CommonFcbHeader h, PoolBlock block) {
     String name = live.remove(h);
-    Object what = new Lazy() {
-        @Override
-        String build() {
-          return describe(h, name);
-        }
-    };
-    Object at = new Lazy() {
-        @Override
-        String build() {
-          return "freed " + PoolBlock.describe(block.freedAt());
-        }
-    };
+    Object what = lazy(() -> describe(h, name));
+    Object at = lazy(() -> "freed " + PoolBlock.describe(block.freedAt()));
     int open = h.audit().openFileObjects();
     if (check(FsRule.FREE_WHILE_OPEN, h, "free")) {
       example(FsRule.FREE_WHILE_OPEN, what + " " + at + " with no file object open");
@@ -438,12 +404,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
     checkSetupOrder(a, what, "free");
     checkSetupOnce(a, what, "free", true);
-    Object when = new Lazy() {
-        @Override
-        String build() {
-          return "when it was " + at;
-        }
-    }; // a concatenation here would build "at" now
+    Object when = lazy(() -> "when it was " + at); // a concatenation here would build "at" now
     checkFlags(a, what, "free", when);
     checkVersionSlot(a, what, "free", when);
   }
@@ -454,18 +415,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     if (audit.users().isEmpty() && linked == 0) {
       return; // never passed to setup: no file contexts can hang off it
     }
-    Object what = new Lazy() {
-        @Override
-        String build() {
-          return "per-file structure " + s.id() + " (the slot of " + users(audit) + ")";
-        }
-    };
-    Object at = new Lazy() {
-        @Override
-        String build() {
-          return "freed " + PoolBlock.describe(block.freedAt());
-        }
-    };
+    Object what = lazy(() -> "per-file structure " + s.id() + " (the slot of " + users(audit) + ")");
+    Object at = lazy(() -> "freed " + PoolBlock.describe(block.freedAt()));
     if (check(FsRule.FILE_TEARDOWN, s, "free")) {
       example(FsRule.FILE_TEARDOWN, what + " torn down and " + at);
     }
@@ -485,7 +436,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     SlotAudit.Teardown last = audit.teardowns().get(audit.teardowns().size() - 1);
     if (check(FsRule.TEARDOWN_TIMING, s, "free")) {
       example(FsRule.TEARDOWN_TIMING, what + " torn down after the file's last stream and freed"
-            + " in the same request (" + PoolBlock.describe(block.freedAt()) + ")");
+          + " in the same request (" + PoolBlock.describe(block.freedAt()) + ")");
     }
     for (SlotAudit.Teardown t : audit.teardowns()) {
       if (!t.liveHeaders().isEmpty()) {
@@ -512,7 +463,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
     if (check(FsRule.SETUP_ORDER, a, moment)) {
       example(FsRule.SETUP_ORDER, what + " set up " + PoolBlock.describe(audit.firstSetupWhere())
-            + " before " + (audit.isReachable() ? "its FCB table insert and " : "") + "its first open");
+          + " before " + (audit.isReachable() ? "its FCB table insert and " : "") + "its first open");
     }
     if (audit.isReachable() && !audit.setUpWhenFirstReachable()) {
       report(FsRule.SETUP_ORDER, a.id(), what + " became reachable (FCB table insert) "
@@ -613,7 +564,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     HeaderAudit.Teardown last = teardowns.get(teardowns.size() - 1);
     if (check(FsRule.TEARDOWN_TIMING, a, moment)) {
       example(FsRule.TEARDOWN_TIMING, what + " torn down with no file object open"
-            + (freed == null ? " (" : " and freed in the same request (") + PoolBlock.describe(last.where()) + ")");
+          + (freed == null ? " (" : " and freed in the same request (") + PoolBlock.describe(last.where()) + ")");
     }
     for (HeaderAudit.Teardown t : teardowns) {
       if (t.openFileObjects() > 0) {
@@ -646,7 +597,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     // volumesChecked lets each volume through once: always a new structure for the rule.
     if (record(FsRule.FREE_AT_DISMOUNT, true, "dismount")) {
       example(FsRule.FREE_AT_DISMOUNT, volume + " (" + volume.ntDeviceName()
-            + "): no block allocated for it was left once it was dismounted and its last file object gone");
+          + "): no block allocated for it was left once it was dismounted and its last file object gone");
     }
     List<PoolBlock> left = io.pool().outstanding();
     left.sort(Comparator.comparingLong(FileSystemVerifier::allocationNumber));
@@ -661,24 +612,28 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   // ---- Helpers -----------------------------------------------------------------------------
 
-  /**
-   * Text built on first use: what a message or example says, when one is wanted. A subclass per
-   * use (rather than a wrapped lambda) is one object, not two, on a request that builds no text.
-   */
-  private abstract static class Lazy {
+  /** Text built on first use: what a message or example says, when one is wanted. */
+  private static final class Lazy {
+    private @Nullable Supplier<String> text;
     private @Nullable String built;
 
-    abstract String build();
+    Lazy(Supplier<String> text) {
+      this.text = text;
+    }
 
     @Override
     public String toString() {
-      String b = built;
-      if (b == null) {
-        b = build();
-        built = b;
+      Supplier<String> t = text;
+      if (t != null) {
+        built = t.get();
+        text = null;
       }
-      return b;
+      return java.util.Objects.requireNonNull(built);
     }
+  }
+
+  private static Object lazy(Supplier<String> text) {
+    return new Lazy(text);
   }
 
   /**
