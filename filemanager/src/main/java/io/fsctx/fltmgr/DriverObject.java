@@ -1,5 +1,6 @@
 package io.fsctx.fltmgr;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,5 +21,23 @@ public record DriverObject(
   /** A driver whose default instance is {@code <name> Instance} at {@code altitude}. */
   public static DriverObject of(String serviceName, @Nullable String altitude) {
     return new DriverObject(serviceName, serviceName + " Instance", altitude);
+  }
+
+  // equals and hashCode are written out (same meaning as the record's): the record's own bootstrap
+  // through ObjectMethods on first use spins method-handle classes at every CLI start (issue 14).
+
+  /** Whether {@code o} is a driver object with equal components. */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof DriverObject d
+        && d.serviceName.equals(serviceName)
+        && d.defaultInstanceName.equals(defaultInstanceName)
+        && Objects.equals(d.defaultAltitude, defaultAltitude);
+  }
+
+  /** A hash of the components. */
+  @Override
+  public int hashCode() {
+    return (31 * serviceName.hashCode() + defaultInstanceName.hashCode()) * 31 + Objects.hashCode(defaultAltitude);
   }
 }

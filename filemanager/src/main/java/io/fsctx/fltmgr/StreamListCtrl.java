@@ -29,8 +29,22 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread safety: safe for concurrent use.
  */
 final class StreamListCtrl extends PerStreamContext implements ContextStore<FltInstance> {
-  /** The key of a stream-handle context. */
-  record HandleKey(FltInstance instance, FileObject fileObject) {}
+  /**
+   * The key of a stream-handle context. Its equals and hashCode are written out: a record's own
+   * bootstrap through ObjectMethods on first use spins method-handle classes that each CLI run
+   * would generate and compile again (issue 14).
+   */
+  record HandleKey(FltInstance instance, FileObject fileObject) {
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof HandleKey k && k.instance.equals(instance) && k.fileObject.equals(fileObject);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * instance.hashCode() + fileObject.hashCode();
+    }
+  }
 
   private static final Object TORN_DOWN = new Object();
   private static final FltContext[] NONE = new FltContext[0];

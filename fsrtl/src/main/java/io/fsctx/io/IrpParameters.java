@@ -1,5 +1,6 @@
 package io.fsctx.io;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +25,24 @@ public sealed interface IrpParameters {
     /** A create without extra create parameters. */
     public Create(CreateParameters options, String fileName) {
       this(options, fileName, ExtraCreateParameters.NONE);
+    }
+
+    // equals and hashCode are written out (same meaning as the record's): the record's own
+    // bootstrap through ObjectMethods on first use spins method-handle classes at every CLI start.
+
+    /** Whether {@code o} is a create with equal components. */
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Create c
+          && c.fileName.equals(fileName)
+          && Objects.equals(c.options, options)
+          && Objects.equals(c.extraCreateParameters, extraCreateParameters);
+    }
+
+    /** A hash of the components. */
+    @Override
+    public int hashCode() {
+      return (31 * options.hashCode() + fileName.hashCode()) * 31 + extraCreateParameters.hashCode();
     }
   }
 
@@ -74,7 +93,23 @@ public sealed interface IrpParameters {
    * @param information the buffer
    */
   record SetInformation(FileInformationClass informationClass, FileInformation information)
-      implements IrpParameters {}
+      implements IrpParameters {
+    // equals and hashCode are written out, as Create's are.
+
+    /** Whether {@code o} is a set-information request with equal components. */
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof SetInformation s
+          && s.informationClass == informationClass
+          && Objects.equals(s.information, information);
+    }
+
+    /** A hash of the components. */
+    @Override
+    public int hashCode() {
+      return 31 * informationClass.hashCode() + information.hashCode();
+    }
+  }
 
   /**
    * {@code Parameters.QueryDirectory} / {@code NotifyDirectory} (see the IRP's minor function).
