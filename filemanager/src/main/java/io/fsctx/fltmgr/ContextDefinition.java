@@ -18,6 +18,7 @@ final class ContextDefinition {
     ROUTINES
   }
 
+  private final FltFilter filter;
   private final FltContextRegistration registration;
   private final FltContextType type;
   private final Kind kind;
@@ -27,7 +28,8 @@ final class ContextDefinition {
   final LongAdder pagedFrees = new LongAdder();
   final LongAdder nonPagedFrees = new LongAdder();
 
-  ContextDefinition(FltContextRegistration registration, FltContextType type, int effectiveTag) {
+  ContextDefinition(FltFilter filter, FltContextRegistration registration, FltContextType type, int effectiveTag) {
+    this.filter = filter;
     this.registration = registration;
     this.type = type;
     this.effectiveTag = effectiveTag;
@@ -38,6 +40,11 @@ final class ContextDefinition {
     } else {
       kind = Kind.LOOKASIDE;
     }
+  }
+
+  /** The filter whose registration it came from (its contexts' {@code filter()}). */
+  FltFilter filter() {
+    return filter;
   }
 
   FltContextRegistration registration() {

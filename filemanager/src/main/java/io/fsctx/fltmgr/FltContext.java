@@ -51,7 +51,6 @@ public final class FltContext {
     FREED
   }
 
-  private static final FltContextType[] TYPES = FltContextType.values();
   private static final PoolType[] POOLS = PoolType.values();
   private static final State[] STATES = State.values();
 
@@ -86,14 +85,13 @@ public final class FltContext {
   }
 
   // The fields are laid out for the footprint target (56 bytes with compressed oops): the id is
-  // a number formatted on demand, the size an int (at most 0xFFFF), state, type and pool are enum
-  // ordinals, and what only some contexts need lives in Extras.
-  private final FltFilter filter;
+  // a number formatted on demand, the size a char (at most 0xFFFF), state and pool are enum
+  // ordinals, the filter and the type are the definition's, and what only some contexts need
+  // lives in Extras.
   private final ContextDefinition definition;
   private final Object payload;
-  private final int size;
+  private final char size;
   private final int idNumber;
-  private final byte typeOrdinal;
   private final byte poolOrdinal;
   private final @Nullable Extras extras;
   /**
@@ -124,11 +122,20 @@ public final class FltContext {
    * null when not attached. Written under the store's monitor.
    */
   volatile @Nullable Object home;
+  /**
+   * The verifier's list of live contexts (COUNTING and above), intrusive so tracking a context
+   * costs no node and no identity hash; guarded by the list's stripe ({@link ContextVerifier}).
+   */
+  @Nullable FltContext livePrev;
+  /** See {@link #livePrev}. */
+  @Nullable FltContext liveNext;
 
+  /**
+   * @param definition the filter's definition it was allocated from, which gives its filter and
+   *     type
+   */
   FltContext(
       long idNumber,
-      FltFilter filter,
-      FltContextType type,
       ContextDefinition definition,
       long size,
       PoolType poolType,
@@ -137,10 +144,8 @@ public final class FltContext {
       @Nullable Throwable allocationSite,
       boolean tracking) {
     this.idNumber = (int) idNumber;
-    this.filter = filter;
-    this.typeOrdinal = ordinal(type);
     this.definition = definition;
-    this.size = (int) size; // at most MAX_CONTEXT_SIZE (0xFFFF)
+    this.size = (char) size; // at most MAX_CONTEXT_SIZE (0xFFFF)
     this.poolOrdinal = ordinal(poolType);
     this.payload = payload;
     this.extras =
@@ -154,12 +159,21 @@ public final class FltContext {
 
   /** The filter that allocated it. */
   public FltFilter filter() {
-    return filter;
+    return definition.filter();
+  }
+
+  private FilterManager manager() {
+    return definition.filter().manager();
+  }
+
+  /** The number its id is formatted from; the verifier's live list is striped by it. */
+  int idNumber() {
+    return idNumber;
   }
 
   /** Its type. */
   public FltContextType type() {
-    return TYPES[typeOrdinal];
+    return definition.type();
   }
 
   /** The requested size of the filter's portion. */
@@ -243,7 +257,7 @@ public final class FltContext {
     ReferenceLedger l = e == null ? null : e.ledger;
     return l == null
         ? List.of()
-        : l.outstanding(null, filter.manager().verifier().level().atLeast(VerifierLevel.FULL));
+        : l.outstanding(null, manager().verifier().level().atLeast(VerifierLevel.FULL));
   }
 
   /**
@@ -252,14 +266,14 @@ public final class FltContext {
    */
   private void onTaken(String routine, String how) {
     if (extras != null) {
-      filter.manager().verifier().onTaken(this, routine, how);
+      manager().verifier().onTaken(this, routine, how);
     }
   }
 
   /** The verifier's hook for a caller's release (see {@link #onTaken}). */
   private void onReleased() {
     if (extras != null) {
-      filter.manager().verifier().onReleased(this);
+      manager().verifier().onReleased(this);
     }
   }
 
@@ -384,7 +398,7 @@ public final class FltContext {
       int after = (old >>> 1) - 1;
       if (callers) {
         onReleased();
-        filter.manager().events().publish(ContextEvent.Kind.RELEASE, routine, this, after, null);
+        manager().events().publish(ContextEvent.Kind.RELEASE, routine, this, after, null);
       }
       return after;
     }
@@ -411,7 +425,7 @@ public final class FltContext {
     if (callers) {
       onReleased();
     }
-    filter.manager().freeContext(this, routine);
+    manager().freeContext(this, routine);
     return 0;
   }
 
@@ -420,7 +434,7 @@ public final class FltContext {
         + attachedTo + " holds while the context is still attached to it, so this release would have freed an attached"
         + " context (released too many times: a release without a matching get, reference or allocate). The release was"
         + " refused and the count stays 1";
-    filter.manager().verifier().report(VerifierFinding.Kind.CONTEXT_RELEASED_TOO_MANY_TIMES, this, msg);
+    manager().verifier().report(VerifierFinding.Kind.CONTEXT_RELEASED_TOO_MANY_TIMES, this, msg);
     return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6D, msg, allocationSite());
   }
 
@@ -457,7 +471,7 @@ public final class FltContext {
       }
     }
     if (r == 2) {
-      filter.manager().freeContext(this, routine);
+      manager().freeContext(this, routine);
       return 0;
     }
     return (r >>> 1) - 1;
@@ -483,7 +497,7 @@ public final class FltContext {
       }
     }
     if (r == 2) {
-      filter.manager().freeContext(this, routine);
+      manager().freeContext(this, routine);
       return 0;
     }
     return (r >>> 1) - 1;
@@ -564,7 +578,7 @@ public final class FltContext {
     if (state() != State.ATTACHED) {
       return;
     }
-    FilterManager mgr = filter.manager();
+    FilterManager mgr = manager();
     mgr.reach(RacePoint.DELETE_CONTEXT_STATE_READ);
     if (referenceCount() <= 1 && state() == State.ATTACHED) {
       mgr.verifier().report(
@@ -587,7 +601,7 @@ public final class FltContext {
 
   private BugCheckException useAfterFree(String routine) {
     String msg = "context " + describe() + " used by " + routine + " after it was freed";
-    filter.manager().verifier().report(VerifierFinding.Kind.CONTEXT_USED_AFTER_FREE, this, msg);
+    manager().verifier().report(VerifierFinding.Kind.CONTEXT_USED_AFTER_FREE, this, msg);
     return new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x6E, msg, freeingRelease());
   }
 
@@ -606,7 +620,7 @@ public final class FltContext {
   /** Identity, type, tag, payload class and count, as the verifier reports a context. */
   public String describe() {
     return id() + " " + type() + " tag '" + FltContextRegistration.tagToString(poolTag()) + "' "
-        + payload.getClass().getSimpleName() + " refs=" + referenceCount() + " filter=" + filter.name();
+        + payload.getClass().getSimpleName() + " refs=" + referenceCount() + " filter=" + definition.filter().name();
   }
 
   @Override

@@ -89,7 +89,7 @@ public final class FltFilter {
       return NtStatus.STATUS_SUCCESS;
     }
     NtStatus[] st = new NtStatus[1];
-    definitions = Registrations.definitions(manager, regs, st);
+    definitions = Registrations.definitions(manager, this, regs, st);
     return st[0];
   }
 
@@ -328,8 +328,6 @@ public final class FltFilter {
     FltContext ctx =
         new FltContext(
             manager.contextIds().nextNumber(),
-            this,
-            type,
             chosen,
             contextSize,
             poolType,

@@ -48,7 +48,7 @@ final class Registrations {
    * definitions or fills {@code status} with the failure.
    */
   static Map<FltContextType, List<ContextDefinition>> definitions(
-      FilterManager mgr, List<FltContextRegistration> regs, NtStatus[] status) {
+      FilterManager mgr, FltFilter filter, List<FltContextRegistration> regs, NtStatus[] status) {
     Map<FltContextType, List<FltContextRegistration>> byType = new EnumMap<>(FltContextType.class);
     status[0] = STATUS_SUCCESS;
     for (FltContextRegistration e : regs) {
@@ -111,7 +111,7 @@ final class Registrations {
       }
       List<ContextDefinition> defs = new ArrayList<>();
       for (FltContextRegistration e : list) {
-        defs.add(new ContextDefinition(e, en.getKey(), effectiveTag(e, en.getKey())));
+        defs.add(new ContextDefinition(filter, e, en.getKey(), effectiveTag(e, en.getKey())));
       }
       // Fixed sizes ascending, the variable definition last (fltKernel.h).
       defs.sort(
