@@ -393,6 +393,31 @@ class ProcessTest {
     assertEquals(48L << 20, flag(chosen, "NewSize"), chosen::toString);
   }
 
+  private static boolean boolFlag(Proc p, String name) {
+    java.util.regex.Matcher m = Pattern.compile("\\b" + name + "\\s+= (true|false)\\s").matcher(p.out());
+    assertTrue(m.find(), () -> name + " not printed: " + p);
+    return Boolean.parseBoolean(m.group(1));
+  }
+
+  /** Whether this kernel gives transparent huge pages on request (Linux, THP "madvise" or "always"). */
+  private static boolean transparentHugePagesOffered() throws IOException {
+    Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    return Files.isReadable(setting) && Pattern.compile("\\[(always|madvise)\\]").matcher(Files.readString(setting)).find();
+  }
+
+  @Test
+  @DisplayName("./fsctx asks for transparent huge pages where the kernel gives them on request, unless the user chose")
+  void launcher_transparentHugePages_whereOfferedUnlessChosen() throws Exception {
+    Proc p = launcherVersion("-XX:+PrintFlagsFinal", "");
+    assertEquals(transparentHugePagesOffered(), boolFlag(p, "UseTransparentHugePages"), p::toString);
+    assertFalse(p.err().contains("TransparentHugePages"), () -> "no warning where they are not offered: " + p);
+
+    Proc declined = launcherVersion("-XX:+PrintFlagsFinal -XX:-UseTransparentHugePages", "");
+    assertFalse(boolFlag(declined, "UseTransparentHugePages"), declined::toString);
+    Proc declinedForTheJvm = launcherVersion("-XX:+PrintFlagsFinal", "-XX:-UseTransparentHugePages");
+    assertFalse(boolFlag(declinedForTheJvm, "UseTransparentHugePages"), declinedForTheJvm::toString);
+  }
+
   @Test
   @DisplayName("./fsctx trains a class-data sharing archive once per jar and JVM, uses it, and retrains when the jar is newer")
   void launcher_classDataSharing_trainedOnceAndUsed() throws Exception {
