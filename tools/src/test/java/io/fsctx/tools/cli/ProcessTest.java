@@ -367,6 +367,17 @@ class ProcessTest {
     assertTrue(Pattern.compile("\\bFreqInlineSize\\s+= " + expected + "\\s").matcher(p.out()).find(), p::toString);
   }
 
+  @ParameterizedTest(name = "FSCTX_JAVA_OPTS=''{0}'' JDK_JAVA_OPTIONS=''{1}'' -> InlineSmallCode {2}")
+  @CsvSource(delimiter = '|', textBlock = """
+      -XX:+PrintFlagsFinal                          | ''                      | 1000
+      -XX:InlineSmallCode=3000 -XX:+PrintFlagsFinal | ''                      | 3000
+      -XX:+PrintFlagsFinal                          | -XX:InlineSmallCode=500 | 500
+      """)
+  @DisplayName("./fsctx inlines no callee whose compiled code exceeds 1,000 bytes unless the user chose a size")
+  void launcher_inlineSmallCode_thousandUnlessChosen(String fsctxOpts, String jdkOpts, long expected) throws Exception {
+    assertEquals(expected, flag(launcherVersion(fsctxOpts, jdkOpts), "InlineSmallCode"));
+  }
+
   private static long flag(Proc p, String name) {
     java.util.regex.Matcher m = Pattern.compile("\\b" + name + "\\s+= (\\d+)\\s").matcher(p.out());
     assertTrue(m.find(), () -> name + " not printed: " + p);
