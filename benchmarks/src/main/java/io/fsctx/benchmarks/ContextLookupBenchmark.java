@@ -48,8 +48,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * threads hit the same reference count, which is what a filter sees when two threads read the same
  * file. Targets: each benchmark within 1.5x of its baseline.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ContextLookup -f 1 -wi 2 -w 1s -i 3
- * -r 1s}.
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ContextLookup -f 1 -wi 8 -w 1s -i 3
+ * -r 1s}: some forks run several times slower for the first seconds, until C2's code settles
+ * (benchmarks/README.md, round 10), so shorter warm-ups let one into the measurement.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
