@@ -355,27 +355,19 @@ class ProcessTest {
     assertTrue(p.out().startsWith("fsctx "), p::toString);
   }
 
-  @ParameterizedTest(name = "FSCTX_JAVA_OPTS=''{0}'' JDK_JAVA_OPTIONS=''{1}'' -> FreqInlineSize {2}")
+  @ParameterizedTest(name = "FSCTX_JAVA_OPTS=''{0}'' JDK_JAVA_OPTIONS=''{1}'' -> {2} {3}")
   @CsvSource(delimiter = '|', textBlock = """
-      -XX:+PrintFlagsFinal                         | ''                     | 100
-      -XX:FreqInlineSize=200 -XX:+PrintFlagsFinal  | ''                     | 200
-      -XX:+PrintFlagsFinal                         | -XX:FreqInlineSize=150 | 150
+      -XX:+PrintFlagsFinal                          | ''                      | FreqInlineSize  | 100
+      -XX:FreqInlineSize=200 -XX:+PrintFlagsFinal   | ''                      | FreqInlineSize  | 200
+      -XX:+PrintFlagsFinal                          | -XX:FreqInlineSize=150  | FreqInlineSize  | 150
+      -XX:+PrintFlagsFinal                          | ''                      | InlineSmallCode | 1000
+      -XX:InlineSmallCode=3000 -XX:+PrintFlagsFinal | ''                      | InlineSmallCode | 3000
+      -XX:+PrintFlagsFinal                          | -XX:InlineSmallCode=500 | InlineSmallCode | 500
       """)
-  @DisplayName("./fsctx inlines hot callees of at most 100 bytecodes unless the user chose a size")
-  void launcher_inlineSize_hundredUnlessChosen(String fsctxOpts, String jdkOpts, int expected) throws Exception {
-    Proc p = launcherVersion(fsctxOpts, jdkOpts);
-    assertTrue(Pattern.compile("\\bFreqInlineSize\\s+= " + expected + "\\s").matcher(p.out()).find(), p::toString);
-  }
-
-  @ParameterizedTest(name = "FSCTX_JAVA_OPTS=''{0}'' JDK_JAVA_OPTIONS=''{1}'' -> InlineSmallCode {2}")
-  @CsvSource(delimiter = '|', textBlock = """
-      -XX:+PrintFlagsFinal                          | ''                      | 1000
-      -XX:InlineSmallCode=3000 -XX:+PrintFlagsFinal | ''                      | 3000
-      -XX:+PrintFlagsFinal                          | -XX:InlineSmallCode=500 | 500
-      """)
-  @DisplayName("./fsctx inlines no callee whose compiled code exceeds 1,000 bytes unless the user chose a size")
-  void launcher_inlineSmallCode_thousandUnlessChosen(String fsctxOpts, String jdkOpts, long expected) throws Exception {
-    assertEquals(expected, flag(launcherVersion(fsctxOpts, jdkOpts), "InlineSmallCode"));
+  @DisplayName("./fsctx inlines hot callees of at most 100 bytecodes and no callee whose compiled code passed 1,000 bytes,"
+      + " unless the user chose a size")
+  void launcher_inlining_limitedUnlessChosen(String fsctxOpts, String jdkOpts, String flag, long expected) throws Exception {
+    assertEquals(expected, flag(launcherVersion(fsctxOpts, jdkOpts), flag));
   }
 
   private static long flag(Proc p, String name) {
