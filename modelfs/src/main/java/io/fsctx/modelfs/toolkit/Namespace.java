@@ -27,19 +27,23 @@ import static io.fsctx.nt.NtStatus.STATUS_OBJECT_NAME_NOT_FOUND;
 import static io.fsctx.nt.NtStatus.STATUS_OBJECT_PATH_NOT_FOUND;
 import static io.fsctx.nt.NtStatus.STATUS_SUCCESS;
 import static io.fsctx.nt.NtStatus.STATUS_TRANSACTIONAL_CONFLICT;
+import static io.fsctx.modelfs.toolkit.NamePaths.key;
+import static io.fsctx.modelfs.toolkit.NamePaths.parent;
+import static io.fsctx.modelfs.toolkit.NamePaths.parentKey;
+import static io.fsctx.modelfs.toolkit.NamePaths.resolveTarget;
 
 import com.google.common.base.Preconditions;
 import io.fsctx.io.CreateParameters;
 import io.fsctx.io.FileObjectIdBuffer;
 import io.fsctx.io.IoConstants;
 import io.fsctx.nt.NtStatus;
+import io.fsctx.modelfs.toolkit.NamePaths.ParsedPath;
 import io.fsctx.tm.KTransaction;
 import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -370,9 +374,8 @@ public final class Namespace {
     }
   }
 
-  private record ParsedPath(String filePath, String streamSuffix) {}
-
   private final StreamNaming naming;
+  private final NamePaths paths;
   private final Map<String, Link> names = new HashMap<>();
   /**
    * The names directly below each directory, by the directory's key: what listing a directory,
@@ -393,6 +396,7 @@ public final class Namespace {
    */
   public Namespace(StreamNaming naming) {
     this.naming = naming;
+    this.paths = new NamePaths(naming);
     addLink(newFile(true), "\\");
   }
 
@@ -441,7 +445,7 @@ public final class Namespace {
    */
   public Resolution resolveCreate(
       String path, CreateParameters parameters, boolean typeChecks, @Nullable KTransaction transaction) {
-    ParsedPath pp = parse(path);
+    ParsedPath pp = paths.parse(path);
     if (pp == null) {
       return Resolution.failed(STATUS_OBJECT_NAME_INVALID);
     }
@@ -572,7 +576,7 @@ public final class Namespace {
    * @return whether it exists for the viewer
    */
   public boolean exists(String path, @Nullable KTransaction transaction) {
-    ParsedPath pp = parse(path);
+    ParsedPath pp = paths.parse(path);
     if (pp == null) {
       return false;
     }
@@ -588,7 +592,7 @@ public final class Namespace {
    * @return the normalized path, or null when the path is not valid here
    */
   public @Nullable String normalizePath(String path) {
-    ParsedPath pp = parse(path);
+    ParsedPath pp = paths.parse(path);
     if (pp == null) {
       return null;
     }
@@ -936,7 +940,7 @@ public final class Namespace {
    * @throws IllegalArgumentException when the path is not a valid name here
    */
   public boolean clearDeletePending(String path) {
-    ParsedPath pp = parse(path);
+    ParsedPath pp = paths.parse(path);
     Preconditions.checkArgument(pp != null, "path is not a valid name here: %s", path);
     Link l = names.get(key(pp.filePath()));
     if (l == null || !l.file.deletePending) {
@@ -968,7 +972,7 @@ public final class Namespace {
   }
 
   private String requireFilePath(String path) {
-    ParsedPath pp = parse(path);
+    ParsedPath pp = paths.parse(path);
     Preconditions.checkArgument(pp != null && pp.streamSuffix().isEmpty() && path.indexOf(':') < 0,
         "path is not a file path valid here: %s", path);
     return pp.filePath();
@@ -1072,7 +1076,7 @@ public final class Namespace {
   /** Checks a rename or link target; removes a replaced name. Success: the name is free or is {@code file}'s. */
   private NtStatus prepareTarget(
       FileRecord file, String target, boolean replace, java.util.function.Predicate<FileRecord> targetIsOpen) {
-    if (parse(target) == null || target.contains(":")) {
+    if (paths.parse(target) == null || target.contains(":")) {
       return STATUS_OBJECT_NAME_INVALID;
     }
     Link parentLink = names.get(key(parent(target)));
@@ -1096,82 +1100,5 @@ public final class Namespace {
 
   private boolean hasChildren(String dirPath) {
     return children.containsKey(key(dirPath));
-  }
-
-  private @Nullable ParsedPath parse(String raw) {
-    if (!raw.startsWith("\\")) {
-      return null;
-    }
-    String path = raw;
-    while (path.length() > 1 && path.endsWith("\\")) {
-      path = path.substring(0, path.length() - 1);
-    }
-    int colon = path.indexOf(':');
-    int lastSep = path.lastIndexOf('\\');
-    String suffix = "";
-    String filePath = path;
-    if (colon >= 0) {
-      if (colon < lastSep) {
-        return null;
-      }
-      String s = naming.normalize(path.substring(colon));
-      if (s == null) {
-        return null;
-      }
-      suffix = s;
-      filePath = path.substring(0, colon);
-      if (filePath.length() > 1 && filePath.endsWith("\\")) {
-        return null;
-      }
-    }
-    // Each component between backslashes: not empty, not "." or "..", no character a name may
-    // not hold. Scanned in place: this runs on every create.
-    int start = 1;
-    int n = filePath.length();
-    while (n > 1 && start <= n) {
-      int end = filePath.indexOf('\\', start);
-      if (end < 0) {
-        end = n;
-      }
-      int len = end - start;
-      if (len == 0
-          || (filePath.charAt(start) == '.' && (len == 1 || (len == 2 && filePath.charAt(start + 1) == '.')))) {
-        return null;
-      }
-      for (int i = start; i < end; i++) {
-        char ch = filePath.charAt(i);
-        if (ch < 0x20 || "\"*/<>?|".indexOf(ch) >= 0) {
-          return null;
-        }
-      }
-      start = end + 1;
-    }
-    return new ParsedPath(filePath, suffix);
-  }
-
-  private static String resolveTarget(String currentPath, String target) {
-    if (target.startsWith("\\")) {
-      return target;
-    }
-    String dir = parent(currentPath);
-    return dir.equals("\\") ? "\\" + target : dir + "\\" + target;
-  }
-
-  private static String parent(String filePath) {
-    int i = filePath.lastIndexOf('\\');
-    return i <= 0 ? "\\" : filePath.substring(0, i);
-  }
-
-  private static String key(String s) {
-    return s.toUpperCase(Locale.ROOT);
-  }
-
-  /**
-   * {@code key(parent(filePath))}, cut from the path's key {@code fileKey} when folding kept every
-   * character's place (nearly always; a character such as {@code ß} folds to two), so a create
-   * folds its path once.
-   */
-  private static String parentKey(String fileKey, String filePath) {
-    return fileKey.length() == filePath.length() ? parent(fileKey) : key(parent(filePath));
   }
 }
