@@ -153,7 +153,6 @@ final class EventBus {
     return c.depth == 0 ? null : c.names[c.depth - 1];
   }
 
-
   void publish(ContextEvent.Kind kind, String routine, FltContext ctx, int refsAfter, @Nullable NtStatus status) {
     int bit = 1 << kind.ordinal();
     if ((wanted & bit) == 0) {

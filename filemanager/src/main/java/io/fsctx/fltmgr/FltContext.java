@@ -620,7 +620,7 @@ public final class FltContext {
   /** Identity, type, tag, payload class and count, as the verifier reports a context. */
   public String describe() {
     return id() + " " + type() + " tag '" + FltContextRegistration.tagToString(poolTag()) + "' "
-        + payload.getClass().getSimpleName() + " refs=" + referenceCount() + " filter=" + definition.filter().name();
+        + payload.getClass().getSimpleName() + " refs=" + referenceCount() + " filter=" + filter().name();
   }
 
   @Override

@@ -58,9 +58,9 @@ public final class FltVolume {
   private final ConcurrentHashMap<io.fsctx.io.FileObject, FltInstance> topInstances = new ConcurrentHashMap<>();
 
   /**
-   * A name-cache key: a file object and the name format. Its equals and hashCode are written out: a record's own bootstrap through ObjectMethods on first
-   * use spins method-handle classes (a few dozen for the replay's keys) that each CLI run would
-   * generate and compile again (issue 14).
+   * A name-cache key: a file object and the name format. Its equals and hashCode are written out:
+   * a record's own bootstrap through ObjectMethods on first use spins method-handle classes that
+   * each CLI run would generate and compile again (issue 14).
    */
   private record NameKey(io.fsctx.io.FileObject fileObject, int format) {
     @Override
