@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -75,6 +77,11 @@ class ProcessTest {
     pb.environment().put("JAVA", java());
     pb.environment().put("CP", classPath);
     pb.environment().remove(Stdio.STACKTRACE_ENV);
+    // The launcher runs on the java first on the PATH unless a test chooses (no JDK search, no
+    // JAVA_HOME or FSCTX_JAVA of the developer's): the launcher tests below mean this JVM.
+    pb.environment().remove("JAVA_HOME");
+    pb.environment().remove("FSCTX_JAVA");
+    pb.environment().put("FSCTX_JDK_DIRS", "");
     pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Process p = pb.start();
@@ -213,14 +220,16 @@ class ProcessTest {
     return copyLauncher(repo);
   }
 
-  /** The launcher and its class-data sharing training trace, copied into {@code repo} as a checkout has them. */
+  /** The launcher and its class-data sharing training traces, copied into {@code repo} as a checkout has them. */
   private static Path copyLauncher(Path repo) throws IOException {
     Path script = repo.resolve("fsctx");
     Path source = Path.of("..", "fsctx");
     assumeTrue(Files.isRegularFile(source), "the launcher ../fsctx (run from the tools module)");
     Files.copy(source, script, StandardCopyOption.COPY_ATTRIBUTES);
-    Path training = Path.of("src", "cds", "training.csv");
-    Files.copy(training, Files.createDirectories(repo.resolve("tools/src/cds")).resolve("training.csv"));
+    Path cds = Files.createDirectories(repo.resolve("tools/src/cds"));
+    for (String training : List.of("training.csv", "training-aot.csv.gz")) {
+      Files.copy(Path.of("src", "cds", training), cds.resolve(training));
+    }
     return script;
   }
 
@@ -435,7 +444,9 @@ class ProcessTest {
     assertTrue(first.err().contains(shared), "the first run already maps the archive its training made");
     List<String> files = archiveFiles(fsctx);
     assertEquals(1, files.size(), files::toString);
-    assertTrue(files.get(0).matches("fsctx\\.\\d+\\.jsa"), files::toString);
+    // A dynamic class-data archive before JDK 25, an ahead-of-time cache from 25 on.
+    String suffix = Runtime.version().feature() >= 25 ? "aot" : "jsa";
+    assertTrue(files.get(0).matches("fsctx\\.\\d+\\." + suffix), files::toString);
 
     // A rebuilt jar: the archive is older than the jar, so the next run trains a new one.
     Path jar = fsctx.getParent().resolve("tools/target/fsctx.jar");
@@ -496,5 +507,117 @@ class ProcessTest {
     assertEquals(0, second.exit(), second::toString);
     assertEquals(mark, Files.getLastModifiedTime(marker), "no second training");
     assertEquals(files, archiveFiles(fsctx));
+  }
+
+  /**
+   * A fake JDK home {@code name} under {@code jdks}: a release file giving {@code version}, and a
+   * java that says which it is on standard error and runs this JVM's.
+   */
+  private static void fakeJdk(Path jdks, String name, String version) throws IOException {
+    Path home = Files.createDirectories(jdks.resolve(name));
+    Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"fake\"\nJAVA_VERSION=\"" + version + "\"\n");
+    Path bin = Files.createDirectories(home.resolve("bin")).resolve("java");
+    Files.writeString(bin, "#!/bin/bash\necho \"runtime " + name + "\" >&2\nexec \"$JAVA\" \"$@\"\n");
+    assertTrue(bin.toFile().setExecutable(true));
+  }
+
+  @ParameterizedTest(name = "JDKs {0}, JAVA_HOME ''{1}'', FSCTX_JAVA ''{2}'' -> {3}")
+  @CsvSource(delimiter = '|', textBlock = """
+      old newer newest | ''    | ''                | runtime newest
+      old newer newest | newer | ''                | runtime newer
+      old newer newest | newer | old/bin/java      | runtime old
+      old              | ''    | ''                | ''
+      newer newest     | ''    | none/bin/java     | fsctx: FSCTX_JAVA=JDKS/none/bin/java is not an executable java
+      """)
+  @DisplayName("./fsctx runs on the newest JDK of 17 or later it finds (the PATH's is this JVM), unless the user chose one")
+  void launcher_runtime_newestUnlessChosen(String installed, String javaHome, String fsctxJava, String expected)
+      throws Exception {
+    Path fsctx = launcher("runtime");
+    Path jdks = Files.createDirectories(work.resolve("jdks-" + installed.replace(' ', '-')));
+    // Versions around the PATH's java (this JVM): JDK 11 is too old, the others are newer.
+    int feature = Runtime.version().feature();
+    for (String name : installed.split(" ")) {
+      fakeJdk(jdks, name, switch (name) {
+        case "old" -> "11.0.22";
+        case "newer" -> (feature + 1) + ".0.2";
+        default -> (feature + 2) + ".0.1";
+      });
+    }
+    Map<String, String> env = new HashMap<>(Map.of("L", fsctx.toString(), "FSCTX_JDK_DIRS", jdks.toString()));
+    if (!javaHome.isEmpty()) {
+      env.put("JAVA_HOME", jdks.resolve(javaHome).toString());
+    }
+    if (!fsctxJava.isEmpty()) {
+      env.put("FSCTX_JAVA", jdks.resolve(fsctxJava).toString());
+    }
+    Proc p = bash("PATH=\"$(dirname \"$JAVA\"):$PATH\" exec \"$L\" --version", env);
+    assertEquals(expected.replace("JDKS", jdks.toString()), p.err().strip(), p::toString);
+    if (expected.startsWith("fsctx:")) {
+      assertEquals(3, p.exit(), p::toString);
+      assertEquals("", p.out());
+    } else {
+      assertEquals(0, p.exit(), p::toString);
+      assertTrue(p.out().startsWith("fsctx "), p::toString);
+    }
+  }
+
+  /** A java of JDK 25 or later installed where the launcher looks by default, if any. */
+  private static Optional<Path> installedJdk25() throws IOException {
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (!Files.isDirectory(jvms)) {
+      return Optional.empty();
+    }
+    Pattern version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
+    try (Stream<Path> homes = Files.list(jvms)) {
+      for (Path home : homes.sorted().toList()) {
+        Path release = home.resolve("release");
+        Path bin = home.resolve("bin/java");
+        if (Files.isReadable(release) && Files.isExecutable(bin)) {
+          java.util.regex.Matcher m = version.matcher(Files.readString(release));
+          if (m.find() && Integer.parseInt(m.group(1)) >= 25) {
+            return Optional.of(bin);
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Test
+  @DisplayName("./fsctx on JDK 25 or later trains an ahead-of-time cache once and uses it, with compact object headers"
+      + " unless the user chose")
+  void launcher_jdk25_aheadOfTimeCacheAndCompactHeaders() throws Exception {
+    Optional<Path> jdk25 = installedJdk25();
+    assumeTrue(jdk25.isPresent(), "needs a JDK 25 or later in /usr/lib/jvm");
+    Path fsctx = packedLauncher("aot");
+    String run = "exec \"$L\" --version";
+    String shared = FsctxCommand.class.getName() + " source: shared objects file";
+    Map<String, String> env = Map.of("L", fsctx.toString(), "FSCTX_JDK_DIRS", "/usr/lib/jvm",
+        "FSCTX_JAVA_OPTS", "-Xlog:class+load=info:stderr -XX:+PrintFlagsFinal");
+
+    Proc first = bash(run, env);
+    assertEquals(0, first.exit(), first::toString);
+    assertTrue(Pattern.compile("(?m)^Java (\\d+)").matcher(first.out()).results()
+        .anyMatch(m -> Integer.parseInt(m.group(1)) >= 25), first::toString);
+    assertTrue(first.err().contains(shared), "the first run already maps the cache its training made");
+    assertTrue(boolFlag(first, "UseCompactObjectHeaders"), first::toString);
+    List<String> files = archiveFiles(fsctx);
+    assertEquals(1, files.size(), files::toString);
+    assertTrue(files.get(0).matches("fsctx\\.\\d+\\.aot"), files::toString);
+    FileTime trained = Files.getLastModifiedTime(fsctx.getParent().resolve("tools/target").resolve(files.get(0)));
+
+    Proc again = bash(run, env);
+    assertEquals(0, again.exit(), again::toString);
+    assertTrue(again.err().contains(shared), again::toString);
+    assertEquals(trained, Files.getLastModifiedTime(fsctx.getParent().resolve("tools/target").resolve(files.get(0))),
+        "no second training");
+
+    // The user's choice wins; the cache, made with compact headers, no longer fits and is passed over silently.
+    Proc declined = bash(run, Map.of("L", fsctx.toString(), "FSCTX_JDK_DIRS", "/usr/lib/jvm",
+        "FSCTX_JAVA_OPTS", "-XX:-UseCompactObjectHeaders -XX:+PrintFlagsFinal"));
+    assertEquals(0, declined.exit(), declined::toString);
+    assertFalse(boolFlag(declined, "UseCompactObjectHeaders"), declined::toString);
+    assertEquals("", declined.err(), declined::toString);
+    assertEquals(files, archiveFiles(fsctx), "no temporary file left");
   }
 }
