@@ -526,10 +526,12 @@ class ProcessTest {
       old newer newest | ''    | ''                | runtime newest
       old newer newest | newer | ''                | runtime newer
       old newer newest | newer | old/bin/java      | runtime old
+      old newer newest | old   | ''                | runtime newest
       old              | ''    | ''                | ''
       newer newest     | ''    | none/bin/java     | fsctx: FSCTX_JAVA=JDKS/none/bin/java is not an executable java
       """)
-  @DisplayName("./fsctx runs on the newest JDK of 17 or later it finds (the PATH's is this JVM), unless the user chose one")
+  @DisplayName("./fsctx runs on the newest JDK of 17 or later it finds (the PATH's is this JVM), unless the user chose one;"
+      + " a JAVA_HOME older than 17 is passed over")
   void launcher_runtime_newestUnlessChosen(String installed, String javaHome, String fsctxJava, String expected)
       throws Exception {
     Path fsctx = launcher("runtime");
