@@ -3,6 +3,7 @@ package io.fsctx.benchmarks;
 import io.fsctx.fltmgr.ContextLease;
 import io.fsctx.fltmgr.DriverObject;
 import io.fsctx.fltmgr.FilterManager;
+import io.fsctx.fltmgr.Flt;
 import io.fsctx.fltmgr.FltContext;
 import io.fsctx.fltmgr.FltContextRegistration;
 import io.fsctx.fltmgr.FltContextType;
@@ -19,6 +20,7 @@ import io.fsctx.fsrtl.FastMutex;
 import io.fsctx.fsrtl.FsRtl;
 import io.fsctx.io.FileObject;
 import io.fsctx.nt.NtStatus;
+import io.fsctx.nt.Out;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,12 @@ import org.openjdk.jmh.annotations.TearDown;
  * getAndReleaseShared}/{@code baselineShared} run two threads on one shared stream, so both
  * threads hit the same reference count, which is what a filter sees when two threads read the same
  * file. Targets: each benchmark within 1.5x of its baseline.
+ *
+ * <p>{@code fltGetAndRelease} and {@code fltGetAndReleaseShared} do the same through the flat
+ * facade a port of a C filter calls ({@code Flt.getStreamContext}, {@code Flt.releaseContext}, as
+ * the CTX port does): no lease, so one locked instruction fewer than the Java API (the lease's
+ * exactly-once close), but the facade's IRQL checks. They show what the lease costs; issue 14's
+ * targets are the Java API's.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ContextLookup -f 1 -wi 8 -w 1s -i 3
  * -r 1s}: some forks run several times slower for the first seconds, until C2's code settles
@@ -135,6 +143,14 @@ public class ContextLookupBenchmark {
     return lease;
   }
 
+  private static FltContext fltGetAndRelease(Stream s) {
+    Out<FltContext> out = new Out<>();
+    NtStatus status = Flt.getStreamContext(s.instance, s.fileObject, out);
+    FltContext ctx = Objects.requireNonNull(out.get(), status::toString);
+    Flt.releaseContext(ctx);
+    return ctx;
+  }
+
   private static Entry baseline(Stream s) {
     FileObject fo = s.fileObject;
     Entry e = Objects.requireNonNull(s.map.get(new Key(Objects.requireNonNull(fo.fsContext()), s.instance)));
@@ -147,6 +163,24 @@ public class ContextLookupBenchmark {
   @Benchmark
   public ContextLease getAndRelease(PrivateStream s) {
     return getAndRelease((Stream) s);
+  }
+
+  /**
+   * Get and release through the flat facade a port of a C filter calls ({@code
+   * FltGetStreamContext}, {@code FltReleaseContext}: the CTX port's path), one thread, its own
+   * stream: no lease, so no exactly-once close, but the facade's IRQL checks.
+   */
+  @Benchmark
+  public FltContext fltGetAndRelease(PrivateStream s) {
+    return fltGetAndRelease((Stream) s);
+  }
+
+  /** {@link #fltGetAndRelease(PrivateStream)} on two threads and one stream. */
+  @Benchmark
+  @Group("fltGetAndReleaseShared")
+  @GroupThreads(2)
+  public FltContext fltGetAndReleaseShared(Stream s) {
+    return fltGetAndRelease(s);
   }
 
   /** Map lookup plus reference increment and decrement, one thread, its own entry. */
