@@ -36,7 +36,9 @@ now_ns() { date +%s%N; }
 
 # The launcher trains its class-data sharing archive the first time a jar runs on a JVM; do that
 # here, untimed, so that neither replay's time includes it.
-env FSCTX_JAR="$jar" FSCTX_JAVA_OPTS="-Xmx$xmx ${JAVA_OPTS:-}" "$here/fsctx" --version >/dev/null
+# Its last line names the Java runtime the launcher picked (README.md, "Java runtime").
+runtime="$(env FSCTX_JAR="$jar" FSCTX_JAVA_OPTS="-Xmx$xmx ${JAVA_OPTS:-}" "$here/fsctx" --version | tail -n 1)"
+echo "runtime: $runtime"
 
 declare -A secs
 for n in "$small" "$large"; do
