@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -563,11 +562,11 @@ class ProcessTest {
     }
   }
 
-  /** A java of JDK 25 or later installed where the launcher looks by default, if any. */
-  private static Optional<Path> installedJdk25() throws IOException {
+  /** Whether a JDK 25 or later is installed in /usr/lib/jvm, where the launcher looks by default. */
+  private static boolean jdk25Installed() throws IOException {
     Path jvms = Path.of("/usr/lib/jvm");
     if (!Files.isDirectory(jvms)) {
-      return Optional.empty();
+      return false;
     }
     Pattern version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
     try (Stream<Path> homes = Files.list(jvms)) {
@@ -577,20 +576,19 @@ class ProcessTest {
         if (Files.isReadable(release) && Files.isExecutable(bin)) {
           java.util.regex.Matcher m = version.matcher(Files.readString(release));
           if (m.find() && Integer.parseInt(m.group(1)) >= 25) {
-            return Optional.of(bin);
+            return true;
           }
         }
       }
     }
-    return Optional.empty();
+    return false;
   }
 
   @Test
   @DisplayName("./fsctx on JDK 25 or later trains an ahead-of-time cache once and uses it, with compact object headers"
       + " unless the user chose")
   void launcher_jdk25_aheadOfTimeCacheAndCompactHeaders() throws Exception {
-    Optional<Path> jdk25 = installedJdk25();
-    assumeTrue(jdk25.isPresent(), "needs a JDK 25 or later in /usr/lib/jvm");
+    assumeTrue(jdk25Installed(), "needs a JDK 25 or later in /usr/lib/jvm");
     Path fsctx = packedLauncher("aot");
     String run = "exec \"$L\" --version";
     String shared = FsctxCommand.class.getName() + " source: shared objects file";
@@ -606,13 +604,13 @@ class ProcessTest {
     List<String> files = archiveFiles(fsctx);
     assertEquals(1, files.size(), files::toString);
     assertTrue(files.get(0).matches("fsctx\\.\\d+\\.aot"), files::toString);
-    FileTime trained = Files.getLastModifiedTime(fsctx.getParent().resolve("tools/target").resolve(files.get(0)));
+    Path cache = fsctx.getParent().resolve("tools/target").resolve(files.get(0));
+    FileTime trained = Files.getLastModifiedTime(cache);
 
     Proc again = bash(run, env);
     assertEquals(0, again.exit(), again::toString);
     assertTrue(again.err().contains(shared), again::toString);
-    assertEquals(trained, Files.getLastModifiedTime(fsctx.getParent().resolve("tools/target").resolve(files.get(0))),
-        "no second training");
+    assertEquals(trained, Files.getLastModifiedTime(cache), "no second training");
 
     // The user's choice wins; the cache, made with compact headers, no longer fits and is passed over silently.
     Proc declined = bash(run, Map.of("L", fsctx.toString(), "FSCTX_JDK_DIRS", "/usr/lib/jvm",
