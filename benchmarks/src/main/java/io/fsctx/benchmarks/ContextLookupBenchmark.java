@@ -52,9 +52,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>{@code fltGetAndRelease} and {@code fltGetAndReleaseShared} do the same through the flat
  * facade a port of a C filter calls ({@code Flt.getStreamContext}, {@code Flt.releaseContext}, as
- * the CTX port does): no lease, so one locked instruction fewer than the Java API (the lease's
- * exactly-once close), but the facade's IRQL checks. They show what the lease costs; issue 14's
- * targets are the Java API's.
+ * the CTX port does): no lease and no result record, but the facade's IRQL checks and its
+ * {@code Out}. Issue 14's targets are the Java API's. Until round 12 the lease's close was a
+ * compare-and-set, a third locked instruction beside the get's and the release's, and these rows
+ * showed what it cost; a lease now belongs to one thread at a time ({@link ContextLease}).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ContextLookup -f 1 -wi 8 -w 1s -i 3
  * -r 1s}: some forks run several times slower for the first seconds, until C2's code settles
@@ -168,7 +169,7 @@ public class ContextLookupBenchmark {
   /**
    * Get and release through the flat facade a port of a C filter calls ({@code
    * FltGetStreamContext}, {@code FltReleaseContext}: the CTX port's path), one thread, its own
-   * stream: no lease, so no exactly-once close, but the facade's IRQL checks.
+   * stream: no lease, but the facade's IRQL checks.
    */
   @Benchmark
   public FltContext fltGetAndRelease(PrivateStream s) {

@@ -1,29 +1,26 @@
 package io.fsctx.fltmgr;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
  * Exactly one reference on a context, released by {@link #close()}; use it in
  * try-with-resources so every get is balanced by its {@code FltReleaseContext}.
  *
- * <p>Thread safety: safe for concurrent use; the reference is released once however often
- * {@link #close()} is called.
+ * <p>Thread safety: a lease belongs to one thread at a time, as the reference it stands for
+ * belongs to one code path in a C filter. Closing it again is harmless whenever the closes are
+ * ordered: on the thread that closed it (try-with-resources plus an explicit {@code close()}), or
+ * on another thread that received the lease through a happens-before edge (a lock, a volatile
+ * field, a queue, {@link Thread#join()}). Two threads closing one lease at the same instant is a
+ * race in the caller, like two paths calling {@code FltReleaseContext} for one reference, and
+ * the lease does not arbitrate it: both may release, the count then loses a reference, and the
+ * Filter Manager reports it as it reports a double release from C (bug check 0x6D while the
+ * context is still attached, 0x6E on the next use after it was freed early). Arbitrating would
+ * cost a locked instruction on every close, a third beside the get's and the release's
+ * (benchmarks/README.md, round 12). {@link #context()} and {@link #payload} are safe from any
+ * thread while the lease is open.
  */
 public final class ContextLease implements AutoCloseable {
-  private static final VarHandle CLOSED;
-
-  static {
-    try {
-      CLOSED = MethodHandles.lookup().findVarHandle(ContextLease.class, "closed", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   private final FltContext context;
-  /** 1 once closed; set through {@link #CLOSED}. */
-  private volatile int closed;
+  /** Set by the first close; plain, see the class comment for why no atomic. */
+  private boolean closed;
 
   ContextLease(FltContext context) {
     this.context = context;
@@ -31,13 +28,13 @@ public final class ContextLease implements AutoCloseable {
 
   /**
    * Wraps a reference the caller owns (from {@code FltAllocateContext}, a get or a reference) so
-   * that closing the lease releases it.
+   * that closing the lease releases it. The caller owns the lease instead of the reference.
    */
   public static ContextLease adopt(FltContext context) {
     return new ContextLease(context);
   }
 
-  /** The context. */
+  /** The context; the reference stays the lease's. */
   public FltContext context() {
     return context;
   }
@@ -47,21 +44,25 @@ public final class ContextLease implements AutoCloseable {
     return context.payload(type);
   }
 
-  /** Whether the reference has been released. */
+  /** Whether this lease has been closed, as seen by a thread ordered after the close. */
   public boolean isClosed() {
-    return closed != 0;
+    return closed;
   }
 
-  /** Releases the reference ({@code FltReleaseContext}) the first time it is called. */
+  /**
+   * Releases the reference ({@code FltReleaseContext}) the first time it is called; later calls
+   * ordered after it do nothing.
+   */
   @Override
   public void close() {
-    if (closed == 0 && CLOSED.compareAndSet(this, 0, 1)) {
+    if (!closed) {
+      closed = true;
       context.release("FltReleaseContext");
     }
   }
 
   @Override
   public String toString() {
-    return "Lease[" + context + (closed != 0 ? ", closed]" : "]");
+    return "Lease[" + context + (closed ? ", closed]" : "]");
   }
 }

@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * The result of a get through the Java API: the status and, exactly when it is a success, a lease
  * owning one reference. Closing the result closes the lease.
  *
- * <p>Thread safety: immutable; the lease is safe for concurrent use.
+ * <p>Thread safety: immutable; the lease belongs to one thread at a time ({@link ContextLease}).
  *
  * @param status {@code STATUS_SUCCESS}, {@code STATUS_NOT_FOUND}, {@code STATUS_NOT_SUPPORTED} ...
  * @param lease non-null exactly on success

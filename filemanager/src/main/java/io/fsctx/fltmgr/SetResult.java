@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * caller's to release, which closing this result does. The caller still owns its reference on
  * the new context, success or not.
  *
- * <p>Thread safety: immutable; the lease is safe for concurrent use.
+ * <p>Thread safety: immutable; the lease belongs to one thread at a time ({@link ContextLease}).
  *
  * @param status the routine's status
  * @param outcome what happened

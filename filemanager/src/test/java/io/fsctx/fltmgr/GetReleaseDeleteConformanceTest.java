@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fsctx.fltmgr.FltTestSupport.Fx;
 import io.fsctx.fltmgr.FltTestSupport.Kind;
@@ -367,6 +368,22 @@ class GetReleaseDeleteConformanceTest {
     if (closeTwice) {
       g.require().close();
     }
+    assertEquals(2, c.referenceCount());
+    Flt.releaseContext(c);
+  }
+
+  @Test
+  @DisplayName("ContextLease: a close on another thread ordered after the first (join) releases nothing more")
+  void getJava_lease_closedAgainAfterHandOff_releasesOnce() throws InterruptedException {
+    FltContext c = fx.alloc(FltContextType.STREAM);
+    Kind.STREAM.attach(t, c);
+    ContextLease lease = fx.instance.getStreamContext(fx.stream.fo).require();
+    assertEquals(3, c.referenceCount());
+    Thread other = new Thread(lease::close, "closer");
+    other.start();
+    other.join();
+    assertTrue(lease.isClosed());
+    lease.close();
     assertEquals(2, c.referenceCount());
     Flt.releaseContext(c);
   }
