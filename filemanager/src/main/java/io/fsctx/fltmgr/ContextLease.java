@@ -10,12 +10,13 @@ package io.fsctx.fltmgr;
  * on another thread that received the lease through a happens-before edge (a lock, a volatile
  * field, a queue, {@link Thread#join()}). Two threads closing one lease at the same instant is a
  * race in the caller, like two paths calling {@code FltReleaseContext} for one reference, and
- * the lease does not arbitrate it: both may release, the count then loses a reference, and the
- * Filter Manager reports it as it reports a double release from C (bug check 0x6D while the
- * context is still attached, 0x6E on the next use after it was freed early). Arbitrating would
- * cost a locked instruction on every close, a third beside the get's and the release's
- * (benchmarks/README.md, round 12). {@link #context()} and {@link #payload} are safe from any
- * thread while the lease is open.
+ * the lease does not arbitrate it: both may release, and the count is then one short. The
+ * Filter Manager reports that as it reports a double release from C, at the latest when the last
+ * holder acts: bug check 0xF5/0x6D when a release would take an attached context to zero (at once,
+ * when the lease was the only reference beside the attachment), 0xF5/0x6E when a holder uses or
+ * releases the context after it was freed early. Arbitrating would cost a locked instruction on
+ * every close, a third beside the get's and the release's (benchmarks/README.md, round 12).
+ * {@link #context()} and {@link #payload} are safe from any thread while the lease is open.
  */
 public final class ContextLease implements AutoCloseable {
   private final FltContext context;
