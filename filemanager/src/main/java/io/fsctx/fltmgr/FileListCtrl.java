@@ -2,54 +2,48 @@ package io.fsctx.fltmgr;
 
 import io.fsctx.fsrtl.PerFileContext;
 import io.fsctx.fsrtl.PerFileContextSlot;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Filter Manager's per-file control block ({@code FILE_LIST_CTRL}) on file systems with native
  * file contexts: an {@code FSRTL_PER_FILE_CONTEXT} linked through the file's per-file slot, owner
  * = the volume. It holds every instance's file context; the file system's {@code
- * FsRtlTeardownPerFileContexts} reaches it through the free callback.
+ * FsRtlTeardownPerFileContexts} reaches it through the free callback. The block is on its volume's
+ * list ({@link CtrlList}) from before any set can reach it until that teardown; instance teardown
+ * walks that list, so no instance keeps a set of the files it used (issue 14: a hash-set entry per
+ * new file, and its insertion on the first file context's set).
  *
  * <p>Thread safety: safe for concurrent use.
  */
-final class FileListCtrl extends PerFileContext {
+final class FileListCtrl extends PerFileContext implements CtrlList.Node<FileListCtrl> {
   final FltVolume volume;
   final PerFileContextSlot slot;
   final ContextTable<FltInstance> files = new ContextTable<>(this);
-  private static final FltInstance[] NO_USERS = {};
-  /**
-   * The instances with a file context here: a copy-on-write array replaced under this block's
-   * monitor, since a file has one per filter on the volume, usually one (a concurrent map's set
-   * cost about 200 bytes per file, a {@code CopyOnWriteArraySet} 80).
-   */
-  private volatile FltInstance[] users = NO_USERS;
-
-  synchronized boolean addUser(FltInstance i) {
-    FltInstance[] u = users;
-    for (FltInstance x : u) {
-      if (x == i) {
-        return false;
-      }
-    }
-    FltInstance[] more = java.util.Arrays.copyOf(u, u.length + 1);
-    more[u.length] = i;
-    users = more;
-    return true;
-  }
-
-  synchronized boolean removeUser(FltInstance i) {
-    FltInstance[] u = users;
-    for (int k = 0; k < u.length; k++) {
-      if (u[k] == i) {
-        FltInstance[] less = u.length == 1 ? NO_USERS : new FltInstance[u.length - 1];
-        System.arraycopy(u, 0, less, 0, k);
-        System.arraycopy(u, k + 1, less, k, u.length - k - 1);
-        users = less;
-        return true;
-      }
-    }
-    return false;
-  }
   volatile boolean tornDown;
+  /** The volume's list of blocks ({@link CtrlList}); guarded by the volume's block lock. */
+  private @Nullable FileListCtrl prevInVolume;
+
+  private @Nullable FileListCtrl nextInVolume;
+
+  @Override
+  public @Nullable FileListCtrl prevInVolume() {
+    return prevInVolume;
+  }
+
+  @Override
+  public void prevInVolume(@Nullable FileListCtrl c) {
+    prevInVolume = c;
+  }
+
+  @Override
+  public @Nullable FileListCtrl nextInVolume() {
+    return nextInVolume;
+  }
+
+  @Override
+  public void nextInVolume(@Nullable FileListCtrl c) {
+    nextInVolume = c;
+  }
 
   FileListCtrl(FltVolume volume, PerFileContextSlot slot) {
     super(volume, null, c -> ((FileListCtrl) c).onFileTeardown());
@@ -60,9 +54,7 @@ final class FileListCtrl extends PerFileContext {
   private void onFileTeardown() {
     tornDown = true;
     files.detachAll("FsRtlTeardownPerFileContexts");
-    for (FltInstance i : users) {
-      i.forgetFileCtrl(this);
-    }
+    volume.forgetCtrl(this);
   }
 
   @Override

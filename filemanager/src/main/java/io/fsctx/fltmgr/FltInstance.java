@@ -14,8 +14,6 @@ import io.fsctx.tm.KTransaction;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -109,7 +107,6 @@ public final class FltInstance {
   private final InstanceTransactions transactions;
   /** Data scanning and the section contexts of its open sections (issue 13). */
   private final DataScan dataScan = new DataScan(this);
-  private final Set<FileListCtrl> fileCtrls = ConcurrentHashMap.newKeySet();
   /** Its stream, stream-handle and file contexts. */
   private final InstanceFileContexts files;
 
@@ -396,26 +393,21 @@ public final class FltInstance {
   }
 
   private void detachAllContexts(String routine) {
-    List<FileListCtrl> filesSnapshot;
-    synchronized (this) {
-      filesSnapshot = new ArrayList<>(fileCtrls);
-    }
     // Every block on the volume: the state is TEARING_DOWN, so no set through this instance can
-    // attach anything in a block registered after this snapshot (sets check under the block's
-    // monitor, and a block is on the volume's list before any set reaches it).
+    // attach anything in a block registered after these snapshots (sets check under the block's
+    // monitor, and a block is on the volume's list before any set reaches it). A file block that
+    // a set used before the state changed was registered before that set's check in use().
     // Every step runs even if a cleanup callback throws in an earlier one (the first failure is
     // rethrown at the end), so one bad callback does not strand the instance's other contexts.
     List<Runnable> steps = new ArrayList<>();
     for (StreamListCtrl c : volume.streamControlBlocks()) {
       steps.add(() -> c.detachInstance(this, routine));
     }
-    for (FileListCtrl c : filesSnapshot) {
+    for (FileListCtrl c : volume.fileControlBlocks()) {
       steps.add(() -> {
-        c.removeUser(this);
         c.files.detachWhere(k -> k == this, routine);
       });
     }
-    steps.add(fileCtrls::clear);
     // Enlistments first: no transaction may call into the instance once it is going away.
     steps.add(transactions::closeEnlistments);
     steps.add(() -> transactions.detachAll(routine));
@@ -426,22 +418,6 @@ public final class FltInstance {
 
   DataScan dataScan() {
     return dataScan;
-  }
-
-  void forgetFileCtrl(FileListCtrl c) {
-    fileCtrls.remove(c);
-  }
-
-  /** Registers this instance as a user of a file's block; false once it is being torn down. */
-  boolean use(FileListCtrl c) {
-    synchronized (this) {
-      if (isDying()) {
-        return false;
-      }
-      fileCtrls.add(c);
-    }
-    c.addUser(this);
-    return true;
   }
 
   static ContextStore.SetOutcome fail(NtStatus s) {

@@ -1,5 +1,7 @@
 package io.fsctx.fltmgr;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+
 import io.fsctx.nt.NtStatus;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -43,8 +45,12 @@ public final class FltVolume {
    * header's monitor and never together with any other framework lock.
    */
   private final Object ctrlLock = new Object();
-  private @Nullable StreamListCtrl ctrlHead;
-  private int ctrlCount;
+
+  @GuardedBy("ctrlLock")
+  private final CtrlList<StreamListCtrl> streamCtrls = new CtrlList<>();
+
+  @GuardedBy("ctrlLock")
+  private final CtrlList<FileListCtrl> fileCtrls = new CtrlList<>();
   private volatile State state = State.MOUNTED;
   private volatile io.fsctx.io.@Nullable Volume ioVolume;
   private volatile @Nullable FltFrame frame;
@@ -267,52 +273,52 @@ public final class FltVolume {
   /** How many per-stream control blocks are alive on this volume. */
   public int streamControlBlockCount() {
     synchronized (ctrlLock) {
-      return ctrlCount;
+      return streamCtrls.size();
     }
   }
 
   /** The per-stream control blocks alive on this volume (a snapshot). */
   List<StreamListCtrl> streamControlBlocks() {
-    List<StreamListCtrl> out = new ArrayList<>();
     synchronized (ctrlLock) {
-      for (StreamListCtrl c = ctrlHead; c != null; c = c.next) {
-        out.add(c);
-      }
+      return streamCtrls.snapshot();
     }
-    return out;
   }
 
   void registerCtrl(StreamListCtrl c) {
     synchronized (ctrlLock) {
-      StreamListCtrl h = ctrlHead;
-      c.next = h;
-      c.prev = null;
-      if (h != null) {
-        h.prev = c;
-      }
-      ctrlHead = c;
-      ctrlCount++;
+      streamCtrls.add(c);
     }
   }
 
   void forgetCtrl(StreamListCtrl c) {
     synchronized (ctrlLock) {
-      if (c.prev == null && ctrlHead != c) {
-        return; // not on the list (never registered, or already forgotten)
-      }
-      StreamListCtrl p = c.prev;
-      StreamListCtrl n = c.next;
-      if (p == null) {
-        ctrlHead = n;
-      } else {
-        p.next = n;
-      }
-      if (n != null) {
-        n.prev = p;
-      }
-      c.prev = null;
-      c.next = null;
-      ctrlCount--;
+      streamCtrls.remove(c);
+    }
+  }
+
+  /** How many per-file control blocks are alive on this volume. */
+  int fileControlBlockCount() {
+    synchronized (ctrlLock) {
+      return fileCtrls.size();
+    }
+  }
+
+  /** The per-file control blocks alive on this volume (a snapshot). */
+  List<FileListCtrl> fileControlBlocks() {
+    synchronized (ctrlLock) {
+      return fileCtrls.snapshot();
+    }
+  }
+
+  void registerCtrl(FileListCtrl c) {
+    synchronized (ctrlLock) {
+      fileCtrls.add(c);
+    }
+  }
+
+  void forgetCtrl(FileListCtrl c) {
+    synchronized (ctrlLock) {
+      fileCtrls.remove(c);
     }
   }
 

@@ -108,8 +108,12 @@ final class InstanceFileContexts {
         return c;
       }
       FileListCtrl fresh = new FileListCtrl(volume, slot);
+      // On the volume's list before another thread can find it in the slot: an instance teardown
+      // that snapshots the list after this set's instance check must see the block.
+      volume.registerCtrl(fresh);
       NtStatus st = FsRtl.insertPerFileContext(slot, fresh);
       if (!st.isSuccess()) {
+        volume.forgetCtrl(fresh);
         return st.equals(NtStatus.STATUS_INVALID_DEVICE_REQUEST) ? STATUS_NOT_SUPPORTED : st;
       }
       return fresh;
@@ -250,7 +254,7 @@ final class InstanceFileContexts {
       if (!(r instanceof FileListCtrl c)) {
         return FltInstance.fail((NtStatus) r);
       }
-      if (!instance.use(c)) {
+      if (instance.isDying()) {
         return FltInstance.fail(STATUS_FLT_DELETING_OBJECT);
       }
       return c.files.set(instance, instance, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> instance.isDying() || c.tornDown, routine);

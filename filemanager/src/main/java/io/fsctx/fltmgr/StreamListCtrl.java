@@ -23,12 +23,13 @@ import org.jspecify.annotations.Nullable;
  * context (the usual case), or an immutable array of them, replaced under this block's monitor
  * and read without a lock. After teardown it holds {@link #TORN_DOWN}. The stream-handle and
  * emulated file tables are created on first use. The block is linked into its volume's list of
- * blocks ({@link #prev}, {@link #next}, guarded by the volume), which instance teardown and the
- * dismount check walk; there is no per-instance registry.
+ * blocks ({@link CtrlList}, guarded by the volume), which instance teardown and the dismount check
+ * walk; there is no per-instance registry.
  *
  * <p>Thread safety: safe for concurrent use.
  */
-final class StreamListCtrl extends PerStreamContext implements ContextStore<FltInstance> {
+final class StreamListCtrl extends PerStreamContext
+    implements ContextStore<FltInstance>, CtrlList.Node<StreamListCtrl> {
   /**
    * The key of a stream-handle context. Its equals and hashCode are written out: a record's own
    * bootstrap through ObjectMethods on first use spins method-handle classes that each CLI run
@@ -62,9 +63,30 @@ final class StreamListCtrl extends PerStreamContext implements ContextStore<FltI
 
   /** Both tables, once a file context was emulated here. */
   private record Both(ContextTable<HandleKey> handles, ContextTable<FltInstance> emulatedFiles) {}
-  /** The volume's list of blocks; guarded by the volume's block lock. */
-  @Nullable StreamListCtrl prev;
-  @Nullable StreamListCtrl next;
+  /** The volume's list of blocks ({@link CtrlList}); guarded by the volume's block lock. */
+  private @Nullable StreamListCtrl prevInVolume;
+
+  private @Nullable StreamListCtrl nextInVolume;
+
+  @Override
+  public @Nullable StreamListCtrl prevInVolume() {
+    return prevInVolume;
+  }
+
+  @Override
+  public void prevInVolume(@Nullable StreamListCtrl c) {
+    prevInVolume = c;
+  }
+
+  @Override
+  public @Nullable StreamListCtrl nextInVolume() {
+    return nextInVolume;
+  }
+
+  @Override
+  public void nextInVolume(@Nullable StreamListCtrl c) {
+    nextInVolume = c;
+  }
 
   StreamListCtrl(FltVolume volume, AdvancedFcbHeader header) {
     super(volume, null, c -> ((StreamListCtrl) c).onStreamTeardown());

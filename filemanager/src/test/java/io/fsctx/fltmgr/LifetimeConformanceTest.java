@@ -118,10 +118,12 @@ class LifetimeConformanceTest {
       FltContext f = fx.alloc(FltContextType.FILE);
       Kind.FILE.attach(fx.target(), f);
       Flt.releaseContext(f);
+      assertEquals(1, fx.volume.fileControlBlockCount(), "the file's block is on the volume's list");
       fx.stream.teardown(false);
       assertEquals(FltContext.State.ATTACHED, f.state(), "stream teardown leaves native file contexts alone");
       io.fsctx.fsrtl.FsRtl.teardownPerFileContexts(Objects.requireNonNull(fx.stream.slot));
       assertEquals(1, fx.rec.cleanupsOf(f));
+      assertEquals(0, fx.volume.fileControlBlockCount(), "the file's teardown takes its block off the volume's list");
     }
   }
 
