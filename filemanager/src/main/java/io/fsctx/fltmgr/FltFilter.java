@@ -136,7 +136,10 @@ public final class FltFilter {
     return new ArrayList<>(instances);
   }
 
-  /** How many of its contexts are alive (allocated, not yet freed). */
+  /**
+   * How many of its contexts are alive (allocated, not yet freed), counting allocations in
+   * progress.
+   */
   public int liveContextCount() {
     return liveContexts.get();
   }
@@ -274,6 +277,25 @@ public final class FltFilter {
    * @return the status and the context
    */
   public AllocateResult allocateContext(int contextType, long contextSize, PoolType poolType) {
+    // Counted live before the state check, as a rundown reference is taken before the work it
+    // protects: an unregister that begins while this allocation is past the check waits for its
+    // context, and one that began before is seen by the check. Counting after the check let an
+    // allocation slip in after the unload's wait had seen no context, which it then reported as a
+    // leak (ContextConcurrencyStressTest, issue 14 round 12).
+    liveContexts.incrementAndGet();
+    boolean allocated = false;
+    try {
+      AllocateResult r = allocateCounted(contextType, contextSize, poolType);
+      allocated = r.context() != null;
+      return r;
+    } finally {
+      if (!allocated) {
+        contextFreed();
+      }
+    }
+  }
+
+  private AllocateResult allocateCounted(int contextType, long contextSize, PoolType poolType) {
     if (state == State.UNLOADING || state == State.UNLOADED) {
       return AllocateResult.failed(STATUS_FLT_DELETING_OBJECT);
     }
@@ -336,7 +358,6 @@ public final class FltFilter {
             manager.verifier().allocationSite(type),
             manager.verifier().level().atLeast(VerifierLevel.TRACKING));
     chosen.countAllocation(poolType);
-    liveContexts.incrementAndGet();
     manager.countAllocated(type);
     manager.verifier().onAllocate(ctx);
     manager.events().publish(ContextEvent.Kind.ALLOCATE, "FltAllocateContext", ctx, 1, NtStatus.STATUS_SUCCESS);
@@ -411,8 +432,11 @@ public final class FltFilter {
       v.deleteVolumeContextOf(this);
     }
     long deadline = System.nanoTime() + manager.config().unloadWaitTimeout().toNanos();
+    // The count the wait ended on is the report's: read again, it could include an allocation
+    // that began after the unload and is backing out.
+    int stillLive;
     synchronized (rundown) {
-      while (liveContexts.get() > 0) {
+      while ((stillLive = liveContexts.get()) > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
@@ -442,7 +466,7 @@ public final class FltFilter {
     if (idle != null) {
       manager.verifier().report(idle);
     }
-    UnloadReport report = new UnloadReport(name(), liveContexts.get(), leaked, outstanding, names);
+    UnloadReport report = new UnloadReport(name(), stillLive, leaked, outstanding, names);
     unloadReport = report;
     state = State.UNLOADED;
     manager.forgetFilter(this);
