@@ -396,7 +396,7 @@ public final class FltInstance {
     // Every block on the volume: the state is TEARING_DOWN, so no set through this instance can
     // attach anything in a block registered after these snapshots (sets check under the block's
     // monitor, and a block is on the volume's list before any set reaches it). A file block that
-    // a set used before the state changed was registered before that set's check in use().
+    // a set used before the state changed was listed before that set's instance check.
     // Every step runs even if a cleanup callback throws in an earlier one (the first failure is
     // rethrown at the end), so one bad callback does not strand the instance's other contexts.
     List<Runnable> steps = new ArrayList<>();
@@ -404,9 +404,7 @@ public final class FltInstance {
       steps.add(() -> c.detachInstance(this, routine));
     }
     for (FileListCtrl c : volume.fileControlBlocks()) {
-      steps.add(() -> {
-        c.files.detachWhere(k -> k == this, routine);
-      });
+      steps.add(() -> c.files.detachWhere(k -> k == this, routine));
     }
     // Enlistments first: no transaction may call into the instance once it is going away.
     steps.add(transactions::closeEnlistments);

@@ -1,7 +1,6 @@
 package io.fsctx.fltmgr;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-
 import io.fsctx.nt.NtStatus;
 import java.math.BigDecimal;
 import java.util.ArrayList;
