@@ -107,7 +107,7 @@ public final class ReplayFootprint {
     final StackReplayTarget inner;
     final boolean histogram;
     long usedAtEnd = -1;
-    Map<String, Long> histogramAtEnd = Map.of();
+    Map<String, long[]> histogramAtEnd = Map.of();
     int openAtEnd;
 
     Measuring(boolean histogram) {
@@ -206,17 +206,17 @@ public final class ReplayFootprint {
     return used;
   }
 
-  /** Bytes per class from the live-object histogram ({@code GC.class_histogram}). */
-  private static Map<String, Long> histogram() {
+  /** Instances and bytes per class from the live-object histogram ({@code GC.class_histogram}). */
+  private static Map<String, long[]> histogram() {
     try {
       String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
           new ObjectName("com.sun.management:type=DiagnosticCommand"),
           "gcClassHistogram", new Object[] {null}, new String[] {String[].class.getName()});
-      Map<String, Long> bytes = new HashMap<>();
+      Map<String, long[]> bytes = new HashMap<>();
       for (String line : text.split("\n")) {
         String[] f = line.trim().split("\\s+");
         if (f.length >= 4 && f[0].endsWith(":")) {
-          bytes.put(f[3], Long.parseLong(f[2]));
+          bytes.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
         }
       }
       return bytes;
@@ -260,7 +260,7 @@ public final class ReplayFootprint {
     // namespace) alive while run 2 is measured.
     Measuring first = run(n1, sameFile, histogram);
     long usedAtEnd1 = first.usedAtEnd;
-    Map<String, Long> histogramAtEnd1 = first.histogramAtEnd;
+    Map<String, long[]> histogramAtEnd1 = first.histogramAtEnd;
     first = null;
     Measuring b = run(n2, sameFile, histogram);
     double per = (double) (b.usedAtEnd - usedAtEnd1) / (n2 - n1);
@@ -270,14 +270,21 @@ public final class ReplayFootprint {
         sameFile ? "one file opened N times" : "N distinct files", n1, usedAtEnd1, n2, b.usedAtEnd,
         per, Runtime.getRuntime().maxMemory() >> 20);
     if (histogram) {
-      List<Map.Entry<String, Long>> grew = new ArrayList<>();
-      for (Map.Entry<String, Long> e : b.histogramAtEnd.entrySet()) {
-        long before = histogramAtEnd1.getOrDefault(e.getKey(), 0L);
-        grew.add(Map.entry(e.getKey(), e.getValue() - before));
+      // Rows: bytes and instances gained per file object, largest first, down to one byte.
+      List<Map.Entry<String, long[]>> grew = new ArrayList<>();
+      for (Map.Entry<String, long[]> e : b.histogramAtEnd.entrySet()) {
+        long[] before = histogramAtEnd1.getOrDefault(e.getKey(), new long[2]);
+        grew.add(Map.entry(e.getKey(),
+            new long[] {e.getValue()[0] - before[0], e.getValue()[1] - before[1]}));
       }
-      grew.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));
-      for (Map.Entry<String, Long> e : grew.subList(0, Math.min(40, grew.size()))) {
-        System.out.printf(Locale.ROOT, "%8.1f B  %s%n", (double) e.getValue() / (n2 - n1), e.getKey());
+      grew.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
+      for (Map.Entry<String, long[]> e : grew) {
+        double bytes = (double) e.getValue()[1] / (n2 - n1);
+        if (bytes < 1) {
+          break;
+        }
+        System.out.printf(Locale.ROOT, "%8.1f B %6.2f x  %s%n",
+            bytes, (double) e.getValue()[0] / (n2 - n1), e.getKey());
       }
     }
   }
