@@ -56,8 +56,9 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
   private volatile @Nullable PerStreamContext reservedContext;
   private volatile int orphaned;
   private volatile boolean setUp;
-  private volatile int flagsAtSetup;
-  private volatile int flags2AtSetup;
+  // Bytes, as the flags they copy (CommonFcbHeader).
+  private volatile byte flagsAtSetup;
+  private volatile byte flags2AtSetup;
 
   /**
    * Creates a zeroed advanced header; a file system calls one of the setup routines next.
@@ -77,6 +78,19 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
    */
   public AdvancedFcbHeader(@Nullable PoolBlock memory, String id) {
     super(memory, id);
+  }
+
+  /**
+   * As {@link #AdvancedFcbHeader(PoolBlock, String)}, with the identity {@code kind#number} put
+   * together only when a message needs it ({@link CommonFcbHeader#CommonFcbHeader(PoolBlock,
+   * String, long)}).
+   *
+   * @param memory the FCB's pool block, or null for a header outside any allocation (tests)
+   * @param kind the identity's prefix, such as {@code Scb}
+   * @param number the identity's number, from 1
+   */
+  public AdvancedFcbHeader(@Nullable PoolBlock memory, String kind, long number) {
+    super(memory, kind, number);
   }
 
   // ---- Setup --------------------------------------------------------------------------------
@@ -140,8 +154,8 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
     aePushLock = ae;
     setVersion(newVersion);
     setUp = true;
-    flagsAtSetup = flags();
-    flags2AtSetup = flags2();
+    flagsAtSetup = (byte) flags();
+    flags2AtSetup = (byte) flags2();
     audit().noteSetup(slot);
     if (slot != null) {
       slot.audit().noteUser(this);
@@ -155,12 +169,12 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
 
   /** {@code Flags} as the last setup left them, for "changed after setup" checks. */
   public final int flagsAtSetup() {
-    return flagsAtSetup;
+    return flagsAtSetup & 0xFF;
   }
 
   /** {@code Flags2} as the last setup left them. */
   public final int flags2AtSetup() {
-    return flags2AtSetup;
+    return flags2AtSetup & 0xFF;
   }
 
   /** How many contexts a repeated setup has orphaned on this header (never freed: a leak). */

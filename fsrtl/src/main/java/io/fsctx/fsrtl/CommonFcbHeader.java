@@ -22,21 +22,32 @@ import org.jspecify.annotations.Nullable;
  * bytes ({@link #setFlags2Bits}, {@link #clearFlags2Bits}) are synchronized on the header.
  */
 public class CommonFcbHeader {
+  /** The identity, or its kind when {@link #idNumber} is not 0. */
   private final String id;
+  /**
+   * The identity's number, formatted into {@code kind#n} only when a message asks: a file system
+   * builds a header per stream, and the string would weigh a third of the header. It fits in
+   * padding the header has anyway, so the number costs nothing.
+   */
+  private final int idNumber;
   private final @Nullable PoolBlock memory;
   private final HeaderAudit audit = new HeaderAudit(this);
   private volatile short nodeTypeCode;
   private volatile short nodeByteSize;
-  private volatile int flags;
-  private volatile int isFastIoPossible;
-  private volatile int flags2;
-  private volatile int reserved;
-  private volatile int version;
+  // UCHARs and two nibbles in C, and bytes here (read back unsigned): a header per stream, and
+  // ints would make it a word longer.
+  private volatile byte flags;
+  private volatile byte isFastIoPossible;
+  private volatile byte flags2;
+  private volatile byte reserved;
+  private volatile byte version;
   private volatile @Nullable Object resource;
   private volatile @Nullable Object pagingIoResource;
   private volatile long allocationSize;
   private volatile long fileSize;
   private volatile long validDataLength;
+  /** The file system's structure around the header, or null (see {@link #container}). */
+  private volatile @Nullable Object container;
 
   /**
    * Creates a zeroed header, as a file system's pool allocation of its FCB would give.
@@ -56,11 +67,40 @@ public class CommonFcbHeader {
    * @param id a stable identity for messages, such as {@code Fcb#3}
    */
   public CommonFcbHeader(@Nullable PoolBlock memory, String id) {
+    this(id, 0, memory);
+  }
+
+  /**
+   * As {@link #CommonFcbHeader(PoolBlock, String)}, with the identity {@code kind#number} put
+   * together only when {@link #id} is called: for file systems that number their FCBs, as the
+   * model file systems do with {@link io.fsctx.nt.IdSource#nextNumber}.
+   *
+   * @param memory the FCB's pool block, or null for a header outside any allocation (tests)
+   * @param kind the identity's prefix, such as {@code Scb}
+   * @param number the identity's number, from 1
+   */
+  public CommonFcbHeader(@Nullable PoolBlock memory, String kind, long number) {
+    this(idPrefix(kind, number), idNumber(number), memory);
+  }
+
+  private CommonFcbHeader(String id, int idNumber, @Nullable PoolBlock memory) {
     this.id = id;
+    this.idNumber = idNumber;
     this.memory = memory;
     if (memory != null) {
       memory.embed(this);
     }
+  }
+
+  /** What a numbered identity keeps as its string: the kind, or the whole identity when the number is beyond an int. */
+  static String idPrefix(String kind, long number) {
+    checkArgument(number >= 1, "identity number %s of %s is not positive", number, kind);
+    return number <= Integer.MAX_VALUE ? kind : kind + "#" + number;
+  }
+
+  /** What a numbered identity keeps as its number: 0 (the string is whole) beyond an int. */
+  static int idNumber(long number) {
+    return number <= Integer.MAX_VALUE ? (int) number : 0;
   }
 
   /** The pool block the header is embedded in, or null. */
@@ -73,9 +113,37 @@ public class CommonFcbHeader {
     return audit;
   }
 
-  /** The header's identity for messages. */
+  /**
+   * The header's identity for messages, such as {@code Scb#4}. A header numbered at construction
+   * builds the string at each call: callers are messages and reports, not the I/O path.
+   */
   public final String id() {
-    return id;
+    int n = idNumber;
+    return n == 0 ? id : id + "#" + n;
+  }
+
+  /**
+   * The file system's structure that embeds this header (its FCB or SCB), as the file system
+   * recorded it with {@link #setContainer}, or null. In C the header is the first member of the
+   * FCB and a file system gets from {@code FsContext} to its FCB by a cast ({@code
+   * CONTAINING_RECORD}); Java cannot, and a map from header to FCB would cost a table entry per
+   * stream. FsRtl and the Filter Manager never read this.
+   *
+   * <p>Thread safety: a volatile read; whoever set it before publishing the header is seen.
+   */
+  public final @Nullable Object container() {
+    return container;
+  }
+
+  /**
+   * Records the structure that embeds this header ({@link #container}); a file system sets it
+   * when it builds the structure and clears it (null) when it frees it, so a request that still
+   * holds the header finds nothing.
+   *
+   * @param value the FCB or SCB, or null
+   */
+  public final void setContainer(@Nullable Object value) {
+    container = value;
   }
 
   /** {@code NodeTypeCode}: the file system's own node type. */
@@ -100,68 +168,68 @@ public class CommonFcbHeader {
 
   /** {@code Flags}: {@code FSRTL_FLAG_*} bits. */
   public final int flags() {
-    return flags;
+    return flags & 0xFF;
   }
 
   /** Sets {@code Flags} (low 8 bits kept). */
   public final void setFlags(int value) {
-    int before = flags;
-    flags = value & 0xFF;
-    audit.noteFlagsWritten(before, flags, flags2, flags2);
+    int before = flags();
+    flags = (byte) value;
+    audit.noteFlagsWritten(before, flags(), flags2(), flags2());
   }
 
   /** {@code IsFastIoPossible}: one of the {@code FAST_IO_*} values. */
   public final int isFastIoPossible() {
-    return isFastIoPossible;
+    return isFastIoPossible & 0xFF;
   }
 
   /** Sets {@code IsFastIoPossible}. */
   public final void setIsFastIoPossible(int value) {
-    isFastIoPossible = value & 0xFF;
+    isFastIoPossible = (byte) value;
   }
 
   /** {@code Flags2}: {@code FSRTL_FLAG2_*} bits. */
   public final int flags2() {
-    return flags2;
+    return flags2 & 0xFF;
   }
 
   /** Sets {@code Flags2} (low 8 bits kept). */
   public final void setFlags2(int value) {
-    int before = flags2;
-    flags2 = value & 0xFF;
-    audit.noteFlagsWritten(flags, flags, before, flags2);
+    int before = flags2();
+    flags2 = (byte) value;
+    audit.noteFlagsWritten(flags(), flags(), before, flags2());
   }
 
   /** ORs bits into {@code Flags}. */
   public final synchronized void setFlagsBits(int bits) {
-    flags = (flags | bits) & 0xFF;
+    flags = (byte) (flags() | bits);
   }
 
   /** ORs bits into {@code Flags2}. */
   public final synchronized void setFlags2Bits(int bits) {
-    flags2 = (flags2 | bits) & 0xFF;
+    flags2 = (byte) (flags2() | bits);
   }
 
   /** Clears bits of {@code Flags2}, as a file system does for paging files after setup. */
   public final synchronized void clearFlags2Bits(int bits) {
-    int before = flags2;
-    flags2 = flags2 & ~bits & 0xFF;
-    audit.noteFlagsWritten(flags, flags, before, flags2);
+    int before = flags2();
+    flags2 = (byte) (before & ~bits);
+    audit.noteFlagsWritten(flags(), flags(), before, flags2());
   }
 
   /** {@code Reserved}: the low nibble of byte 7; drivers keep it zero. */
   public final int reserved() {
-    return reserved;
+    return reserved & 0xF;
   }
 
   /** Sets {@code Reserved} (4 bits). */
   public final void setReserved(int value) {
-    reserved = value & 0xF;
+    reserved = (byte) (value & 0xF);
   }
 
   /** {@code Version}: the high nibble of byte 7, one of {@code FSRTL_FCB_HEADER_V*}. */
   public final int version() {
-    return version;
+    return version & 0xF;
   }
 
   /**
@@ -172,7 +240,7 @@ public class CommonFcbHeader {
    */
   public final void setVersion(int value) {
     checkArgument(value >= 0 && value <= 0xF, "Version is a 4-bit field; got %s", value);
-    version = value;
+    version = (byte) value;
   }
 
   /** {@code Resource}: the main FCB resource, opaque to filters. */
@@ -227,7 +295,7 @@ public class CommonFcbHeader {
 
   /** Whether {@code Flags2} has {@code FSRTL_FLAG2_IS_PAGING_FILE}. */
   public final boolean isPagingFile() {
-    return (flags2 & FsRtlConstants.FSRTL_FLAG2_IS_PAGING_FILE) != 0;
+    return (flags2() & FsRtlConstants.FSRTL_FLAG2_IS_PAGING_FILE) != 0;
   }
 
   static void checkVersionKnown(int v) {
@@ -238,6 +306,6 @@ public class CommonFcbHeader {
 
   @Override
   public String toString() {
-    return id;
+    return id();
   }
 }

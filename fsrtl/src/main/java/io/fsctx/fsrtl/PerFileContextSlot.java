@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * described there.
  */
 public final class PerFileContextSlot {
+  /** The identity, or its kind when {@link #idNumber} is not 0 (as in {@link CommonFcbHeader}). */
   private final String id;
+  private final int idNumber;
   /** FsRtl's per-file tracking block: a list and its fast mutex, allocated on first insert. */
   private final LazyContextList<PerFileContext> value;
   private final @Nullable PoolBlock memory;
@@ -47,17 +49,35 @@ public final class PerFileContextSlot {
    * @param id identity for messages, such as {@code File#2}
    */
   public PerFileContextSlot(@Nullable PoolBlock memory, String id) {
+    this(id, 0, memory);
+  }
+
+  /**
+   * As {@link #PerFileContextSlot(PoolBlock, String)}, with the identity {@code kind#number} put
+   * together only when a message needs it: a file system builds one slot per file.
+   *
+   * @param memory the per-file structure's pool block, or null
+   * @param kind the identity's prefix, such as {@code Fcb}
+   * @param number the identity's number, from 1
+   */
+  public PerFileContextSlot(@Nullable PoolBlock memory, String kind, long number) {
+    this(CommonFcbHeader.idPrefix(kind, number), CommonFcbHeader.idNumber(number), memory);
+  }
+
+  private PerFileContextSlot(String id, int idNumber, @Nullable PoolBlock memory) {
     this.id = id;
+    this.idNumber = idNumber;
     this.memory = memory;
-    this.value = new LazyContextList<>("per-file context tracking block for ", id);
+    this.value = new LazyContextList<>("per-file context tracking block for ", this);
     if (memory != null) {
       memory.embed(this);
     }
   }
 
-  /** The identity given at construction. */
+  /** The identity given at construction, such as {@code Fcb#2}; put together at each call when numbered. */
   public String id() {
-    return id;
+    int n = idNumber;
+    return n == 0 ? id : id + "#" + n;
   }
 
   /** The pool block the slot is embedded in, or null. */
@@ -143,6 +163,6 @@ public final class PerFileContextSlot {
 
   @Override
   public String toString() {
-    return id + ".FileContextSupportPointer";
+    return id() + ".FileContextSupportPointer";
   }
 }

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * KeThread#sharedHolds}), as the kernel keeps an owner table. A thread's first shared hold takes
  * the lock's read side and its last one gives it back; holds in between, and shared holds of the
  * exclusive owner, are only counted, so a recursive shared acquire never waits behind a writer.
- * The name can be given as a supplier, computed only when a message needs it.
+ * The name can be given as a supplier, or as a prefix and an owner object, and is then computed
+ * only when a message needs it.
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -25,8 +26,11 @@ public final class EResource extends MonitorRwLock {
   @GuardedBy("this")
   private @Nullable String id;
 
+  /** What computes the name: a {@link Supplier}, or the owner whose string follows {@link #id}. */
   @GuardedBy("this")
-  private @Nullable Supplier<String> name;
+  private @Nullable Object name;
+  /** Whether {@link #name} is an owner rather than a supplier; fits in the object's padding. */
+  private final boolean ownerNamed;
   /** The owner's exclusive holds; written by the owner only. */
   private int recursion;
   private volatile boolean deleted;
@@ -38,6 +42,7 @@ public final class EResource extends MonitorRwLock {
    */
   public EResource(String id) {
     this.id = id;
+    this.ownerNamed = false;
   }
 
   /**
@@ -47,6 +52,22 @@ public final class EResource extends MonitorRwLock {
    */
   public EResource(Supplier<String> name) {
     this.name = name;
+    this.ownerNamed = false;
+  }
+
+  /**
+   * {@code ExInitializeResourceLite} for a resource named after the object it guards: its name is
+   * {@code prefix} followed by {@code owner}'s string, put together when a message first needs it.
+   * Unlike a {@link Supplier} this costs no object beyond the resource, which matters to owners
+   * built per stream.
+   *
+   * @param prefix the start of the name, such as {@code "CxRc StreamContext "}
+   * @param owner the guarded object; its {@code toString} ends the name
+   */
+  public EResource(String prefix, Object owner) {
+    this.id = prefix;
+    this.name = owner;
+    this.ownerNamed = true;
   }
 
   /**
@@ -55,17 +76,27 @@ public final class EResource extends MonitorRwLock {
    * a thread releasing this resource.
    */
   public String id() {
-    Supplier<String> n;
+    Object n;
+    String i;
     synchronized (this) {
-      String i = id;
-      if (i != null) {
+      i = id;
+      n = name;
+      if (n == null && i != null) {
         return i;
       }
-      n = name;
     }
-    String computed = n == null ? "ERESOURCE" : n.get();
+    String computed;
+    if (n == null) {
+      computed = "ERESOURCE";
+    } else if (ownerNamed) {
+      computed = i + n;
+    } else {
+      @SuppressWarnings("unchecked") // only the supplier constructor stores a non-owner name
+      Supplier<String> supplier = (Supplier<String>) n;
+      computed = supplier.get();
+    }
     synchronized (this) {
-      if (id == null) {
+      if (name != null || id == null) {
         id = computed;
         name = null;
       }

@@ -219,4 +219,31 @@ class EResourceTest {
     assertEquals(0, violations.get());
     assertFalse(r.isHeld());
   }
+
+  @Test
+  void ownerNamed_nameIsPrefixAndOwner_builtOnlyWhenAsked_once() {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    Object owner = new Object() {
+      @Override
+      public String toString() {
+        asked.incrementAndGet();
+        return "Ctx#7";
+      }
+    };
+    EResource r = new EResource("CxRc StreamContext ", owner);
+    r.acquireExclusive();
+    r.release();
+    assertEquals(0, asked.get(), "acquiring and releasing builds no name");
+    assertEquals("CxRc StreamContext Ctx#7", r.id());
+    assertEquals("CxRc StreamContext Ctx#7", r.toString());
+    assertEquals(1, asked.get(), "the name is built once and kept");
+  }
+
+  @Test
+  void supplierNamed_nameIsTheSuppliers_builtOnce() {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    EResource r = new EResource(() -> "R" + asked.incrementAndGet());
+    assertEquals("R1", r.id());
+    assertEquals("R1", r.id());
+  }
 }

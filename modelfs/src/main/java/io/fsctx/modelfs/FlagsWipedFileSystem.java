@@ -36,8 +36,8 @@ public final class FlagsWipedFileSystem extends NtfsLikeFileSystem {
   /** The bug: set up as NTFS does, then {@code Flags} and {@code Flags2} are zeroed. */
   @Override
   protected AdvancedFcbHeader initializeScbHeader(
-      PoolBlock memory, String id, FastMutex mutex, Fcb fcb, boolean pagingFile) {
-    AdvancedFcbHeader header = super.initializeScbHeader(memory, id, mutex, fcb, pagingFile);
+      PoolBlock memory, long number, FastMutex mutex, Fcb fcb, boolean pagingFile) {
+    AdvancedFcbHeader header = super.initializeScbHeader(memory, number, mutex, fcb, pagingFile);
     header.setFlags(0);
     header.setFlags2(0);
     return header;

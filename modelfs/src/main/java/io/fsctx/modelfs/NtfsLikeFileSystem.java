@@ -49,7 +49,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -225,8 +224,6 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   @GuardedBy("vcbLock")
   private final Map<KTransaction, Enlistment> enlistments = new HashMap<>();
 
-  /** Every live SCB by its header, for requests that only have {@code FsContext}. */
-  private final Map<AdvancedFcbHeader, Scb> byHeader = new ConcurrentHashMap<>();
 
   private volatile @Nullable Volume volume;
   private volatile @Nullable Vcb vcb;
@@ -285,15 +282,15 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
    * with the stream's fast mutex and the file's slot, then the paging-file rule.
    *
    * @param memory the SCB's block
-   * @param id the header's id
+   * @param number the header's identity number ({@code Scb#number})
    * @param mutex the header's fast mutex, in the same block
    * @param fcb the file's FCB (its slot)
    * @param pagingFile whether the file is a paging file
    * @return the set-up header
    */
   protected AdvancedFcbHeader initializeScbHeader(
-      PoolBlock memory, String id, FastMutex mutex, Fcb fcb, boolean pagingFile) {
-    AdvancedFcbHeader h = new AdvancedFcbHeader(memory, id);
+      PoolBlock memory, long number, FastMutex mutex, Fcb fcb, boolean pagingFile) {
+    AdvancedFcbHeader h = new AdvancedFcbHeader(memory, "Scb", number);
     FsRtl.setupAdvancedHeaderEx(h, mutex, fcb.perFileContexts);
     if (pagingFile) {
       h.setFlags2Bits(FSRTL_FLAG2_IS_PAGING_FILE);
@@ -313,7 +310,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   protected Fcb createFcb(FileRecord file) {
     Volume v = requireVolume();
     PoolBlock memory = v.pool().allocate(PoolType.PAGED_POOL, TAG_FCB, "FCB");
-    Fcb fcb = new Fcb(memory, file, new PerFileContextSlot(memory, v.ioManager().ids().next("Fcb")));
+    Fcb fcb = new Fcb(memory, file, new PerFileContextSlot(memory, "Fcb", v.ioManager().ids().nextNumber("Fcb")));
     fcbs.insert(file, fcb);
     return fcb;
   }
@@ -332,7 +329,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     Volume v = requireVolume();
     PoolBlock memory = v.pool().allocate(PoolType.NON_PAGED_POOL_NX, TAG_SCB, "SCB");
     AdvancedFcbHeader h = initializeScbHeader(
-        memory, v.ioManager().ids().next("Scb"), new FastMutex(memory), fcb, fcb.file.isPagingFile());
+        memory, v.ioManager().ids().nextNumber("Scb"), new FastMutex(memory), fcb, fcb.file.isPagingFile());
     long size = fcb.file.streamSize(streamKey); // the stream's size on the disk
     if (size > 0) {
       h.setAllocationSize(size);
@@ -340,7 +337,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       h.setValidDataLength(size);
     }
     Scb scb = new Scb(memory, h, fcb, streamKey, streamSuffix);
-    byHeader.put(h, scb);
+    h.setContainer(scb); // how a request gets from FsContext to the SCB
     fcb.liveScbs++;
     fcb.streams.insert(streamKey, scb);
     return scb;
@@ -353,7 +350,9 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
    * @param scb the SCB
    */
   protected void deleteScb(Scb scb) {
-    byHeader.remove(scb.header, scb);
+    if (scb.header.container() == scb) {
+      scb.header.setContainer(null);
+    }
     FsRtl.teardownPerStreamContexts(scb.header);
     scb.memory.pool().free(scb.memory);
   }
@@ -1013,7 +1012,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   }
 
   private @Nullable Scb scbOf(FileObject fo) {
-    return fo.fsContext() instanceof AdvancedFcbHeader h ? byHeader.get(h) : null;
+    return fo.fsContext() instanceof AdvancedFcbHeader h && h.container() instanceof Scb s ? s : null;
   }
 
   private static Namespace.@Nullable Link linkOf(FileObject fo) {

@@ -9,6 +9,7 @@ import io.fsctx.nt.Out;
 import io.fsctx.nt.UnicodeString;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -30,10 +31,12 @@ public final class CtxSupport {
   /** {@code CTX_RESOURCE_TAG}, shown as {@code CxRc}. */
   public static final int CTX_RESOURCE_TAG = FltContextRegistration.tag("CxRc");
 
+  /** {@code "CxRc StreamContext "} and the like: one string per kind, not per resource. */
+  private static final ConcurrentHashMap<String, String> RESOURCE_PREFIXES = new ConcurrentHashMap<>();
+
   private final CtxLog log;
   private final AtomicInteger strings = new AtomicInteger();
   private final AtomicInteger resources = new AtomicInteger();
-  private final AtomicInteger resourceIds = new AtomicInteger();
   private volatile AllocationFaults faults = AllocationFaults.NEVER;
 
   CtxSupport(CtxLog log) {
@@ -118,9 +121,9 @@ public final class CtxSupport {
 
   /**
    * {@link #ctxAllocateResource(String)} for a resource guarding {@code kind} followed by {@code
-   * owner}'s name ({@code StreamContext Ctx#7}): the name is put together only when a message
-   * or an injected fault needs it, since CTX allocates a resource with every stream and
-   * stream-handle context.
+   * owner}'s name (the resource is {@code CxRc StreamContext Ctx#7}): the name is put together
+   * only when a message or an injected fault needs it, since CTX allocates a resource with every
+   * stream and stream-handle context.
    *
    * @param kind what kind of object it guards
    * @param owner the object it guards; its {@code toString} ends the name
@@ -132,8 +135,12 @@ public final class CtxSupport {
       return null;
     }
     resources.incrementAndGet();
-    long n = resourceIds.incrementAndGet();
-    return new EResource(() -> "CxRc#" + n + "(" + named(kind, owner) + ")");
+    if (owner instanceof String text) {
+      return new EResource("CxRc " + named(kind, text)); // named by text: nothing to defer
+    }
+    // Named after its owner, and put together only when a message asks: a supplier object per
+    // resource would cost 24 bytes for each stream and stream-handle context.
+    return new EResource(RESOURCE_PREFIXES.computeIfAbsent(kind, k -> "CxRc " + k + " "), owner);
   }
 
   private static String named(String kind, Object owner) {

@@ -73,8 +73,8 @@ class FileSystemVerifierTest {
 
     @Override
     protected AdvancedFcbHeader initializeScbHeader(
-        PoolBlock memory, String id, FastMutex mutex, Fcb fcb, boolean pagingFile) {
-      AdvancedFcbHeader h = super.initializeScbHeader(memory, id, mutex, fcb, pagingFile);
+        PoolBlock memory, long number, FastMutex mutex, Fcb fcb, boolean pagingFile) {
+      AdvancedFcbHeader h = super.initializeScbHeader(memory, number, mutex, fcb, pagingFile);
       h.setFlags(0);
       h.setFlags2(0);
       return h;
@@ -89,8 +89,8 @@ class FileSystemVerifierTest {
 
     @Override
     protected AdvancedFcbHeader initializeScbHeader(
-        PoolBlock memory, String id, FastMutex mutex, Fcb fcb, boolean pagingFile) {
-      return super.initializeScbHeader(memory, id, mutex, fcb, false); // the bug: no paging-file rule
+        PoolBlock memory, long number, FastMutex mutex, Fcb fcb, boolean pagingFile) {
+      return super.initializeScbHeader(memory, number, mutex, fcb, false); // the bug: no paging-file rule
     }
   }
 

@@ -215,8 +215,8 @@ final class BrokenFileSystems {
 
     @Override
     protected AdvancedFcbHeader initializeScbHeader(
-        PoolBlock memory, String id, FastMutex mutex, Fcb fcb, boolean pagingFile) {
-      AdvancedFcbHeader h = super.initializeScbHeader(memory, id, mutex, fcb, pagingFile);
+        PoolBlock memory, long number, FastMutex mutex, Fcb fcb, boolean pagingFile) {
+      AdvancedFcbHeader h = super.initializeScbHeader(memory, number, mutex, fcb, pagingFile);
       h.setVersion(FSRTL_FCB_HEADER_V0); // the bug: an old header layout
       return h;
     }
@@ -232,13 +232,13 @@ final class BrokenFileSystems {
 
     @Override
     protected AdvancedFcbHeader initializeScbHeader(
-        PoolBlock memory, String id, FastMutex mutex, Fcb fcb, boolean pagingFile) {
+        PoolBlock memory, long number, FastMutex mutex, Fcb fcb, boolean pagingFile) {
       PerFileContextSlot slot = shared;
       if (slot == null) {
         slot = fcb.perFileContexts;
         shared = slot;
       }
-      AdvancedFcbHeader h = new AdvancedFcbHeader(memory, id);
+      AdvancedFcbHeader h = new AdvancedFcbHeader(memory, "Scb", number);
       FsRtl.setupAdvancedHeaderEx(h, mutex, slot); // the bug: not this file's slot
       if (pagingFile) {
         h.setFlags2Bits(FSRTL_FLAG2_IS_PAGING_FILE);
