@@ -13,94 +13,32 @@ import org.jspecify.annotations.Nullable;
  */
 public final class UnicodeString {
   /**
-   * The memory {@code Buffer} points at, shared by a string and its aliases. It starts as the
-   * characters of an immutable Java string ({@link #of}, or a copy that shared them) or as
-   * untouched zeroed memory ({@link #allocate}) and gets an array of its own only when it is
-   * written: {@code RtlCopyUnicodeString} of a name into a fresh buffer then costs no copy, and a
-   * context that keeps a file's name holds the very string of its name information (issue 14:
-   * CTX's three copies of each name were a tenth of the heap per open file).
+   * What {@code Buffer} holds in a structure from {@link #unzeroed()}: a pointer nobody set. A
+   * sentinel rather than a flag, so that the structure stays four fields long.
    */
-  private static final class Buffer {
-    final int capacity;
-    char @Nullable [] chars;
-    /** Characters 0 to {@code textLength} of the buffer, while {@link #chars} is null. */
-    @Nullable String text;
-    int textFrom;
-    int textLength;
+  private static final UnicodeString WILD = new UnicodeString();
 
-    Buffer(int capacity) {
-      this.capacity = capacity;
-    }
+  /*
+   * Design note. The memory {@code Buffer} points at is kept by the string that allocated it (its
+   * owner, made by allocate or of), in the fields below; an alias points at its owner and reads
+   * and writes the owner's fields. A separate buffer object shared by both cost 32 bytes more per
+   * string, and CTX keeps three strings per open file (issue 14).
+   *
+   * The buffer starts as the characters of an immutable Java string (of, or a copy that shared
+   * them) or as untouched zeroed memory (allocate), and gets an array of its own only when it is
+   * written: RtlCopyUnicodeString of a name into a fresh buffer then costs no copy, and a context
+   * that keeps a file's name holds the very string of its name information.
+   */
 
-    static Buffer over(String text, int from, int length, int capacity) {
-      Buffer b = new Buffer(capacity);
-      b.text = text;
-      b.textFrom = from;
-      b.textLength = length;
-      return b;
-    }
-
-    /** Whether nothing was ever written to it (its memory is zero). */
-    boolean untouched() {
-      return chars == null && text == null;
-    }
-
-    /** The buffer as an array, made on the first write; aliases see it. */
-    char[] writable() {
-      char[] c = chars;
-      if (c == null) {
-        c = new char[capacity];
-        String t = text;
-        if (t != null) {
-          t.getChars(textFrom, textFrom + textLength, c, 0);
-          text = null;
-        }
-        chars = c;
-      }
-      return c;
-    }
-
-    /** Characters {@code [from, from + n)} as a string. */
-    String read(int from, int n) {
-      char[] c = chars;
-      if (c != null) {
-        return new String(c, from, n);
-      }
-      String t = text;
-      if (t != null && from + n <= textLength) {
-        int a = textFrom + from;
-        return a == 0 && n == t.length() ? t : t.substring(a, a + n);
-      }
-      char[] copy = new char[n]; // beyond what was copied in: the zeroed rest of the allocation
-      for (int i = 0; i < n; i++) {
-        int k = from + i;
-        copy[i] = t != null && k < textLength ? t.charAt(textFrom + k) : 0;
-      }
-      return new String(copy);
-    }
-
-    /** Copies characters {@code [from, from + n)} into {@code dst} at {@code at}. */
-    void copyTo(int from, char[] dst, int at, int n) {
-      char[] c = chars;
-      if (c != null) {
-        System.arraycopy(c, from, dst, at, n);
-        return;
-      }
-      String t = text;
-      int inText = t == null ? 0 : Math.max(0, Math.min(n, textLength - from));
-      if (t != null && inText > 0) {
-        t.getChars(textFrom + from, textFrom + from + inText, dst, at);
-      }
-      java.util.Arrays.fill(dst, at + inText, at + n, (char) 0);
-    }
-  }
-
-  private @Nullable Buffer buffer;
-  private int offset;
+  /** The string whose fields hold the buffer: this one, its owner (an alias), null, or WILD. */
+  private @Nullable UnicodeString store;
+  /** The buffer's own characters, once written; only an owner's is read. */
+  private char @Nullable [] chars;
+  /** Characters 0 to {@link #textLength} of the buffer, while {@link #chars} is null. */
+  private @Nullable String text;
+  private int textLength;
   private int length;
   private int maximumLength;
-  /** {@code Buffer} holds whatever the memory held: a pointer that was never set. */
-  private boolean wild;
 
   /** An empty string with no buffer ({@code Buffer = NULL}). */
   public UnicodeString() {}
@@ -110,7 +48,9 @@ public final class UnicodeString {
     UnicodeString u = new UnicodeString();
     u.length = text.length() * 2;
     checkLength(u.length);
-    u.buffer = Buffer.over(text, 0, text.length(), text.length()); // immutable: no copy needed
+    u.store = u;
+    u.text = text; // immutable: no copy needed
+    u.textLength = text.length();
     u.maximumLength = u.length;
     return u;
   }
@@ -127,7 +67,7 @@ public final class UnicodeString {
    */
   public static UnicodeString unzeroed() {
     UnicodeString u = new UnicodeString();
-    u.wild = true;
+    u.store = WILD;
     u.length = 0xCDCC;
     u.maximumLength = 0xCDCC;
     return u;
@@ -140,7 +80,7 @@ public final class UnicodeString {
   public static UnicodeString allocate(int maximumLengthBytes) {
     checkLength(maximumLengthBytes);
     UnicodeString u = new UnicodeString();
-    u.buffer = new Buffer((maximumLengthBytes + 1) / 2); // zeroed memory, an array on first write
+    u.store = u; // zeroed memory: an array on first write
     u.maximumLength = maximumLengthBytes;
     return u;
   }
@@ -163,12 +103,72 @@ public final class UnicodeString {
 
   /** Whether {@code Buffer} is non-null (a never-set pointer from {@link #unzeroed()} is). */
   public boolean hasBuffer() {
-    return buffer != null || wild;
+    return store != null;
   }
 
   /** Whether {@code Buffer} is a pointer nobody set ({@link #unzeroed()}). */
   public boolean isUnzeroed() {
-    return wild;
+    return store == WILD;
+  }
+
+  /** The owner holding the buffer, or null when there is none (NULL or a pointer nobody set). */
+  private @Nullable UnicodeString buffer() {
+    UnicodeString b = store;
+    return b == WILD ? null : b;
+  }
+
+  /** Whether nothing has been written to the owner's buffer yet. */
+  private boolean untouched() {
+    return chars == null && text == null;
+  }
+
+  /** The owner's characters as an array of its own, made on the first write. */
+  private char[] writable() {
+    char[] c = chars;
+    if (c == null) {
+      // The allocation's size: the owner's MaximumLength, in characters.
+      c = new char[Math.max((maximumLength + 1) / 2, textLength)];
+      String t = text;
+      if (t != null) {
+        t.getChars(0, textLength, c, 0);
+        text = null;
+      }
+      chars = c;
+    }
+    return c;
+  }
+
+  /** {@code n} characters of the owner's buffer from {@code from}. */
+  private String read(int from, int n) {
+    char[] c = chars;
+    if (c != null) {
+      return new String(c, from, n);
+    }
+    String t = text;
+    if (t != null && from + n <= textLength) {
+      return from == 0 && n == t.length() ? t : t.substring(from, from + n);
+    }
+    char[] copy = new char[n]; // beyond what was copied in: the zeroed rest of the allocation
+    for (int i = 0; i < n; i++) {
+      int k = from + i;
+      copy[i] = t != null && k < textLength ? t.charAt(k) : 0;
+    }
+    return new String(copy);
+  }
+
+  /** Copies {@code n} characters of the owner's buffer from {@code from} into {@code dst}. */
+  private void copyTo(int from, char[] dst, int at, int n) {
+    char[] c = chars;
+    if (c != null) {
+      System.arraycopy(c, from, dst, at, n);
+      return;
+    }
+    String t = text;
+    int inText = t == null ? 0 : Math.max(0, Math.min(n, textLength - from));
+    if (t != null && inText > 0) {
+      t.getChars(from, from + inText, dst, at);
+    }
+    java.util.Arrays.fill(dst, at + inText, at + n, (char) 0);
   }
 
   /**
@@ -178,12 +178,12 @@ public final class UnicodeString {
    * @return success, or {@code STATUS_BUFFER_TOO_SMALL} (nothing appended)
    */
   public NtStatus append(String text) {
-    Buffer b = buffer;
+    UnicodeString b = buffer();
     int bytes = text.length() * 2;
     if (b == null || length + bytes > maximumLength) {
       return NtStatus.STATUS_BUFFER_TOO_SMALL;
     }
-    text.getChars(0, text.length(), b.writable(), offset + length / 2);
+    text.getChars(0, text.length(), b.writable(), length / 2);
     length += bytes;
     return NtStatus.STATUS_SUCCESS;
   }
@@ -205,8 +205,7 @@ public final class UnicodeString {
       throw new IllegalArgumentException("alias length " + lengthBytes + " outside 0.." + length);
     }
     UnicodeString u = new UnicodeString();
-    u.buffer = buffer;
-    u.offset = offset;
+    u.store = buffer(); // a never-set pointer gives an alias no buffer
     u.length = lengthBytes;
     u.maximumLength = lengthBytes;
     return u;
@@ -217,25 +216,24 @@ public final class UnicodeString {
    * MaximumLength}; a null source sets {@code Length} to 0.
    */
   public void copyFrom(@Nullable UnicodeString source) {
-    Buffer dst = buffer;
+    UnicodeString dst = buffer();
     if (source == null || dst == null) {
       length = 0;
       return;
     }
     int bytes = Math.min(source.length, maximumLength) & ~1;
     int n = bytes / 2;
-    Buffer src = source.buffer;
+    UnicodeString src = source.buffer();
     if (src != null && n > 0) {
       String t = src.text;
-      if (dst.untouched() && offset == 0 && src.chars == null && t != null && source.offset + n <= src.textLength) {
+      if (dst.untouched() && src.chars == null && t != null && n <= src.textLength) {
         // Copying immutable characters into memory nothing has written: share them. The first
         // write to either buffer gives it an array of its own.
         dst.text = t;
-        dst.textFrom = src.textFrom + source.offset;
         dst.textLength = n;
       } else {
         char[] into = dst.writable();
-        src.copyTo(source.offset, into, offset, n);
+        src.copyTo(0, into, 0, n);
       }
     }
     length = bytes;
@@ -248,13 +246,14 @@ public final class UnicodeString {
    *     nobody set ({@link #unzeroed()}): freeing an address that is not a pool allocation
    */
   public void free() {
-    if (wild) {
+    if (store == WILD) {
       throw new BugCheckException(Pool.BAD_POOL_CALLER, Pool.BAD_POOL_CALLER_INVALID_ADDRESS,
           "ExFreePool of an invalid pool address: the UNICODE_STRING's Buffer was never initialised"
               + " (memory that was not zeroed after allocation)", null);
     }
-    buffer = null;
-    offset = 0;
+    // The characters stay for aliases still reading them (as freed pool still holds its bytes);
+    // an alias writing past them after this free, a use after free, fails with an index error.
+    store = null;
     length = 0;
     maximumLength = 0;
   }
@@ -262,10 +261,10 @@ public final class UnicodeString {
   /** The characters as {@code %wZ} prints them. */
   @Override
   public String toString() {
-    Buffer b = buffer;
-    if (wild) {
+    UnicodeString b = store;
+    if (b == WILD) {
       return "<uninitialised>";
     }
-    return b == null ? "" : b.read(offset, length / 2);
+    return b == null ? "" : b.read(0, length / 2);
   }
 }

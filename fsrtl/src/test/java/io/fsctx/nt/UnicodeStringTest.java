@@ -2,6 +2,7 @@ package io.fsctx.nt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,5 +99,53 @@ class UnicodeStringTest {
     u.setLength(2);
     assertEquals(NtStatus.STATUS_SUCCESS, u.append("Z"));
     assertEquals("aZ", alias.toString(), "a write after sharing shows through every alias");
+  }
+
+  @Test
+  void alias_writesThroughOriginal_fromEitherSide() {
+    UnicodeString owner = UnicodeString.allocate(12);
+    owner.copyFrom(UnicodeString.of("abcdef"));
+    UnicodeString alias = owner.alias(6);
+    alias.setLength(2);
+    assertEquals(NtStatus.STATUS_SUCCESS, alias.append("XY"));
+    assertEquals("aXYdef", owner.toString(), "a write through the alias lands in the owner's buffer");
+    owner.setLength(0);
+    assertEquals(NtStatus.STATUS_SUCCESS, owner.append("Q"));
+    assertEquals("QXY", alias.toString());
+  }
+
+  @Test
+  void alias_afterItsOwnerIsFreed_stillReadsWhatTheMemoryHeld() {
+    UnicodeString owner = UnicodeString.of("\\a.txt");
+    UnicodeString alias = owner.alias(4);
+    owner.free();
+    assertFalse(owner.hasBuffer());
+    assertEquals("\\a", alias.toString(), "freeing the owner does not rewrite the alias's view");
+  }
+
+  @Test
+  void alias_ofAnUnzeroedString_hasNoBuffer_andFreeingTheAliasIsHarmless() {
+    UnicodeString wild = UnicodeString.unzeroed();
+    UnicodeString alias = wild.alias(4);
+    assertFalse(alias.hasBuffer());
+    assertFalse(alias.isUnzeroed());
+    assertEquals("", alias.toString());
+    assertEquals(NtStatus.STATUS_BUFFER_TOO_SMALL, wild.append("x"), "a pointer nobody set takes no write");
+  }
+
+  @Test
+  void copyFrom_aPrefix_sharesTheText_andAWriteGivesTheCopyItsOwnCharacters() {
+    String text = "\\Device\\dir\\a.txt";
+    UnicodeString source = UnicodeString.of(text);
+    UnicodeString whole = UnicodeString.allocate(source.length());
+    whole.copyFrom(source);
+    assertSame(text, whole.toString(), "copying immutable characters shares them");
+    UnicodeString prefix = UnicodeString.allocate(8);
+    prefix.copyFrom(source);
+    assertEquals(text.substring(0, 4), prefix.toString());
+    prefix.setLength(2);
+    assertEquals(NtStatus.STATUS_SUCCESS, prefix.append("!"));
+    assertEquals(text.substring(0, 1) + "!", prefix.toString());
+    assertSame(text, source.toString(), "the source's characters are untouched");
   }
 }
