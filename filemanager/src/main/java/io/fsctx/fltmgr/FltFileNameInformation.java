@@ -84,7 +84,6 @@ public final class FltFileNameInformation {
   @GuardedBy("holdsLock")
   private @Nullable ReferenceLedger ledger;
   private int namesParsed;
-  private final String share = "";
 
   FltFileNameInformation(FilterManager manager, long number, int format, String name, String volume) {
     this.manager = manager;
@@ -128,9 +127,12 @@ public final class FltFileNameInformation {
     return namesParsed;
   }
 
-  /** {@code Share} (empty for local volumes). */
-  public synchronized String share() {
-    return share;
+  /**
+   * {@code Share}: empty, as for every local volume (the model has no network redirector). Not a
+   * field: a constant kept per name made the object a word longer.
+   */
+  public String share() {
+    return "";
   }
 
   /** {@code Extension}, after {@link Flt#parseFileNameInformation}. */

@@ -30,7 +30,11 @@ public final class SlotAudit extends RuleMarks {
   }
 
   private final PerFileContextSlot slot;
-  private volatile ImmutableList<AdvancedFcbHeader> users = ImmutableList.of();
+  /**
+   * The headers set up with the slot: null, the one header itself (a file with one stream, nearly
+   * every file), or an {@code ImmutableList} of two or more. A list of one cost 16 bytes per file.
+   */
+  private volatile @Nullable Object users;
   private volatile ImmutableList<Teardown> teardowns = ImmutableList.of();
 
   SlotAudit(PerFileContextSlot slot) {
@@ -38,14 +42,17 @@ public final class SlotAudit extends RuleMarks {
   }
 
   synchronized void noteUser(AdvancedFcbHeader header) {
-    if (!users.contains(header)) {
-      users = ImmutableList.<AdvancedFcbHeader>builder().addAll(users).add(header).build();
+    Object u = users;
+    if (u == null) {
+      users = header;
+    } else if (u != header && !users().contains(header)) {
+      users = ImmutableList.<AdvancedFcbHeader>builder().addAll(users()).add(header).build();
     }
   }
 
   synchronized void noteTeardown() {
     ImmutableList.Builder<String> live = ImmutableList.builder();
-    for (AdvancedFcbHeader h : users) {
+    for (AdvancedFcbHeader h : users()) {
       PoolBlock m = h.memory();
       boolean freed = m != null && m.isFreed();
       if (!freed && h.audit().teardowns().isEmpty()) {
@@ -70,8 +77,13 @@ public final class SlotAudit extends RuleMarks {
   }
 
   /** The headers set up with this slot, in order. */
+  @SuppressWarnings("unchecked") // users holds only a header or an ImmutableList of headers
   public List<AdvancedFcbHeader> users() {
-    return users;
+    Object u = users;
+    if (u == null) {
+      return ImmutableList.of();
+    }
+    return u instanceof AdvancedFcbHeader one ? ImmutableList.of(one) : (List<AdvancedFcbHeader>) u;
   }
 
   /** Every {@code FsRtlTeardownPerFileContexts} on the slot, in order. */

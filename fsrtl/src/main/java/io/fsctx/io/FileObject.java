@@ -78,6 +78,10 @@ public class FileObject implements FsRtlFileObject {
     }
   }
 
+  private static final int READ = 1;
+  private static final int WRITE = 2;
+  private static final int DELETE = 4;
+
   /** The identity, formatted from {@link #number} on first use when the I/O manager made it. */
   private @Nullable String id;
   private final long number;
@@ -98,9 +102,11 @@ public class FileObject implements FsRtlFileObject {
   private volatile boolean deleted;
   private volatile @Nullable DeviceObject deviceHint;
   private volatile io.fsctx.tm.@Nullable KTransaction transaction;
-  private volatile boolean readAccess;
-  private volatile boolean writeAccess;
-  private volatile boolean deleteAccess;
+  /**
+   * {@code ReadAccess}, {@code WriteAccess} and {@code DeleteAccess} as bits ({@link #READ} and so
+   * on), set together at the create: three booleans made the object a word longer.
+   */
+  private volatile byte access;
 
   /**
    * Creates an unopened file object: {@code FsContext} is null until the file system opens it.
@@ -241,23 +247,21 @@ public class FileObject implements FsRtlFileObject {
 
   /** {@code ReadAccess}: the open was granted read or execute access to the data. */
   public final boolean readAccess() {
-    return readAccess;
+    return (access & READ) != 0;
   }
 
   /** {@code WriteAccess}: the open was granted write or append access to the data. */
   public final boolean writeAccess() {
-    return writeAccess;
+    return (access & WRITE) != 0;
   }
 
   /** {@code DeleteAccess}: the open was granted {@code DELETE}. */
   public final boolean deleteAccess() {
-    return deleteAccess;
+    return (access & DELETE) != 0;
   }
 
   final void setAccess(boolean read, boolean write, boolean delete) {
-    readAccess = read;
-    writeAccess = write;
-    deleteAccess = delete;
+    access = (byte) ((read ? READ : 0) | (write ? WRITE : 0) | (delete ? DELETE : 0));
   }
 
   /** Makes the lazy allocation of the per-file-object container fail as chosen. */

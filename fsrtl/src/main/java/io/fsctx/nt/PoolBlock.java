@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  * prints as the IRP without keeping its parameters and status alive), so that a finding can say
  * where: "freed in Irp#12[CLEANUP FileObject#5]".
  *
- * <p>Thread safety: safe for concurrent use; members are added by replacing an immutable array
- * under the block's monitor (a block gets one to three, when it is built), the freed state is set
+ * <p>Thread safety: safe for concurrent use; members are added by replacing an immutable value
+ * (the sole member itself, then an array) under the block's monitor (a block gets one to three,
+ * when it is built), the freed state is set
  * once with a compare-and-set. A block carries no collection or atomic object of its own: every
  * FCB, SCB and CCB is one.
  */
@@ -44,8 +45,12 @@ public final class PoolBlock {
   private final String tag;
   private final String what;
   private final @Nullable Object allocatedAt;
-  /** The members, in the order they were built; replaced, never changed in place. */
-  private volatile Object[] members = NO_MEMBERS;
+  /**
+   * The members, in the order they were built: {@link #NO_MEMBERS}, the one member itself (an FCB
+   * block holding only its slot needs no array), or an array of two or more. Replaced, never
+   * changed in place.
+   */
+  private volatile Object members = NO_MEMBERS;
   private volatile Object freedAt = NOT_FREED;
   /**
    * The links of the pool's list of outstanding blocks ({@link Pool#outstanding()}), read and
@@ -109,16 +114,26 @@ public final class PoolBlock {
       throw new IllegalStateException(member + " was built in " + this + ", which is already freed");
     }
     synchronized (this) {
-      Object[] m = members;
-      Object[] more = Arrays.copyOf(m, m.length + 1);
-      more[m.length] = member;
-      members = more;
+      Object m = members;
+      if (m == NO_MEMBERS) {
+        members = member;
+      } else if (m instanceof Object[] a) {
+        Object[] more = Arrays.copyOf(a, a.length + 1);
+        more[a.length] = member;
+        members = more;
+      } else {
+        members = new Object[] {m, member};
+      }
     }
   }
 
   /** The kernel structures embedded in the block, in the order they were built (unmodifiable). */
   public List<Object> members() {
-    return Collections.unmodifiableList(Arrays.asList(members));
+    Object m = members;
+    if (m instanceof Object[] a) {
+      return Collections.unmodifiableList(Arrays.asList(a));
+    }
+    return List.of(m);
   }
 
   /** Whether {@link Pool#free} has run on the block. */

@@ -106,7 +106,12 @@ public final class Namespace {
   public static final class FileRecord {
     private final long fileId;
     private boolean directory;
-    private final List<Link> links = new ArrayList<>(1);
+    /**
+     * The names, first the one the file was created with: null, the one link itself, or an
+     * {@code ArrayList} of two or more. Nearly every file has one name, and a list of one cost
+     * 40 bytes per file on the model disk (issue 14).
+     */
+    private @Nullable Object links;
     /** Stream key (upper case) → normalized suffix as created. The default stream is "" → "". */
     private Map<String, String> streams = DEFAULT_STREAM_ONLY;
     /** Stream key → end of file as last written back; absent: 0. */
@@ -299,7 +304,56 @@ public final class Namespace {
 
     /** The names of the file (hard links), first the one it was created with. */
     public List<Link> links() {
-      return List.copyOf(links);
+      return linkList();
+    }
+
+    /** The names as an unmodifiable snapshot: a caller may change the names while it iterates. */
+    @SuppressWarnings("unchecked") // links holds only a Link or an ArrayList<Link>
+    private List<Link> linkList() {
+      Object l = links;
+      if (l == null) {
+        return List.of();
+      }
+      return l instanceof Link one ? List.of(one) : List.copyOf((List<Link>) l);
+    }
+
+    private @Nullable Link firstLink() {
+      Object l = links;
+      return l instanceof Link one ? one : l == null ? null : linkList().get(0);
+    }
+
+    private boolean hasLink(Link link) {
+      Object l = links;
+      return l == link || (l instanceof List<?> list && list.contains(link));
+    }
+
+    @SuppressWarnings("unchecked") // links holds only a Link or an ArrayList<Link>
+    private void addLink(Link link) {
+      Object l = links;
+      if (l == null) {
+        links = link;
+      } else if (l instanceof Link one) {
+        List<Link> two = new ArrayList<>(2);
+        two.add(one);
+        two.add(link);
+        links = two;
+      } else {
+        ((List<Link>) l).add(link);
+      }
+    }
+
+    @SuppressWarnings("unchecked") // links holds only a Link or an ArrayList<Link>
+    private void removeLink(Link link) {
+      Object l = links;
+      if (l == link) {
+        links = null;
+      } else if (l instanceof List<?> list) {
+        List<Link> names = (List<Link>) list;
+        names.remove(link);
+        if (names.size() == 1) {
+          links = names.get(0); // back to one name: no list to keep
+        }
+      }
     }
 
     /** Whether the stream with this key exists (empty key: the default stream). */
@@ -309,7 +363,8 @@ public final class Namespace {
 
     @Override
     public String toString() {
-      return "File#" + fileId + (links.isEmpty() ? "" : " " + links.get(0).path);
+      Link first = firstLink();
+      return "File#" + fileId + (first == null ? "" : " " + first.path);
     }
   }
 
@@ -625,8 +680,8 @@ public final class Namespace {
    */
   public String nameOf(FileRecord file, @Nullable Link via, String streamSuffix) {
     Link l = via;
-    if (l == null || !file.links.contains(l)) {
-      l = file.links.isEmpty() ? null : file.links.get(0);
+    if (l == null || !file.hasLink(l)) {
+      l = file.firstLink();
     }
     return (l == null ? "" : l.path) + streamSuffix;
   }
@@ -658,17 +713,17 @@ public final class Namespace {
    */
   public boolean deleteFile(FileRecord file) {
     if (file.directory) {
-      for (Link l : file.links) {
+      for (Link l : file.linkList()) {
         if (hasChildren(l.path)) {
           file.deletePending = false;
           return false;
         }
       }
     }
-    for (Link l : file.links) {
+    for (Link l : file.linkList()) {
       removeName(l);
     }
-    file.links.clear();
+    file.links = null;
     file.deleted = true;
     byId.remove(file.fileId, file);
     return true;
@@ -688,7 +743,7 @@ public final class Namespace {
       return deleteFile(file);
     }
     if (file.directory) {
-      for (Link l : file.links) {
+      for (Link l : file.linkList()) {
         if (hasChildren(l.path)) {
           file.deletePending = false;
           return false;
@@ -760,10 +815,11 @@ public final class Namespace {
    */
   public @Nullable Link linkById(long fileId, @Nullable KTransaction transaction) {
     FileRecord f = byId.get(fileId);
-    if (f == null || f.links.isEmpty() || !visible(f, transaction)) {
+    Link first = f == null ? null : f.firstLink();
+    if (f == null || first == null || !visible(f, transaction)) {
       return null;
     }
-    return f.links.get(0);
+    return first;
   }
 
   private static boolean visible(FileRecord f, @Nullable KTransaction transaction) {
@@ -825,7 +881,7 @@ public final class Namespace {
       if (existing != null) {
         // Another name of the same file: the rename just drops the source name.
         removeName(via);
-        via.file.links.remove(via);
+        via.file.removeLink(via);
         via.path = target;
         return STATUS_SUCCESS;
       }
@@ -967,7 +1023,7 @@ public final class Namespace {
       return false;
     }
     removeName(l);
-    l.file.links.remove(l);
+    l.file.removeLink(l);
     return true;
   }
 
@@ -1019,7 +1075,7 @@ public final class Namespace {
   /** {@link #addLink(FileRecord, String)} with the keys of the path and of its parent made already. */
   private Link addLink(FileRecord f, String path, String key, String parentKey) {
     Link l = new Link(f, path);
-    f.links.add(l);
+    f.addLink(l);
     putName(l, key, parentKey);
     return l;
   }
@@ -1094,7 +1150,7 @@ public final class Namespace {
       return STATUS_ACCESS_DENIED;
     }
     removeName(existing);
-    existing.file.links.remove(existing);
+    existing.file.removeLink(existing);
     return STATUS_SUCCESS;
   }
 

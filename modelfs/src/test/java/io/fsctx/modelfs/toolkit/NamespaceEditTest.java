@@ -78,6 +78,21 @@ class NamespaceEditTest {
   }
 
   @Test
+  void links_threeNames_keepCreationOrder_throughRemovals() {
+    Namespace.FileRecord f = create("\\a", CreateParameters.openIf());
+    assertEquals(NtStatus.STATUS_SUCCESS, disk.link(f.links().get(0), "\\b", false, x -> false));
+    assertEquals(NtStatus.STATUS_SUCCESS, disk.link(f.links().get(0), "\\c", false, x -> false));
+    assertEquals(List.of("\\a", "\\b", "\\c"), f.links().stream().map(Namespace.Link::path).toList());
+    assertTrue(disk.freeName("\\B"));
+    assertEquals(List.of("\\a", "\\c"), f.links().stream().map(Namespace.Link::path).toList());
+    assertTrue(disk.freeName("\\a"));
+    assertEquals(List.of("\\c"), f.links().stream().map(Namespace.Link::path).toList());
+    assertTrue(f.toString().endsWith(" \\c"), "a file prints its first remaining name: " + f);
+    assertEquals(NtStatus.STATUS_SUCCESS, disk.link(f.links().get(0), "\\d", false, x -> false));
+    assertEquals(List.of("\\c", "\\d"), f.links().stream().map(Namespace.Link::path).toList());
+  }
+
+  @Test
   void freeName_fileKeepsOtherNamesAndLivesOnNameless() {
     Namespace.FileRecord f = create("\\a", CreateParameters.openIf());
     assertEquals(NtStatus.STATUS_SUCCESS, disk.link(f.links().get(0), "\\b", false, x -> false));
