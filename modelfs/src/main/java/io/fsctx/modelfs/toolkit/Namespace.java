@@ -439,7 +439,14 @@ public final class Namespace {
    * entries has no set.
    */
   private final Map<String, Set<Link>> children = new HashMap<>();
-  private final Map<Long, FileRecord> byId = new HashMap<>();
+  /**
+   * Named files by file ID, for opens by ID; null until the first such open. Most runs never
+   * open by ID, and an entry per file (a boxed key and a node) was about 45 bytes of every new
+   * file's cost (issue 14). Once made it is kept with the names: {@link #putName} adds, a delete
+   * removes. A file without a name is left out, which {@link #linkById} answers the same way
+   * (no name to open it by).
+   */
+  private @Nullable Map<Long, FileRecord> byId;
   /** The files each uncommitted transaction created or deleted, in the order it did. */
   private final Map<KTransaction, List<FileRecord>> transacted = new LinkedHashMap<>();
   private long nextFileId = 1;
@@ -725,7 +732,10 @@ public final class Namespace {
     }
     file.links = null;
     file.deleted = true;
-    byId.remove(file.fileId, file);
+    Map<Long, FileRecord> ids = byId;
+    if (ids != null) {
+      ids.remove(file.fileId, file);
+    }
     return true;
   }
 
@@ -814,7 +824,15 @@ public final class Namespace {
    * @return the file's first name, or null when no visible file has that ID
    */
   public @Nullable Link linkById(long fileId, @Nullable KTransaction transaction) {
-    FileRecord f = byId.get(fileId);
+    Map<Long, FileRecord> ids = byId;
+    if (ids == null) {
+      ids = new HashMap<>();
+      for (Link l : names.values()) {
+        ids.put(l.file.fileId, l.file);
+      }
+      byId = ids;
+    }
+    FileRecord f = ids.get(fileId);
     Link first = f == null ? null : f.firstLink();
     if (f == null || first == null || !visible(f, transaction)) {
       return null;
@@ -1062,9 +1080,7 @@ public final class Namespace {
   // ---- Internals ---------------------------------------------------------------------------
 
   private FileRecord newFile(boolean directory) {
-    FileRecord f = new FileRecord(nextFileId++, directory);
-    byId.put(f.fileId, f);
-    return f;
+    return new FileRecord(nextFileId++, directory); // indexed by ID once it has a name
   }
 
   private Link addLink(FileRecord f, String path) {
@@ -1087,6 +1103,10 @@ public final class Namespace {
   }
 
   private void putName(Link l, String key, String parentKey) {
+    Map<Long, FileRecord> ids = byId;
+    if (ids != null) {
+      ids.put(l.file.fileId, l.file);
+    }
     Link old = names.put(key, l);
     if (old != null && old != l) {
       unindex(old);

@@ -2,6 +2,7 @@ package io.fsctx.modelfs.toolkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +76,26 @@ class NamespaceEditTest {
     assertTrue(disk.clearDeletePending("\\d.txt:ads"), "a stream part names the file");
     assertFalse(disk.clearDeletePending("\\d.txt"), "nothing left to clear");
     assertEquals(NtStatus.STATUS_SUCCESS, disk.resolveCreate("\\d.txt", CreateParameters.openIf()).status());
+  }
+
+  @Test
+  void linkById_indexMadeOnFirstUse_followsLaterCreatesNamesAndDeletes() {
+    Namespace.FileRecord a = create("\\a", CreateParameters.openIf());
+    Namespace.FileRecord dir = create("\\d", CreateParameters.openIf());
+    assertEquals("\\a", java.util.Objects.requireNonNull(disk.linkById(a.fileId(), null)).path());
+    Namespace.FileRecord b = create("\\b", CreateParameters.openIf());
+    assertEquals("\\b", java.util.Objects.requireNonNull(disk.linkById(b.fileId(), null)).path(),
+        "a file created after the index was made is found");
+    assertEquals(NtStatus.STATUS_SUCCESS, disk.link(b.links().get(0), "\\c", false, x -> false));
+    assertTrue(disk.freeName("\\b"));
+    assertEquals("\\c", java.util.Objects.requireNonNull(disk.linkById(b.fileId(), null)).path(),
+        "found under the name it has now");
+    assertTrue(disk.freeName("\\A"));
+    assertNull(disk.linkById(a.fileId(), null), "a nameless file has no name to be opened by");
+    assertTrue(disk.deleteFile(b));
+    assertNull(disk.linkById(b.fileId(), null), "a deleted file is gone");
+    assertEquals("\\d", java.util.Objects.requireNonNull(disk.linkById(dir.fileId(), null)).path());
+    assertNull(disk.linkById(9999, null));
   }
 
   @Test
