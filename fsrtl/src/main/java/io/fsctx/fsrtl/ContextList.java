@@ -2,7 +2,6 @@ package io.fsctx.fsrtl;
 
 import io.fsctx.nt.FirstFailure;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -13,8 +12,10 @@ import org.jspecify.annotations.Nullable;
  * removed per call, and a teardown that unlinks the head, drops the lock, calls back, and repeats
  * until the list is empty.
  *
- * <p>Design: the entries live in an immutable array published through a volatile field (head at
- * index 0). Writers hold the list's lock exclusively and publish a new array; readers either take
+ * <p>Design: the entries live in an immutable value published through a volatile field: nothing,
+ * the one entry itself, or an array of two or more (head at index 0). Nearly every list holds one
+ * entry (a stream's control block, a file's), and an array of one cost 16 bytes per list, two
+ * lists per open file (issue 14). Writers hold the list's lock exclusively and publish a new array; readers either take
  * the lock (fast mutexes, which have no shared mode) or read the published array directly, which
  * is what a shared push-lock acquisition amounts to when writers never mutate in place. Entries
  * are never touched after their free callback has run.
@@ -25,7 +26,8 @@ import org.jspecify.annotations.Nullable;
 final class ContextList<C extends FsRtlContext> {
   private static final FsRtlContext[] EMPTY = new FsRtlContext[0];
 
-  private volatile FsRtlContext[] entries = EMPTY;
+  /** Null (empty), the sole entry, or an array of two or more, head first; never changed in place. */
+  private volatile @Nullable Object entries;
 
   /**
    * Set, under the lock, by a teardown or delete that retires the list together with its owner
@@ -55,11 +57,18 @@ final class ContextList<C extends FsRtlContext> {
         return false;
       }
       context.link(this);
-      FsRtlContext[] old = entries;
-      FsRtlContext[] next = new FsRtlContext[old.length + 1];
-      next[0] = context;
-      System.arraycopy(old, 0, next, 1, old.length);
-      entries = next;
+      Object old = entries;
+      if (old == null) {
+        entries = context;
+      } else if (old instanceof FsRtlContext one) {
+        entries = new FsRtlContext[] {context, one};
+      } else {
+        FsRtlContext[] a = (FsRtlContext[]) old;
+        FsRtlContext[] next = new FsRtlContext[a.length + 1];
+        next[0] = context;
+        System.arraycopy(a, 0, next, 1, a.length);
+        entries = next;
+      }
       return true;
     } finally {
       lock.releaseExclusive();
@@ -87,7 +96,7 @@ final class ContextList<C extends FsRtlContext> {
     checkIds(owner, instance);
     lock.acquireExclusive();
     try {
-      FsRtlContext[] old = entries;
+      FsRtlContext[] old = array(entries);
       for (int i = 0; i < old.length; i++) {
         if (old[i].matches(owner, instance)) {
           FsRtlContext hit = old[i];
@@ -127,13 +136,13 @@ final class ContextList<C extends FsRtlContext> {
       FsRtlContext head;
       lock.acquireExclusive();
       try {
-        FsRtlContext[] old = entries;
+        FsRtlContext[] old = array(entries);
         if (old.length == 0) {
           closed |= close;
           break;
         }
         head = old[0];
-        entries = old.length == 1 ? EMPTY : Arrays.copyOfRange(old, 1, old.length);
+        entries = without(old, 0);
         head.unlink();
       } finally {
         lock.releaseExclusive();
@@ -167,7 +176,7 @@ final class ContextList<C extends FsRtlContext> {
       for (C c : orphans) {
         c.unlink();
       }
-      entries = EMPTY;
+      entries = null;
       return orphans;
     } finally {
       lock.releaseExclusive();
@@ -175,26 +184,40 @@ final class ContextList<C extends FsRtlContext> {
   }
 
   boolean isEmpty() {
-    return entries.length == 0;
+    return entries == null;
   }
 
   int size() {
-    return entries.length;
+    return array(entries).length;
   }
 
   /** The entries, head first. */
   @SuppressWarnings("unchecked") // Only C instances are ever inserted.
   List<C> snapshot() {
     List<C> out = new ArrayList<>();
-    for (FsRtlContext c : entries) {
+    for (FsRtlContext c : array(entries)) {
       out.add((C) c);
     }
     return out;
   }
 
+  /** The entries as an array, head first (a new one-element array for a sole entry). */
+  private static FsRtlContext[] array(@Nullable Object e) {
+    if (e == null) {
+      return EMPTY;
+    }
+    return e instanceof FsRtlContext one ? new FsRtlContext[] {one} : (FsRtlContext[]) e;
+  }
+
   private static @Nullable FsRtlContext find(
-      FsRtlContext[] list, @Nullable Object owner, @Nullable Object instance) {
-    for (FsRtlContext c : list) {
+      @Nullable Object entries, @Nullable Object owner, @Nullable Object instance) {
+    if (entries instanceof FsRtlContext one) {
+      return one.matches(owner, instance) ? one : null; // the usual list: no array to walk
+    }
+    if (entries == null) {
+      return null;
+    }
+    for (FsRtlContext c : (FsRtlContext[]) entries) {
       if (c.matches(owner, instance)) {
         return c;
       }
@@ -202,9 +225,13 @@ final class ContextList<C extends FsRtlContext> {
     return null;
   }
 
-  private static FsRtlContext[] without(FsRtlContext[] a, int i) {
+  /** The entries without index {@code i}, in the field's form: null, the sole entry, or an array. */
+  private static @Nullable Object without(FsRtlContext[] a, int i) {
     if (a.length == 1) {
-      return EMPTY;
+      return null;
+    }
+    if (a.length == 2) {
+      return a[1 - i];
     }
     FsRtlContext[] b = new FsRtlContext[a.length - 1];
     System.arraycopy(a, 0, b, 0, i);

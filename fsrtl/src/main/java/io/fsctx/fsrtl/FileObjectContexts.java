@@ -20,7 +20,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FileObjectContexts {
   private final LazyContextList<PerFileObjectContext> container =
-      new LazyContextList<>("per-file-object context container", null);
+      new LazyContextList<>() {
+        @Override
+        String allocationName() {
+          return "per-file-object context container";
+        }
+      };
 
   /** Creates an empty container reference; nothing is allocated until the first insert. */
   public FileObjectContexts() {}

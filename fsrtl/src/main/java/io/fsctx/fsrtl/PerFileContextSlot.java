@@ -22,12 +22,10 @@ import org.jspecify.annotations.Nullable;
  * compare-and-set, the loser of a race discarding its copy, and retired by {@link #teardown} as
  * described there.
  */
-public final class PerFileContextSlot {
+public final class PerFileContextSlot extends LazyContextList<PerFileContext> {
   /** The identity, or its kind when {@link #idNumber} is not 0 (as in {@link CommonFcbHeader}). */
   private final String id;
   private final int idNumber;
-  /** FsRtl's per-file tracking block: a list and its fast mutex, allocated on first insert. */
-  private final LazyContextList<PerFileContext> value;
   private final @Nullable PoolBlock memory;
   private final SlotAudit audit = new SlotAudit(this);
 
@@ -68,7 +66,6 @@ public final class PerFileContextSlot {
     this.id = id;
     this.idNumber = idNumber;
     this.memory = memory;
-    this.value = new LazyContextList<>("per-file context tracking block for ", this);
     if (memory != null) {
       memory.embed(this);
     }
@@ -91,13 +88,15 @@ public final class PerFileContextSlot {
   }
 
   /** Makes the tracking-block allocation fail as chosen (tests of the documented failure). */
+  @Override
   public void setAllocationFaults(AllocationFaults faults) {
-    value.setAllocationFaults(faults);
+    super.setAllocationFaults(faults);
   }
 
   /** Whether the slot is non-NULL, that is, FsRtl has a tracking block here. */
+  @Override
   public boolean isAllocated() {
-    return value.isAllocated();
+    return super.isAllocated();
   }
 
   /**
@@ -106,10 +105,11 @@ public final class PerFileContextSlot {
    * @param context initialised, not linked anywhere
    * @return {@code STATUS_SUCCESS} or {@code STATUS_INSUFFICIENT_RESOURCES}
    */
+  @Override
   public NtStatus insert(PerFileContext context) {
     checkArgument(context.ownerId() != null && context.freeCallback() != null,
         "%s was not initialised (FsRtlInitPerFileContext)", context);
-    return value.insert(context);
+    return super.insert(context);
   }
 
   /**
@@ -119,8 +119,9 @@ public final class PerFileContextSlot {
    * @param instance null matches any instance of the owner; requires an owner
    * @return a bare pointer, no reference taken
    */
+  @Override
   public @Nullable PerFileContext lookup(@Nullable Object owner, @Nullable Object instance) {
-    return value.lookup(owner, instance);
+    return super.lookup(owner, instance);
   }
 
   /**
@@ -130,8 +131,9 @@ public final class PerFileContextSlot {
    * @param instance null matches any instance of the owner; requires an owner
    * @return the removed context or null
    */
+  @Override
   public @Nullable PerFileContext remove(@Nullable Object owner, @Nullable Object instance) {
-    return value.remove(owner, instance);
+    return super.remove(owner, instance);
   }
 
   /**
@@ -148,7 +150,7 @@ public final class PerFileContextSlot {
    */
   public int teardown() {
     audit.noteTeardown();
-    return value.teardown(PerFileContext::callFree);
+    return teardown(PerFileContext::callFree);
   }
 
   /** How many times {@code FsRtlTeardownPerFileContexts} was called on this slot. */
@@ -158,7 +160,16 @@ public final class PerFileContextSlot {
 
   /** The linked per-file contexts, head first (a snapshot). */
   public List<PerFileContext> perFileContexts() {
-    return value.snapshot();
+    return snapshot();
+  }
+
+  /**
+   * FsRtl's per-file tracking block (a list and its fast mutex, allocated on the first insert) is
+   * this slot's inherited {@link LazyContextList}; this names it for fault injection.
+   */
+  @Override
+  String allocationName() {
+    return "per-file context tracking block for " + id();
   }
 
   @Override

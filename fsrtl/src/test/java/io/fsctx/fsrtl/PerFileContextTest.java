@@ -110,12 +110,15 @@ class PerFileContextTest {
   @DisplayName("fsrtl.md 14.42: InsertPerFileContext returns INSUFFICIENT_RESOURCES when the tracking block cannot be allocated, and attaches nothing")
   void insertPerFileContext_allocationFails_insufficientResourcesNothingAttached() {
     PerFileContextSlot slot = new PerFileContextSlot("File#1");
-    slot.setAllocationFaults(what -> what.contains("File#1"));
+    List<String> asked = new java.util.ArrayList<>();
+    slot.setAllocationFaults(what -> asked.add(what) && what.contains("File#1"));
     PerFileContext c = newContext();
 
     assertEquals(NtStatus.STATUS_INSUFFICIENT_RESOURCES, FsRtl.insertPerFileContext(slot, c));
     assertEquals(0xC000009A, slot.insert(c).code());
 
+    assertEquals(List.of("per-file context tracking block for File#1"), asked.subList(0, 1),
+        "the fault hook is told which slot's block is being allocated");
     assertFalse(c.isLinked());
     assertFalse(slot.isAllocated());
     assertNull(slot.lookup(null, null));
