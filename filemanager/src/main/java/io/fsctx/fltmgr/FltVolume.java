@@ -53,7 +53,13 @@ public final class FltVolume {
   private volatile State state = State.MOUNTED;
   private volatile io.fsctx.io.@Nullable Volume ioVolume;
   private volatile @Nullable FltFrame frame;
-  private final ConcurrentHashMap<NameKey, FltFileNameInformation> nameCache = new ConcurrentHashMap<>();
+  /**
+   * Cached names by file object: the one cached name itself (its {@link
+   * FltFileNameInformation#format} says which), or an array indexed by format once a second
+   * format is cached. A key object per entry (file object and format) cost 16 bytes per open file
+   * object (issue 14). Written under the map's monitor.
+   */
+  private final ConcurrentHashMap<io.fsctx.io.FileObject, Object> nameCache = new ConcurrentHashMap<>();
   /**
    * The instance each file object opened by a filter-initiated create with an instance was opened
    * through ({@code FltCreateFile*} with a non-null {@code Instance}): the frame starts every
@@ -62,22 +68,6 @@ public final class FltVolume {
    */
   private final ConcurrentHashMap<io.fsctx.io.FileObject, FltInstance> topInstances = new ConcurrentHashMap<>();
 
-  /**
-   * A name-cache key: a file object and the name format. Its equals and hashCode are written out:
-   * a record's own bootstrap through ObjectMethods on first use spins method-handle classes that
-   * each CLI run would generate and compile again (issue 14).
-   */
-  private record NameKey(io.fsctx.io.FileObject fileObject, int format) {
-    @Override
-    public boolean equals(@Nullable Object o) {
-      return o instanceof NameKey k && k.format == format && k.fileObject.equals(fileObject);
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * fileObject.hashCode() + format;
-    }
-  }
 
   FltVolume(
       FilterManager manager,
@@ -214,27 +204,59 @@ public final class FltVolume {
    * the callers that still hold references.
    */
   FltFileNameInformation cachedName(io.fsctx.io.FileObject fo, int format, String fullName) {
-    NameKey key = new NameKey(fo, format);
     synchronized (nameCache) {
-      FltFileNameInformation cached = nameCache.get(key);
+      Object entry = nameCache.get(fo);
+      FltFileNameInformation cached = cachedOf(entry, format);
       if (cached != null && cached.name().equals(fullName) && cached.tryReference()) {
         return cached;
       }
       FltFileNameInformation fresh =
           new FltFileNameInformation(manager, manager.nameIds().nextNumber(), format, fullName, deviceName);
       fresh.reference(); // the cache holds it; this reference is the caller's
-      FltFileNameInformation old = nameCache.put(key, fresh);
-      if (old != null) {
-        old.uncache();
+      if (entry == null || (entry instanceof FltFileNameInformation one && one.format() == format)) {
+        nameCache.put(fo, fresh); // the usual case: one format per file object
+      } else {
+        FltFileNameInformation[] byFormat = entry instanceof FltFileNameInformation[] a
+            ? a
+            : new FltFileNameInformation[FltFileNameInformation.FLT_FILE_NAME_SHORT + 1];
+        if (entry instanceof FltFileNameInformation one) {
+          byFormat[one.format()] = one;
+        }
+        byFormat[format] = fresh;
+        nameCache.put(fo, byFormat);
+      }
+      if (cached != null) {
+        cached.uncache();
       }
       return fresh;
     }
   }
 
+  /** The cached name of one format in a cache entry, or null. */
+  private static @Nullable FltFileNameInformation cachedOf(@Nullable Object entry, int format) {
+    if (entry instanceof FltFileNameInformation one) {
+      return one.format() == format ? one : null;
+    }
+    return entry instanceof FltFileNameInformation[] a && format >= 0 && format < a.length ? a[format] : null;
+  }
+
+  /** Lets go of every name in a cache entry. */
+  private static void uncacheAll(@Nullable Object entry) {
+    if (entry instanceof FltFileNameInformation one) {
+      one.uncache();
+    } else if (entry instanceof FltFileNameInformation[] a) {
+      for (FltFileNameInformation n : a) {
+        if (n != null) {
+          n.uncache();
+        }
+      }
+    }
+  }
+
   void invalidateNameCache() {
     synchronized (nameCache) {
-      for (FltFileNameInformation n : nameCache.values()) {
-        n.uncache();
+      for (Object entry : nameCache.values()) {
+        uncacheAll(entry);
       }
       nameCache.clear();
     }
@@ -247,12 +269,7 @@ public final class FltVolume {
   }
 
   private void forgetNamesLocked(io.fsctx.io.FileObject fo) {
-    for (int f = FltFileNameInformation.FLT_FILE_NAME_NORMALIZED; f <= FltFileNameInformation.FLT_FILE_NAME_SHORT; f++) {
-      FltFileNameInformation n = nameCache.remove(new NameKey(fo, f));
-      if (n != null) {
-        n.uncache();
-      }
-    }
+    uncacheAll(nameCache.remove(fo));
   }
 
   boolean isDying() {

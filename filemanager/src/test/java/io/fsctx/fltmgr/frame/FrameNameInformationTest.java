@@ -192,6 +192,35 @@ class FrameNameInformationTest {
   }
 
   @Test
+  @DisplayName("the cache keeps each format of one file object apart: both are served again, and a rename drops both")
+  void twoFormats_oneFileObject_eachCachedApart_renameDropsBoth() {
+    rig = Rig.on(new NtfsLikeFileSystem());
+    List<FltFileNameInformation> held = new ArrayList<>();
+    TestMinifilter.PostHook both = (data, objs, cc, flags) -> {
+      held.add(name(data, FLT_FILE_NAME_NORMALIZED));
+      held.add(name(data, FLT_FILE_NAME_OPENED));
+      held.add(name(data, FLT_FILE_NAME_NORMALIZED));
+      held.add(name(data, FLT_FILE_NAME_OPENED));
+    };
+    rig.low.onPost(IrpMajorFunction.CREATE, both);
+    rig.low.onPost(IrpMajorFunction.SET_INFORMATION, both);
+    FileObject fo = rig.open("\\two.txt");
+    assertNotSame(held.get(0), held.get(1), "one object per format");
+    assertSame(held.get(0), held.get(2), "the normalized name is served from the cache");
+    assertSame(held.get(1), held.get(3), "so is the opened name, beside it");
+    assertTrue(rig.io.setInformation(fo, new FileInformation.Rename("\\moved.txt", false)).isSuccess());
+    assertEquals(DEVICE + "\\moved.txt", held.get(4).name());
+    assertNotSame(held.get(0), held.get(4), "the rename dropped the cached normalized name");
+    assertNotSame(held.get(1), held.get(5), "and the opened one");
+    assertSame(held.get(4), held.get(6));
+    assertSame(held.get(5), held.get(7));
+    for (FltFileNameInformation n : held) {
+      Flt.releaseFileNameInformation(n);
+    }
+    rig.io.closeHandle(fo);
+  }
+
+  @Test
   @DisplayName("ctx-sample.md 1.9: a rename invalidates the cached name; objects handed out earlier keep the old name")
   void rename_postRenameQueryReturnsNewName_earlierObjectsKeepOldOne() {
     rig = Rig.on(new NtfsLikeFileSystem());
