@@ -372,6 +372,8 @@ public final class Namespace {
   public static final class Link {
     private final FileRecord file;
     private String path;
+    /** The hash of the key the link is in {@link NameTable} under; set by the table. */
+    int keyHash;
 
     Link(FileRecord file, String path) {
       this.file = file;
@@ -431,7 +433,7 @@ public final class Namespace {
 
   private final StreamNaming naming;
   private final NamePaths paths;
-  private final Map<String, Link> names = new HashMap<>();
+  private final NameTable names = new NameTable();
   /**
    * The names directly below each directory, by the directory's key: what listing a directory,
    * asking whether it is empty and renaming it look at, so none of them scans the whole disk.
