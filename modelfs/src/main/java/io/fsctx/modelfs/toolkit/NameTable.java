@@ -27,16 +27,22 @@ final class NameTable {
 
   /** The link whose key is {@code key}, or null. */
   Namespace.@Nullable Link get(String key) {
+    int i = find(key);
+    return i < 0 ? null : slots[i];
+  }
+
+  /** The slot holding the link whose key is {@code key}, or -1. */
+  private int find(String key) {
     int h = key.hashCode();
     Namespace.@Nullable Link[] s = slots;
     int mask = s.length - 1;
     for (int i = index(h, mask); ; i = (i + 1) & mask) {
       Namespace.Link l = s[i];
       if (l == null) {
-        return null;
+        return -1;
       }
       if (l.keyHash == h && sameKey(l.path(), key)) {
-        return l;
+        return i;
       }
     }
   }
@@ -74,23 +80,13 @@ final class NameTable {
 
   /** Takes {@code link} out when it is the one under {@code key}; false otherwise. */
   boolean remove(String key, Namespace.Link link) {
-    int h = key.hashCode();
-    Namespace.@Nullable Link[] s = slots;
-    int mask = s.length - 1;
-    for (int i = index(h, mask); ; i = (i + 1) & mask) {
-      Namespace.Link l = s[i];
-      if (l == null) {
-        return false;
-      }
-      if (l.keyHash == h && sameKey(l.path(), key)) {
-        if (l != link) {
-          return false;
-        }
-        deleteAt(i);
-        size--;
-        return true;
-      }
+    int i = find(key);
+    if (i < 0 || slots[i] != link) {
+      return false;
     }
+    deleteAt(i);
+    size--;
+    return true;
   }
 
   /** How many names the table holds. */
