@@ -96,7 +96,16 @@ final class ContextList<C extends FsRtlContext> {
     checkIds(owner, instance);
     lock.acquireExclusive();
     try {
-      FsRtlContext[] old = array(entries);
+      Object e = entries;
+      if (e instanceof FsRtlContext one) { // the usual list: no array to copy
+        if (!one.matches(owner, instance)) {
+          return null;
+        }
+        entries = null;
+        one.unlink();
+        return (C) one;
+      }
+      FsRtlContext[] old = array(e);
       for (int i = 0; i < old.length; i++) {
         if (old[i].matches(owner, instance)) {
           FsRtlContext hit = old[i];
@@ -130,28 +139,41 @@ final class ContextList<C extends FsRtlContext> {
    */
   @SuppressWarnings("unchecked") // Only C instances are ever inserted.
   int teardown(HeaderLock lock, Consumer<C> free, boolean close) {
-    FirstFailure failures = new FirstFailure();
+    // The first failure is kept in a local rather than a FirstFailure and the callback called
+    // without a lambda: a teardown runs at every last close of a stream and of a file.
+    @Nullable RuntimeException failure = null;
     int calls = 0;
     while (true) {
       FsRtlContext head;
       lock.acquireExclusive();
       try {
-        FsRtlContext[] old = array(entries);
-        if (old.length == 0) {
+        Object e = entries;
+        if (e == null) {
           closed |= close;
           break;
         }
-        head = old[0];
-        entries = without(old, 0);
+        if (e instanceof FsRtlContext one) {
+          head = one;
+          entries = null;
+        } else {
+          FsRtlContext[] old = (FsRtlContext[]) e;
+          head = old[0];
+          entries = without(old, 0);
+        }
         head.unlink();
       } finally {
         lock.releaseExclusive();
       }
       calls++;
-      C freed = (C) head;
-      failures.run(() -> free.accept(freed));
+      try {
+        free.accept((C) head);
+      } catch (RuntimeException e) {
+        failure = FirstFailure.keep(failure, e);
+      }
     }
-    failures.rethrowIfAny();
+    if (failure != null) {
+      throw failure;
+    }
     return calls;
   }
 

@@ -43,6 +43,22 @@ public final class UnicodeString {
   /** An empty string with no buffer ({@code Buffer = NULL}). */
   public UnicodeString() {}
 
+  /**
+   * {@code RtlZeroMemory} over a structure's {@code UNICODE_STRING} field: {@code current} itself
+   * when it already reads as zero (no buffer, both lengths 0), otherwise a new empty string. A
+   * filter zeroes every context it allocates, nearly always over a field that is zero already,
+   * and a new object each time was garbage on every open.
+   *
+   * @param current the field's value, or null
+   * @return a string with no buffer and lengths 0; the field's owner keeps it
+   */
+  public static UnicodeString zeroed(@Nullable UnicodeString current) {
+    if (current != null && current.store == null && current.length == 0 && current.maximumLength == 0) {
+      return current;
+    }
+    return new UnicodeString();
+  }
+
   /** {@code RtlInitUnicodeString}: a string over its own copy of {@code text}. */
   public static UnicodeString of(String text) {
     UnicodeString u = new UnicodeString();

@@ -2,6 +2,7 @@ package io.fsctx.nt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,5 +148,22 @@ class UnicodeStringTest {
     assertEquals(NtStatus.STATUS_SUCCESS, prefix.append("!"));
     assertEquals(text.substring(0, 1) + "!", prefix.toString());
     assertSame(text, source.toString(), "the source's characters are untouched");
+  }
+
+  @Test
+  void zeroed_keepsAStringThatReadsAsZero_replacesAnyOther() {
+    UnicodeString empty = new UnicodeString();
+    assertSame(empty, UnicodeString.zeroed(empty));
+    UnicodeString freed = UnicodeString.of("x");
+    freed.free();
+    assertSame(freed, UnicodeString.zeroed(freed), "a freed string reads as zero");
+    for (UnicodeString other : new UnicodeString[] {UnicodeString.allocate(8), UnicodeString.of("ab"),
+        UnicodeString.unzeroed(), null}) {
+      UnicodeString z = UnicodeString.zeroed(other);
+      assertNotSame(other, z);
+      assertFalse(z.hasBuffer());
+      assertEquals(0, z.length());
+      assertEquals(0, z.maximumLength());
+    }
   }
 }

@@ -151,7 +151,7 @@ final class CtxContexts {
     FltContext context = Objects.requireNonNull(allocated.get());
     CtxFileContext fc = context.payload(CtxFileContext.class);
     // PORT: not zeroed by FltAllocateContext; initialise before anything (cleanup) can read it.
-    fc.fileName = new UnicodeString();
+    fc.fileName = UnicodeString.zeroed(fc.fileName);
     Out<UnicodeString> name = new Out<>();
     status = ctx.support().ctxAllocateUnicodeString(fileName.length(), "FileContext.FileName", name);
     if (!status.isSuccess()) {
@@ -262,7 +262,7 @@ final class CtxContexts {
     FltContext context = Objects.requireNonNull(allocated.get());
     CtxStreamContext sc = context.payload(CtxStreamContext.class);
     // RtlZeroMemory.
-    sc.fileName = new UnicodeString();
+    sc.fileName = UnicodeString.zeroed(sc.fileName);
     sc.createCount = 0;
     sc.cleanupCount = 0;
     sc.closeCount = 0;
@@ -397,7 +397,7 @@ final class CtxContexts {
     }
     FltContext context = Objects.requireNonNull(allocated.get());
     CtxStreamHandleContext hc = context.payload(CtxStreamHandleContext.class);
-    hc.fileName = new UnicodeString();
+    hc.fileName = UnicodeString.zeroed(hc.fileName);
     hc.resource = null;
     EResource resource = ctx.support().ctxAllocateResource("StreamHandleContext", context);
     if (resource == null) {
