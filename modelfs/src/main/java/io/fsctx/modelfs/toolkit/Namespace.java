@@ -106,11 +106,7 @@ public final class Namespace {
   public static final class FileRecord {
     private final long fileId;
     private boolean directory;
-    /**
-     * The names, first the one the file was created with: null, the one link itself, or an
-     * {@code ArrayList} of two or more. Nearly every file has one name, and a list of one cost
-     * 40 bytes per file on the model disk (issue 14).
-     */
+    /** The names, first the one the file was created with, in {@link LinkNames}' form. */
     private @Nullable Object links;
     /** Stream key (upper case) → normalized suffix as created. The default stream is "" → "". */
     private Map<String, String> streams = DEFAULT_STREAM_ONLY;
@@ -307,53 +303,24 @@ public final class Namespace {
       return linkList();
     }
 
-    /** The names as an unmodifiable snapshot: a caller may change the names while it iterates. */
-    @SuppressWarnings("unchecked") // links holds only a Link or an ArrayList<Link>
     private List<Link> linkList() {
-      Object l = links;
-      if (l == null) {
-        return List.of();
-      }
-      return l instanceof Link one ? List.of(one) : List.copyOf((List<Link>) l);
+      return LinkNames.list(links);
     }
 
     private @Nullable Link firstLink() {
-      Object l = links;
-      return l instanceof Link one ? one : l == null ? null : linkList().get(0);
+      return LinkNames.first(links);
     }
 
     private boolean hasLink(Link link) {
-      Object l = links;
-      return l == link || (l instanceof List<?> list && list.contains(link));
+      return LinkNames.contains(links, link);
     }
 
-    @SuppressWarnings("unchecked") // links holds only a Link or an ArrayList<Link>
     private void addLink(Link link) {
-      Object l = links;
-      if (l == null) {
-        links = link;
-      } else if (l instanceof Link one) {
-        List<Link> two = new ArrayList<>(2);
-        two.add(one);
-        two.add(link);
-        links = two;
-      } else {
-        ((List<Link>) l).add(link);
-      }
+      links = LinkNames.add(links, link);
     }
 
-    @SuppressWarnings("unchecked") // links holds only a Link or an ArrayList<Link>
     private void removeLink(Link link) {
-      Object l = links;
-      if (l == link) {
-        links = null;
-      } else if (l instanceof List<?> list) {
-        List<Link> names = (List<Link>) list;
-        names.remove(link);
-        if (names.size() == 1) {
-          links = names.get(0); // back to one name: no list to keep
-        }
-      }
+      links = LinkNames.remove(links, link);
     }
 
     /** Whether the stream with this key exists (empty key: the default stream). */
