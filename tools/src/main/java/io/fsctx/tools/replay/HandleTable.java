@@ -2,8 +2,8 @@ package io.fsctx.tools.replay;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.fsctx.nt.ProbingTable;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * same file, and files below a renamed directory, are other files here and keep their keys.
  *
  * <p>Cost. Push, peek and pop cost O(1) (a hash lookup of the key, the path as folded once when
- * the row was parsed, and O(1) list edits); draining the table costs O(1) per file object, most
+ * the row was parsed, in a {@link ProbingTable} that keeps no node per key, and O(1) list edits); draining the table costs O(1) per file object, most
  * recently opened first, through a list of the open file objects in open order. A rename costs O(k log k +
  * m) for k file objects of the renamed file and m file objects opened later under the keys they
  * move to: never work proportional to everything that is open. Memory is proportional to the open
@@ -68,10 +68,7 @@ public final class HandleTable<H> {
     }
   }
 
-  /**
-   * A key, (PID, path folded to upper case), and its open file objects. Also the key's own hash
-   * key: two stacks are equal when their PIDs and folded paths are.
-   */
+  /** A key, (PID, path folded to upper case), and its open file objects. */
   private static final class Stack<H> {
     final long pid;
     /** The path as written, folded one UTF-16 unit at a time ({@link TracePath#fold}). */
@@ -82,49 +79,31 @@ public final class HandleTable<H> {
       this.pid = pid;
       this.folded = folded;
     }
+  }
 
+  /** The keys with open file objects, each found by (folded path, PID) without a node or key copy. */
+  private static final class Stacks<H> extends ProbingTable<Stack<H>> {
     @Override
-    public boolean equals(@Nullable Object o) {
-      if (o instanceof Stack<?> s) {
-        return s.pid == pid && s.folded.equals(folded);
-      }
-      return o instanceof Probe p && p.matches(pid, folded);
+    protected int hashOf(Stack<H> s) {
+      return hash(s.pid, s.folded);
     }
 
     @Override
-    public int hashCode() {
-      return hash(pid, folded.hashCode());
+    protected boolean matches(Stack<H> s, Object folded, long pid) {
+      return s.pid == pid && s.folded.equals(folded);
     }
   }
 
-  /**
-   * A lookup key, reused, so that looking a row's key up allocates nothing. The row's path was
-   * folded once when it was parsed ({@link TracePath#foldedWritten()}), on the read-ahead thread;
-   * its hash is the stack's.
-   */
-  private static final class Probe {
-    long pid;
-    String folded = "";
-    int hash;
-
-    void set(long pid, String folded) {
-      this.pid = pid;
-      this.folded = folded;
-      this.hash = hash(pid, folded.hashCode());
-    }
-
-    boolean matches(long otherPid, String otherFolded) {
-      return otherPid == pid && otherFolded.equals(folded);
+  /** The files that hold a name, by that name, found without a node. */
+  private static final class Named<H> extends ProbingTable<File<H>> {
+    @Override
+    protected int hashOf(File<H> f) {
+      return java.util.Objects.requireNonNull(f.name).hashCode(); // a file in the table has its name
     }
 
     @Override
-    public boolean equals(@Nullable Object o) {
-      return o instanceof Stack<?> s && matches(s.pid, s.folded);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
+    protected boolean matches(File<H> f, Object name, long unused) {
+      return name.equals(f.name);
     }
   }
 
@@ -139,14 +118,13 @@ public final class HandleTable<H> {
     }
   }
 
-  private static int hash(long pid, int pathHash) {
-    return 31 * Long.hashCode(pid) + pathHash;
+  private static int hash(long pid, String folded) {
+    return 31 * Long.hashCode(pid) + folded.hashCode();
   }
 
-  private final Map<Object, Stack<H>> stacks = new HashMap<>();
+  private final Stacks<H> stacks = new Stacks<>();
   /** The files that hold a name, by name ({@link TracePath#fileKey()}). */
-  private final Map<String, File<H>> named = new HashMap<>();
-  private final Probe probe = new Probe();
+  private final Named<H> named = new Named<>();
   private @Nullable Entry<H> newest;
   private long nextSequence;
   private int size;
@@ -156,8 +134,8 @@ public final class HandleTable<H> {
   public HandleTable() {}
 
   private @Nullable Stack<H> find(long pid, TracePath path) {
-    probe.set(pid, path.foldedWritten());
-    return stacks.get(probe);
+    String folded = path.foldedWritten();
+    return stacks.get(hash(pid, folded), folded, pid);
   }
 
   /**
@@ -172,12 +150,13 @@ public final class HandleTable<H> {
     Stack<H> stack = find(pid, path);
     if (stack == null) {
       stack = new Stack<>(pid, path.foldedWritten());
-      stacks.put(stack, stack);
+      stacks.put(hash(pid, stack.folded), stack.folded, pid, stack);
     }
-    File<H> file = named.get(path.fileKey());
+    String name = path.fileKey();
+    File<H> file = named.get(name.hashCode(), name, 0);
     if (file == null) {
-      file = new File<>(path.fileKey());
-      named.put(path.fileKey(), file);
+      file = new File<>(name);
+      named.put(name.hashCode(), name, 0, file);
       files++;
     }
     Entry<H> e = new Entry<>(fileObject, nextSequence++, stack, file);
@@ -243,7 +222,7 @@ public final class HandleTable<H> {
     if (f.first == null) {
       String name = f.name;
       if (name != null) {
-        named.remove(name, f);
+        named.remove(name.hashCode(), name, 0, f);
       }
       files--;
     }
@@ -271,7 +250,7 @@ public final class HandleTable<H> {
     e.above = null;
     e.below = null;
     if (s.top == null) {
-      stacks.remove(s);
+      stacks.remove(hash(s.pid, s.folded), s.folded, s.pid, s);
     }
   }
 
@@ -295,13 +274,13 @@ public final class HandleTable<H> {
     String newKey = newName.fileKey();
     String oldName = file.name;
     if (oldName != null) {
-      named.remove(oldName, file);
+      named.remove(oldName.hashCode(), oldName, 0, file);
     }
-    File<H> displaced = named.put(newKey, file);
+    file.name = newKey; // before the put: the table finds an element's hash from its name
+    File<H> displaced = named.put(newKey.hashCode(), newKey, 0, file);
     if (displaced != null && displaced != file) {
       displaced.name = null;
     }
-    file.name = newKey;
 
     // Take the file's objects out of their stacks, then put them back under the new keys, newest
     // first, so that each target stack is walked at most once from its top (a merge).
@@ -320,10 +299,11 @@ public final class HandleTable<H> {
       if (folded.equals(newKey)) {
         folded = newKey;
       }
-      Stack<H> fresh = new Stack<>(e.stack.pid, folded);
-      Stack<H> target = stacks.putIfAbsent(fresh, fresh);
+      long owner = e.stack.pid;
+      Stack<H> target = stacks.get(hash(owner, folded), folded, owner);
       if (target == null) {
-        target = fresh;
+        target = new Stack<>(owner, folded);
+        stacks.put(hash(owner, folded), folded, owner, target);
       }
       e.stack = target;
       // Insert below the newest entries opened after it; the next (older) one goes lower still.

@@ -133,4 +133,39 @@ class HandleTableTest {
         assertThrows(IllegalArgumentException.class, () -> table.moveFile(1, p("C:\\a"), p("C:\\b")));
     assertEquals("no file object is open under C:\\a for PID 1", e.getMessage());
   }
+
+  @Test
+  @DisplayName("Handles: thousands of keys opened and closed in random order stay paired (the tables grow and shrink)")
+  void pushPeekPop_randomAgainstStacks_samePairing() {
+    java.util.Random r = new java.util.Random(14);
+    java.util.Map<String, java.util.ArrayDeque<String>> reference = new java.util.HashMap<>();
+    int open = 0;
+    for (int op = 0; op < 100_000; op++) {
+      long pid = 1 + r.nextInt(4);
+      String path = "C:\\d" + r.nextInt(40) + "\\F" + r.nextInt(100) + ".txt";
+      String spelled = r.nextBoolean() ? path : path.toLowerCase(java.util.Locale.ROOT);
+      String key = pid + "|" + path.toUpperCase(java.util.Locale.ROOT);
+      java.util.ArrayDeque<String> stack = reference.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+      if (r.nextInt(5) < 3) {
+        String fo = "fo" + op;
+        table.push(pid, p(spelled), fo);
+        stack.push(fo);
+        open++;
+      } else {
+        assertEquals(stack.peek(), table.peek(pid, p(spelled)));
+        String popped = table.pop(pid, p(spelled));
+        assertEquals(stack.poll(), popped);
+        if (popped != null) {
+          open--;
+        }
+      }
+      if (stack.isEmpty()) {
+        reference.remove(key);
+      }
+      assertEquals(open, table.size());
+      assertEquals(reference.size(), table.keyCount());
+    }
+    assertEquals(open, drain().size());
+    assertEquals(List.of(0, 0, 0), List.of(table.size(), table.keyCount(), table.fileCount()));
+  }
 }
