@@ -209,7 +209,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   private final Namespace disk = new Namespace(StreamNaming.NTFS);
 
   @GuardedBy("vcbLock")
-  private final FcbTable<FileRecord, Fcb> fcbs = new FcbTable<>(f -> null);
+  private final FcbTable<FileRecord, Fcb> fcbs = new FcbTable<>(f -> null, f -> f.file);
 
   @GuardedBy("vcbLock")
   private final DelayedCloseQueue<Scb> delayedCloses = new DelayedCloseQueue<>();

@@ -1,6 +1,7 @@
 package io.fsctx.modelfs.toolkit;
 
 import io.fsctx.fsrtl.CommonFcbHeader;
+import io.fsctx.nt.ProbingTable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,9 +29,33 @@ import org.jspecify.annotations.Nullable;
 public final class FcbTable<K, F> {
   private @Nullable K singleKey;
   private @Nullable F single;
-  /** The entries other than the single one; made for a second entry. */
-  private @Nullable Map<K, F> map;
+  /**
+   * The entries other than the single one: a {@code Map} made for a second entry, or, when the
+   * structures know their keys, a {@link Keyed} table of the structures themselves, made with the
+   * table (a volume's FCB table holds one structure per open file, and a map a node for each).
+   * One field for both keeps a table per file at 24 bytes.
+   */
+  private @Nullable Object rest;
   private final Function<? super F, ? extends @Nullable CommonFcbHeader> headerOf;
+
+  /** The structures by the key each one knows ({@link #FcbTable(Function, Function)}). */
+  private static final class Keyed<K, F> extends ProbingTable<F> {
+    private final Function<? super F, ? extends K> keyOf;
+
+    Keyed(Function<? super F, ? extends K> keyOf) {
+      this.keyOf = keyOf;
+    }
+
+    @Override
+    protected int hashOf(F structure) {
+      return keyOf.apply(structure).hashCode();
+    }
+
+    @Override
+    protected boolean matches(F structure, Object key, long unused) {
+      return key.equals(keyOf.apply(structure));
+    }
+  }
 
   /**
    * Creates an empty table.
@@ -42,12 +67,40 @@ public final class FcbTable<K, F> {
     this.headerOf = headerOf;
   }
 
+  /**
+   * Creates an empty table of structures that know their own key (an NTFS FCB its file record), so
+   * the table keeps no entry object beside each structure, as an intrusive kernel table keeps its
+   * links in the structures.
+   *
+   * @param headerOf the header embedded in a structure, or null for structures without one
+   * @param keyOf the key a structure is inserted under; it must not change while it is in the table
+   */
+  public FcbTable(
+      Function<? super F, ? extends @Nullable CommonFcbHeader> headerOf, Function<? super F, ? extends K> keyOf) {
+    this.headerOf = headerOf;
+    this.rest = new Keyed<K, F>(keyOf);
+  }
+
+  @SuppressWarnings("unchecked")
+  private @Nullable Keyed<K, F> keyed() {
+    return rest instanceof Keyed<?, ?> k ? (Keyed<K, F>) k : null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private @Nullable Map<K, F> map() {
+    return rest instanceof Map<?, ?> m ? (Map<K, F>) m : null;
+  }
+
   /** The structure under {@code key}, or null. */
   public @Nullable F get(K key) {
     if (single != null && key.equals(singleKey)) {
       return single;
     }
-    Map<K, F> m = map;
+    Keyed<K, F> k = keyed();
+    if (k != null) {
+      return k.get(key.hashCode(), key, 0);
+    }
+    Map<K, F> m = map();
     return m == null ? null : m.get(key);
   }
 
@@ -57,8 +110,14 @@ public final class FcbTable<K, F> {
    * @param key the key
    * @param structure the structure; its header should be set up by now
    * @throws IllegalStateException when another structure is already there
+   * @throws IllegalArgumentException when the table was made with a key function and {@code key}
+   *     is not the structure's key
    */
   public void insert(K key, F structure) {
+    Keyed<K, F> keyed = keyed();
+    if (keyed != null && !key.equals(keyed.keyOf.apply(structure))) {
+      throw new IllegalArgumentException(structure + " knows the key " + keyed.keyOf.apply(structure) + ", not " + key);
+    }
     F old = get(key);
     if (old != null && old != structure) {
       throw new IllegalStateException(key + " already has " + old);
@@ -67,11 +126,13 @@ public final class FcbTable<K, F> {
       if (single == null) {
         singleKey = key;
         single = structure;
+      } else if (keyed != null) {
+        keyed.put(key.hashCode(), key, 0, structure);
       } else {
-        Map<K, F> m = map;
+        Map<K, F> m = map();
         if (m == null) {
           m = new HashMap<>();
-          map = m;
+          rest = m;
         }
         m.put(key, structure);
       }
@@ -95,14 +156,19 @@ public final class FcbTable<K, F> {
       singleKey = null;
       return true;
     }
-    Map<K, F> m = map;
+    Keyed<K, F> k = keyed();
+    if (k != null) {
+      return k.remove(key.hashCode(), key, 0, structure);
+    }
+    Map<K, F> m = map();
     return m != null && m.remove(key, structure);
   }
 
   /** Whether the table is empty. */
   public boolean isEmpty() {
-    Map<K, F> m = map;
-    return single == null && (m == null || m.isEmpty());
+    Map<K, F> m = map();
+    Keyed<K, F> k = keyed();
+    return single == null && (m == null || m.isEmpty()) && (k == null || k.size() == 0);
   }
 
   /** The structures, in no particular order (a copy). */
@@ -112,7 +178,11 @@ public final class FcbTable<K, F> {
     if (s != null) {
       out.add(s);
     }
-    Map<K, F> m = map;
+    Keyed<K, F> k = keyed();
+    if (k != null) {
+      out.addAll(k.values());
+    }
+    Map<K, F> m = map();
     if (m != null) {
       out.addAll(m.values());
     }
