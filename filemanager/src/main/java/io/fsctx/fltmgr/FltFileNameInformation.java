@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * more than it got is caught at that release even while the object is still cached.
  *
  * <p>Thread safety: safe for concurrent use; the counts and parsing are guarded by the object's
- * monitor (a leaf lock, taken inside the volume's name-cache lock).
+ * monitor (a leaf lock).
  */
 public final class FltFileNameInformation {
   /** {@code FLT_FILE_NAME_NORMALIZED}. */
@@ -50,14 +50,22 @@ public final class FltFileNameInformation {
   private final long number;
   private final int format;
   private final String name;
-  private final String volume;
+  /** The volume that cached it: its device name is {@code Volume}; its generation ends the cache's hold. */
+  private final FltVolume volume;
   // References owned by callers; the cache's hold is kept apart so that one caller's extra
   // release cannot silently consume it (and so go unnoticed until much later).
   @GuardedBy("this")
   private int refs;
 
+  /**
+   * The volume's name-cache generation the object was cached in, or {@link #UNCACHED} once the
+   * cache let go of it. A rename on the volume starts a new generation, which ends the cache's hold
+   * on every older name at once without visiting them ({@link FltVolume#invalidateNameCache}).
+   */
   @GuardedBy("this")
-  private boolean cached = true;
+  private int cachedIn;
+
+  private static final int UNCACHED = -1;
   private final FilterManager manager;
   /**
    * Who holds references handed out and not yet given back, for the verifier's leak check: null
@@ -85,12 +93,17 @@ public final class FltFileNameInformation {
   private @Nullable ReferenceLedger ledger;
   private int namesParsed;
 
-  FltFileNameInformation(FilterManager manager, long number, int format, String name, String volume) {
+  /** A name cached in {@code generation} of {@code volume}'s cache, with one reference for its first caller. */
+  FltFileNameInformation(FilterManager manager, long number, int format, String name, FltVolume volume, int generation) {
     this.manager = manager;
     this.number = number;
     this.format = format;
     this.name = name;
     this.volume = volume;
+    this.cachedIn = generation;
+    // Born with its first caller's reference: taking it with tryReference could fail when a
+    // rename has already started the next generation, as nothing else holds the object yet.
+    this.refs = 1;
   }
 
   FilterManager manager() {
@@ -119,7 +132,7 @@ public final class FltFileNameInformation {
 
   /** {@code Volume}: always filled. */
   public String volume() {
-    return volume;
+    return volume.deviceName();
   }
 
   /** {@code NamesParsed}: which parsed fields are filled. */
@@ -171,13 +184,24 @@ public final class FltFileNameInformation {
 
   /** The reference count (a snapshot): the callers' references plus one while cached. */
   public synchronized int referenceCount() {
-    return refs + (cached ? 1 : 0);
+    return refs + (isCached() ? 1 : 0);
+  }
+
+  /** Whether the volume's cache still holds it: cached in the current generation and not let go. */
+  @GuardedBy("this")
+  private boolean isCached() {
+    return cachedIn != UNCACHED && cachedIn == volume.nameGeneration();
+  }
+
+  /** Whether it was cached in {@code generation} and the cache has not let go of it (a snapshot). */
+  synchronized boolean isCachedIn(int generation) {
+    return cachedIn == generation;
   }
 
   // The parsed components are cut from the name when asked for: a cached name object lives as
   // long as its file object, and most callers never ask for them.
   private String rest() {
-    return name.substring(Math.min(volume.length(), name.length()));
+    return name.substring(Math.min(volume.deviceName().length(), name.length()));
   }
 
   private String finalComponentOf() {
@@ -186,7 +210,7 @@ public final class FltFileNameInformation {
 
   /** Where the final component begins in {@link #name}: after the last backslash past the volume. */
   private int finalComponentStart() {
-    int from = Math.min(volume.length(), name.length());
+    int from = Math.min(volume.deviceName().length(), name.length());
     int slash = name.lastIndexOf('\\');
     return slash < from ? from : slash + 1;
   }
@@ -207,7 +231,7 @@ public final class FltFileNameInformation {
 
   /** A reference for a caller, if the object is still alive (cached or referenced). */
   synchronized boolean tryReference() {
-    if (refs <= 0 && !cached) {
+    if (refs <= 0 && !isCached()) {
       return false;
     }
     refs++;
@@ -233,7 +257,7 @@ public final class FltFileNameInformation {
 
   /** The cache lets go of it; the callers' references stay valid. */
   synchronized void uncache() {
-    cached = false;
+    cachedIn = UNCACHED;
   }
 
   private BugCheckException overRelease(String routine) {

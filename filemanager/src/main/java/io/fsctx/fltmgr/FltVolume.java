@@ -54,12 +54,16 @@ public final class FltVolume {
   private volatile io.fsctx.io.@Nullable Volume ioVolume;
   private volatile @Nullable FltFrame frame;
   /**
-   * Cached names by file object: the one cached name itself (its {@link
-   * FltFileNameInformation#format} says which), or an array indexed by format once a second
-   * format is cached. A key object per entry (file object and format) cost 16 bytes per open file
-   * object (issue 14). Written under the map's monitor.
+   * Cached names of file objects whose {@link io.fsctx.io.FileObject#filterSlot} another Filter
+   * Manager uses (two managers framing one device stack; otherwise empty): the same entries as a
+   * slot holds. Written under the map's monitor.
    */
-  private final ConcurrentHashMap<io.fsctx.io.FileObject, Object> nameCache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<io.fsctx.io.FileObject, Object> otherNames = new ConcurrentHashMap<>();
+  /**
+   * The name cache's generation: a name object is cached while its generation is this one. A
+   * rename, link or delete starts the next, which ends the cache's hold on every name at once.
+   */
+  private final java.util.concurrent.atomic.AtomicInteger nameGeneration = new java.util.concurrent.atomic.AtomicInteger();
   /**
    * The instance each file object opened by a filter-initiated create with an instance was opened
    * through ({@code FltCreateFile*} with a non-null {@code Instance}): the frame starts every
@@ -200,36 +204,89 @@ public final class FltVolume {
 
   /**
    * The cached name object for a file object and format, referenced for the caller; a new one
-   * when the cached one is stale (different name). Objects dropped from the cache stay valid for
-   * the callers that still hold references.
+   * when none is cached in the current generation or the cached one has another name. Objects
+   * dropped from the cache stay valid for the callers that still hold references.
+   *
+   * <p>The cache of a file object is its {@link io.fsctx.io.FileObject#filterSlot}: the one cached
+   * name (it knows its format) or an array indexed by format, replaced by compare-and-set, so a
+   * query takes no lock shared by the volume.
    */
   FltFileNameInformation cachedName(io.fsctx.io.FileObject fo, int format, String fullName) {
-    synchronized (nameCache) {
-      Object entry = nameCache.get(fo);
+    while (true) {
+      Object entry = fo.filterSlot();
+      if (entry != null && !isOurs(entry)) {
+        return cachedNameOfOther(fo, format, fullName);
+      }
+      int generation = nameGeneration.get();
       FltFileNameInformation cached = cachedOf(entry, format);
-      if (cached != null && cached.name().equals(fullName) && cached.tryReference()) {
+      if (cached != null && cached.isCachedIn(generation) && cached.name().equals(fullName)
+          && cached.tryReference()) {
         return cached;
       }
-      FltFileNameInformation fresh =
-          new FltFileNameInformation(manager, manager.nameIds().nextNumber(), format, fullName, deviceName);
-      fresh.reference(); // the cache holds it; this reference is the caller's
-      if (entry == null || (entry instanceof FltFileNameInformation one && one.format() == format)) {
-        nameCache.put(fo, fresh); // the usual case: one format per file object
-      } else {
-        FltFileNameInformation[] byFormat = entry instanceof FltFileNameInformation[] a
-            ? a
-            : new FltFileNameInformation[FltFileNameInformation.FLT_FILE_NAME_SHORT + 1];
-        if (entry instanceof FltFileNameInformation one) {
-          byFormat[one.format()] = one;
+      FltFileNameInformation fresh = newName(format, fullName, generation);
+      if (fo.compareAndSetFilterSlot(entry, withName(entry, fresh))) {
+        if (cached != null) {
+          cached.uncache();
         }
-        byFormat[format] = fresh;
-        nameCache.put(fo, byFormat);
+        return fresh;
       }
+      // Another query on this file object changed the slot first: look again (fresh was never seen).
+    }
+  }
+
+  /** As {@link #cachedName}, for a file object whose slot belongs to another Filter Manager. */
+  private FltFileNameInformation cachedNameOfOther(io.fsctx.io.FileObject fo, int format, String fullName) {
+    synchronized (otherNames) {
+      Object entry = otherNames.get(fo);
+      int generation = nameGeneration.get();
+      FltFileNameInformation cached = cachedOf(entry, format);
+      if (cached != null && cached.isCachedIn(generation) && cached.name().equals(fullName)
+          && cached.tryReference()) {
+        return cached;
+      }
+      FltFileNameInformation fresh = newName(format, fullName, generation);
+      otherNames.put(fo, withName(entry, fresh));
       if (cached != null) {
         cached.uncache();
       }
       return fresh;
     }
+  }
+
+  /** A name object cached in {@code generation}, with one reference for the caller. */
+  private FltFileNameInformation newName(int format, String fullName, int generation) {
+    // Made with the caller's reference; the cache's hold is kept apart (its generation).
+    return new FltFileNameInformation(manager, manager.nameIds().nextNumber(), format, fullName, this, generation);
+  }
+
+  /** A cache entry with {@code fresh} in its format's place; an entry is never changed in place. */
+  private static Object withName(@Nullable Object entry, FltFileNameInformation fresh) {
+    if (entry == null || (entry instanceof FltFileNameInformation one && one.format() == fresh.format())) {
+      return fresh; // the usual case: one format per file object
+    }
+    FltFileNameInformation[] byFormat = new FltFileNameInformation[FltFileNameInformation.FLT_FILE_NAME_SHORT + 1];
+    if (entry instanceof FltFileNameInformation one) {
+      byFormat[one.format()] = one;
+    } else if (entry instanceof FltFileNameInformation[] a) {
+      System.arraycopy(a, 0, byFormat, 0, Math.min(a.length, byFormat.length));
+    }
+    byFormat[fresh.format()] = fresh;
+    return byFormat;
+  }
+
+  /** Whether a slot's entry holds names of this volume's manager. */
+  private boolean isOurs(Object entry) {
+    if (entry instanceof FltFileNameInformation one) {
+      return one.manager() == manager;
+    }
+    if (entry instanceof FltFileNameInformation[] a) {
+      for (FltFileNameInformation n : a) {
+        if (n != null) {
+          return n.manager() == manager;
+        }
+      }
+    }
+    return false;
   }
 
   /** The cached name of one format in a cache entry, or null. */
@@ -253,23 +310,38 @@ public final class FltVolume {
     }
   }
 
+  /** The name cache's current generation ({@link FltFileNameInformation} asks whether it is still cached). */
+  int nameGeneration() {
+    return nameGeneration.get();
+  }
+
+  /**
+   * A rename, link or delete changed names on the volume: every cached name is dropped, by
+   * starting a new generation (O(1), however many file objects are open: issue 14 rule 1).
+   * Objects handed out keep their names for their holders; the entries left in file objects'
+   * slots are replaced by the next query or forgotten at close.
+   */
   void invalidateNameCache() {
-    synchronized (nameCache) {
-      for (Object entry : nameCache.values()) {
-        uncacheAll(entry);
-      }
-      nameCache.clear();
-    }
+    nameGeneration.incrementAndGet();
   }
 
+  /** The file object's close has passed the frame (or its create failed): its cached names go. */
   void forgetNames(io.fsctx.io.FileObject fo) {
-    synchronized (nameCache) {
-      forgetNamesLocked(fo);
+    while (true) {
+      Object entry = fo.filterSlot();
+      if (entry == null || !isOurs(entry)) {
+        break;
+      }
+      if (fo.compareAndSetFilterSlot(entry, null)) {
+        uncacheAll(entry);
+        break;
+      }
     }
-  }
-
-  private void forgetNamesLocked(io.fsctx.io.FileObject fo) {
-    uncacheAll(nameCache.remove(fo));
+    if (!otherNames.isEmpty()) { // names cached while another manager held the slot
+      synchronized (otherNames) {
+        uncacheAll(otherNames.remove(fo));
+      }
+    }
   }
 
   boolean isDying() {

@@ -15,8 +15,9 @@ class NameTrackingBoundTest {
   @Test
   void hold_thenUnhold_leavesNothingTracked() {
     FilterManager mgr = new FilterManager();
+    FltVolume volume = mgr.mountBareVolume("\\Device\\HarddiskVolume1", "NTFS", true);
     FltFileNameInformation n = new FltFileNameInformation(mgr, 1, FltFileNameInformation.FLT_FILE_NAME_NORMALIZED,
-        "\\Device\\HarddiskVolume1\\a.txt", "\\Device\\HarddiskVolume1");
+        "\\Device\\HarddiskVolume1\\a.txt", volume, volume.nameGeneration());
     for (int i = 0; i < 1000; i++) {
       n.hold(null, "FltReferenceFileNameInformation");
       n.hold(null, "FltReferenceFileNameInformation");
@@ -42,8 +43,9 @@ class NameTrackingBoundTest {
     FilterManager mgr = new FilterManager();
     FltFilter a = register(mgr, "A");
     FltFilter b = register(mgr, "B");
+    FltVolume volume = mgr.mountBareVolume("\\Device\\HarddiskVolume1", "NTFS", true);
     FltFileNameInformation n = new FltFileNameInformation(mgr, 1, FltFileNameInformation.FLT_FILE_NAME_NORMALIZED,
-        "\\Device\\HarddiskVolume1\\a.txt", "\\Device\\HarddiskVolume1");
+        "\\Device\\HarddiskVolume1\\a.txt", volume, volume.nameGeneration());
     n.hold(a, "FltGetFileNameInformation");
     n.hold(a, "FltReferenceFileNameInformation");
     n.hold(null, "FltReferenceFileNameInformation");

@@ -65,6 +65,7 @@ public class FileObject implements FsRtlFileObject {
   private static final VarHandle POINTER_COUNT;
   private static final VarHandle HANDLE_COUNT;
   private static final VarHandle CONTEXTS;
+  private static final VarHandle FILTER_SLOT;
 
   static {
     try {
@@ -73,6 +74,7 @@ public class FileObject implements FsRtlFileObject {
       POINTER_COUNT = l.findVarHandle(FileObject.class, "pointerCount", int.class);
       HANDLE_COUNT = l.findVarHandle(FileObject.class, "handleCount", int.class);
       CONTEXTS = l.findVarHandle(FileObject.class, "perFileObjectContexts", FileObjectContexts.class);
+      FILTER_SLOT = l.findVarHandle(FileObject.class, "filterSlot", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -82,9 +84,19 @@ public class FileObject implements FsRtlFileObject {
   private static final int WRITE = 2;
   private static final int DELETE = 4;
 
-  /** The identity, formatted from {@link #number} on first use when the I/O manager made it. */
+  /**
+   * The identity: null when the I/O manager made the object with a number that fits an int, and
+   * then formatted from {@link #number} on each use.
+   */
   private @Nullable String id;
-  private final long number;
+  /** The I/O manager's number for it, or 0 (an int, so the object has room for {@link #filterSlot}). */
+  private final int number;
+  /**
+   * The Filter Manager model's per-file-object state (the names it cached for the file object),
+   * kept on the file object so that a name query finds it without a map entry per open file object
+   * or a volume-wide lock (issue 14).
+   */
+  private volatile @Nullable Object filterSlot;
   private volatile @Nullable CommonFcbHeader fsContext;
   private volatile @Nullable Object fsContext2;
   private volatile String fileName;
@@ -122,7 +134,9 @@ public class FileObject implements FsRtlFileObject {
 
   /** A file object of an I/O manager, {@code FileObject#number}; the name is built when asked. */
   FileObject(long number, String fileName) {
-    this.number = number;
+    // A number beyond an int is formatted at once: the object keeps either the int or the name.
+    this.number = number <= Integer.MAX_VALUE ? (int) number : 0;
+    this.id = number <= Integer.MAX_VALUE ? null : "FileObject#" + number;
     this.fileName = fileName;
   }
 
@@ -132,6 +146,30 @@ public class FileObject implements FsRtlFileObject {
     // Formatted on each call rather than kept: a file object is made for every create, and a
     // kept id cost 56 bytes per open file object.
     return s != null ? s : "FileObject#" + number;
+  }
+
+  /**
+   * The Filter Manager model's per-file-object slot (its cached names for the file object): null
+   * until a Filter Manager stores something. Other code must leave it alone.
+   *
+   * <p>Thread safety: a volatile read; change it only with {@link #compareAndSetFilterSlot}.
+   *
+   * @return what the Filter Manager stored, or null
+   */
+  public final @Nullable Object filterSlot() {
+    return filterSlot;
+  }
+
+  /**
+   * Replaces the Filter Manager slot if it still holds {@code expected} (an atomic
+   * compare-and-set, so two name queries racing on one file object cannot lose a cached name).
+   *
+   * @param expected what the caller read
+   * @param value what to store (the caller keeps ownership of both)
+   * @return whether it was replaced
+   */
+  public final boolean compareAndSetFilterSlot(@Nullable Object expected, @Nullable Object value) {
+    return FILTER_SLOT.compareAndSet(this, expected, value);
   }
 
   /** {@code FsContext}: the stream's FCB header, or null while unopened. */

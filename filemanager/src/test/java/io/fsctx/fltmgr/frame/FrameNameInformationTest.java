@@ -342,4 +342,115 @@ class FrameNameInformationTest {
     rig.io.closeHandle(rig.open("\\a.txt"));
     assertEquals(List.of(DEVICE), got);
   }
+
+  @Test
+  @DisplayName("a rename ends the cache's hold on every cached name of the volume at once; a close empties the file object's slot")
+  void rename_endsEveryCacheHold_closeEmptiesTheSlot() {
+    rig = Rig.on(new NtfsLikeFileSystem());
+    List<FltFileNameInformation> held = new ArrayList<>();
+    rig.low.onPost(IrpMajorFunction.CREATE, (data, objs, cc, flags) -> held.add(name(data, FLT_FILE_NAME_NORMALIZED)));
+    FileObject a = rig.open("\\a.txt");
+    FileObject b = rig.open("\\b.txt");
+    assertEquals(List.of(2, 2), List.of(held.get(0).referenceCount(), held.get(1).referenceCount()),
+        "the caller's reference and the cache's hold");
+    assertTrue(rig.io.setInformation(a, new FileInformation.Rename("\\c.txt", false)).isSuccess());
+    assertEquals(List.of(1, 1), List.of(held.get(0).referenceCount(), held.get(1).referenceCount()),
+        "b.txt was not renamed, but the model drops every cached name of the volume");
+    for (FltFileNameInformation n : held) {
+      Flt.releaseFileNameInformation(n);
+      assertEquals(0, n.referenceCount());
+    }
+    assertTrue(a.filterSlot() != null && b.filterSlot() != null, "stale entries stay until the next query or the close");
+    rig.io.closeHandle(a);
+    rig.io.closeHandle(b);
+    assertNull(a.filterSlot());
+    assertNull(b.filterSlot());
+  }
+
+  @Test
+  @DisplayName("two Filter Managers framing one volume each cache their own names of a file object, and each lets go at its close")
+  void twoManagers_oneFileObject_eachCachesItsOwnNames() {
+    io.fsctx.io.IoManager io = new io.fsctx.io.IoManager();
+    List<FltFileNameInformation> held = new ArrayList<>();
+    List<io.fsctx.fltmgr.FilterManager> managers = new ArrayList<>();
+    for (int m = 0; m < 2; m++) {
+      io.fsctx.fltmgr.FilterManager manager = new io.fsctx.fltmgr.FilterManager();
+      TestMinifilter f = TestMinifilter.at(Rig.LOW, new Journal()).register(manager);
+      f.onPost(IrpMajorFunction.CREATE, (data, objs, cc, flags) -> {
+        held.add(name(data, FLT_FILE_NAME_NORMALIZED));
+        held.add(name(data, FLT_FILE_NAME_NORMALIZED));
+      });
+      manager.followMounts(io);
+      managers.add(manager);
+    }
+    io.fsctx.io.Volume volume = io.mount(DEVICE, 'C', new NtfsLikeFileSystem());
+    FileObject fo = io.createFile(volume, "\\two.txt", CreateParameters.openIf()).openedFileObject();
+    assertEquals(4, held.size(), "both managers' filters asked twice");
+    assertSame(held.get(0), held.get(1), "the first manager's name is served from its cache");
+    assertSame(held.get(2), held.get(3), "so is the second manager's, from its own");
+    assertNotSame(held.get(0), held.get(2));
+    for (FltFileNameInformation n : held) {
+      Flt.releaseFileNameInformation(n);
+    }
+    assertEquals(List.of(1, 1), List.of(held.get(0).referenceCount(), held.get(2).referenceCount()), "each cache holds its own");
+    io.closeHandle(fo);
+    assertEquals(List.of(0, 0), List.of(held.get(0).referenceCount(), held.get(2).referenceCount()),
+        "the close let go of both managers' names");
+    assertNull(fo.filterSlot());
+  }
+
+  @Test
+  @DisplayName("name queries racing on one file object and renames on the volume lose no reference: every object ends with none")
+  void concurrentQueriesAndRenames_everyNameObjectEndsReleased() throws Exception {
+    rig = Rig.on(new NtfsLikeFileSystem());
+    java.util.Set<FltFileNameInformation> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+    rig.low.onPre(IrpMajorFunction.READ, (data, objs, cc) -> {
+      FltFileNameInformation n = name(data, FLT_FILE_NAME_NORMALIZED);
+      seen.add(n);
+      if (!n.name().equals(DEVICE + "\\shared.txt")) {
+        wrong.add(n.name());
+      }
+      Flt.releaseFileNameInformation(n);
+      return FltPreopCallbackStatus.SUCCESS_NO_CALLBACK;
+    });
+    FileObject shared = rig.open("\\shared.txt");
+    FileObject other = rig.open("\\other0.txt");
+    int readers = 3;
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(readers + 1);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < readers; t++) {
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < 2_000; i++) {
+            rig.io.read(shared, 0, 16);
+          }
+          return null;
+        }));
+      }
+      done.add(pool.submit(() -> {
+        start.await();
+        for (int i = 1; i <= 300; i++) { // each rename starts a new cache generation
+          assertTrue(rig.io.setInformation(other, new FileInformation.Rename("\\other" + i + ".txt", false)).isSuccess());
+        }
+        return null;
+      }));
+      start.countDown();
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(List.of(), wrong);
+    assertTrue(seen.size() > 1, "the renames made the readers build new name objects");
+    rig.io.closeHandle(shared);
+    rig.io.closeHandle(other);
+    for (FltFileNameInformation n : seen) {
+      assertEquals(0, n.referenceCount(), n.id());
+    }
+    assertNull(shared.filterSlot());
+  }
 }
