@@ -42,10 +42,8 @@ import io.fsctx.tm.KTransaction;
 import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -341,6 +339,13 @@ public final class Namespace {
     private String path;
     /** The hash of the key the link is in {@link NameTable} under; set by the table. */
     int keyHash;
+    /**
+     * The directory entries the link is one of, and its neighbours there ({@link Entries}): a
+     * list threaded through the links, so a name costs its directory no set node (issue 14).
+     */
+    @Nullable Entries entriesIn;
+    @Nullable Link previousEntry;
+    @Nullable Link nextEntry;
 
     Link(FileRecord file, String path) {
       this.file = file;
@@ -407,7 +412,48 @@ public final class Namespace {
    * Kept with {@link #names} by {@link #putName} and {@link #removeName}; a directory without
    * entries has no set.
    */
-  private final Map<String, Set<Link>> children = new HashMap<>();
+  private final Map<String, Entries> children = new HashMap<>();
+
+  /**
+   * The names directly below one directory: a doubly-linked list through their {@link Link}s and
+   * its length, so adding, removing and counting cost O(1).
+   */
+  static final class Entries {
+    /** The directory's key in {@link #children}. */
+    final String key;
+    @Nullable Link first;
+    int count;
+
+    Entries(String key) {
+      this.key = key;
+    }
+
+    void add(Link l) {
+      l.entriesIn = this;
+      l.previousEntry = null;
+      l.nextEntry = first;
+      if (first != null) {
+        first.previousEntry = l;
+      }
+      first = l;
+      count++;
+    }
+
+    void remove(Link l) {
+      if (l.previousEntry != null) {
+        l.previousEntry.nextEntry = l.nextEntry;
+      } else {
+        first = l.nextEntry;
+      }
+      if (l.nextEntry != null) {
+        l.nextEntry.previousEntry = l.previousEntry;
+      }
+      l.entriesIn = null;
+      l.previousEntry = null;
+      l.nextEntry = null;
+      count--;
+    }
+  }
   /**
    * Named files by file ID, for opens by ID; null until the first such open. Most runs never
    * open by ID, and an entry per file (a boxed key and a node) was about 45 bytes of every new
@@ -1031,8 +1077,8 @@ public final class Namespace {
    */
   public long countEntries(Link directory, String pattern) {
     if (pattern.equals("*")) {
-      Set<Link> entries = children.get(key(directory.path));
-      return entries == null ? 0 : entries.size();
+      Entries entries = children.get(key(directory.path));
+      return entries == null ? 0 : entries.count;
     }
     if (pattern.isEmpty() || pattern.indexOf('\\') >= 0) {
       return 0;
@@ -1081,7 +1127,8 @@ public final class Namespace {
       unindex(old);
     }
     if (!l.path.equals("\\")) {
-      children.computeIfAbsent(parentKey, k -> new HashSet<>()).add(l);
+      unlistEntry(l); // a link is one entry of one directory, however often it is named
+      children.computeIfAbsent(parentKey, Entries::new).add(l);
     }
   }
 
@@ -1095,27 +1142,34 @@ public final class Namespace {
   }
 
   private void unindex(Link l) {
-    String parentKey = key(parent(l.path));
-    Set<Link> siblings = children.get(parentKey);
-    if (siblings != null && siblings.remove(l) && siblings.isEmpty()) {
-      children.remove(parentKey);
+    unlistEntry(l);
+  }
+
+  /** Takes a link out of its directory's entries; the directory's list goes with its last entry. */
+  private void unlistEntry(Link l) {
+    Entries e = l.entriesIn;
+    if (e != null) {
+      e.remove(l);
+      if (e.count == 0) {
+        children.remove(e.key, e);
+      }
     }
   }
 
   /** Every name below a directory, at any depth, parents before their children. */
   private List<Link> descendants(String dirPath) {
     List<Link> out = new ArrayList<>();
-    Set<Link> top = children.get(key(dirPath));
-    if (top != null) {
-      out.addAll(top);
-    }
+    addEntries(children.get(key(dirPath)), out);
     for (int i = 0; i < out.size(); i++) {
-      Set<Link> more = children.get(key(out.get(i).path));
-      if (more != null) {
-        out.addAll(more);
-      }
+      addEntries(children.get(key(out.get(i).path)), out);
     }
     return out;
+  }
+
+  private static void addEntries(@Nullable Entries entries, List<Link> out) {
+    for (Link l = entries == null ? null : entries.first; l != null; l = l.nextEntry) {
+      out.add(l);
+    }
   }
 
   /** Checks a rename or link target; removes a replaced name. Success: the name is free or is {@code file}'s. */

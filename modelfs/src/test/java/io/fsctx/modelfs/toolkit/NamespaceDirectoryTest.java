@@ -84,4 +84,33 @@ class NamespaceDirectoryTest {
     assertTrue(disk.freeName("\\d"));
     assertFalse(disk.exists("\\d"));
   }
+
+  @Test
+  void countEntries_manyRenamesWithinAndAcrossDirectoriesAndDeletes_countsEachNameOnce() {
+    Namespace.Link a = create("\\a", true);
+    Namespace.Link b = create("\\b", true);
+    java.util.List<Namespace.Link> files = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      files.add(create("\\a\\f" + i, false));
+    }
+    assertEquals(200, disk.countEntries(a, "*"));
+    for (int i = 0; i < 200; i += 2) { // within the directory: still one entry each
+      assertEquals(NtStatus.STATUS_SUCCESS, disk.rename(files.get(i), "\\a\\g" + i, false, file -> false));
+    }
+    assertEquals(200, disk.countEntries(a, "*"));
+    for (int i = 1; i < 200; i += 2) { // across: the entry moves
+      assertEquals(NtStatus.STATUS_SUCCESS, disk.rename(files.get(i), "\\b\\h" + i, false, file -> false));
+    }
+    assertEquals(100, disk.countEntries(a, "*"));
+    assertEquals(100, disk.countEntries(b, "*"));
+    for (int i = 0; i < 200; i += 2) {
+      files.get(i).file().setDeletePending(true);
+      assertTrue(disk.deleteFile(files.get(i).file()));
+    }
+    assertEquals(0, disk.countEntries(a, "*"));
+    assertEquals(NtStatus.STATUS_SUCCESS, disk.checkDelete(a, ""));
+    assertEquals(NtStatus.STATUS_SUCCESS, disk.rename(b, "\\c", false, file -> false));
+    assertEquals(100, disk.countEntries(create("\\c", true), "*"));
+    assertTrue(disk.exists("\\c\\h199"));
+  }
 }
