@@ -79,6 +79,16 @@ final class ContextDefinition {
     (pool.isNonPaged() ? nonPagedFrees : pagedFrees).increment();
   }
 
+  /** Contexts allocated from this definition, both pools (a sum of counters, a snapshot). */
+  long allocations() {
+    return pagedAllocations.sum() + nonPagedAllocations.sum();
+  }
+
+  /** Contexts from this definition freed, both pools (a snapshot). */
+  long frees() {
+    return pagedFrees.sum() + nonPagedFrees.sum();
+  }
+
   LookasideStats stats() {
     return new LookasideStats(
         type,

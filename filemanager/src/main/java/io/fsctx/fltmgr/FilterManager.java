@@ -94,11 +94,14 @@ public final class FilterManager {
   private final IdSource ids = new IdSource();
   private final IdSource.Counter contextIds = ids.counter("Ctx");
   private final IdSource.Counter nameIds = ids.counter("Name");
-  /** Contexts allocated and freed, by {@link FltContextType} ordinal: counted whatever the verifier level. */
-  private final java.util.concurrent.atomic.AtomicLongArray allocatedByType =
-      new java.util.concurrent.atomic.AtomicLongArray(FltContextType.values().length);
-  private final java.util.concurrent.atomic.AtomicLongArray freedByType =
-      new java.util.concurrent.atomic.AtomicLongArray(FltContextType.values().length);
+  /**
+   * Every context definition of every filter registered with this manager, kept after the filter
+   * unregisters: the contexts allocated and freed are counted once, in the definition used
+   * (lookaside statistics), and the manager's totals by type are their sums, so an allocation and
+   * a free each cost one counter update, not two (issue 14).
+   */
+  private final java.util.concurrent.CopyOnWriteArrayList<ContextDefinition> countedDefinitions =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final EventBus events = new EventBus();
   private final ContextVerifier verifier;
   private final SystemWorkQueue workQueue = new SystemWorkQueue("fltmgr");
@@ -277,7 +280,13 @@ public final class FilterManager {
    * @return the count; thread-safe
    */
   public long contextsAllocated(FltContextType type) {
-    return allocatedByType.get(type.ordinal());
+    long n = 0;
+    for (ContextDefinition d : countedDefinitions) {
+      if (d.type() == type) {
+        n += d.allocations();
+      }
+    }
+    return n;
   }
 
   /**
@@ -288,11 +297,20 @@ public final class FilterManager {
    * @return the count; thread-safe
    */
   public long contextsFreed(FltContextType type) {
-    return freedByType.get(type.ordinal());
+    long n = 0;
+    for (ContextDefinition d : countedDefinitions) {
+      if (d.type() == type) {
+        n += d.frees();
+      }
+    }
+    return n;
   }
 
-  void countAllocated(FltContextType type) {
-    allocatedByType.incrementAndGet(type.ordinal());
+  /** Adds a filter's context definitions to those {@link #contextsAllocated} sums (once per registration). */
+  void countWith(java.util.Map<FltContextType, List<ContextDefinition>> definitions) {
+    for (List<ContextDefinition> defs : definitions.values()) {
+      countedDefinitions.addAll(defs);
+    }
   }
 
   /** Every context still alive (allocated and not freed), ordered by id; empty at level OFF. */
@@ -596,9 +614,8 @@ public final class FilterManager {
       if (free != null && block != null) {
         free.free(block, ctx.type());
       }
-      ctx.definition().countFree(ctx.poolType());
+      ctx.definition().countFree(ctx.poolType()); // also the manager's count (contextsFreed)
       ctx.markFreed();
-      freedByType.incrementAndGet(ctx.type().ordinal());
       verifier.onFree(ctx, routine);
       events.publish(ContextEvent.Kind.FREE, routine, ctx, 0, null);
       ctx.filter().contextFreed();

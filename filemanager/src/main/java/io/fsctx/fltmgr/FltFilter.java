@@ -90,6 +90,7 @@ public final class FltFilter {
     }
     NtStatus[] st = new NtStatus[1];
     definitions = Registrations.definitions(manager, this, regs, st);
+    manager.countWith(definitions);
     return st[0];
   }
 
@@ -357,8 +358,7 @@ public final class FltFilter {
             block,
             manager.verifier().allocationSite(type),
             manager.verifier().level().atLeast(VerifierLevel.TRACKING));
-    chosen.countAllocation(poolType);
-    manager.countAllocated(type);
+    chosen.countAllocation(poolType); // also the manager's count (FilterManager.contextsAllocated)
     manager.verifier().onAllocate(ctx);
     manager.events().publish(ContextEvent.Kind.ALLOCATE, "FltAllocateContext", ctx, 1, NtStatus.STATUS_SUCCESS);
     return new AllocateResult(NtStatus.STATUS_SUCCESS, ctx);

@@ -129,6 +129,28 @@ class AllocationConformanceTest {
   }
 
   @Test
+  @DisplayName("contextsAllocated/contextsFreed sum every filter's contexts of the type and keep an unregistered filter's")
+  void contextsAllocatedAndFreed_sumFiltersAndOutliveUnregistration() {
+    FltFilter one = filter(mgr, fixed(FltContextType.STREAM, 64, 0));
+    FltFilter two = filter(mgr, fixed(FltContextType.STREAM, 32, 0), fixed(FltContextType.STREAM, 128, 0));
+    Out<FltContext> a = new Out<>();
+    Out<FltContext> b = new Out<>();
+    Out<FltContext> c = new Out<>();
+    assertEquals(STATUS_SUCCESS, alloc(one, 0x8, 64, PoolType.PAGED_POOL, a));
+    assertEquals(STATUS_SUCCESS, alloc(two, 0x8, 32, PoolType.PAGED_POOL, b));
+    assertEquals(STATUS_SUCCESS, alloc(two, 0x8, 128, PoolType.NON_PAGED_POOL_NX, c));
+    assertEquals(3, mgr.contextsAllocated(FltContextType.STREAM), "both filters, both definitions, both pools");
+    Flt.releaseContext(a.get());
+    Flt.releaseContext(b.get());
+    Flt.releaseContext(c.get());
+    assertEquals(3, mgr.contextsFreed(FltContextType.STREAM));
+    Flt.unregisterFilter(one);
+    assertEquals(3, mgr.contextsAllocated(FltContextType.STREAM), "counted since the manager was created");
+    assertEquals(3, mgr.contextsFreed(FltContextType.STREAM));
+    assertEquals(0, mgr.contextsAllocated(FltContextType.FILE));
+  }
+
+  @Test
   @DisplayName("fltmgr.md 10.24: with NO_EXACT_SIZE_MATCH a smaller request is served by that definition")
   void allocateContext_noExactFlagSmallerSize_succeeds() {
     FltFilter f = filter(mgr, fixed(FltContextType.STREAM, 64, NO_EXACT));
