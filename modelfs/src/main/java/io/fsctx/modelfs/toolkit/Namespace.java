@@ -340,10 +340,10 @@ public final class Namespace {
     /** The hash of the key the link is in {@link NameTable} under; set by the table. */
     int keyHash;
     /**
-     * The directory entries the link is one of, and its neighbours there ({@link Entries}): a
-     * list threaded through the links, so a name costs its directory no set node (issue 14).
+     * The directory entries the link is one of, and its neighbours there: a list threaded through
+     * the links ({@link DirectoryEntries}).
      */
-    @Nullable Entries entriesIn;
+    @Nullable DirectoryEntries entriesIn;
     @Nullable Link previousEntry;
     @Nullable Link nextEntry;
 
@@ -412,48 +412,8 @@ public final class Namespace {
    * Kept with {@link #names} by {@link #putName} and {@link #removeName}; a directory without
    * entries has no set.
    */
-  private final Map<String, Entries> children = new HashMap<>();
+  private final Map<String, DirectoryEntries> children = new HashMap<>();
 
-  /**
-   * The names directly below one directory: a doubly-linked list through their {@link Link}s and
-   * its length, so adding, removing and counting cost O(1).
-   */
-  static final class Entries {
-    /** The directory's key in {@link #children}. */
-    final String key;
-    @Nullable Link first;
-    int count;
-
-    Entries(String key) {
-      this.key = key;
-    }
-
-    void add(Link l) {
-      l.entriesIn = this;
-      l.previousEntry = null;
-      l.nextEntry = first;
-      if (first != null) {
-        first.previousEntry = l;
-      }
-      first = l;
-      count++;
-    }
-
-    void remove(Link l) {
-      if (l.previousEntry != null) {
-        l.previousEntry.nextEntry = l.nextEntry;
-      } else {
-        first = l.nextEntry;
-      }
-      if (l.nextEntry != null) {
-        l.nextEntry.previousEntry = l.previousEntry;
-      }
-      l.entriesIn = null;
-      l.previousEntry = null;
-      l.nextEntry = null;
-      count--;
-    }
-  }
   /**
    * Named files by file ID, for opens by ID; null until the first such open. Most runs never
    * open by ID, and an entry per file (a boxed key and a node) was about 45 bytes of every new
@@ -1077,7 +1037,7 @@ public final class Namespace {
    */
   public long countEntries(Link directory, String pattern) {
     if (pattern.equals("*")) {
-      Entries entries = children.get(key(directory.path));
+      DirectoryEntries entries = children.get(key(directory.path));
       return entries == null ? 0 : entries.count;
     }
     if (pattern.isEmpty() || pattern.indexOf('\\') >= 0) {
@@ -1128,7 +1088,7 @@ public final class Namespace {
     }
     if (!l.path.equals("\\")) {
       unlistEntry(l); // a link is one entry of one directory, however often it is named
-      children.computeIfAbsent(parentKey, Entries::new).add(l);
+      children.computeIfAbsent(parentKey, DirectoryEntries::new).add(l);
     }
   }
 
@@ -1147,7 +1107,7 @@ public final class Namespace {
 
   /** Takes a link out of its directory's entries; the directory's list goes with its last entry. */
   private void unlistEntry(Link l) {
-    Entries e = l.entriesIn;
+    DirectoryEntries e = l.entriesIn;
     if (e != null) {
       e.remove(l);
       if (e.count == 0) {
@@ -1166,7 +1126,7 @@ public final class Namespace {
     return out;
   }
 
-  private static void addEntries(@Nullable Entries entries, List<Link> out) {
+  private static void addEntries(@Nullable DirectoryEntries entries, List<Link> out) {
     for (Link l = entries == null ? null : entries.first; l != null; l = l.nextEntry) {
       out.add(l);
     }
