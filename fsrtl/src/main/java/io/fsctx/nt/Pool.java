@@ -48,6 +48,12 @@ public final class Pool {
   @GuardedBy("outstandingLock")
   private int outstandingCount;
   private final CopyOnWriteArrayList<PoolListener> listeners = new CopyOnWriteArrayList<>();
+  /**
+   * The kinds of block allocated so far (a driver uses a handful of tag and description pairs),
+   * replaced by a longer copy when a new kind comes: a lookup is a short scan without a lock or a
+   * key object.
+   */
+  private volatile PoolBlock.Kind[] kinds = new PoolBlock.Kind[0];
 
   /**
    * Creates an empty pool whose blocks draw ids ({@code Pool#7}) from {@code ids}.
@@ -72,7 +78,7 @@ public final class Pool {
     checkNotNull(type, "type");
     checkArgument(tag != null && !tag.isEmpty() && tag.length() <= 4,
         "pool tag must have one to four characters, got '%s'", tag);
-    PoolBlock b = new PoolBlock(this, blockIds.nextNumber(), type, tag, what, KeThread.currentSite());
+    PoolBlock b = new PoolBlock(kindOf(type, tag, what), blockIds.nextNumber(), KeThread.currentSite());
     synchronized (outstandingLock) {
       PoolBlock n = newestOutstanding;
       b.nextOutstanding = n;
@@ -86,6 +92,45 @@ public final class Pool {
       l.onAllocate(b);
     }
     return b;
+  }
+
+  /** The most kinds kept: descriptions built per allocation ("buffer of 512 bytes") stop being shared past it. */
+  static final int MAX_SHARED_KINDS = 64;
+
+  /**
+   * The shared description of blocks of one type, tag and description, made on first use; past
+   * {@link #MAX_SHARED_KINDS} kinds, a new one for each block, so a driver that describes each
+   * allocation differently neither grows the list nor slows the scan.
+   */
+  PoolBlock.Kind kindOf(PoolType type, String tag, String what) {
+    PoolBlock.Kind found = find(kinds, type, tag, what);
+    if (found != null) {
+      return found;
+    }
+    synchronized (outstandingLock) {
+      PoolBlock.Kind[] k = kinds;
+      found = find(k, type, tag, what);
+      if (found == null && k.length >= MAX_SHARED_KINDS) {
+        return new PoolBlock.Kind(this, type, tag, what);
+      }
+      if (found == null) {
+        found = new PoolBlock.Kind(this, type, tag, what);
+        PoolBlock.Kind[] longer = java.util.Arrays.copyOf(k, k.length + 1);
+        longer[k.length] = found;
+        kinds = longer;
+      }
+      return found;
+    }
+  }
+
+  private static PoolBlock.@Nullable Kind find(PoolBlock.Kind[] kinds, PoolType type, String tag, String what) {
+    for (PoolBlock.Kind k : kinds) {
+      // Tags and descriptions are nearly always the caller's constants: compare references first.
+      if (k.type() == type && (k.tag() == tag || k.tag().equals(tag)) && (k.what() == what || k.what().equals(what))) {
+        return k;
+      }
+    }
+    return null;
   }
 
   /**
