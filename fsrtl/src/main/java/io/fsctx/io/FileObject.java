@@ -150,7 +150,9 @@ public class FileObject implements FsRtlFileObject {
 
   /**
    * The Filter Manager model's per-file-object slot (its cached names for the file object): null
-   * until a Filter Manager stores something. Other code must leave it alone.
+   * until a Filter Manager stores something. Other code must leave it alone. Models no Windows
+   * field one for one: Filter Manager keeps such state in structures of its own that it finds
+   * from the file object.
    *
    * <p>Thread safety: a volatile read; change it only with {@link #compareAndSetFilterSlot}.
    *
