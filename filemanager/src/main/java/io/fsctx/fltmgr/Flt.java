@@ -658,7 +658,7 @@ public final class Flt {
       }
       relative = format == FltFileNameInformation.FLT_FILE_NAME_NORMALIZED ? names.normalizedName() : names.openedName();
     }
-    FltFileNameInformation info = volume.cachedName(fo, format, volume.deviceName() + relative);
+    FltFileNameInformation info = volume.cachedName(fo, format, relative);
     info.hold(instance.filter(), "FltGetFileNameInformation");
     fileNameInformation.set(info);
     return STATUS_SUCCESS;

@@ -210,20 +210,22 @@ public final class FltVolume {
    * <p>The cache of a file object is its {@link io.fsctx.io.FileObject#filterSlot}: the one cached
    * name (it knows its format) or an array indexed by format, replaced by compare-and-set, so a
    * query takes no lock shared by the volume.
+   *
+   * @param relative the name below the volume; the full name (device name first) is built only
+   *     for a new name object
    */
-  FltFileNameInformation cachedName(io.fsctx.io.FileObject fo, int format, String fullName) {
+  FltFileNameInformation cachedName(io.fsctx.io.FileObject fo, int format, String relative) {
     while (true) {
       Object entry = fo.filterSlot();
       if (entry != null && !isOurs(entry)) {
-        return cachedNameOfOther(fo, format, fullName);
+        return cachedNameOfOther(fo, format, relative);
       }
       int generation = nameGeneration.get();
       FltFileNameInformation cached = cachedOf(entry, format);
-      if (cached != null && cached.isCachedIn(generation) && cached.name().equals(fullName)
-          && cached.tryReference()) {
+      if (servesAgain(cached, generation, relative)) {
         return cached;
       }
-      FltFileNameInformation fresh = newName(format, fullName, generation);
+      FltFileNameInformation fresh = newName(format, relative, generation);
       if (fo.compareAndSetFilterSlot(entry, withName(entry, fresh))) {
         if (cached != null) {
           cached.uncache();
@@ -235,16 +237,15 @@ public final class FltVolume {
   }
 
   /** As {@link #cachedName}, for a file object whose slot belongs to another Filter Manager. */
-  private FltFileNameInformation cachedNameOfOther(io.fsctx.io.FileObject fo, int format, String fullName) {
+  private FltFileNameInformation cachedNameOfOther(io.fsctx.io.FileObject fo, int format, String relative) {
     synchronized (otherNames) {
       Object entry = otherNames.get(fo);
       int generation = nameGeneration.get();
       FltFileNameInformation cached = cachedOf(entry, format);
-      if (cached != null && cached.isCachedIn(generation) && cached.name().equals(fullName)
-          && cached.tryReference()) {
+      if (servesAgain(cached, generation, relative)) {
         return cached;
       }
-      FltFileNameInformation fresh = newName(format, fullName, generation);
+      FltFileNameInformation fresh = newName(format, relative, generation);
       otherNames.put(fo, withName(entry, fresh));
       if (cached != null) {
         cached.uncache();
@@ -253,10 +254,27 @@ public final class FltVolume {
     }
   }
 
+  /**
+   * Whether a cached name can be handed out again: cached in {@code generation}, still the file
+   * object's name ({@code deviceName + relative}, compared without building it), and referenced
+   * for the caller (true only then).
+   */
+  private boolean servesAgain(@Nullable FltFileNameInformation cached, int generation, String relative) {
+    if (cached == null || !cached.isCachedIn(generation)) {
+      return false;
+    }
+    String name = cached.name();
+    return name.length() == deviceName.length() + relative.length()
+        && name.startsWith(deviceName)
+        && name.endsWith(relative)
+        && cached.tryReference();
+  }
+
   /** A name object cached in {@code generation}, with one reference for the caller. */
-  private FltFileNameInformation newName(int format, String fullName, int generation) {
+  private FltFileNameInformation newName(int format, String relative, int generation) {
     // Made with the caller's reference; the cache's hold is kept apart (its generation).
-    return new FltFileNameInformation(manager, manager.nameIds().nextNumber(), format, fullName, this, generation);
+    return new FltFileNameInformation(
+        manager, manager.nameIds().nextNumber(), format, deviceName + relative, this, generation);
   }
 
   /** A cache entry with {@code fresh} in its format's place; an entry is never changed in place. */

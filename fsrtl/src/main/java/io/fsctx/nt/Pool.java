@@ -103,9 +103,13 @@ public final class Pool {
    * allocation differently neither grows the list nor slows the scan.
    */
   PoolBlock.Kind kindOf(PoolType type, String tag, String what) {
-    PoolBlock.Kind found = find(kinds, type, tag, what);
+    PoolBlock.Kind[] known = kinds;
+    PoolBlock.Kind found = find(known, type, tag, what);
     if (found != null) {
       return found;
+    }
+    if (known.length >= MAX_SHARED_KINDS) {
+      return new PoolBlock.Kind(this, type, tag, what); // the list is full for good: no lock to take
     }
     synchronized (outstandingLock) {
       PoolBlock.Kind[] k = kinds;

@@ -31,10 +31,10 @@ import org.jspecify.annotations.Nullable;
  * same file, and files below a renamed directory, are other files here and keep their keys.
  *
  * <p>Cost. Push, peek and pop cost O(1) (a hash lookup of the key, the path as folded once when
- * the row was parsed, in a {@link ProbingTable} that keeps no node per key, and O(1) list edits); draining the table costs O(1) per file object, most
- * recently opened first, through a list of the open file objects in open order. A rename costs O(k log k +
- * m) for k file objects of the renamed file and m file objects opened later under the keys they
- * move to: never work proportional to everything that is open. Memory is proportional to the open
+ * the row was parsed, in a {@link ProbingTable} that keeps no node per key, and O(1) list edits);
+ * draining the table costs O(1) per file object, most recently opened first, through a list of
+ * the open file objects in open order. A rename costs O(k log k + m) for k file objects of the
+ * renamed file and m file objects opened later under the keys they move to: never work proportional to everything that is open. Memory is proportional to the open
  * file objects: a key disappears with its last file object and a file with its last open one.
  *
  * <p>Thread safety: confined to the replay thread. Ownership: the table holds the file objects
@@ -92,6 +92,18 @@ public final class HandleTable<H> {
     protected boolean matches(Stack<H> s, Object folded, long pid) {
       return s.pid == pid && s.folded.equals(folded);
     }
+
+    @Nullable Stack<H> get(long pid, String folded) {
+      return get(hash(pid, folded), folded, pid);
+    }
+
+    void add(Stack<H> s) {
+      put(hash(s.pid, s.folded), s.folded, s.pid, s);
+    }
+
+    void remove(Stack<H> s) {
+      remove(hash(s.pid, s.folded), s.folded, s.pid, s);
+    }
   }
 
   /** The files that hold a name, by that name, found without a node. */
@@ -104,6 +116,20 @@ public final class HandleTable<H> {
     @Override
     protected boolean matches(File<H> f, Object name, long unused) {
       return name.equals(f.name);
+    }
+
+    @Nullable File<H> get(String name) {
+      return get(name.hashCode(), name, 0);
+    }
+
+    /** Puts a file under its name, returning the file that held the name. */
+    @Nullable File<H> put(File<H> f) {
+      String name = java.util.Objects.requireNonNull(f.name);
+      return put(name.hashCode(), name, 0, f);
+    }
+
+    void remove(String name, File<H> f) {
+      remove(name.hashCode(), name, 0, f);
     }
   }
 
@@ -134,8 +160,7 @@ public final class HandleTable<H> {
   public HandleTable() {}
 
   private @Nullable Stack<H> find(long pid, TracePath path) {
-    String folded = path.foldedWritten();
-    return stacks.get(hash(pid, folded), folded, pid);
+    return stacks.get(pid, path.foldedWritten());
   }
 
   /**
@@ -150,13 +175,12 @@ public final class HandleTable<H> {
     Stack<H> stack = find(pid, path);
     if (stack == null) {
       stack = new Stack<>(pid, path.foldedWritten());
-      stacks.put(hash(pid, stack.folded), stack.folded, pid, stack);
+      stacks.add(stack);
     }
-    String name = path.fileKey();
-    File<H> file = named.get(name.hashCode(), name, 0);
+    File<H> file = named.get(path.fileKey());
     if (file == null) {
-      file = new File<>(name);
-      named.put(name.hashCode(), name, 0, file);
+      file = new File<>(path.fileKey());
+      named.put(file);
       files++;
     }
     Entry<H> e = new Entry<>(fileObject, nextSequence++, stack, file);
@@ -222,7 +246,7 @@ public final class HandleTable<H> {
     if (f.first == null) {
       String name = f.name;
       if (name != null) {
-        named.remove(name.hashCode(), name, 0, f);
+        named.remove(name, f);
       }
       files--;
     }
@@ -250,7 +274,7 @@ public final class HandleTable<H> {
     e.above = null;
     e.below = null;
     if (s.top == null) {
-      stacks.remove(hash(s.pid, s.folded), s.folded, s.pid, s);
+      stacks.remove(s);
     }
   }
 
@@ -274,10 +298,10 @@ public final class HandleTable<H> {
     String newKey = newName.fileKey();
     String oldName = file.name;
     if (oldName != null) {
-      named.remove(oldName.hashCode(), oldName, 0, file);
+      named.remove(oldName, file);
     }
     file.name = newKey; // before the put: the table finds an element's hash from its name
-    File<H> displaced = named.put(newKey.hashCode(), newKey, 0, file);
+    File<H> displaced = named.put(file);
     if (displaced != null && displaced != file) {
       displaced.name = null;
     }
@@ -299,11 +323,10 @@ public final class HandleTable<H> {
       if (folded.equals(newKey)) {
         folded = newKey;
       }
-      long owner = e.stack.pid;
-      Stack<H> target = stacks.get(hash(owner, folded), folded, owner);
+      Stack<H> target = stacks.get(e.stack.pid, folded);
       if (target == null) {
-        target = new Stack<>(owner, folded);
-        stacks.put(hash(owner, folded), folded, owner, target);
+        target = new Stack<>(e.stack.pid, folded);
+        stacks.add(target);
       }
       e.stack = target;
       // Insert below the newest entries opened after it; the next (older) one goes lower still.
