@@ -25,7 +25,12 @@ public final class FastMutex extends AbstractHeaderLock {
    * @param memory the block it lives in, or null
    */
   public FastMutex(@Nullable PoolBlock memory) {
-    super("FastMutex", memory);
+    super(memory);
+  }
+
+  @Override
+  String kind() {
+    return "FastMutex";
   }
 
   @Override

@@ -9,14 +9,29 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread safety: safe for concurrent use.
  */
-public final class PushLock extends AbstractHeaderLock {
-  private PushLock(String kind, @Nullable PoolBlock memory) {
-    super(kind, memory);
+public sealed class PushLock extends AbstractHeaderLock permits PushLock.AutoExpand {
+  /**
+   * The auto-expand kind, told apart by its class rather than a name field, which would make
+   * every push lock eight bytes bigger.
+   */
+  static final class AutoExpand extends PushLock {
+    AutoExpand(@Nullable PoolBlock memory) {
+      super(memory);
+    }
+
+    @Override
+    String kind() {
+      return "AePushLock";
+    }
+  }
+
+  private PushLock(@Nullable PoolBlock memory) {
+    super(memory);
   }
 
   /** Creates an ordinary push lock, the one embedded in a {@code V1}+ header. */
   public PushLock() {
-    this("PushLock", null);
+    this(null);
   }
 
   /**
@@ -24,7 +39,7 @@ public final class PushLock extends AbstractHeaderLock {
    * frees it after teardown ({@code FsRtlFreeAePushLock}).
    */
   public static PushLock autoExpand() {
-    return new PushLock("AePushLock", null);
+    return new AutoExpand(null);
   }
 
   /**
@@ -35,11 +50,16 @@ public final class PushLock extends AbstractHeaderLock {
    * @return the auto-expand push lock
    */
   public static PushLock autoExpand(PoolBlock memory) {
-    return new PushLock("AePushLock", memory);
+    return new AutoExpand(memory);
   }
 
   @Override
-  boolean sharedIsShared() {
+  String kind() {
+    return "PushLock";
+  }
+
+  @Override
+  final boolean sharedIsShared() {
     return true;
   }
 }
