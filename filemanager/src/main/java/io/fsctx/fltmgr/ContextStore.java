@@ -94,16 +94,15 @@ interface ContextStore<K> {
             existing.reference(routine, " OldContext (ALREADY_DEFINED)");
             old = existing;
           }
-        } else if (!ctx.tryAttach(owner(), instance)) {
+        } else if (!ctx.tryAttach(homeFor(key, ctx), instance)) {
           status = STATUS_FLT_CONTEXT_ALREADY_LINKED;
         } else {
-          ctx.home = homeFor(key, ctx);
           // The new context is visible before the old one is detached, so a lock-free get sees
           // one or the other, never neither.
           put(key, ctx);
           if (existing != null) {
             existing.markDetached(wantOld);
-            existing.home = null;
+            existing.leaveHome();
             if (wantOld) {
               old = existing;
             } else {
@@ -191,7 +190,7 @@ interface ContextStore<K> {
         return new SetOutcome(STATUS_NOT_FOUND, null);
       }
       removed.markDetached(wantOld);
-      removed.home = null;
+      removed.leaveHome();
     }
     EventBus events = removed.filter().manager().events();
     if (wantOld) {
@@ -217,7 +216,7 @@ interface ContextStore<K> {
       if (!ctx.markDetached()) {
         return false;
       }
-      ctx.home = null;
+      ctx.leaveHome();
     }
     try {
       ctx.filter().manager().events().publish(ContextEvent.Kind.DELETE, routine, ctx, ctx.referenceCount() - 1, STATUS_SUCCESS);
@@ -238,8 +237,8 @@ interface ContextStore<K> {
   }
 
   /**
-   * Under the store's monitor: marks each context just taken out of a store detached and clears
-   * its home, and returns those this call detached (a context whose detach another thread won is
+   * Under the store's monitor: marks each context just taken out of a store detached and has it
+   * leave its home ({@link FltContext#leaveHome}), and returns those this call detached (a context whose detach another thread won is
    * left out). Returns {@code taken} itself when it detached them all, the usual case, so a
    * teardown of one context builds no list (issue 14).
    *
@@ -251,7 +250,7 @@ interface ContextStore<K> {
     for (int i = 0; i < taken.size(); i++) {
       FltContext c = taken.get(i);
       if (c.markDetached()) {
-        c.home = null;
+        c.leaveHome();
         if (mine != taken) {
           mine.add(c);
         }

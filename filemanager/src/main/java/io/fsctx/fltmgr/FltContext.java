@@ -114,12 +114,16 @@ public final class FltContext {
    * dropped (issue 18).
    */
   private static final int LINK_DROP_PENDING = 0x40;
-  private volatile @Nullable Object attachedTo;
   private volatile @Nullable FltInstance attachedInstance;
   /**
    * Where it is attached, for FltDeleteContext: the {@link ContextStore} itself when the store
    * derives the key from the context (stream contexts), a {@link ContextTable.Home} otherwise;
-   * null when not attached. Written under the store's monitor.
+   * once detached, the object it was attached to ({@link #leaveHome}); null before it is ever
+   * attached. Set by {@link #tryAttach}, then written under the store's monitor.
+   *
+   * <p>The object it is attached to is found through here rather than kept in a field of its
+   * own: that field made every context eight bytes bigger, three contexts per file under CTX
+   * (issue 14).
    */
   volatile @Nullable Object home;
   /**
@@ -222,7 +226,23 @@ public final class FltContext {
 
   /** The object it is attached to, or null: an instance, volume, stream, file object or transaction. */
   public @Nullable Object attachedTo() {
-    return attachedTo;
+    return ownerOf(home);
+  }
+
+  /** The object a {@link #home} stands for: its store's owner, or the object itself once detached. */
+  private static @Nullable Object ownerOf(@Nullable Object h) {
+    if (h instanceof ContextTable.Home t) {
+      return t.table().owner();
+    }
+    return h instanceof ContextStore<?> s ? s.owner() : h;
+  }
+
+  /**
+   * Called under the store's monitor as the context leaves its store: {@link #home} keeps only
+   * the object it was attached to, which {@link #attachedTo()} reports from then on.
+   */
+  void leaveHome() {
+    home = ownerOf(home);
   }
 
   /** The instance it was set through (null for volume contexts and unattached ones). */
@@ -374,7 +394,7 @@ public final class FltContext {
       RAW.getAndAdd(this, -2); // freed or being freed: backing out frees nothing
       return false;
     }
-    if (state() == State.ATTACHED && attachedTo == expectedObject) {
+    if (state() == State.ATTACHED && ownerOf(home) == expectedObject) {
       onTaken(routine, ""); // the caller's reference: leak reports name this get (TRACKING and above)
       return true;
     }
@@ -431,7 +451,7 @@ public final class FltContext {
 
   private BugCheckException overRelease(String routine) {
     String msg = routine + " released context " + describe() + " one time too many: the only reference left is the one "
-        + attachedTo + " holds while the context is still attached to it, so this release would have freed an attached"
+        + attachedTo() + " holds while the context is still attached to it, so this release would have freed an attached"
         + " context (released too many times: a release without a matching get, reference or allocate). The release was"
         + " refused and the count stays 1";
     manager().verifier().report(VerifierFinding.Kind.CONTEXT_RELEASED_TOO_MANY_TIMES, this, msg);
@@ -518,8 +538,11 @@ public final class FltContext {
     }
   }
 
-  /** ALLOCATED → ATTACHED plus the link reference; false if it was ever attached before. */
-  boolean tryAttach(Object object, @Nullable FltInstance instance) {
+  /**
+   * ALLOCATED → ATTACHED plus the link reference, with {@code home} as its {@link #home}; false
+   * if it was ever attached before.
+   */
+  boolean tryAttach(Object home, @Nullable FltInstance instance) {
     synchronized (this) {
       // A compare-and-set from a live count, not an add: a release that took the count to zero
       // meanwhile is freeing the context (it waits for this monitor), so the set must fail 0x6E
@@ -536,7 +559,7 @@ public final class FltContext {
           break;
         }
       }
-      attachedTo = object;
+      this.home = home;
       attachedInstance = instance;
       stateOrdinal = ordinal(State.ATTACHED);
       return true;

@@ -291,6 +291,29 @@ class GetReleaseDeleteConformanceTest {
     assertEquals(1, fx.rec.cleanupsOf(c));
   }
 
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  @DisplayName("A context names the object it is attached to, the same one for a second context there, and still names it once deleted")
+  void attachedTo_namesItsObject_keptAfterDelete(Kind k) {
+    FltContext c = fx.alloc(k.type);
+    assertNull(c.attachedTo());
+    k.attach(t, c);
+    Object on = Objects.requireNonNull(c.attachedTo());
+    if (k == Kind.VOLUME) {
+      assertSame(fx.volume, on);
+    } else if (k == Kind.INSTANCE) {
+      assertSame(fx.instance, on);
+    }
+    Flt.deleteContext(c);
+    assertSame(on, c.attachedTo(), "a detached context still says where it was");
+    FltContext again = fx.alloc(k.type);
+    k.attach(t, again);
+    assertSame(on, again.attachedTo(), "the same object, whoever is attached there");
+    Flt.deleteContext(again);
+    Flt.releaseContext(again);
+    Flt.releaseContext(c);
+  }
+
   @Test
   @DisplayName("fltmgr.md 10.78: FltDeleteContext on a never-attached context is a no-op")
   void deleteContext_neverAttached_noOp() {
