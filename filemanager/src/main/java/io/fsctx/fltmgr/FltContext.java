@@ -229,12 +229,13 @@ public final class FltContext {
     return ownerOf(home);
   }
 
-  /** The object a {@link #home} stands for: its store's owner, or the object itself once detached. */
+  /**
+   * The object a {@link #home} stands for: a stream's block is its own owner, a table entry's
+   * owner is its table's, and a detached context's home is the object itself. Class tests only
+   * (no interface test): every get of a context checks its owner through here.
+   */
   private static @Nullable Object ownerOf(@Nullable Object h) {
-    if (h instanceof ContextTable.Home t) {
-      return t.table().owner();
-    }
-    return h instanceof ContextStore<?> s ? s.owner() : h;
+    return h instanceof ContextTable.Home t ? t.table().owner() : h;
   }
 
   /**

@@ -220,6 +220,7 @@ final class StreamListCtrl extends PerStreamContext
 
   // ---- ContextStore of the stream contexts ---------------------------------------------------
 
+  // Its own owner, and the home of its stream contexts: FltContext.ownerOf relies on both.
   @Override
   public Object owner() {
     return this;

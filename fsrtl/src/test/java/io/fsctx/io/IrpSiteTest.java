@@ -43,4 +43,15 @@ class IrpSiteTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  @DisplayName("A site keeps its request's identity: a number within an int, one beyond it, and a given name")
+  void site_identity_withinAndBeyondAnInt() {
+    assertEquals("Irp#7", new Irp(7, IrpMajorFunction.READ, 0, null, IrpParameters.NONE, 0).site().id());
+    assertEquals("Irp#2147483647",
+        new Irp(Integer.MAX_VALUE, IrpMajorFunction.READ, 0, null, IrpParameters.NONE, 0).site().id());
+    assertEquals("Irp#4294967301",
+        new Irp((1L << 32) + 5, IrpMajorFunction.READ, 0, null, IrpParameters.NONE, 0).site().id(), "no wrap");
+    assertEquals("Irp#Mine", new Irp("Irp#Mine", IrpMajorFunction.READ, 0, null, IrpParameters.NONE, 0).site().id());
+  }
 }
