@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread safety: safe for concurrent use. Lock order: this list's lock is a leaf; no other lock
  * is taken while it is held and no callback runs under it.
  */
-final class ContextList<C extends FsRtlContext> {
+class ContextList<C extends FsRtlContext> {
   private static final FsRtlContext[] EMPTY = new FsRtlContext[0];
 
   /** Null (empty), the sole entry, or an array of two or more, head first; never changed in place. */

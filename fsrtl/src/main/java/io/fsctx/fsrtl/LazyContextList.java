@@ -26,9 +26,12 @@ import org.jspecify.annotations.Nullable;
  * list.
  */
 abstract class LazyContextList<C extends FsRtlContext> {
-  private static final class Block<C extends FsRtlContext> {
+  /**
+   * The list and its fast mutex in one object, as FsRtl allocates them in one block: a block
+   * holding a separate list object cost eight bytes more per file (issue 14).
+   */
+  private static final class Block<C extends FsRtlContext> extends ContextList<C> {
     final FastMutex lock = new FastMutex();
-    final ContextList<C> list = new ContextList<>();
   }
 
   // A var handle on a field rather than an AtomicReference: every file object and per-file slot
@@ -80,7 +83,7 @@ abstract class LazyContextList<C extends FsRtlContext> {
         }
         b = fresh;
       }
-      if (b.list.insertHeadUnlessClosed(b.lock, context)) {
+      if (b.insertHeadUnlessClosed(b.lock, context)) {
         return NtStatus.STATUS_SUCCESS;
       }
       // The list was retired after we read it; help it leave and start again.
@@ -91,18 +94,18 @@ abstract class LazyContextList<C extends FsRtlContext> {
   @Nullable C lookup(@Nullable Object owner, @Nullable Object instance) {
     ContextList.checkIds(owner, instance);
     Block<C> b = block();
-    return b == null ? null : b.list.lookup(b.lock, owner, instance);
+    return b == null ? null : b.lookup(b.lock, owner, instance);
   }
 
   @Nullable C remove(@Nullable Object owner, @Nullable Object instance) {
     ContextList.checkIds(owner, instance);
     Block<C> b = block();
-    return b == null ? null : b.list.remove(b.lock, owner, instance);
+    return b == null ? null : b.remove(b.lock, owner, instance);
   }
 
   List<C> snapshot() {
     Block<C> b = block();
-    return b == null ? List.of() : b.list.snapshot();
+    return b == null ? List.of() : b.snapshot();
   }
 
   /** Tears the list down (free callbacks with no lock held), closes it and retires it. */
@@ -112,7 +115,7 @@ abstract class LazyContextList<C extends FsRtlContext> {
       return 0;
     }
     try {
-      return b.list.teardown(b.lock, free, true);
+      return b.teardown(b.lock, free, true);
     } finally {
       BLOCK.compareAndSet(this, b, null);
     }
@@ -124,7 +127,7 @@ abstract class LazyContextList<C extends FsRtlContext> {
     if (b == null) {
       return List.of();
     }
-    List<C> left = b.list.closeAndOrphanAll(b.lock);
+    List<C> left = b.closeAndOrphanAll(b.lock);
     BLOCK.compareAndSet(this, b, null);
     return left;
   }
