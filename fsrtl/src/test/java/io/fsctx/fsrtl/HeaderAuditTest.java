@@ -64,6 +64,45 @@ class HeaderAuditTest {
   }
 
   @Test
+  @DisplayName("The facts set once: published before setup, reachable after it, where each came first, an open after a teardown")
+  void factsSetOnce_eachKeptWithWhereAndWhetherSetUp() {
+    Object create = "Irp#3[IRP_MJ_CREATE]";
+    Object previous = KeThread.enterRequest(create);
+    try {
+      h.audit().notePublished();
+      h.setup(new FastMutex());
+      h.audit().noteReachable();
+    } finally {
+      KeThread.exitRequest(previous);
+    }
+    h.audit().notePublished(); // later calls change nothing
+    h.audit().noteReachable();
+    assertTrue(h.audit().isPublished());
+    assertFalse(h.audit().setUpWhenFirstPublished());
+    assertSame(create, h.audit().firstPublishedWhere());
+    assertTrue(h.audit().isReachable());
+    assertTrue(h.audit().setUpWhenFirstReachable());
+    assertSame(create, h.audit().firstReachableWhere());
+    assertSame(create, h.audit().firstSetupWhere());
+    assertFalse(h.audit().openedAfterTeardown());
+
+    h.teardownPerStreamContexts();
+    Object reopen = "Irp#4[IRP_MJ_CREATE]";
+    previous = KeThread.enterRequest(reopen);
+    try {
+      h.audit().fileObjectOpened();
+    } finally {
+      KeThread.exitRequest(previous);
+    }
+    h.audit().fileObjectOpened();
+    assertTrue(h.audit().openedAfterTeardown());
+    assertSame(reopen, h.audit().openedAfterTeardownWhere());
+    assertEquals(2, h.audit().openFileObjects());
+    assertTrue(h.audit().isPublished());
+    assertFalse(h.audit().setUpWhenFirstPublished(), "the first publication's fact stays");
+  }
+
+  @Test
   @DisplayName("setup_again_forgetsEarlierClearsAndRecordsWhereItRan: a new setup sets the bits again")
   void setup_again_forgetsEarlierClearsAndRecordsWhereItRan() {
     h.setup(new FastMutex());
