@@ -114,6 +114,56 @@ class EResourceTest {
   }
 
   @Test
+  void delete_afterRecursiveHoldsEnd_refusesLaterAcquisitions_keepsItsName() {
+    EResource r = new EResource("CxRc test");
+    r.acquireExclusive();
+    r.acquireExclusive();
+    r.release();
+    assertThrows(IllegalStateException.class, r::delete, "one hold left");
+    r.release();
+    r.delete();
+    IllegalStateException e = assertThrows(IllegalStateException.class, r::acquireExclusive);
+    assertEquals("ExAcquireResourceExclusiveLite on deleted resource CxRc test", e.getMessage());
+    assertEquals(0, r.isAcquiredShared());
+    assertFalse(r.isHeld());
+  }
+
+  @Test
+  void delete_racingAWaitingAcquirer_eitherTheDeleteOrTheAcquisitionFails_200Times() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      EResource r = new EResource("R" + i);
+      r.acquireExclusive();
+      java.util.concurrent.CountDownLatch mayRelease = new java.util.concurrent.CountDownLatch(1);
+      CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+        try {
+          r.acquireExclusive();
+        } catch (IllegalStateException deleted) {
+          return false;
+        }
+        try {
+          mayRelease.await();
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+        r.release();
+        return true;
+      });
+      Thread.sleep(0, 200_000); // most rounds: the other thread is waiting by now
+      r.release();
+      boolean deleted;
+      try {
+        r.delete();
+        deleted = true;
+      } catch (IllegalStateException held) {
+        deleted = false;
+      }
+      mayRelease.countDown();
+      boolean acquired = waiter.get(10, TimeUnit.SECONDS);
+      assertTrue(deleted != acquired, "round " + i + ": deleted " + deleted + ", acquired " + acquired);
+    }
+  }
+
+  @Test
   void criticalRegion_nestsAndRejectsUnbalancedLeave() {
     int d = KeThread.criticalRegionDepth();
     KeThread.enterCriticalRegion();
