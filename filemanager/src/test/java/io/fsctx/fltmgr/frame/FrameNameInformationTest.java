@@ -418,13 +418,16 @@ class FrameNameInformationTest {
     FileObject other = rig.open("\\other0.txt");
     int readers = 3;
     java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean renamed = new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(readers + 1);
     try {
       List<java.util.concurrent.Future<?>> done = new ArrayList<>();
       for (int t = 0; t < readers; t++) {
         done.add(pool.submit(() -> {
           start.await();
-          for (int i = 0; i < 2_000; i++) {
+          // Reading until the renames are over, so the two overlap however the threads are
+          // scheduled (a fixed count could end before the renamer started on a loaded machine).
+          for (int i = 0; i < 2_000 || !renamed.get(); i++) {
             rig.io.read(shared, 0, 16);
           }
           return null;
@@ -432,8 +435,12 @@ class FrameNameInformationTest {
       }
       done.add(pool.submit(() -> {
         start.await();
-        for (int i = 1; i <= 300; i++) { // each rename starts a new cache generation
-          assertTrue(rig.io.setInformation(other, new FileInformation.Rename("\\other" + i + ".txt", false)).isSuccess());
+        try {
+          for (int i = 1; i <= 300; i++) { // each rename starts a new cache generation
+            assertTrue(rig.io.setInformation(other, new FileInformation.Rename("\\other" + i + ".txt", false)).isSuccess());
+          }
+        } finally {
+          renamed.set(true);
         }
         return null;
       }));
