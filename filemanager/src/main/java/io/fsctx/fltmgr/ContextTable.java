@@ -15,21 +15,29 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Design note. Most tables hold one context (a file's context of the one instance, a file
  * object's stream-handle context), and there is one table per file, per stream and per instance,
- * so the first context lives inline: its {@link Home} (what {@link FltContext#home} holds anyway)
- * is the table's {@code single} slot, and a concurrent map is made only when a second key comes.
- * A key is in the slot or in the map, never both. A table that held a ConcurrentHashMap from
- * the start cost about 120 bytes more per file and per open.
+ * so the first context lives inline, in {@link #single} with its key in {@link #singleKey}, and
+ * its {@link FltContext#home} is the table itself; a concurrent map, whose entries' homes are
+ * {@link Home}s, is made only when a second key comes. A key is in the slot or in the map, never
+ * both. A table that held a ConcurrentHashMap from the start cost about 120 bytes more per file
+ * and per open; a {@link Home} for the inline entry too cost 24 bytes more per table (issue 14).
+ *
+ * <p>The inline pair is read without the monitor, so it is written in an order a reader can
+ * check: {@link #singleKey} changes only while {@link #single} is null, and a context, once
+ * detached, is never put back. A reader that sees the same context in {@link #single} before and
+ * after reading the key has read that context's key.
  *
  * <p>Thread safety: safe for concurrent use; see {@link ContextStore} for the locking: writes
  * hold the table's monitor, {@link #find} reads the volatile slot and map without it.
  */
 final class ContextTable<K> implements ContextStore<K> {
-  /** Where a context in a table is attached: the table, its key there, and the context. */
+  /** Where a context in the table's map is attached: the table, its key there, and the context. */
   record Home(ContextTable<?> table, Object key, FltContext context) {}
 
   private final Object owner;
   /** The one inline entry, or null. */
-  private volatile @Nullable Home single;
+  private volatile @Nullable FltContext single;
+  /** The inline entry's key; written only while {@link #single} is null. */
+  private volatile @Nullable Object singleKey;
   /** The other entries, made when a second key is attached. */
   private volatile @Nullable ConcurrentHashMap<K, FltContext> map;
 
@@ -44,42 +52,58 @@ final class ContextTable<K> implements ContextStore<K> {
 
   @Override
   public @Nullable FltContext find(K key) {
-    Home s = single;
-    if (s != null && s.key().equals(key)) {
-      return s.context();
+    while (true) {
+      FltContext s = single;
+      if (s == null) {
+        break;
+      }
+      Object k = singleKey;
+      if (single == s) {
+        if (key.equals(k)) {
+          return s;
+        }
+        break;
+      }
+      // The slot changed while the key was read (a replace under the same key, or a remove):
+      // look again rather than miss a context that was there all along.
     }
     ConcurrentHashMap<K, FltContext> m = map;
     return m == null ? null : m.get(key);
   }
 
+  /** Under the monitor: whether {@code key} goes (or is) in the inline slot. */
+  private boolean inline(Object key) {
+    return single == null ? !mapHas(key) : key.equals(singleKey);
+  }
+
+  private boolean mapHas(Object key) {
+    ConcurrentHashMap<K, FltContext> m = map;
+    return m != null && m.containsKey(key);
+  }
+
   @Override
   public synchronized void put(K key, FltContext ctx) {
-    Home h = ctx.home instanceof Home own && own.table() == this && own.key().equals(key) && own.context() == ctx
-        ? own
-        : new Home(this, key, ctx);
-    Home s = single;
-    ConcurrentHashMap<K, FltContext> m = map;
-    if (s != null && s.key().equals(key)) {
-      single = h;
-    } else if (m != null && m.containsKey(key)) {
-      m.put(key, ctx);
-    } else if (s == null) {
-      single = h;
-    } else {
-      if (m == null) {
-        m = new ConcurrentHashMap<>(4);
-        map = m;
+    if (inline(key)) {
+      if (single == null) {
+        singleKey = key; // the slot is empty: a reader sees the key only with its context
       }
-      m.put(key, ctx);
+      single = ctx; // same key: the new context replaces the old one in one write
+      return;
     }
+    ConcurrentHashMap<K, FltContext> m = map;
+    if (m == null) {
+      m = new ConcurrentHashMap<>(4);
+      map = m;
+    }
+    m.put(key, ctx);
   }
 
   @Override
   public synchronized @Nullable FltContext remove(K key) {
-    Home s = single;
-    if (s != null && s.key().equals(key)) {
+    FltContext s = single;
+    if (s != null && key.equals(singleKey)) {
       single = null;
-      return s.context();
+      return s;
     }
     ConcurrentHashMap<K, FltContext> m = map;
     return m == null ? null : m.remove(key);
@@ -87,35 +111,38 @@ final class ContextTable<K> implements ContextStore<K> {
 
   @Override
   public synchronized boolean removeContext(FltContext ctx) {
-    if (!(ctx.home instanceof Home h) || h.table() != this) {
+    Object h = ctx.home;
+    if (h == this) {
+      if (single == ctx) {
+        single = null;
+        return true;
+      }
       return false;
     }
-    Home s = single;
-    if (s != null && s.context() == ctx) {
-      single = null;
-      return true;
+    if (!(h instanceof Home home) || home.table() != this) {
+      return false;
     }
     ConcurrentHashMap<K, FltContext> m = map;
-    return m != null && m.remove(h.key(), ctx);
+    return m != null && m.remove(home.key(), ctx);
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public synchronized List<FltContext> removeWhere(Predicate<? super K> which) {
-    Home s = single;
+    FltContext s = single;
     ConcurrentHashMap<K, FltContext> m = map;
     if (m == null) {
       // One entry at most, as in nearly every table (a file's teardown): no list to build.
-      if (s != null && which.test((K) s.key())) {
+      if (s != null && which.test((K) singleKey)) {
         single = null;
-        return List.of(s.context());
+        return List.of(s);
       }
       return List.of();
     }
     List<FltContext> out = new ArrayList<>();
-    if (s != null && which.test((K) s.key())) {
+    if (s != null && which.test((K) singleKey)) {
       single = null;
-      out.add(s.context());
+      out.add(s);
     }
     Iterator<Map.Entry<K, FltContext>> it = m.entrySet().iterator();
     while (it.hasNext()) {
@@ -128,14 +155,18 @@ final class ContextTable<K> implements ContextStore<K> {
     return out;
   }
 
+  /**
+   * Under the monitor, before the {@link #put} of the same key: the table itself for the inline
+   * slot, a {@link Home} for the map.
+   */
   @Override
   public Object homeFor(K key, FltContext ctx) {
-    return new Home(this, key, ctx);
+    return inline(key) ? this : new Home(this, key, ctx);
   }
 
   @Override
   public int size() {
-    Home s = single;
+    FltContext s = single;
     ConcurrentHashMap<K, FltContext> m = map;
     return (s == null ? 0 : 1) + (m == null ? 0 : m.size());
   }

@@ -116,8 +116,8 @@ public final class FltContext {
   private static final int LINK_DROP_PENDING = 0x40;
   private volatile @Nullable FltInstance attachedInstance;
   /**
-   * Where it is attached, for FltDeleteContext: the {@link ContextStore} itself when the store
-   * derives the key from the context (stream contexts), a {@link ContextTable.Home} otherwise;
+   * Where it is attached, for FltDeleteContext: the {@link ContextStore} itself for a stream
+   * context and a table's inline entry, a {@link ContextTable.Home} for a table's map entry;
    * once detached, the object it was attached to ({@link #leaveHome}); null before it is ever
    * attached. Set by {@link #tryAttach}, then written under the store's monitor.
    *
@@ -230,11 +230,15 @@ public final class FltContext {
   }
 
   /**
-   * The object a {@link #home} stands for: a stream's block is its own owner, a table entry's
-   * owner is its table's, and a detached context's home is the object itself. Class tests only
-   * (no interface test): every get of a context checks its owner through here.
+   * The object a {@link #home} stands for: a stream's block is its own owner, a table's inline
+   * entry has the table's owner, a map entry its {@link ContextTable.Home}'s table's, and a
+   * detached context's home is the object itself. Class tests only (no interface test): every
+   * get of a context checks its owner through here.
    */
   private static @Nullable Object ownerOf(@Nullable Object h) {
+    if (h instanceof ContextTable<?> t) {
+      return t.owner();
+    }
     return h instanceof ContextTable.Home t ? t.table().owner() : h;
   }
 

@@ -2,6 +2,7 @@ package io.fsctx.fltmgr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,6 +88,87 @@ class ContextTableTest {
     assertEquals(List.of(b), table.removeWhere(k -> true));
     assertEquals(0, table.size());
     for (FltContext x : List.of(a, a2, b)) {
+      Flt.releaseContext(x);
+    }
+  }
+
+  @Test
+  void homes_inlineEntryIsTheTable_mapEntryAHome_bothNameTheOwner() {
+    FltContext a = context();
+    FltContext b = context();
+    put("a", a);
+    put("b", b);
+    assertSame(table, a.home);
+    ContextTable.Home h = assertInstanceOf(ContextTable.Home.class, b.home);
+    assertSame(table, h.table());
+    assertEquals("b", h.key());
+    assertSame(table, a.store());
+    assertSame(table, b.store());
+    assertTrue(table.removeContext(a));
+    assertFalse(table.removeContext(a), "once removed, not found again through its home");
+    assertTrue(table.removeContext(b));
+    for (FltContext x : List.of(a, b)) {
+      Flt.releaseContext(x);
+    }
+  }
+
+  @Test
+  void find_racingReplacesUnderOneKey_alwaysSeesOneOfThem() throws Exception {
+    // Four contexts put in turn under one key: the same key, so putting one back is harmless here.
+    List<FltContext> four = List.of(context(), context(), context(), context());
+    put("a", four.get(0));
+    java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger misses = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+    Thread reader = new Thread(() -> {
+      reading.countDown();
+      while (!over.get()) {
+        if (table.find("a") == null) {
+          misses.incrementAndGet();
+        }
+      }
+    });
+    reader.start();
+    reading.await();
+    for (int i = 1; i <= 1_000_000; i++) {
+      put("a", four.get(i & 3)); // a replace in place, as FltSetXxxContext with REPLACE_IF_EXISTS does
+    }
+    over.set(true);
+    reader.join(10_000);
+    assertEquals(0, misses.get(), "a lock-free find saw neither the old context nor the new one");
+    assertSame(four.get(0), table.find("a"));
+    table.removeWhere(k -> true);
+    for (FltContext x : four) {
+      Flt.releaseContext(x);
+    }
+  }
+
+  @Test
+  void find_racingRemovesAndPutsOfTwoKeys_neverHandsOutTheOtherKeysContext() throws Exception {
+    FltContext a = context();
+    FltContext b = context();
+    java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+    List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> {
+      while (!over.get()) {
+        FltContext x = table.find("a");
+        FltContext y = table.find("b");
+        if (x == b || y == a) {
+          wrong.add("a -> " + (x == b ? "b's" : "?") + ", b -> " + (y == a ? "a's" : "?"));
+        }
+      }
+    });
+    reader.start();
+    for (int i = 0; i < 20_000; i++) {
+      put("a", a); // the inline slot, key a
+      table.remove("a");
+      put("b", b); // the same slot, key b
+      table.remove("b");
+    }
+    over.set(true);
+    reader.join(10_000);
+    assertEquals(List.of(), wrong);
+    for (FltContext x : List.of(a, b)) {
       Flt.releaseContext(x);
     }
   }
