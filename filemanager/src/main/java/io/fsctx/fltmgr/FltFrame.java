@@ -99,6 +99,7 @@ final class FltFrame extends DeviceObject {
       PostOperationCallback post,
       @Nullable Object completionContext,
       boolean synchronize,
+      @Nullable FltRelatedObjects objects,
       @Nullable Pending next) {}
 
   /**
@@ -208,14 +209,15 @@ final class FltFrame extends DeviceObject {
           continue; // nothing to call, or the instance's teardown has begun
         }
         if (pre == null) {
-          posts = new Pending(i, post, null, false, posts);
+          posts = new Pending(i, post, null, false, null, posts);
           continue;
         }
         boolean postDue = false;
         try {
           data.iopb().setTargetInstance(i);
           Out<Object> cc = new Out<>();
-          FltPreopCallbackStatus st = callPre(i, pre, data, fo, cc, names[0]);
+          FltRelatedObjects objects = related(i, fo);
+          FltPreopCallbackStatus st = callPre(i, pre, data, objects, cc, names[0]);
           Object context = cc.get();
           if (st == FltPreopCallbackStatus.PENDING) {
             // Issue 13: wait for FltCompletePendedPreOperation, then go on with what it gave.
@@ -234,7 +236,7 @@ final class FltFrame extends DeviceObject {
                 report(VerifierFinding.Kind.POST_CALLBACK_MISSING, i, msg);
                 throw new BugCheckException(BugCheckException.FLTMGR_FILE_SYSTEM, 0x66, msg, null);
               }
-              posts = new Pending(i, post, context, st == FltPreopCallbackStatus.SYNCHRONIZE, posts);
+              posts = new Pending(i, post, context, st == FltPreopCallbackStatus.SYNCHRONIZE, objects, posts);
               postDue = true;
             }
             case SUCCESS_NO_CALLBACK, DISALLOW_FASTIO -> checkNoCompletionContext(i, names[0], st, context);
@@ -371,8 +373,14 @@ final class FltFrame extends DeviceObject {
     }
   }
 
+  /** The objects a callback of {@code i} is given for a request on {@code fo}. */
+  private FltRelatedObjects related(FltInstance i, @Nullable FileObject fo) {
+    return new FltRelatedObjects(i.filter(), volume, i, fo, fo == null ? null : fo.transaction());
+  }
+
   private FltPreopCallbackStatus callPre(
-      FltInstance i, PreOperationCallback pre, FltCallbackData data, @Nullable FileObject fo, Out<Object> cc, String cb) {
+      FltInstance i, PreOperationCallback pre, FltCallbackData data, FltRelatedObjects objects, Out<Object> cc,
+      String cb) {
     FilterManager mgr = volume.manager();
     KeThread.State thread = KeThread.current(); // one look-up for the three fields checked after
     int depth = thread.criticalRegionDepth();
@@ -381,7 +389,7 @@ final class FltFrame extends DeviceObject {
     Object token = mgr.enterOperationCallback(cb, i);
     FltPreopCallbackStatus st;
     try {
-      st = pre.preOperation(data, new FltRelatedObjects(i.filter(), volume, i, fo, fo == null ? null : fo.transaction()), cc);
+      st = pre.preOperation(data, objects, cc);
     } catch (BugCheckException e) {
       mgr.reportCallbackBugCheck(cb, i.filter(), i.id(), e);
       throw e;
@@ -405,9 +413,14 @@ final class FltFrame extends DeviceObject {
     Object token = mgr.enterOperationCallback(cb, p.instance());
     FltPostopCallbackStatus st;
     try {
-      st = p.post().postOperation(
-          data, new FltRelatedObjects(p.instance().filter(), volume, p.instance(), fo, fo == null ? null : fo.transaction()),
-          p.completionContext(), flags);
+      // The pre-operation's objects again, as Filter Manager hands both callbacks the same
+      // structure, unless the request changed the file object's transaction (a create that
+      // enlisted it): one allocation fewer per filtered request (issue 14).
+      FltRelatedObjects o = p.objects();
+      if (o == null || o.transaction() != (fo == null ? null : fo.transaction())) {
+        o = related(p.instance(), fo);
+      }
+      st = p.post().postOperation(data, o, p.completionContext(), flags);
     } catch (BugCheckException e) {
       mgr.reportCallbackBugCheck(cb, p.instance().filter(), p.instance().id(), e);
       throw e;

@@ -214,6 +214,31 @@ class FrameCallbackTest {
   }
 
   @Test
+  @DisplayName("A post-operation callback is given the objects its pre-operation callback was given")
+  void postOperation_getsThePreOperationsRelatedObjects() {
+    rig = Rig.on(new NtfsLikeFileSystem());
+    List<FltRelatedObjects> pres = new ArrayList<>();
+    List<FltRelatedObjects> posts = new ArrayList<>();
+    rig.low.onPre(IrpMajorFunction.READ, (data, objs, cc) -> {
+      pres.add(objs);
+      return FltPreopCallbackStatus.SUCCESS_WITH_CALLBACK;
+    });
+    rig.low.onPost(IrpMajorFunction.READ, (data, objs, cc, flags) -> posts.add(objs));
+    FileObject fo = rig.open("\\a.txt");
+    rig.io.read(fo, 0, 10);
+    rig.io.read(fo, 0, 10);
+    assertEquals(2, posts.size());
+    assertSame(pres.get(0), posts.get(0));
+    assertSame(pres.get(1), posts.get(1));
+    assertNotSame(posts.get(0), posts.get(1), "each request has its own");
+    FltRelatedObjects o = posts.get(0);
+    assertSame(fo, o.fileObject());
+    assertSame(rig.low.filter(), o.filter());
+    assertSame(rig.low.instance(o.volume()), o.instance());
+    assertNull(o.transaction());
+  }
+
+  @Test
   @DisplayName("FLTFL_OPERATION_REGISTRATION_SKIP_PAGING_IO: paging reads skip that filter only")
   void skipPagingIo_pagingReadSkipsTheFilterThatAskedOnly() {
     rig =
