@@ -1,5 +1,6 @@
 package io.fsctx.fltmgr;
 
+import io.fsctx.nt.FieldHandles;
 import io.fsctx.nt.PoolType;
 import io.fsctx.nt.BugCheckException;
 import java.lang.invoke.MethodHandles;
@@ -29,15 +30,8 @@ import org.jspecify.annotations.Nullable;
  * callback runs in the thread that dropped the last reference, with no framework lock held.
  */
 public final class FltContext {
-  private static final VarHandle RAW;
-
-  static {
-    try {
-      RAW = MethodHandles.lookup().findVarHandle(FltContext.class, "raw", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle RAW =
+      FieldHandles.of(MethodHandles.lookup(), FltContext.class, "raw", int.class);
 
   /** Where a context is in its life. */
   public enum State {

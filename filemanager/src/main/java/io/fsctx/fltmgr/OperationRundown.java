@@ -1,6 +1,7 @@
 package io.fsctx.fltmgr;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.fsctx.nt.FieldHandles;
 import io.fsctx.nt.Monitors;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -30,15 +31,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class OperationRundown {
   private static final int DRAINING = 1;
-  private static final VarHandle WORD;
-
-  static {
-    try {
-      WORD = MethodHandles.lookup().findVarHandle(OperationRundown.class, "word", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle WORD =
+      FieldHandles.of(MethodHandles.lookup(), OperationRundown.class, "word", int.class);
 
   /** Twice the operations in flight, plus {@link #DRAINING}. */
   private volatile int word;

@@ -1,6 +1,7 @@
 package io.fsctx.fsrtl;
 
 import io.fsctx.nt.BugCheckException;
+import io.fsctx.nt.FieldHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
@@ -16,15 +17,8 @@ import org.jspecify.annotations.Nullable;
 public abstract class FsRtlContext {
   private volatile @Nullable Object ownerId;
   private volatile @Nullable Object instanceId;
-  private static final VarHandle LINKED_TO;
-
-  static {
-    try {
-      LINKED_TO = MethodHandles.lookup().findVarHandle(FsRtlContext.class, "linkedTo", Object.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle LINKED_TO =
+      FieldHandles.of(MethodHandles.lookup(), FsRtlContext.class, "linkedTo", Object.class);
 
   /** The list this context is on, or null; a field rather than an AtomicReference, to save 16 bytes. */
   private volatile @Nullable Object linkedTo;

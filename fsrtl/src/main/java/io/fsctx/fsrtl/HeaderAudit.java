@@ -1,5 +1,6 @@
 package io.fsctx.fsrtl;
 
+import io.fsctx.nt.FieldHandles;
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.PoolBlock;
 import com.google.common.collect.ImmutableList;
@@ -61,15 +62,8 @@ public final class HeaderAudit extends RuleMarks {
   // The six facts set once are bits of one int, and the first and last clearing writes one
   // field: every FCB of a long workload carries an audit, which these bring from 72 to 64 bytes
   // (issue 14).
-  private static final VarHandle FACTS;
-
-  static {
-    try {
-      FACTS = MethodHandles.lookup().findVarHandle(HeaderAudit.class, "facts", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle FACTS =
+      FieldHandles.of(MethodHandles.lookup(), HeaderAudit.class, "facts", int.class);
 
   private static final int SETUP_WHERE_SET = 1;
   private static final int PUBLISHED = 1 << 1;

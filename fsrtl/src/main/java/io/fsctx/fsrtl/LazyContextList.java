@@ -1,6 +1,7 @@
 package io.fsctx.fsrtl;
 
 import io.fsctx.nt.AllocationFaults;
+import io.fsctx.nt.FieldHandles;
 import io.fsctx.nt.NtStatus;
 import java.util.List;
 import java.lang.invoke.MethodHandles;
@@ -36,15 +37,8 @@ abstract class LazyContextList<C extends FsRtlContext> {
 
   // A var handle on a field rather than an AtomicReference: every file object and per-file slot
   // has one of these lists, most of them never allocated.
-  private static final VarHandle BLOCK;
-
-  static {
-    try {
-      BLOCK = MethodHandles.lookup().findVarHandle(LazyContextList.class, "block", Block.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle BLOCK =
+      FieldHandles.of(MethodHandles.lookup(), LazyContextList.class, "block", Block.class);
 
   private volatile @Nullable Block<C> block;
   private volatile AllocationFaults faults = AllocationFaults.NEVER;

@@ -5,6 +5,7 @@ import io.fsctx.fsrtl.FileObjectContexts;
 import io.fsctx.fsrtl.FsRtlFileObject;
 import io.fsctx.fsrtl.PerFileObjectContext;
 import io.fsctx.nt.AllocationFaults;
+import io.fsctx.nt.FieldHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
@@ -68,16 +69,12 @@ public class FileObject implements FsRtlFileObject {
   private static final VarHandle FILTER_SLOT;
 
   static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      FLAGS = l.findVarHandle(FileObject.class, "flags", int.class);
-      POINTER_COUNT = l.findVarHandle(FileObject.class, "pointerCount", int.class);
-      HANDLE_COUNT = l.findVarHandle(FileObject.class, "handleCount", int.class);
-      CONTEXTS = l.findVarHandle(FileObject.class, "perFileObjectContexts", FileObjectContexts.class);
-      FILTER_SLOT = l.findVarHandle(FileObject.class, "filterSlot", Object.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
+    MethodHandles.Lookup l = MethodHandles.lookup();
+    FLAGS = FieldHandles.of(l, FileObject.class, "flags", int.class);
+    POINTER_COUNT = FieldHandles.of(l, FileObject.class, "pointerCount", int.class);
+    HANDLE_COUNT = FieldHandles.of(l, FileObject.class, "handleCount", int.class);
+    CONTEXTS = FieldHandles.of(l, FileObject.class, "perFileObjectContexts", FileObjectContexts.class);
+    FILTER_SLOT = FieldHandles.of(l, FileObject.class, "filterSlot", Object.class);
   }
 
   private static final int READ = 1;

@@ -1,5 +1,6 @@
 package io.fsctx.io;
 
+import io.fsctx.nt.FieldHandles;
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.NtStatus;
 import java.lang.invoke.MethodHandles;
@@ -31,15 +32,8 @@ public final class Irp implements KeThread.Request {
   private volatile @Nullable IoStatus ioStatus;
   private volatile @Nullable Object output;
   private volatile @Nullable Site site;
-  private static final VarHandle SITE;
-
-  static {
-    try {
-      SITE = MethodHandles.lookup().findVarHandle(Irp.class, "site", Site.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle SITE =
+      FieldHandles.of(MethodHandles.lookup(), Irp.class, "site", Site.class);
 
   /**
    * Builds a request; usually the {@link IoManager} does this.

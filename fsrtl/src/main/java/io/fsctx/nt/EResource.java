@@ -43,15 +43,8 @@ public final class EResource extends MonitorRwLock {
   private int recursion;
 
   private static final int DELETED = -1;
-  private static final VarHandle RECURSION;
-
-  static {
-    try {
-      RECURSION = MethodHandles.lookup().findVarHandle(EResource.class, "recursion", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle RECURSION =
+      FieldHandles.of(MethodHandles.lookup(), EResource.class, "recursion", int.class);
 
   /**
    * {@code ExInitializeResourceLite}.

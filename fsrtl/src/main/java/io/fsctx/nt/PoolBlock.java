@@ -29,15 +29,8 @@ public final class PoolBlock {
   private static final Object NOT_FREED = new Object();
   private static final Object OUTSIDE_REQUEST = new Object();
   private static final Object[] NO_MEMBERS = {};
-  private static final VarHandle FREED_AT;
-
-  static {
-    try {
-      FREED_AT = MethodHandles.lookup().findVarHandle(PoolBlock.class, "freedAt", Object.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle FREED_AT =
+      FieldHandles.of(MethodHandles.lookup(), PoolBlock.class, "freedAt", Object.class);
 
   /**
    * What every block allocated with one pool, type, tag and description shares: kept once by the
