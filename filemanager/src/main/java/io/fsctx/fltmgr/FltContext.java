@@ -218,7 +218,10 @@ public final class FltContext {
     return STATES[stateOrdinal & ~LINK_DROP_PENDING];
   }
 
-  /** The object it is attached to, or null: an instance, volume, stream, file object or transaction. */
+  /**
+   * The object it is attached to, or, once detached, was attached to: an instance, volume,
+   * stream, file object or transaction; null before it is first attached.
+   */
   public @Nullable Object attachedTo() {
     return ownerOf(home);
   }

@@ -413,9 +413,10 @@ final class FltFrame extends DeviceObject {
     Object token = mgr.enterOperationCallback(cb, p.instance());
     FltPostopCallbackStatus st;
     try {
-      // The pre-operation's objects again, as Filter Manager hands both callbacks the same
-      // structure, unless the request changed the file object's transaction (a create that
-      // enlisted it): one allocation fewer per filtered request (issue 14).
+      // Policy: the pre-operation's objects again, since they name the same filter, volume,
+      // instance and file object, unless the file object's transaction changed in between;
+      // one allocation fewer per filtered request with a post (issue 14). Filter Manager's
+      // documentation promises a filter nothing about the structure's identity either way.
       FltRelatedObjects o = p.objects();
       if (o == null || o.transaction() != (fo == null ? null : fo.transaction())) {
         o = related(p.instance(), fo);

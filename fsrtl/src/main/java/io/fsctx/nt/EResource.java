@@ -114,8 +114,12 @@ public final class EResource extends MonitorRwLock {
 
   private void checkLive(String routine) {
     if ((int) RECURSION.getVolatile(this) == DELETED) {
-      throw new IllegalStateException(routine + " on deleted resource " + id());
+      throw deleted(routine);
     }
+  }
+
+  private IllegalStateException deleted(String routine) {
+    return new IllegalStateException(routine + " on deleted resource " + id());
   }
 
   /**
@@ -139,7 +143,7 @@ public final class EResource extends MonitorRwLock {
         // Deleted while this thread waited: the deletion ran under the monitor before the lock
         // was ours, so it is seen here, and the count is not overwritten.
         unlockExclusive();
-        checkLive("ExAcquireResourceExclusiveLite");
+        throw deleted("ExAcquireResourceExclusiveLite");
       }
       recursion = 1;
     }
