@@ -74,10 +74,9 @@ abstract class AbstractHeaderLock extends MonitorRwLock implements HeaderLock {
   @Override
   @SuppressWarnings("NonAtomicVolatileUpdate") // written only by the exclusive holder, see below
   public final void acquireExclusive() {
-    Thread me = Thread.currentThread();
-    // A fast mutex is never held shared, so its recursion check needs no look-up of the thread's
-    // shared holds (a thread-local read on every acquisition of the I/O path's commonest lock).
-    if (exclusiveOwner() == me || (sharedIsShared() && KeThread.sharedHolds(this) > 0)) {
+    // The recursion check is isHeldByCurrentThread's: for a fast mutex, never held shared, it
+    // reads no thread-local (every acquisition of the I/O path's commonest lock).
+    if (isHeldByCurrentThread()) {
       throw recursive();
     }
     lockExclusive();

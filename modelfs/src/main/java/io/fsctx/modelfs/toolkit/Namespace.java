@@ -410,7 +410,7 @@ public final class Namespace {
    * The names directly below each directory, by the directory's key: what listing a directory,
    * asking whether it is empty and renaming it look at, so none of them scans the whole disk.
    * Kept with {@link #names} by {@link #putName} and {@link #removeName}; a directory without
-   * entries has no set.
+   * entries has no list.
    */
   private final Map<String, DirectoryEntries> children = new HashMap<>();
 
@@ -1084,7 +1084,7 @@ public final class Namespace {
     }
     Link old = names.put(key, l);
     if (old != null && old != l) {
-      unindex(old);
+      unlistEntry(old);
     }
     if (!l.path.equals("\\")) {
       unlistEntry(l); // a link is one entry of one directory, however often it is named
@@ -1097,12 +1097,8 @@ public final class Namespace {
     if (!names.remove(key(l.path), l)) {
       return false;
     }
-    unindex(l);
-    return true;
-  }
-
-  private void unindex(Link l) {
     unlistEntry(l);
+    return true;
   }
 
   /** Takes a link out of its directory's entries; the directory's list goes with its last entry. */
