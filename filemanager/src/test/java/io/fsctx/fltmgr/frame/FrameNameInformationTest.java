@@ -419,6 +419,7 @@ class FrameNameInformationTest {
     int readers = 3;
     java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean renamed = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(readers + 1);
     try {
       List<java.util.concurrent.Future<?>> done = new ArrayList<>();
@@ -429,6 +430,7 @@ class FrameNameInformationTest {
           // scheduled (a fixed count could end before the renamer started on a loaded machine).
           for (int i = 0; i < 2_000 || !renamed.get(); i++) {
             rig.io.read(shared, 0, 16);
+            reads.incrementAndGet();
           }
           return null;
         }));
@@ -436,9 +438,16 @@ class FrameNameInformationTest {
       done.add(pool.submit(() -> {
         start.await();
         try {
-          for (int i = 1; i <= 300; i++) { // each rename starts a new cache generation
+          // Each rename starts a new cache generation. The renamer waits for a read between
+          // renames: otherwise, on a loaded machine, all 300 renames could end before the first
+          // read, which would then build the only name object the test sees.
+          for (int i = 1; i <= 300; i++) {
+            awaitMoreThan(reads, reads.get());
             assertTrue(rig.io.setInformation(other, new FileInformation.Rename("\\other" + i + ".txt", false)).isSuccess());
           }
+          // More increments than readers: one reader then read twice, so its second read began
+          // after the last rename and saw a newer generation than the read before the first.
+          awaitMoreThan(reads, reads.get() + readers);
         } finally {
           renamed.set(true);
         }
@@ -459,5 +468,12 @@ class FrameNameInformationTest {
       assertEquals(0, n.referenceCount(), n.id());
     }
     assertNull(shared.filterSlot());
+  }
+
+  /** Waits, yielding, until {@code counter} exceeds {@code seen}; the caller's timeout bounds it. */
+  private static void awaitMoreThan(java.util.concurrent.atomic.AtomicLong counter, long seen) {
+    while (counter.get() <= seen) {
+      Thread.yield();
+    }
   }
 }
