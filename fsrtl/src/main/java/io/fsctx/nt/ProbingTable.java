@@ -27,9 +27,27 @@ import org.jspecify.annotations.Nullable;
 public abstract class ProbingTable<E> {
   private @Nullable Object[] slots = new Object[16];
   private int size;
+  /**
+   * Whether a probe skips the hash test and asks {@link #matches} straight away: for a table
+   * whose {@link #hashOf} is dearer than {@code matches} (it hashes a string it does not cache).
+   */
+  private final boolean compareKeysOnly;
 
-  /** Creates an empty table. */
-  protected ProbingTable() {}
+  /** Creates an empty table that tests an element's hash before its key. */
+  protected ProbingTable() {
+    this(false);
+  }
+
+  /**
+   * Creates an empty table.
+   *
+   * @param compareKeysOnly true when {@link #hashOf} costs more than {@link #matches}: lookups
+   *     then compare keys without computing the hashes of the elements they pass, and {@code
+   *     hashOf} runs only when the table grows or an element is removed
+   */
+  protected ProbingTable(boolean compareKeysOnly) {
+    this.compareKeysOnly = compareKeysOnly;
+  }
 
   /**
    * The hash {@code element} was put under, found from the element itself (needed to move it when
@@ -74,7 +92,7 @@ public abstract class ProbingTable<E> {
       if (e == null) {
         return -1;
       }
-      if (hashOf((E) e) == hash && matches((E) e, key, qualifier)) {
+      if ((compareKeysOnly || hashOf((E) e) == hash) && matches((E) e, key, qualifier)) {
         return i;
       }
     }
@@ -96,7 +114,7 @@ public abstract class ProbingTable<E> {
     int i = index(hash, mask);
     for (; s[i] != null; i = (i + 1) & mask) {
       E e = (E) s[i];
-      if (hashOf(e) == hash && matches(e, key, qualifier)) {
+      if ((compareKeysOnly || hashOf(e) == hash) && matches(e, key, qualifier)) {
         s[i] = element;
         return e;
       }

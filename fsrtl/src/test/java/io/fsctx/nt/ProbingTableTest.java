@@ -29,8 +29,17 @@ class ProbingTableTest {
   private record Key(String name, long owner) {}
 
   private static final class Table extends ProbingTable<Element> {
+    int hashOfCalls;
+
+    Table() {}
+
+    Table(boolean compareKeysOnly) {
+      super(compareKeysOnly);
+    }
+
     @Override
     protected int hashOf(Element e) {
+      hashOfCalls++;
       return hash(e.name, e.owner);
     }
 
@@ -75,8 +84,36 @@ class ProbingTableTest {
 
   @Test
   void agreesWithAHashMapOverRandomOperations() {
+    agreesWithAHashMap(new Table());
+  }
+
+  @Test
+  void comparingKeysOnly_agreesWithAHashMapOverRandomOperations() {
+    agreesWithAHashMap(new Table(true));
+  }
+
+  @Test
+  void comparingKeysOnly_lookupsAndReplacesComputeNoHash() {
+    Table t = new Table(true);
+    for (int i = 0; i < 10; i++) {
+      t.put(hash("k" + i, 1), "k" + i, 1, new Element("k" + i, 1)); // 10 of 16 slots: no growth
+    }
+    int before = t.hashOfCalls;
+    for (int i = 0; i < 10; i++) {
+      assertEquals("k" + i, java.util.Objects.requireNonNull(t.get(hash("k" + i, 1), "k" + i, 1)).name);
+      assertNull(t.get(hash("k" + i, 2), "k" + i, 2));
+      t.put(hash("k" + i, 1), "k" + i, 1, new Element("k" + i, 1));
+    }
+    assertEquals(before, t.hashOfCalls, "hashOf ran during lookups or replaces");
+    Table hashing = new Table();
+    hashing.put(hash("k", 1), "k", 1, new Element("k", 1));
+    int calls = hashing.hashOfCalls;
+    hashing.get(hash("k", 1), "k", 1);
+    assertTrue(hashing.hashOfCalls > calls, "the default table tests the hash first");
+  }
+
+  private static void agreesWithAHashMap(Table t) {
     Random r = new Random(14);
-    Table t = new Table();
     Map<Key, Element> reference = new HashMap<>();
     for (int op = 0; op < 200_000; op++) {
       String name = "n" + r.nextInt(500);

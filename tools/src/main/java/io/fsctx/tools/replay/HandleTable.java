@@ -30,12 +30,15 @@ import org.jspecify.annotations.Nullable;
  * replace two files' objects can sit under one key. Names opened through another hard link of the
  * same file, and files below a renamed directory, are other files here and keep their keys.
  *
- * <p>Cost. Push, peek and pop cost O(1) (a hash lookup of the key, the path as folded once when
- * the row was parsed, in a {@link ProbingTable} that keeps no node per key, and O(1) list edits);
+ * <p>Cost. Push, peek and pop cost O(1) (a hash lookup of the key in its volume's {@link
+ * ProbingTable}, which keeps no node per key, by the hash of the path as folded once when the row
+ * was parsed, and O(1) list edits);
  * draining the table costs O(1) per file object, most recently opened first, through a list of
  * the open file objects in open order. A rename costs O(k log k + m) for k file objects of the
  * renamed file and m file objects opened later under the keys they move to: never work proportional to everything that is open. Memory is proportional to the open
- * file objects: a key disappears with its last file object and a file with its last open one.
+ * file objects: a key disappears with its last file object and a file with its last open one. A
+ * key or a file keeps the path as written, which is the very string the file system keeps as the
+ * file object's name, and is compared with the row's folded path one unit at a time.
  *
  * <p>Thread safety: confined to the replay thread. Ownership: the table holds the file objects
  * between their open and their close but never ends them; whoever pops or drains one owns it.
@@ -48,6 +51,8 @@ public final class HandleTable<H> {
   private static final class Entry<H> {
     final H fileObject;
     final long sequence;
+    /** The drive letter: which volume's tables hold its key and file (free: the entry's padding). */
+    final char letter;
     Stack<H> stack;
     File<H> file;
     /** The next older and newer file object of the same key (a stack in open order). */
@@ -60,82 +65,136 @@ public final class HandleTable<H> {
     @Nullable Entry<H> older;
     @Nullable Entry<H> newer;
 
-    Entry(H fileObject, long sequence, Stack<H> stack, File<H> file) {
+    Entry(H fileObject, long sequence, char letter, Stack<H> stack, File<H> file) {
       this.fileObject = fileObject;
       this.sequence = sequence;
+      this.letter = letter;
       this.stack = stack;
       this.file = file;
     }
   }
 
-  /** A key, (PID, path folded to upper case), and its open file objects. */
+  /**
+   * A key, (PID, path compared case-insensitively), and its open file objects. The drive is not
+   * part of it: each volume has its own tables ({@link OnVolume}).
+   */
   private static final class Stack<H> {
     final long pid;
-    /** The path as written, folded one UTF-16 unit at a time ({@link TracePath#fold}). */
-    final String folded;
+    /**
+     * What follows {@code X:} in the path, as written ({@link StackReplayTarget#volumePath}). For a
+     * path without a stream part that is the string the file system keeps as the file object's
+     * name, so a key keeps no string of its own (issue 14: a folded copy was 70 bytes per file).
+     */
+    final String rest;
     @Nullable Entry<H> top;
 
-    Stack(long pid, String folded) {
+    Stack(long pid, String rest) {
       this.pid = pid;
-      this.folded = folded;
+      this.rest = rest;
     }
   }
 
-  /** The keys with open file objects, each found by (folded path, PID) without a node or key copy. */
+  /**
+   * The keys with open file objects on one volume, found by (path, PID) without a node or key copy.
+   * A lookup's key is the row's {@link TracePath} (or a path folded with its drive, for a rename's
+   * targets), and its hash the folded path's, which the read-ahead thread computed; an element's
+   * hash is found again by folding its written path, so the table compares keys rather than
+   * hashes ({@link ProbingTable#ProbingTable(boolean)}).
+   */
   private static final class Stacks<H> extends ProbingTable<Stack<H>> {
-    @Override
-    protected int hashOf(Stack<H> s) {
-      return hash(s.pid, s.folded);
+    private final char letter;
+
+    Stacks(char letter) {
+      super(true);
+      this.letter = letter;
     }
 
     @Override
-    protected boolean matches(Stack<H> s, Object folded, long pid) {
-      return s.pid == pid && s.folded.equals(folded);
+    protected int hashOf(Stack<H> s) {
+      return hash(s.pid, foldedHash(letter, s.rest));
+    }
+
+    @Override
+    protected boolean matches(Stack<H> s, Object key, long pid) {
+      if (s.pid != pid) {
+        return false;
+      }
+      if (key instanceof TracePath p) {
+        // The string the key was made from (the common case: the read-ahead thread splits a
+        // repeated path once), or the same path in another spelling.
+        String name = p.name();
+        return (s.rest == name && name.length() + 2 == p.written().length())
+            || sameFolded(s.rest, p.foldedWritten());
+      }
+      return key instanceof Stack<?> ? s == key : sameFolded(s.rest, (String) key);
+    }
+
+    @Nullable Stack<H> get(long pid, TracePath path) {
+      return get(hash(pid, path.foldedWritten().hashCode()), path, pid);
     }
 
     @Nullable Stack<H> get(long pid, String folded) {
-      return get(hash(pid, folded), folded, pid);
+      return get(hash(pid, folded.hashCode()), folded, pid);
     }
 
-    void add(Stack<H> s) {
-      put(hash(s.pid, s.folded), s.folded, s.pid, s);
+    /** Adds a stack no other stack has the key of; {@code key} is the lookup key that missed. */
+    void add(Stack<H> s, Object key) {
+      put(hashOf(s), key, s.pid, s);
     }
 
     void remove(Stack<H> s) {
-      remove(hash(s.pid, s.folded), s.folded, s.pid, s);
+      remove(hashOf(s), s, s.pid, s);
     }
   }
 
-  /** The files that hold a name, by that name, found without a node. */
+  /**
+   * The files on one volume that hold a name, by that name, found without a node: keyed as
+   * {@link Stacks} is, by the row's path (its {@link TracePath#fileKey()}) or a file.
+   */
   private static final class Named<H> extends ProbingTable<File<H>> {
+    private final char letter;
+
+    Named(char letter) {
+      super(true);
+      this.letter = letter;
+    }
+
     @Override
     protected int hashOf(File<H> f) {
-      return java.util.Objects.requireNonNull(f.name).hashCode(); // a file in the table has its name
+      // A file in the table has its name.
+      return foldedHash(letter, java.util.Objects.requireNonNull(f.name));
     }
 
     @Override
-    protected boolean matches(File<H> f, Object name, long unused) {
-      return name.equals(f.name);
-    }
-
-    @Nullable File<H> get(String name) {
-      return get(name.hashCode(), name, 0);
-    }
-
-    /** Puts a file under its name, returning the file that held the name. */
-    @Nullable File<H> put(File<H> f) {
+    protected boolean matches(File<H> f, Object key, long unused) {
       String name = java.util.Objects.requireNonNull(f.name);
-      return put(name.hashCode(), name, 0, f);
+      if (key instanceof TracePath p) {
+        return name == p.name() || sameFolded(name, p.fileKey());
+      }
+      return f == key;
     }
 
-    void remove(String name, File<H> f) {
-      remove(name.hashCode(), name, 0, f);
+    @Nullable File<H> get(TracePath path) {
+      return get(path.fileKey().hashCode(), path, 0);
+    }
+
+    /** Puts a file under its name, which is {@code path}'s, returning the file that held it. */
+    @Nullable File<H> put(File<H> f, TracePath path) {
+      return put(path.fileKey().hashCode(), path, 0, f);
+    }
+
+    void remove(File<H> f) {
+      remove(hashOf(f), f, 0, f);
     }
   }
 
   /** A file: the file objects opened through one name, and that name while the file holds it. */
   private static final class File<H> {
-    /** The name ({@link TracePath#fileKey()}), or null once a rename displaced the file from it. */
+    /**
+     * The name as written after {@code X:}, without a stream part or trailing backslashes ({@link
+     * #fileName}: usually the file system's own string), or null once a rename displaced the file
+     * from it.
+     */
     @Nullable String name;
     @Nullable Entry<H> first;
 
@@ -144,13 +203,64 @@ public final class HandleTable<H> {
     }
   }
 
-  private static int hash(long pid, String folded) {
-    return 31 * Long.hashCode(pid) + folded.hashCode();
+  /** One volume's keys and named files. */
+  private static final class OnVolume<H> {
+    final Stacks<H> stacks;
+    final Named<H> named;
+
+    OnVolume(char letter) {
+      stacks = new Stacks<>(letter);
+      named = new Named<>(letter);
+    }
   }
 
-  private final Stacks<H> stacks = new Stacks<>();
-  /** The files that hold a name, by name ({@link TracePath#fileKey()}). */
-  private final Named<H> named = new Named<>();
+  private static int hash(long pid, int foldedPathHash) {
+    return 31 * Long.hashCode(pid) + foldedPathHash;
+  }
+
+  /**
+   * The hash of {@code X:} followed by {@code rest} folded ({@link TracePath#fold}), computed
+   * without building that string: the {@link String#hashCode} of the key the row's path carries.
+   */
+  static int foldedHash(char letter, String rest) {
+    int h = 31 * letter + ':';
+    for (int i = 0, n = rest.length(); i < n; i++) {
+      h = 31 * h + TracePath.fold(rest.charAt(i));
+    }
+    return h;
+  }
+
+  /**
+   * Whether {@code rest} folded is {@code folded} past its drive ({@code X:}). Compared from the
+   * end, where the paths of one directory differ.
+   */
+  static boolean sameFolded(String rest, String folded) {
+    int n = rest.length();
+    if (folded.length() != n + 2) {
+      return false;
+    }
+    for (int i = n - 1; i >= 0; i--) {
+      if (TracePath.fold(rest.charAt(i)) != folded.charAt(i + 2)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A path's name without trailing backslashes (as its {@link TracePath#fileKey()} has none). */
+  private static String fileName(TracePath path) {
+    String name = path.name();
+    int end = name.length();
+    while (end > 1 && name.charAt(end - 1) == '\\') {
+      end--;
+    }
+    return end == name.length() ? name : name.substring(0, end);
+  }
+
+  /** The keys and named files by drive letter ({@link TracePath#volume()} is {@code A}-{@code Z}). */
+  @SuppressWarnings("unchecked")
+  private final @Nullable OnVolume<H>[] volumes = new OnVolume[26];
+
   private @Nullable Entry<H> newest;
   private long nextSequence;
   private int size;
@@ -159,9 +269,24 @@ public final class HandleTable<H> {
   /** Creates an empty table. */
   public HandleTable() {}
 
-  private @Nullable Stack<H> find(long pid, TracePath path) {
-    return stacks.get(pid, path.foldedWritten());
+  private @Nullable OnVolume<H> on(char letter) {
+    return volumes[letter - 'A'];
   }
+
+  private OnVolume<H> onOrNew(char letter) {
+    OnVolume<H> v = volumes[letter - 'A'];
+    if (v == null) {
+      v = new OnVolume<>(letter);
+      volumes[letter - 'A'] = v;
+    }
+    return v;
+  }
+
+  private @Nullable Stack<H> find(long pid, TracePath path) {
+    OnVolume<H> v = on(path.volume());
+    return v == null ? null : v.stacks.get(pid, path);
+  }
+
 
   /**
    * Pushes a newly opened file object on its key's stack; it belongs to the file that holds the
@@ -172,18 +297,19 @@ public final class HandleTable<H> {
    * @param fileObject the file object; the table holds it until it is popped or drained
    */
   public void push(long pid, TracePath path, H fileObject) {
-    Stack<H> stack = find(pid, path);
+    OnVolume<H> v = onOrNew(path.volume());
+    Stack<H> stack = v.stacks.get(pid, path);
     if (stack == null) {
-      stack = new Stack<>(pid, path.foldedWritten());
-      stacks.add(stack);
+      stack = new Stack<>(pid, StackReplayTarget.volumePath(path));
+      v.stacks.add(stack, path);
     }
-    File<H> file = named.get(path.fileKey());
+    File<H> file = v.named.get(path);
     if (file == null) {
-      file = new File<>(path.fileKey());
-      named.put(file);
+      file = new File<>(fileName(path));
+      v.named.put(file, path);
       files++;
     }
-    Entry<H> e = new Entry<>(fileObject, nextSequence++, stack, file);
+    Entry<H> e = new Entry<>(fileObject, nextSequence++, path.volume(), stack, file);
     e.below = stack.top;
     if (stack.top != null) {
       stack.top.above = e;
@@ -244,9 +370,8 @@ public final class HandleTable<H> {
       e.nextOfFile.previousOfFile = e.previousOfFile;
     }
     if (f.first == null) {
-      String name = f.name;
-      if (name != null) {
-        named.remove(name, f);
+      if (f.name != null) {
+        volumeOf(e).named.remove(f);
       }
       files--;
     }
@@ -274,8 +399,13 @@ public final class HandleTable<H> {
     e.above = null;
     e.below = null;
     if (s.top == null) {
-      stacks.remove(s);
+      volumeOf(e).stacks.remove(s);
     }
+  }
+
+  /** The tables of an entry's volume: those of its file's first open, which exist while it is open. */
+  private OnVolume<H> volumeOf(Entry<H> e) {
+    return java.util.Objects.requireNonNull(on(e.letter));
   }
 
   /**
@@ -294,14 +424,14 @@ public final class HandleTable<H> {
     Stack<H> from = find(pid, path);
     Entry<H> top = from == null ? null : from.top;
     checkArgument(top != null, "no file object is open under %s for PID %s", path, pid);
+    checkArgument(newName.volume() == path.volume(), "%s is not on the volume of %s", newName, path);
+    OnVolume<H> v = java.util.Objects.requireNonNull(on(path.volume()));
     File<H> file = top.file;
-    String newKey = newName.fileKey();
-    String oldName = file.name;
-    if (oldName != null) {
-      named.remove(oldName, file);
+    if (file.name != null) {
+      v.named.remove(file);
     }
-    file.name = newKey; // before the put: the table finds an element's hash from its name
-    File<H> displaced = named.put(file);
+    file.name = fileName(newName); // before the put: the table finds an element's hash from its name
+    File<H> displaced = v.named.put(file, newName);
     if (displaced != null && displaced != file) {
       displaced.name = null;
     }
@@ -314,19 +444,18 @@ public final class HandleTable<H> {
       unlinkFromStack(e);
     }
     moving.sort((a, b) -> Long.compare(b.sequence, a.sequence));
-    String newBase = TracePath.fold(newName.written().substring(0, 2) + newName.name());
+    String drive = newName.written().substring(0, 2);
     Map<Stack<H>, @Nullable Entry<H>> lowestInserted = new IdentityHashMap<>();
     for (Entry<H> e : moving) {
-      String oldFolded = e.stack.folded;
-      int colon = oldFolded.indexOf(':', 2);
-      String folded = colon < 0 ? newBase : newBase + oldFolded.substring(colon);
-      if (folded.equals(newKey)) {
-        folded = newKey;
-      }
-      Stack<H> target = stacks.get(e.stack.pid, folded);
+      // The new name followed by the stream part of the old key, as written.
+      String oldRest = e.stack.rest;
+      int colon = oldRest.indexOf(':');
+      String rest = colon < 0 ? newName.name() : newName.name() + oldRest.substring(colon);
+      String folded = TracePath.fold(drive + rest);
+      Stack<H> target = v.stacks.get(e.stack.pid, folded);
       if (target == null) {
-        target = new Stack<>(e.stack.pid, folded);
-        stacks.add(target);
+        target = new Stack<>(e.stack.pid, rest);
+        v.stacks.add(target, folded);
       }
       e.stack = target;
       // Insert below the newest entries opened after it; the next (older) one goes lower still.
@@ -373,7 +502,11 @@ public final class HandleTable<H> {
 
   /** The number of keys with at least one open file object. */
   public int keyCount() {
-    return stacks.size();
+    int n = 0;
+    for (OnVolume<H> v : volumes) {
+      n += v == null ? 0 : v.stacks.size();
+    }
+    return n;
   }
 
   /** The number of files with at least one open file object, named or not. */

@@ -168,4 +168,59 @@ class HandleTableTest {
     assertEquals(open, drain().size());
     assertEquals(List.of(0, 0, 0), List.of(table.size(), table.keyCount(), table.fileCount()));
   }
+
+  @Test
+  @DisplayName("Handles: one path on two volumes is two keys and two files; a rename on one leaves the other")
+  void pushMove_samePathOnTwoVolumes_keptApart() {
+    table.push(1, p("C:\\a.txt"), "c");
+    table.push(1, p("D:\\a.txt"), "d");
+    assertEquals(List.of(2, 2, 2), List.of(table.size(), table.keyCount(), table.fileCount()));
+    assertEquals(1, table.moveFile(1, p("D:\\a.txt"), p("D:\\b.txt")));
+    assertEquals("c", table.peek(1, p("c:\\A.TXT")));
+    assertEquals("d", table.peek(1, p("d:\\B.txt")));
+    assertNull(table.peek(1, p("D:\\a.txt")));
+    assertThrows(IllegalArgumentException.class, () -> table.moveFile(1, p("C:\\a.txt"), p("D:\\z.txt")));
+  }
+
+  @Test
+  @DisplayName("Handles: a trailing backslash names the same file, but is its own key as written until a rename")
+  void push_trailingBackslash_sameFileOtherKey() {
+    table.push(1, p("C:\\dir"), "fo1");
+    table.push(1, p("C:\\DIR\\"), "fo2");
+    assertEquals(List.of(2, 2, 1), List.of(table.size(), table.keyCount(), table.fileCount()));
+    // Both keys take the new name as written: they merge, the most recently opened on top.
+    assertEquals(2, table.moveFile(1, p("C:\\dir\\"), p("C:\\moved")));
+    assertEquals("fo2", table.peek(1, p("C:\\MOVED")));
+    assertEquals(1, table.keyCount());
+    assertEquals(List.of("fo2", "fo1"), drain());
+  }
+
+  @Test
+  @DisplayName("Handles: names beyond ASCII compare folded one unit at a time (É and é are one key)")
+  void peek_nonAsciiCase_sameKey() {
+    table.push(7, p("C:\\Caf\u00e9\\\u00e9t\u00e9.txt"), "fo1");
+    assertEquals("fo1", table.peek(7, p("c:\\CAF\u00c9\\\u00c9T\u00c9.TXT")));
+    assertNull(table.peek(7, p("C:\\Cafe\\ete.txt")));
+    assertEquals(1, table.moveFile(7, p("C:\\caf\u00c9\\\u00c9t\u00c9.txt"), p("C:\\\u00dcber.txt")));
+    assertEquals("fo1", table.peek(7, p("C:\\\u00fcBER.TXT")));
+  }
+
+  @Test
+  @DisplayName("Handles: a key's hash, found again from the path as written, is the hash of the row's folded path")
+  void foldedHash_agreesWithTheFoldedPathsHash() {
+    java.util.Random r = new java.util.Random(15);
+    String units = "aZz09\\._-:\u00e9\u00c9\u00df\u0131\u03c3\u03a3\u0434";
+    for (int i = 0; i < 5_000; i++) {
+      StringBuilder b = new StringBuilder("\\");
+      for (int n = r.nextInt(30); n > 0; n--) {
+        b.append(units.charAt(r.nextInt(units.length())));
+      }
+      String rest = b.toString();
+      String written = (r.nextBoolean() ? "c:" : "C:") + rest;
+      String folded = TracePath.fold(written);
+      assertEquals(folded.hashCode(), HandleTable.foldedHash('C', rest), written);
+      assertEquals(true, HandleTable.sameFolded(rest, folded), written);
+      assertEquals(false, HandleTable.sameFolded(rest + "x", folded), written);
+    }
+  }
 }
