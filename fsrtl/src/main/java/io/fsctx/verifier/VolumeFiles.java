@@ -3,8 +3,7 @@ package io.fsctx.verifier;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.fsctx.io.FileObject;
 import io.fsctx.io.IoEvent;
-import java.util.HashSet;
-import java.util.Set;
+import io.fsctx.nt.ProbingTable;
 
 /**
  * The file objects open on one volume, and whether its file system's dismount has returned.
@@ -18,23 +17,40 @@ import java.util.Set;
  * <p>Thread safety: safe for concurrent use (its monitor). Used by {@link FileSystemVerifier}.
  */
 final class VolumeFiles {
+  /**
+   * The open file objects, by identity. A table without a node per element: a {@code HashSet}'s
+   * node was 24 bytes per open file object (issue 14).
+   */
   @GuardedBy("this")
-  private final Set<FileObject> open = new HashSet<>();
+  private final OpenSet open = new OpenSet();
   @GuardedBy("this")
   private boolean dismountReturned;
 
   synchronized void opened(FileObject fo) {
-    open.add(fo);
+    open.put(System.identityHashCode(fo), fo, 0, fo);
   }
 
   /** Forgets a deleted file object; true when it was the last and the dismount has returned. */
   synchronized boolean deletedAndGone(FileObject fo) {
-    return open.remove(fo) && open.isEmpty() && dismountReturned;
+    return open.remove(System.identityHashCode(fo), fo, 0, fo) && open.size() == 0 && dismountReturned;
   }
 
   /** Notes that the file system's dismount returned; true when no file object is open. */
   synchronized boolean dismountedAndEmpty() {
     dismountReturned = true;
-    return open.isEmpty();
+    return open.size() == 0;
+  }
+
+  /** File objects keyed by themselves. */
+  private static final class OpenSet extends ProbingTable<FileObject> {
+    @Override
+    protected int hashOf(FileObject fo) {
+      return System.identityHashCode(fo);
+    }
+
+    @Override
+    protected boolean matches(FileObject fo, Object key, long unused) {
+      return fo == key;
+    }
   }
 }
