@@ -166,4 +166,24 @@ class UnicodeStringTest {
       assertEquals(0, z.maximumLength());
     }
   }
+
+  @Test
+  void lengths_wholeUshortRange_keptExactly() {
+    UnicodeString big = UnicodeString.allocate(0xFFFF);
+    assertEquals(0xFFFF, big.maximumLength());
+    String text = "x".repeat(0x7FFF);
+    UnicodeString u = UnicodeString.of(text);
+    assertEquals(0xFFFE, u.length());
+    assertEquals(0xFFFE, u.maximumLength());
+    big.copyFrom(u);
+    assertEquals(0xFFFE, big.length());
+    assertSame(text, big.toString(), "copied into untouched memory, the characters are shared");
+    assertEquals(NtStatus.STATUS_BUFFER_TOO_SMALL, big.append("yz"));
+    big.setLength(0xFFFC);
+    assertEquals(NtStatus.STATUS_SUCCESS, big.append("y"));
+    assertEquals("x".repeat(0x7FFE) + "y", big.toString());
+    assertEquals(text, u.toString(), "the write gave the copy an array of its own");
+    assertThrows(IllegalArgumentException.class, () -> UnicodeString.allocate(0x10000));
+    assertThrows(IllegalArgumentException.class, () -> UnicodeString.of("x".repeat(0x8000)));
+  }
 }
