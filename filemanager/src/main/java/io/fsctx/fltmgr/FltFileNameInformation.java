@@ -48,7 +48,11 @@ public final class FltFileNameInformation {
 
   /** The n of {@code Name#n}: formatted when asked (a name object lives as long as its file object). */
   private final long number;
-  private final int format;
+  /**
+   * {@code Format}, which indexes a file object's cache ({@link FltVolume#cachedName}): a byte, as
+   * is {@link #namesParsed}, so that the object is 56 bytes (one per open file, issue 14).
+   */
+  private final byte format;
   private final String name;
   /** The volume that cached it: its device name is {@code Volume}; its generation ends the cache's hold. */
   private final FltVolume volume;
@@ -66,7 +70,6 @@ public final class FltFileNameInformation {
   private int cachedIn;
 
   private static final int UNCACHED = -1;
-  private final FilterManager manager;
   /**
    * Who holds references handed out and not yet given back, for the verifier's leak check: null
    * for nobody, the {@link FltFilter} itself when one filter holds them all (the usual case; its
@@ -91,13 +94,16 @@ public final class FltFileNameInformation {
    */
   @GuardedBy("holdsLock")
   private @Nullable ReferenceLedger ledger;
-  private int namesParsed;
+  @GuardedBy("this")
+  private byte namesParsed;
 
   /** A name cached in {@code generation} of {@code volume}'s cache, with one reference for its first caller. */
   FltFileNameInformation(FilterManager manager, long number, int format, String name, FltVolume volume, int generation) {
-    this.manager = manager;
+    if (format < 0 || format > Byte.MAX_VALUE || volume.manager() != manager) {
+      throw new IllegalArgumentException("format " + format + " of a name on " + volume);
+    }
     this.number = number;
-    this.format = format;
+    this.format = (byte) format;
     this.name = name;
     this.volume = volume;
     this.cachedIn = generation;
@@ -107,7 +113,7 @@ public final class FltFileNameInformation {
   }
 
   FilterManager manager() {
-    return manager;
+    return volume.manager();
   }
 
   /** Its identity, such as {@code Name#4}. */
@@ -223,10 +229,11 @@ public final class FltFileNameInformation {
 
   synchronized void parse() {
     namesParsed =
-        FLTFL_FILE_NAME_PARSED_FINAL_COMPONENT
-            | FLTFL_FILE_NAME_PARSED_EXTENSION
-            | FLTFL_FILE_NAME_PARSED_STREAM
-            | FLTFL_FILE_NAME_PARSED_PARENT_DIR;
+        (byte)
+            (FLTFL_FILE_NAME_PARSED_FINAL_COMPONENT
+                | FLTFL_FILE_NAME_PARSED_EXTENSION
+                | FLTFL_FILE_NAME_PARSED_STREAM
+                | FLTFL_FILE_NAME_PARSED_PARENT_DIR);
   }
 
   /** A reference for a caller, if the object is still alive (cached or referenced). */
@@ -262,8 +269,8 @@ public final class FltFileNameInformation {
 
   private BugCheckException overRelease(String routine) {
     String msg = "file name information " + id() + " (" + name + ") released too many times (" + routine + ")";
-    FltFilter f = manager.events().currentFilter();
-    manager.verifier().report(
+    FltFilter f = manager().events().currentFilter();
+    manager().verifier().report(
         new VerifierFinding(
             VerifierFinding.Kind.NAME_INFORMATION_RELEASED_TOO_MANY_TIMES,
             f == null ? "unknown filter" : f.name(), id(), msg, null, null));
@@ -278,7 +285,7 @@ public final class FltFileNameInformation {
    * @param routine the routine that handed it out ({@code FltGetFileNameInformation}, ...)
    */
   void hold(@Nullable FltFilter filter, String routine) {
-    ContextVerifier verifier = manager.verifier();
+    ContextVerifier verifier = manager().verifier();
     ReferenceLedger.Entry entry =
         verifier.tracksReferences()
             ? new ReferenceLedger.Entry(routine, verifier.currentCallback(), new Throwable(routine + " " + id()), filter)
@@ -305,7 +312,7 @@ public final class FltFileNameInformation {
       if (first) {
         // Tracked while anything handed out is outstanding, so the manager's set of tracked
         // names stays bounded by what filters hold right now.
-        manager.trackName(this);
+        manager().trackName(this);
       }
     }
   }
@@ -326,7 +333,7 @@ public final class FltFileNameInformation {
         ledger.retire(charged == UNATTRIBUTED ? null : charged);
       }
       if (--totalHolds == 0) {
-        manager.untrackName(this);
+        manager().untrackName(this);
       }
       return true;
     }
@@ -411,7 +418,7 @@ public final class FltFileNameInformation {
     synchronized (holdsLock) {
       l = ledger;
     }
-    return l == null ? List.of() : l.outstanding(filter, manager.verifier().level().atLeast(VerifierLevel.FULL));
+    return l == null ? List.of() : l.outstanding(filter, manager().verifier().level().atLeast(VerifierLevel.FULL));
   }
 
   /** References {@code filter} still holds. */
