@@ -54,7 +54,6 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
   private volatile @Nullable PushLock aePushLock;
   private volatile int bypassIoOpenCount;
   private volatile @Nullable PerStreamContext reservedContext;
-  private volatile int orphaned;
   private volatile boolean setUp;
   // Bytes, as the flags they copy (CommonFcbHeader).
   private volatile byte flagsAtSetup;
@@ -144,7 +143,7 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
     setFlagsBits(FSRTL_FLAG_ADVANCED_HEADER);
     setFlags2Bits(FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
     if (!filterContexts.isEmpty()) {
-      orphaned += filterContexts.orphanAll(filterContextsLock()).size();
+      audit().noteOrphaned(filterContexts.orphanAll(filterContextsLock()).size());
     }
     if (mutex != null) {
       fastMutex = mutex;
@@ -179,7 +178,7 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
 
   /** How many contexts a repeated setup has orphaned on this header (never freed: a leak). */
   public final int orphanedContextCount() {
-    return orphaned;
+    return audit().orphanedContextCount();
   }
 
   // ---- Fields -------------------------------------------------------------------------------

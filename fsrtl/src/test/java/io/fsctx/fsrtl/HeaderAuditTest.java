@@ -123,6 +123,23 @@ class HeaderAuditTest {
   }
 
   @Test
+  @DisplayName("setup sites: one setup is both the first and the last; of three, the first and the third are kept")
+  void setupSites_oneThenThree_firstAndLast() {
+    Object[] requests = {"Irp#1[IRP_MJ_CREATE]", "Irp#2[IRP_MJ_CREATE]", "Irp#3[IRP_MJ_CREATE]"};
+    for (int i = 0; i < requests.length; i++) {
+      Object previous = KeThread.enterRequest(requests[i]);
+      try {
+        h.setup(new FastMutex());
+      } finally {
+        KeThread.exitRequest(previous);
+      }
+      assertSame(requests[0], h.audit().firstSetupWhere(), "after setup " + (i + 1));
+      assertSame(requests[i], h.audit().lastSetupWhere(), "after setup " + (i + 1));
+    }
+    assertEquals(3, h.audit().setupCount());
+  }
+
+  @Test
   @DisplayName("markRuleChecked: true the first time a rule is marked on the header, false after; rules apart")
   void markRuleChecked_firstTimeOnly() {
     assertTrue(h.audit().markRuleChecked(3));
