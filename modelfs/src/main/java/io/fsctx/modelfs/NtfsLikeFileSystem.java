@@ -155,14 +155,17 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     }
   }
 
-  /** The per-stream structure, header first. */
-  protected static final class Scb {
+  /**
+   * The per-stream structure, header first. Its {@code OpenCount} and {@code UncleanCount} are
+   * its own fields, as fastfat embeds them in its FCB ({@link OpenCounts} is the superclass, not
+   * a separate object: 16 bytes less per stream, issue 14); they are guarded by the SCB's monitor.
+   */
+  protected static final class Scb extends OpenCounts {
     public final PoolBlock memory;
     public final AdvancedFcbHeader header;
     public final Fcb fcb;
     public final String streamKey;
     public final String streamSuffix;
-    public final OpenCounts counts = new OpenCounts();
     public boolean deletePending;
     /** Whether the named stream was removed at its last cleanup. */
     public boolean streamDeleted;
@@ -543,7 +546,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
         streamName = "";
       } else if (scb != null) {
         delayedCloses.remove(scb);
-        scb.counts.openedWithoutHandle();
+        scb.openedWithoutHandle();
         header = scb.header;
         streamName = disk.nameOf(scb.fcb.file, null, scb.streamSuffix);
       } else {
@@ -615,7 +618,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
         Requests.truncate(scb.header);
       }
       boolean deleteOnClose = p.options().hasOption(FILE_DELETE_ON_CLOSE);
-      scb.counts.opened();
+      scb.opened();
       fcb.uncleanHandles++;
       Ccb ccb = newCcb(scb, link, deleteOnClose);
       ccb.transaction = tx;
@@ -649,7 +652,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
         if (scb == null && v != null) {
           v.counts.cleanedUp();
         } else if (scb != null) {
-          scb.counts.cleanedUp();
+          scb.cleanedUp();
           scb.fcb.uncleanHandles--;
           if (ccb.deleteOnClose) {
             markDeletePendingLocked(scb, true, ccb.transaction);
@@ -684,7 +687,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
         }
       } else {
         Scb scb = scbOf(fo);
-        if (scb != null && scb.counts.closed() == 0) {
+        if (scb != null && scb.closed() == 0) {
           boolean deleting = scb.deletePending || scb.fcb.file.isDeletePending() || scb.fcb.file.isDeleted();
           if (closePolicy == ClosePolicy.IMMEDIATE || dismounted || deleting) {
             unlinkLocked(scb, toDelete);
@@ -858,7 +861,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
         fcb.posixDeleted = true;
       }
     }
-    if (scb.deletePending && !scb.streamDeleted && scb.counts.uncleanCount() == 0) {
+    if (scb.deletePending && !scb.streamDeleted && scb.uncleanCount() == 0) {
       disk.deleteStream(file, scb.streamKey);
       scb.streamDeleted = true;
     }

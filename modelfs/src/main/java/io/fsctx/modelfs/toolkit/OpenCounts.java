@@ -9,10 +9,14 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
  * The file system frees the structure, teardown first, when {@code openCount} reaches zero (or
  * queues it for a delayed close); the counts only say when.
  *
- * <p>Thread safety: safe for concurrent use (each method is synchronized); a file system usually
- * changes the counts under its own VCB lock anyway, together with its tables.
+ * <p>A file system may keep the counts in an object of their own or, as fastfat keeps them in its
+ * FCB, extend this class with its stream structure, which then saves an object per stream.
+ *
+ * <p>Thread safety: safe for concurrent use (each method is synchronized on this object, so a
+ * subclass's monitor guards the counts); a file system usually changes the counts under its own
+ * VCB lock anyway, together with its tables.
  */
-public final class OpenCounts {
+public class OpenCounts {
   @GuardedBy("this")
   private int openCount;
 
