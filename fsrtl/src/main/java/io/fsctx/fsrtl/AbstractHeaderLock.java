@@ -28,7 +28,7 @@ abstract class AbstractHeaderLock extends MonitorRwLock implements HeaderLock {
   AbstractHeaderLock(@Nullable PoolBlock memory) {
     this.memory = memory;
     if (memory != null) {
-      memory.embed(this);
+      memory.checkNotFreed(this); // not a listed member: the lock keeps its block itself
     }
   }
 

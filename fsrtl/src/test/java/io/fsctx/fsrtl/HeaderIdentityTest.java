@@ -50,6 +50,21 @@ class HeaderIdentityTest {
   }
 
   @Test
+  void headerLocks_keepTheirBlockUnlisted_andAreRefusedInFreedMemory() {
+    Pool pool = new Pool(new IdSource());
+    PoolBlock block = pool.allocate(PoolType.NON_PAGED_POOL_NX, "Test", "SCB");
+    AdvancedFcbHeader h = new AdvancedFcbHeader(block, "Scb", 2);
+    FastMutex m = new FastMutex(block);
+    PushLock p = PushLock.autoExpand(block);
+    assertSame(block, m.memory());
+    assertSame(block, p.memory());
+    assertEquals(List.of(h), block.members(), "locks are judged through their block, not listed in it");
+    pool.free(block);
+    assertThrows(IllegalStateException.class, () -> new FastMutex(block));
+    assertThrows(IllegalStateException.class, () -> PushLock.autoExpand(block));
+  }
+
+  @Test
   void numberedHeaderAndSlot_joinTheirPoolBlock() {
     Pool pool = new Pool(new IdSource());
     PoolBlock block = pool.allocate(PoolType.PAGED_POOL, "Test", "FCB");
