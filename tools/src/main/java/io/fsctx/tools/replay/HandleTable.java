@@ -287,7 +287,6 @@ public final class HandleTable<H> {
     return v == null ? null : v.stacks.get(pid, path);
   }
 
-
   /**
    * Pushes a newly opened file object on its key's stack; it belongs to the file that holds the
    * path's name, or to a new file that takes the name when none does.
@@ -403,7 +402,7 @@ public final class HandleTable<H> {
     }
   }
 
-  /** The tables of an entry's volume: those of its file's first open, which exist while it is open. */
+  /** The tables of an entry's volume (made at the first open on the volume, kept from then on). */
   private OnVolume<H> volumeOf(Entry<H> e) {
     return java.util.Objects.requireNonNull(on(e.letter));
   }
@@ -418,7 +417,8 @@ public final class HandleTable<H> {
    * @param path the rename row's path; its key must have an open file object
    * @param newName the new name on the same volume, without a stream part
    * @return how many file objects moved
-   * @throws IllegalArgumentException when the key has no open file object
+   * @throws IllegalArgumentException when the key has no open file object, or the new name is on
+   *     another volume
    */
   public int moveFile(long pid, TracePath path, TracePath newName) {
     Stack<H> from = find(pid, path);
