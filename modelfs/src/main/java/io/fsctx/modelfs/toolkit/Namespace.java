@@ -154,10 +154,10 @@ public final class Namespace {
     }
 
     void removeStream(String key) {
-      Rare r = rare;
-      if (r == null) {
-        return; // only the default stream, which has no size written back
+      if (rare == null && !DEFAULT_STREAM_ONLY.containsKey(key)) {
+        return; // nothing to remove: only the default stream, and no size written back
       }
+      Rare r = rare();
       if (r.streams.containsKey(key)) {
         if (r.streams == DEFAULT_STREAM_ONLY) {
           r.streams = new HashMap<>(r.streams);

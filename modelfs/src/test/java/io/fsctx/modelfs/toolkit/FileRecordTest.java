@@ -66,4 +66,21 @@ class FileRecordTest {
     disk.commit(t);
     assertNull(f.createdIn());
   }
+
+  @Test
+  void streams_putAndRemoved_asBeforeTheyWereKeptApart() {
+    Namespace.FileRecord f = disk.resolveCreate("\\s.txt", CreateParameters.openIf()).openedLink().file();
+    f.removeStream(":NONE:$DATA");
+    assertTrue(f.hasStream(""), "removing a stream the file lacks changes nothing");
+    f.putStream(":ADS:$DATA", ":ads:$DATA");
+    f.setStreamSize(":ADS:$DATA", 10);
+    assertTrue(f.hasStream(":ADS:$DATA"));
+    f.removeStream(":ADS:$DATA");
+    assertFalse(f.hasStream(":ADS:$DATA"));
+    assertEquals(0, f.streamSize(":ADS:$DATA"), "its size goes with it");
+    assertTrue(f.hasStream(""));
+    Namespace.FileRecord g = disk.resolveCreate("\\t.txt", CreateParameters.openIf()).openedLink().file();
+    g.removeStream("");
+    assertFalse(g.hasStream(""), "the default stream's entry can be removed too, as before");
+  }
 }
