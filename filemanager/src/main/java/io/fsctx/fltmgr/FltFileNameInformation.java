@@ -98,8 +98,8 @@ public final class FltFileNameInformation {
   private byte namesParsed;
 
   /** A name cached in {@code generation} of {@code volume}'s cache, with one reference for its first caller. */
-  FltFileNameInformation(FilterManager manager, long number, int format, String name, FltVolume volume, int generation) {
-    if (format < 0 || format > Byte.MAX_VALUE || volume.manager() != manager) {
+  FltFileNameInformation(long number, int format, String name, FltVolume volume, int generation) {
+    if (format < 0 || format > Byte.MAX_VALUE) {
       throw new IllegalArgumentException("format " + format + " of a name on " + volume);
     }
     this.number = number;

@@ -274,7 +274,7 @@ public final class FltVolume {
   private FltFileNameInformation newName(int format, String relative, int generation) {
     // Made with the caller's reference; the cache's hold is kept apart (its generation).
     return new FltFileNameInformation(
-        manager, manager.nameIds().nextNumber(), format, deviceName + relative, this, generation);
+        manager.nameIds().nextNumber(), format, deviceName + relative, this, generation);
   }
 
   /** A cache entry with {@code fresh} in its format's place; an entry is never changed in place. */

@@ -16,7 +16,7 @@ class NameTrackingBoundTest {
   void hold_thenUnhold_leavesNothingTracked() {
     FilterManager mgr = new FilterManager();
     FltVolume volume = mgr.mountBareVolume("\\Device\\HarddiskVolume1", "NTFS", true);
-    FltFileNameInformation n = new FltFileNameInformation(mgr, 1, FltFileNameInformation.FLT_FILE_NAME_NORMALIZED,
+    FltFileNameInformation n = new FltFileNameInformation(1, FltFileNameInformation.FLT_FILE_NAME_NORMALIZED,
         "\\Device\\HarddiskVolume1\\a.txt", volume, volume.nameGeneration());
     for (int i = 0; i < 1000; i++) {
       n.hold(null, "FltReferenceFileNameInformation");
@@ -44,7 +44,7 @@ class NameTrackingBoundTest {
     FltFilter a = register(mgr, "A");
     FltFilter b = register(mgr, "B");
     FltVolume volume = mgr.mountBareVolume("\\Device\\HarddiskVolume1", "NTFS", true);
-    FltFileNameInformation n = new FltFileNameInformation(mgr, 1, FltFileNameInformation.FLT_FILE_NAME_NORMALIZED,
+    FltFileNameInformation n = new FltFileNameInformation(1, FltFileNameInformation.FLT_FILE_NAME_NORMALIZED,
         "\\Device\\HarddiskVolume1\\a.txt", volume, volume.nameGeneration());
     n.hold(a, "FltGetFileNameInformation");
     n.hold(a, "FltReferenceFileNameInformation");
