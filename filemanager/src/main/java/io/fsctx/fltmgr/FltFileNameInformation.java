@@ -2,6 +2,7 @@ package io.fsctx.fltmgr;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.fsctx.nt.BugCheckException;
+import io.fsctx.nt.PrefixedText;
 import io.fsctx.nt.UnicodeString;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -53,7 +54,12 @@ public final class FltFileNameInformation {
    * is {@link #namesParsed}, so that the object is 56 bytes (one per open file, issue 14).
    */
   private final byte format;
-  private final String name;
+  /**
+   * {@code Name}, kept as the volume's device name and the name below the volume, the string the
+   * file system already holds for the file object: a concatenated copy cost about 90 bytes per
+   * open file and a copy on every create (issue 14). Components are cut from the tail.
+   */
+  private final PrefixedText name;
   /** The volume that cached it: its device name is {@code Volume}; its generation ends the cache's hold. */
   private final FltVolume volume;
   // References owned by callers; the cache's hold is kept apart so that one caller's extra
@@ -97,14 +103,17 @@ public final class FltFileNameInformation {
   @GuardedBy("this")
   private byte namesParsed;
 
-  /** A name cached in {@code generation} of {@code volume}'s cache, with one reference for its first caller. */
-  FltFileNameInformation(long number, int format, String name, FltVolume volume, int generation) {
+  /**
+   * A name cached in {@code generation} of {@code volume}'s cache, with one reference for its
+   * first caller; {@code relative} is the name below the volume, kept as given.
+   */
+  FltFileNameInformation(long number, int format, String relative, FltVolume volume, int generation) {
     if (format < 0 || format > Byte.MAX_VALUE) {
       throw new IllegalArgumentException("format " + format + " of a name on " + volume);
     }
     this.number = number;
     this.format = (byte) format;
-    this.name = name;
+    this.name = PrefixedText.of(volume.deviceName(), relative);
     this.volume = volume;
     this.cachedIn = generation;
     // Born with its first caller's reference: taking it with tryReference could fail when a
@@ -126,14 +135,27 @@ public final class FltFileNameInformation {
     return format;
   }
 
-  /** {@code Name}: the full name, volume included, e.g. {@code \Device\HarddiskVolume1\a\b.txt}. */
+  /**
+   * {@code Name}: the full name, volume included, e.g. {@code \Device\HarddiskVolume1\a\b.txt};
+   * a new string on each call (the object keeps the name in two parts).
+   */
   public String name() {
-    return name;
+    return name.toString();
   }
 
-  /** {@code Name} as a {@code UNICODE_STRING}. */
+  /**
+   * {@code Name} as a {@code UNICODE_STRING}: a new structure over the object's characters (no
+   * copy), as the C structure's {@code Name} points into the name object; the caller owns the
+   * structure, the object keeps the characters.
+   */
   public UnicodeString nameString() {
     return UnicodeString.of(name);
+  }
+
+  /** Whether the name below the volume is {@code relative} (a snapshot; names never change). */
+  boolean hasRelative(String relative) {
+    String tail = name.tail();
+    return tail == relative || tail.equals(relative);
   }
 
   /** {@code Volume}: always filled. */
@@ -159,9 +181,11 @@ public final class FltFileNameInformation {
     if (namesParsed == 0) {
       return "";
     }
+    String tail = name.tail();
     int start = finalComponentStart();
-    int dot = name.lastIndexOf('.', streamStart(start) - 1);
-    return dot < start ? "" : name.substring(dot + 1, streamStart(start));
+    int end = streamStart(start);
+    int dot = tail.lastIndexOf('.', end - 1);
+    return dot < start ? "" : tail.substring(dot + 1, end);
   }
 
   /** {@code Stream} such as {@code :ads} or {@code ::$DATA}, after parsing; empty otherwise. */
@@ -169,8 +193,9 @@ public final class FltFileNameInformation {
     if (namesParsed == 0) {
       return "";
     }
+    String tail = name.tail();
     int colon = streamStart(finalComponentStart());
-    return colon == name.length() ? "" : name.substring(colon); // no copy for the default stream
+    return colon == tail.length() ? "" : tail.substring(colon); // no copy for the default stream
   }
 
   /** {@code FinalComponent}, after parsing. */
@@ -183,7 +208,7 @@ public final class FltFileNameInformation {
     if (namesParsed == 0) {
       return "";
     }
-    String rest = rest();
+    String rest = name.tail();
     int slash = rest.lastIndexOf('\\');
     return slash < 0 ? "" : rest.substring(0, slash + 1);
   }
@@ -204,27 +229,23 @@ public final class FltFileNameInformation {
     return cachedIn == generation;
   }
 
-  // The parsed components are cut from the name when asked for: a cached name object lives as
-  // long as its file object, and most callers never ask for them.
-  private String rest() {
-    return name.substring(Math.min(volume.deviceName().length(), name.length()));
-  }
-
+  // The parsed components are cut from the name below the volume when asked for: a cached name
+  // object lives as long as its file object, and most callers never ask for them. Indexes below
+  // are into that tail.
   private String finalComponentOf() {
-    return name.substring(finalComponentStart());
+    return name.tail().substring(finalComponentStart());
   }
 
-  /** Where the final component begins in {@link #name}: after the last backslash past the volume. */
+  /** Where the final component begins in the tail: after its last backslash. */
   private int finalComponentStart() {
-    int from = Math.min(volume.deviceName().length(), name.length());
-    int slash = name.lastIndexOf('\\');
-    return slash < from ? from : slash + 1;
+    return name.tail().lastIndexOf('\\') + 1;
   }
 
-  /** Where the stream name ({@code :ads}) begins in the final component, or the name's length. */
+  /** Where the stream name ({@code :ads}) begins in the final component, or the tail's length. */
   private int streamStart(int finalComponentStart) {
-    int colon = name.indexOf(':', finalComponentStart);
-    return colon < 0 ? name.length() : colon;
+    String tail = name.tail();
+    int colon = tail.indexOf(':', finalComponentStart);
+    return colon < 0 ? tail.length() : colon;
   }
 
   synchronized void parse() {

@@ -211,8 +211,8 @@ public final class FltVolume {
    * name (it knows its format) or an array indexed by format, replaced by compare-and-set, so a
    * query takes no lock shared by the volume.
    *
-   * @param relative the name below the volume; the full name (device name first) is built only
-   *     for a new name object
+   * @param relative the name below the volume; a new name object keeps it as its tail, with this
+   *     volume's device name before it
    */
   FltFileNameInformation cachedName(io.fsctx.io.FileObject fo, int format, String relative) {
     while (true) {
@@ -256,25 +256,21 @@ public final class FltVolume {
 
   /**
    * Whether a cached name can be handed out again: cached in {@code generation}, still the file
-   * object's name ({@code deviceName + relative}, compared without building it), and referenced
-   * for the caller (true only then).
+   * object's name (its part below the volume is {@code relative}; the device name is this
+   * volume's), and referenced for the caller (true only then).
    */
   private boolean servesAgain(@Nullable FltFileNameInformation cached, int generation, String relative) {
     if (cached == null || !cached.isCachedIn(generation)) {
       return false;
     }
-    String name = cached.name();
-    return name.length() == deviceName.length() + relative.length()
-        && name.startsWith(deviceName)
-        && name.endsWith(relative)
-        && cached.tryReference();
+    return cached.hasRelative(relative) && cached.tryReference();
   }
 
   /** A name object cached in {@code generation}, with one reference for the caller. */
   private FltFileNameInformation newName(int format, String relative, int generation) {
     // Made with the caller's reference; the cache's hold is kept apart (its generation).
     return new FltFileNameInformation(
-        manager.nameIds().nextNumber(), format, deviceName + relative, this, generation);
+        manager.nameIds().nextNumber(), format, relative, this, generation);
   }
 
   /** A cache entry with {@code fresh} in its format's place; an entry is never changed in place. */

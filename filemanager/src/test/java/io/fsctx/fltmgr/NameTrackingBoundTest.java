@@ -17,7 +17,7 @@ class NameTrackingBoundTest {
     FilterManager mgr = new FilterManager();
     FltVolume volume = mgr.mountBareVolume("\\Device\\HarddiskVolume1", "NTFS", true);
     FltFileNameInformation n = new FltFileNameInformation(1, FltFileNameInformation.FLT_FILE_NAME_NORMALIZED,
-        "\\Device\\HarddiskVolume1\\a.txt", volume, volume.nameGeneration());
+        "\\a.txt", volume, volume.nameGeneration());
     for (int i = 0; i < 1000; i++) {
       n.hold(null, "FltReferenceFileNameInformation");
       n.hold(null, "FltReferenceFileNameInformation");
@@ -45,7 +45,7 @@ class NameTrackingBoundTest {
     FltFilter b = register(mgr, "B");
     FltVolume volume = mgr.mountBareVolume("\\Device\\HarddiskVolume1", "NTFS", true);
     FltFileNameInformation n = new FltFileNameInformation(1, FltFileNameInformation.FLT_FILE_NAME_NORMALIZED,
-        "\\Device\\HarddiskVolume1\\a.txt", volume, volume.nameGeneration());
+        "\\a.txt", volume, volume.nameGeneration());
     n.hold(a, "FltGetFileNameInformation");
     n.hold(a, "FltReferenceFileNameInformation");
     n.hold(null, "FltReferenceFileNameInformation");

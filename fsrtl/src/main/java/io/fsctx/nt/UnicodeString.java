@@ -24,17 +24,19 @@ public final class UnicodeString {
    * and writes the owner's fields. A separate buffer object shared by both cost 32 bytes more per
    * string, and CTX keeps three strings per open file (issue 14).
    *
-   * The buffer starts as the characters of an immutable Java string (of, or a copy that shared
-   * them) or as untouched zeroed memory (allocate), and gets an array of its own only when it is
-   * written: RtlCopyUnicodeString of a name into a fresh buffer then costs no copy, and a context
-   * that keeps a file's name holds the very string of its name information.
+   * The buffer starts as immutable characters (of, or a copy that shared them: a String, or a
+   * PrefixedText, the form a name object keeps its full name in) or as untouched zeroed memory
+   * (allocate), and gets an array of its own only when it is written: RtlCopyUnicodeString of a
+   * name into a fresh buffer then costs no copy, and a context that keeps a file's name holds the
+   * very text of its name information.
    */
 
   /** The string whose fields hold the buffer: this one, its owner (an alias), null, or WILD. */
   private @Nullable UnicodeString store;
   /**
-   * The owner's buffer: null while nothing was written to it, an immutable {@code String} whose
-   * characters 0 to {@link #textLength} it holds, or, once written, a {@code char[]} of its own.
+   * The owner's buffer: null while nothing was written to it, immutable text (a {@code String}
+   * or a {@link PrefixedText}) whose characters 0 to {@link #textLength} it holds, or, once
+   * written, a {@code char[]} of its own.
    * One field for the two forms, and the lengths as {@code char}s (they are {@code USHORT}s), keep
    * the object at 24 bytes rather than 32; CTX keeps three per open file (issue 14).
    */
@@ -64,6 +66,19 @@ public final class UnicodeString {
 
   /** {@code RtlInitUnicodeString}: a string over its own copy of {@code text}. */
   public static UnicodeString of(String text) {
+    return ofText(text);
+  }
+
+  /**
+   * {@code RtlInitUnicodeString} over text kept in two parts, such as a name object's full name
+   * (volume device name and the name below it): the string shares {@code text} and reads as its
+   * concatenation, and a copy into a fresh buffer shares it too.
+   */
+  public static UnicodeString of(PrefixedText text) {
+    return ofText(text);
+  }
+
+  private static UnicodeString ofText(CharSequence text) {
     UnicodeString u = new UnicodeString();
     int bytes = text.length() * 2;
     checkLength(bytes);
@@ -148,8 +163,17 @@ public final class UnicodeString {
   }
 
   /** The immutable characters the owner's buffer starts with, while it has none of its own. */
-  private @Nullable String text() {
-    return data instanceof String t ? t : null;
+  private @Nullable CharSequence text() {
+    return data instanceof char[] ? null : (CharSequence) data;
+  }
+
+  /** {@link String#getChars} for either form of immutable text. */
+  private static void getChars(CharSequence t, int from, int to, char[] dst, int at) {
+    if (t instanceof String s) {
+      s.getChars(from, to, dst, at);
+    } else {
+      ((PrefixedText) t).getChars(from, to, dst, at);
+    }
   }
 
   /** The owner's characters as an array of its own, made on the first write. */
@@ -158,9 +182,9 @@ public final class UnicodeString {
     if (c == null) {
       // The allocation's size: the owner's MaximumLength, in characters.
       c = new char[Math.max((maximumLength + 1) / 2, textLength)];
-      String t = text();
+      CharSequence t = text();
       if (t != null) {
-        t.getChars(0, textLength, c, 0);
+        getChars(t, 0, textLength, c, 0);
       }
       data = c;
     }
@@ -173,9 +197,12 @@ public final class UnicodeString {
     if (c != null) {
       return new String(c, from, n);
     }
-    String t = text();
-    if (t != null && from + n <= textLength) {
-      return from == 0 && n == t.length() ? t : t.substring(from, from + n);
+    CharSequence t = text();
+    if (t instanceof String s && from + n <= textLength) {
+      return from == 0 && n == s.length() ? s : s.substring(from, from + n);
+    }
+    if (t instanceof PrefixedText p && from + n <= textLength) {
+      return from == 0 && n == p.length() ? p.toString() : p.substring(from, from + n);
     }
     char[] copy = new char[n]; // beyond what was copied in: the zeroed rest of the allocation
     for (int i = 0; i < n; i++) {
@@ -192,10 +219,10 @@ public final class UnicodeString {
       System.arraycopy(c, from, dst, at, n);
       return;
     }
-    String t = text();
+    CharSequence t = text();
     int inText = t == null ? 0 : Math.max(0, Math.min(n, textLength - from));
     if (t != null && inText > 0) {
-      t.getChars(from, from + inText, dst, at);
+      getChars(t, from, from + inText, dst, at);
     }
     java.util.Arrays.fill(dst, at + inText, at + n, (char) 0);
   }
@@ -254,7 +281,7 @@ public final class UnicodeString {
     int n = bytes / 2;
     UnicodeString src = source.buffer();
     if (src != null && n > 0) {
-      String t = src.text();
+      CharSequence t = src.text();
       if (dst.untouched() && t != null && n <= src.textLength) {
         // Copying immutable characters into memory nothing has written: share them. The first
         // write to either buffer gives it an array of its own.

@@ -709,14 +709,17 @@ public final class Namespace {
    * @param file the file
    * @param via the link it was opened through, or null
    * @param streamSuffix the stream's suffix
-   * @return such as {@code \Dir\File.txt:ads}; just the suffix when the file has no names left
+   * @return such as {@code \Dir\File.txt:ads}; just the suffix when the file has no names left;
+   *     for the default stream, the link's own string
    */
   public String nameOf(FileRecord file, @Nullable Link via, String streamSuffix) {
     Link l = via;
     if (l == null || !file.hasLink(l)) {
       l = file.firstLink();
     }
-    return (l == null ? "" : l.path) + streamSuffix;
+    // concat, not +: the default stream's name is then the link's own string, which the name
+    // objects of filters keep for as long as the file object is open (issue 14).
+    return (l == null ? "" : l.path).concat(streamSuffix);
   }
 
   /**
