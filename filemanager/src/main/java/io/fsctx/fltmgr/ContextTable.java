@@ -26,10 +26,15 @@ import org.jspecify.annotations.Nullable;
  * detached, is never put back. A reader that sees the same context in {@link #single} before and
  * after reading the key has read that context's key.
  *
+ * <p>A table may keep its inline key in a shorter form than {@code K} ({@link #inlineKey},
+ * {@link #inlineMatches}, {@link #inlineKeyOf}): the stream-handle table keeps the file object
+ * alone, the instance being the inline context's own, so an open file needs no key object (issue
+ * 14). The default keeps the key itself.
+ *
  * <p>Thread safety: safe for concurrent use; see {@link ContextStore} for the locking: writes
  * hold the table's monitor, {@link #find} reads the volatile slot and map without it.
  */
-final class ContextTable<K> implements ContextStore<K> {
+class ContextTable<K> implements ContextStore<K> {
   /** Where a context in the table's map is attached: the table, its key there, and the context. */
   record Home(ContextTable<?> table, Object key, FltContext context) {}
 
@@ -43,6 +48,25 @@ final class ContextTable<K> implements ContextStore<K> {
 
   ContextTable(Object owner) {
     this.owner = owner;
+  }
+
+  /** What the inline slot keeps for {@code key}, attached with {@code ctx}: the key itself here. */
+  Object inlineKey(K key) {
+    return key;
+  }
+
+  /**
+   * Whether the inline entry ({@code kept}, the result of {@link #inlineKey}, with its context
+   * {@code ctx}, which is attached) has the key {@code key}.
+   */
+  boolean inlineMatches(@Nullable Object kept, FltContext ctx, K key) {
+    return key.equals(kept);
+  }
+
+  /** The key of the inline entry, from what the slot keeps and its context. */
+  @SuppressWarnings("unchecked") // the default slot keeps the key itself
+  K inlineKeyOf(@Nullable Object kept, FltContext ctx) {
+    return (K) kept;
   }
 
   @Override
@@ -59,7 +83,7 @@ final class ContextTable<K> implements ContextStore<K> {
       }
       Object k = singleKey;
       if (single == s) {
-        if (key.equals(k)) {
+        if (inlineMatches(k, s, key)) {
           return s;
         }
         break;
@@ -72,8 +96,9 @@ final class ContextTable<K> implements ContextStore<K> {
   }
 
   /** Under the monitor: whether {@code key} goes (or is) in the inline slot. */
-  private boolean inline(Object key) {
-    return single == null ? !mapHas(key) : key.equals(singleKey);
+  private boolean inline(K key) {
+    FltContext s = single;
+    return s == null ? !mapHas(key) : inlineMatches(singleKey, s, key);
   }
 
   private boolean mapHas(Object key) {
@@ -85,7 +110,7 @@ final class ContextTable<K> implements ContextStore<K> {
   public synchronized void put(K key, FltContext ctx) {
     if (inline(key)) {
       if (single == null) {
-        singleKey = key; // the slot is empty: a reader sees the key only with its context
+        singleKey = inlineKey(key); // the slot is empty: a reader sees the key only with its context
       }
       single = ctx; // same key: the new context replaces the old one in one write
       return;
@@ -101,7 +126,7 @@ final class ContextTable<K> implements ContextStore<K> {
   @Override
   public synchronized @Nullable FltContext remove(K key) {
     FltContext s = single;
-    if (s != null && key.equals(singleKey)) {
+    if (s != null && inlineMatches(singleKey, s, key)) {
       single = null;
       return s;
     }
@@ -127,20 +152,19 @@ final class ContextTable<K> implements ContextStore<K> {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public synchronized List<FltContext> removeWhere(Predicate<? super K> which) {
     FltContext s = single;
     ConcurrentHashMap<K, FltContext> m = map;
     if (m == null) {
       // One entry at most, as in nearly every table (a file's teardown): no list to build.
-      if (s != null && which.test((K) singleKey)) {
+      if (s != null && which.test(inlineKeyOf(singleKey, s))) {
         single = null;
         return List.of(s);
       }
       return List.of();
     }
     List<FltContext> out = new ArrayList<>();
-    if (s != null && which.test((K) singleKey)) {
+    if (s != null && which.test(inlineKeyOf(singleKey, s))) {
       single = null;
       out.add(s);
     }

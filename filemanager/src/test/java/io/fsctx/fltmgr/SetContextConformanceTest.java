@@ -339,6 +339,53 @@ class SetContextConformanceTest {
   }
 
   @Test
+  @DisplayName("fltmgr.md 10.57: stream-handle contexts are keyed by instance and file object together, inline entry included")
+  void setStreamHandle_twoInstancesTwoFileObjects_eachPairSeesItsOwn() {
+    // The first handle context on a stream is kept inline with only its file object; its instance
+    // is the context's own. Every pair must still find exactly its own context, before and after
+    // the inline one leaves and another pair takes the slot.
+    FltInstance second = fx.secondInstance();
+    FileObject fo2 = fx.stream.open();
+    Target[] pairs = {t, t.withFileObject(fo2), t.withInstance(second), t.withInstance(second).withFileObject(fo2)};
+    FltContext[] attached = new FltContext[pairs.length];
+    for (int i = 0; i < pairs.length; i++) {
+      attached[i] = fx.alloc(FltContextType.STREAMHANDLE);
+      Kind.STREAMHANDLE.attach(pairs[i], attached[i]);
+    }
+    for (int i = 0; i < pairs.length; i++) {
+      FltContext got = Kind.STREAMHANDLE.getOk(pairs[i]);
+      assertSame(attached[i], got, "pair " + i);
+      Flt.releaseContext(got);
+    }
+    // Delete the inline entry (the first set); the others stay, and a new set of that pair takes
+    // the free slot without shadowing the pair that shares its file object or its instance.
+    assertEquals(STATUS_SUCCESS, Kind.STREAMHANDLE.delete(pairs[0], null));
+    Out<FltContext> none = new Out<>();
+    assertEquals(STATUS_NOT_FOUND, Kind.STREAMHANDLE.get(pairs[0], none));
+    FltContext again = fx.alloc(FltContextType.STREAMHANDLE);
+    Kind.STREAMHANDLE.attach(pairs[0], again);
+    Flt.releaseContext(attached[0]); // deleted: this was the last reference
+    attached[0] = again;
+    for (int i = 0; i < pairs.length; i++) {
+      FltContext got = Kind.STREAMHANDLE.getOk(pairs[i]);
+      assertSame(attached[i], got, "pair " + i + " after the inline entry was replaced");
+      Flt.releaseContext(got);
+    }
+    // A KEEP set of an existing pair is refused with that pair's context, inline or not.
+    for (int i = 0; i < pairs.length; i++) {
+      FltContext extra = fx.alloc(FltContextType.STREAMHANDLE);
+      Out<FltContext> old = new Out<>();
+      assertEquals(STATUS_FLT_CONTEXT_ALREADY_DEFINED, Kind.STREAMHANDLE.set(pairs[i], 1, extra, old), "pair " + i);
+      assertSame(attached[i], old.get(), "pair " + i);
+      Flt.releaseContext(old.get());
+      Flt.releaseContext(extra);
+    }
+    for (FltContext c : attached) {
+      Flt.releaseContext(c);
+    }
+  }
+
+  @Test
   @DisplayName("fltmgr.md 10.58: all streams of one file share the file context but have separate stream contexts")
   void setFile_twoStreamsOfOneFile_shareFileContext() {
     Stream ads = fx.sibling(fx.stream);
