@@ -47,11 +47,16 @@ public final class FltFileNameInformation {
   /** {@code FLTFL_FILE_NAME_PARSED_PARENT_DIR}. */
   public static final int FLTFL_FILE_NAME_PARSED_PARENT_DIR = 0x0008;
 
-  /** The n of {@code Name#n}: formatted when asked (a name object lives as long as its file object). */
-  private final long number;
+  /**
+   * The n of {@code Name#n}: formatted when asked (a name object lives as long as its file
+   * object), and kept as an unsigned int, as a context's number is: with the holds guarded by the
+   * object's own monitor, that keeps the object at 48 bytes (issue 14). Numbers wrap after 2^32
+   * names, which only makes two ids of a very long run print alike.
+   */
+  private final int number;
   /**
    * {@code Format}, which indexes a file object's cache ({@link FltVolume#cachedName}): a byte, as
-   * is {@link #namesParsed}, so that the object is 56 bytes (one per open file, issue 14).
+   * is {@link #namesParsed}, so that the object is 48 bytes (one per open file, issue 14).
    */
   private final byte format;
   /**
@@ -83,22 +88,20 @@ public final class FltFileNameInformation {
    * issue 14), or an {@code IdentityHashMap<FltFilter, int[]>} of counts once a second filter
    * holds one.
    */
-  @GuardedBy("holdsLock")
+  @GuardedBy("this")
   private @Nullable Object holders;
 
-  private final Object holdsLock = new Object();
-
-  @GuardedBy("holdsLock")
+  @GuardedBy("this")
   private int totalHolds;
 
   /** References handed out outside any filter callback (no filter to charge them to). */
-  @GuardedBy("holdsLock")
+  @GuardedBy("this")
   private int unattributedHolds;
   /**
    * At verifier level TRACKING, who took each handed-out reference, where and in which callback,
    * charged to the same holder as {@link #holders} (null: unattributed); made on first use.
    */
-  @GuardedBy("holdsLock")
+  @GuardedBy("this")
   private @Nullable ReferenceLedger ledger;
   @GuardedBy("this")
   private byte namesParsed;
@@ -111,7 +114,7 @@ public final class FltFileNameInformation {
     if (format < 0 || format > Byte.MAX_VALUE) {
       throw new IllegalArgumentException("format " + format + " of a name on " + volume);
     }
-    this.number = number;
+    this.number = (int) number;
     this.format = (byte) format;
     this.name = PrefixedText.of(volume.deviceName(), relative);
     this.volume = volume;
@@ -127,7 +130,7 @@ public final class FltFileNameInformation {
 
   /** Its identity, such as {@code Name#4}. */
   public String id() {
-    return "Name#" + number;
+    return "Name#" + Integer.toUnsignedString(number);
   }
 
   /** {@code Format}: normalized or opened. */
@@ -312,7 +315,7 @@ public final class FltFileNameInformation {
             ? new ReferenceLedger.Entry(routine, verifier.currentCallback(), new Throwable(routine + " " + id()), filter)
             : null;
     boolean first;
-    synchronized (holdsLock) {
+    synchronized (this) {
       if (filter == null) {
         unattributedHolds++;
       } else {
@@ -345,7 +348,7 @@ public final class FltFileNameInformation {
    * @return false when no handed-out reference was left to account for it
    */
   boolean unhold(@Nullable FltFilter filter) {
-    synchronized (holdsLock) {
+    synchronized (this) {
       Object charged = unholdOne(filter);
       if (charged == null) {
         return false;
@@ -364,7 +367,7 @@ public final class FltFileNameInformation {
   private static final Object UNATTRIBUTED = new Object();
 
   /** The holders as a map, made from the sole holder when a second filter takes a reference. */
-  @GuardedBy("holdsLock")
+  @GuardedBy("this")
   // holders holds only a FltFilter or this map type; the field is an Object because it holds one
   // of the two, not because the map is used as any Map.
   @SuppressWarnings({"unchecked", "IdentityHashMapUsage"})
@@ -382,7 +385,7 @@ public final class FltFileNameInformation {
   }
 
   /** Gives one reference back; returns the filter it was charged to, {@link #UNATTRIBUTED}, or null for none. */
-  @GuardedBy("holdsLock")
+  @GuardedBy("this")
   private @Nullable Object unholdOne(@Nullable FltFilter filter) {
     Object sole = holders instanceof FltFilter f ? f : null;
     if (sole != null && (filter == sole || (filter == null && unattributedHolds == 0))) {
@@ -417,7 +420,7 @@ public final class FltFileNameInformation {
     return null;
   }
 
-  @GuardedBy("holdsLock")
+  @GuardedBy("this")
   private void dropHolder(java.util.IdentityHashMap<FltFilter, int[]> h, FltFilter filter) {
     h.remove(filter);
     if (h.isEmpty()) {
@@ -436,7 +439,7 @@ public final class FltFileNameInformation {
    */
   public List<HeldReference> outstandingReferences(FltFilter filter) {
     ReferenceLedger l;
-    synchronized (holdsLock) {
+    synchronized (this) {
       l = ledger;
     }
     return l == null ? List.of() : l.outstanding(filter, manager().verifier().level().atLeast(VerifierLevel.FULL));
@@ -444,7 +447,7 @@ public final class FltFileNameInformation {
 
   /** References {@code filter} still holds. */
   int heldBy(FltFilter filter) {
-    synchronized (holdsLock) {
+    synchronized (this) {
       Object h = holders;
       if (h == filter) {
         return totalHolds - unattributedHolds;

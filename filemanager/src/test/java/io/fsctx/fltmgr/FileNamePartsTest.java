@@ -63,6 +63,16 @@ class FileNamePartsTest {
   }
 
   @Test
+  void idsPrintTheirNumberUnsigned_upToTwoToTheThirtyTwo() {
+    FltVolume volume = new FilterManager().mountBareVolume(DEVICE, "NTFS", true);
+    for (long number : new long[] {1, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFFL}) {
+      FltFileNameInformation n = new FltFileNameInformation(
+          number, FltFileNameInformation.FLT_FILE_NAME_NORMALIZED, "\\a", volume, volume.nameGeneration());
+      assertEquals("Name#" + number, n.id());
+    }
+  }
+
+  @Test
   void theCacheServesTheObjectAgainOnlyForTheSameNameBelowTheVolume() {
     FltVolume volume = new FilterManager().mountBareVolume(DEVICE, "NTFS", true);
     String relative = "\\dir\\a.txt";
