@@ -28,21 +28,32 @@ import org.jspecify.annotations.Nullable;
  * FCB, SCB and CCB is one.
  */
 public final class PoolBlock {
-  private static final Object NOT_FREED = new Object();
-  private static final Object OUTSIDE_REQUEST = new Object();
   private static final Object[] NO_MEMBERS = {};
-  private static final VarHandle FREED_AT =
-      FieldHandles.of(MethodHandles.lookup(), PoolBlock.class, "freedAt", Object.class);
+  private static final VarHandle STATE =
+      FieldHandles.of(MethodHandles.lookup(), PoolBlock.class, "state", Object.class);
 
   /**
    * What every block allocated with one pool, type, tag and description shares: kept once by the
-   * pool ({@link Pool#kindOf}), so a block is 40 bytes, not 56 (three blocks per open of a new
-   * file under the NTFS-like model, issue 14).
+   * pool ({@link Pool#kindOf}), so a block does not carry four fields of its own (three blocks per
+   * open of a new file under the NTFS-like model, issue 14).
    */
   record Kind(Pool pool, PoolType type, String tag, String what) {}
 
-  private final Kind kind;
-  private final long number;
+  /** A freed block's {@link #state}: its kind still, and the site of the free (null: outside requests). */
+  private record Freed(Kind kind, @Nullable Object where) {}
+
+  /**
+   * The n of {@code Pool#n}, an unsigned int as a context's number is (numbers wrap after 2^32
+   * allocations, which only makes two ids of a very long run print alike).
+   */
+  private final int number;
+  /**
+   * The block's {@link Kind} while it is allocated; a {@link Freed} holding it once freed, set
+   * once by compare-and-set. The kind and the freed state in one field, and the number an int,
+   * keep a block at 32 bytes, not 40 (three blocks per open of a new file, issue 14).
+   */
+  private volatile Object state;
+
   private final @Nullable Object allocatedAt;
   /**
    * The members, in the order they were built: {@link #NO_MEMBERS}, the one member itself (an FCB
@@ -50,7 +61,6 @@ public final class PoolBlock {
    * changed in place.
    */
   private volatile Object members = NO_MEMBERS;
-  private volatile Object freedAt = NOT_FREED;
   /**
    * The links of the pool's list of outstanding blocks ({@link Pool#outstanding()}), read and
    * written only under the pool's {@code outstandingLock} (not annotated: {@code @GuardedBy}
@@ -61,34 +71,39 @@ public final class PoolBlock {
   @Nullable PoolBlock nextOutstanding;
 
   PoolBlock(Kind kind, long number, @Nullable Object allocatedAt) {
-    this.kind = kind;
-    this.number = number;
+    this.state = kind;
+    this.number = (int) number;
     this.allocatedAt = allocatedAt;
+  }
+
+  private Kind kind() {
+    Object s = state;
+    return s instanceof Freed f ? f.kind() : (Kind) s;
   }
 
   /** The pool the block came from. */
   public Pool pool() {
-    return kind.pool();
+    return kind().pool();
   }
 
   /** The identity for messages, {@code Pool#12}. */
   public String id() {
-    return "Pool#" + number;
+    return "Pool#" + Integer.toUnsignedString(number);
   }
 
   /** The pool type. */
   public PoolType type() {
-    return kind.type();
+    return kind().type();
   }
 
   /** The pool tag. */
   public String tag() {
-    return kind.tag();
+    return kind().tag();
   }
 
   /** What the block holds, as the allocator said ({@code "FCB"}). */
   public String what() {
-    return kind.what();
+    return kind().what();
   }
 
   /**
@@ -151,7 +166,7 @@ public final class PoolBlock {
 
   /** Whether {@link Pool#free} has run on the block. */
   public boolean isFreed() {
-    return freedAt != NOT_FREED;
+    return state instanceof Freed;
   }
 
   /**
@@ -160,12 +175,14 @@ public final class PoolBlock {
    * {@link #isFreed()}).
    */
   public @Nullable Object freedAt() {
-    Object o = freedAt;
-    return o == NOT_FREED || o == OUTSIDE_REQUEST ? null : o;
+    return state instanceof Freed f ? f.where() : null;
   }
 
+  /** Marks the block freed at {@code where}; false when it already was (a double free). */
   boolean markFreed(@Nullable Object where) {
-    return FREED_AT.compareAndSet(this, NOT_FREED, where == null ? OUTSIDE_REQUEST : where);
+    Object s = state;
+    // The kind is set once and only ever replaced by a Freed: one compare-and-set decides.
+    return s instanceof Kind k && STATE.compareAndSet(this, s, new Freed(k, where));
   }
 
   /** "in Irp#12[CLEANUP FileObject#5]" or "outside any request", for messages. */
@@ -175,6 +192,7 @@ public final class PoolBlock {
 
   @Override
   public String toString() {
-    return id() + " '" + kind.tag() + "' " + kind.what();
+    Kind k = kind();
+    return id() + " '" + k.tag() + "' " + k.what();
   }
 }
