@@ -16,10 +16,18 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread safety: safe for concurrent use.
  */
 final class FileListCtrl extends PerFileContext implements CtrlList.Node<FileListCtrl> {
-  final FltVolume volume;
-  final PerFileContextSlot slot;
+  /** A torn-down block's {@link #slot} field: the slot still, for messages. */
+  private record TornDown(PerFileContextSlot slot) {}
+
+  /**
+   * The file's per-file slot while the block is live, a {@link TornDown} holding it once the file
+   * system tore the file down: the state and the slot in one field, and the volume read from the
+   * owner id, keep the block at 40 bytes, one per new file under a filter with file contexts
+   * (issue 14).
+   */
+  private volatile Object slot;
+
   final ContextTable<FltInstance> files = new ContextTable<>(this);
-  volatile boolean tornDown;
   /** The volume's list of blocks ({@link CtrlList}); guarded by the volume's block lock. */
   private @Nullable FileListCtrl prevInVolume;
 
@@ -47,18 +55,31 @@ final class FileListCtrl extends PerFileContext implements CtrlList.Node<FileLis
 
   FileListCtrl(FltVolume volume, PerFileContextSlot slot) {
     super(volume, null, c -> ((FileListCtrl) c).onFileTeardown());
-    this.volume = volume;
     this.slot = slot;
   }
 
+  /** The volume: the block's owner id, as for {@link StreamListCtrl}. */
+  FltVolume volume() {
+    return (FltVolume) java.util.Objects.requireNonNull(ownerId());
+  }
+
+  /** Whether the file system has torn the file down ({@code FsRtlTeardownPerFileContexts}). */
+  boolean isTornDown() {
+    return slot instanceof TornDown;
+  }
+
   private void onFileTeardown() {
-    tornDown = true;
+    Object s = slot;
+    if (s instanceof PerFileContextSlot live) {
+      slot = new TornDown(live); // set before the detach, as the flag it replaces was
+    }
     files.detachAll("FsRtlTeardownPerFileContexts");
-    volume.forgetCtrl(this);
+    volume().forgetCtrl(this);
   }
 
   @Override
   public String toString() {
-    return "FileListCtrl(" + slot + "@" + volume.id() + ")";
+    Object s = slot;
+    return "FileListCtrl(" + (s instanceof TornDown t ? t.slot() : s) + "@" + volume().id() + ")";
   }
 }

@@ -99,12 +99,12 @@ final class InstanceFileContexts {
    */
   private Object fileCtrlForSet(PerFileContextSlot slot) {
     FileListCtrl c = findFileCtrl(slot);
-    if (c != null && !c.tornDown) {
+    if (c != null && !c.isTornDown()) {
       return c;
     }
     synchronized (slot) {
       c = findFileCtrl(slot);
-      if (c != null && !c.tornDown) {
+      if (c != null && !c.isTornDown()) {
         return c;
       }
       FileListCtrl fresh = new FileListCtrl(volume, slot);
@@ -257,7 +257,7 @@ final class InstanceFileContexts {
       if (instance.isDying()) {
         return FltInstance.fail(STATUS_FLT_DELETING_OBJECT);
       }
-      return c.files.set(instance, instance, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> instance.isDying() || c.tornDown, routine);
+      return c.files.set(instance, instance, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> instance.isDying() || c.isTornDown(), routine);
     }
     StreamListCtrl c = ctrlForSet(java.util.Objects.requireNonNull(supportedHeader(fo)));
     if (c == null) {
