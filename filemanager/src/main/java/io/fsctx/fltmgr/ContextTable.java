@@ -26,15 +26,19 @@ import org.jspecify.annotations.Nullable;
  * detached, is never put back. A reader that sees the same context in {@link #single} before and
  * after reading the key has read that context's key.
  *
- * <p>A table may keep its inline key in a shorter form than {@code K} ({@link #inlineKey},
- * {@link #inlineMatches}, {@link #inlineKeyOf}): the stream-handle table keeps the file object
- * alone, the instance being the inline context's own, so an open file needs no key object (issue
- * 14). The default keeps the key itself.
+ * <p>A stream-handle table keeps its inline entry's key as the file object alone ({@link
+ * #inlineKey}, {@link #inlineMatches}, {@link #inlineKeyOf}): the instance is the inline
+ * context's own ({@link FltContext#attachedInstance()}, set before the entry is published and
+ * never changed), so the first handle on a stream keeps no {@link StreamListCtrl.HandleKey} (16
+ * bytes per open file, issue 14). The choice is made on the key's type rather than by a subclass:
+ * a second table class would give the calls in {@link ContextStore}'s shared code ({@code find},
+ * {@code put}, {@code homeFor}) three receiver classes on the filtered I/O path, more than the JIT
+ * inlines. No other table has file objects as keys.
  *
  * <p>Thread safety: safe for concurrent use; see {@link ContextStore} for the locking: writes
  * hold the table's monitor, {@link #find} reads the volatile slot and map without it.
  */
-class ContextTable<K> implements ContextStore<K> {
+final class ContextTable<K> implements ContextStore<K> {
   /** Where a context in the table's map is attached: the table, its key there, and the context. */
   record Home(ContextTable<?> table, Object key, FltContext context) {}
 
@@ -50,22 +54,28 @@ class ContextTable<K> implements ContextStore<K> {
     this.owner = owner;
   }
 
-  /** What the inline slot keeps for {@code key}, attached with {@code ctx}: the key itself here. */
-  Object inlineKey(K key) {
-    return key;
+  /** What the inline slot keeps for {@code key}: the file object of a stream-handle key, else the key. */
+  private static Object inlineKey(Object key) {
+    return key instanceof StreamListCtrl.HandleKey h ? h.fileObject() : key;
   }
 
   /**
    * Whether the inline entry ({@code kept}, the result of {@link #inlineKey}, with its context
    * {@code ctx}, which is attached) has the key {@code key}.
    */
-  boolean inlineMatches(@Nullable Object kept, FltContext ctx, K key) {
+  private static boolean inlineMatches(@Nullable Object kept, FltContext ctx, Object key) {
+    if (key instanceof StreamListCtrl.HandleKey h) {
+      return kept == h.fileObject() && ctx.attachedInstance() == h.instance();
+    }
     return key.equals(kept);
   }
 
   /** The key of the inline entry, from what the slot keeps and its context. */
-  @SuppressWarnings("unchecked") // the default slot keeps the key itself
-  K inlineKeyOf(@Nullable Object kept, FltContext ctx) {
+  @SuppressWarnings("unchecked") // a file object stands for a stream-handle key; any other kept key is the key
+  private K inlineKeyOf(@Nullable Object kept, FltContext ctx) {
+    if (kept instanceof io.fsctx.io.FileObject fo) {
+      return (K) new StreamListCtrl.HandleKey(java.util.Objects.requireNonNull(ctx.attachedInstance()), fo);
+    }
     return (K) kept;
   }
 

@@ -47,34 +47,6 @@ final class StreamListCtrl extends PerStreamContext
     }
   }
 
-  /**
-   * The stream-handle contexts: the inline entry keeps only its file object, its instance being
-   * the one its context was attached through ({@link FltContext#attachedInstance()}, set before
-   * the entry is published and never changed), so the first handle on a stream needs no {@link
-   * HandleKey} kept (16 bytes per open file, issue 14). Keys in the map are kept whole.
-   */
-  static final class HandleContexts extends ContextTable<HandleKey> {
-    HandleContexts(Object owner) {
-      super(owner);
-    }
-
-    @Override
-    Object inlineKey(HandleKey key) {
-      return key.fileObject();
-    }
-
-    @Override
-    boolean inlineMatches(@Nullable Object kept, FltContext ctx, HandleKey key) {
-      return kept == key.fileObject() && ctx.attachedInstance() == key.instance();
-    }
-
-    @Override
-    HandleKey inlineKeyOf(@Nullable Object kept, FltContext ctx) {
-      return new HandleKey(
-          java.util.Objects.requireNonNull(ctx.attachedInstance()), (FileObject) java.util.Objects.requireNonNull(kept));
-    }
-  }
-
   private static final Object TORN_DOWN = new Object();
   private static final FltContext[] NONE = new FltContext[0];
 
@@ -155,7 +127,7 @@ final class StreamListCtrl extends PerStreamContext
       synchronized (this) {
         h = handlesIfPresent();
         if (h == null) {
-          h = new HandleContexts(this);
+          h = new ContextTable<>(this);
           tables = h;
         }
       }
@@ -176,7 +148,7 @@ final class StreamListCtrl extends PerStreamContext
         e = emulatedFilesIfPresent();
         if (e == null) {
           ContextTable<HandleKey> h = handlesIfPresent();
-          Both both = new Both(h != null ? h : new HandleContexts(this), new ContextTable<>(this));
+          Both both = new Both(h != null ? h : new ContextTable<>(this), new ContextTable<>(this));
           tables = both;
           e = both.emulatedFiles();
         }

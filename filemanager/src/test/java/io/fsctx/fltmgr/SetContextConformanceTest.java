@@ -342,7 +342,7 @@ class SetContextConformanceTest {
   @DisplayName("fltmgr.md 10.57: stream-handle contexts are keyed by instance and file object together, inline entry included")
   void setStreamHandle_twoInstancesTwoFileObjects_eachPairSeesItsOwn() {
     // The first handle context on a stream is kept inline with only its file object; its instance
-    // is the context's own. Every pair must still find exactly its own context, before and after
+    // is the context's own (ContextTable.inlineMatches). Every pair must still find exactly its own context, before and after
     // the inline one leaves and another pair takes the slot.
     FltInstance second = fx.secondInstance();
     FileObject fo2 = fx.stream.open();
