@@ -157,8 +157,7 @@ public final class FltFileNameInformation {
 
   /** Whether the name below the volume is {@code relative} (a snapshot; names never change). */
   boolean hasRelative(String relative) {
-    String tail = name.tail();
-    return tail == relative || tail.equals(relative);
+    return name.tail().equals(relative); // String.equals tests identity first
   }
 
   /** {@code Volume}: always filled. */
