@@ -184,15 +184,17 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     }
   }
 
-  /** One open, through one name. */
+  /**
+   * One open, through one name. The open's transaction is not kept here: it is its file object's
+   * ({@link FileObject#transaction()}, set by the I/O manager before the create and never changed),
+   * and a field for it made every CCB eight bytes bigger (issue 14).
+   */
   protected static final class Ccb {
     public final PoolBlock memory;
     public final @Nullable Scb scb;
     public final Namespace.@Nullable Link link;
     public boolean deleteOnClose;
     public boolean cleanedUp;
-    /** The transaction the open belongs to, or null. */
-    public @Nullable KTransaction transaction;
     /** Whether this open asked for a POSIX delete (applied at its cleanup). */
     public boolean posixDelete;
 
@@ -621,7 +623,6 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       scb.opened();
       fcb.uncleanHandles++;
       Ccb ccb = newCcb(scb, link, deleteOnClose);
-      ccb.transaction = tx;
       fo.setFsContext(scb.header);
       fo.setFsContext2(ccb);
       if (deleteOnClose) {
@@ -655,7 +656,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
           scb.cleanedUp();
           scb.fcb.uncleanHandles--;
           if (ccb.deleteOnClose) {
-            markDeletePendingLocked(scb, true, ccb.transaction);
+            markDeletePendingLocked(scb, true, fo.transaction());
           }
           deleteAtCleanupLocked(scb, ccb);
         }
@@ -747,7 +748,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
         stream = new Requests.OpenStream(scb.header, linkOf(fo), scb.streamSuffix, new Requests.Dispositions() {
           @Override
           public void markDeletePending(boolean delete) {
-            markDeletePendingLocked(scb, delete, ccb == null ? null : ccb.transaction);
+            markDeletePendingLocked(scb, delete, ccb == null ? null : fo.transaction());
           }
 
           @Override
@@ -790,7 +791,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
         if (isDeleted(scb, fo)) {
           return irp.complete(STATUS_FILE_DELETED, 0);
         }
-        KTransaction tx = fo.fsContext2() instanceof Ccb c ? c.transaction : null;
+        KTransaction tx = fo.fsContext2() instanceof Ccb ? fo.transaction() : null;
         // A disposition set in another transaction is not visible to this open (read-committed).
         boolean pending = scb.streamSuffix.isEmpty()
             ? scb.fcb.file.isDeletePendingFor(tx) && (scb.fcb.deleteTransaction == null || scb.fcb.deleteTransaction == tx)
@@ -877,7 +878,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
    */
   @GuardedBy("vcbLock")
   private boolean isDeleted(Scb scb, FileObject fo) {
-    KTransaction tx = fo.fsContext2() instanceof Ccb c ? c.transaction : null;
+    KTransaction tx = fo.fsContext2() instanceof Ccb ? fo.transaction() : null;
     return scb.streamDeleted || (scb.fcb.file.isDeletedFor(tx) && !scb.fcb.posixDeleted);
   }
 
