@@ -33,8 +33,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Cost. Push, peek and pop cost O(1) (a hash lookup of the key in its volume's {@link
  * ProbingTable}, which keeps no node per key, by the hash of the path as folded once when the row
  * was parsed, and O(1) list edits);
- * draining the table costs O(1) per file object, most recently opened first, through a list of
- * the open file objects in open order. A rename costs O(k log k + m) for k file objects of the
+ * draining the table, most recently opened first, sorts the open file objects by open order once
+ * (O(n log n) for n open, at the end of a trace) and then costs O(1) per file object. A rename costs O(k log k + m) for k file objects of the
  * renamed file and m file objects opened later under the keys they move to: never work proportional to everything that is open. Memory is proportional to the open
  * file objects: a key disappears with its last file object and a file with its last open one. A
  * key or a file keeps the path as written, which is the very string the file system keeps as the
@@ -47,7 +47,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HandleTable<H> {
 
-  /** One open file object, linked into its key's stack, its file's list and the open order. */
+  /**
+   * One open file object, linked into its key's stack and its file's list. It is not linked into a
+   * list of every open file object in open order: that list cost eight bytes per open (issue 14),
+   * and only the end of a trace needs the order ({@link #popMostRecent}), which sorts once.
+   */
   private static final class Entry<H> {
     final H fileObject;
     final long sequence;
@@ -61,9 +65,6 @@ public final class HandleTable<H> {
     /** The file's other open file objects, in no particular order. */
     @Nullable Entry<H> previousOfFile;
     @Nullable Entry<H> nextOfFile;
-    /** Every open file object, in open order. */
-    @Nullable Entry<H> older;
-    @Nullable Entry<H> newer;
 
     Entry(H fileObject, long sequence, char letter, Stack<H> stack, File<H> file) {
       this.fileObject = fileObject;
@@ -261,7 +262,12 @@ public final class HandleTable<H> {
   @SuppressWarnings("unchecked")
   private final @Nullable OnVolume<H>[] volumes = new OnVolume[26];
 
-  private @Nullable Entry<H> newest;
+  /**
+   * The open entries in open order, oldest first, made by the first {@link #popMostRecent} and
+   * given up by any open or close of another kind; null when not draining.
+   */
+  private @Nullable ArrayList<Entry<H>> drainOrder;
+
   private long nextSequence;
   private int size;
   private int files;
@@ -319,11 +325,7 @@ public final class HandleTable<H> {
       file.first.previousOfFile = e;
     }
     file.first = e;
-    e.older = newest;
-    if (newest != null) {
-      newest.newer = e;
-    }
-    newest = e;
+    drainOrder = null;
     size++;
   }
 
@@ -352,6 +354,7 @@ public final class HandleTable<H> {
     if (e == null) {
       return null;
     }
+    drainOrder = null;
     remove(e);
     return e.fileObject;
   }
@@ -373,14 +376,6 @@ public final class HandleTable<H> {
         volumeOf(e).named.remove(f);
       }
       files--;
-    }
-    if (e.newer != null) {
-      e.newer.older = e.older;
-    } else {
-      newest = e.older;
-    }
-    if (e.older != null) {
-      e.older.newer = e.newer;
     }
     size--;
   }
@@ -487,10 +482,29 @@ public final class HandleTable<H> {
    * @return the file object, or null when none is open
    */
   public @Nullable H popMostRecent() {
-    Entry<H> e = newest;
-    if (e == null) {
+    ArrayList<Entry<H>> order = drainOrder;
+    if (order == null) {
+      // Once per drain: every open entry, found through the keys, sorted by open order. A rename
+      // moves entries between keys but keeps their sequence, so the order stays right while only
+      // this method removes entries.
+      order = new ArrayList<>(size);
+      for (OnVolume<H> v : volumes) {
+        if (v != null) {
+          for (Stack<H> s : v.stacks.values()) {
+            for (Entry<H> e = s.top; e != null; e = e.below) {
+              order.add(e);
+            }
+          }
+        }
+      }
+      order.sort((a, b) -> Long.compare(a.sequence, b.sequence));
+      drainOrder = order;
+    }
+    if (order.isEmpty()) {
+      drainOrder = null;
       return null;
     }
+    Entry<H> e = order.remove(order.size() - 1);
     remove(e);
     return e.fileObject;
   }

@@ -61,6 +61,27 @@ class HandleTableTest {
   }
 
   @Test
+  @DisplayName("Lifetimes: a drain interrupted by opens, closes and renames still closes the most recent first")
+  void popMostRecent_interleavedWithPushPopAndMove_staysInOpenOrder() {
+    table.push(1, p("C:\\a"), "fo1");
+    table.push(1, p("D:\\a"), "fo2");
+    table.push(2, p("C:\\b"), "fo3");
+    table.push(1, p("C:\\a"), "fo4");
+    table.push(3, p("D:\\c"), "fo5");
+    assertEquals("fo5", table.popMostRecent());
+    table.push(4, p("C:\\d"), "fo6"); // opened after the drain began: it is now the most recent
+    assertEquals("fo6", table.popMostRecent());
+    assertEquals("fo4", table.pop(1, p("C:\\a"))); // a close in between
+    table.moveFile(2, p("C:\\b"), p("C:\\z")); // a rename keeps the open order
+    assertEquals("fo3", table.popMostRecent());
+    assertEquals(List.of("fo2", "fo1"), drain());
+    assertNull(table.popMostRecent());
+    table.push(5, p("C:\\e"), "fo7"); // a table drained empty takes opens again
+    assertEquals(List.of("fo7"), drain());
+    assertEquals(List.of(0, 0, 0), List.of(table.size(), table.keyCount(), table.fileCount()));
+  }
+
+  @Test
   @DisplayName("Handles: a rename moves every file object of the file, each keeping its PID and stream part")
   void moveFile_streamsAndPids_moveWithTheirSuffix() {
     table.push(1, p("C:\\old.txt"), "fo1");
