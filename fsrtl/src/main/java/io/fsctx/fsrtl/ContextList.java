@@ -24,17 +24,21 @@ import org.jspecify.annotations.Nullable;
  * is taken while it is held and no callback runs under it.
  */
 class ContextList<C extends FsRtlContext> {
-  private static final FsRtlContext[] EMPTY = new FsRtlContext[0];
-
-  /** Null (empty), the sole entry, or an array of two or more, head first; never changed in place. */
-  private volatile @Nullable Object entries;
+  /**
+   * An empty array, and in {@link #entries} the mark of a closed list: a teardown or delete that
+   * retires the list together with its owner (the per-file tracking block, the per-file-object
+   * container) closes it under the lock. A closed list is empty and accepts no more inserts, so
+   * nothing can be linked to a list its owner has already dropped. The mark lives in the entries
+   * field rather than in a flag of its own: the flag made the per-file tracking block eight bytes
+   * bigger (issue 14). No other empty array is ever stored there ({@link #without} gives null).
+   */
+  private static final FsRtlContext[] CLOSED = new FsRtlContext[0];
 
   /**
-   * Set, under the lock, by a teardown or delete that retires the list together with its owner
-   * (the per-file tracking block, the per-file-object container). A closed list is empty and
-   * accepts no more inserts, so nothing can be linked to a list its owner has already dropped.
+   * Null (empty), the sole entry, an array of two or more, head first, or {@link #CLOSED}; never
+   * changed in place.
    */
-  private boolean closed;
+  private volatile @Nullable Object entries;
 
   /** Inserts at the head; the caller has checked support. The list must never have been closed. */
   void insertHead(HeaderLock lock, C context) {
@@ -53,11 +57,11 @@ class ContextList<C extends FsRtlContext> {
   boolean insertHeadUnlessClosed(HeaderLock lock, C context) {
     lock.acquireExclusive();
     try {
-      if (closed) {
+      Object old = entries;
+      if (old == CLOSED) {
         return false;
       }
       context.link(this);
-      Object old = entries;
       if (old == null) {
         entries = context;
       } else if (old instanceof FsRtlContext one) {
@@ -148,8 +152,10 @@ class ContextList<C extends FsRtlContext> {
       lock.acquireExclusive();
       try {
         Object e = entries;
-        if (e == null) {
-          closed |= close;
+        if (e == null || e == CLOSED) {
+          if (close) {
+            entries = CLOSED;
+          }
           break;
         }
         if (e instanceof FsRtlContext one) {
@@ -193,12 +199,11 @@ class ContextList<C extends FsRtlContext> {
   private List<C> orphanAll(HeaderLock lock, boolean close) {
     lock.acquireExclusive();
     try {
-      closed |= close;
       List<C> orphans = snapshot();
       for (C c : orphans) {
         c.unlink();
       }
-      entries = null;
+      entries = close || entries == CLOSED ? CLOSED : null;
       return orphans;
     } finally {
       lock.releaseExclusive();
@@ -206,7 +211,8 @@ class ContextList<C extends FsRtlContext> {
   }
 
   boolean isEmpty() {
-    return entries == null;
+    Object e = entries;
+    return e == null || e == CLOSED;
   }
 
   int size() {
@@ -226,7 +232,7 @@ class ContextList<C extends FsRtlContext> {
   /** The entries as an array, head first (a new one-element array for a sole entry). */
   private static FsRtlContext[] array(@Nullable Object e) {
     if (e == null) {
-      return EMPTY;
+      return CLOSED; // empty, and never written back
     }
     return e instanceof FsRtlContext one ? new FsRtlContext[] {one} : (FsRtlContext[]) e;
   }
