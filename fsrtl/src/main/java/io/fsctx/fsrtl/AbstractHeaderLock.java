@@ -3,7 +3,7 @@ package io.fsctx.fsrtl;
 import io.fsctx.nt.KeThread;
 import io.fsctx.nt.MonitorRwLock;
 import io.fsctx.nt.PoolBlock;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,9 +18,14 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class AbstractHeaderLock extends MonitorRwLock implements HeaderLock {
   // A field updater rather than a counter object: every FCB header owns two or three locks.
-  private static final AtomicLongFieldUpdater<AbstractHeaderLock> ACQUISITIONS =
-      AtomicLongFieldUpdater.newUpdater(AbstractHeaderLock.class, "acquisitions");
-  private volatile long acquisitions;
+  private static final AtomicIntegerFieldUpdater<AbstractHeaderLock> ACQUISITIONS =
+      AtomicIntegerFieldUpdater.newUpdater(AbstractHeaderLock.class, "acquisitions");
+  /**
+   * Acquisitions, unsigned, modulo 2^32: an int rather than a long keeps the lock at 24 bytes with
+   * compressed references (issue 14). A test compares counts a few acquisitions apart; wrapping
+   * needs four billion acquisitions of one lock.
+   */
+  private volatile int acquisitions;
   // No field for the lock's kind: the class says it (kind()), and the four bytes of a name field
   // made each of the two or three locks per FCB header eight bytes bigger (issue 14).
   private final @Nullable PoolBlock memory;
@@ -101,7 +106,7 @@ abstract class AbstractHeaderLock extends MonitorRwLock implements HeaderLock {
 
   @Override
   public final long acquisitionCount() {
-    return acquisitions;
+    return Integer.toUnsignedLong(acquisitions);
   }
 
   private void checkNotHeld(KeThread.State thread) {

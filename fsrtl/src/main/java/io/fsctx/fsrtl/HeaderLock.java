@@ -26,6 +26,9 @@ public interface HeaderLock {
   /** Whether the calling thread holds the lock, shared or exclusive. */
   boolean isHeldByCurrentThread();
 
-  /** How many times the lock has been acquired, shared or exclusive, since it was created. */
+  /**
+   * How many times the lock has been acquired, shared or exclusive, since it was created, modulo
+   * 2^32 (the count of one lock wraps after about four billion acquisitions).
+   */
   long acquisitionCount();
 }

@@ -24,21 +24,30 @@ import org.jspecify.annotations.Nullable;
  * since a waiter gives it up while it waits.
  */
 public abstract class MonitorRwLock {
-  /** One waiting exclusive acquirer, in {@link #waiters}' low half. */
+  /** One waiting exclusive acquirer, in {@link #counts}' bits 0 to 9. */
   private static final int EXCLUSIVE_WAITER = 1;
-  /** One waiting shared acquirer, in {@link #waiters}' high half. */
-  private static final int SHARED_WAITER = 1 << 16;
+  /** One waiting shared acquirer, in {@link #counts}' bits 10 to 19. */
+  private static final int SHARED_WAITER = 1 << 10;
+  /** One shared holder, in {@link #counts}' bits 20 to 31. */
+  private static final int SHARED_HOLDER = 1 << 20;
+  /** The most waiters of one kind {@link #counts} can hold. */
+  private static final int MAX_WAITERS = SHARED_WAITER - 1;
+  /** The most shared holders {@link #counts} can hold. */
+  private static final int MAX_HOLDERS = (1 << 12) - 1;
+  /** The waiter bits of {@link #counts}. */
+  private static final int WAITERS = SHARED_HOLDER - 1;
 
   private volatile @Nullable Thread exclusiveOwner;
-  private int sharedHolders;
   /**
-   * Threads waiting: exclusive acquirers in the low 16 bits, shared ones above, in one int so the
-   * lock object stays the size it was (which bounds each kind at 65,535 waiting threads, far
-   * beyond what a model run starts). A release notifies only when someone waits: an uncontended
-   * release (nearly all of them) then skips {@code notifyAll}, which cost a measurable share of
-   * the filtered I/O path (issue 14).
+   * The shared holders (bits 20 to 31), the threads waiting for a shared hold (bits 10 to 19) and
+   * those waiting for the exclusive one (bits 0 to 9), in one int guarded by the monitor. One
+   * field rather than two or three keeps the header locks at 24 bytes, two or three per FCB header
+   * (issue 14); it bounds a lock at 4,095 shared holders and 1,023 waiters of each kind, far beyond
+   * the threads a model run starts, and going past a bound throws rather than wrapping. A release
+   * notifies only when someone waits: an uncontended release (nearly all of them) then skips
+   * {@code notifyAll}, which cost a measurable share of the filtered I/O path (issue 14).
    */
-  private int waiters;
+  private int counts;
 
   /** Creates an unheld lock. */
   protected MonitorRwLock() {}
@@ -51,38 +60,59 @@ public abstract class MonitorRwLock {
   /** Waits until no thread holds it exclusive and none waits to, then holds it shared. */
   protected final synchronized void lockShared() {
     if (exclusiveOwner != null || exclusiveWaiters() > 0) {
-      waiters += SHARED_WAITER;
+      if (((counts & WAITERS) >>> 10) == MAX_WAITERS) {
+        throw tooMany(MAX_WAITERS + " threads already wait for a shared hold");
+      }
+      counts += SHARED_WAITER;
       try {
         Monitors.awaitUninterruptibly(this, () -> exclusiveOwner == null && exclusiveWaiters() == 0);
       } finally {
-        waiters -= SHARED_WAITER;
+        counts -= SHARED_WAITER;
       }
     }
-    sharedHolders++;
+    if (sharedHolders() == MAX_HOLDERS) {
+      throw tooMany(MAX_HOLDERS + " threads already hold it shared");
+    }
+    counts += SHARED_HOLDER;
   }
 
   /** Exclusive acquirers waiting; read with the monitor held. */
   private int exclusiveWaiters() {
-    return waiters & (SHARED_WAITER - 1);
+    return counts & MAX_WAITERS;
+  }
+
+  /** Shared holders; read with the monitor held. */
+  private int sharedHolders() {
+    return counts >>> 20;
+  }
+
+  private static IllegalStateException tooMany(String what) {
+    return new IllegalStateException(what + ": the model's bound for one lock");
   }
 
   /** Gives back one shared hold taken with {@link #lockShared}. */
   protected final synchronized void unlockShared() {
-    if (sharedHolders > 0 && --sharedHolders == 0 && exclusiveWaiters() > 0) {
-      notifyAll();
+    if (sharedHolders() > 0) {
+      counts -= SHARED_HOLDER;
+      if (sharedHolders() == 0 && exclusiveWaiters() > 0) {
+        notifyAll();
+      }
     }
   }
 
   /** Waits until no thread holds it, then holds it exclusive for the calling thread. */
   protected final synchronized void lockExclusive() {
-    if (exclusiveOwner != null || sharedHolders > 0) {
-      waiters += EXCLUSIVE_WAITER;
+    if (exclusiveOwner != null || sharedHolders() > 0) {
+      if (exclusiveWaiters() == MAX_WAITERS) {
+        throw tooMany(MAX_WAITERS + " threads already wait for the exclusive hold");
+      }
+      counts += EXCLUSIVE_WAITER;
       boolean acquired = false;
       try {
-        Monitors.awaitUninterruptibly(this, () -> exclusiveOwner == null && sharedHolders == 0);
+        Monitors.awaitUninterruptibly(this, () -> exclusiveOwner == null && sharedHolders() == 0);
         acquired = true;
       } finally {
-        waiters -= EXCLUSIVE_WAITER;
+        counts -= EXCLUSIVE_WAITER;
         if (!acquired && exclusiveWaiters() == 0) {
           notifyAll(); // the wait ended by an Error: shared waiters held back by it may go
         }
@@ -94,13 +124,13 @@ public abstract class MonitorRwLock {
   /** Gives back the exclusive hold; the caller has checked it is the owner. */
   protected final synchronized void unlockExclusive() {
     exclusiveOwner = null;
-    if (waiters != 0) {
+    if ((counts & WAITERS) != 0) {
       notifyAll();
     }
   }
 
   /** Whether any thread holds it, shared or exclusive (a snapshot). */
   protected final synchronized boolean isLocked() {
-    return exclusiveOwner != null || sharedHolders > 0;
+    return exclusiveOwner != null || sharedHolders() > 0;
   }
 }
