@@ -67,6 +67,7 @@ public class FileObject implements FsRtlFileObject {
   private static final VarHandle HANDLE_COUNT;
   private static final VarHandle CONTEXTS;
   private static final VarHandle FILTER_SLOT;
+  private static final VarHandle RARE;
 
   static {
     MethodHandles.Lookup l = MethodHandles.lookup();
@@ -75,17 +76,26 @@ public class FileObject implements FsRtlFileObject {
     HANDLE_COUNT = FieldHandles.of(l, FileObject.class, "handleCount", int.class);
     CONTEXTS = FieldHandles.of(l, FileObject.class, "perFileObjectContexts", FileObjectContexts.class);
     FILTER_SLOT = FieldHandles.of(l, FileObject.class, "filterSlot", Object.class);
+    RARE = FieldHandles.of(l, FileObject.class, "rare", Rare.class);
   }
+
+  /**
+   * What few file objects have: an identity given by the caller (or a number beyond an int), a
+   * device hint, a transaction. One field for the three rather than a field each made every file
+   * object eight bytes bigger (issue 14); an ordinary open keeps null here.
+   */
+  private record Rare(
+      @Nullable String id, @Nullable DeviceObject deviceHint, io.fsctx.tm.@Nullable KTransaction transaction) {}
 
   private static final int READ = 1;
   private static final int WRITE = 2;
   private static final int DELETE = 4;
 
   /**
-   * The identity: null when the I/O manager made the object with a number that fits an int, and
-   * then formatted from {@link #number} on each use.
+   * The identity when it is not formatted from {@link #number}, the device hint and the
+   * transaction, or null when the object has none of them; replaced with a compare-and-set.
    */
-  private @Nullable String id;
+  private volatile @Nullable Rare rare;
   /** The I/O manager's number for it, or 0 (an int, so the object has room for {@link #filterSlot}). */
   private final int number;
   /**
@@ -109,8 +119,6 @@ public class FileObject implements FsRtlFileObject {
   private volatile int pointerCount;
   private volatile int handleCount;
   private volatile boolean deleted;
-  private volatile @Nullable DeviceObject deviceHint;
-  private volatile io.fsctx.tm.@Nullable KTransaction transaction;
   /**
    * {@code ReadAccess}, {@code WriteAccess} and {@code DeleteAccess} as bits ({@link #READ} and so
    * on), set together at the create: three booleans made the object a word longer.
@@ -124,7 +132,7 @@ public class FileObject implements FsRtlFileObject {
    * @param fileName the name it is opened by, relative to its volume
    */
   public FileObject(String id, String fileName) {
-    this.id = id;
+    this.rare = new Rare(id, null, null);
     this.number = 0;
     this.fileName = fileName;
   }
@@ -133,16 +141,16 @@ public class FileObject implements FsRtlFileObject {
   FileObject(long number, String fileName) {
     // A number beyond an int is formatted at once: the object keeps either the int or the name.
     this.number = number <= Integer.MAX_VALUE ? (int) number : 0;
-    this.id = number <= Integer.MAX_VALUE ? null : "FileObject#" + number;
+    this.rare = number <= Integer.MAX_VALUE ? null : new Rare("FileObject#" + number, null, null);
     this.fileName = fileName;
   }
 
   /** The identity for messages. */
   public final String id() {
-    String s = id;
+    Rare r = rare;
     // Formatted on each call rather than kept: a file object is made for every create, and a
     // kept id cost 56 bytes per open file object.
-    return s != null ? s : "FileObject#" + number;
+    return r != null && r.id() != null ? r.id() : "FileObject#" + number;
   }
 
   /**
@@ -261,11 +269,19 @@ public class FileObject implements FsRtlFileObject {
    * cleanup and close included); null means the top of its volume's stack.
    */
   public final @Nullable DeviceObject deviceHint() {
-    return deviceHint;
+    Rare r = rare;
+    return r == null ? null : r.deviceHint();
   }
 
   final void setDeviceHint(@Nullable DeviceObject device) {
-    deviceHint = device;
+    Rare r;
+    do {
+      r = rare;
+      if (r == null && device == null) {
+        return;
+      }
+    } while (!RARE.compareAndSet(
+        this, r, r == null ? new Rare(null, device, null) : new Rare(r.id(), device, r.transaction())));
   }
 
   /**
@@ -275,11 +291,19 @@ public class FileObject implements FsRtlFileObject {
    * FLT_RELATED_OBJECTS}. The file object holds a reference on it until it is deleted.
    */
   public final io.fsctx.tm.@Nullable KTransaction transaction() {
-    return transaction;
+    Rare r = rare;
+    return r == null ? null : r.transaction();
   }
 
   final void setTransaction(io.fsctx.tm.@Nullable KTransaction tx) {
-    transaction = tx;
+    Rare r;
+    do {
+      r = rare;
+      if (r == null && tx == null) {
+        return;
+      }
+    } while (!RARE.compareAndSet(
+        this, r, r == null ? new Rare(null, null, tx) : new Rare(r.id(), r.deviceHint(), tx)));
   }
 
   /** {@code ReadAccess}: the open was granted read or execute access to the data. */
