@@ -55,8 +55,6 @@ public final class HeaderAudit extends RuleMarks {
       @Nullable Object where, int flagsBefore, int flagsAfter, int flags2Before, int flags2After) {}
 
   private final CommonFcbHeader header;
-  private static final AtomicIntegerFieldUpdater<HeaderAudit> SETUPS =
-      AtomicIntegerFieldUpdater.newUpdater(HeaderAudit.class, "setups");
   private static final AtomicIntegerFieldUpdater<HeaderAudit> OPEN =
       AtomicIntegerFieldUpdater.newUpdater(HeaderAudit.class, "openFileObjects");
   // The five facts set once are bits of one int, and the first and last clearing writes one
@@ -70,6 +68,8 @@ public final class HeaderAudit extends RuleMarks {
   private static final int REACHABLE = 1 << 3;
   private static final int SET_UP_WHEN_FIRST_REACHABLE = 1 << 4;
   private static final int OPENED_AFTER_TEARDOWN = 1 << 5;
+  /** One setup, counted in {@link #facts} from bit 8 up. */
+  private static final int ONE_SETUP = 1 << 8;
 
   /** The first and the last clearing write since the last setup. */
   private record Cleared(FlagsChange first, FlagsChange last) {}
@@ -77,25 +77,35 @@ public final class HeaderAudit extends RuleMarks {
   /** Where the first and the last of two or more setups ran. */
   private record SetupSites(@Nullable Object first, @Nullable Object last) {}
 
-  private volatile int setups;
+  /**
+   * What only some headers ever record: writes that cleared the setup's bits, contexts orphaned by
+   * a repeated setup, teardowns, and an open after a teardown (a header of an open file has none
+   * of them). Kept out of the audit so those four fields cost one (issue 14); replaced, never
+   * changed, under the audit's monitor.
+   */
+  private record Rare(
+      @Nullable Cleared setupBitsCleared,
+      int orphaned,
+      ImmutableList<Teardown> teardowns,
+      @Nullable Object openedAfterTeardownWhere) {
+    static final Rare NONE = new Rare(null, 0, ImmutableList.of(), null);
+  }
   /**
    * Where the setups ran: the one setup's site, or once there are two or more a {@link
    * SetupSites}. Nearly every header is set up once, so one field holds both sites without a
-   * pair object, which leaves room for {@link #orphaned} (moved here from the header, making it
-   * 104 bytes rather than 112). Written under the header's monitor, as setups are.
+   * pair object. Written under the header's monitor, as setups are.
    */
   private volatile @Nullable Object setupWhere;
-  /** How many contexts a repeated setup orphaned; written under the header's monitor. */
-  private volatile int orphaned;
-  private volatile @Nullable Cleared setupBitsCleared;
+  private volatile @Nullable Rare rare;
   private volatile @Nullable PerFileContextSlot slotGivenAtSetup;
   private volatile int openFileObjects;
-  /** The facts set once, as the bits above; only ever gains bits. */
+  /**
+   * The facts set once, as the bits above, which it only ever gains, and from bit 8 up the number
+   * of setups: one int for both saves the audit a field (issue 14).
+   */
   private volatile int facts;
   private volatile @Nullable Object firstPublishedWhere;
   private volatile @Nullable Object firstReachableWhere;
-  private volatile @Nullable Object openedAfterTeardownWhere;
-  private volatile ImmutableList<Teardown> teardowns = ImmutableList.of();
 
   HeaderAudit(CommonFcbHeader header) {
     this.header = header;
@@ -105,18 +115,28 @@ public final class HeaderAudit extends RuleMarks {
     return (facts & fact) != 0;
   }
 
+  private Rare rare() {
+    Rare r = rare;
+    return r == null ? Rare.NONE : r;
+  }
+
   // ---- Written by FsRtl ----------------------------------------------------------------------
 
   void noteSetup(@Nullable PerFileContextSlot slot) {
     Object where = KeThread.currentSite();
-    if (SETUPS.incrementAndGet(this) == 1) {
+    if (((int) FACTS.getAndAdd(this, ONE_SETUP) >>> 8) == 0) {
       setupWhere = where;
     } else {
       setupWhere = new SetupSites(firstSetupWhere(), where);
     }
     slotGivenAtSetup = slot;
     // A setup sets the bits again: what cleared them before no longer explains the header.
-    setupBitsCleared = null;
+    if (rare != null && rare.setupBitsCleared() != null) {
+      synchronized (this) {
+        Rare r = rare();
+        rare = new Rare(null, r.orphaned(), r.teardowns(), r.openedAfterTeardownWhere());
+      }
+    }
   }
 
   /**
@@ -126,18 +146,24 @@ public final class HeaderAudit extends RuleMarks {
   void noteFlagsWritten(int flagsBefore, int flagsAfter, int flags2Before, int flags2After) {
     boolean cleared = (flagsBefore & ~flagsAfter & FsRtlConstants.FSRTL_FLAG_ADVANCED_HEADER) != 0
         || (flags2Before & ~flags2After & FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS) != 0;
-    if (cleared && setups > 0) {
+    if (cleared && isSetUp()) {
       FlagsChange c = new FlagsChange(KeThread.currentSite(), flagsBefore, flagsAfter, flags2Before, flags2After);
-      Cleared before = setupBitsCleared;
-      setupBitsCleared = new Cleared(before == null ? c : before.first(), c);
+      synchronized (this) {
+        Rare r = rare();
+        Cleared before = r.setupBitsCleared();
+        rare = new Rare(new Cleared(before == null ? c : before.first(), c), r.orphaned(), r.teardowns(),
+            r.openedAfterTeardownWhere());
+      }
     }
   }
 
   synchronized void noteTeardown(@Nullable String freedLock) {
-    teardowns = ImmutableList.<Teardown>builder()
-        .addAll(teardowns)
+    Rare r = rare();
+    ImmutableList<Teardown> more = ImmutableList.<Teardown>builder()
+        .addAll(r.teardowns())
         .add(new Teardown(KeThread.currentSite(), openFileObjects, freedLock))
         .build();
+    rare = new Rare(r.setupBitsCleared(), r.orphaned(), more, r.openedAfterTeardownWhere());
   }
 
   // ---- Written by the I/O manager and file systems --------------------------------------------
@@ -149,8 +175,14 @@ public final class HeaderAudit extends RuleMarks {
   public void fileObjectOpened() {
     OPEN.incrementAndGet(this);
     notePublished();
-    if (!teardowns.isEmpty() && !has(OPENED_AFTER_TEARDOWN)) {
-      openedAfterTeardownWhere = KeThread.currentSite();
+    if (rare != null && !rare().teardowns().isEmpty() && !has(OPENED_AFTER_TEARDOWN)) {
+      Object where = KeThread.currentSite();
+      synchronized (this) {
+        Rare r = rare();
+        if (r.openedAfterTeardownWhere() == null) {
+          rare = new Rare(r.setupBitsCleared(), r.orphaned(), r.teardowns(), where);
+        }
+      }
       FACTS.getAndBitwiseOr(this, OPENED_AFTER_TEARDOWN);
     }
   }
@@ -209,12 +241,12 @@ public final class HeaderAudit extends RuleMarks {
 
   /** How many times a setup routine ran on the header. */
   public int setupCount() {
-    return setups;
+    return facts >>> 8;
   }
 
   /** Whether a setup routine has run. */
   public boolean isSetUp() {
-    return setups > 0;
+    return (facts >>> 8) > 0;
   }
 
   /** Where the first setup ran (null outside any request or when never set up). */
@@ -231,12 +263,13 @@ public final class HeaderAudit extends RuleMarks {
 
   /** How many contexts repeated setups orphaned on the header (never freed: a leak). */
   public int orphanedContextCount() {
-    return orphaned;
+    return rare().orphaned();
   }
 
   /** A repeated setup orphaned {@code count} contexts; called under the header's monitor. */
-  void noteOrphaned(int count) {
-    orphaned += count;
+  synchronized void noteOrphaned(int count) {
+    Rare r = rare();
+    rare = new Rare(r.setupBitsCleared(), r.orphaned() + count, r.teardowns(), r.openedAfterTeardownWhere());
   }
 
   /**
@@ -244,13 +277,13 @@ public final class HeaderAudit extends RuleMarks {
    * FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS}, with the request it happened in; null when none did.
    */
   public @Nullable FlagsChange firstSetupBitsCleared() {
-    Cleared c = setupBitsCleared;
+    Cleared c = rare().setupBitsCleared();
     return c == null ? null : c.first();
   }
 
   /** The last such write since the last setup (the same as the first when there was one); null when none. */
   public @Nullable FlagsChange lastSetupBitsCleared() {
-    Cleared c = setupBitsCleared;
+    Cleared c = rare().setupBitsCleared();
     return c == null ? null : c.last();
   }
 
@@ -296,7 +329,7 @@ public final class HeaderAudit extends RuleMarks {
 
   /** Every {@code FsRtlTeardownPerStreamContexts} on the header, in order. */
   public List<Teardown> teardowns() {
-    return teardowns;
+    return rare().teardowns();
   }
 
   /** Whether a file object was opened on the header after a teardown. */
@@ -306,6 +339,6 @@ public final class HeaderAudit extends RuleMarks {
 
   /** Where a file object was first opened on the header after a teardown. */
   public @Nullable Object openedAfterTeardownWhere() {
-    return openedAfterTeardownWhere;
+    return rare().openedAfterTeardownWhere();
   }
 }
