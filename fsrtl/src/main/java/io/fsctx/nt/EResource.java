@@ -1,8 +1,6 @@
 package io.fsctx.nt;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -14,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * Deleting a resource that is still held is a contract violation and throws.
  *
  * <p>Design note. A resource keeps its lock state in itself ({@link MonitorRwLock}: the exclusive
- * owner, the shared holders and exclusive waiters, guarded by its monitor) plus the owner's
- * recursion count; each thread's shared holds are kept on the thread ({@link
+ * owner, and in one int the shared holders or the owner's recursive holds, the waiters and the
+ * deleted mark); each thread's shared holds are kept on the thread ({@link
  * KeThread#sharedHolds}), as the kernel keeps an owner table. A thread's first shared hold takes
  * the lock's read side and its last one gives it back; holds in between, and shared holds of the
  * exclusive owner, are only counted, so a recursive shared acquire never waits behind a writer.
@@ -31,20 +29,13 @@ public final class EResource extends MonitorRwLock {
   /**
    * What computes the name: a {@link Supplier} (when {@link #id} is null), or the owner whose
    * string follows the prefix in {@link #id}. Which one is told by {@link #id} rather than a flag
-   * of its own, and deletion is a value of {@link #recursion}: with those two fields the resource
-   * took 40 bytes instead of 32, and CTX builds two per file (issue 14).
+   * of its own; the owner's recursive holds and the deletion are kept in the lock's counts
+   * ({@link MonitorRwLock#addOwnerDepth}, {@link MonitorRwLock#markDeleted}). With fields of their
+   * own for those the resource took 32 or 40 bytes instead of 24, and CTX builds two per file
+   * (issue 14).
    */
   @GuardedBy("this")
   private @Nullable Object name;
-  /**
-   * The owner's exclusive holds, written by the owner only; {@link #DELETED} once deleted
-   * (written with volatile semantics, and read so by every acquisition's check).
-   */
-  private int recursion;
-
-  private static final int DELETED = -1;
-  private static final VarHandle RECURSION =
-      FieldHandles.of(MethodHandles.lookup(), EResource.class, "recursion", int.class);
 
   /**
    * {@code ExInitializeResourceLite}.
@@ -113,7 +104,7 @@ public final class EResource extends MonitorRwLock {
   }
 
   private void checkLive(String routine) {
-    if ((int) RECURSION.getVolatile(this) == DELETED) {
+    if (isDeleted()) {
       throw deleted(routine);
     }
   }
@@ -132,20 +123,20 @@ public final class EResource extends MonitorRwLock {
     Thread me = Thread.currentThread();
     KeThread.State thread = KeThread.current();
     if (exclusiveOwner() == me) {
-      recursion++;
+      addOwnerDepth(1);
     } else {
       if (thread.sharedHolds(this) > 0) {
         throw new IllegalStateException(
             "ExAcquireResourceExclusiveLite on " + id() + " by a thread that holds it shared: deadlock");
       }
       lockExclusive();
-      if ((int) RECURSION.getVolatile(this) == DELETED) {
+      if (isDeleted()) {
         // Deleted while this thread waited: the deletion ran under the monitor before the lock
-        // was ours, so it is seen here, and the count is not overwritten.
+        // was ours, so it is seen here.
         unlockExclusive();
         throw deleted("ExAcquireResourceExclusiveLite");
       }
-      recursion = 1;
+      addOwnerDepth(1);
     }
     thread.resourcesHeld++;
     return true;
@@ -178,7 +169,7 @@ public final class EResource extends MonitorRwLock {
         unlockShared();
       }
     } else if (exclusiveOwner() == me) {
-      if (--recursion == 0) {
+      if (addOwnerDepth(-1) == 0) {
         unlockExclusive();
       }
     } else {
@@ -194,7 +185,7 @@ public final class EResource extends MonitorRwLock {
 
   /** {@code ExIsResourceAcquiredSharedLite}: how many times this thread holds it (either way). */
   public int isAcquiredShared() {
-    return KeThread.sharedHolds(this) + (exclusiveOwner() == Thread.currentThread() ? recursion : 0);
+    return KeThread.sharedHolds(this) + (exclusiveOwner() == Thread.currentThread() ? ownerDepth() : 0);
   }
 
   /** Whether any thread holds it. */
@@ -210,7 +201,7 @@ public final class EResource extends MonitorRwLock {
   public void delete() {
     synchronized (this) { // the lock's monitor: no acquisition completes between the check and the mark
       if (!isLocked()) {
-        RECURSION.setVolatile(this, DELETED);
+        markDeleted();
         return;
       }
     }

@@ -1,5 +1,7 @@
 package io.fsctx.nt;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,26 +30,40 @@ public abstract class MonitorRwLock {
   private static final int EXCLUSIVE_WAITER = 1;
   /** One waiting shared acquirer, in {@link #counts}' bits 10 to 19. */
   private static final int SHARED_WAITER = 1 << 10;
-  /** One shared holder, in {@link #counts}' bits 20 to 31. */
+  /**
+   * One shared holder, in {@link #counts}' bits 20 to 30; while a thread holds the lock exclusive
+   * (and so no thread holds it shared), one of the owner's recursive holds ({@link
+   * #addOwnerDepth}).
+   */
   private static final int SHARED_HOLDER = 1 << 20;
   /** The most waiters of one kind {@link #counts} can hold. */
   private static final int MAX_WAITERS = SHARED_WAITER - 1;
-  /** The most shared holders {@link #counts} can hold. */
-  private static final int MAX_HOLDERS = (1 << 12) - 1;
+  /** The most shared holders, or owner holds, {@link #counts} can hold. */
+  private static final int MAX_HOLDERS = (1 << 11) - 1;
   /** The waiter bits of {@link #counts}. */
   private static final int WAITERS = SHARED_HOLDER - 1;
+  /** The holder bits of {@link #counts}. */
+  private static final int HOLDERS = MAX_HOLDERS << 20;
+  /** Bit 31 of {@link #counts}: the lock was deleted ({@link #markDeleted}); set once. */
+  private static final int DELETED = 1 << 31;
+  private static final VarHandle COUNTS =
+      FieldHandles.of(MethodHandles.lookup(), MonitorRwLock.class, "counts", int.class);
 
   private volatile @Nullable Thread exclusiveOwner;
   /**
-   * The shared holders (bits 20 to 31), the threads waiting for a shared hold (bits 10 to 19) and
-   * those waiting for the exclusive one (bits 0 to 9), in one int guarded by the monitor. One
-   * field rather than two or three keeps the header locks at 24 bytes, two or three per FCB header
-   * (issue 14); it bounds a lock at 4,095 shared holders and 1,023 waiters of each kind, far beyond
-   * the threads a model run starts, and going past a bound throws rather than wrapping. A release
-   * notifies only when someone waits: an uncontended release (nearly all of them) then skips
-   * {@code notifyAll}, which cost a measurable share of the filtered I/O path (issue 14).
+   * The deleted mark (bit 31), the shared holders or, while the lock is held exclusive, the
+   * owner's holds (bits 20 to 30), the threads waiting for a shared hold (bits 10 to 19) and those
+   * waiting for the exclusive one (bits 0 to 9), in one int. One field rather than four keeps the
+   * header locks and {@link EResource} at 24 bytes: two or three locks per FCB header, two
+   * resources per file under CTX (issue 14). It bounds a lock at 2,047 shared holders (or
+   * recursive exclusive holds) and 1,023 waiters of each kind, far beyond the threads a model run
+   * starts; going past a bound throws rather than wrapping. Every change is an atomic add or or,
+   * since the owner changes its holds without the monitor; the waiter and holder counts change
+   * under the monitor. A release notifies only when someone waits: an uncontended release (nearly
+   * all of them) then skips {@code notifyAll}, which cost a measurable share of the filtered I/O
+   * path (issue 14).
    */
-  private int counts;
+  private volatile int counts;
 
   /** Creates an unheld lock. */
   protected MonitorRwLock() {}
@@ -63,17 +79,17 @@ public abstract class MonitorRwLock {
       if (((counts & WAITERS) >>> 10) == MAX_WAITERS) {
         throw tooMany(MAX_WAITERS + " threads already wait for a shared hold");
       }
-      counts += SHARED_WAITER;
+      COUNTS.getAndAdd(this, SHARED_WAITER);
       try {
         Monitors.awaitUninterruptibly(this, () -> exclusiveOwner == null && exclusiveWaiters() == 0);
       } finally {
-        counts -= SHARED_WAITER;
+        COUNTS.getAndAdd(this, -SHARED_WAITER);
       }
     }
     if (sharedHolders() == MAX_HOLDERS) {
       throw tooMany(MAX_HOLDERS + " threads already hold it shared");
     }
-    counts += SHARED_HOLDER;
+    COUNTS.getAndAdd(this, SHARED_HOLDER);
   }
 
   /** Exclusive acquirers waiting; read with the monitor held. */
@@ -81,9 +97,40 @@ public abstract class MonitorRwLock {
     return counts & MAX_WAITERS;
   }
 
-  /** Shared holders; read with the monitor held. */
+  /** Shared holders, or the owner's holds while it is held exclusive. */
   private int sharedHolders() {
-    return counts >>> 20;
+    return (counts & HOLDERS) >>> 20;
+  }
+
+  /**
+   * For the exclusive owner: adds {@code delta} to its holds, kept in the holder bits, which no
+   * shared holder uses while the lock is held exclusive. The owner must take its holds back to 0
+   * before {@link #unlockExclusive}.
+   *
+   * @return the owner's holds after the change
+   * @throws IllegalStateException past 2,047 holds
+   */
+  protected final int addOwnerDepth(int delta) {
+    int before = ownerDepth();
+    if (before + delta > MAX_HOLDERS || before + delta < 0) {
+      throw tooMany("2047 recursive holds of one lock");
+    }
+    return (((int) COUNTS.getAndAdd(this, delta * SHARED_HOLDER) & HOLDERS) >>> 20) + delta;
+  }
+
+  /** The exclusive owner's holds ({@link #addOwnerDepth}); meaningful to the owner only. */
+  protected final int ownerDepth() {
+    return sharedHolders();
+  }
+
+  /** Marks the lock deleted; call with the monitor held, once {@link #isLocked} is false. */
+  protected final void markDeleted() {
+    COUNTS.getAndBitwiseOr(this, DELETED);
+  }
+
+  /** Whether {@link #markDeleted} ran. */
+  protected final boolean isDeleted() {
+    return (counts & DELETED) != 0;
   }
 
   private static IllegalStateException tooMany(String what) {
@@ -93,7 +140,7 @@ public abstract class MonitorRwLock {
   /** Gives back one shared hold taken with {@link #lockShared}. */
   protected final synchronized void unlockShared() {
     if (sharedHolders() > 0) {
-      counts -= SHARED_HOLDER;
+      COUNTS.getAndAdd(this, -SHARED_HOLDER);
       if (sharedHolders() == 0 && exclusiveWaiters() > 0) {
         notifyAll();
       }
@@ -106,13 +153,13 @@ public abstract class MonitorRwLock {
       if (exclusiveWaiters() == MAX_WAITERS) {
         throw tooMany(MAX_WAITERS + " threads already wait for the exclusive hold");
       }
-      counts += EXCLUSIVE_WAITER;
+      COUNTS.getAndAdd(this, EXCLUSIVE_WAITER);
       boolean acquired = false;
       try {
         Monitors.awaitUninterruptibly(this, () -> exclusiveOwner == null && sharedHolders() == 0);
         acquired = true;
       } finally {
-        counts -= EXCLUSIVE_WAITER;
+        COUNTS.getAndAdd(this, -EXCLUSIVE_WAITER);
         if (!acquired && exclusiveWaiters() == 0) {
           notifyAll(); // the wait ended by an Error: shared waiters held back by it may go
         }

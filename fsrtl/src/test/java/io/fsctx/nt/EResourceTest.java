@@ -26,6 +26,39 @@ class EResourceTest {
     assertEquals(before, KeThread.resourcesHeld());
   }
 
+  /**
+   * The owner's recursive holds share the lock's counts with the holders and waiters
+   * (MonitorRwLock): 2,047 holds are counted, one more is refused without changing the count, and
+   * a thread waiting meanwhile gets the resource only after the last release.
+   */
+  @Test
+  void acquireExclusive_recursiveHoldsToTheBound_countedThenRefused_waiterGetsInAfterLastRelease() throws Exception {
+    EResource r = new EResource("R");
+    int bound = 2047;
+    for (int i = 0; i < bound; i++) {
+      r.acquireExclusive();
+    }
+    assertEquals(bound, r.isAcquiredShared());
+    IllegalStateException refused = assertThrows(IllegalStateException.class, r::acquireExclusive);
+    assertTrue(refused.getMessage().contains("2047 recursive holds"), refused.getMessage());
+    assertEquals(bound, r.isAcquiredShared());
+    CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+      r.acquireShared();
+      r.release();
+      return true;
+    });
+    for (int i = 0; i < bound - 1; i++) {
+      r.release();
+    }
+    assertTrue(r.isAcquiredExclusive());
+    assertFalse(waiter.isDone(), "a shared waiter got in while the owner still held it");
+    r.release();
+    assertTrue(waiter.get(5, TimeUnit.SECONDS));
+    assertFalse(r.isHeld());
+    r.delete();
+    assertThrows(IllegalStateException.class, r::acquireShared);
+  }
+
   @Test
   void acquireExclusive_whileHeldSharedOnly_throwsInsteadOfDeadlocking() {
     EResource r = new EResource("R");
