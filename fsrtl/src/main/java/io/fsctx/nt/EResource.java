@@ -136,7 +136,7 @@ public final class EResource extends MonitorRwLock {
         unlockExclusive();
         throw deleted("ExAcquireResourceExclusiveLite");
       }
-      addOwnerDepth(1);
+      // The first hold is the ownership itself: no count changes (MonitorRwLock#addOwnerDepth).
     }
     thread.resourcesHeld++;
     return true;
@@ -169,8 +169,10 @@ public final class EResource extends MonitorRwLock {
         unlockShared();
       }
     } else if (exclusiveOwner() == me) {
-      if (addOwnerDepth(-1) == 0) {
+      if (ownerDepth() == 0) {
         unlockExclusive();
+      } else {
+        addOwnerDepth(-1);
       }
     } else {
       throw new IllegalStateException("ExReleaseResourceLite on " + id() + " which this thread does not hold");
@@ -185,7 +187,7 @@ public final class EResource extends MonitorRwLock {
 
   /** {@code ExIsResourceAcquiredSharedLite}: how many times this thread holds it (either way). */
   public int isAcquiredShared() {
-    return KeThread.sharedHolds(this) + (exclusiveOwner() == Thread.currentThread() ? ownerDepth() : 0);
+    return KeThread.sharedHolds(this) + (exclusiveOwner() == Thread.currentThread() ? ownerDepth() + 1 : 0);
   }
 
   /** Whether any thread holds it. */

@@ -52,11 +52,11 @@ public abstract class MonitorRwLock {
   private volatile @Nullable Thread exclusiveOwner;
   /**
    * The deleted mark (bit 31), the shared holders or, while the lock is held exclusive, the
-   * owner's holds (bits 20 to 30), the threads waiting for a shared hold (bits 10 to 19) and those
+   * owner's holds beyond the first (bits 20 to 30), the threads waiting for a shared hold (bits 10 to 19) and those
    * waiting for the exclusive one (bits 0 to 9), in one int. One field rather than four keeps the
    * header locks and {@link EResource} at 24 bytes: two or three locks per FCB header, two
-   * resources per file under CTX (issue 14). It bounds a lock at 2,047 shared holders (or
-   * recursive exclusive holds) and 1,023 waiters of each kind, far beyond the threads a model run
+   * resources per file under CTX (issue 14). It bounds a lock at 2,047 shared holders (or 2,048
+   * exclusive holds by its owner) and 1,023 waiters of each kind, far beyond the threads a model run
    * starts; going past a bound throws rather than wrapping. Every change is an atomic add or or,
    * since the owner changes its holds without the monitor; the waiter and holder counts change
    * under the monitor. A release notifies only when someone waits: an uncontended release (nearly
@@ -103,22 +103,24 @@ public abstract class MonitorRwLock {
   }
 
   /**
-   * For the exclusive owner: adds {@code delta} to its holds, kept in the holder bits, which no
-   * shared holder uses while the lock is held exclusive. The owner must take its holds back to 0
-   * before {@link #unlockExclusive}.
+   * For the exclusive owner: adds {@code delta} to its holds beyond the first, kept in the holder
+   * bits, which no shared holder uses while the lock is held exclusive. The first hold is the
+   * ownership itself, so an owner that never recurses changes no count (no atomic instruction on
+   * the common path); the owner must take its extra holds back to 0 before {@link
+   * #unlockExclusive}.
    *
-   * @return the owner's holds after the change
-   * @throws IllegalStateException past 2,047 holds
+   * @return the owner's holds beyond the first after the change
+   * @throws IllegalStateException past 2,047 holds beyond the first
    */
   protected final int addOwnerDepth(int delta) {
     int before = ownerDepth();
     if (before + delta > MAX_HOLDERS || before + delta < 0) {
-      throw tooMany("2047 recursive holds of one lock");
+      throw tooMany("2048 holds of one lock by its owner");
     }
     return (((int) COUNTS.getAndAdd(this, delta * SHARED_HOLDER) & HOLDERS) >>> 20) + delta;
   }
 
-  /** The exclusive owner's holds ({@link #addOwnerDepth}); meaningful to the owner only. */
+  /** The exclusive owner's holds beyond the first ({@link #addOwnerDepth}); meaningful to the owner only. */
   protected final int ownerDepth() {
     return sharedHolders();
   }
