@@ -274,14 +274,17 @@ public class FileObject implements FsRtlFileObject {
   }
 
   final void setDeviceHint(@Nullable DeviceObject device) {
+    if (device != null || rare != null) {
+      updateRare(r -> new Rare(r == null ? null : r.id(), device, r == null ? null : r.transaction()));
+    }
+  }
+
+  /** Replaces {@link #rare} with what {@code change} makes of it, retrying on a race. */
+  private void updateRare(java.util.function.UnaryOperator<@Nullable Rare> change) {
     Rare r;
     do {
       r = rare;
-      if (r == null && device == null) {
-        return;
-      }
-    } while (!RARE.compareAndSet(
-        this, r, r == null ? new Rare(null, device, null) : new Rare(r.id(), device, r.transaction())));
+    } while (!RARE.compareAndSet(this, r, change.apply(r)));
   }
 
   /**
@@ -296,14 +299,9 @@ public class FileObject implements FsRtlFileObject {
   }
 
   final void setTransaction(io.fsctx.tm.@Nullable KTransaction tx) {
-    Rare r;
-    do {
-      r = rare;
-      if (r == null && tx == null) {
-        return;
-      }
-    } while (!RARE.compareAndSet(
-        this, r, r == null ? new Rare(null, null, tx) : new Rare(r.id(), r.deviceHint(), tx)));
+    if (tx != null || rare != null) {
+      updateRare(r -> new Rare(r == null ? null : r.id(), r == null ? null : r.deviceHint(), tx));
+    }
   }
 
   /** {@code ReadAccess}: the open was granted read or execute access to the data. */
