@@ -30,7 +30,7 @@ public final class EResource extends MonitorRwLock {
    * What computes the name: a {@link Supplier} (when {@link #id} is null), or the owner whose
    * string follows the prefix in {@link #id}. Which one is told by {@link #id} rather than a flag
    * of its own; the owner's recursive holds and the deletion are kept in the lock's counts
-   * ({@link MonitorRwLock#addOwnerDepth}, {@link MonitorRwLock#markDeleted}). With fields of their
+   * ({@link MonitorRwLock#addOwnerDepth}, {@link MonitorRwLock#markDeletedUnlessLocked}). With fields of their
    * own for those the resource took 32 or 40 bytes instead of 24, and CTX builds two per file
    * (issue 14).
    */
@@ -131,8 +131,8 @@ public final class EResource extends MonitorRwLock {
       }
       lockExclusive();
       if (isDeleted()) {
-        // Deleted while this thread waited: the deletion ran under the monitor before the lock
-        // was ours, so it is seen here.
+        // Deleted while this thread waited: the deletion's compare-and-set on the lock's counts
+        // came before the one that gave this thread the lock, so it is seen here.
         unlockExclusive();
         throw deleted("ExAcquireResourceExclusiveLite");
       }
@@ -201,11 +201,10 @@ public final class EResource extends MonitorRwLock {
    * @throws IllegalStateException when it is still held
    */
   public void delete() {
-    synchronized (this) { // the lock's monitor: no acquisition completes between the check and the mark
-      if (!isLocked()) {
-        markDeleted();
-        return;
-      }
+    // One compare-and-set on the lock's counts: no acquisition completes between the check and
+    // the mark.
+    if (markDeletedUnlessLocked()) {
+      return;
     }
     throw new IllegalStateException("ExDeleteResourceLite on " + id() + " while it is held");
   }

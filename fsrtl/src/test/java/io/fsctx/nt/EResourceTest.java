@@ -28,19 +28,19 @@ class EResourceTest {
 
   /**
    * The owner's recursive holds share the lock's counts with the holders and waiters
-   * (MonitorRwLock): 2,048 holds are counted, one more is refused without changing the count, and
+   * (MonitorRwLock): 1,024 holds are counted, one more is refused without changing the count, and
    * a thread waiting meanwhile gets the resource only after the last release.
    */
   @Test
   void acquireExclusive_recursiveHoldsToTheBound_countedThenRefused_waiterGetsInAfterLastRelease() throws Exception {
     EResource r = new EResource("R");
-    int bound = 2048;
+    int bound = 1024;
     for (int i = 0; i < bound; i++) {
       r.acquireExclusive();
     }
     assertEquals(bound, r.isAcquiredShared());
     IllegalStateException refused = assertThrows(IllegalStateException.class, r::acquireExclusive);
-    assertTrue(refused.getMessage().contains("2048 holds of one lock by its owner"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("1024 holds of one lock by its owner"), refused.getMessage());
     assertEquals(bound, r.isAcquiredShared());
     CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
       r.acquireShared();
