@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * fast mutexes and push locks deadlock on recursive acquisition in the kernel.
  *
  * <p>Design note. Every FCB header owns two or three of these, so the lock keeps its state in
- * itself ({@link MonitorRwLock}: owner, shared holders, exclusive waiters under its monitor, no
- * lock object of its own); which threads hold it shared is kept on the threads ({@link
+ * itself ({@link MonitorRwLock}: the owner, and one int of holders and waiters changed by
+ * compare-and-set, waiting on the lock's monitor; no lock object of its own); which threads hold
+ * it shared is kept on the threads ({@link
  * KeThread#addSharedHold}), not here. A {@code ReentrantReadWriteLock} cost about 120 bytes per
  * lock and a thread-local hold counter per reader, a {@code StampedLock} 48 bytes.
  */
@@ -77,7 +78,6 @@ abstract class AbstractHeaderLock extends MonitorRwLock implements HeaderLock {
   }
 
   @Override
-  @SuppressWarnings("NonAtomicVolatileUpdate") // written only by the exclusive holder, see below
   public final void acquireExclusive() {
     // The recursion check is isHeldByCurrentThread's: for a fast mutex, never held shared, it
     // reads no thread-local (every acquisition of the I/O path's commonest lock).
@@ -86,9 +86,10 @@ abstract class AbstractHeaderLock extends MonitorRwLock implements HeaderLock {
     }
     lockExclusive();
     // No atomic add: the exclusive holder is the only thread that can be counting now (shared
-    // holders count while they hold, which excludes this hold), and the monitor's hand-off
-    // orders the increments.
-    acquisitions = acquisitions + 1;
+    // holders count while they hold, which excludes this hold), and the lock's hand-off orders
+    // the increments. A release store rather than a volatile one: no fence on every acquisition
+    // of the I/O path's commonest lock, and a reader that saw the lock released sees the count.
+    ACQUISITIONS.lazySet(this, acquisitions + 1);
   }
 
   @Override
