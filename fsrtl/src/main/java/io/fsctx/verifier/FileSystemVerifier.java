@@ -100,8 +100,17 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   }
 
   private final IoManager io;
-  /** Headers a file object has pointed at and whose block is not freed, with the path opened. */
-  private final Map<CommonFcbHeader, String> live = new ConcurrentHashMap<>();
+  /**
+   * The headers alive with a file object reported on them are found at the end through the pool's
+   * outstanding blocks and the mark on each header's audit ({@link HeaderAudit#markOpenEventSeen}),
+   * and the path of a header's first open through the site of that open, which holds its file
+   * object: a map from every open header to its path cost 30 bytes per open file (issue 14). This
+   * map keeps only the first opens that site does not describe (a directory, a volume open, a
+   * stream file object, an open outside a request), until the header is freed.
+   */
+  private final Map<CommonFcbHeader, String> otherFirstOpens = new ConcurrentHashMap<>();
+  /** Opened headers not embedded in a pool block ({@code FCB-POOL}), which the pool cannot list. */
+  private final Set<CommonFcbHeader> unpooled = ConcurrentHashMap.newKeySet();
   /** File objects created and not yet deleted, per volume. */
   private final Map<Volume, VolumeFiles> openByVolume = new ConcurrentHashMap<>();
   private final Set<Volume> volumesChecked = ConcurrentHashMap.newKeySet();
@@ -188,7 +197,15 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
    * them.
    */
   public void finish() {
-    for (CommonFcbHeader h : live.keySet()) {
+    List<CommonFcbHeader> alive = new ArrayList<>(unpooled);
+    for (PoolBlock b : io.pool().outstanding()) {
+      for (Object m : b.members()) {
+        if (m instanceof CommonFcbHeader h && h.audit().openEventSeen()) {
+          alive.add(h);
+        }
+      }
+    }
+    for (CommonFcbHeader h : alive) {
       if (h instanceof AdvancedFcbHeader a && !isFreed(a)) {
         Object what = lazy(() -> describe(a));
         checkSetupOrder(a, what, "end of run");
@@ -231,7 +248,15 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   private void onOpened(CommonFcbHeader h, IoEvent.FileObjectCreated c) {
     FileObject fo = c.fileObject();
-    live.putIfAbsent(h, describeOpen(fo, c));
+    if (h.audit().markOpenEventSeen()) {
+      String opened = describeOpen(fo, c);
+      if (!opened.equals(siteName(h))) {
+        otherFirstOpens.put(h, opened);
+      }
+      if (h.memory() == null) {
+        unpooled.add(h);
+      }
+    }
     // Descriptions are built only when a report or an example needs them: the checks run on
     // every open, cleanup, close and free, and nearly always pass.
     Object what = lazy(() -> describe(h));
@@ -321,7 +346,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   }
 
   private void onHeaderFreed(CommonFcbHeader h, PoolBlock block) {
-    String name = live.remove(h);
+    String name = firstOpenName(h);
+    otherFirstOpens.remove(h);
     Object what = lazy(() -> describe(h, name));
     Object at = lazy(() -> "freed " + PoolBlock.describe(block.freedAt()));
     int open = h.audit().openFileObjects();
@@ -686,7 +712,26 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
    * when no file object ever pointed at it (a create's error path).
    */
   private String describe(CommonFcbHeader h) {
-    return describe(h, live.get(h));
+    return describe(h, isFreed(h) ? null : firstOpenName(h));
+  }
+
+  /** The path of the header's first reported open, or null when none was reported. */
+  private @Nullable String firstOpenName(CommonFcbHeader h) {
+    if (!h.audit().openEventSeen()) {
+      return null;
+    }
+    String other = otherFirstOpens.get(h);
+    return other != null ? other : siteName(h);
+  }
+
+  /**
+   * The name of the file object of the request in which a file object first pointed at the header
+   * (its create), or null when that was outside a request.
+   */
+  private static @Nullable String siteName(CommonFcbHeader h) {
+    return h.audit().firstPublishedWhere() instanceof Irp.Site s && s.fileObject() != null
+        ? Objects.requireNonNull(s.fileObject()).fileName()
+        : null;
   }
 
   private static String describe(CommonFcbHeader h, @Nullable String name) {

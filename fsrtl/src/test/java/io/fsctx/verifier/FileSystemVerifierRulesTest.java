@@ -1,5 +1,6 @@
 package io.fsctx.verifier;
 
+import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -324,6 +325,34 @@ class FileSystemVerifierRulesTest {
     workload(new FaultyFileSystem(Fault.NEVER_FREE));
     assertContains(only(FsRule.FREE_AT_DISMOUNT).message(), "'TvfS' SCB (Scb#", "allocated in Irp#",
         "is still allocated although Volume#");
+  }
+
+  /**
+   * finish() finds the headers still open through the pool's outstanding blocks (no map of open
+   * headers), judges them, and names each by its first open: a file by the create's file object,
+   * the volume open by the description kept for it.
+   */
+  @Test
+  @DisplayName("FLAGS-STABLE at the end of the run: open headers are found through the pool and named by their first open")
+  void finish_openHeadersChangedAfterTheirLastRequest_reportedAtTheEndOfTheRun() {
+    mount(new FaultyFileSystem());
+    FileObject file = open("\\a");
+    FileObject vol = open("");
+    FileObject closed = open("\\gone");
+    io.closeHandle(closed); // freed at its close: not judged at the end
+    for (FileObject fo : List.of(file, vol)) {
+      ((AdvancedFcbHeader) Objects.requireNonNull(fo.fsContext()))
+          .clearFlags2Bits(FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
+    }
+    assertTrue(verifier.violations(FsRule.FLAGS_STABLE).isEmpty(), "nothing judged before the end");
+    verifier.finish();
+    List<FsViolation> found = verifier.violations(FsRule.FLAGS_STABLE);
+    assertEquals(2, found.size(), found.toString());
+    String both = found.get(0).message() + "\n" + found.get(1).message();
+    assertContains(both, "(\\a): Flags2=", "(volume open): Flags2=", "at the end of the run");
+    assertFalse(both.contains("gone"), both);
+    io.closeHandle(file);
+    io.closeHandle(vol);
   }
 
   @Test
