@@ -90,6 +90,22 @@ public final class HeaderAudit extends RuleMarks {
       ImmutableList<Teardown> teardowns,
       @Nullable Object openedAfterTeardownWhere) {
     static final Rare NONE = new Rare(null, 0, ImmutableList.of(), null);
+
+    Rare withCleared(@Nullable Cleared c) {
+      return new Rare(c, orphaned, teardowns, openedAfterTeardownWhere);
+    }
+
+    Rare withOrphaned(int n) {
+      return new Rare(setupBitsCleared, n, teardowns, openedAfterTeardownWhere);
+    }
+
+    Rare withTeardowns(ImmutableList<Teardown> t) {
+      return new Rare(setupBitsCleared, orphaned, t, openedAfterTeardownWhere);
+    }
+
+    Rare withOpenedAfterTeardown(@Nullable Object where) {
+      return new Rare(setupBitsCleared, orphaned, teardowns, where);
+    }
   }
   /**
    * Where the setups ran: the one setup's site, or once there are two or more a {@link
@@ -134,8 +150,7 @@ public final class HeaderAudit extends RuleMarks {
     // A setup sets the bits again: what cleared them before no longer explains the header.
     if (rare != null && rare.setupBitsCleared() != null) {
       synchronized (this) {
-        Rare r = rare();
-        rare = new Rare(null, r.orphaned(), r.teardowns(), r.openedAfterTeardownWhere());
+        rare = rare().withCleared(null);
       }
     }
   }
@@ -152,8 +167,7 @@ public final class HeaderAudit extends RuleMarks {
       synchronized (this) {
         Rare r = rare();
         Cleared before = r.setupBitsCleared();
-        rare = new Rare(new Cleared(before == null ? c : before.first(), c), r.orphaned(), r.teardowns(),
-            r.openedAfterTeardownWhere());
+        rare = r.withCleared(new Cleared(before == null ? c : before.first(), c));
       }
     }
   }
@@ -164,7 +178,7 @@ public final class HeaderAudit extends RuleMarks {
         .addAll(r.teardowns())
         .add(new Teardown(KeThread.currentSite(), openFileObjects, freedLock))
         .build();
-    rare = new Rare(r.setupBitsCleared(), r.orphaned(), more, r.openedAfterTeardownWhere());
+    rare = r.withTeardowns(more);
   }
 
   // ---- Written by the I/O manager and file systems --------------------------------------------
@@ -181,7 +195,7 @@ public final class HeaderAudit extends RuleMarks {
       synchronized (this) {
         Rare r = rare();
         if (r.openedAfterTeardownWhere() == null) {
-          rare = new Rare(r.setupBitsCleared(), r.orphaned(), r.teardowns(), where);
+          rare = r.withOpenedAfterTeardown(where);
         }
       }
       FACTS.getAndBitwiseOr(this, OPENED_AFTER_TEARDOWN);
@@ -270,7 +284,7 @@ public final class HeaderAudit extends RuleMarks {
   /** A repeated setup orphaned {@code count} contexts; called under the header's monitor. */
   synchronized void noteOrphaned(int count) {
     Rare r = rare();
-    rare = new Rare(r.setupBitsCleared(), r.orphaned() + count, r.teardowns(), r.openedAfterTeardownWhere());
+    rare = r.withOrphaned(r.orphaned() + count);
   }
 
   /**
