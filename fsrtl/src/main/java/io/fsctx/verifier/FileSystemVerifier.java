@@ -100,17 +100,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   }
 
   private final IoManager io;
-  /**
-   * The headers alive with a file object reported on them are found at the end through the pool's
-   * outstanding blocks and the mark on each header's audit ({@link HeaderAudit#markOpenEventSeen}),
-   * and the path of a header's first open through the site of that open, which holds its file
-   * object: a map from every open header to its path cost 30 bytes per open file (issue 14). This
-   * map keeps only the first opens that site does not describe (a directory, a volume open, a
-   * stream file object, an open outside a request), until the header is freed.
-   */
-  private final Map<CommonFcbHeader, String> otherFirstOpens = new ConcurrentHashMap<>();
-  /** Opened headers not embedded in a pool block ({@code FCB-POOL}), which the pool cannot list. */
-  private final Set<CommonFcbHeader> unpooled = ConcurrentHashMap.newKeySet();
+  /** The headers with a file object reported on them, and their names in messages. */
+  private final OpenHeaders headers;
   /** File objects created and not yet deleted, per volume. */
   private final Map<Volume, VolumeFiles> openByVolume = new ConcurrentHashMap<>();
   private final Set<Volume> volumesChecked = ConcurrentHashMap.newKeySet();
@@ -121,6 +112,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   private FileSystemVerifier(IoManager io) {
     this.io = io;
+    this.headers = new OpenHeaders(io.pool());
     for (FsRule r : FsRule.values()) {
       checks.put(r, new CheckLog());
     }
@@ -197,15 +189,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
    * them.
    */
   public void finish() {
-    List<CommonFcbHeader> alive = new ArrayList<>(unpooled);
-    for (PoolBlock b : io.pool().outstanding()) {
-      for (Object m : b.members()) {
-        if (m instanceof CommonFcbHeader h && h.audit().openEventSeen()) {
-          alive.add(h);
-        }
-      }
-    }
-    for (CommonFcbHeader h : alive) {
+    for (CommonFcbHeader h : headers.alive()) {
       if (h instanceof AdvancedFcbHeader a && !isFreed(a)) {
         Object what = lazy(() -> describe(a));
         checkSetupOrder(a, what, "end of run");
@@ -248,15 +232,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
 
   private void onOpened(CommonFcbHeader h, IoEvent.FileObjectCreated c) {
     FileObject fo = c.fileObject();
-    if (h.audit().markOpenEventSeen()) {
-      String opened = describeOpen(fo, c);
-      if (!opened.equals(siteName(h))) {
-        otherFirstOpens.put(h, opened);
-      }
-      if (h.memory() == null) {
-        unpooled.add(h);
-      }
-    }
+    headers.opened(h, c);
     // Descriptions are built only when a report or an example needs them: the checks run on
     // every open, cleanup, close and free, and nearly always pass.
     Object what = lazy(() -> describe(h));
@@ -346,9 +322,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   }
 
   private void onHeaderFreed(CommonFcbHeader h, PoolBlock block) {
-    String name = firstOpenName(h);
-    otherFirstOpens.remove(h);
-    Object what = lazy(() -> describe(h, name));
+    String name = headers.freed(h);
+    Object what = lazy(() -> OpenHeaders.describe(h, name));
     Object at = lazy(() -> "freed " + PoolBlock.describe(block.freedAt()));
     int open = h.audit().openFileObjects();
     if (check(FsRule.FREE_WHILE_OPEN, h, "free")) {
@@ -706,45 +681,8 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
     }
   }
 
-  /**
-   * A header's id and where it comes from: the path it was first opened by while it lives; once
-   * freed (or when never tracked) the request of its first open, or the request it was built in
-   * when no file object ever pointed at it (a create's error path).
-   */
   private String describe(CommonFcbHeader h) {
-    return describe(h, isFreed(h) ? null : firstOpenName(h));
-  }
-
-  /** The path of the header's first reported open, or null when none was reported. */
-  private @Nullable String firstOpenName(CommonFcbHeader h) {
-    if (!h.audit().openEventSeen()) {
-      return null;
-    }
-    String other = otherFirstOpens.get(h);
-    return other != null ? other : siteName(h);
-  }
-
-  /**
-   * The name of the file object of the request in which a file object first pointed at the header
-   * (its create), or null when that was outside a request.
-   */
-  private static @Nullable String siteName(CommonFcbHeader h) {
-    return h.audit().firstPublishedWhere() instanceof Irp.Site s && s.fileObject() != null
-        ? Objects.requireNonNull(s.fileObject()).fileName()
-        : null;
-  }
-
-  private static String describe(CommonFcbHeader h, @Nullable String name) {
-    if (name != null) {
-      return h.id() + " (" + name + ")";
-    }
-    Object opened = h.audit().firstPublishedWhere();
-    if (opened != null) {
-      return h.id() + " (first opened " + PoolBlock.describe(opened) + ")";
-    }
-    PoolBlock m = h.memory();
-    Object built = m == null ? null : m.allocatedAt();
-    return h.id() + " (built " + PoolBlock.describe(built) + ", never opened)";
+    return headers.describe(h);
   }
 
   /** The block's number ({@code Pool#12} is 12): blocks are numbered in allocation order. */
@@ -754,8 +692,7 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
   }
 
   private static boolean isFreed(CommonFcbHeader h) {
-    PoolBlock m = h.memory();
-    return m != null && m.isFreed();
+    return OpenHeaders.isFreed(h);
   }
 
 
@@ -777,18 +714,6 @@ public final class FileSystemVerifier implements IoEventListener, PoolListener, 
       ids.add(h.id());
     }
     return ids.isEmpty() ? "no header" : String.join(", ", ids);
-  }
-
-  private static String describeOpen(FileObject fo, IoEvent.FileObjectCreated c) {
-    if (c.streamFileObject()) {
-      return "stream file object " + fo.fileName();
-    }
-    if (fo.hasFlags(FileObject.FO_VOLUME_OPEN)) {
-      return "volume open";
-    }
-    CreateParameters p = c.parameters();
-    String kind = p != null && p.hasOption(IoConstants.FILE_DIRECTORY_FILE) ? "directory " : "";
-    return kind.isEmpty() ? fo.fileName() : kind + fo.fileName(); // "" + s copies the String
   }
 
   private static boolean isPagingFileOpen(FileObject fo, @Nullable CreateParameters p) {
