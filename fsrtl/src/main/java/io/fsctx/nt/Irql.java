@@ -1,6 +1,7 @@
 package io.fsctx.nt;
 
 import com.google.common.base.Preconditions;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code KIRQL}: the interrupt request level the current thread of execution runs at, as far as
@@ -14,6 +15,13 @@ import com.google.common.base.Preconditions;
  * thread (a work item) runs at that thread's level, {@code PASSIVE_LEVEL} for a system worker.
  *
  * <p>Thread safety: each thread sees and changes only its own level.
+ *
+ * <p>Reading the level is on every context get and release (their IRQL checks), so it must cost
+ * less than the thread-local lookup that finds the thread's state. A count of the threads now above
+ * {@code PASSIVE_LEVEL} answers most reads: a thread that raised its own level added itself to the
+ * count before it could read it, and removes itself only when it lowers back to passive, so a
+ * thread that reads zero is itself at passive. Only while some thread is raised do reads look up
+ * the thread's own state.
  */
 public enum Irql {
   /** {@code PASSIVE_LEVEL} (0): normal thread execution; everything may page. */
@@ -41,6 +49,17 @@ public enum Irql {
 
   private static final Irql[] LEVELS = values();
 
+  /**
+   * How many threads are above {@code PASSIVE_LEVEL} now. Each thread adds one as it leaves passive
+   * and takes it away as it returns, so a thread's own contribution is in every value it reads.
+   */
+  private static final AtomicInteger RAISED_THREADS = new AtomicInteger();
+
+  /** How many threads are above {@code PASSIVE_LEVEL} now (for tests of the read's fast path). */
+  static int raisedThreads() {
+    return RAISED_THREADS.get();
+  }
+
   static Irql of(int ordinal) {
     return LEVELS[ordinal];
   }
@@ -51,6 +70,9 @@ public enum Irql {
    * @return the current thread's level
    */
   public static Irql current() {
+    if (RAISED_THREADS.get() == 0) {
+      return PASSIVE_LEVEL; // no thread is raised, so this one is not either (see the class comment)
+    }
     // The level is a field of the thread's KTHREAD state (one thread-local for all of them).
     return LEVELS[KeThread.current().irql];
   }
@@ -70,6 +92,9 @@ public enum Irql {
     if (old.above(newIrql)) {
       throw new BugCheckException(0x9, old.value, "KeRaiseIrql to " + newIrql + " from the higher " + old
           + " (IRQL_NOT_GREATER_OR_EQUAL)", null);
+    }
+    if (old == PASSIVE_LEVEL && newIrql != PASSIVE_LEVEL) {
+      RAISED_THREADS.incrementAndGet(); // before the level changes, so no read can miss it
     }
     cur.irql = newIrql.ordinal();
     return old;
@@ -91,5 +116,8 @@ public enum Irql {
           + " (IRQL_NOT_LESS_OR_EQUAL)", null);
     }
     cur.irql = newIrql.ordinal();
+    if (old != PASSIVE_LEVEL && newIrql == PASSIVE_LEVEL) {
+      RAISED_THREADS.decrementAndGet();
+    }
   }
 }

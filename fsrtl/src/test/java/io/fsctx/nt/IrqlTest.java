@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,72 @@ class IrqlTest {
       Irql.lower(old);
     }
     assertEquals(Irql.PASSIVE_LEVEL, seen.get());
+  }
+
+  @Test
+  @DisplayName("a thread counts as raised from its first raise above PASSIVE_LEVEL until it lowers back to it, once")
+  void raisedThreads_nestedRaises_countTheThreadOnce() {
+    int before = Irql.raisedThreads();
+    Irql passive = Irql.raise(Irql.APC_LEVEL);
+    assertEquals(before + 1, Irql.raisedThreads());
+    Irql apc = Irql.raise(Irql.DISPATCH_LEVEL);
+    Irql same = Irql.raise(Irql.DISPATCH_LEVEL);
+    assertEquals(before + 1, Irql.raisedThreads(), "raising a raised thread does not count it again");
+    Irql.lower(same);
+    Irql.lower(apc);
+    assertEquals(Irql.APC_LEVEL, Irql.current());
+    assertEquals(before + 1, Irql.raisedThreads(), "lowering to APC_LEVEL leaves it raised");
+    Irql.lower(passive);
+    assertEquals(before, Irql.raisedThreads());
+    assertEquals(Irql.PASSIVE_LEVEL, Irql.current());
+    Irql.lower(Irql.PASSIVE_LEVEL);
+    assertEquals(before, Irql.raisedThreads(), "a lower from passive to passive takes nothing away");
+  }
+
+  @Test
+  @DisplayName("a raised thread keeps reading its own level while other threads raise and lower theirs")
+  void current_othersRaiseAndLower_ownLevelHolds() throws InterruptedException {
+    int before = Irql.raisedThreads();
+    CountDownLatch raised = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicInteger wrongReads = new AtomicInteger();
+    Thread holder = new Thread(() -> {
+      Irql old = Irql.raise(Irql.DISPATCH_LEVEL);
+      raised.countDown();
+      try {
+        while (done.getCount() > 0) {
+          if (Irql.current() != Irql.DISPATCH_LEVEL) {
+            wrongReads.incrementAndGet();
+          }
+        }
+      } finally {
+        Irql.lower(old);
+      }
+    });
+    holder.start();
+    assertTrue(raised.await(10, TimeUnit.SECONDS));
+    Runnable flipper = () -> {
+      for (int i = 0; i < 20_000; i++) {
+        Irql old = Irql.raise(Irql.APC_LEVEL);
+        if (Irql.current() != Irql.APC_LEVEL) {
+          wrongReads.incrementAndGet();
+        }
+        Irql.lower(old);
+        if (Irql.current() != Irql.PASSIVE_LEVEL) {
+          wrongReads.incrementAndGet();
+        }
+      }
+    };
+    Thread a = new Thread(flipper);
+    Thread b = new Thread(flipper);
+    a.start();
+    b.start();
+    a.join();
+    b.join();
+    done.countDown();
+    holder.join();
+    assertEquals(0, wrongReads.get());
+    assertEquals(before, Irql.raisedThreads(), "every thread that lowered back to passive left the count");
   }
 
   @Test
