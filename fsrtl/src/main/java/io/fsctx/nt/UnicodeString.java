@@ -14,36 +14,58 @@ import org.jspecify.annotations.Nullable;
 public final class UnicodeString {
   /**
    * What {@code Buffer} holds in a structure from {@link #unzeroed()}: a pointer nobody set. A
-   * sentinel rather than a flag, so that the structure stays four fields long.
+   * sentinel rather than a flag, so that the structure stays three fields long.
    */
   private static final UnicodeString WILD = new UnicodeString();
 
+  /** The buffer of an owner nothing has written yet: zeroed memory from {@link #allocate}. */
+  private static final Object ZEROED = new Object();
+
   /*
    * Design note. The memory {@code Buffer} points at is kept by the string that allocated it (its
-   * owner, made by allocate or of), in the fields below; an alias points at its owner and reads
-   * and writes the owner's fields. A separate buffer object shared by both cost 32 bytes more per
-   * string, and CTX keeps three strings per open file (issue 14).
+   * owner, made by allocate or of), in its one reference field; an alias's field points at its
+   * owner, and reads and writes go to the owner's. A separate buffer object shared by both cost
+   * 32 bytes more per string, and CTX keeps three strings per open file (issue 14).
    *
    * The buffer starts as immutable characters (of, or a copy that shared them: a String, or a
    * PrefixedText, the form a name object keeps its full name in) or as untouched zeroed memory
    * (allocate), and gets an array of its own only when it is written: RtlCopyUnicodeString of a
    * name into a fresh buffer then costs no copy, and a context that keeps a file's name holds the
-   * very text of its name information.
+   * very text of its name information. Text is shared only whole, so how much of it the buffer
+   * holds is the text's own length and needs no field; a copy of part of it gets an array.
    */
 
-  /** The string whose fields hold the buffer: this one, its owner (an alias), null, or WILD. */
-  private @Nullable UnicodeString store;
   /**
-   * The owner's buffer: null while nothing was written to it, immutable text (a {@code String}
-   * or a {@link PrefixedText}) whose characters 0 to {@link #textLength} it holds, or, once
-   * written, a {@code char[]} of its own.
-   * One field for the two forms, and the lengths as {@code char}s (they are {@code USHORT}s), keep
-   * the object at 24 bytes rather than 32; CTX keeps three per open file (issue 14).
+   * What {@code Buffer} is, told by the class of what this holds:
+   *
+   * <ul>
+   *   <li>null: no buffer ({@code NULL}, or an alias that was freed);
+   *   <li>{@link #WILD}: a pointer nobody set;
+   *   <li>another {@code UnicodeString}: an alias of that owner's buffer;
+   *   <li>{@link #ZEROED}, immutable text (a {@code String} or a {@link PrefixedText}: all its
+   *       characters, then zeros) or a {@code char[]}: an owner's buffer;
+   *   <li>a {@link Freed}: an owner that was freed, its memory kept for its aliases.
+   * </ul>
+   *
+   * One field for all of them, and the lengths as {@code char}s (they are {@code USHORT}s), keep
+   * the object at 16 bytes rather than 24; CTX keeps three per open file (issue 14).
    */
-  private @Nullable Object data;
-  private char textLength;
+  private @Nullable Object buf;
+
   private char length;
   private char maximumLength;
+
+  /**
+   * The memory of a freed owner: aliases may still read it, and a write through one still lands
+   * in it (a use after free); only the owner has let it go.
+   */
+  private static final class Freed {
+    Object data;
+
+    Freed(Object data) {
+      this.data = data;
+    }
+  }
 
   /** An empty string with no buffer ({@code Buffer = NULL}). */
   public UnicodeString() {}
@@ -58,7 +80,8 @@ public final class UnicodeString {
    * @return a string with no buffer and lengths 0; the field's owner keeps it
    */
   public static UnicodeString zeroed(@Nullable UnicodeString current) {
-    if (current != null && current.store == null && current.length == 0 && current.maximumLength == 0) {
+    if (current != null && (current.buf == null || current.buf instanceof Freed) && current.length == 0
+        && current.maximumLength == 0) {
       return current;
     }
     return new UnicodeString();
@@ -83,9 +106,7 @@ public final class UnicodeString {
     int bytes = text.length() * 2;
     checkLength(bytes);
     u.length = (char) bytes;
-    u.store = u;
-    u.data = text; // immutable: no copy needed
-    u.textLength = (char) text.length();
+    u.buf = text; // immutable: no copy needed
     u.maximumLength = u.length;
     return u;
   }
@@ -102,7 +123,7 @@ public final class UnicodeString {
    */
   public static UnicodeString unzeroed() {
     UnicodeString u = new UnicodeString();
-    u.store = WILD;
+    u.buf = WILD;
     u.length = (char) 0xCDCC;
     u.maximumLength = (char) 0xCDCC;
     return u;
@@ -115,7 +136,7 @@ public final class UnicodeString {
   public static UnicodeString allocate(int maximumLengthBytes) {
     checkLength(maximumLengthBytes);
     UnicodeString u = new UnicodeString();
-    u.store = u; // zeroed memory: an array on first write
+    u.buf = ZEROED; // an array on first write
     u.maximumLength = (char) maximumLengthBytes;
     return u;
   }
@@ -138,33 +159,61 @@ public final class UnicodeString {
 
   /** Whether {@code Buffer} is non-null (a never-set pointer from {@link #unzeroed()} is). */
   public boolean hasBuffer() {
-    return store != null;
+    Object b = buf;
+    return b != null && !(b instanceof Freed);
   }
 
   /** Whether {@code Buffer} is a pointer nobody set ({@link #unzeroed()}). */
   public boolean isUnzeroed() {
-    return store == WILD;
+    return buf == WILD;
   }
 
-  /** The owner holding the buffer, or null when there is none (NULL or a pointer nobody set). */
+  /**
+   * The owner holding the buffer (this string, or an alias's owner), or null when there is none
+   * (NULL, freed, or a pointer nobody set).
+   */
   private @Nullable UnicodeString buffer() {
-    UnicodeString b = store;
-    return b == WILD ? null : b;
+    Object b = buf;
+    if (b instanceof UnicodeString u) {
+      return u == WILD ? null : u;
+    }
+    return b == null || b instanceof Freed ? null : this;
+  }
+
+  /** On an owner, freed or not: its memory ({@link #ZEROED}, immutable text or an array). */
+  private Object data() {
+    Object b = buf;
+    return b instanceof Freed f ? f.data : java.util.Objects.requireNonNull(b, "an owner has memory");
+  }
+
+  /** On an owner: replaces its memory, a freed owner's too (a write through an alias after the free). */
+  private void setData(Object d) {
+    if (buf instanceof Freed f) {
+      f.data = d;
+    } else {
+      buf = d;
+    }
   }
 
   /** Whether nothing has been written to the owner's buffer yet. */
   private boolean untouched() {
-    return data == null;
+    return data() == ZEROED;
   }
 
   /** The owner's own characters, once written, or null. */
   private char @Nullable [] chars() {
-    return data instanceof char[] c ? c : null;
+    return data() instanceof char[] c ? c : null;
   }
 
   /** The immutable characters the owner's buffer starts with, while it has none of its own. */
   private @Nullable CharSequence text() {
-    return data instanceof char[] ? null : (CharSequence) data;
+    return data() instanceof CharSequence t ? t : null;
+  }
+
+  /** How many characters of immutable text the owner's buffer starts with (the rest is zero). */
+  private int textLength() {
+    CharSequence t = text();
+    return t == null ? 0 : t.length();
   }
 
   /** {@link String#getChars} for either form of immutable text. */
@@ -181,12 +230,13 @@ public final class UnicodeString {
     char[] c = chars();
     if (c == null) {
       // The allocation's size: the owner's MaximumLength, in characters.
-      c = new char[Math.max((maximumLength + 1) / 2, textLength)];
       CharSequence t = text();
+      int textLength = t == null ? 0 : t.length();
+      c = new char[Math.max((maximumLength + 1) / 2, textLength)];
       if (t != null) {
         getChars(t, 0, textLength, c, 0);
       }
-      data = c;
+      setData(c);
     }
     return c;
   }
@@ -198,6 +248,7 @@ public final class UnicodeString {
       return new String(c, from, n);
     }
     CharSequence t = text();
+    int textLength = textLength();
     if (t instanceof String s && from + n <= textLength) {
       return from == 0 && n == s.length() ? s : s.substring(from, from + n);
     }
@@ -220,6 +271,7 @@ public final class UnicodeString {
       return;
     }
     CharSequence t = text();
+    int textLength = textLength();
     int inText = t == null ? 0 : Math.max(0, Math.min(n, textLength - from));
     if (t != null && inText > 0) {
       getChars(t, from, from + inText, dst, at);
@@ -261,7 +313,7 @@ public final class UnicodeString {
       throw new IllegalArgumentException("alias length " + lengthBytes + " outside 0.." + (int) length);
     }
     UnicodeString u = new UnicodeString();
-    u.store = buffer(); // a never-set pointer gives an alias no buffer
+    u.buf = buffer(); // a never-set pointer gives an alias no buffer
     u.length = (char) lengthBytes;
     u.maximumLength = (char) lengthBytes;
     return u;
@@ -282,11 +334,10 @@ public final class UnicodeString {
     UnicodeString src = source.buffer();
     if (src != null && n > 0) {
       CharSequence t = src.text();
-      if (dst.untouched() && t != null && n <= src.textLength) {
-        // Copying immutable characters into memory nothing has written: share them. The first
-        // write to either buffer gives it an array of its own.
-        dst.data = t;
-        dst.textLength = (char) n;
+      if (dst.untouched() && t != null && n == t.length()) {
+        // Copying all of some immutable characters into memory nothing has written: share them.
+        // The first write to either buffer gives it an array of its own.
+        dst.setData(t);
       } else {
         char[] into = dst.writable();
         src.copyTo(0, into, 0, n);
@@ -302,14 +353,19 @@ public final class UnicodeString {
    *     nobody set ({@link #unzeroed()}): freeing an address that is not a pool allocation
    */
   public void free() {
-    if (store == WILD) {
+    Object b = buf;
+    if (b == WILD) {
       throw new BugCheckException(Pool.BAD_POOL_CALLER, Pool.BAD_POOL_CALLER_INVALID_ADDRESS,
           "ExFreePool of an invalid pool address: the UNICODE_STRING's Buffer was never initialised"
               + " (memory that was not zeroed after allocation)", null);
     }
     // The characters stay for aliases still reading them (as freed pool still holds its bytes);
     // an alias writing past them after this free, a use after free, fails with an index error.
-    store = null;
+    if (b instanceof UnicodeString) {
+      buf = null; // an alias: its owner's memory is not its to free
+    } else if (b != null && !(b instanceof Freed)) {
+      buf = new Freed(b);
+    }
     length = 0;
     maximumLength = 0;
   }
@@ -317,10 +373,10 @@ public final class UnicodeString {
   /** The characters as {@code %wZ} prints them. */
   @Override
   public String toString() {
-    UnicodeString b = store;
-    if (b == WILD) {
+    if (buf == WILD) {
       return "<uninitialised>";
     }
+    UnicodeString b = buffer();
     return b == null ? "" : b.read(0, length / 2);
   }
 }

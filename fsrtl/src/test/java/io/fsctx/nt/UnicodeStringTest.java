@@ -125,6 +125,21 @@ class UnicodeStringTest {
   }
 
   @Test
+  void alias_writeAfterItsOwnerIsFreed_landsInTheFreedMemory() {
+    UnicodeString owner = UnicodeString.allocate(8);
+    owner.copyFrom(UnicodeString.of("abcd"));
+    UnicodeString writer = owner.alias(8);
+    UnicodeString reader = owner.alias(8);
+    owner.free();
+    assertFalse(owner.hasBuffer());
+    assertTrue(writer.hasBuffer(), "the alias still points at the memory");
+    writer.setLength(0);
+    assertEquals(NtStatus.STATUS_SUCCESS, writer.append("XY"));
+    assertEquals("XYcd", reader.toString(), "another alias reads the write: one memory, freed or not");
+    assertEquals("", owner.toString());
+  }
+
+  @Test
   void alias_ofAnUnzeroedString_hasNoBuffer_andFreeingTheAliasIsHarmless() {
     UnicodeString wild = UnicodeString.unzeroed();
     UnicodeString alias = wild.alias(4);
@@ -135,7 +150,7 @@ class UnicodeStringTest {
   }
 
   @Test
-  void copyFrom_aPrefix_sharesTheText_andAWriteGivesTheCopyItsOwnCharacters() {
+  void copyFrom_wholeTextShared_aPrefixCopied_andAWriteGivesTheCopyItsOwnCharacters() {
     String text = "\\Device\\dir\\a.txt";
     UnicodeString source = UnicodeString.of(text);
     UnicodeString whole = UnicodeString.allocate(source.length());
