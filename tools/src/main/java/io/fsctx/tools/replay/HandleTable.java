@@ -4,7 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import io.fsctx.nt.ProbingTable;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -51,13 +51,25 @@ public final class HandleTable<H> {
    * One open file object, linked into its key's stack and its file's list. It is not linked into a
    * list of every open file object in open order: that list cost eight bytes per open (issue 14),
    * and only the end of a trace needs the order ({@link #popMostRecent}), which sorts once.
+   *
+   * <p>A key has no object of its own: each entry carries its key, (PID, path), and the volume's
+   * table holds the top entry of each key's stack. A stack object per key cost 24 bytes per file
+   * opened, for the common key with one open file object (issue 14).
    */
   private static final class Entry<H> {
     final H fileObject;
     final long sequence;
+    /** The PID of its key. */
+    final long pid;
     /** The drive letter: which volume's tables hold its key and file (free: the entry's padding). */
     final char letter;
-    Stack<H> stack;
+    /**
+     * The path of its key after {@code X:}, as written ({@link StackReplayTarget#volumePath}). For a
+     * path without a stream part that is the string the file system keeps as the file object's
+     * name, so a key keeps no string of its own (issue 14: a folded copy was 70 bytes per file).
+     * Entries of one key may spell it differently; they fold to the same path.
+     */
+    String rest;
     File<H> file;
     /** The next older and newer file object of the same key (a stack in open order). */
     @Nullable Entry<H> below;
@@ -66,43 +78,25 @@ public final class HandleTable<H> {
     @Nullable Entry<H> previousOfFile;
     @Nullable Entry<H> nextOfFile;
 
-    Entry(H fileObject, long sequence, char letter, Stack<H> stack, File<H> file) {
+    Entry(H fileObject, long sequence, long pid, char letter, String rest, File<H> file) {
       this.fileObject = fileObject;
       this.sequence = sequence;
+      this.pid = pid;
       this.letter = letter;
-      this.stack = stack;
+      this.rest = rest;
       this.file = file;
     }
   }
 
   /**
-   * A key, (PID, path compared case-insensitively), and its open file objects. The drive is not
-   * part of it: each volume has its own tables ({@link OnVolume}).
-   */
-  private static final class Stack<H> {
-    final long pid;
-    /**
-     * What follows {@code X:} in the path, as written ({@link StackReplayTarget#volumePath}). For a
-     * path without a stream part that is the string the file system keeps as the file object's
-     * name, so a key keeps no string of its own (issue 14: a folded copy was 70 bytes per file).
-     */
-    final String rest;
-    @Nullable Entry<H> top;
-
-    Stack(long pid, String rest) {
-      this.pid = pid;
-      this.rest = rest;
-    }
-  }
-
-  /**
-   * The keys with open file objects on one volume, found by (path, PID) without a node or key copy.
+   * The keys with open file objects on one volume, each by the top entry of its stack, found by
+   * (path, PID) without a node or key copy.
    * A lookup's key is the row's {@link TracePath} (or a path folded with its drive, for a rename's
    * targets), and its hash the folded path's, which the read-ahead thread computed; an element's
    * hash is found again by folding its written path, so the table compares keys rather than
    * hashes ({@link ProbingTable#ProbingTable(boolean)}).
    */
-  private static final class Stacks<H> extends ProbingTable<Stack<H>> {
+  private static final class Stacks<H> extends ProbingTable<Entry<H>> {
     private final char letter;
 
     Stacks(char letter) {
@@ -111,12 +105,12 @@ public final class HandleTable<H> {
     }
 
     @Override
-    protected int hashOf(Stack<H> s) {
-      return hash(s.pid, foldedHash(letter, s.rest));
+    protected int hashOf(Entry<H> top) {
+      return hash(top.pid, foldedHash(letter, top.rest));
     }
 
     @Override
-    protected boolean matches(Stack<H> s, Object key, long pid) {
+    protected boolean matches(Entry<H> s, Object key, long pid) {
       if (s.pid != pid) {
         return false;
       }
@@ -127,24 +121,30 @@ public final class HandleTable<H> {
         return (s.rest == name && name.length() + 2 == p.written().length())
             || sameFolded(s.rest, p.foldedWritten());
       }
-      return key instanceof Stack<?> ? s == key : sameFolded(s.rest, (String) key);
+      return key instanceof Entry<?> ? s == key : sameFolded(s.rest, (String) key);
     }
 
-    @Nullable Stack<H> get(long pid, TracePath path) {
+    @Nullable Entry<H> get(long pid, TracePath path) {
       return get(hash(pid, path.foldedWritten().hashCode()), path, pid);
     }
 
-    @Nullable Stack<H> get(long pid, String folded) {
+    @Nullable Entry<H> get(long pid, String folded) {
       return get(hash(pid, folded.hashCode()), folded, pid);
     }
 
-    /** Adds a stack no other stack has the key of; {@code key} is the lookup key that missed. */
-    void add(Stack<H> s, Object key) {
-      put(hashOf(s), key, s.pid, s);
+    /** Adds the first entry of a key no stack has; {@code key} is the lookup key that missed. */
+    void add(Entry<H> top, Object key) {
+      put(hashOf(top), key, top.pid, top);
     }
 
-    void remove(Stack<H> s) {
-      remove(hashOf(s), s, s.pid, s);
+    /** Makes {@code next}, an entry of the same key, the top in place of {@code top}. */
+    void replaceTop(Entry<H> top, Entry<H> next) {
+      put(hashOf(top), top, top.pid, next);
+    }
+
+    /** Forgets the key of {@code top}, its stack's last entry. */
+    void remove(Entry<H> top) {
+      remove(hashOf(top), top, top.pid, top);
     }
   }
 
@@ -214,6 +214,9 @@ public final class HandleTable<H> {
       named = new Named<>(letter);
     }
   }
+
+  /** A key a rename moves entries to: (PID, the new path folded with its drive). */
+  private record TargetKey(long pid, String folded) {}
 
   private static int hash(long pid, int foldedPathHash) {
     return 31 * Long.hashCode(pid) + foldedPathHash;
@@ -288,7 +291,8 @@ public final class HandleTable<H> {
     return v;
   }
 
-  private @Nullable Stack<H> find(long pid, TracePath path) {
+  /** The top entry of a key, or null when it has none open. */
+  private @Nullable Entry<H> find(long pid, TracePath path) {
     OnVolume<H> v = on(path.volume());
     return v == null ? null : v.stacks.get(pid, path);
   }
@@ -303,23 +307,23 @@ public final class HandleTable<H> {
    */
   public void push(long pid, TracePath path, H fileObject) {
     OnVolume<H> v = onOrNew(path.volume());
-    Stack<H> stack = v.stacks.get(pid, path);
-    if (stack == null) {
-      stack = new Stack<>(pid, StackReplayTarget.volumePath(path));
-      v.stacks.add(stack, path);
-    }
+    Entry<H> top = v.stacks.get(pid, path);
     File<H> file = v.named.get(path);
     if (file == null) {
       file = new File<>(fileName(path));
       v.named.put(file, path);
       files++;
     }
-    Entry<H> e = new Entry<>(fileObject, nextSequence++, path.volume(), stack, file);
-    e.below = stack.top;
-    if (stack.top != null) {
-      stack.top.above = e;
+    // The key's string: the one its stack already has, so a stack of one key shares one string.
+    String rest = top != null ? top.rest : StackReplayTarget.volumePath(path);
+    Entry<H> e = new Entry<>(fileObject, nextSequence++, pid, path.volume(), rest, file);
+    e.below = top;
+    if (top != null) {
+      top.above = e;
+      v.stacks.replaceTop(top, e);
+    } else {
+      v.stacks.add(e, path);
     }
-    stack.top = e;
     e.nextOfFile = file.first;
     if (file.first != null) {
       file.first.previousOfFile = e;
@@ -337,8 +341,8 @@ public final class HandleTable<H> {
    * @return the most recently opened file object of the key still open, or null
    */
   public @Nullable H peek(long pid, TracePath path) {
-    Stack<H> s = find(pid, path);
-    return s == null || s.top == null ? null : s.top.fileObject;
+    Entry<H> top = find(pid, path);
+    return top == null ? null : top.fileObject;
   }
 
   /**
@@ -349,8 +353,7 @@ public final class HandleTable<H> {
    * @return the file object, or null when the key has none open
    */
   public @Nullable H pop(long pid, TracePath path) {
-    Stack<H> s = find(pid, path);
-    Entry<H> e = s == null ? null : s.top;
+    Entry<H> e = find(pid, path);
     if (e == null) {
       return null;
     }
@@ -380,21 +383,21 @@ public final class HandleTable<H> {
     size--;
   }
 
+  /** Takes an entry off its key's stack; the key goes when it was the last one. */
   private void unlinkFromStack(Entry<H> e) {
-    Stack<H> s = e.stack;
+    Entry<H> below = e.below;
     if (e.above != null) {
-      e.above.below = e.below;
+      e.above.below = below;
+    } else if (below != null) {
+      volumeOf(e).stacks.replaceTop(e, below);
     } else {
-      s.top = e.below;
+      volumeOf(e).stacks.remove(e);
     }
-    if (e.below != null) {
-      e.below.above = e.above;
+    if (below != null) {
+      below.above = e.above;
     }
     e.above = null;
     e.below = null;
-    if (s.top == null) {
-      volumeOf(e).stacks.remove(s);
-    }
   }
 
   /** The tables of an entry's volume (made at the first open on the volume, kept from then on). */
@@ -416,8 +419,7 @@ public final class HandleTable<H> {
    *     another volume
    */
   public int moveFile(long pid, TracePath path, TracePath newName) {
-    Stack<H> from = find(pid, path);
-    Entry<H> top = from == null ? null : from.top;
+    Entry<H> top = find(pid, path);
     checkArgument(top != null, "no file object is open under %s for PID %s", path, pid);
     checkArgument(newName.volume() == path.volume(), "%s is not on the volume of %s", newName, path);
     OnVolume<H> v = java.util.Objects.requireNonNull(on(path.volume()));
@@ -440,32 +442,30 @@ public final class HandleTable<H> {
     }
     moving.sort((a, b) -> Long.compare(b.sequence, a.sequence));
     String drive = newName.written().substring(0, 2);
-    Map<Stack<H>, @Nullable Entry<H>> lowestInserted = new IdentityHashMap<>();
+    Map<TargetKey, Entry<H>> lowestInserted = new HashMap<>();
     for (Entry<H> e : moving) {
       // The new name followed by the stream part of the old key, as written.
-      String oldRest = e.stack.rest;
+      String oldRest = e.rest;
       int colon = oldRest.indexOf(':');
       String rest = colon < 0 ? newName.name() : newName.name() + oldRest.substring(colon);
       String folded = TracePath.fold(drive + rest);
-      Stack<H> target = v.stacks.get(e.stack.pid, folded);
-      if (target == null) {
-        target = new Stack<>(e.stack.pid, rest);
-        v.stacks.add(target, folded);
-      }
-      e.stack = target;
+      e.rest = rest;
+      TargetKey target = new TargetKey(e.pid, folded);
       // Insert below the newest entries opened after it; the next (older) one goes lower still.
       Entry<H> above = lowestInserted.get(target);
-      Entry<H> below = above == null ? target.top : above.below;
+      Entry<H> below = above == null ? v.stacks.get(e.pid, folded) : above.below;
       while (below != null && below.sequence > e.sequence) {
         above = below;
         below = below.below;
       }
       e.above = above;
       e.below = below;
-      if (above == null) {
-        target.top = e;
-      } else {
+      if (above != null) {
         above.below = e;
+      } else if (below != null) {
+        v.stacks.replaceTop(below, e); // newer than the key's top: it is the top now
+      } else {
+        v.stacks.add(e, folded); // the key had no stack
       }
       if (below != null) {
         below.above = e;
@@ -490,8 +490,8 @@ public final class HandleTable<H> {
       order = new ArrayList<>(size);
       for (OnVolume<H> v : volumes) {
         if (v != null) {
-          for (Stack<H> s : v.stacks.values()) {
-            for (Entry<H> e = s.top; e != null; e = e.below) {
+          for (Entry<H> top : v.stacks.values()) {
+            for (Entry<H> e = top; e != null; e = e.below) {
               order.add(e);
             }
           }

@@ -190,6 +190,119 @@ class HandleTableTest {
     assertEquals(List.of(0, 0, 0), List.of(table.size(), table.keyCount(), table.fileCount()));
   }
 
+  /** The reference model's file: the name it holds (upper case), or null once displaced. */
+  private static final class RefFile {
+    @org.jspecify.annotations.Nullable String name;
+
+    RefFile(String name) {
+      this.name = name;
+    }
+  }
+
+  /** The reference model's open file object. */
+  private static final class RefOpen {
+    final String fo;
+    final long pid;
+    final long seq;
+    final String stream;
+    final RefFile file;
+    String name;
+
+    RefOpen(String fo, long pid, long seq, String name, String stream, RefFile file) {
+      this.fo = fo;
+      this.pid = pid;
+      this.seq = seq;
+      this.name = name;
+      this.stream = stream;
+      this.file = file;
+    }
+  }
+
+  private static @org.jspecify.annotations.Nullable RefOpen refTop(List<RefOpen> open, long pid, String name, String stream) {
+    RefOpen top = null;
+    for (RefOpen o : open) {
+      if (o.pid == pid && o.name.equals(name) && o.stream.equals(stream) && (top == null || o.seq > top.seq)) {
+        top = o;
+      }
+    }
+    return top;
+  }
+
+  @Test
+  @DisplayName("Handles: opens, closes, renames (replaces too) and a drain in random order agree with a list of opens")
+  void pushPopMoveDrain_randomAgainstAListOfOpens_samePairing() {
+    java.util.Random r = new java.util.Random(1914);
+    List<RefOpen> open = new ArrayList<>();
+    List<RefFile> files = new ArrayList<>();
+    String[] streams = {"", ":s1", ":S2:$DATA"};
+    long seq = 0;
+    for (int op = 0; op < 10_000; op++) {
+      long pid = 1 + r.nextInt(3);
+      String name = "\\D\\F" + r.nextInt(10) + ".TXT";
+      String stream = streams[r.nextInt(streams.length)];
+      String spelled = "C:" + (r.nextBoolean() ? name : name.toLowerCase(java.util.Locale.ROOT)) + stream;
+      int what = r.nextInt(10);
+      RefOpen top = refTop(open, pid, name, stream);
+      assertEquals(top == null ? null : top.fo, table.peek(pid, p(spelled)), spelled);
+      if (what < 4) {
+        RefFile file = null;
+        for (RefFile f : files) {
+          if (name.equals(f.name)) {
+            file = f;
+          }
+        }
+        if (file == null) {
+          file = new RefFile(name);
+          files.add(file);
+        }
+        String fo = "fo" + op;
+        open.add(new RefOpen(fo, pid, seq++, name, stream, file));
+        table.push(pid, p(spelled), fo);
+      } else if (what < 8) {
+        assertEquals(top == null ? null : top.fo, table.pop(pid, p(spelled)), spelled);
+        open.remove(top);
+      } else if (top != null) {
+        String newName = "\\D\\F" + r.nextInt(10) + ".TXT";
+        String spelledNew = "C:" + (r.nextBoolean() ? newName : newName.toLowerCase(java.util.Locale.ROOT));
+        for (RefFile f : files) {
+          if (newName.equals(f.name)) {
+            f.name = null; // displaced (or the file itself, which takes the name again below)
+          }
+        }
+        top.file.name = newName;
+        int moved = 0;
+        for (RefOpen o : open) {
+          if (o.file == top.file) {
+            o.name = newName;
+            moved++;
+          }
+        }
+        assertEquals(moved, table.moveFile(pid, p(spelled), p(spelledNew)), spelled + " -> " + spelledNew);
+      }
+      files.removeIf(f -> open.stream().noneMatch(o -> o.file == f));
+      assertEquals(open.size(), table.size());
+      assertEquals(files.size(), table.fileCount());
+      assertEquals(
+          open.stream().map(o -> o.pid + "|" + o.name + o.stream.toUpperCase(java.util.Locale.ROOT)).distinct().count(),
+          table.keyCount());
+      if (op % 5_000 == 4_999) {
+        // Part of a drain, then back to opens and closes: the most recent first, as the list says.
+        for (int i = 0; i < 3 && !open.isEmpty(); i++) {
+          RefOpen newest = open.stream().max(java.util.Comparator.comparingLong(o -> o.seq)).orElseThrow();
+          assertEquals(newest.fo, table.popMostRecent());
+          open.remove(newest);
+        }
+        files.removeIf(f -> open.stream().noneMatch(o -> o.file == f));
+      }
+    }
+    List<String> expected = open.stream()
+        .sorted(java.util.Comparator.comparingLong((RefOpen o) -> o.seq).reversed())
+        .map(o -> o.fo)
+        .toList();
+    assertEquals(expected, drain());
+    assertEquals(List.of(0, 0, 0), List.of(table.size(), table.keyCount(), table.fileCount()));
+  }
+
   @Test
   @DisplayName("Handles: one path on two volumes is two keys and two files; a rename on one leaves the other")
   void pushMove_samePathOnTwoVolumes_keptApart() {
