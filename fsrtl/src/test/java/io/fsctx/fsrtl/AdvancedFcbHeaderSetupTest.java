@@ -338,6 +338,61 @@ class AdvancedFcbHeaderSetupTest {
   }
 
   @Test
+  @DisplayName("Oplock, AePushLock and BypassIoOpenCount are kept apart: setting or clearing one leaves the others")
+  void laterFields_setAndClearedInAnyOrder_keptIndependently() {
+    AdvancedFcbHeader h = new AdvancedFcbHeader("Fcb#1");
+    Object oplock = new Object();
+    PushLock ae = PushLock.autoExpand();
+    FsRtl.setupAdvancedHeaderEx2(h, new FastMutex(), null, ae);
+    h.setVersion(FSRTL_FCB_HEADER_V4);
+    h.setOplock(oplock);
+    h.setBypassIoOpenCount(2);
+    assertSame(oplock, h.oplock());
+    assertSame(ae, h.aePushLock());
+    assertEquals(2, h.bypassIoOpenCount());
+
+    h.setOplock(null);
+    assertNull(h.oplock());
+    assertSame(ae, h.aePushLock(), "clearing the oplock keeps the auto-expand push lock");
+    assertEquals(2, h.bypassIoOpenCount());
+    h.setup(new FastMutex()); // setup again without an AePushLock (the macro zeroes the field)
+    h.setVersion(FSRTL_FCB_HEADER_V4);
+    assertNull(h.aePushLock());
+    assertEquals(2, h.bypassIoOpenCount(), "a re-setup leaves BypassIoOpenCount alone");
+    h.setBypassIoOpenCount(0);
+    assertEquals(0, h.bypassIoOpenCount());
+    assertNull(h.oplock());
+  }
+
+  @Test
+  @DisplayName("Oplock and BypassIoOpenCount written at once by two threads: neither write is lost")
+  void laterFields_twoThreadsWriteDifferentFields_noWriteLost() throws InterruptedException {
+    AdvancedFcbHeader h = new AdvancedFcbHeader("Fcb#1");
+    h.setup(new FastMutex());
+    h.setVersion(FSRTL_FCB_HEADER_V4);
+    Object[] oplocks = new Object[20_000];
+    for (int i = 0; i < oplocks.length; i++) {
+      oplocks[i] = new Object();
+    }
+    Thread a = new Thread(() -> {
+      for (Object o : oplocks) {
+        h.setOplock(o);
+      }
+    });
+    Thread b = new Thread(() -> {
+      for (int i = 1; i <= 20_000; i++) {
+        h.setBypassIoOpenCount(i);
+      }
+    });
+    a.start();
+    b.start();
+    a.join();
+    b.join();
+    assertSame(oplocks[oplocks.length - 1], h.oplock());
+    assertEquals(20_000, h.bypassIoOpenCount());
+  }
+
+  @Test
   @DisplayName("fsrtl.md 3.3: FilterContexts is guarded by FastMutex at V0, PushLock at V1/V2, AePushLock at V3+ (PushLock if none)")
   void filterContextsLock_byVersion_followsDocumentedSelection() {
     AdvancedFcbHeader h = new AdvancedFcbHeader("Fcb#1");
