@@ -2,6 +2,9 @@ package io.fsctx.fltmgr;
 
 import io.fsctx.fsrtl.PerFileContext;
 import io.fsctx.fsrtl.PerFileContextSlot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,9 +16,13 @@ import org.jspecify.annotations.Nullable;
  * walks that list, so no instance keeps a set of the files it used (issue 14: a hash-set entry per
  * new file, and its insertion on the first file context's set).
  *
+ * <p>The block is itself the {@link ContextStore} of the file contexts, keyed by the instance each
+ * was set through, as a stream's block is of its stream contexts ({@link InstanceContexts}).
+ *
  * <p>Thread safety: safe for concurrent use.
  */
-final class FileListCtrl extends PerFileContext implements CtrlList.Node<FileListCtrl> {
+final class FileListCtrl extends PerFileContext
+    implements ContextStore<FltInstance>, CtrlList.Node<FileListCtrl> {
   /** A torn-down block's {@link #slot} field: the slot still, for messages. */
   private record TornDown(PerFileContextSlot slot) {}
 
@@ -27,7 +34,11 @@ final class FileListCtrl extends PerFileContext implements CtrlList.Node<FileLis
    */
   private volatile Object slot;
 
-  final ContextTable<FltInstance> files = new ContextTable<>(this);
+  /**
+   * The file contexts ({@link InstanceContexts}): null, one, or an array; replaced under this
+   * block's monitor, read without a lock.
+   */
+  private volatile @Nullable Object files;
   /** The volume's list of blocks ({@link CtrlList}); guarded by the volume's block lock. */
   private @Nullable FileListCtrl prevInVolume;
 
@@ -73,8 +84,60 @@ final class FileListCtrl extends PerFileContext implements CtrlList.Node<FileLis
     if (s instanceof PerFileContextSlot live) {
       slot = new TornDown(live); // set before the detach, as the flag it replaces was
     }
-    files.detachAll("FsRtlTeardownPerFileContexts");
+    detachAll("FsRtlTeardownPerFileContexts");
     volume().forgetCtrl(this);
+  }
+
+  // ---- ContextStore of the file contexts -----------------------------------------------------
+
+  // Its own owner, and the home of its file contexts: FltContext.ownerOf relies on both.
+  @Override
+  public Object owner() {
+    return this;
+  }
+
+  @Override
+  public @Nullable FltContext find(FltInstance key) {
+    return InstanceContexts.find(files, key);
+  }
+
+  @Override
+  public void put(FltInstance key, FltContext ctx) {
+    files = InstanceContexts.with(files, key, ctx);
+  }
+
+  @Override
+  public @Nullable FltContext remove(FltInstance key) {
+    FltContext c = find(key);
+    if (c != null) {
+      removeContext(c);
+    }
+    return c;
+  }
+
+  @Override
+  public boolean removeContext(FltContext ctx) {
+    Object f = files;
+    Object after = InstanceContexts.without(f, ctx);
+    files = after;
+    return after != f;
+  }
+
+  @Override
+  public List<FltContext> removeWhere(Predicate<? super FltInstance> which) {
+    List<FltContext> out = new ArrayList<>();
+    files = InstanceContexts.withoutWhere(files, which, out);
+    return out;
+  }
+
+  @Override
+  public Object homeFor(FltInstance key, FltContext ctx) {
+    return this;
+  }
+
+  @Override
+  public int size() {
+    return InstanceContexts.size(files);
   }
 
   @Override

@@ -404,7 +404,7 @@ public final class FltInstance {
       steps.add(() -> c.detachInstance(this, routine));
     }
     for (FileListCtrl c : volume.fileControlBlocks()) {
-      steps.add(() -> c.files.detachWhere(k -> k == this, routine));
+      steps.add(() -> c.detachWhere(k -> k == this, routine));
     }
     // Enlistments first: no transaction may call into the instance once it is going away.
     steps.add(transactions::closeEnlistments);

@@ -257,7 +257,7 @@ final class InstanceFileContexts {
       if (instance.isDying()) {
         return FltInstance.fail(STATUS_FLT_DELETING_OBJECT);
       }
-      return c.files.set(instance, instance, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> instance.isDying() || c.isTornDown(), routine);
+      return c.set(instance, instance, ctx, java.util.Objects.requireNonNull(op), wantOld, () -> instance.isDying() || c.isTornDown(), routine);
     }
     StreamListCtrl c = ctrlForSet(java.util.Objects.requireNonNull(supportedHeader(fo)));
     if (c == null) {
@@ -273,7 +273,7 @@ final class InstanceFileContexts {
     PerFileContextSlot slot = nativeFileSlot(fo);
     if (slot != null) {
       FileListCtrl c = findFileCtrl(slot);
-      return instance.got(c == null ? null : c.files.get(instance, routine), routine);
+      return instance.got(c == null ? null : c.get(instance, routine), routine);
     }
     if (!emulatesFileContexts(fo)) {
       return new FltInstance.Got(STATUS_NOT_SUPPORTED, null);
@@ -287,7 +287,7 @@ final class InstanceFileContexts {
     PerFileContextSlot slot = nativeFileSlot(fo);
     if (slot != null) {
       FileListCtrl c = findFileCtrl(slot);
-      return c == null ? FltInstance.fail(STATUS_NOT_FOUND) : c.files.delete(instance, wantOld, instance::isDying, "FltDeleteFileContext");
+      return c == null ? FltInstance.fail(STATUS_NOT_FOUND) : c.delete(instance, wantOld, instance::isDying, "FltDeleteFileContext");
     }
     if (!emulatesFileContexts(fo)) {
       return FltInstance.fail(STATUS_NOT_SUPPORTED);

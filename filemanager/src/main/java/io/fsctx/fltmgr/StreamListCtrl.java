@@ -4,7 +4,6 @@ import io.fsctx.fsrtl.AdvancedFcbHeader;
 import io.fsctx.fsrtl.PerStreamContext;
 import io.fsctx.io.FileObject;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -48,7 +47,6 @@ final class StreamListCtrl extends PerStreamContext
   }
 
   private static final Object TORN_DOWN = new Object();
-  private static final FltContext[] NONE = new FltContext[0];
 
   final AdvancedFcbHeader header;
 
@@ -228,51 +226,12 @@ final class StreamListCtrl extends PerStreamContext
 
   @Override
   public @Nullable FltContext find(FltInstance key) {
-    Object s = streams;
-    if (s instanceof FltContext c) {
-      return c.attachedInstance() == key ? c : null;
-    }
-    if (s instanceof FltContext[] a) {
-      for (FltContext c : a) {
-        if (c.attachedInstance() == key) {
-          return c;
-        }
-      }
-    }
-    return null;
-  }
-
-  private FltContext[] all() {
-    Object s = streams;
-    if (s instanceof FltContext c) {
-      return new FltContext[] {c};
-    }
-    return s instanceof FltContext[] a ? a : NONE;
-  }
-
-  private void publish(FltContext[] a) {
-    streams = a.length == 0 ? null : a.length == 1 ? a[0] : a;
+    return InstanceContexts.find(streams, key);
   }
 
   @Override
   public void put(FltInstance key, FltContext ctx) {
-    Object s = streams;
-    if (s == null || (s instanceof FltContext c && c.attachedInstance() == key)) {
-      streams = ctx; // the usual case, one filter's context: no array to build
-      return;
-    }
-    FltContext[] a = all();
-    for (int i = 0; i < a.length; i++) {
-      if (a[i].attachedInstance() == key) {
-        FltContext[] b = a.clone();
-        b[i] = ctx;
-        publish(b);
-        return;
-      }
-    }
-    FltContext[] b = Arrays.copyOf(a, a.length + 1);
-    b[a.length] = ctx;
-    publish(b);
+    streams = InstanceContexts.with(streams, key, ctx);
   }
 
   @Override
@@ -286,30 +245,16 @@ final class StreamListCtrl extends PerStreamContext
 
   @Override
   public boolean removeContext(FltContext ctx) {
-    FltContext[] a = all();
-    for (int i = 0; i < a.length; i++) {
-      if (a[i] == ctx) {
-        FltContext[] b = new FltContext[a.length - 1];
-        System.arraycopy(a, 0, b, 0, i);
-        System.arraycopy(a, i + 1, b, i, a.length - i - 1);
-        publish(b);
-        return true;
-      }
-    }
-    return false;
+    Object s = streams;
+    Object after = InstanceContexts.without(s, ctx);
+    streams = after;
+    return after != s;
   }
 
   @Override
   public List<FltContext> removeWhere(Predicate<? super FltInstance> which) {
-    FltContext[] a = all();
     List<FltContext> out = new ArrayList<>();
-    List<FltContext> kept = new ArrayList<>();
-    for (FltContext c : a) {
-      (which.test(java.util.Objects.requireNonNull(c.attachedInstance())) ? out : kept).add(c);
-    }
-    if (!out.isEmpty()) {
-      publish(kept.toArray(NONE));
-    }
+    streams = InstanceContexts.withoutWhere(streams, which, out);
     return out;
   }
 
@@ -320,8 +265,7 @@ final class StreamListCtrl extends PerStreamContext
       Object s = streams;
       streams = TORN_DOWN;
       // The array is no longer published once the block is torn down, so a view of it is safe.
-      removed = ContextStore.markDetached(
-          s instanceof FltContext c ? List.of(c) : s instanceof FltContext[] a ? Arrays.asList(a) : List.of());
+      removed = ContextStore.markDetached(InstanceContexts.list(s));
     }
     ContextStore.dropLinks(removed, routine);
     return removed.size();
@@ -334,8 +278,7 @@ final class StreamListCtrl extends PerStreamContext
 
   @Override
   public int size() {
-    Object s = streams;
-    return s instanceof FltContext ? 1 : s instanceof FltContext[] a ? a.length : 0;
+    return InstanceContexts.size(streams);
   }
 
   @Override

@@ -36,7 +36,7 @@ class FileCtrlTeardownRaceTest {
       AtomicReference<NtStatus> setStatus = new AtomicReference<>();
       Thread setter;
       Thread teardown;
-      synchronized (block.files) {
+      synchronized (block) {
         setter = new Thread(() -> setStatus.set(Flt.setFileContext(fx.instance, fx.stream.fo, 0, late, null)));
         setter.start();
         awaitBlockedIn(setter, "set"); // found the block, waits for its table
@@ -51,7 +51,7 @@ class FileCtrlTeardownRaceTest {
           "a set reaching a torn-down block's table must not attach");
       assertEquals(FltContext.State.ALLOCATED, late.state());
       assertNull(FsRtl.lookupPerFileContext(slot, fx.volume, null));
-      assertEquals(0, block.files.size());
+      assertEquals(0, block.size());
       Flt.releaseContext(late);
       Out<FltContext> none = new Out<>();
       assertEquals(NtStatus.STATUS_NOT_FOUND, Flt.getFileContext(fx.instance, fx.stream.fo, none));
