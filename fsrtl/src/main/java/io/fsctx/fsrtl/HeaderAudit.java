@@ -69,6 +69,14 @@ public final class HeaderAudit extends RuleMarks {
   private static final int SET_UP_WHEN_FIRST_REACHABLE = 1 << 4;
   private static final int OPENED_AFTER_TEARDOWN = 1 << 5;
   private static final int OPEN_EVENT_SEEN = 1 << 6;
+  /**
+   * A file object first pointed at the header, or the FCB first became reachable, in the request
+   * that first set the header up: the usual create, which builds, sets up, inserts and hands out
+   * the FCB in one go. The site is then the first setup's and no field of its own keeps it; a
+   * different site goes to {@link Rare} (issue 14: two fields, 8 bytes per header).
+   */
+  private static final int PUBLISHED_WHERE_FIRST_SET_UP = 1;
+  private static final int REACHABLE_WHERE_FIRST_SET_UP = 1 << 7;
   /** One setup, counted in {@link #facts} from bit 8 up. */
   private static final int ONE_SETUP = 1 << 8;
 
@@ -80,31 +88,42 @@ public final class HeaderAudit extends RuleMarks {
 
   /**
    * What only some headers ever record: writes that cleared the setup's bits, contexts orphaned by
-   * a repeated setup, teardowns, and an open after a teardown (a header of an open file has none
-   * of them). Kept out of the audit so those four fields cost one (issue 14); replaced, never
-   * changed, under the audit's monitor.
+   * a repeated setup, teardowns, an open after a teardown, and where the header was first
+   * published or made reachable when that was not in its first setup's request (a header of an
+   * open file has none of them). Kept out of the audit so those six fields cost one (issue 14);
+   * replaced, never changed, under the audit's monitor.
    */
   private record Rare(
       @Nullable Cleared setupBitsCleared,
       int orphaned,
       ImmutableList<Teardown> teardowns,
-      @Nullable Object openedAfterTeardownWhere) {
-    static final Rare NONE = new Rare(null, 0, ImmutableList.of(), null);
+      @Nullable Object openedAfterTeardownWhere,
+      @Nullable Object publishedWhere,
+      @Nullable Object reachableWhere) {
+    static final Rare NONE = new Rare(null, 0, ImmutableList.of(), null, null, null);
 
     Rare withCleared(@Nullable Cleared c) {
-      return new Rare(c, orphaned, teardowns, openedAfterTeardownWhere);
+      return new Rare(c, orphaned, teardowns, openedAfterTeardownWhere, publishedWhere, reachableWhere);
     }
 
     Rare withOrphaned(int n) {
-      return new Rare(setupBitsCleared, n, teardowns, openedAfterTeardownWhere);
+      return new Rare(setupBitsCleared, n, teardowns, openedAfterTeardownWhere, publishedWhere, reachableWhere);
     }
 
     Rare withTeardowns(ImmutableList<Teardown> t) {
-      return new Rare(setupBitsCleared, orphaned, t, openedAfterTeardownWhere);
+      return new Rare(setupBitsCleared, orphaned, t, openedAfterTeardownWhere, publishedWhere, reachableWhere);
     }
 
     Rare withOpenedAfterTeardown(@Nullable Object where) {
-      return new Rare(setupBitsCleared, orphaned, teardowns, where);
+      return new Rare(setupBitsCleared, orphaned, teardowns, where, publishedWhere, reachableWhere);
+    }
+
+    Rare withPublishedWhere(@Nullable Object where) {
+      return new Rare(setupBitsCleared, orphaned, teardowns, openedAfterTeardownWhere, where, reachableWhere);
+    }
+
+    Rare withReachableWhere(@Nullable Object where) {
+      return new Rare(setupBitsCleared, orphaned, teardowns, openedAfterTeardownWhere, publishedWhere, where);
     }
   }
   /**
@@ -121,8 +140,6 @@ public final class HeaderAudit extends RuleMarks {
    * of setups: one int for both saves the audit a field (issue 14).
    */
   private volatile int facts;
-  private volatile @Nullable Object firstPublishedWhere;
-  private volatile @Nullable Object firstReachableWhere;
 
   HeaderAudit(CommonFcbHeader header) {
     this.header = header;
@@ -211,8 +228,9 @@ public final class HeaderAudit extends RuleMarks {
     if (!has(PUBLISHED)) {
       synchronized (this) {
         if (!has(PUBLISHED)) {
-          firstPublishedWhere = KeThread.currentSite();
-          FACTS.getAndBitwiseOr(this, PUBLISHED | (isSetUp() ? SET_UP_WHEN_FIRST_PUBLISHED : 0));
+          boolean setUp = isSetUp();
+          int bits = PUBLISHED | (setUp ? SET_UP_WHEN_FIRST_PUBLISHED : 0);
+          FACTS.getAndBitwiseOr(this, bits | recordFirstSite(setUp, PUBLISHED_WHERE_FIRST_SET_UP, true));
         }
       }
     }
@@ -235,11 +253,31 @@ public final class HeaderAudit extends RuleMarks {
     if (!has(REACHABLE)) {
       synchronized (this) {
         if (!has(REACHABLE)) {
-          firstReachableWhere = KeThread.currentSite();
-          FACTS.getAndBitwiseOr(this, REACHABLE | (isSetUp() ? SET_UP_WHEN_FIRST_REACHABLE : 0));
+          boolean setUp = isSetUp();
+          int bits = REACHABLE | (setUp ? SET_UP_WHEN_FIRST_REACHABLE : 0);
+          FACTS.getAndBitwiseOr(this, bits | recordFirstSite(setUp, REACHABLE_WHERE_FIRST_SET_UP, false));
         }
       }
     }
+  }
+
+  /**
+   * Under the audit's monitor, for the first publish or the first time reachable: when the current
+   * request is the one the first setup ran in, returns {@code sameSiteBit} and keeps nothing;
+   * otherwise keeps the site in {@link Rare} and returns 0. A site is only taken as the setup's
+   * once the setup has recorded it: a setup still running on another thread, or none yet, sends
+   * the site to the rare part.
+   */
+  private int recordFirstSite(boolean setUp, int sameSiteBit, boolean published) {
+    Object where = KeThread.currentSite();
+    if (setUp && where != null && where == firstSetupWhere()) {
+      return sameSiteBit;
+    }
+    if (where != null) {
+      Rare r = rare();
+      rare = published ? r.withPublishedWhere(where) : r.withReachableWhere(where);
+    }
+    return 0;
   }
 
   // ---- Read by verifiers ------------------------------------------------------------------------
@@ -336,7 +374,7 @@ public final class HeaderAudit extends RuleMarks {
 
   /** Where a file object first pointed at the header. */
   public @Nullable Object firstPublishedWhere() {
-    return firstPublishedWhere;
+    return (facts & PUBLISHED_WHERE_FIRST_SET_UP) != 0 ? firstSetupWhere() : rare().publishedWhere();
   }
 
   /** Whether the header had been set up when a file object first pointed at it. */
@@ -351,7 +389,7 @@ public final class HeaderAudit extends RuleMarks {
 
   /** Where the FCB first became reachable. */
   public @Nullable Object firstReachableWhere() {
-    return firstReachableWhere;
+    return (facts & REACHABLE_WHERE_FIRST_SET_UP) != 0 ? firstSetupWhere() : rare().reachableWhere();
   }
 
   /** Whether the header had been set up when the FCB first became reachable. */

@@ -64,6 +64,51 @@ class HeaderAuditTest {
   }
 
   @Test
+  @DisplayName("First publish and first reachable: in the setup's request they share its site; elsewhere each keeps its own, through later setups, teardowns and flag writes")
+  void firstSites_sameRequestOrAnother_eachReportedAsItHappened() {
+    Object create = "Irp#3[IRP_MJ_CREATE]";
+    Object previous = KeThread.enterRequest(create);
+    try {
+      h.setup(new FastMutex());
+      h.audit().noteReachable();
+    } finally {
+      KeThread.exitRequest(previous);
+    }
+    Object open = "Irp#5[IRP_MJ_CREATE]";
+    previous = KeThread.enterRequest(open);
+    try {
+      h.audit().notePublished();
+    } finally {
+      KeThread.exitRequest(previous);
+    }
+    assertSame(create, h.audit().firstReachableWhere());
+    assertSame(open, h.audit().firstPublishedWhere());
+    assertTrue(h.audit().setUpWhenFirstPublished());
+
+    Object later = "Irp#9[IRP_MJ_CLEANUP]";
+    previous = KeThread.enterRequest(later);
+    try {
+      h.setup(new FastMutex()); // a second setup: the first setup's site stays the first
+      h.setFlags2(0); // a clearing write, kept in the same rare part as the publish site
+      h.teardownPerStreamContexts();
+    } finally {
+      KeThread.exitRequest(previous);
+    }
+    assertSame(create, h.audit().firstSetupWhere());
+    assertSame(later, h.audit().lastSetupWhere());
+    assertSame(create, h.audit().firstReachableWhere());
+    assertSame(open, h.audit().firstPublishedWhere());
+    assertSame(later, Objects.requireNonNull(h.audit().lastSetupBitsCleared()).where());
+
+    AdvancedFcbHeader outside = new AdvancedFcbHeader("Fcb#2");
+    outside.setup(new FastMutex()); // outside any request: no site anywhere
+    outside.audit().notePublished();
+    outside.audit().noteReachable();
+    assertNull(outside.audit().firstPublishedWhere());
+    assertNull(outside.audit().firstReachableWhere());
+  }
+
+  @Test
   @DisplayName("The facts set once: published before setup, reachable after it, where each came first, an open after a teardown")
   void factsSetOnce_eachKeptWithWhereAndWhetherSetUp() {
     Object create = "Irp#3[IRP_MJ_CREATE]";
