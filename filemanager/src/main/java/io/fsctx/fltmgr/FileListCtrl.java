@@ -2,9 +2,6 @@ package io.fsctx.fltmgr;
 
 import io.fsctx.fsrtl.PerFileContext;
 import io.fsctx.fsrtl.PerFileContextSlot;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread safety: safe for concurrent use.
  */
 final class FileListCtrl extends PerFileContext
-    implements ContextStore<FltInstance>, CtrlList.Node<FileListCtrl> {
+    implements InstanceContexts, CtrlList.Node<FileListCtrl> {
   /** A torn-down block's {@link #slot} field: the slot still, for messages. */
   private record TornDown(PerFileContextSlot slot) {}
 
@@ -88,56 +85,16 @@ final class FileListCtrl extends PerFileContext
     volume().forgetCtrl(this);
   }
 
-  // ---- ContextStore of the file contexts -----------------------------------------------------
+  // ---- The store of the file contexts (InstanceContexts) ------------------------------------
 
-  // Its own owner, and the home of its file contexts: FltContext.ownerOf relies on both.
   @Override
-  public Object owner() {
-    return this;
+  public @Nullable Object heldContexts() {
+    return files;
   }
 
   @Override
-  public @Nullable FltContext find(FltInstance key) {
-    return InstanceContexts.find(files, key);
-  }
-
-  @Override
-  public void put(FltInstance key, FltContext ctx) {
-    files = InstanceContexts.with(files, key, ctx);
-  }
-
-  @Override
-  public @Nullable FltContext remove(FltInstance key) {
-    FltContext c = find(key);
-    if (c != null) {
-      removeContext(c);
-    }
-    return c;
-  }
-
-  @Override
-  public boolean removeContext(FltContext ctx) {
-    Object f = files;
-    Object after = InstanceContexts.without(f, ctx);
-    files = after;
-    return after != f;
-  }
-
-  @Override
-  public List<FltContext> removeWhere(Predicate<? super FltInstance> which) {
-    List<FltContext> out = new ArrayList<>();
-    files = InstanceContexts.withoutWhere(files, which, out);
-    return out;
-  }
-
-  @Override
-  public Object homeFor(FltInstance key, FltContext ctx) {
-    return this;
-  }
-
-  @Override
-  public int size() {
-    return InstanceContexts.size(files);
+  public void heldContexts(@Nullable Object held) {
+    files = held;
   }
 
   @Override

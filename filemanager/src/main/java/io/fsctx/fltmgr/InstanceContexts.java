@@ -7,23 +7,77 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The contexts a control block keeps one per instance (the stream contexts of a {@link
- * StreamListCtrl}, the file contexts of a {@link FileListCtrl}), held in one field of the block:
- * null, the one context (nearly every stream and file has one filter's), or an immutable array of
- * two or more. Each is keyed by the instance it was set through ({@link
- * FltContext#attachedInstance()}), so no key is stored.
+ * A control block that is itself the {@link ContextStore} of the contexts it keeps one per
+ * instance (the stream contexts of a {@link StreamListCtrl}, the file contexts of a {@link
+ * FileListCtrl}), held in one field of the block: null, the one context (nearly every stream and
+ * file has one filter's), or an immutable array of two or more. Each is keyed by the instance it
+ * was set through ({@link FltContext#attachedInstance()}), so no key is stored, and each has the
+ * block as its home and owner.
  *
- * <p>The block is the {@link ContextStore} itself, and these routines compute its field's next
- * value; the block replaces the field under its monitor and reads it without a lock. Any other
- * value in the field (a block's torn-down mark) reads as empty. A {@link ContextTable} of its own
- * cost a file control block 24 bytes more, one per open file (issue 14).
+ * <p>The block gives access to its field; the store's routines here compute the field's next value
+ * and write it under the block's monitor (the store's, which {@link ContextStore}'s routines hold
+ * around every change); reads take no lock. Any other value in the field (a block's torn-down mark)
+ * reads as empty. A {@link ContextTable} of its own cost a file control block 24 bytes more, one
+ * per open file (issue 14).
  *
- * <p>Thread safety: stateless; the values are immutable.
+ * <p>Thread safety: safe for concurrent use as {@link ContextStore} is; the values are immutable.
  */
-final class InstanceContexts {
-  private static final FltContext[] NONE = new FltContext[0];
+interface InstanceContexts extends ContextStore<FltInstance> {
+  /** The field holding the contexts (volatile in the block). */
+  @Nullable Object heldContexts();
 
-  private InstanceContexts() {}
+  /** Replaces the field; called under the block's monitor. */
+  void heldContexts(@Nullable Object held);
+
+  // Its own owner, and the home of its contexts: FltContext.ownerOf relies on both.
+  @Override
+  default Object owner() {
+    return this;
+  }
+
+  @Override
+  default Object homeFor(FltInstance key, FltContext ctx) {
+    return this;
+  }
+
+  @Override
+  default @Nullable FltContext find(FltInstance key) {
+    return find(heldContexts(), key);
+  }
+
+  @Override
+  default void put(FltInstance key, FltContext ctx) {
+    heldContexts(with(heldContexts(), key, ctx));
+  }
+
+  @Override
+  default @Nullable FltContext remove(FltInstance key) {
+    FltContext c = find(key);
+    if (c != null) {
+      removeContext(c);
+    }
+    return c;
+  }
+
+  @Override
+  default boolean removeContext(FltContext ctx) {
+    Object held = heldContexts();
+    Object after = without(held, ctx);
+    heldContexts(after);
+    return after != held;
+  }
+
+  @Override
+  default List<FltContext> removeWhere(Predicate<? super FltInstance> which) {
+    List<FltContext> out = new ArrayList<>();
+    heldContexts(withoutWhere(heldContexts(), which, out));
+    return out;
+  }
+
+  @Override
+  default int size() {
+    return size(heldContexts());
+  }
 
   /** The context {@code key} set, or null. */
   static @Nullable FltContext find(@Nullable Object held, FltInstance key) {
@@ -94,14 +148,14 @@ final class InstanceContexts {
     for (FltContext c : all(held)) {
       (which.test(java.util.Objects.requireNonNull(c.attachedInstance())) ? out : kept).add(c);
     }
-    return out.isEmpty() ? held : packed(kept.toArray(NONE));
+    return out.isEmpty() ? held : packed(kept.toArray(new FltContext[0]));
   }
 
   private static FltContext[] all(@Nullable Object held) {
     if (held instanceof FltContext c) {
       return new FltContext[] {c};
     }
-    return held instanceof FltContext[] a ? a : NONE;
+    return held instanceof FltContext[] a ? a : new FltContext[0];
   }
 
   private static @Nullable Object packed(FltContext[] a) {

@@ -3,9 +3,7 @@ package io.fsctx.fltmgr;
 import io.fsctx.fsrtl.AdvancedFcbHeader;
 import io.fsctx.fsrtl.PerStreamContext;
 import io.fsctx.io.FileObject;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,10 +15,10 @@ import org.jspecify.annotations.Nullable;
  * calls this block's free callback, which detaches all of them.
  *
  * <h2>Storage</h2>
- * The block is itself the {@link ContextStore} of the stream contexts, keyed by the instance each
- * was set through ({@link FltContext#attachedInstance()}): {@link #streams} holds null, the one
- * context (the usual case), or an immutable array of them, replaced under this block's monitor
- * and read without a lock. After teardown it holds {@link #TORN_DOWN}. The stream-handle and
+ * The block is itself the {@link ContextStore} of the stream contexts ({@link
+ * InstanceContexts}), keyed by the instance each was set through ({@link
+ * FltContext#attachedInstance()}): {@link #streams} holds null, the one context (the usual case),
+ * or an immutable array of them, replaced under this block's monitor and read without a lock. After teardown it holds {@link #TORN_DOWN}. The stream-handle and
  * emulated file tables are created on first use. The block is linked into its volume's list of
  * blocks ({@link CtrlList}, guarded by the volume), which instance teardown and the dismount check
  * walk; there is no per-instance registry.
@@ -28,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread safety: safe for concurrent use.
  */
 final class StreamListCtrl extends PerStreamContext
-    implements ContextStore<FltInstance>, CtrlList.Node<StreamListCtrl> {
+    implements InstanceContexts, CtrlList.Node<StreamListCtrl> {
   /**
    * The key of a stream-handle context. Its equals and hashCode are written out: a record's own
    * bootstrap through ObjectMethods on first use spins method-handle classes that each CLI run
@@ -216,46 +214,16 @@ final class StreamListCtrl extends PerStreamContext
     }
   }
 
-  // ---- ContextStore of the stream contexts ---------------------------------------------------
+  // ---- The store of the stream contexts (InstanceContexts) ----------------------------------
 
-  // Its own owner, and the home of its stream contexts: FltContext.ownerOf relies on both.
   @Override
-  public Object owner() {
-    return this;
+  public @Nullable Object heldContexts() {
+    return streams;
   }
 
   @Override
-  public @Nullable FltContext find(FltInstance key) {
-    return InstanceContexts.find(streams, key);
-  }
-
-  @Override
-  public void put(FltInstance key, FltContext ctx) {
-    streams = InstanceContexts.with(streams, key, ctx);
-  }
-
-  @Override
-  public @Nullable FltContext remove(FltInstance key) {
-    FltContext c = find(key);
-    if (c != null) {
-      removeContext(c);
-    }
-    return c;
-  }
-
-  @Override
-  public boolean removeContext(FltContext ctx) {
-    Object s = streams;
-    Object after = InstanceContexts.without(s, ctx);
-    streams = after;
-    return after != s;
-  }
-
-  @Override
-  public List<FltContext> removeWhere(Predicate<? super FltInstance> which) {
-    List<FltContext> out = new ArrayList<>();
-    streams = InstanceContexts.withoutWhere(streams, which, out);
-    return out;
+  public void heldContexts(@Nullable Object held) {
+    streams = held;
   }
 
   /** Detaches every stream context and marks the block torn down, in one step under the monitor. */
@@ -269,16 +237,6 @@ final class StreamListCtrl extends PerStreamContext
     }
     ContextStore.dropLinks(removed, routine);
     return removed.size();
-  }
-
-  @Override
-  public Object homeFor(FltInstance key, FltContext ctx) {
-    return this;
-  }
-
-  @Override
-  public int size() {
-    return InstanceContexts.size(streams);
   }
 
   @Override
