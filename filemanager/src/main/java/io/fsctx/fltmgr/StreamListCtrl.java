@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  * The block is itself the {@link ContextStore} of the stream contexts ({@link
  * InstanceContexts}), keyed by the instance each was set through ({@link
  * FltContext#attachedInstance()}): {@link #streams} holds null, the one context (the usual case),
- * or an immutable array of them, replaced under this block's monitor and read without a lock. After teardown it holds {@link #TORN_DOWN}. The stream-handle and
- * emulated file tables are created on first use. The block is linked into its volume's list of
+ * or an immutable array of them, replaced under this block's monitor and read without a lock.
+ * After teardown it holds {@link #TORN_DOWN}. The stream-handle and emulated file tables are
+ * created on first use. The block is linked into its volume's list of
  * blocks ({@link CtrlList}, guarded by the volume), which instance teardown and the dismount check
  * walk; there is no per-instance registry.
  *
