@@ -176,7 +176,9 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
     }
     pushLock = new PushLock();
     fileContextSupportPointer = slot;
-    updateLater(l -> new Later(l.oplock(), ae, l.bypassIoOpenCount()));
+    if (ae != aePushLockField()) { // nearly every setup has none and had none: no record to build
+      updateLater(l -> new Later(l.oplock(), ae, l.bypassIoOpenCount()));
+    }
     setVersion(newVersion);
     setUp = true;
     flagsAtSetup = (byte) flags();
