@@ -125,7 +125,12 @@ public final class HandleTable<H> {
     }
 
     @Nullable Entry<H> get(long pid, TracePath path) {
-      return get(hash(pid, path.foldedWritten().hashCode()), path, pid);
+      return get(hashOf(pid, path), path, pid);
+    }
+
+    /** The hash of a row's key, from the folded path the read-ahead thread hashed once. */
+    static int hashOf(long pid, TracePath path) {
+      return hash(pid, path.foldedWritten().hashCode());
     }
 
     @Nullable Entry<H> get(long pid, String folded) {
@@ -139,7 +144,12 @@ public final class HandleTable<H> {
 
     /** Makes {@code next}, an entry of the same key, the top in place of {@code top}. */
     void replaceTop(Entry<H> top, Entry<H> next) {
-      put(hashOf(top), top, top.pid, next);
+      replaceTop(hashOf(top), top, next);
+    }
+
+    /** {@link #replaceTop(Entry, Entry)} with the key's hash known (a row's path carries it). */
+    void replaceTop(int hash, Entry<H> top, Entry<H> next) {
+      put(hash, top, top.pid, next);
     }
 
     /** Forgets the key of {@code top}, its stack's last entry. */
@@ -320,7 +330,7 @@ public final class HandleTable<H> {
     e.below = top;
     if (top != null) {
       top.above = e;
-      v.stacks.replaceTop(top, e);
+      v.stacks.replaceTop(Stacks.hashOf(pid, path), top, e); // no refolding of the stored path
     } else {
       v.stacks.add(e, path);
     }
