@@ -1,6 +1,7 @@
 package io.fsctx.tools.replay;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
 
 import io.fsctx.nt.ProbingTable;
 import java.util.ArrayList;
@@ -46,6 +47,10 @@ import org.jspecify.annotations.Nullable;
  * @param <H> the file-object type
  */
 public final class HandleTable<H> {
+  /** Bits of an entry's {@code pidAndLetter} that hold the drive letter (26 letters). */
+  private static final int LETTER_BITS = 5;
+  /** The largest PID an entry holds: a trace's PID has at most ten digits, well below this. */
+  static final long MAX_PID = Long.MAX_VALUE >>> LETTER_BITS;
 
   /**
    * One open file object, linked into its key's stack and its file's list. It is not linked into a
@@ -58,11 +63,14 @@ public final class HandleTable<H> {
    */
   private static final class Entry<H> {
     final H fileObject;
-    final long sequence;
-    /** The PID of its key. */
-    final long pid;
-    /** The drive letter: which volume's tables hold its key and file (free: the entry's padding). */
-    final char letter;
+    /**
+     * Its place in open order. An int rather than a long, and the PID and drive letter in one
+     * long: the entry fits 48 bytes rather than 56, one per open file object (issue 14). The
+     * table renumbers its entries before the count runs out ({@link #renumber}).
+     */
+    int sequence;
+    /** The PID of its key, shifted left five bits, with the drive letter ({@code A}=0) below. */
+    private final long pidAndLetter;
     /**
      * The path of its key after {@code X:}, as written ({@link StackReplayTarget#volumePath}). For a
      * path without a stream part that is the string the file system keeps as the file object's
@@ -78,13 +86,22 @@ public final class HandleTable<H> {
     @Nullable Entry<H> previousOfFile;
     @Nullable Entry<H> nextOfFile;
 
-    Entry(H fileObject, long sequence, long pid, char letter, String rest, File<H> file) {
+    Entry(H fileObject, int sequence, long pid, char letter, String rest, File<H> file) {
       this.fileObject = fileObject;
       this.sequence = sequence;
-      this.pid = pid;
-      this.letter = letter;
+      this.pidAndLetter = pid << LETTER_BITS | (letter - 'A');
       this.rest = rest;
       this.file = file;
+    }
+
+    /** The PID of its key. */
+    long pid() {
+      return pidAndLetter >>> LETTER_BITS;
+    }
+
+    /** The drive letter: which volume's tables hold its key and file. */
+    char letter() {
+      return (char) ('A' + (pidAndLetter & ((1 << LETTER_BITS) - 1)));
     }
   }
 
@@ -106,12 +123,12 @@ public final class HandleTable<H> {
 
     @Override
     protected int hashOf(Entry<H> top) {
-      return hash(top.pid, foldedHash(letter, top.rest));
+      return hash(top.pid(), foldedHash(letter, top.rest));
     }
 
     @Override
     protected boolean matches(Entry<H> s, Object key, long pid) {
-      if (s.pid != pid) {
+      if (s.pid() != pid) {
         return false;
       }
       if (key instanceof TracePath p) {
@@ -139,7 +156,7 @@ public final class HandleTable<H> {
 
     /** Adds the first entry of a key no stack has; {@code key} is the lookup key that missed. */
     void add(Entry<H> top, Object key) {
-      put(hashOf(top), key, top.pid, top);
+      put(hashOf(top), key, top.pid(), top);
     }
 
     /** Makes {@code next}, an entry of the same key, the top in place of {@code top}. */
@@ -149,12 +166,12 @@ public final class HandleTable<H> {
 
     /** {@link #replaceTop(Entry, Entry)} with the key's hash known (a row's path carries it). */
     void replaceTop(int hash, Entry<H> top, Entry<H> next) {
-      put(hash, top, top.pid, next);
+      put(hash, top, top.pid(), next);
     }
 
     /** Forgets the key of {@code top}, its stack's last entry. */
     void remove(Entry<H> top) {
-      remove(hashOf(top), top, top.pid, top);
+      remove(hashOf(top), top, top.pid(), top);
     }
   }
 
@@ -281,12 +298,25 @@ public final class HandleTable<H> {
    */
   private @Nullable ArrayList<Entry<H>> drainOrder;
 
-  private long nextSequence;
+  private int nextSequence;
+  /** The sequence number at which {@link #push} renumbers the open entries first. */
+  private final int sequenceLimit;
   private int size;
   private int files;
 
   /** Creates an empty table. */
-  public HandleTable() {}
+  public HandleTable() {
+    this(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Creates an empty table that renumbers its entries when {@code sequenceLimit} opens have been
+   * numbered (tests: the real limit needs two billion opens).
+   */
+  HandleTable(int sequenceLimit) {
+    checkArgument(sequenceLimit > 0, "sequence limit %s", sequenceLimit);
+    this.sequenceLimit = sequenceLimit;
+  }
 
   private @Nullable OnVolume<H> on(char letter) {
     return volumes[letter - 'A'];
@@ -316,6 +346,10 @@ public final class HandleTable<H> {
    * @param fileObject the file object; the table holds it until it is popped or drained
    */
   public void push(long pid, TracePath path, H fileObject) {
+    checkArgument(pid >= 0 && pid <= MAX_PID, "PID %s out of range", pid);
+    if (nextSequence == sequenceLimit) {
+      renumber();
+    }
     OnVolume<H> v = onOrNew(path.volume());
     Entry<H> top = v.stacks.get(pid, path);
     File<H> file = v.named.get(path);
@@ -372,6 +406,36 @@ public final class HandleTable<H> {
     return e.fileObject;
   }
 
+  /**
+   * Numbers the open entries 0, 1, 2, ... in open order, so that the next open's number is the
+   * count of open entries: once per {@code sequenceLimit - size} opens, which keeps the sequence an
+   * int without wrapping (one sort of the open entries per two billion opens).
+   */
+  private void renumber() {
+    List<Entry<H>> order = openEntriesInOrder();
+    checkState(order.size() < sequenceLimit, "more than %s file objects open", sequenceLimit - 1);
+    for (int i = 0; i < order.size(); i++) {
+      order.get(i).sequence = i;
+    }
+    nextSequence = order.size();
+  }
+
+  /** Every open entry, found through the keys, oldest first. */
+  private ArrayList<Entry<H>> openEntriesInOrder() {
+    ArrayList<Entry<H>> order = new ArrayList<>(size);
+    for (OnVolume<H> v : volumes) {
+      if (v != null) {
+        for (Entry<H> top : v.stacks.values()) {
+          for (Entry<H> e = top; e != null; e = e.below) {
+            order.add(e);
+          }
+        }
+      }
+    }
+    order.sort((a, b) -> Integer.compare(a.sequence, b.sequence));
+    return order;
+  }
+
   /** Unlinks an entry from everything; drops its key and its file when they become empty. */
   private void remove(Entry<H> e) {
     unlinkFromStack(e);
@@ -412,7 +476,7 @@ public final class HandleTable<H> {
 
   /** The tables of an entry's volume (made at the first open on the volume, kept from then on). */
   private OnVolume<H> volumeOf(Entry<H> e) {
-    return java.util.Objects.requireNonNull(on(e.letter));
+    return java.util.Objects.requireNonNull(on(e.letter()));
   }
 
   /**
@@ -450,7 +514,7 @@ public final class HandleTable<H> {
       moving.add(e);
       unlinkFromStack(e);
     }
-    moving.sort((a, b) -> Long.compare(b.sequence, a.sequence));
+    moving.sort((a, b) -> Integer.compare(b.sequence, a.sequence));
     String drive = newName.written().substring(0, 2);
     Map<TargetKey, Entry<H>> lowestInserted = new HashMap<>();
     for (Entry<H> e : moving) {
@@ -460,10 +524,10 @@ public final class HandleTable<H> {
       String rest = colon < 0 ? newName.name() : newName.name() + oldRest.substring(colon);
       String folded = TracePath.fold(drive + rest);
       e.rest = rest;
-      TargetKey target = new TargetKey(e.pid, folded);
+      TargetKey target = new TargetKey(e.pid(), folded);
       // Insert below the newest entries opened after it; the next (older) one goes lower still.
       Entry<H> above = lowestInserted.get(target);
-      Entry<H> below = above == null ? v.stacks.get(e.pid, folded) : above.below;
+      Entry<H> below = above == null ? v.stacks.get(e.pid(), folded) : above.below;
       while (below != null && below.sequence > e.sequence) {
         above = below;
         below = below.below;
@@ -497,17 +561,7 @@ public final class HandleTable<H> {
       // Once per drain: every open entry, found through the keys, sorted by open order. A rename
       // moves entries between keys but keeps their sequence, so the order stays right while only
       // this method removes entries.
-      order = new ArrayList<>(size);
-      for (OnVolume<H> v : volumes) {
-        if (v != null) {
-          for (Entry<H> top : v.stacks.values()) {
-            for (Entry<H> e = top; e != null; e = e.below) {
-              order.add(e);
-            }
-          }
-        }
-      }
-      order.sort((a, b) -> Long.compare(a.sequence, b.sequence));
+      order = openEntriesInOrder();
       drainOrder = order;
     }
     if (order.isEmpty()) {

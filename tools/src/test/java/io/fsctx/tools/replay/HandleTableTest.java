@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The handle pairing of spec/replay.md "Handles", on the table alone. */
 class HandleTableTest {
-  private final HandleTable<String> table = new HandleTable<>();
+  private HandleTable<String> table = new HandleTable<>();
 
   private static TracePath p(String path) {
     return Objects.requireNonNull(TracePath.parse(path), path);
@@ -231,6 +231,29 @@ class HandleTableTest {
   @Test
   @DisplayName("Handles: opens, closes, renames (replaces too) and a drain in random order agree with a list of opens")
   void pushPopMoveDrain_randomAgainstAListOfOpens_samePairing() {
+    randomAgainstAListOfOpens();
+  }
+
+  @Test
+  @DisplayName("Handles: the same random run with open order renumbered every 1,000 opens agrees with the list of opens")
+  void pushPopMoveDrain_sequenceRenumberedOften_samePairing() {
+    table = new HandleTable<>(1_000);
+    randomAgainstAListOfOpens();
+  }
+
+  @Test
+  @DisplayName("Handles: a ten-digit PID on drive Z keeps its key; a negative PID is refused")
+  void push_largePidOnLastDrive_keyKept() {
+    table.push(9_999_999_999L, p("Z:\\a.txt"), "z");
+    table.push(9_999_999_998L, p("Z:\\a.txt"), "y");
+    assertEquals("z", table.peek(9_999_999_999L, p("z:\\A.TXT")));
+    assertEquals(2, table.moveFile(9_999_999_999L, p("Z:\\a.txt"), p("Z:\\b.txt")));
+    assertEquals("z", table.pop(9_999_999_999L, p("Z:\\b.txt")));
+    assertEquals("y", table.pop(9_999_999_998L, p("Z:\\b.txt")), "the file moved, with its other open");
+    assertThrows(IllegalArgumentException.class, () -> table.push(-1, p("C:\\a.txt"), "x"));
+  }
+
+  private void randomAgainstAListOfOpens() {
     java.util.Random r = new java.util.Random(1914);
     List<RefOpen> open = new ArrayList<>();
     List<RefFile> files = new ArrayList<>();
