@@ -21,12 +21,15 @@ import org.jspecify.annotations.Nullable;
  * tear down.
  *
  * <p>The per-file slot extends it rather than holding one: a list object of its own per file cost
- * 24 bytes (issue 14). A subclass names the allocation ({@link #allocationName}).
+ * 24 bytes (issue 14). A subclass names the allocation ({@link #allocationName}). The verifier's
+ * rule marks ({@link RuleMarks}) are here for the same reason: the slot's audit ({@link
+ * SlotAudit}) keeps its state in the slot, and a record of its own cost 24 bytes per file. A file
+ * object's container, the other subclass and a rare one, carries them unused.
  *
  * <p>Thread safety: safe for concurrent use; the loser of an allocation race uses the winner's
  * list.
  */
-abstract class LazyContextList<C extends FsRtlContext> {
+abstract class LazyContextList<C extends FsRtlContext> extends RuleMarks {
   /**
    * The list and its fast mutex in one object, as FsRtl allocates them in one block: a block
    * holding a separate list object cost eight bytes more per file (issue 14).

@@ -11,10 +11,15 @@ import org.jspecify.annotations.Nullable;
  * ({@code FsRtlSetupAdvancedHeaderEx}) and every {@code FsRtlTeardownPerFileContexts} with the
  * headers of the file still alive at that moment. Written by FsRtl, read by the file-system rules.
  *
+ * <p>The audit is a view: its state, and the verifier's rule marks ({@link #claimRuleMarks},
+ * {@link #markRuleChecked}), live in the slot, so an open file carries no audit record of its own
+ * (24 bytes, issue 14). Two views of one slot are the same audit.
+ *
  * <p>Thread safety: safe for concurrent use; both lists are immutable and replaced under the
- * audit's monitor.
+ * slot's monitor (Filter Manager's file-block setup takes the same monitor, and calls no audit
+ * method while it holds it).
  */
-public final class SlotAudit extends RuleMarks {
+public final class SlotAudit {
   /**
    * One call of {@code FsRtlTeardownPerFileContexts}.
    *
@@ -32,31 +37,39 @@ public final class SlotAudit extends RuleMarks {
   /** The users and the teardowns, once there has been a teardown. */
   private record Torn(ImmutableList<AdvancedFcbHeader> users, ImmutableList<Teardown> teardowns) {}
 
-  private final PerFileContextSlot slot;
   /**
-   * The headers set up with the slot: null, the one header itself (a file with one stream, nearly
-   * every file), or an {@code ImmutableList} of two or more; after a teardown, a {@link Torn} with
-   * the teardowns as well. A list of one cost 16 bytes per file, and a field of its own for the
-   * teardowns, which an open file has none of, eight (issue 14). Replaced under the monitor.
+   * The slot, whose {@link PerFileContextSlot#auditState()} holds the headers set up with it: null,
+   * the one header itself (a file with one stream, nearly every file), or an {@code ImmutableList}
+   * of two or more; after a teardown, a {@link Torn} with the teardowns as well. A list of one cost
+   * 16 bytes per file, and a field of its own for the teardowns, which an open file has none of,
+   * eight (issue 14). Replaced under the slot's monitor.
    */
-  private volatile @Nullable Object users;
+  private final PerFileContextSlot slot;
 
   SlotAudit(PerFileContextSlot slot) {
     this.slot = slot;
   }
 
-  synchronized void noteUser(AdvancedFcbHeader header) {
-    Object u = users;
-    if (u == null) {
-      users = header;
-    } else if (u != header && !users().contains(header)) {
-      ImmutableList<AdvancedFcbHeader> more =
-          ImmutableList.<AdvancedFcbHeader>builder().addAll(users()).add(header).build();
-      users = u instanceof Torn t ? new Torn(more, t.teardowns()) : more;
+  void noteUser(AdvancedFcbHeader header) {
+    synchronized (slot) {
+      Object u = slot.auditState();
+      if (u == null) {
+        slot.auditState(header);
+      } else if (u != header && !users().contains(header)) {
+        ImmutableList<AdvancedFcbHeader> more =
+            ImmutableList.<AdvancedFcbHeader>builder().addAll(users()).add(header).build();
+        slot.auditState(u instanceof Torn t ? new Torn(more, t.teardowns()) : more);
+      }
     }
   }
 
-  synchronized void noteTeardown() {
+  void noteTeardown() {
+    synchronized (slot) {
+      noteTeardownLocked();
+    }
+  }
+
+  private void noteTeardownLocked() {
     ImmutableList.Builder<String> live = ImmutableList.builder();
     for (AdvancedFcbHeader h : users()) {
       PoolBlock m = h.memory();
@@ -70,7 +83,40 @@ public final class SlotAudit extends RuleMarks {
         .addAll(teardowns())
         .add(new Teardown(KeThread.currentSite(), live.build()))
         .build();
-    users = new Torn(ImmutableList.copyOf(users()), more);
+    slot.auditState(new Torn(ImmutableList.copyOf(users()), more));
+  }
+
+  /**
+   * Makes {@code verifier} the one whose rule marks this slot keeps ({@link
+   * RuleMarks#claimRuleMarks}).
+   *
+   * @param verifier the file-system verifier
+   * @return whether the marks here are {@code verifier}'s (claimed now or before)
+   */
+  public boolean claimRuleMarks(Object verifier) {
+    return slot.claimRuleMarks(verifier);
+  }
+
+  /**
+   * Marks a rule of the file-system verifier as evaluated on this slot ({@link
+   * RuleMarks#markRuleChecked}).
+   *
+   * @param rule the rule's number, 0 to 31 (its {@code FsRule} ordinal)
+   * @return true the first time the rule is marked on this slot
+   */
+  public boolean markRuleChecked(int rule) {
+    return slot.markRuleChecked(rule);
+  }
+
+  /** Whether {@code o} is a view of the same slot. */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof SlotAudit a && a.slot == slot;
+  }
+
+  @Override
+  public int hashCode() {
+    return System.identityHashCode(slot);
   }
 
   /** The slot this audit belongs to. */
@@ -86,7 +132,7 @@ public final class SlotAudit extends RuleMarks {
   /** The headers set up with this slot, in order. */
   @SuppressWarnings("unchecked") // users holds only a header or an ImmutableList of headers
   public List<AdvancedFcbHeader> users() {
-    Object u = users;
+    Object u = slot.auditState();
     if (u == null) {
       return ImmutableList.of();
     }
@@ -98,6 +144,6 @@ public final class SlotAudit extends RuleMarks {
 
   /** Every {@code FsRtlTeardownPerFileContexts} on the slot, in order. */
   public List<Teardown> teardowns() {
-    return users instanceof Torn t ? t.teardowns() : ImmutableList.of();
+    return slot.auditState() instanceof Torn t ? t.teardowns() : ImmutableList.of();
   }
 }

@@ -4,6 +4,7 @@ import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_IS_PAGING_FILE;
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -193,5 +194,46 @@ class HeaderAuditTest {
     assertTrue(h.audit().markRuleChecked(0));
     assertFalse(h.audit().markRuleChecked(31));
     assertThrows(IllegalArgumentException.class, () -> h.audit().markRuleChecked(32));
+  }
+
+  @Test
+  @DisplayName("slot audit: every view of a slot shares its users, teardowns and rule marks; one verifier owns the marks")
+  void slotAudit_viewsShareState() throws Exception {
+    PerFileContextSlot slot = new PerFileContextSlot("File#1");
+    AdvancedFcbHeader a = new AdvancedFcbHeader("Scb#1");
+    AdvancedFcbHeader b = new AdvancedFcbHeader("Scb#2");
+    FsRtl.setupAdvancedHeaderEx(a, new FastMutex(), slot);
+    FsRtl.setupAdvancedHeaderEx(b, new FastMutex(), slot);
+    FsRtl.setupAdvancedHeaderEx(a, new FastMutex(), slot); // a second setup adds no user
+
+    assertEquals(java.util.List.of(a, b), slot.audit().users());
+    assertEquals(slot.audit(), slot.audit());
+    assertNotEquals(slot.audit(), new PerFileContextSlot("File#2").audit());
+
+    Object verifier = new Object();
+    assertTrue(slot.audit().claimRuleMarks(verifier));
+    assertFalse(slot.audit().claimRuleMarks(new Object()), "another verifier keeps its own books");
+    assertTrue(slot.audit().markRuleChecked(5));
+    assertFalse(slot.audit().markRuleChecked(5), "marked through another view");
+    assertTrue(slot.audit().markRuleChecked(31));
+
+    slot.teardown();
+    slot.teardown();
+    assertEquals(2, slot.audit().teardowns().size());
+    assertEquals(java.util.List.of(a, b), slot.audit().users(), "the users survive the teardowns");
+
+    // Users noted from two threads at once are all kept.
+    PerFileContextSlot shared = new PerFileContextSlot("File#3");
+    java.util.List<AdvancedFcbHeader> headers = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      headers.add(new AdvancedFcbHeader("Scb#" + (10 + i)));
+    }
+    Thread t1 = new Thread(() -> headers.subList(0, 100).forEach(h -> FsRtl.setupAdvancedHeaderEx(h, new FastMutex(), shared)));
+    Thread t2 = new Thread(() -> headers.subList(100, 200).forEach(h -> FsRtl.setupAdvancedHeaderEx(h, new FastMutex(), shared)));
+    t1.start();
+    t2.start();
+    t1.join();
+    t2.join();
+    assertEquals(new java.util.HashSet<>(headers), new java.util.HashSet<>(shared.audit().users()));
   }
 }
