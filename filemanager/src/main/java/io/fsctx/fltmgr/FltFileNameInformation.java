@@ -50,13 +50,13 @@ public final class FltFileNameInformation {
   /**
    * The n of {@code Name#n}: formatted when asked (a name object lives as long as its file
    * object), and kept as an unsigned int, as a context's number is: with the holds guarded by the
-   * object's own monitor, that keeps the object at 48 bytes (issue 14). Numbers wrap after 2^32
+   * object's own monitor, that keeps the object at 40 bytes (issue 14). Numbers wrap after 2^32
    * names, which only makes two ids of a very long run print alike.
    */
   private final int number;
   /**
    * {@code Format}, which indexes a file object's cache ({@link FltVolume#cachedName}): a byte, as
-   * is {@link #namesParsed}, so that the object is 48 bytes (one per open file, issue 14).
+   * is {@link #namesParsed}, so that the object is 40 bytes (one per open file, issue 14).
    */
   private final byte format;
   /**
@@ -84,9 +84,10 @@ public final class FltFileNameInformation {
   /**
    * Who holds references handed out and not yet given back, for the verifier's leak check: null
    * for nobody, the {@link FltFilter} itself when one filter holds them all (the usual case; its
-   * count is {@code totalHolds - unattributedHolds}, so no map or counter is built per name query,
-   * issue 14), or an {@code IdentityHashMap<FltFilter, int[]>} of counts once a second filter
-   * holds one.
+   * count is {@code totalHolds - unattributedHolds()}, so no map or counter is built per name
+   * query, issue 14), or an {@code IdentityHashMap<FltFilter, int[]>} of counts once a second
+   * filter holds one. While references taken outside any callback are out, or once the verifier
+   * keeps a ledger, a {@link RareHolds} holding one of those three with the rest.
    */
   @GuardedBy("this")
   private @Nullable Object holders;
@@ -94,15 +95,22 @@ public final class FltFileNameInformation {
   @GuardedBy("this")
   private int totalHolds;
 
-  /** References handed out outside any filter callback (no filter to charge them to). */
-  @GuardedBy("this")
-  private int unattributedHolds;
   /**
-   * At verifier level TRACKING, who took each handed-out reference, where and in which callback,
-   * charged to the same holder as {@link #holders} (null: unattributed); made on first use.
+   * What few names need: references handed out outside any filter callback (no filter to charge
+   * them to), and at verifier level TRACKING the ledger of who took each handed-out reference,
+   * where and in which callback, charged to the same holder as {@link #holders} (null:
+   * unattributed). Two fields of their own made every name object 48 bytes rather than 40, one
+   * per open file (issue 14).
    */
-  @GuardedBy("this")
-  private @Nullable ReferenceLedger ledger;
+  private static final class RareHolds {
+    @Nullable Object holders;
+    int unattributed;
+    @Nullable ReferenceLedger ledger;
+
+    RareHolds(@Nullable Object holders) {
+      this.holders = holders;
+    }
+  }
   @GuardedBy("this")
   private byte namesParsed;
 
@@ -316,20 +324,21 @@ public final class FltFileNameInformation {
     boolean first;
     synchronized (this) {
       if (filter == null) {
-        unattributedHolds++;
+        rare().unattributed++;
       } else {
-        Object h = holders;
+        Object h = who();
         if (h == null) {
-          holders = filter;
+          who(filter);
         } else if (h != filter) {
           holdersMap().computeIfAbsent(filter, k -> new int[1])[0]++;
         }
       }
       if (entry != null) {
-        if (ledger == null) {
-          ledger = new ReferenceLedger();
+        RareHolds r = rare();
+        if (r.ledger == null) {
+          r.ledger = new ReferenceLedger();
         }
-        ledger.taken(entry);
+        r.ledger.taken(entry);
       }
       first = totalHolds++ == 0;
       if (first) {
@@ -352,13 +361,61 @@ public final class FltFileNameInformation {
       if (charged == null) {
         return false;
       }
-      if (ledger != null) {
-        ledger.retire(charged == UNATTRIBUTED ? null : charged);
+      ReferenceLedger l = ledger();
+      if (l != null) {
+        l.retire(charged == UNATTRIBUTED ? null : charged);
       }
+      shedRare();
       if (--totalHolds == 0) {
         manager().untrackName(this);
       }
       return true;
+    }
+  }
+
+  /** The holder, or the map of holders, without a {@link RareHolds} around it. */
+  @GuardedBy("this")
+  private @Nullable Object who() {
+    Object h = holders;
+    return h instanceof RareHolds r ? r.holders : h;
+  }
+
+  @GuardedBy("this")
+  private void who(@Nullable Object h) {
+    if (holders instanceof RareHolds r) {
+      r.holders = h;
+    } else {
+      holders = h;
+    }
+  }
+
+  @GuardedBy("this")
+  private int unattributedHolds() {
+    return holders instanceof RareHolds r ? r.unattributed : 0;
+  }
+
+  @GuardedBy("this")
+  private @Nullable ReferenceLedger ledger() {
+    return holders instanceof RareHolds r ? r.ledger : null;
+  }
+
+  /** The rare part, made around the holders on first use. */
+  @GuardedBy("this")
+  private RareHolds rare() {
+    Object h = holders;
+    if (h instanceof RareHolds r) {
+      return r;
+    }
+    RareHolds r = new RareHolds(h);
+    holders = r;
+    return r;
+  }
+
+  /** Drops the rare part once it holds nothing but the holders. */
+  @GuardedBy("this")
+  private void shedRare() {
+    if (holders instanceof RareHolds r && r.unattributed == 0 && r.ledger == null) {
+      holders = r.holders;
     }
   }
 
@@ -371,29 +428,31 @@ public final class FltFileNameInformation {
   // of the two, not because the map is used as any Map.
   @SuppressWarnings({"unchecked", "IdentityHashMapUsage"})
   private java.util.IdentityHashMap<FltFilter, int[]> holdersMap() {
-    Object h = holders;
+    Object h = who();
     if (h instanceof java.util.IdentityHashMap<?, ?> m) {
       return (java.util.IdentityHashMap<FltFilter, int[]>) m;
     }
     java.util.IdentityHashMap<FltFilter, int[]> m = new java.util.IdentityHashMap<>(2);
     if (h instanceof FltFilter sole) {
-      m.put(sole, new int[] {totalHolds - unattributedHolds});
+      m.put(sole, new int[] {totalHolds - unattributedHolds()});
     }
-    holders = m;
+    who(m);
     return m;
   }
 
   /** Gives one reference back; returns the filter it was charged to, {@link #UNATTRIBUTED}, or null for none. */
   @GuardedBy("this")
   private @Nullable Object unholdOne(@Nullable FltFilter filter) {
-    Object sole = holders instanceof FltFilter f ? f : null;
-    if (sole != null && (filter == sole || (filter == null && unattributedHolds == 0))) {
-      if (totalHolds - unattributedHolds == 1) {
-        holders = null; // its last reference
+    Object who = who();
+    Object sole = who instanceof FltFilter f ? f : null;
+    int unattributed = unattributedHolds();
+    if (sole != null && (filter == sole || (filter == null && unattributed == 0))) {
+      if (totalHolds - unattributed == 1) {
+        who(null); // its last reference
       }
       return sole;
     }
-    java.util.IdentityHashMap<FltFilter, int[]> h = sole == null && holders != null ? holdersMap() : null;
+    java.util.IdentityHashMap<FltFilter, int[]> h = sole == null && who != null ? holdersMap() : null;
     int[] mine = filter == null || h == null ? null : h.get(filter);
     if (mine != null && mine[0] > 0) {
       if (--mine[0] == 0) {
@@ -401,8 +460,8 @@ public final class FltFileNameInformation {
       }
       return filter;
     }
-    if (unattributedHolds > 0) {
-      unattributedHolds--;
+    if (unattributed > 0) {
+      rare().unattributed--;
       return UNATTRIBUTED;
     }
     if (filter == null && h != null) {
@@ -423,7 +482,7 @@ public final class FltFileNameInformation {
   private void dropHolder(java.util.IdentityHashMap<FltFilter, int[]> h, FltFilter filter) {
     h.remove(filter);
     if (h.isEmpty()) {
-      holders = null;
+      who(null);
     }
   }
 
@@ -439,7 +498,7 @@ public final class FltFileNameInformation {
   public List<HeldReference> outstandingReferences(FltFilter filter) {
     ReferenceLedger l;
     synchronized (this) {
-      l = ledger;
+      l = ledger();
     }
     return l == null ? List.of() : l.outstanding(filter, manager().verifier().level().atLeast(VerifierLevel.FULL));
   }
@@ -447,9 +506,9 @@ public final class FltFileNameInformation {
   /** References {@code filter} still holds. */
   int heldBy(FltFilter filter) {
     synchronized (this) {
-      Object h = holders;
+      Object h = who();
       if (h == filter) {
-        return totalHolds - unattributedHolds;
+        return totalHolds - unattributedHolds();
       }
       int[] n = h instanceof java.util.IdentityHashMap<?, ?> ? holdersMap().get(filter) : null;
       return n == null ? 0 : n[0];

@@ -76,5 +76,19 @@ class NameTrackingBoundTest {
     assertTrue(n.unhold(null));
     assertEquals(0, n.heldBy(b));
     assertEquals(0, mgr.trackedNameCount());
+
+    // The sole holder lets go while a reference taken outside any callback is out; the next
+    // filter to hold is charged alone, and the unattributed reference is still given back once.
+    n.hold(a, "FltGetFileNameInformation");
+    n.hold(null, "FltReferenceFileNameInformation");
+    assertTrue(n.unhold(a));
+    assertEquals(0, n.heldBy(a));
+    n.hold(b, "FltGetFileNameInformation");
+    assertEquals(1, n.heldBy(b));
+    assertTrue(n.unhold(null));
+    assertEquals(1, n.heldBy(b));
+    assertTrue(n.unhold(b));
+    assertFalse(n.unhold(null));
+    assertEquals(0, mgr.trackedNameCount());
   }
 }
