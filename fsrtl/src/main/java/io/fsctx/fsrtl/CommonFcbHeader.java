@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread safety: every field is individually atomic (volatile); compound updates of the flag
  * bytes ({@link #setFlags2Bits}, {@link #clearFlags2Bits}) are synchronized on the header.
  */
-public class CommonFcbHeader {
+public class CommonFcbHeader extends RuleMarks {
   /** The identity, or its kind when {@link #idNumber} is not 0. */
   private final String id;
   /**
@@ -31,7 +31,19 @@ public class CommonFcbHeader {
    */
   private final int idNumber;
   private final @Nullable PoolBlock memory;
-  private final HeaderAudit audit = new HeaderAudit(this);
+  // The audit's state. HeaderAudit is a view that reads and writes these, under the header's
+  // monitor where it needs one: an audit record of its own cost every header 40 bytes, 16 more
+  // than its fields do here (issue 14). The verifier's rule marks are RuleMarks's, inherited.
+  /** Where the setups ran ({@link HeaderAudit}). */
+  volatile @Nullable Object auditSetupWhere;
+  /** What only some headers record ({@link HeaderAudit}'s rare part), or null. */
+  volatile @Nullable Object auditRare;
+  /** The per-file slot the last setup was given. */
+  volatile @Nullable PerFileContextSlot auditSlotAtSetup;
+  /** File objects pointing at the header now. */
+  volatile int auditOpenFileObjects;
+  /** The facts set once, and from bit 8 up the number of setups ({@link HeaderAudit}). */
+  volatile int auditFacts;
   private volatile short nodeTypeCode;
   private volatile short nodeByteSize;
   // UCHARs and two nibbles in C, and bytes here (read back unsigned): a header per stream, and
@@ -108,9 +120,12 @@ public class CommonFcbHeader {
     return memory;
   }
 
-  /** What verifiers recorded about this header ({@link HeaderAudit}). */
+  /**
+   * What verifiers recorded about this header ({@link HeaderAudit}): a view over state the header
+   * keeps, new at each call and equal to every other view of this header.
+   */
   public final HeaderAudit audit() {
-    return audit;
+    return new HeaderAudit(this);
   }
 
   /**
@@ -175,7 +190,7 @@ public class CommonFcbHeader {
   public final void setFlags(int value) {
     int before = flags();
     flags = (byte) value;
-    audit.noteFlagsWritten(before, flags(), flags2(), flags2());
+    audit().noteFlagsWritten(before, flags(), flags2(), flags2());
   }
 
   /** {@code IsFastIoPossible}: one of the {@code FAST_IO_*} values. */
@@ -197,7 +212,7 @@ public class CommonFcbHeader {
   public final void setFlags2(int value) {
     int before = flags2();
     flags2 = (byte) value;
-    audit.noteFlagsWritten(flags(), flags(), before, flags2());
+    audit().noteFlagsWritten(flags(), flags(), before, flags2());
   }
 
   /** ORs bits into {@code Flags}. */
@@ -214,7 +229,7 @@ public class CommonFcbHeader {
   public final synchronized void clearFlags2Bits(int bits) {
     int before = flags2();
     flags2 = (byte) (before & ~bits);
-    audit.noteFlagsWritten(flags(), flags(), before, flags2());
+    audit().noteFlagsWritten(flags(), flags(), before, flags2());
   }
 
   /** {@code Reserved}: the low nibble of byte 7; drivers keep it zero. */

@@ -7,7 +7,6 @@ import com.google.common.collect.ImmutableList;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,15 +19,21 @@ import org.jspecify.annotations.Nullable;
  * io.fsctx.verifier}) read it. A file system never needs to touch it, apart from telling its
  * FCB table's inserts through {@link #noteReachable()} when it does not use the toolkit's table.
  *
+ * <p>The audit is a view: its state, and the verifier's rule marks ({@link #claimRuleMarks},
+ * {@link #markRuleChecked}), live in the header, so a header carries no audit record of its own
+ * (40 bytes, of which the header now holds 24; issue 14). {@link CommonFcbHeader#audit()} makes
+ * a view at each call; two views of one header are the same audit ({@link #equals}).
+ *
  * <p>Each "where" is the site of the request the thread was serving ({@link
  * KeThread#currentSite()}: for an IRP a small stand-in that prints as the IRP, so the audit of a
  * long-lived FCB does not keep its create request alive), or null outside any request.
  *
- * <p>Thread safety: safe for concurrent use; counters are atomic, the teardown records an
- * immutable list replaced under the audit's monitor, single facts set once. (Field updaters and
- * one list field rather than atomic objects: every FCB of a long workload carries an audit.)
+ * <p>Thread safety: safe for concurrent use; counters are atomic, the rare records are immutable
+ * and replaced under the header's monitor (which the header's setups and flag writes hold while
+ * they call the audit; the audit calls nothing that takes another lock while holding it), single
+ * facts set once.
  */
-public final class HeaderAudit extends RuleMarks {
+public final class HeaderAudit {
   /**
    * One call of {@code FsRtlTeardownPerStreamContexts}.
    *
@@ -54,14 +59,12 @@ public final class HeaderAudit extends RuleMarks {
   public record FlagsChange(
       @Nullable Object where, int flagsBefore, int flagsAfter, int flags2Before, int flags2After) {}
 
-  private final CommonFcbHeader header;
-  private static final AtomicIntegerFieldUpdater<HeaderAudit> OPEN =
-      AtomicIntegerFieldUpdater.newUpdater(HeaderAudit.class, "openFileObjects");
+  private static final VarHandle OPEN =
+      FieldHandles.of(MethodHandles.lookup(), CommonFcbHeader.class, "auditOpenFileObjects", int.class);
   // The five facts set once are bits of one int, and the first and last clearing writes one
-  // field: every FCB of a long workload carries an audit, which these bring from 72 to 64 bytes
-  // (issue 14).
+  // field: every FCB of a long workload carries the audit's state (issue 14).
   private static final VarHandle FACTS =
-      FieldHandles.of(MethodHandles.lookup(), HeaderAudit.class, "facts", int.class);
+      FieldHandles.of(MethodHandles.lookup(), CommonFcbHeader.class, "auditFacts", int.class);
 
   private static final int PUBLISHED = 1 << 1;
   private static final int SET_UP_WHEN_FIRST_PUBLISHED = 1 << 2;
@@ -77,7 +80,7 @@ public final class HeaderAudit extends RuleMarks {
    */
   private static final int PUBLISHED_WHERE_FIRST_SET_UP = 1;
   private static final int REACHABLE_WHERE_FIRST_SET_UP = 1 << 7;
-  /** One setup, counted in {@link #facts} from bit 8 up. */
+  /** One setup, counted in the facts from bit 8 up. */
   private static final int ONE_SETUP = 1 << 8;
 
   /** The first and the last clearing write since the last setup. */
@@ -91,7 +94,7 @@ public final class HeaderAudit extends RuleMarks {
    * a repeated setup, teardowns, an open after a teardown, and where the header was first
    * published or made reachable when that was not in its first setup's request (a header of an
    * open file has none of them). Kept out of the audit so those six fields cost one (issue 14);
-   * replaced, never changed, under the audit's monitor.
+   * replaced, never changed, under the header's monitor.
    */
   private record Rare(
       @Nullable Cleared setupBitsCleared,
@@ -127,47 +130,51 @@ public final class HeaderAudit extends RuleMarks {
     }
   }
   /**
-   * Where the setups ran: the one setup's site, or once there are two or more a {@link
-   * SetupSites}. Nearly every header is set up once, so one field holds both sites without a
-   * pair object. Written under the header's monitor, as setups are.
+   * The header, whose fields hold the audit's state: {@code auditSetupWhere}, where the setups ran
+   * (the one setup's site, or once there are two or more a {@link SetupSites}: nearly every header
+   * is set up once, so one field holds both sites without a pair object; written under the
+   * header's monitor, as setups are); {@code auditRare}, a {@link Rare} or null; {@code
+   * auditSlotAtSetup}; {@code auditOpenFileObjects}; and {@code auditFacts}, the facts set once as
+   * the bits above, which it only ever gains, and from bit 8 up the number of setups.
    */
-  private volatile @Nullable Object setupWhere;
-  private volatile @Nullable Rare rare;
-  private volatile @Nullable PerFileContextSlot slotGivenAtSetup;
-  private volatile int openFileObjects;
-  /**
-   * The facts set once, as the bits above, which it only ever gains, and from bit 8 up the number
-   * of setups: one int for both saves the audit a field (issue 14).
-   */
-  private volatile int facts;
+  private final CommonFcbHeader header;
 
   HeaderAudit(CommonFcbHeader header) {
     this.header = header;
   }
 
   private boolean has(int fact) {
-    return (facts & fact) != 0;
+    return (header.auditFacts & fact) != 0;
+  }
+
+  private @Nullable Rare rareOrNull() {
+    return (Rare) header.auditRare;
   }
 
   private Rare rare() {
-    Rare r = rare;
+    Rare r = rareOrNull();
     return r == null ? Rare.NONE : r;
+  }
+
+  private void rare(Rare r) {
+    header.auditRare = r;
   }
 
   // ---- Written by FsRtl ----------------------------------------------------------------------
 
   void noteSetup(@Nullable PerFileContextSlot slot) {
     Object where = KeThread.currentSite();
-    if (((int) FACTS.getAndAdd(this, ONE_SETUP) >>> 8) == 0) {
-      setupWhere = where;
+    if (((int) FACTS.getAndAdd(header, ONE_SETUP) >>> 8) == 0) {
+      header.auditSetupWhere = where;
     } else {
-      setupWhere = new SetupSites(firstSetupWhere(), where);
+      header.auditSetupWhere = new SetupSites(firstSetupWhere(), where);
     }
-    slotGivenAtSetup = slot;
+    header.auditSlotAtSetup = slot;
     // A setup sets the bits again: what cleared them before no longer explains the header.
-    if (rare != null && rare.setupBitsCleared() != null) {
-      synchronized (this) {
-        rare = rare().withCleared(null);
+    Rare was = rareOrNull();
+    if (was != null && was.setupBitsCleared() != null) {
+      synchronized (header) {
+        rare(rare().withCleared(null));
       }
     }
   }
@@ -181,21 +188,24 @@ public final class HeaderAudit extends RuleMarks {
         || (flags2Before & ~flags2After & FsRtlConstants.FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS) != 0;
     if (cleared && isSetUp()) {
       FlagsChange c = new FlagsChange(KeThread.currentSite(), flagsBefore, flagsAfter, flags2Before, flags2After);
-      synchronized (this) {
+      synchronized (header) {
         Rare r = rare();
         Cleared before = r.setupBitsCleared();
-        rare = r.withCleared(new Cleared(before == null ? c : before.first(), c));
+        rare(r.withCleared(new Cleared(before == null ? c : before.first(), c)));
       }
     }
   }
 
-  synchronized void noteTeardown(@Nullable String freedLock) {
-    Rare r = rare();
-    ImmutableList<Teardown> more = ImmutableList.<Teardown>builder()
-        .addAll(r.teardowns())
-        .add(new Teardown(KeThread.currentSite(), openFileObjects, freedLock))
-        .build();
-    rare = r.withTeardowns(more);
+  void noteTeardown(@Nullable String freedLock) {
+    Object where = KeThread.currentSite();
+    synchronized (header) {
+      Rare r = rare();
+      ImmutableList<Teardown> more = ImmutableList.<Teardown>builder()
+          .addAll(r.teardowns())
+          .add(new Teardown(where, header.auditOpenFileObjects, freedLock))
+          .build();
+      rare(r.withTeardowns(more));
+    }
   }
 
   // ---- Written by the I/O manager and file systems --------------------------------------------
@@ -205,17 +215,17 @@ public final class HeaderAudit extends RuleMarks {
    * successful create, or a stream file object made on it). Called by the I/O manager.
    */
   public void fileObjectOpened() {
-    OPEN.incrementAndGet(this);
+    OPEN.getAndAdd(header, 1);
     notePublished();
-    if (rare != null && !rare().teardowns().isEmpty() && !has(OPENED_AFTER_TEARDOWN)) {
+    if (rareOrNull() != null && !rare().teardowns().isEmpty() && !has(OPENED_AFTER_TEARDOWN)) {
       Object where = KeThread.currentSite();
-      synchronized (this) {
+      synchronized (header) {
         Rare r = rare();
         if (r.openedAfterTeardownWhere() == null) {
-          rare = r.withOpenedAfterTeardown(where);
+          rare(r.withOpenedAfterTeardown(where));
         }
       }
-      FACTS.getAndBitwiseOr(this, OPENED_AFTER_TEARDOWN);
+      FACTS.getAndBitwiseOr(header, OPENED_AFTER_TEARDOWN);
     }
   }
 
@@ -226,11 +236,11 @@ public final class HeaderAudit extends RuleMarks {
    */
   public void notePublished() {
     if (!has(PUBLISHED)) {
-      synchronized (this) {
+      synchronized (header) {
         if (!has(PUBLISHED)) {
           boolean setUp = isSetUp();
           int bits = PUBLISHED | (setUp ? SET_UP_WHEN_FIRST_PUBLISHED : 0);
-          FACTS.getAndBitwiseOr(this, bits | recordFirstSite(setUp, PUBLISHED_WHERE_FIRST_SET_UP, true));
+          FACTS.getAndBitwiseOr(header, bits | recordFirstSite(setUp, PUBLISHED_WHERE_FIRST_SET_UP, true));
         }
       }
     }
@@ -241,7 +251,7 @@ public final class HeaderAudit extends RuleMarks {
    * which the file system may tear the stream down and free it.
    */
   public void fileObjectClosed() {
-    OPEN.decrementAndGet(this);
+    OPEN.getAndAdd(header, -1);
   }
 
   /**
@@ -251,11 +261,11 @@ public final class HeaderAudit extends RuleMarks {
    */
   public void noteReachable() {
     if (!has(REACHABLE)) {
-      synchronized (this) {
+      synchronized (header) {
         if (!has(REACHABLE)) {
           boolean setUp = isSetUp();
           int bits = REACHABLE | (setUp ? SET_UP_WHEN_FIRST_REACHABLE : 0);
-          FACTS.getAndBitwiseOr(this, bits | recordFirstSite(setUp, REACHABLE_WHERE_FIRST_SET_UP, false));
+          FACTS.getAndBitwiseOr(header, bits | recordFirstSite(setUp, REACHABLE_WHERE_FIRST_SET_UP, false));
         }
       }
     }
@@ -275,12 +285,45 @@ public final class HeaderAudit extends RuleMarks {
     }
     if (where != null) {
       Rare r = rare();
-      rare = published ? r.withPublishedWhere(where) : r.withReachableWhere(where);
+      rare(published ? r.withPublishedWhere(where) : r.withReachableWhere(where));
     }
     return 0;
   }
 
   // ---- Read by verifiers ------------------------------------------------------------------------
+
+  /**
+   * Makes {@code verifier} the one whose rule marks this header keeps ({@link
+   * RuleMarks#claimRuleMarks}).
+   *
+   * @param verifier the file-system verifier
+   * @return whether the marks here are {@code verifier}'s (claimed now or before)
+   */
+  public boolean claimRuleMarks(Object verifier) {
+    return header.claimRuleMarks(verifier);
+  }
+
+  /**
+   * Marks a rule of the file-system verifier as evaluated on this header ({@link
+   * RuleMarks#markRuleChecked}).
+   *
+   * @param rule the rule's number, 0 to 31 (its {@code FsRule} ordinal)
+   * @return true the first time the rule is marked on this header
+   */
+  public boolean markRuleChecked(int rule) {
+    return header.markRuleChecked(rule);
+  }
+
+  /** Whether {@code o} is a view of the same header. */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof HeaderAudit a && a.header == header;
+  }
+
+  @Override
+  public int hashCode() {
+    return System.identityHashCode(header);
+  }
 
   /** The header this audit belongs to. */
   public CommonFcbHeader header() {
@@ -294,23 +337,23 @@ public final class HeaderAudit extends RuleMarks {
 
   /** How many times a setup routine ran on the header. */
   public int setupCount() {
-    return facts >>> 8;
+    return header.auditFacts >>> 8;
   }
 
   /** Whether a setup routine has run. */
   public boolean isSetUp() {
-    return (facts >>> 8) > 0;
+    return (header.auditFacts >>> 8) > 0;
   }
 
   /** Where the first setup ran (null outside any request or when never set up). */
   public @Nullable Object firstSetupWhere() {
-    Object w = setupWhere;
+    Object w = header.auditSetupWhere;
     return w instanceof SetupSites s ? s.first() : w;
   }
 
   /** Where the last setup ran (null outside any request or when never set up). */
   public @Nullable Object lastSetupWhere() {
-    Object w = setupWhere;
+    Object w = header.auditSetupWhere;
     return w instanceof SetupSites s ? s.last() : w;
   }
 
@@ -320,9 +363,11 @@ public final class HeaderAudit extends RuleMarks {
   }
 
   /** A repeated setup orphaned {@code count} contexts; called under the header's monitor. */
-  synchronized void noteOrphaned(int count) {
-    Rare r = rare();
-    rare = r.withOrphaned(r.orphaned() + count);
+  void noteOrphaned(int count) {
+    synchronized (header) {
+      Rare r = rare();
+      rare(r.withOrphaned(r.orphaned() + count));
+    }
   }
 
   /**
@@ -342,12 +387,12 @@ public final class HeaderAudit extends RuleMarks {
 
   /** The per-file slot the last setup was given ({@code FsRtlSetupAdvancedHeaderEx}), or null. */
   public @Nullable PerFileContextSlot slotGivenAtSetup() {
-    return slotGivenAtSetup;
+    return header.auditSlotAtSetup;
   }
 
   /** File objects pointing at the header now. */
   public int openFileObjects() {
-    return openFileObjects;
+    return header.auditOpenFileObjects;
   }
 
   /**
@@ -359,7 +404,7 @@ public final class HeaderAudit extends RuleMarks {
    * @return true the first time, false once marked
    */
   public boolean markOpenEventSeen() {
-    return !has(OPEN_EVENT_SEEN) && ((int) FACTS.getAndBitwiseOr(this, OPEN_EVENT_SEEN) & OPEN_EVENT_SEEN) == 0;
+    return !has(OPEN_EVENT_SEEN) && ((int) FACTS.getAndBitwiseOr(header, OPEN_EVENT_SEEN) & OPEN_EVENT_SEEN) == 0;
   }
 
   /** Whether {@link #markOpenEventSeen()} ran. */
@@ -374,7 +419,7 @@ public final class HeaderAudit extends RuleMarks {
 
   /** Where a file object first pointed at the header. */
   public @Nullable Object firstPublishedWhere() {
-    return (facts & PUBLISHED_WHERE_FIRST_SET_UP) != 0 ? firstSetupWhere() : rare().publishedWhere();
+    return (header.auditFacts & PUBLISHED_WHERE_FIRST_SET_UP) != 0 ? firstSetupWhere() : rare().publishedWhere();
   }
 
   /** Whether the header had been set up when a file object first pointed at it. */
@@ -389,7 +434,7 @@ public final class HeaderAudit extends RuleMarks {
 
   /** Where the FCB first became reachable. */
   public @Nullable Object firstReachableWhere() {
-    return (facts & REACHABLE_WHERE_FIRST_SET_UP) != 0 ? firstSetupWhere() : rare().reachableWhere();
+    return (header.auditFacts & REACHABLE_WHERE_FIRST_SET_UP) != 0 ? firstSetupWhere() : rare().reachableWhere();
   }
 
   /** Whether the header had been set up when the FCB first became reachable. */

@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The file-system verifier's one-bit-per-rule marks on an audit record ({@link HeaderAudit}) or
- * a per-file slot ({@link PerFileContextSlot}, whose {@link SlotAudit} is a view): the verifier counts the distinct structures each rule was evaluated on with
+ * The file-system verifier's one-bit-per-rule marks on an FCB header ({@link CommonFcbHeader},
+ * whose {@link HeaderAudit} is a view) or a per-file slot ({@link PerFileContextSlot}, whose
+ * {@link SlotAudit} is a view): the verifier counts the distinct structures each rule was evaluated on with
  * a bit per rule on the structure, instead of a set of identities that grows with every structure
  * a long run builds (issue 14). The marks belong to the first verifier that claims them.
  *

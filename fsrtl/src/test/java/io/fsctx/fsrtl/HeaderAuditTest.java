@@ -236,4 +236,46 @@ class HeaderAuditTest {
     t2.join();
     assertEquals(new java.util.HashSet<>(headers), new java.util.HashSet<>(shared.audit().users()));
   }
+
+  @Test
+  @DisplayName("headerAudit_viewsShareState: the audit lives in the header; views agree, counts and teardowns from two threads are all kept")
+  void headerAudit_viewsShareState() throws Exception {
+    FsRtl.setupAdvancedHeader(h, new FastMutex());
+    assertEquals(h.audit(), h.audit());
+    assertEquals(h.audit().hashCode(), h.audit().hashCode());
+    assertNotEquals(h.audit(), new AdvancedFcbHeader("Fcb#2").audit());
+    assertSame(h, h.audit().header());
+
+    HeaderAudit first = h.audit();
+    h.audit().fileObjectOpened();
+    assertEquals(1, first.openFileObjects(), "a view made earlier sees the open");
+    assertTrue(first.isPublished());
+
+    Object verifier = new Object();
+    assertTrue(h.audit().claimRuleMarks(verifier));
+    assertFalse(first.claimRuleMarks(new Object()), "another verifier keeps its own books");
+    assertTrue(first.markRuleChecked(3));
+    assertFalse(h.audit().markRuleChecked(3), "marked through another view");
+
+    // Opens, closes and teardowns from two threads at once: none is lost.
+    Runnable work = () -> {
+      for (int i = 0; i < 10_000; i++) {
+        h.audit().fileObjectOpened();
+        h.audit().fileObjectClosed();
+      }
+      for (int i = 0; i < 100; i++) {
+        h.teardownPerStreamContexts();
+      }
+    };
+    Thread t1 = new Thread(work);
+    Thread t2 = new Thread(work);
+    t1.start();
+    t2.start();
+    t1.join();
+    t2.join();
+    assertEquals(1, h.audit().openFileObjects());
+    assertEquals(200, h.audit().teardowns().size());
+    assertEquals(200, h.teardownCount());
+    assertEquals(1, h.audit().setupCount());
+  }
 }
