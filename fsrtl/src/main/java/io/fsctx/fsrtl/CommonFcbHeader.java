@@ -14,6 +14,14 @@ import org.jspecify.annotations.Nullable;
  * <p>{@code Flags}, {@code Flags2}, {@code IsFastIoPossible} are bytes and {@code Version} and
  * {@code Reserved} share one byte as two nibbles, as in the C layout; setters mask accordingly.
  *
+ * <p>In C the header is the first member of the file system's FCB or SCB, and a file system gets
+ * from {@code FsContext} to its structure with a cast. In Java the structure extends the header
+ * ({@link AdvancedFcbHeader} is open to subclassing for that; the NTFS-like model's SCB does), so
+ * {@code FsContext} is the structure and a type test takes the cast's place. A file system whose
+ * structure must extend another class keeps a map from header to structure instead, at the price
+ * of a table entry per open stream (the fastfat-like template does). The header keeps no pointer
+ * back to its structure: that field cost every stream four bytes (issue 14).
+ *
  * <p>Writes of {@code Flags} and {@code Flags2} that clear a bit the setup routines own are
  * recorded in the header's {@link HeaderAudit} with the request they happened in, so a verifier
  * can say which request wiped the flags.
@@ -58,8 +66,6 @@ public class CommonFcbHeader extends RuleMarks {
   private volatile long allocationSize;
   private volatile long fileSize;
   private volatile long validDataLength;
-  /** The file system's structure around the header, or null (see {@link #container}). */
-  private volatile @Nullable Object container;
 
   /**
    * Creates a zeroed header, as a file system's pool allocation of its FCB would give.
@@ -135,30 +141,6 @@ public class CommonFcbHeader extends RuleMarks {
   public final String id() {
     int n = idNumber;
     return n == 0 ? id : id + "#" + n;
-  }
-
-  /**
-   * The file system's structure that embeds this header (its FCB or SCB), as the file system
-   * recorded it with {@link #setContainer}, or null. In C the header is the first member of the
-   * FCB and a file system gets from {@code FsContext} to its FCB by a cast ({@code
-   * CONTAINING_RECORD}); Java cannot, and a map from header to FCB would cost a table entry per
-   * stream. FsRtl and the Filter Manager never read this.
-   *
-   * <p>Thread safety: a volatile read; whoever set it before publishing the header is seen.
-   */
-  public final @Nullable Object container() {
-    return container;
-  }
-
-  /**
-   * Records the structure that embeds this header ({@link #container}); a file system sets it
-   * when it builds the structure and clears it (null) when it frees it, so a request that still
-   * holds the header finds nothing.
-   *
-   * @param value the FCB or SCB, or null
-   */
-  public final void setContainer(@Nullable Object value) {
-    container = value;
   }
 
   /** {@code NodeTypeCode}: the file system's own node type. */

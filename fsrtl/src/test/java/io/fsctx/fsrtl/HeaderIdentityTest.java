@@ -2,7 +2,6 @@ package io.fsctx.fsrtl;
 
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_IS_PAGING_FILE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a header and a per-file slot keep about their identity and their container, now that a
+ * What a header and a per-file slot keep about their identity, now that a
  * numbered identity is formatted only when asked and the flag fields are bytes (issue 14, heap
  * per open file).
  */
@@ -92,16 +91,5 @@ class HeaderIdentityTest {
     assertEquals(0xF, h.reserved(), "Reserved is a nibble");
     h.setVersion(0xF);
     assertEquals(0xF, h.version());
-  }
-
-  @Test
-  void container_isWhatTheFileSystemRecorded_untilItClearsIt() {
-    AdvancedFcbHeader h = new AdvancedFcbHeader(null, "Scb", 1);
-    assertNull(h.container(), "a new header has none");
-    Object scb = new Object();
-    h.setContainer(scb);
-    assertSame(scb, h.container());
-    h.setContainer(null);
-    assertNull(h.container());
   }
 }

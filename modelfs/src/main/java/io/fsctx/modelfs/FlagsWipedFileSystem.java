@@ -1,9 +1,7 @@
 package io.fsctx.modelfs;
 
-import io.fsctx.fsrtl.AdvancedFcbHeader;
 import io.fsctx.fsrtl.FastMutex;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
-import io.fsctx.nt.PoolBlock;
 
 /**
  * A deliberately broken {@link NtfsLikeFileSystem} that sets every stream header up correctly
@@ -35,11 +33,9 @@ public final class FlagsWipedFileSystem extends NtfsLikeFileSystem {
 
   /** The bug: set up as NTFS does, then {@code Flags} and {@code Flags2} are zeroed. */
   @Override
-  protected AdvancedFcbHeader initializeScbHeader(
-      PoolBlock memory, long number, FastMutex mutex, Fcb fcb, boolean pagingFile) {
-    AdvancedFcbHeader header = super.initializeScbHeader(memory, number, mutex, fcb, pagingFile);
-    header.setFlags(0);
-    header.setFlags2(0);
-    return header;
+  protected void initializeScbHeader(Scb scb, FastMutex mutex, boolean pagingFile) {
+    super.initializeScbHeader(scb, mutex, pagingFile);
+    scb.setFlags(0);
+    scb.setFlags2(0);
   }
 }

@@ -32,6 +32,6 @@ public final class NoTeardownFileSystem extends NtfsLikeFileSystem {
   /** The bug: the SCB is freed and nothing tears its filter contexts down. */
   @Override
   protected void deleteScb(Scb scb) {
-    scb.memory.pool().free(scb.memory);
+    scb.block().pool().free(scb.block());
   }
 }

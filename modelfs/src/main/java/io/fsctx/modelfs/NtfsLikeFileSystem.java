@@ -49,6 +49,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -175,7 +176,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       Object s = streams;
       if (s == null || s == scb) {
         streams = scb;
-        scb.header.audit().noteReachable();
+        scb.audit().noteReachable();
         return;
       }
       FcbTable<String, Scb> table;
@@ -183,7 +184,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
         if (one.streamKey.equals(scb.streamKey)) {
           throw new IllegalStateException(scb.streamKey + " already has " + one);
         }
-        table = new FcbTable<>(x -> x.header);
+        table = new FcbTable<>(x -> x);
         table.insert(one.streamKey, one);
         streams = table;
       } else {
@@ -210,13 +211,14 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   }
 
   /**
-   * The per-stream structure, header first. Its {@code OpenCount} and {@code UncleanCount} are
-   * its own fields, as fastfat embeds them in its FCB ({@link OpenCounts} is the superclass, not
-   * a separate object: 16 bytes less per stream, issue 14); they are guarded by the SCB's monitor.
+   * The per-stream structure. It begins with the stream's {@code FSRTL_ADVANCED_FCB_HEADER}, as
+   * an SCB does in C, by extending {@link AdvancedFcbHeader}: {@code FsContext} points at the SCB
+   * itself, and a request gets from it to the SCB with a type test where C casts. A header object
+   * of its own, with a field each way, cost 16 bytes per open stream (issue 14). Its {@code
+   * OpenCount} and {@code UncleanCount} are its own fields, kept by {@link OpenCounts}'s rules and
+   * guarded by the SCB's monitor (the header's).
    */
-  protected static final class Scb extends OpenCounts {
-    public final PoolBlock memory;
-    public final AdvancedFcbHeader header;
+  protected static final class Scb extends AdvancedFcbHeader {
     public final Fcb fcb;
     public final String streamKey;
     public final String streamSuffix;
@@ -224,17 +226,50 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     /** Whether the named stream was removed at its last cleanup. */
     public boolean streamDeleted;
 
-    Scb(PoolBlock memory, AdvancedFcbHeader header, Fcb fcb, String streamKey, String streamSuffix) {
-      this.memory = memory;
-      this.header = header;
+    @GuardedBy("this")
+    private int openCount;
+
+    @GuardedBy("this")
+    private int uncleanCount;
+
+    Scb(PoolBlock memory, long number, Fcb fcb, String streamKey, String streamSuffix) {
+      super(memory, "Scb", number);
       this.fcb = fcb;
       this.streamKey = streamKey;
       this.streamSuffix = streamSuffix;
     }
 
-    @Override
-    public String toString() {
-      return header.id();
+    /** The SCB's pool block (never null: every SCB is built in one). */
+    public PoolBlock block() {
+      return Objects.requireNonNull(memory());
+    }
+
+    /** A create opened the stream ({@link OpenCounts#opened}). */
+    synchronized void opened() {
+      openCount++;
+      uncleanCount++;
+    }
+
+    /** A stream file object was made on it ({@link OpenCounts#openedWithoutHandle}). */
+    synchronized void openedWithoutHandle() {
+      openCount++;
+    }
+
+    /** {@code IRP_MJ_CLEANUP} of a handle on it; returns the handles left ({@link OpenCounts#cleanedUp}). */
+    synchronized int cleanedUp() {
+      uncleanCount = OpenCounts.afterCleanup(uncleanCount);
+      return uncleanCount;
+    }
+
+    /** {@code IRP_MJ_CLOSE} of a file object on it; returns those left ({@link OpenCounts#closed}). */
+    synchronized int closed() {
+      openCount = OpenCounts.afterClose(openCount);
+      return openCount;
+    }
+
+    /** {@code UncleanCount}. */
+    synchronized int uncleanCount() {
+      return uncleanCount;
     }
   }
 
@@ -337,25 +372,20 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   // ---- Structures: create and delete ---------------------------------------------------------
 
   /**
-   * Builds a stream's header in the SCB's block and sets it up: {@code FsRtlSetupAdvancedHeaderEx}
-   * with the stream's fast mutex and the file's slot, then the paging-file rule.
+   * Sets up the header an SCB begins with: {@code FsRtlSetupAdvancedHeaderEx} with the stream's
+   * fast mutex and the file's slot, then the paging-file rule. Called on a new SCB, before it is
+   * reachable.
    *
-   * @param memory the SCB's block
-   * @param number the header's identity number ({@code Scb#number})
-   * @param mutex the header's fast mutex, in the same block
-   * @param fcb the file's FCB (its slot)
+   * @param scb the new SCB, whose {@link Scb#fcb} gives the slot
+   * @param mutex the header's fast mutex, in the SCB's block
    * @param pagingFile whether the file is a paging file
-   * @return the set-up header
    */
-  protected AdvancedFcbHeader initializeScbHeader(
-      PoolBlock memory, long number, FastMutex mutex, Fcb fcb, boolean pagingFile) {
-    AdvancedFcbHeader h = new AdvancedFcbHeader(memory, "Scb", number);
-    FsRtl.setupAdvancedHeaderEx(h, mutex, fcb.perFileContexts);
+  protected void initializeScbHeader(Scb scb, FastMutex mutex, boolean pagingFile) {
+    FsRtl.setupAdvancedHeaderEx(scb, mutex, scb.fcb.perFileContexts);
     if (pagingFile) {
-      h.setFlags2Bits(FSRTL_FLAG2_IS_PAGING_FILE);
-      h.clearFlags2Bits(FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
+      scb.setFlags2Bits(FSRTL_FLAG2_IS_PAGING_FILE);
+      scb.clearFlags2Bits(FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
     }
-    return h;
   }
 
   /**
@@ -387,16 +417,14 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   protected Scb createScb(Fcb fcb, String streamKey, String streamSuffix) {
     Volume v = requireVolume();
     PoolBlock memory = v.pool().allocate(PoolType.NON_PAGED_POOL_NX, TAG_SCB, "SCB");
-    AdvancedFcbHeader h = initializeScbHeader(
-        memory, v.ioManager().ids().nextNumber("Scb"), new FastMutex(memory), fcb, fcb.file.isPagingFile());
+    Scb scb = new Scb(memory, v.ioManager().ids().nextNumber("Scb"), fcb, streamKey, streamSuffix);
+    initializeScbHeader(scb, new FastMutex(memory), fcb.file.isPagingFile());
     long size = fcb.file.streamSize(streamKey); // the stream's size on the disk
     if (size > 0) {
-      h.setAllocationSize(size);
-      h.setFileSize(size);
-      h.setValidDataLength(size);
+      scb.setAllocationSize(size);
+      scb.setFileSize(size);
+      scb.setValidDataLength(size);
     }
-    Scb scb = new Scb(memory, h, fcb, streamKey, streamSuffix);
-    h.setContainer(scb); // how a request gets from FsContext to the SCB
     fcb.liveScbs++;
     fcb.insertStream(scb);
     return scb;
@@ -409,11 +437,8 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
    * @param scb the SCB
    */
   protected void deleteScb(Scb scb) {
-    if (scb.header.container() == scb) {
-      scb.header.setContainer(null);
-    }
-    FsRtl.teardownPerStreamContexts(scb.header);
-    scb.memory.pool().free(scb.memory);
+    FsRtl.teardownPerStreamContexts(scb);
+    scb.block().pool().free(scb.block());
   }
 
   /**
@@ -603,7 +628,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       } else if (scb != null) {
         delayedCloses.remove(scb);
         scb.openedWithoutHandle();
-        header = scb.header;
+        header = scb;
         streamName = disk.nameOf(scb.fcb.file, null, scb.streamSuffix);
       } else {
         throw new IllegalStateException(openOn + " is not open on " + name);
@@ -664,20 +689,20 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       Scb scb = fcb.stream(r.streamKey());
       if (scb == null) {
         scb = createScb(fcb, r.streamKey(), r.streamSuffix());
-      } else if (fcb.file.isPagingFile() && (scb.header.flags2() & FSRTL_FLAG2_IS_PAGING_FILE) == 0) {
+      } else if (fcb.file.isPagingFile() && (scb.flags2() & FSRTL_FLAG2_IS_PAGING_FILE) == 0) {
         // Opened as a paging file after it was opened as an ordinary one (SL_OPEN_PAGING_FILE).
-        scb.header.setFlags2Bits(FSRTL_FLAG2_IS_PAGING_FILE);
-        scb.header.clearFlags2Bits(FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
+        scb.setFlags2Bits(FSRTL_FLAG2_IS_PAGING_FILE);
+        scb.clearFlags2Bits(FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
       }
       delayedCloses.remove(scb);
       if (r.truncated()) {
-        Requests.truncate(scb.header);
+        Requests.truncate(scb);
       }
       boolean deleteOnClose = p.options().hasOption(FILE_DELETE_ON_CLOSE);
       scb.opened();
       fcb.uncleanHandles++;
       Ccb ccb = newCcb(scb, link, deleteOnClose);
-      fo.setFsContext(scb.header);
+      fo.setFsContext(scb);
       fo.setFsContext2(ccb);
       if (deleteOnClose) {
         fo.setFlags(FileObject.FO_DELETE_ON_CLOSE);
@@ -799,7 +824,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       Requests.OpenStream stream = null;
       if (scb != null) {
         Ccb ccb = fo.fsContext2() instanceof Ccb c ? c : null;
-        stream = new Requests.OpenStream(scb.header, linkOf(fo), scb.streamSuffix, new Requests.Dispositions() {
+        stream = new Requests.OpenStream(scb, linkOf(fo), scb.streamSuffix, new Requests.Dispositions() {
           @Override
           public void markDeletePending(boolean delete) {
             markDeletePendingLocked(scb, delete, ccb == null ? null : fo.transaction());
@@ -850,7 +875,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
         boolean pending = scb.streamSuffix.isEmpty()
             ? scb.fcb.file.isDeletePendingFor(tx) && (scb.fcb.deleteTransaction == null || scb.fcb.deleteTransaction == tx)
             : scb.deletePending;
-        open = new Requests.OpenFile(scb.header, scb.fcb.file, linkOf(fo), scb.streamSuffix, pending, serial);
+        open = new Requests.OpenFile(scb, scb.fcb.file, linkOf(fo), scb.streamSuffix, pending, serial);
       } else if (v != null && isVolumeOpen(fo)) {
         open = new Requests.OpenFile(v.header, null, null, "", false, serial);
       }
@@ -1025,7 +1050,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       if (scb.deletePending) {
         disk.deleteStream(scb.fcb.file, scb.streamKey);
       } else {
-        scb.fcb.file.setStreamSize(scb.streamKey, scb.header.fileSize()); // written back
+        scb.fcb.file.setStreamSize(scb.streamKey, scb.fileSize()); // written back
       }
       toDelete.add(scb);
     }
@@ -1070,7 +1095,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
   }
 
   private @Nullable Scb scbOf(FileObject fo) {
-    return fo.fsContext() instanceof AdvancedFcbHeader h && h.container() instanceof Scb s ? s : null;
+    return fo.fsContext() instanceof Scb s ? s : null;
   }
 
   private static Namespace.@Nullable Link linkOf(FileObject fo) {
@@ -1084,7 +1109,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       return v.header;
     }
     Scb scb = scbOf(fo);
-    return scb == null ? null : scb.header;
+    return scb == null ? null : scb;
   }
 
   private boolean isDirectoryStream(Irp irp) {

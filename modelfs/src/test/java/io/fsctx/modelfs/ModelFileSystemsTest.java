@@ -232,6 +232,23 @@ class ModelFileSystemsTest {
   }
 
   @Test
+  void ntfs_fsContextIsTheScbItself_headerFirst() {
+    Volume v = mount(new NtfsLikeFileSystem(ClosePolicy.IMMEDIATE));
+    FileObject fo = open(v, "\\s.txt");
+    NtfsLikeFileSystem.Scb scb = assertInstanceOf(NtfsLikeFileSystem.Scb.class, fo.fsContext());
+    assertSame(memoryOf(fo), scb.block(), "the header lives in the SCB's own block");
+    assertEquals(1, scb.uncleanCount());
+    FileObject again = open(v, "\\S.TXT");
+    assertSame(scb, again.fsContext());
+    assertEquals(2, scb.uncleanCount());
+    io.closeHandle(again);
+    assertEquals(1, scb.uncleanCount());
+    io.closeHandle(fo);
+    assertTrue(scb.block().isFreed(), "freed at the last close, teardown first");
+    assertEquals(1, scb.teardownCount());
+  }
+
+  @Test
   void ntfs_hardLink_bothNamesReachSameFcb() {
     Volume v = mount(new NtfsLikeFileSystem());
     FileObject a = open(v, "\\a.txt");

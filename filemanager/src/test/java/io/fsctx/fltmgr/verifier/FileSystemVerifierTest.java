@@ -13,7 +13,6 @@ import io.fsctx.fltmgr.VerifierLevel;
 import io.fsctx.fsrtl.AdvancedFcbHeader;
 import io.fsctx.fsrtl.FastMutex;
 import io.fsctx.modelfs.toolkit.ClosePolicy;
-import io.fsctx.nt.PoolBlock;
 import io.fsctx.io.FileObject;
 import java.util.List;
 import java.util.Objects;
@@ -37,7 +36,7 @@ class FileSystemVerifierTest {
 
     @Override
     protected void deleteScb(Scb scb) {
-      scb.memory.pool().free(scb.memory); // the bug: no teardown before the free
+      scb.block().pool().free(scb.block()); // the bug: no teardown before the free
     }
   }
 
@@ -61,7 +60,7 @@ class FileSystemVerifierTest {
 
     @Override
     protected void deleteScb(Scb scb) {
-      io.fsctx.fsrtl.FsRtl.teardownPerStreamContexts(scb.header); // the bug: no free
+      io.fsctx.fsrtl.FsRtl.teardownPerStreamContexts(scb); // the bug: no free
     }
   }
 
@@ -72,12 +71,10 @@ class FileSystemVerifierTest {
     }
 
     @Override
-    protected AdvancedFcbHeader initializeScbHeader(
-        PoolBlock memory, long number, FastMutex mutex, Fcb fcb, boolean pagingFile) {
-      AdvancedFcbHeader h = super.initializeScbHeader(memory, number, mutex, fcb, pagingFile);
-      h.setFlags(0);
-      h.setFlags2(0);
-      return h;
+    protected void initializeScbHeader(Scb scb, FastMutex mutex, boolean pagingFile) {
+      super.initializeScbHeader(scb, mutex, pagingFile);
+      scb.setFlags(0);
+      scb.setFlags2(0);
     }
   }
 
@@ -88,9 +85,8 @@ class FileSystemVerifierTest {
     }
 
     @Override
-    protected AdvancedFcbHeader initializeScbHeader(
-        PoolBlock memory, long number, FastMutex mutex, Fcb fcb, boolean pagingFile) {
-      return super.initializeScbHeader(memory, number, mutex, fcb, false); // the bug: no paging-file rule
+    protected void initializeScbHeader(Scb scb, FastMutex mutex, boolean pagingFile) {
+      super.initializeScbHeader(scb, mutex, false); // the bug: no paging-file rule
     }
   }
 

@@ -10,7 +10,9 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
  * queues it for a delayed close); the counts only say when.
  *
  * <p>A file system may keep the counts in an object of their own or, as fastfat keeps them in its
- * FCB, extend this class with its stream structure, which then saves an object per stream.
+ * FCB, extend this class with its stream structure, which then saves an object per stream. A
+ * stream structure that extends its header instead (the NTFS-like model's SCB) keeps two int
+ * fields and applies the same rules through {@link #afterCleanup} and {@link #afterClose}.
  *
  * <p>Thread safety: safe for concurrent use (each method is synchronized on this object, so a
  * subclass's monitor guards the counts); a file system usually changes the counts under its own
@@ -44,10 +46,8 @@ public class OpenCounts {
    * @throws IllegalStateException when no handle was open (the file system lost count)
    */
   public synchronized int cleanedUp() {
-    if (uncleanCount == 0) {
-      throw new IllegalStateException("cleanup with UncleanCount already 0");
-    }
-    return --uncleanCount;
+    uncleanCount = afterCleanup(uncleanCount);
+    return uncleanCount;
   }
 
   /**
@@ -57,10 +57,38 @@ public class OpenCounts {
    * @throws IllegalStateException when no file object was open (the file system lost count)
    */
   public synchronized int closed() {
+    openCount = afterClose(openCount);
+    return openCount;
+  }
+
+  /**
+   * {@code UncleanCount} after a cleanup, for a structure that keeps the counts in fields of its
+   * own because it extends another class (an SCB that begins with its header): the same rule as
+   * {@link #cleanedUp()}. Pure; the caller guards its field.
+   *
+   * @param uncleanCount the count before the cleanup
+   * @return the count after it
+   * @throws IllegalStateException when it was already 0 (the file system lost count)
+   */
+  public static int afterCleanup(int uncleanCount) {
+    if (uncleanCount == 0) {
+      throw new IllegalStateException("cleanup with UncleanCount already 0");
+    }
+    return uncleanCount - 1;
+  }
+
+  /**
+   * {@code OpenCount} after a close, as {@link #afterCleanup} is for {@link #closed()}.
+   *
+   * @param openCount the count before the close
+   * @return the count after it
+   * @throws IllegalStateException when it was already 0 (the file system lost count)
+   */
+  public static int afterClose(int openCount) {
     if (openCount == 0) {
       throw new IllegalStateException("close with OpenCount already 0");
     }
-    return --openCount;
+    return openCount - 1;
   }
 
   /** {@code OpenCount}. */

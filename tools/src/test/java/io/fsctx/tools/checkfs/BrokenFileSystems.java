@@ -214,11 +214,9 @@ final class BrokenFileSystems {
     }
 
     @Override
-    protected AdvancedFcbHeader initializeScbHeader(
-        PoolBlock memory, long number, FastMutex mutex, Fcb fcb, boolean pagingFile) {
-      AdvancedFcbHeader h = super.initializeScbHeader(memory, number, mutex, fcb, pagingFile);
-      h.setVersion(FSRTL_FCB_HEADER_V0); // the bug: an old header layout
-      return h;
+    protected void initializeScbHeader(Scb scb, FastMutex mutex, boolean pagingFile) {
+      super.initializeScbHeader(scb, mutex, pagingFile);
+      scb.setVersion(FSRTL_FCB_HEADER_V0); // the bug: an old header layout
     }
   }
 
@@ -231,20 +229,17 @@ final class BrokenFileSystems {
     }
 
     @Override
-    protected AdvancedFcbHeader initializeScbHeader(
-        PoolBlock memory, long number, FastMutex mutex, Fcb fcb, boolean pagingFile) {
+    protected void initializeScbHeader(Scb scb, FastMutex mutex, boolean pagingFile) {
       PerFileContextSlot slot = shared;
       if (slot == null) {
-        slot = fcb.perFileContexts;
+        slot = scb.fcb.perFileContexts;
         shared = slot;
       }
-      AdvancedFcbHeader h = new AdvancedFcbHeader(memory, "Scb", number);
-      FsRtl.setupAdvancedHeaderEx(h, mutex, slot); // the bug: not this file's slot
+      FsRtl.setupAdvancedHeaderEx(scb, mutex, slot); // the bug: not this file's slot
       if (pagingFile) {
-        h.setFlags2Bits(FSRTL_FLAG2_IS_PAGING_FILE);
-        h.clearFlags2Bits(FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
+        scb.setFlags2Bits(FSRTL_FLAG2_IS_PAGING_FILE);
+        scb.clearFlags2Bits(FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS);
       }
-      return h;
     }
   }
 
