@@ -18,11 +18,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every stream of a file shares its file's slot.
  *
+ * <p>A file system may build the slot on its own or let its per-file structure extend this class,
+ * the way C embeds the {@code PVOID} in the FCB (the NTFS-like model's FCB does: a slot object of
+ * its own, with the FCB's field pointing at it, cost 16 bytes per open file, issue 14). FsRtl's
+ * behaviour is in final methods, so an extending structure adds fields and cannot change it.
+ *
  * <p>Thread safety: safe for concurrent use; the tracking block is installed with a
  * compare-and-set, the loser of a race discarding its copy, and retired by {@link #teardown} as
  * described there.
  */
-public final class PerFileContextSlot extends LazyContextList<PerFileContext> {
+public class PerFileContextSlot extends LazyContextList<PerFileContext> {
   /** The identity, or its kind when {@link #idNumber} is not 0 (as in {@link CommonFcbHeader}). */
   private final String id;
   private final int idNumber;
@@ -78,13 +83,13 @@ public final class PerFileContextSlot extends LazyContextList<PerFileContext> {
   }
 
   /** The identity given at construction, such as {@code Fcb#2}; put together at each call when numbered. */
-  public String id() {
+  public final String id() {
     int n = idNumber;
     return n == 0 ? id : id + "#" + n;
   }
 
   /** The pool block the slot is embedded in, or null. */
-  public @Nullable PoolBlock memory() {
+  public final @Nullable PoolBlock memory() {
     return memory;
   }
 
@@ -92,7 +97,7 @@ public final class PerFileContextSlot extends LazyContextList<PerFileContext> {
    * What verifiers recorded about this slot ({@link SlotAudit}): a view, made at each call, of
    * state the slot keeps.
    */
-  public SlotAudit audit() {
+  public final SlotAudit audit() {
     return new SlotAudit(this);
   }
 
@@ -108,13 +113,13 @@ public final class PerFileContextSlot extends LazyContextList<PerFileContext> {
 
   /** Makes the tracking-block allocation fail as chosen (tests of the documented failure). */
   @Override
-  public void setAllocationFaults(AllocationFaults faults) {
+  public final void setAllocationFaults(AllocationFaults faults) {
     super.setAllocationFaults(faults);
   }
 
   /** Whether the slot is non-NULL, that is, FsRtl has a tracking block here. */
   @Override
-  public boolean isAllocated() {
+  public final boolean isAllocated() {
     return super.isAllocated();
   }
 
@@ -125,7 +130,7 @@ public final class PerFileContextSlot extends LazyContextList<PerFileContext> {
    * @return {@code STATUS_SUCCESS} or {@code STATUS_INSUFFICIENT_RESOURCES}
    */
   @Override
-  public NtStatus insert(PerFileContext context) {
+  public final NtStatus insert(PerFileContext context) {
     checkArgument(context.ownerId() != null && context.freeCallback() != null,
         "%s was not initialised (FsRtlInitPerFileContext)", context);
     return super.insert(context);
@@ -139,7 +144,7 @@ public final class PerFileContextSlot extends LazyContextList<PerFileContext> {
    * @return a bare pointer, no reference taken
    */
   @Override
-  public @Nullable PerFileContext lookup(@Nullable Object owner, @Nullable Object instance) {
+  public final @Nullable PerFileContext lookup(@Nullable Object owner, @Nullable Object instance) {
     return super.lookup(owner, instance);
   }
 
@@ -151,7 +156,7 @@ public final class PerFileContextSlot extends LazyContextList<PerFileContext> {
    * @return the removed context or null
    */
   @Override
-  public @Nullable PerFileContext remove(@Nullable Object owner, @Nullable Object instance) {
+  public final @Nullable PerFileContext remove(@Nullable Object owner, @Nullable Object instance) {
     return super.remove(owner, instance);
   }
 
@@ -167,18 +172,18 @@ public final class PerFileContextSlot extends LazyContextList<PerFileContext> {
    *
    * @return how many callbacks ran
    */
-  public int teardown() {
+  public final int teardown() {
     audit().noteTeardown();
     return teardown(PerFileContext::callFree);
   }
 
   /** How many times {@code FsRtlTeardownPerFileContexts} was called on this slot. */
-  public long teardownCount() {
+  public final long teardownCount() {
     return audit().teardowns().size();
   }
 
   /** The linked per-file contexts, head first (a snapshot). */
-  public List<PerFileContext> perFileContexts() {
+  public final List<PerFileContext> perFileContexts() {
     return snapshot();
   }
 
@@ -187,12 +192,12 @@ public final class PerFileContextSlot extends LazyContextList<PerFileContext> {
    * this slot's inherited {@link LazyContextList}; this names it for fault injection.
    */
   @Override
-  String allocationName() {
+  final String allocationName() {
     return "per-file context tracking block for " + id();
   }
 
   @Override
-  public String toString() {
+  public final String toString() {
     return id() + ".FileContextSupportPointer";
   }
 }

@@ -35,7 +35,7 @@ abstract class RuleMarks {
    * @param verifier the file-system verifier
    * @return whether the marks here are {@code verifier}'s (claimed now or before)
    */
-  public boolean claimRuleMarks(Object verifier) {
+  public final boolean claimRuleMarks(Object verifier) {
     Object o = rulesOwner;
     return o == verifier || (o == null && (OWNER.compareAndSet(this, null, verifier) || rulesOwner == verifier));
   }
@@ -46,7 +46,7 @@ abstract class RuleMarks {
    * @param rule the rule's number, 0 to 31 (its {@code FsRule} ordinal)
    * @return true the first time the rule is marked on this structure
    */
-  public boolean markRuleChecked(int rule) {
+  public final boolean markRuleChecked(int rule) {
     Preconditions.checkArgument(rule >= 0 && rule < 32, "rule %s", rule);
     int bit = 1 << rule;
     for (;;) {

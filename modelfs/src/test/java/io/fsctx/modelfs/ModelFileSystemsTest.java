@@ -232,11 +232,14 @@ class ModelFileSystemsTest {
   }
 
   @Test
-  void ntfs_fsContextIsTheScbItself_headerFirst() {
+  void ntfs_fsContextIsTheScbItself_headerFirst_andTheSlotIsTheFcb() {
     Volume v = mount(new NtfsLikeFileSystem(ClosePolicy.IMMEDIATE));
     FileObject fo = open(v, "\\s.txt");
     NtfsLikeFileSystem.Scb scb = assertInstanceOf(NtfsLikeFileSystem.Scb.class, fo.fsContext());
     assertSame(memoryOf(fo), scb.block(), "the header lives in the SCB's own block");
+    assertSame(scb.fcb, scb.fileContextSupportPointer(), "the FCB embeds the per-file slot");
+    assertSame(scb.fcb, FsRtl.getPerFileContextPointer(fo));
+    assertEquals(scb.fcb.id() + ".FileContextSupportPointer", scb.fcb.toString());
     assertEquals(1, scb.uncleanCount());
     FileObject again = open(v, "\\S.TXT");
     assertSame(scb, again.fsContext());
@@ -246,6 +249,8 @@ class ModelFileSystemsTest {
     io.closeHandle(fo);
     assertTrue(scb.block().isFreed(), "freed at the last close, teardown first");
     assertEquals(1, scb.teardownCount());
+    assertTrue(scb.fcb.block().isFreed(), "the FCB goes with its last stream");
+    assertEquals(1, scb.fcb.teardownCount());
   }
 
   @Test

@@ -48,7 +48,7 @@ class FileSystemVerifierTest {
 
     @Override
     protected void deleteFcb(Fcb fcb) {
-      fcb.memory.pool().free(fcb.memory); // the bug: the slot dies with its contexts
+      fcb.block().pool().free(fcb.block()); // the bug: the slot dies with its contexts
     }
   }
 

@@ -186,12 +186,12 @@ final class BrokenFileSystems {
     @Override
     protected void deleteScb(Scb scb) {
       super.deleteScb(scb);
-      FsRtl.teardownPerFileContexts(scb.fcb.perFileContexts); // the bug: the file may have other streams
+      FsRtl.teardownPerFileContexts(scb.fcb); // the bug: the file may have other streams
     }
 
     @Override
     protected void deleteFcb(Fcb fcb) {
-      fcb.memory.pool().free(fcb.memory); // its per-file teardown already ran, early
+      fcb.block().pool().free(fcb.block()); // its per-file teardown already ran, early
     }
   }
 
@@ -203,7 +203,7 @@ final class BrokenFileSystems {
 
     @Override
     protected void deleteFcb(Fcb fcb) {
-      fcb.memory.pool().free(fcb.memory); // the bug
+      fcb.block().pool().free(fcb.block()); // the bug
     }
   }
 
@@ -232,7 +232,7 @@ final class BrokenFileSystems {
     protected void initializeScbHeader(Scb scb, FastMutex mutex, boolean pagingFile) {
       PerFileContextSlot slot = shared;
       if (slot == null) {
-        slot = scb.fcb.perFileContexts;
+        slot = scb.fcb;
         shared = slot;
       }
       FsRtl.setupAdvancedHeaderEx(scb, mutex, slot); // the bug: not this file's slot
