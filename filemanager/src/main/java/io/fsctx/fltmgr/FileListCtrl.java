@@ -62,7 +62,7 @@ final class FileListCtrl extends PerFileContext
   }
 
   FileListCtrl(FltVolume volume, PerFileContextSlot slot) {
-    super(volume, null, c -> ((FileListCtrl) c).onFileTeardown());
+    init(volume.fileCtrlIds);
     this.slot = slot;
   }
 
@@ -76,7 +76,7 @@ final class FileListCtrl extends PerFileContext
     return slot instanceof TornDown;
   }
 
-  private void onFileTeardown() {
+  void onFileTeardown() {
     Object s = slot;
     if (s instanceof PerFileContextSlot live) {
       slot = new TornDown(live); // set before the detach, as the flag it replaces was

@@ -1,6 +1,9 @@
 package io.fsctx.fltmgr;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.fsctx.fsrtl.FsRtlContext;
+import io.fsctx.fsrtl.PerFileContext;
+import io.fsctx.fsrtl.PerStreamContext;
 import io.fsctx.nt.NtStatus;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -50,6 +53,17 @@ public final class FltVolume {
 
   @GuardedBy("ctrlLock")
   private final CtrlList<FileListCtrl> fileCtrls = new CtrlList<>();
+  /**
+   * The FsRtl ids of every control block on this volume (owner = the volume, instance = null,
+   * the block's teardown as free callback), one record for all of them: a block keeps a reference
+   * to it rather than three fields of its own (issue 14).
+   */
+  final FsRtlContext.Ids<PerStreamContext> streamCtrlIds =
+      new FsRtlContext.Ids<>(this, null, c -> ((StreamListCtrl) c).onStreamTeardown());
+
+  /** As {@link #streamCtrlIds}, for the per-file blocks. */
+  final FsRtlContext.Ids<PerFileContext> fileCtrlIds =
+      new FsRtlContext.Ids<>(this, null, c -> ((FileListCtrl) c).onFileTeardown());
   private volatile State state = State.MOUNTED;
   private volatile io.fsctx.io.@Nullable Volume ioVolume;
   private volatile @Nullable FltFrame frame;

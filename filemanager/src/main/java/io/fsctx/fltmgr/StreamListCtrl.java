@@ -86,7 +86,7 @@ final class StreamListCtrl extends PerStreamContext
   }
 
   StreamListCtrl(FltVolume volume, AdvancedFcbHeader header) {
-    super(volume, null, c -> ((StreamListCtrl) c).onStreamTeardown());
+    init(volume.streamCtrlIds);
     this.header = header;
   }
 
@@ -162,7 +162,7 @@ final class StreamListCtrl extends PerStreamContext
   }
 
   /** The FreeCallback: the file system is freeing the stream. */
-  private void onStreamTeardown() {
+  void onStreamTeardown() {
     // Stream contexts first: when a file system frees the FCB inside IRP_MJ_CLOSE, the stream's
     // cleanup runs before the closing handle's (ctx-sample.md 1.8). Removing them all marks the
     // block torn down, so no set can attach anything here afterwards.

@@ -1,5 +1,7 @@
 package io.fsctx.fsrtl;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import io.fsctx.nt.BugCheckException;
 import io.fsctx.nt.FieldHandles;
 import java.lang.invoke.MethodHandles;
@@ -15,8 +17,27 @@ import org.jspecify.annotations.Nullable;
  * the link state is atomic.
  */
 public abstract class FsRtlContext {
-  private volatile @Nullable Object ownerId;
-  private volatile @Nullable Object instanceId;
+  /**
+   * {@code OwnerId}, {@code InstanceId} and the free callback, set together by {@code init}: one
+   * immutable record rather than three fields, so that contexts built with the same ids share it.
+   * Filter Manager builds a per-stream and a per-file control block for every open file, all with
+   * the volume's ids; the three fields cost each block eight bytes more than one (issue 14).
+   *
+   * @param ownerId the owner, non-null
+   * @param instanceId the instance, or null
+   * @param freeCallback the free callback, or null for a per-file-object context (which has none)
+   * @param <C> the kind of context the callback frees
+   */
+  public record Ids<C extends FsRtlContext>(
+      Object ownerId, @Nullable Object instanceId, @Nullable FreeCallback<? super C> freeCallback) {
+    /** Checks the owner, which every {@code FsRtlInit*Context} requires. */
+    public Ids {
+      checkArgument(ownerId != null, "OwnerId must be non-null");
+    }
+  }
+
+  /** The ids, or null before {@code init}. */
+  private volatile @Nullable Ids<?> ids;
   private static final VarHandle LINKED_TO =
       FieldHandles.of(MethodHandles.lookup(), FsRtlContext.class, "linkedTo", Object.class);
 
@@ -28,17 +49,23 @@ public abstract class FsRtlContext {
 
   /** {@code OwnerId}: chosen by the filter, must be non-null when inserted. */
   public final @Nullable Object ownerId() {
-    return ownerId;
+    Ids<?> i = ids;
+    return i == null ? null : i.ownerId();
   }
 
   /** {@code InstanceId}: optional, separates several contexts of one owner. */
   public final @Nullable Object instanceId() {
-    return instanceId;
+    Ids<?> i = ids;
+    return i == null ? null : i.instanceId();
   }
 
-  final void setIds(Object ownerId, @Nullable Object instanceId) {
-    this.ownerId = ownerId;
-    this.instanceId = instanceId;
+  /** The ids as {@code init} set them, or null before; shared by every context given the same record. */
+  public final @Nullable Ids<?> ids() {
+    return ids;
+  }
+
+  final void setIds(Ids<?> ids) {
+    this.ids = ids;
   }
 
   /** Whether the context is on a list right now. */
@@ -72,11 +99,12 @@ public abstract class FsRtlContext {
     if (owner == null) {
       return true;
     }
-    return ownerId == owner && (instance == null || instanceId == instance);
+    Ids<?> i = ids;
+    return i != null && i.ownerId() == owner && (instance == null || i.instanceId() == instance);
   }
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "[owner=" + ownerId + ", instance=" + instanceId + "]";
+    return getClass().getSimpleName() + "[owner=" + ownerId() + ", instance=" + instanceId() + "]";
   }
 }

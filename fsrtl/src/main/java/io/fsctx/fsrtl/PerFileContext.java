@@ -12,8 +12,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread safety: initialise before inserting; afterwards safe for concurrent use.
  */
 public class PerFileContext extends FsRtlContext {
-  private volatile @Nullable FreeCallback<? super PerFileContext> freeCallback;
-
   /** Creates an uninitialised context; call {@link #init} before inserting it. */
   public PerFileContext() {}
 
@@ -40,17 +38,31 @@ public class PerFileContext extends FsRtlContext {
       Object ownerId, @Nullable Object instanceId, FreeCallback<? super PerFileContext> freeCallback) {
     checkArgument(ownerId != null, "OwnerId must be non-null (FsRtlInitPerFileContext)");
     checkArgument(freeCallback != null, "FreeCallback must be non-null (FsRtlInitPerFileContext)");
-    setIds(ownerId, instanceId);
-    this.freeCallback = freeCallback;
+    setIds(new Ids<PerFileContext>(ownerId, instanceId, freeCallback));
+  }
+
+  /**
+   * {@code FsRtlInitPerFileContext} with ids built once and shared: for a component that builds many contexts
+   * with the same owner, instance and callback (Filter Manager's control blocks, one per open
+   * stream or file, all with their volume's ids), so that each context keeps one reference to
+   * them ({@link FsRtlContext.Ids}).
+   *
+   * @param ids the ids; its free callback must be non-null
+   */
+  public final void init(Ids<PerFileContext> ids) {
+    checkArgument(ids.freeCallback() != null, "FreeCallback must be non-null (FsRtlInitPerFileContext)");
+    setIds(ids);
   }
 
   /** The free callback, or null before {@link #init}. */
+  @SuppressWarnings("unchecked") // init stores only Ids<PerFileContext>
   public final @Nullable FreeCallback<? super PerFileContext> freeCallback() {
-    return freeCallback;
+    Ids<?> i = ids();
+    return i == null ? null : ((Ids<PerFileContext>) i).freeCallback();
   }
 
   void callFree() {
-    FreeCallback<? super PerFileContext> cb = freeCallback;
+    FreeCallback<? super PerFileContext> cb = freeCallback();
     if (cb != null) {
       cb.free(this);
     }

@@ -34,6 +34,6 @@ public class PerFileObjectContext extends FsRtlContext {
    */
   public final void init(Object ownerId, @Nullable Object instanceId) {
     checkArgument(ownerId != null, "OwnerId must be non-null (FsRtlInitPerFileObjectContext)");
-    setIds(ownerId, instanceId);
+    setIds(new Ids<PerFileObjectContext>(ownerId, instanceId, null));
   }
 }

@@ -16,8 +16,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread safety: initialise before inserting; afterwards safe for concurrent use.
  */
 public class PerStreamContext extends FsRtlContext {
-  private volatile @Nullable FreeCallback<? super PerStreamContext> freeCallback;
-
   /** Creates an uninitialised context; call {@link #init} before inserting it. */
   public PerStreamContext() {}
 
@@ -44,17 +42,31 @@ public class PerStreamContext extends FsRtlContext {
       Object ownerId, @Nullable Object instanceId, FreeCallback<? super PerStreamContext> freeCallback) {
     checkArgument(ownerId != null, "OwnerId must be non-null (FsRtlInitPerStreamContext)");
     checkArgument(freeCallback != null, "FreeCallback must be non-null (FsRtlInitPerStreamContext)");
-    setIds(ownerId, instanceId);
-    this.freeCallback = freeCallback;
+    setIds(new Ids<PerStreamContext>(ownerId, instanceId, freeCallback));
+  }
+
+  /**
+   * {@code FsRtlInitPerStreamContext} with ids built once and shared: for a component that builds many contexts
+   * with the same owner, instance and callback (Filter Manager's control blocks, one per open
+   * stream or file, all with their volume's ids), so that each context keeps one reference to
+   * them ({@link FsRtlContext.Ids}).
+   *
+   * @param ids the ids; its free callback must be non-null
+   */
+  public final void init(Ids<PerStreamContext> ids) {
+    checkArgument(ids.freeCallback() != null, "FreeCallback must be non-null (FsRtlInitPerStreamContext)");
+    setIds(ids);
   }
 
   /** The free callback, or null before {@link #init}. */
+  @SuppressWarnings("unchecked") // init stores only Ids<PerStreamContext>
   public final @Nullable FreeCallback<? super PerStreamContext> freeCallback() {
-    return freeCallback;
+    Ids<?> i = ids();
+    return i == null ? null : ((Ids<PerStreamContext>) i).freeCallback();
   }
 
   void callFree() {
-    FreeCallback<? super PerStreamContext> cb = freeCallback;
+    FreeCallback<? super PerStreamContext> cb = freeCallback();
     if (cb != null) {
       cb.free(this);
     }
