@@ -1,9 +1,11 @@
 package io.fsctx.fsrtl;
 
+import com.google.common.collect.MapMaker;
 import io.fsctx.nt.AllocationFaults;
 import io.fsctx.nt.FieldHandles;
 import io.fsctx.nt.NtStatus;
 import java.util.List;
+import java.util.concurrent.ConcurrentMap;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
@@ -44,7 +46,17 @@ abstract class LazyContextList<C extends FsRtlContext> extends RuleMarks {
       FieldHandles.of(MethodHandles.lookup(), LazyContextList.class, "block", Block.class);
 
   private volatile @Nullable Block<C> block;
-  private volatile AllocationFaults faults = AllocationFaults.NEVER;
+
+  /**
+   * The allocation faults tests inject on particular lists, by list, weakly and by identity. Kept
+   * beside the lists rather than in a field of each: only tests ever set them, and the field cost
+   * every per-file slot (one per open file) four bytes that decided its size (issue 14). {@link
+   * #anyFaults} keeps the first insert of every list from looking here until some list has faults.
+   */
+  private static final ConcurrentMap<LazyContextList<?>, AllocationFaults> FAULTS =
+      new MapMaker().weakKeys().makeMap();
+
+  private static volatile boolean anyFaults;
 
   /**
    * Names the allocation for fault injection and messages; called only when faults are injected,
@@ -53,7 +65,20 @@ abstract class LazyContextList<C extends FsRtlContext> extends RuleMarks {
   abstract String allocationName();
 
   void setAllocationFaults(AllocationFaults faults) {
-    this.faults = faults;
+    if (faults == AllocationFaults.NEVER) {
+      FAULTS.remove(this);
+    } else {
+      anyFaults = true;
+      FAULTS.put(this, faults);
+    }
+  }
+
+  private AllocationFaults faults() {
+    if (!anyFaults) {
+      return AllocationFaults.NEVER;
+    }
+    AllocationFaults f = FAULTS.get(this);
+    return f == null ? AllocationFaults.NEVER : f;
   }
 
   boolean isAllocated() {
@@ -70,7 +95,7 @@ abstract class LazyContextList<C extends FsRtlContext> extends RuleMarks {
     while (true) {
       Block<C> b = block();
       if (b == null) {
-        AllocationFaults f = faults;
+        AllocationFaults f = faults();
         if (f != AllocationFaults.NEVER && f.shouldFail(allocationName())) {
           return NtStatus.STATUS_INSUFFICIENT_RESOURCES;
         }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fsctx.io.FileObject;
+import io.fsctx.nt.AllocationFaults;
 import io.fsctx.nt.NtStatus;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -126,6 +127,24 @@ class PerFileContextTest {
     slot.setAllocationFaults(what -> false);
     assertEquals(NtStatus.STATUS_SUCCESS, slot.insert(c), "the filter still owns it and may retry");
     assertSame(c, slot.lookup(owner, null));
+  }
+
+  @Test
+  @DisplayName("allocation faults belong to the slot they were set on: another slot allocates, NEVER clears them, a torn-down slot keeps them")
+  void allocationFaults_stayWithTheirSlot() {
+    PerFileContextSlot faulty = new PerFileContextSlot("File#1");
+    PerFileContextSlot other = new PerFileContextSlot("File#2");
+    faulty.setAllocationFaults(what -> true);
+
+    assertEquals(NtStatus.STATUS_SUCCESS, other.insert(newContext()), "another slot is not affected");
+    assertEquals(NtStatus.STATUS_INSUFFICIENT_RESOURCES, faulty.insert(newContext()));
+
+    faulty.setAllocationFaults(AllocationFaults.NEVER);
+    assertEquals(NtStatus.STATUS_SUCCESS, faulty.insert(newContext()));
+
+    faulty.setAllocationFaults(what -> true);
+    faulty.teardown(); // retires the block: the next insert allocates again, and fails
+    assertEquals(NtStatus.STATUS_INSUFFICIENT_RESOURCES, faulty.insert(newContext()));
   }
 
   @Test
