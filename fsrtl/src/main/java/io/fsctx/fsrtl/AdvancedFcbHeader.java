@@ -80,7 +80,6 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
 
   private static final VarHandle LATER =
       FieldHandles.of(MethodHandles.lookup(), AdvancedFcbHeader.class, "later", Later.class);
-  private volatile boolean setUp;
   // Bytes, as the flags they copy (CommonFcbHeader).
   private volatile byte flagsAtSetup;
   private volatile byte flags2AtSetup;
@@ -180,7 +179,6 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
       updateLater(l -> new Later(l.oplock(), ae, l.bypassIoOpenCount()));
     }
     setVersion(newVersion);
-    setUp = true;
     flagsAtSetup = (byte) flags();
     flags2AtSetup = (byte) flags2();
     audit().noteSetup(slot);
@@ -191,7 +189,9 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
 
   /** Whether a setup routine has run on this header. */
   public final boolean isSetUp() {
-    return setUp;
+    // The audit's count of setups, which each setup raises before it returns: a flag of its own
+    // would repeat it, and cost an SCB that begins with its header eight bytes (issue 14).
+    return (auditFacts >>> 8) > 0;
   }
 
   /** {@code Flags} as the last setup left them, for "changed after setup" checks. */

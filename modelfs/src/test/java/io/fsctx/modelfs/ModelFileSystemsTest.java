@@ -3,6 +3,7 @@ package io.fsctx.modelfs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -251,6 +252,27 @@ class ModelFileSystemsTest {
     assertEquals(1, scb.teardownCount());
     assertTrue(scb.fcb.block().isFreed(), "the FCB goes with its last stream");
     assertEquals(1, scb.fcb.teardownCount());
+  }
+
+  @Test
+  void ntfs_scbKeepsItsStreamKeyAndSuffix_oneStringWhenTheyAgree() {
+    Volume v = mount(new NtfsLikeFileSystem(ClosePolicy.IMMEDIATE));
+    FileObject dflt = open(v, "\\k.txt::$DATA");
+    FileObject ads = open(v, "\\k.txt:Ads:$DATA");
+    FileObject plain = open(v, "\\k.txt");
+    NtfsLikeFileSystem.Scb d = assertInstanceOf(NtfsLikeFileSystem.Scb.class, dflt.fsContext());
+    NtfsLikeFileSystem.Scb a = assertInstanceOf(NtfsLikeFileSystem.Scb.class, ads.fsContext());
+    assertSame(d, plain.fsContext(), "::$DATA and the plain name are the default stream");
+    assertEquals("", d.streamSuffix(), "the default stream's suffix is empty however it was written");
+    assertEquals("", d.streamKey());
+    assertEquals(":Ads", a.streamSuffix(), "the name as written, without the default type");
+    assertNotEquals(a.streamSuffix(), a.streamKey(), "the key is folded");
+    assertSame(a, a.fcb.stream(a.streamKey()));
+    assertSame(d, d.fcb.stream(""));
+    assertEquals("\\k.txt:Ads", fs.queryFileNames(ads).normalizedName());
+    for (FileObject f : List.of(dflt, ads, plain)) {
+      io.closeHandle(f);
+    }
   }
 
   @Test
