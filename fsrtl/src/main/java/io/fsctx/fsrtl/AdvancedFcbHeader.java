@@ -49,10 +49,8 @@ import org.jspecify.annotations.Nullable;
  */
 public class AdvancedFcbHeader extends CommonFcbHeader {
   private volatile @Nullable FastMutex fastMutex;
-  private final ContextList<PerStreamContext> filterContexts = new ContextList<>();
-  // Made by setup (which zeroes it, as the macro does); a header given V1+ by hand without setup
-  // gets one on first use. Not built at construction: setup would replace it at once.
-  private volatile @Nullable PushLock pushLock;
+  /** {@code PushLock} and {@code FilterContexts}: one object, made with the header. */
+  private final FilterContextList filterContexts = new FilterContextList();
   private volatile @Nullable PerFileContextSlot fileContextSupportPointer;
   /**
    * {@code Oplock} (V2+), {@code AePushLock} (V3+) and {@code BypassIoOpenCount} (V4+), which few
@@ -173,7 +171,6 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
     if (mutex != null) {
       fastMutex = mutex;
     }
-    pushLock = new PushLock();
     fileContextSupportPointer = slot;
     if (ae != aePushLockField()) { // nearly every setup has none and had none: no record to build
       updateLater(l -> new Later(l.oplock(), ae, l.bypassIoOpenCount()));
@@ -221,10 +218,14 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
     fastMutex = mutex;
   }
 
-  /** {@code PushLock} (V1+). */
+  /**
+   * {@code PushLock} (V1+): one lock for the header's life, which also holds the {@code
+   * FilterContexts} list. A setup re-initialises the push lock in C; the model keeps the same lock
+   * (and its acquisition count), which a correct file system never holds across a setup.
+   */
   public final PushLock pushLock() {
     requireVersion(FSRTL_FCB_HEADER_V1, "PushLock");
-    return pushLockOrNew();
+    return filterContexts;
   }
 
   /** {@code FileContextSupportPointer} (V1+): the per-file slot, or null for no file contexts. */
@@ -311,7 +312,7 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
       return m;
     }
     PushLock ae = v >= FSRTL_FCB_HEADER_V3 ? aePushLockField() : null;
-    return ae != null ? ae : pushLockOrNew();
+    return ae != null ? ae : filterContexts;
   }
 
   // ---- Per-stream contexts (Java API) ------------------------------------------------------
@@ -433,20 +434,6 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
   /** The per-stream contexts on the list, head first (a snapshot, for tools and verifiers). */
   public final List<PerStreamContext> perStreamContexts() {
     return filterContexts.snapshot();
-  }
-
-  private PushLock pushLockOrNew() {
-    PushLock p = pushLock;
-    if (p == null) {
-      synchronized (this) {
-        p = pushLock;
-        if (p == null) {
-          p = new PushLock();
-          pushLock = p;
-        }
-      }
-    }
-    return p;
   }
 
   private void requireVersion(int min, String field) {

@@ -20,28 +20,37 @@ import org.jspecify.annotations.Nullable;
  * is what a shared push-lock acquisition amounts to when writers never mutate in place. Entries
  * are never touched after their free callback has run.
  *
+ * <p>The list is an interface over its holder's {@link #entries()} field, so that a list can live in
+ * the lock that guards it: the header's {@code FilterContexts} in its {@code PushLock} ({@link
+ * FilterContextList}), FsRtl's per-file tracking block in its fast mutex ({@code
+ * LazyContextList.Block}). A list object beside its lock cost each of them 16 bytes, two per
+ * open file (issue 14). Only those two package-private classes implement it.
+ *
  * <p>Thread safety: safe for concurrent use. Lock order: this list's lock is a leaf; no other lock
  * is taken while it is held and no callback runs under it.
  */
-class ContextList<C extends FsRtlContext> {
+interface ContextList<C extends FsRtlContext> {
   /**
-   * An empty array, and in {@link #entries} the mark of a closed list: a teardown or delete that
+   * An empty array, and in {@link #entries()} the mark of a closed list: a teardown or delete that
    * retires the list together with its owner (the per-file tracking block, the per-file-object
    * container) closes it under the lock. A closed list is empty and accepts no more inserts, so
    * nothing can be linked to a list its owner has already dropped. The mark lives in the entries
    * field rather than in a flag of its own: the flag made the per-file tracking block eight bytes
    * bigger (issue 14). No other empty array is ever stored there ({@link #without} gives null).
    */
-  private static final FsRtlContext[] CLOSED = new FsRtlContext[0];
+  FsRtlContext[] CLOSED = new FsRtlContext[0];
 
   /**
-   * Null (empty), the sole entry, an array of two or more, head first, or {@link #CLOSED}; never
-   * changed in place.
+   * The holder's entries field, volatile: null (empty), the sole entry, an array of two or more,
+   * head first, or {@link #CLOSED}; never changed in place.
    */
-  private volatile @Nullable Object entries;
+  @Nullable Object entries();
+
+  /** Publishes new entries; the caller holds the list's lock exclusively. */
+  void entries(@Nullable Object entries);
 
   /** Inserts at the head; the caller has checked support. The list must never have been closed. */
-  void insertHead(HeaderLock lock, C context) {
+  default void insertHead(HeaderLock lock, C context) {
     if (!insertHeadUnlessClosed(lock, context)) {
       throw new IllegalStateException("insert into a retired context list");
     }
@@ -54,24 +63,24 @@ class ContextList<C extends FsRtlContext> {
    *
    * @return whether the context was linked
    */
-  boolean insertHeadUnlessClosed(HeaderLock lock, C context) {
+  default boolean insertHeadUnlessClosed(HeaderLock lock, C context) {
     lock.acquireExclusive();
     try {
-      Object old = entries;
+      Object old = entries();
       if (old == CLOSED) {
         return false;
       }
       context.link(this);
       if (old == null) {
-        entries = context;
+        entries(context);
       } else if (old instanceof FsRtlContext one) {
-        entries = new FsRtlContext[] {context, one};
+        entries(new FsRtlContext[] {context, one});
       } else {
         FsRtlContext[] a = (FsRtlContext[]) old;
         FsRtlContext[] next = new FsRtlContext[a.length + 1];
         next[0] = context;
         System.arraycopy(a, 0, next, 1, a.length);
-        entries = next;
+        entries(next);
       }
       return true;
     } finally {
@@ -81,14 +90,14 @@ class ContextList<C extends FsRtlContext> {
 
   /** Finds the first match; takes the lock only when {@code lock} is non-null. */
   @SuppressWarnings("unchecked") // Only C instances are ever inserted.
-  @Nullable C lookup(@Nullable HeaderLock lock, @Nullable Object owner, @Nullable Object instance) {
+  default @Nullable C lookup(@Nullable HeaderLock lock, @Nullable Object owner, @Nullable Object instance) {
     checkIds(owner, instance);
     if (lock == null) {
-      return (C) find(entries, owner, instance);
+      return (C) find(entries(), owner, instance);
     }
     lock.acquireShared();
     try {
-      return (C) find(entries, owner, instance);
+      return (C) find(entries(), owner, instance);
     } finally {
       lock.releaseShared();
     }
@@ -96,16 +105,16 @@ class ContextList<C extends FsRtlContext> {
 
   /** Unlinks and returns the first match, without calling its free callback. */
   @SuppressWarnings("unchecked") // Only C instances are ever inserted.
-  @Nullable C remove(HeaderLock lock, @Nullable Object owner, @Nullable Object instance) {
+  default @Nullable C remove(HeaderLock lock, @Nullable Object owner, @Nullable Object instance) {
     checkIds(owner, instance);
     lock.acquireExclusive();
     try {
-      Object e = entries;
+      Object e = entries();
       if (e instanceof FsRtlContext one) { // the usual list: no array to copy
         if (!one.matches(owner, instance)) {
           return null;
         }
-        entries = null;
+        entries(null);
         one.unlink();
         return (C) one;
       }
@@ -113,7 +122,7 @@ class ContextList<C extends FsRtlContext> {
       for (int i = 0; i < old.length; i++) {
         if (old[i].matches(owner, instance)) {
           FsRtlContext hit = old[i];
-          entries = without(old, i);
+          entries(without(old, i));
           hit.unlink();
           return (C) hit;
         }
@@ -132,7 +141,7 @@ class ContextList<C extends FsRtlContext> {
    *
    * @return how many callbacks ran
    */
-  int teardown(HeaderLock lock, Consumer<C> free) {
+  default int teardown(HeaderLock lock, Consumer<C> free) {
     return teardown(lock, free, false);
   }
 
@@ -142,7 +151,7 @@ class ContextList<C extends FsRtlContext> {
    * lands before it (and is torn down) or is refused (and goes to the owner's next list).
    */
   @SuppressWarnings("unchecked") // Only C instances are ever inserted.
-  int teardown(HeaderLock lock, Consumer<C> free, boolean close) {
+  default int teardown(HeaderLock lock, Consumer<C> free, boolean close) {
     // The first failure is kept in a local rather than a FirstFailure and the callback called
     // without a lambda: a teardown runs at every last close of a stream and of a file.
     @Nullable RuntimeException failure = null;
@@ -151,20 +160,20 @@ class ContextList<C extends FsRtlContext> {
       FsRtlContext head;
       lock.acquireExclusive();
       try {
-        Object e = entries;
+        Object e = entries();
         if (e == null || e == CLOSED) {
           if (close) {
-            entries = CLOSED;
+            entries(CLOSED);
           }
           break;
         }
         if (e instanceof FsRtlContext one) {
           head = one;
-          entries = null;
+          entries(null);
         } else {
           FsRtlContext[] old = (FsRtlContext[]) e;
           head = old[0];
-          entries = without(old, 0);
+          entries(without(old, 0));
         }
         head.unlink();
       } finally {
@@ -184,7 +193,7 @@ class ContextList<C extends FsRtlContext> {
   }
 
   /** Empties the list without calling back (the setup macro re-initialising the list head). */
-  List<C> orphanAll(HeaderLock lock) {
+  default List<C> orphanAll(HeaderLock lock) {
     return orphanAll(lock, false);
   }
 
@@ -192,7 +201,7 @@ class ContextList<C extends FsRtlContext> {
    * Empties and closes the list without calling back, as the file-object delete does with the
    * per-file-object container; later inserts are refused.
    */
-  List<C> closeAndOrphanAll(HeaderLock lock) {
+  default List<C> closeAndOrphanAll(HeaderLock lock) {
     return orphanAll(lock, true);
   }
 
@@ -203,27 +212,27 @@ class ContextList<C extends FsRtlContext> {
       for (C c : orphans) {
         c.unlink();
       }
-      entries = close || entries == CLOSED ? CLOSED : null;
+      entries(close || entries() == CLOSED ? CLOSED : null);
       return orphans;
     } finally {
       lock.releaseExclusive();
     }
   }
 
-  boolean isEmpty() {
-    Object e = entries;
+  default boolean isEmpty() {
+    Object e = entries();
     return e == null || e == CLOSED;
   }
 
-  int size() {
-    return array(entries).length;
+  default int size() {
+    return array(entries()).length;
   }
 
   /** The entries, head first. */
   @SuppressWarnings("unchecked") // Only C instances are ever inserted.
-  List<C> snapshot() {
+  default List<C> snapshot() {
     List<C> out = new ArrayList<>();
-    for (FsRtlContext c : array(entries)) {
+    for (FsRtlContext c : array(entries())) {
       out.add((C) c);
     }
     return out;

@@ -9,9 +9,12 @@ import org.jspecify.annotations.Nullable;
  * requests acquire it exclusively. The file system owns its storage and must keep it alive until
  * after {@code FsRtlTeardownPerStreamContexts}, as fastfat and cdfs do.
  *
+ * <p>FsRtl's per-file tracking block is a fast mutex with its list ({@code LazyContextList.Block}),
+ * the one subclass; a file system's fast mutex is this class itself.
+ *
  * <p>Thread safety: safe for concurrent use.
  */
-public final class FastMutex extends AbstractHeaderLock {
+public sealed class FastMutex extends AbstractHeaderLock permits LazyContextList.Block {
   /** Creates an initialised fast mutex ({@code ExInitializeFastMutex}) outside any allocation. */
   public FastMutex() {
     this(null);

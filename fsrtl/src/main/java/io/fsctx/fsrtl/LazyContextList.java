@@ -33,11 +33,23 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class LazyContextList<C extends FsRtlContext> extends RuleMarks {
   /**
-   * The list and its fast mutex in one object, as FsRtl allocates them in one block: a block
-   * holding a separate list object cost eight bytes more per file (issue 14).
+   * The list and its fast mutex in one object, as FsRtl allocates them in one block: the block is
+   * the fast mutex, holding the list's entries. A block holding a separate list object cost eight
+   * bytes more per file, and one holding a separate mutex eight more (issue 14).
    */
-  private static final class Block<C extends FsRtlContext> extends ContextList<C> {
-    final FastMutex lock = new FastMutex();
+  static final class Block<C extends FsRtlContext> extends FastMutex implements ContextList<C> {
+    /** {@link ContextList#entries()}. */
+    private volatile @Nullable Object entries;
+
+    @Override
+    public @Nullable Object entries() {
+      return entries;
+    }
+
+    @Override
+    public void entries(@Nullable Object e) {
+      entries = e;
+    }
   }
 
   // A var handle on a field rather than an AtomicReference: every file object and per-file slot
@@ -105,7 +117,7 @@ abstract class LazyContextList<C extends FsRtlContext> extends RuleMarks {
         }
         b = fresh;
       }
-      if (b.insertHeadUnlessClosed(b.lock, context)) {
+      if (b.insertHeadUnlessClosed(b, context)) {
         return NtStatus.STATUS_SUCCESS;
       }
       // The list was retired after we read it; help it leave and start again.
@@ -116,13 +128,13 @@ abstract class LazyContextList<C extends FsRtlContext> extends RuleMarks {
   @Nullable C lookup(@Nullable Object owner, @Nullable Object instance) {
     ContextList.checkIds(owner, instance);
     Block<C> b = block();
-    return b == null ? null : b.lookup(b.lock, owner, instance);
+    return b == null ? null : b.lookup(b, owner, instance);
   }
 
   @Nullable C remove(@Nullable Object owner, @Nullable Object instance) {
     ContextList.checkIds(owner, instance);
     Block<C> b = block();
-    return b == null ? null : b.remove(b.lock, owner, instance);
+    return b == null ? null : b.remove(b, owner, instance);
   }
 
   List<C> snapshot() {
@@ -137,7 +149,7 @@ abstract class LazyContextList<C extends FsRtlContext> extends RuleMarks {
       return 0;
     }
     try {
-      return b.teardown(b.lock, free, true);
+      return b.teardown(b, free, true);
     } finally {
       BLOCK.compareAndSet(this, b, null);
     }
@@ -149,7 +161,7 @@ abstract class LazyContextList<C extends FsRtlContext> extends RuleMarks {
     if (b == null) {
       return List.of();
     }
-    List<C> left = b.closeAndOrphanAll(b.lock);
+    List<C> left = b.closeAndOrphanAll(b);
     BLOCK.compareAndSet(this, b, null);
     return left;
   }

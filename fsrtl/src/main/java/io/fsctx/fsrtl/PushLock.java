@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread safety: safe for concurrent use.
  */
-public sealed class PushLock extends AbstractHeaderLock permits PushLock.AutoExpand {
+public sealed class PushLock extends AbstractHeaderLock permits PushLock.AutoExpand, FilterContextList {
   /**
    * The auto-expand kind, told apart by its class rather than a name field, which would make
    * every push lock eight bytes bigger.

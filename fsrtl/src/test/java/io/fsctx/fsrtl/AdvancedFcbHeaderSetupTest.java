@@ -440,6 +440,28 @@ class AdvancedFcbHeaderSetupTest {
   }
 
   @Test
+  @DisplayName("policy: PushLock is one lock for the header's life; a repeated setup orphans the list's contexts but keeps the lock")
+  void pushLock_sameAcrossSetups_repeatedSetupStillOrphans() {
+    AdvancedFcbHeader h = new AdvancedFcbHeader("Fcb#1");
+    h.setup(new FastMutex());
+    PushLock first = h.pushLock();
+    AtomicInteger frees = new AtomicInteger();
+    h.insertPerStreamContext(context(owner, frees));
+
+    h.setup(new FastMutex());
+
+    assertSame(first, h.pushLock());
+    assertEquals(1, h.orphanedContextCount());
+    assertNull(h.lookupPerStreamContext(owner, null));
+    assertFalse(first.isHeldByCurrentThread());
+    PerStreamContext again = context(owner, frees);
+    h.insertPerStreamContext(again);
+    assertSame(again, h.lookupPerStreamContext(owner, null));
+    h.teardownPerStreamContexts();
+    assertEquals(1, frees.get(), "only the context still linked is freed; the orphan never is");
+  }
+
+  @Test
   @DisplayName("fsrtl.md 3.3 policy: lookups on a V0 header acquire the FastMutex, which has no shared mode")
   void lookup_fastMutexHeader_acquiresMutex() {
     AdvancedFcbHeader h = new AdvancedFcbHeader("Fcb#1");
