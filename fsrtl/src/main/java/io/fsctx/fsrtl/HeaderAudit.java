@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * they call the audit; the audit calls nothing that takes another lock while holding it), single
  * facts set once.
  */
-public final class HeaderAudit {
+public final class HeaderAudit extends AuditView<CommonFcbHeader> {
   /**
    * One call of {@code FsRtlTeardownPerStreamContexts}.
    *
@@ -140,6 +140,7 @@ public final class HeaderAudit {
   private final CommonFcbHeader header;
 
   HeaderAudit(CommonFcbHeader header) {
+    super(header);
     this.header = header;
   }
 
@@ -291,39 +292,6 @@ public final class HeaderAudit {
   }
 
   // ---- Read by verifiers ------------------------------------------------------------------------
-
-  /**
-   * Makes {@code verifier} the one whose rule marks this header keeps ({@link
-   * RuleMarks#claimRuleMarks}).
-   *
-   * @param verifier the file-system verifier
-   * @return whether the marks here are {@code verifier}'s (claimed now or before)
-   */
-  public boolean claimRuleMarks(Object verifier) {
-    return header.claimRuleMarks(verifier);
-  }
-
-  /**
-   * Marks a rule of the file-system verifier as evaluated on this header ({@link
-   * RuleMarks#markRuleChecked}).
-   *
-   * @param rule the rule's number, 0 to 31 (its {@code FsRule} ordinal)
-   * @return true the first time the rule is marked on this header
-   */
-  public boolean markRuleChecked(int rule) {
-    return header.markRuleChecked(rule);
-  }
-
-  /** Whether {@code o} is a view of the same header. */
-  @Override
-  public boolean equals(@Nullable Object o) {
-    return o instanceof HeaderAudit a && a.header == header;
-  }
-
-  @Override
-  public int hashCode() {
-    return System.identityHashCode(header);
-  }
 
   /** The header this audit belongs to. */
   public CommonFcbHeader header() {

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * slot's monitor (Filter Manager's file-block setup takes the same monitor, and calls no audit
  * method while it holds it).
  */
-public final class SlotAudit {
+public final class SlotAudit extends AuditView<PerFileContextSlot> {
   /**
    * One call of {@code FsRtlTeardownPerFileContexts}.
    *
@@ -47,6 +47,7 @@ public final class SlotAudit {
   private final PerFileContextSlot slot;
 
   SlotAudit(PerFileContextSlot slot) {
+    super(slot);
     this.slot = slot;
   }
 
@@ -84,39 +85,6 @@ public final class SlotAudit {
         .add(new Teardown(KeThread.currentSite(), live.build()))
         .build();
     slot.auditState(new Torn(ImmutableList.copyOf(users()), more));
-  }
-
-  /**
-   * Makes {@code verifier} the one whose rule marks this slot keeps ({@link
-   * RuleMarks#claimRuleMarks}).
-   *
-   * @param verifier the file-system verifier
-   * @return whether the marks here are {@code verifier}'s (claimed now or before)
-   */
-  public boolean claimRuleMarks(Object verifier) {
-    return slot.claimRuleMarks(verifier);
-  }
-
-  /**
-   * Marks a rule of the file-system verifier as evaluated on this slot ({@link
-   * RuleMarks#markRuleChecked}).
-   *
-   * @param rule the rule's number, 0 to 31 (its {@code FsRule} ordinal)
-   * @return true the first time the rule is marked on this slot
-   */
-  public boolean markRuleChecked(int rule) {
-    return slot.markRuleChecked(rule);
-  }
-
-  /** Whether {@code o} is a view of the same slot. */
-  @Override
-  public boolean equals(@Nullable Object o) {
-    return o instanceof SlotAudit a && a.slot == slot;
-  }
-
-  @Override
-  public int hashCode() {
-    return System.identityHashCode(slot);
   }
 
   /** The slot this audit belongs to. */
