@@ -129,7 +129,7 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
     }
   }
 
-  /** An SCB's stream key and suffix when they differ (a named stream, or {@code ::$DATA}). */
+  /** An SCB's stream key and suffix when they differ (a named stream, whose key is folded). */
   private record StreamName(String key, String suffix) {}
 
   /** {@link Fcb#posixDeleted()} without a transaction. */
@@ -293,7 +293,10 @@ public class NtfsLikeFileSystem implements ModelFileSystem {
       return stream instanceof StreamName n ? n.key() : (String) stream;
     }
 
-    /** The stream's suffix as the create wrote it ({@code :ads:$DATA}, {@code ::$DATA}, or empty). */
+    /**
+     * The stream's name as the create wrote it, without a default type ({@code :ads}); empty for
+     * the default stream.
+     */
     public String streamSuffix() {
       return stream instanceof StreamName n ? n.suffix() : (String) stream;
     }
