@@ -37,15 +37,14 @@ public class PerFileContext extends FsRtlContext {
   public final void init(
       Object ownerId, @Nullable Object instanceId, FreeCallback<? super PerFileContext> freeCallback) {
     checkArgument(ownerId != null, "OwnerId must be non-null (FsRtlInitPerFileContext)");
-    checkArgument(freeCallback != null, "FreeCallback must be non-null (FsRtlInitPerFileContext)");
-    setIds(new Ids<PerFileContext>(ownerId, instanceId, freeCallback));
+    init(new Ids<PerFileContext>(ownerId, instanceId, freeCallback));
   }
 
   /**
-   * {@code FsRtlInitPerFileContext} with ids built once and shared: for a component that builds many contexts
-   * with the same owner, instance and callback (Filter Manager's control blocks, one per open
-   * stream or file, all with their volume's ids), so that each context keeps one reference to
-   * them ({@link FsRtlContext.Ids}).
+   * {@code FsRtlInitPerFileContext} with ids built once and shared: for a component that builds
+   * many contexts with the same owner, instance and callback (Filter Manager's control blocks,
+   * one per open stream or file, all with their volume's ids), so that each context keeps one
+   * reference to them ({@link FsRtlContext.Ids}).
    *
    * @param ids the ids; its free callback must be non-null
    */

@@ -41,15 +41,14 @@ public class PerStreamContext extends FsRtlContext {
   public final void init(
       Object ownerId, @Nullable Object instanceId, FreeCallback<? super PerStreamContext> freeCallback) {
     checkArgument(ownerId != null, "OwnerId must be non-null (FsRtlInitPerStreamContext)");
-    checkArgument(freeCallback != null, "FreeCallback must be non-null (FsRtlInitPerStreamContext)");
-    setIds(new Ids<PerStreamContext>(ownerId, instanceId, freeCallback));
+    init(new Ids<PerStreamContext>(ownerId, instanceId, freeCallback));
   }
 
   /**
-   * {@code FsRtlInitPerStreamContext} with ids built once and shared: for a component that builds many contexts
-   * with the same owner, instance and callback (Filter Manager's control blocks, one per open
-   * stream or file, all with their volume's ids), so that each context keeps one reference to
-   * them ({@link FsRtlContext.Ids}).
+   * {@code FsRtlInitPerStreamContext} with ids built once and shared: for a component that builds
+   * many contexts with the same owner, instance and callback (Filter Manager's control blocks,
+   * one per open stream or file, all with their volume's ids), so that each context keeps one
+   * reference to them ({@link FsRtlContext.Ids}).
    *
    * @param ids the ids; its free callback must be non-null
    */
