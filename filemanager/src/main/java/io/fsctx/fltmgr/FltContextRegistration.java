@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
  * order so ports of C initialisers read the same ({@code {FLT_INSTANCE_CONTEXT, 0, cleanup, size,
  * tag}}). The Java model adds {@link #payloadFactory}: the filter's part of a context is an object
  * of the filter's class, created from the requested size; without a factory it is a {@code
- * byte[]} of that size, like raw pool memory.
+ * byte[]} of that size, like raw pool memory. With {@link #embedded} the filter's class extends
+ * {@link FltContext} and the context is that object, as in C, where {@code FltAllocateContext}
+ * returns the filter's structure.
  *
  * <p>Thread safety: immutable.
  *
@@ -22,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param contextFreeCallback optional; frees what the allocate routine returned
  * @param reserved1 must be null
  * @param payloadFactory creates the filter's payload object given the requested size; null for a
- *     {@code byte[]}
+ *     {@code byte[]}; from {@link #embedded}, a wrapper of the {@link FltContext.Factory} that builds
+ *     the context itself
  */
 public record FltContextRegistration(
     int contextType,
@@ -63,6 +66,29 @@ public record FltContextRegistration(
       int poolTag,
       @Nullable IntFunction<?> payloadFactory) {
     return new FltContextRegistration(type.code(), flags, cleanup, size, poolTag, null, null, null, payloadFactory);
+  }
+
+  /**
+   * The common shape {@code {type, flags, cleanup, size, tag}} for a filter whose context class
+   * extends {@link FltContext}: {@code FltAllocateContext} hands {@code factory} Filter Manager's
+   * part, and the context returned is the filter's object ({@link FltContext#payload()} is the
+   * context itself). This is the C layout, and it saves the separate payload object.
+   *
+   * @param type the context type
+   * @param flags registration flags
+   * @param cleanup the cleanup callback, or null
+   * @param size fixed size or {@link #FLT_VARIABLE_SIZED_CONTEXTS}
+   * @param poolTag the tag, for instance from {@link #tag(String)}
+   * @param factory builds the context, typically the constructor of the filter's class
+   */
+  public static FltContextRegistration embedded(
+      FltContextType type,
+      int flags,
+      @Nullable ContextCleanupCallback cleanup,
+      long size,
+      int poolTag,
+      FltContext.Factory factory) {
+    return of(type, flags, cleanup, size, poolTag, new FltContext.EmbeddedFactory(factory));
   }
 
   /**

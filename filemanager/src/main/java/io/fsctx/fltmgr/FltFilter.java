@@ -347,21 +347,38 @@ public final class FltFilter {
         return AllocateResult.failed(STATUS_FLT_CONTEXT_ALLOCATION_NOT_FOUND);
       }
     }
-    Object payload = createPayload(chosen, contextSize);
     FltContext ctx =
-        new FltContext(
-            manager.contextIds().nextNumber(),
+        build(
             chosen,
-            contextSize,
-            poolType,
-            payload,
-            block,
-            manager.verifier().allocationSite(type),
-            manager.verifier().level().atLeast(VerifierLevel.TRACKING));
+            new FltContext.Allocation(
+                manager.contextIds().nextNumber(),
+                chosen,
+                contextSize,
+                poolType,
+                block,
+                manager.verifier().allocationSite(type),
+                manager.verifier().level().atLeast(VerifierLevel.TRACKING)));
     chosen.countAllocation(poolType); // also the manager's count (FilterManager.contextsAllocated)
     manager.verifier().onAllocate(ctx);
     manager.events().publish(ContextEvent.Kind.ALLOCATE, "FltAllocateContext", ctx, 1, NtStatus.STATUS_SUCCESS);
     return new AllocateResult(NtStatus.STATUS_SUCCESS, ctx);
+  }
+
+  /**
+   * Builds the context: the filter's own class from an {@link FltContextRegistration#embedded}
+   * registration's factory, else a context holding the payload object (or {@code byte[]}).
+   */
+  private FltContext build(ContextDefinition d, FltContext.Allocation a) {
+    IntFunction<?> factory = d.registration().payloadFactory();
+    if (factory instanceof FltContext.EmbeddedFactory e) {
+      FltContext c = e.factory().create(a);
+      if (c == null || c != a.built) {
+        throw new IllegalStateException(name() + ": context factory for " + d.type()
+            + (c == null ? " returned null" : " returned " + c.id() + ", not the context built from " + a));
+      }
+      return c;
+    }
+    return new FltContext.Boxed(a, createPayload(d, a.size));
   }
 
   private Object createPayload(ContextDefinition d, long size) {

@@ -138,13 +138,13 @@ public final class Ctx {
   /** {@code ContextRegistration[]}: one definition per type, all with {@code CtxContextCleanup}. */
   List<FltContextRegistration> contextRegistration() {
     return List.of(
-        FltContextRegistration.of(FltContextType.INSTANCE, 0, this::ctxContextCleanup,
+        FltContextRegistration.embedded(FltContextType.INSTANCE, 0, this::ctxContextCleanup,
             CtxInstanceContext.SIZE, CtxInstanceContext.TAG, CtxInstanceContext::new),
-        FltContextRegistration.of(FltContextType.FILE, 0, this::ctxContextCleanup,
+        FltContextRegistration.embedded(FltContextType.FILE, 0, this::ctxContextCleanup,
             CtxFileContext.SIZE, CtxFileContext.TAG, CtxFileContext::new),
-        FltContextRegistration.of(FltContextType.STREAM, 0, this::ctxContextCleanup,
+        FltContextRegistration.embedded(FltContextType.STREAM, 0, this::ctxContextCleanup,
             CtxStreamContext.SIZE, CtxStreamContext.TAG, CtxStreamContext::new),
-        FltContextRegistration.of(FltContextType.STREAMHANDLE, 0, this::ctxContextCleanup,
+        FltContextRegistration.embedded(FltContextType.STREAMHANDLE, 0, this::ctxContextCleanup,
             CtxStreamHandleContext.SIZE, CtxStreamHandleContext.TAG, CtxStreamHandleContext::new),
         FltContextRegistration.END);
   }

@@ -1,17 +1,20 @@
 package io.fsctx.examples.ctx;
 
+import io.fsctx.fltmgr.FltContext;
 import io.fsctx.fltmgr.FltContextRegistration;
 import io.fsctx.nt.UnicodeString;
 
 /**
- * {@code CTX_FILE_CONTEXT}: the payload of CTX's file context: the file's normalized name without
+ * {@code CTX_FILE_CONTEXT}: CTX's file context: the file's normalized name without
  * any stream suffix, captured by the first opener and never renamed (ctx-sample §1.9). It has no
  * lock: the name is written once before the context is attached and freed in the cleanup
  * callback.
  *
  * <p>Thread safety: effectively immutable while attached (written before publication).
+ * Filter Manager's part, the {@link FltContext} this class extends ({@code FltAllocateContext}
+ * builds it through {@link FltContextRegistration#embedded}), is safe for concurrent use.
  */
-public final class CtxFileContext {
+public final class CtxFileContext extends FltContext {
   /** {@code CTX_FILE_CONTEXT_SIZE}: {@code sizeof} on x64 (one UNICODE_STRING). */
   public static final int SIZE = 16;
   /** {@code CTX_FILE_CONTEXT_TAG}, shown by pool tools as {@code CxFc}. */
@@ -19,10 +22,21 @@ public final class CtxFileContext {
 
   volatile UnicodeString fileName = new UnicodeString();
 
-  CtxFileContext(int size) {
-    if (size != SIZE) {
-      throw new IllegalArgumentException("CTX_FILE_CONTEXT is " + SIZE + " bytes, asked for " + size);
+  /**
+   * Built by {@code FltAllocateContext} through the registration's factory: the context is this
+   * object, as in C, where Filter Manager's header sits in front of the filter's structure.
+   *
+   * @throws IllegalArgumentException when the size asked for is not {@link #SIZE}
+   */
+  CtxFileContext(FltContext.Allocation allocation) {
+    super(sized(allocation));
+  }
+
+  private static FltContext.Allocation sized(FltContext.Allocation allocation) {
+    if (allocation.size() != SIZE) {
+      throw new IllegalArgumentException("CTX_FILE_CONTEXT is " + SIZE + " bytes, asked for " + allocation.size());
     }
+    return allocation;
   }
 
   /** {@code FileName} as {@code %wZ} prints it. */

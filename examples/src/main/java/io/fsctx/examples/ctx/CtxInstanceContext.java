@@ -1,5 +1,6 @@
 package io.fsctx.examples.ctx;
 
+import io.fsctx.fltmgr.FltContext;
 import io.fsctx.fltmgr.FltContextRegistration;
 import io.fsctx.fltmgr.FltInstance;
 import io.fsctx.fltmgr.FltVolume;
@@ -7,7 +8,7 @@ import io.fsctx.nt.UnicodeString;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code CTX_INSTANCE_CONTEXT}: the payload of CTX's instance context: the instance, its volume
+ * {@code CTX_INSTANCE_CONTEXT}: CTX's instance context: the instance, its volume
  * and the volume's NT device name ({@code \Device\HarddiskVolume1}) read with {@code
  * FltGetVolumeName} at setup.
  *
@@ -17,8 +18,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread safety: written once during instance setup, before the context is attached; read-only
  * afterwards until its cleanup callback, which runs once with no other holder left.
+ * Filter Manager's part, the {@link FltContext} this class extends ({@code FltAllocateContext}
+ * builds it through {@link FltContextRegistration#embedded}), is safe for concurrent use.
  */
-public final class CtxInstanceContext {
+public final class CtxInstanceContext extends FltContext {
   /** {@code CTX_INSTANCE_CONTEXT_SIZE}: {@code sizeof} on x64 (two pointers and a UNICODE_STRING). */
   public static final int SIZE = 32;
   /** {@code CTX_INSTANCE_CONTEXT_TAG}, shown by pool tools as {@code CxIc}. */
@@ -28,10 +31,21 @@ public final class CtxInstanceContext {
   @Nullable FltVolume volume;
   UnicodeString volumeName = new UnicodeString();
 
-  CtxInstanceContext(int size) {
-    if (size != SIZE) {
-      throw new IllegalArgumentException("CTX_INSTANCE_CONTEXT is " + SIZE + " bytes, asked for " + size);
+  /**
+   * Built by {@code FltAllocateContext} through the registration's factory: the context is this
+   * object, as in C, where Filter Manager's header sits in front of the filter's structure.
+   *
+   * @throws IllegalArgumentException when the size asked for is not {@link #SIZE}
+   */
+  CtxInstanceContext(FltContext.Allocation allocation) {
+    super(sized(allocation));
+  }
+
+  private static FltContext.Allocation sized(FltContext.Allocation allocation) {
+    if (allocation.size() != SIZE) {
+      throw new IllegalArgumentException("CTX_INSTANCE_CONTEXT is " + SIZE + " bytes, asked for " + allocation.size());
     }
+    return allocation;
   }
 
   /** {@code Instance}. */

@@ -1,12 +1,13 @@
 package io.fsctx.examples.ctx;
 
+import io.fsctx.fltmgr.FltContext;
 import io.fsctx.fltmgr.FltContextRegistration;
 import io.fsctx.nt.EResource;
 import io.fsctx.nt.UnicodeString;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code CTX_STREAM_CONTEXT}: the payload of CTX's stream context: the stream's latest normalized
+ * {@code CTX_STREAM_CONTEXT}: CTX's stream context: the stream's latest normalized
  * name and how many creates, cleanups and closes CTX saw on it, guarded by an {@code ERESOURCE}
  * allocated separately (nonpaged in the sample). The counts are per stream, not per handle, and
  * {@code CloseCount} can exceed {@code CreateCount} when the file system opens stream file objects
@@ -15,8 +16,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread safety: the name and the counters are guarded by {@link #resource}, taken exclusively
  * by CTX ({@link CtxSupport#ctxAcquireResourceExclusive}); the accessors below read without the
  * lock and are meant for tests and reports once the stream is quiet.
+ * Filter Manager's part, the {@link FltContext} this class extends ({@code FltAllocateContext}
+ * builds it through {@link FltContextRegistration#embedded}), is safe for concurrent use.
  */
-public final class CtxStreamContext {
+public final class CtxStreamContext extends FltContext {
   /** {@code CTX_STREAM_CONTEXT_SIZE}: {@code sizeof} on x64. */
   public static final int SIZE = 40;
   /** {@code CTX_STREAM_CONTEXT_TAG}, shown by pool tools as {@code CxSc}. */
@@ -28,10 +31,21 @@ public final class CtxStreamContext {
   int closeCount;
   @Nullable EResource resource;
 
-  CtxStreamContext(int size) {
-    if (size != SIZE) {
-      throw new IllegalArgumentException("CTX_STREAM_CONTEXT is " + SIZE + " bytes, asked for " + size);
+  /**
+   * Built by {@code FltAllocateContext} through the registration's factory: the context is this
+   * object, as in C, where Filter Manager's header sits in front of the filter's structure.
+   *
+   * @throws IllegalArgumentException when the size asked for is not {@link #SIZE}
+   */
+  CtxStreamContext(FltContext.Allocation allocation) {
+    super(sized(allocation));
+  }
+
+  private static FltContext.Allocation sized(FltContext.Allocation allocation) {
+    if (allocation.size() != SIZE) {
+      throw new IllegalArgumentException("CTX_STREAM_CONTEXT is " + SIZE + " bytes, asked for " + allocation.size());
     }
+    return allocation;
   }
 
   /** {@code FileName} as {@code %wZ} prints it. */

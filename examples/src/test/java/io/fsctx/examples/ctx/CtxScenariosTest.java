@@ -30,6 +30,17 @@ class CtxScenariosTest {
   private static final String VOL = "\\Device\\HarddiskVolume1";
 
   @Test
+  @DisplayName("CTX's contexts are its structures, as FltAllocateContext returns them in C: no separate payload")
+  void contexts_areCtxsOwnStructures() {
+    CtxHarness h = new CtxHarness(new NtfsLikeFileSystem());
+    FileObject fo = h.open("\\a.txt", CreateParameters.create());
+    assertEquals(Boolean.TRUE, h.peek(FltContextType.STREAM, fo, CtxStreamContext.class, c -> c.payload() == c));
+    assertEquals(Boolean.TRUE, h.peek(FltContextType.STREAMHANDLE, fo, CtxStreamHandleContext.class, c -> c.payload() == c));
+    assertEquals(Boolean.TRUE, h.peek(FltContextType.FILE, fo, CtxFileContext.class, c -> c.payload() == c));
+    assertEquals(Long.valueOf(CtxStreamContext.SIZE), h.peek(FltContextType.STREAM, fo, CtxStreamContext.class, c -> c.size()));
+  }
+
+  @Test
   @DisplayName("§1.9: a rename updates the stream context's name in place, replaces the handle's context at once, keeps the file context's name")
   void rename_streamRenamedInPlace_handleContextReplaced_fileContextKeepsName() {
     CtxHarness h = new CtxHarness(new NtfsLikeFileSystem());
