@@ -237,7 +237,15 @@ public class AdvancedFcbHeader extends CommonFcbHeader {
   /** Sets {@code FileContextSupportPointer} directly (V1+). */
   public final void setFileContextSupportPointer(@Nullable PerFileContextSlot slot) {
     requireVersion(FSRTL_FCB_HEADER_V1, "FileContextSupportPointer");
-    fileContextSupportPointer = slot;
+    synchronized (this) { // the audit's monitor: it keeps the slot the last setup gave
+      audit().notePointerWrite(fileContextSupportPointer);
+      fileContextSupportPointer = slot;
+    }
+  }
+
+  /** The raw {@code FileContextSupportPointer}, whatever the version, for the audit. */
+  final @Nullable PerFileContextSlot slotPointer() {
+    return fileContextSupportPointer;
   }
 
   /** {@code Oplock} (V2+), owned by the oplock package; opaque here. */

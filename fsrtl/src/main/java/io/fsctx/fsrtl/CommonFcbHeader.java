@@ -46,8 +46,6 @@ public class CommonFcbHeader extends RuleMarks {
   volatile @Nullable Object auditSetupWhere;
   /** What only some headers record ({@link HeaderAudit}'s rare part), or null. */
   volatile @Nullable Object auditRare;
-  /** The per-file slot the last setup was given. */
-  volatile @Nullable PerFileContextSlot auditSlotAtSetup;
   /** File objects pointing at the header now. */
   volatile int auditOpenFileObjects;
   /** The facts set once, and from bit 8 up the number of setups ({@link HeaderAudit}). */

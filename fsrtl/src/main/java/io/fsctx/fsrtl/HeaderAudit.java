@@ -102,31 +102,36 @@ public final class HeaderAudit extends AuditView<CommonFcbHeader> {
       ImmutableList<Teardown> teardowns,
       @Nullable Object openedAfterTeardownWhere,
       @Nullable Object publishedWhere,
-      @Nullable Object reachableWhere) {
-    static final Rare NONE = new Rare(null, 0, ImmutableList.of(), null, null, null);
+      @Nullable Object reachableWhere,
+      @Nullable Object slotAtSetup) {
+    static final Rare NONE = new Rare(null, 0, ImmutableList.of(), null, null, null, null);
 
     Rare withCleared(@Nullable Cleared c) {
-      return new Rare(c, orphaned, teardowns, openedAfterTeardownWhere, publishedWhere, reachableWhere);
+      return new Rare(c, orphaned, teardowns, openedAfterTeardownWhere, publishedWhere, reachableWhere, slotAtSetup);
     }
 
     Rare withOrphaned(int n) {
-      return new Rare(setupBitsCleared, n, teardowns, openedAfterTeardownWhere, publishedWhere, reachableWhere);
+      return new Rare(setupBitsCleared, n, teardowns, openedAfterTeardownWhere, publishedWhere, reachableWhere, slotAtSetup);
     }
 
     Rare withTeardowns(ImmutableList<Teardown> t) {
-      return new Rare(setupBitsCleared, orphaned, t, openedAfterTeardownWhere, publishedWhere, reachableWhere);
+      return new Rare(setupBitsCleared, orphaned, t, openedAfterTeardownWhere, publishedWhere, reachableWhere, slotAtSetup);
     }
 
     Rare withOpenedAfterTeardown(@Nullable Object where) {
-      return new Rare(setupBitsCleared, orphaned, teardowns, where, publishedWhere, reachableWhere);
+      return new Rare(setupBitsCleared, orphaned, teardowns, where, publishedWhere, reachableWhere, slotAtSetup);
+    }
+
+    Rare withSlotAtSetup(@Nullable Object slot) {
+      return new Rare(setupBitsCleared, orphaned, teardowns, openedAfterTeardownWhere, publishedWhere, reachableWhere, slot);
     }
 
     Rare withPublishedWhere(@Nullable Object where) {
-      return new Rare(setupBitsCleared, orphaned, teardowns, openedAfterTeardownWhere, where, reachableWhere);
+      return new Rare(setupBitsCleared, orphaned, teardowns, openedAfterTeardownWhere, where, reachableWhere, slotAtSetup);
     }
 
     Rare withReachableWhere(@Nullable Object where) {
-      return new Rare(setupBitsCleared, orphaned, teardowns, openedAfterTeardownWhere, publishedWhere, where);
+      return new Rare(setupBitsCleared, orphaned, teardowns, openedAfterTeardownWhere, publishedWhere, where, slotAtSetup);
     }
   }
   /**
@@ -134,7 +139,7 @@ public final class HeaderAudit extends AuditView<CommonFcbHeader> {
    * (the one setup's site, or once there are two or more a {@link SetupSites}: nearly every header
    * is set up once, so one field holds both sites without a pair object; written under the
    * header's monitor, as setups are); {@code auditRare}, a {@link Rare} or null; {@code
-   * auditSlotAtSetup}; {@code auditOpenFileObjects}; and {@code auditFacts}, the facts set once as
+   * auditOpenFileObjects}; and {@code auditFacts}, the facts set once as
    * the bits above, which it only ever gains, and from bit 8 up the number of setups.
    */
   private final CommonFcbHeader header;
@@ -170,15 +175,32 @@ public final class HeaderAudit extends AuditView<CommonFcbHeader> {
     } else {
       header.auditSetupWhere = new SetupSites(firstSetupWhere(), where);
     }
-    header.auditSlotAtSetup = slot;
+    // The slot given is now the header's FileContextSupportPointer (the setup just wrote it),
+    // which the audit reads rather than keeping a copy (issue 14: four bytes per header); a copy
+    // made by a later direct write of the pointer is for the previous setup and goes.
     // A setup sets the bits again: what cleared them before no longer explains the header.
     Rare was = rareOrNull();
-    if (was != null && was.setupBitsCleared() != null) {
+    if (was != null && (was.setupBitsCleared() != null || was.slotAtSetup() != null)) {
       synchronized (header) {
-        rare(rare().withCleared(null));
+        rare(rare().withCleared(null).withSlotAtSetup(null));
       }
     }
   }
+
+  /**
+   * {@code FileContextSupportPointer} is about to be written directly, not by a setup. Keeps the
+   * slot the last setup gave ({@code current}, the pointer's value until then) the first time
+   * only, so {@link #slotGivenAtSetup} still answers. Called under the header's monitor.
+   */
+  void notePointerWrite(@Nullable PerFileContextSlot current) {
+    Rare r = rare();
+    if (isSetUp() && r.slotAtSetup() == null) {
+      rare(r.withSlotAtSetup(current == null ? NO_SLOT : current));
+    }
+  }
+
+  /** {@link Rare#slotAtSetup} when the setup gave no slot. */
+  private static final Object NO_SLOT = new Object();
 
   /**
    * {@code Flags}/{@code Flags2} were written; records the write when it came after a setup and
@@ -355,7 +377,14 @@ public final class HeaderAudit extends AuditView<CommonFcbHeader> {
 
   /** The per-file slot the last setup was given ({@code FsRtlSetupAdvancedHeaderEx}), or null. */
   public @Nullable PerFileContextSlot slotGivenAtSetup() {
-    return header.auditSlotAtSetup;
+    if (!isSetUp()) {
+      return null;
+    }
+    Object kept = rare().slotAtSetup();
+    if (kept != null) {
+      return kept == NO_SLOT ? null : (PerFileContextSlot) kept;
+    }
+    return header instanceof AdvancedFcbHeader a ? a.slotPointer() : null;
   }
 
   /** File objects pointing at the header now. */

@@ -278,4 +278,29 @@ class HeaderAuditTest {
     assertEquals(200, h.teardownCount());
     assertEquals(1, h.audit().setupCount());
   }
+
+  @Test
+  void slotGivenAtSetup_isTheSetupsSlot_evenAfterADirectWriteOfThePointer() {
+    AdvancedFcbHeader h = new AdvancedFcbHeader("Scb#9");
+    PerFileContextSlot first = new PerFileContextSlot("File#9");
+    PerFileContextSlot other = new PerFileContextSlot("File#10");
+    h.setVersion(FsRtlConstants.FSRTL_FCB_HEADER_V2);
+    h.setFileContextSupportPointer(other); // before any setup: no setup gave it
+    assertNull(h.audit().slotGivenAtSetup());
+
+    FsRtl.setupAdvancedHeaderEx(h, new FastMutex(), first);
+    assertSame(first, h.audit().slotGivenAtSetup());
+    h.setFileContextSupportPointer(other);
+    h.setFileContextSupportPointer(null);
+    assertSame(first, h.audit().slotGivenAtSetup(), "the setup gave the first slot, whatever was written since");
+    assertNull(h.fileContextSupportPointer());
+
+    FsRtl.setupAdvancedHeaderEx(h, new FastMutex(), null);
+    assertNull(h.audit().slotGivenAtSetup());
+    h.setFileContextSupportPointer(other);
+    assertNull(h.audit().slotGivenAtSetup(), "the last setup gave none");
+
+    FsRtl.setupAdvancedHeaderEx(h, new FastMutex(), other);
+    assertSame(other, h.audit().slotGivenAtSetup());
+  }
 }
