@@ -19,10 +19,16 @@ import org.jspecify.annotations.Nullable;
  * <p>The cache's hold on the object is not one of the callers' references: a caller that releases
  * more than it got is caught at that release even while the object is still cached.
  *
+ * <p>The object is also the characters of its {@code Name} (a {@link PrefixedText}: the volume's
+ * device name, then the name below the volume), as the C structure's {@code Name} points into the
+ * name object's own allocation: {@link #nameString()} shares the object, and so do the strings a
+ * filter copies from it. As a {@link CharSequence} it reads as the full name, and so does {@link
+ * #toString()}; {@link #describe()} gives its identity with the name, for messages.
+ *
  * <p>Thread safety: safe for concurrent use; the counts and parsing are guarded by the object's
- * monitor (a leaf lock).
+ * monitor (a leaf lock); the name never changes.
  */
-public final class FltFileNameInformation {
+public final class FltFileNameInformation extends PrefixedText {
   /** {@code FLT_FILE_NAME_NORMALIZED}. */
   public static final int FLT_FILE_NAME_NORMALIZED = 0x01;
   /** {@code FLT_FILE_NAME_OPENED}. */
@@ -59,12 +65,10 @@ public final class FltFileNameInformation {
    * is {@link #namesParsed}, so that the object is 40 bytes (one per open file, issue 14).
    */
   private final byte format;
-  /**
-   * {@code Name}, kept as the volume's device name and the name below the volume, the string the
-   * file system already holds for the file object: a concatenated copy cost about 90 bytes per
-   * open file and a copy on every create (issue 14). Components are cut from the tail.
-   */
-  private final PrefixedText name;
+  // Name is this object's text: the volume's device name, then the tail, which is the string the
+  // file system already holds for the file object. A concatenated copy cost about 90 bytes per
+  // open file and a copy on every create, a text object of its own 16 (issue 14). Components are
+  // cut from the tail.
   /** The volume that cached it: its device name is {@code Volume}; its generation ends the cache's hold. */
   private final FltVolume volume;
   // References owned by callers; the cache's hold is kept apart so that one caller's extra
@@ -119,12 +123,12 @@ public final class FltFileNameInformation {
    * first caller; {@code relative} is the name below the volume, kept as given.
    */
   FltFileNameInformation(long number, int format, String relative, FltVolume volume, int generation) {
+    super(relative);
     if (format < 0 || format > Byte.MAX_VALUE) {
       throw new IllegalArgumentException("format " + format + " of a name on " + volume);
     }
     this.number = (int) number;
     this.format = (byte) format;
-    this.name = PrefixedText.of(volume.deviceName(), relative);
     this.volume = volume;
     this.cachedIn = generation;
     // Born with its first caller's reference: taking it with tryReference could fail when a
@@ -151,7 +155,7 @@ public final class FltFileNameInformation {
    * a new string on each call (the object keeps the name in two parts).
    */
   public String name() {
-    return name.toString();
+    return toString();
   }
 
   /**
@@ -160,12 +164,12 @@ public final class FltFileNameInformation {
    * structure, the object keeps the characters.
    */
   public UnicodeString nameString() {
-    return UnicodeString.of(name);
+    return UnicodeString.of(this);
   }
 
   /** Whether the name below the volume is {@code relative} (a snapshot; names never change). */
   boolean hasRelative(String relative) {
-    return name.tail().equals(relative); // String.equals tests identity first
+    return tail().equals(relative); // String.equals tests identity first
   }
 
   /** {@code Volume}: always filled. */
@@ -191,7 +195,7 @@ public final class FltFileNameInformation {
     if (namesParsed == 0) {
       return "";
     }
-    String tail = name.tail();
+    String tail = tail();
     int start = finalComponentStart();
     int end = streamStart(start);
     int dot = tail.lastIndexOf('.', end - 1);
@@ -203,7 +207,7 @@ public final class FltFileNameInformation {
     if (namesParsed == 0) {
       return "";
     }
-    String tail = name.tail();
+    String tail = tail();
     int colon = streamStart(finalComponentStart());
     return colon == tail.length() ? "" : tail.substring(colon); // no copy for the default stream
   }
@@ -218,7 +222,7 @@ public final class FltFileNameInformation {
     if (namesParsed == 0) {
       return "";
     }
-    String rest = name.tail();
+    String rest = tail();
     int slash = rest.lastIndexOf('\\');
     return slash < 0 ? "" : rest.substring(0, slash + 1);
   }
@@ -243,17 +247,17 @@ public final class FltFileNameInformation {
   // object lives as long as its file object, and most callers never ask for them. Indexes below
   // are into that tail.
   private String finalComponentOf() {
-    return name.tail().substring(finalComponentStart());
+    return tail().substring(finalComponentStart());
   }
 
   /** Where the final component begins in the tail: after its last backslash. */
   private int finalComponentStart() {
-    return name.tail().lastIndexOf('\\') + 1;
+    return tail().lastIndexOf('\\') + 1;
   }
 
   /** Where the stream name ({@code :ads}) begins in the final component, or the tail's length. */
   private int streamStart(int finalComponentStart) {
-    String tail = name.tail();
+    String tail = tail();
     int colon = tail.indexOf(':', finalComponentStart);
     return colon < 0 ? tail.length() : colon;
   }
@@ -299,7 +303,7 @@ public final class FltFileNameInformation {
   }
 
   private BugCheckException overRelease(String routine) {
-    String msg = "file name information " + id() + " (" + name + ") released too many times (" + routine + ")";
+    String msg = "file name information " + describe() + " released too many times (" + routine + ")";
     FltFilter f = manager().events().currentFilter();
     manager().verifier().report(
         new VerifierFinding(
@@ -527,8 +531,14 @@ public final class FltFileNameInformation {
     return number * 0x9E3779B9;
   }
 
+  /** {@code Volume}'s device name: the first part of the name ({@link PrefixedText}). */
   @Override
-  public String toString() {
-    return id() + "(" + name + ")";
+  public String prefix() {
+    return volume.deviceName();
+  }
+
+  /** Its identity and its name, such as {@code Name#4(\Device\HarddiskVolume1\a.txt)}, for messages. */
+  public String describe() {
+    return id() + "(" + this + ")";
   }
 }

@@ -63,6 +63,23 @@ class FileNamePartsTest {
   }
 
   @Test
+  void theObjectIsItsNamesText_itsPartsTheVolumesAndTheFileSystemsStrings() {
+    FltVolume volume = new FilterManager().mountBareVolume(DEVICE, "NTFS", true);
+    String relative = new String("\\dir\\a.txt"); // a string of its own, to test identity
+    FltFileNameInformation n = parsed(volume, relative);
+    CharSequence text = n;
+    assertEquals(DEVICE + relative, text.toString());
+    assertEquals((DEVICE + relative).length(), text.length());
+    assertEquals('a', text.charAt(DEVICE.length() + 5));
+    assertSame(volume.deviceName(), n.prefix());
+    assertSame(relative, n.tail(), "no copy of the file system's string");
+    assertEquals("Name#1(" + DEVICE + relative + ")", n.describe());
+    UnicodeString copy = UnicodeString.allocate(n.nameString().length());
+    copy.copyFrom(n.nameString());
+    assertEquals(DEVICE + relative, copy.toString());
+  }
+
+  @Test
   void idsPrintTheirNumberUnsigned_upToTwoToTheThirtyTwo() {
     FltVolume volume = new FilterManager().mountBareVolume(DEVICE, "NTFS", true);
     for (long number : new long[] {1, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFFL}) {

@@ -15,15 +15,41 @@ import java.util.Objects;
  * each time; the parts that callers cut out of a name (components, stream) are cut from the tail
  * without building it.
  *
- * <p>Thread safety: immutable.
+ * <p>A class may extend this one to be the text it keeps, with a prefix it can tell without a
+ * field: a name object ({@code FltFileNameInformation}) is its own full name, prefixed with its
+ * volume's device name. The characters are its, as the characters of the C structure's {@code
+ * Name} lie in the name object's own allocation, and CTX's strings share the object rather than a
+ * text object of its own (16 bytes per open file, issue 14). {@link #of} makes the plain form,
+ * which keeps both strings.
+ *
+ * <p>Thread safety: immutable (a subclass's {@link #prefix()} must return the same string each
+ * time).
  */
-public final class PrefixedText implements CharSequence {
-  private final String prefix;
+public abstract class PrefixedText implements CharSequence {
   private final String tail;
 
-  private PrefixedText(String prefix, String tail) {
-    this.prefix = prefix;
-    this.tail = tail;
+  /**
+   * The text {@link #prefix()} followed by {@code tail}, for a subclass that is its own text.
+   *
+   * @param tail the rest, kept as given (no copy)
+   */
+  protected PrefixedText(String tail) {
+    this.tail = Objects.requireNonNull(tail, "tail");
+  }
+
+  /** The plain form: both parts kept. */
+  private static final class Joined extends PrefixedText {
+    private final String prefix;
+
+    Joined(String prefix, String tail) {
+      super(tail);
+      this.prefix = Objects.requireNonNull(prefix, "prefix");
+    }
+
+    @Override
+    public String prefix() {
+      return prefix;
+    }
   }
 
   /**
@@ -34,26 +60,25 @@ public final class PrefixedText implements CharSequence {
    * @return the joined text
    */
   public static PrefixedText of(String prefix, String tail) {
-    return new PrefixedText(Objects.requireNonNull(prefix, "prefix"), Objects.requireNonNull(tail, "tail"));
+    return new Joined(prefix, tail);
   }
 
-  /** The first part, as given to {@link #of}. */
-  public String prefix() {
-    return prefix;
-  }
+  /** The first part: as given to {@link #of}, or the subclass's (always the same string). */
+  public abstract String prefix();
 
-  /** The rest, as given to {@link #of} (the same string, not a copy). */
-  public String tail() {
+  /** The rest, as given (the same string, not a copy). */
+  public final String tail() {
     return tail;
   }
 
   @Override
-  public int length() {
-    return prefix.length() + tail.length();
+  public final int length() {
+    return prefix().length() + tail.length();
   }
 
   @Override
-  public char charAt(int index) {
+  public final char charAt(int index) {
+    String prefix = prefix();
     int p = prefix.length();
     if (index < 0 || index >= p + tail.length()) {
       throw new IndexOutOfBoundsException("index " + index + " outside 0.." + (p + tail.length()));
@@ -65,7 +90,8 @@ public final class PrefixedText implements CharSequence {
    * Characters {@code from} to {@code to}: the tail itself or a substring of one part when the
    * range lies within it, a new string only when it spans both.
    */
-  public String substring(int from, int to) {
+  public final String substring(int from, int to) {
+    String prefix = prefix();
     int p = prefix.length();
     Objects.checkFromToIndex(from, to, p + tail.length());
     if (from >= p) {
@@ -78,12 +104,13 @@ public final class PrefixedText implements CharSequence {
   }
 
   @Override
-  public CharSequence subSequence(int start, int end) {
+  public final CharSequence subSequence(int start, int end) {
     return substring(start, end);
   }
 
   /** Copies characters {@code from} to {@code to} into {@code dst} at {@code at}, as {@link String#getChars}. */
-  public void getChars(int from, int to, char[] dst, int at) {
+  public final void getChars(int from, int to, char[] dst, int at) {
+    String prefix = prefix();
     int p = prefix.length();
     Objects.checkFromToIndex(from, to, p + tail.length());
     if (from < p) {
@@ -99,7 +126,7 @@ public final class PrefixedText implements CharSequence {
 
   /** The whole text as one string, built on each call. */
   @Override
-  public String toString() {
-    return prefix.concat(tail);
+  public final String toString() {
+    return prefix().concat(tail);
   }
 }
