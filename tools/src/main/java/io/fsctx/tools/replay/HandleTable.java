@@ -78,7 +78,14 @@ public final class HandleTable<H> {
      * Entries of one key may spell it differently; they fold to the same path.
      */
     String rest;
-    File<H> file;
+    /**
+     * Its file, or null when the entry is its file: a file opened once, through a name without a
+     * stream part, is the entry alone, whose {@link #rest} is the file's name ({@link Named} holds
+     * the entry). A file object of its own cost 16 bytes per open of a new file (issue 14); it is
+     * made when a second file object opens the file, a rename moves it, or another file takes
+     * its name.
+     */
+    @Nullable File<H> file;
     /** The next older and newer file object of the same key (a stack in open order). */
     @Nullable Entry<H> below;
     @Nullable Entry<H> above;
@@ -86,7 +93,7 @@ public final class HandleTable<H> {
     @Nullable Entry<H> previousOfFile;
     @Nullable Entry<H> nextOfFile;
 
-    Entry(H fileObject, int sequence, long pid, char letter, String rest, File<H> file) {
+    Entry(H fileObject, int sequence, long pid, char letter, String rest, @Nullable File<H> file) {
       this.fileObject = fileObject;
       this.sequence = sequence;
       this.pidAndLetter = pid << LETTER_BITS | (letter - 'A');
@@ -177,9 +184,11 @@ public final class HandleTable<H> {
 
   /**
    * The files on one volume that hold a name, by that name, found without a node: keyed as
-   * {@link Stacks} is, by the row's path (its {@link TracePath#fileKey()}) or a file.
+   * {@link Stacks} is, by the row's path (its {@link TracePath#fileKey()}) or a file. An element
+   * is a {@link File}, or an {@link Entry} that is its own file ({@link Entry#file} null), named
+   * by its key's path.
    */
-  private static final class Named<H> extends ProbingTable<File<H>> {
+  private static final class Named<H> extends ProbingTable<Object> {
     private final char letter;
 
     Named(char letter) {
@@ -187,32 +196,38 @@ public final class HandleTable<H> {
       this.letter = letter;
     }
 
-    @Override
-    protected int hashOf(File<H> f) {
-      // A file in the table has its name.
-      return foldedHash(letter, java.util.Objects.requireNonNull(f.name));
+    /** The name an element holds: a file's, or a lone entry's path. */
+    private static String nameOf(Object element) {
+      return element instanceof File<?> f ? java.util.Objects.requireNonNull(f.name) : ((Entry<?>) element).rest;
     }
 
     @Override
-    protected boolean matches(File<H> f, Object key, long unused) {
-      String name = java.util.Objects.requireNonNull(f.name);
+    protected int hashOf(Object element) {
+      // An element in the table has its name.
+      return foldedHash(letter, nameOf(element));
+    }
+
+    @Override
+    protected boolean matches(Object element, Object key, long unused) {
       if (key instanceof TracePath p) {
+        String name = nameOf(element);
         return name == p.name() || sameFolded(name, p.fileKey());
       }
-      return f == key;
+      return element == key;
     }
 
-    @Nullable File<H> get(TracePath path) {
+    /** The file, or lone entry, holding the path's name, or null. */
+    @Nullable Object get(TracePath path) {
       return get(path.fileKey().hashCode(), path, 0);
     }
 
-    /** Puts a file under its name, which is {@code path}'s, returning the file that held it. */
-    @Nullable File<H> put(File<H> f, TracePath path) {
-      return put(path.fileKey().hashCode(), path, 0, f);
+    /** Puts a file or a lone entry under its name, which is {@code path}'s, returning what held it. */
+    @Nullable Object put(Object holder, TracePath path) {
+      return put(path.fileKey().hashCode(), path, 0, holder);
     }
 
-    void remove(File<H> f) {
-      remove(hashOf(f), f, 0, f);
+    void remove(Object holder) {
+      remove(hashOf(holder), holder, 0, holder);
     }
   }
 
@@ -352,22 +367,29 @@ public final class HandleTable<H> {
     }
     OnVolume<H> v = onOrNew(path.volume());
     Entry<H> top = v.stacks.get(pid, path);
-    File<H> file = v.named.get(path);
-    if (file == null) {
+    Object holder = v.named.get(path);
+    // The key's string: the one its stack already has, so a stack of one key shares one string.
+    String rest = top != null ? top.rest : StackReplayTarget.volumePath(path);
+    if (holder == null && rest == path.name() && fileName(path) == rest) {
+      // A new file, opened through its plain name: the entry is the file (no File object).
+      Entry<H> e = new Entry<>(fileObject, nextSequence++, pid, path.volume(), rest, null);
+      link(v, e, top, pid, path);
+      v.named.put(e, path);
+      files++;
+      drainOrder = null;
+      size++;
+      return;
+    }
+    File<H> file;
+    if (holder == null) {
       file = new File<>(fileName(path));
       v.named.put(file, path);
       files++;
-    }
-    // The key's string: the one its stack already has, so a stack of one key shares one string.
-    String rest = top != null ? top.rest : StackReplayTarget.volumePath(path);
-    Entry<H> e = new Entry<>(fileObject, nextSequence++, pid, path.volume(), rest, file);
-    e.below = top;
-    if (top != null) {
-      top.above = e;
-      v.stacks.replaceTop(Stacks.hashOf(pid, path), top, e); // no refolding of the stored path
     } else {
-      v.stacks.add(e, path);
+      file = fileOf(v, holder);
     }
+    Entry<H> e = new Entry<>(fileObject, nextSequence++, pid, path.volume(), rest, file);
+    link(v, e, top, pid, path);
     e.nextOfFile = file.first;
     if (file.first != null) {
       file.first.previousOfFile = e;
@@ -375,6 +397,41 @@ public final class HandleTable<H> {
     file.first = e;
     drainOrder = null;
     size++;
+  }
+
+  /** Puts a new entry on top of its key's stack ({@code top}, or none yet). */
+  private void link(OnVolume<H> v, Entry<H> e, @Nullable Entry<H> top, long pid, TracePath path) {
+    e.below = top;
+    if (top != null) {
+      top.above = e;
+      v.stacks.replaceTop(Stacks.hashOf(pid, path), top, e); // no refolding of the stored path
+    } else {
+      v.stacks.add(e, path);
+    }
+  }
+
+  /**
+   * The file a holder of a name stands for: the file itself, or for a lone entry a file made for
+   * it now, which takes its place under the name.
+   */
+  @SuppressWarnings("unchecked") // the table holds only this table's files and entries
+  private File<H> fileOf(OnVolume<H> v, Object holder) {
+    if (holder instanceof File<?> f) {
+      return (File<H>) f;
+    }
+    Entry<H> lone = (Entry<H>) holder;
+    File<H> f = fileOfLone(lone, lone.rest);
+    // Same name, same hash: the file replaces the entry in its slot.
+    v.named.put(v.named.hashOf(lone), lone, 0, f);
+    return f;
+  }
+
+  /** Makes the file of a lone entry, holding {@code name} (or none), with the entry its only object. */
+  private static <H> File<H> fileOfLone(Entry<H> lone, @Nullable String name) {
+    File<H> f = new File<>(name);
+    f.first = lone;
+    lone.file = f;
+    return f;
   }
 
   /**
@@ -440,6 +497,12 @@ public final class HandleTable<H> {
   private void remove(Entry<H> e) {
     unlinkFromStack(e);
     File<H> f = e.file;
+    if (f == null) { // a lone entry is its file, and holds its name
+      volumeOf(e).named.remove(e);
+      files--;
+      size--;
+      return;
+    }
     if (e.previousOfFile != null) {
       e.previousOfFile.nextOfFile = e.nextOfFile;
     } else {
@@ -498,13 +561,21 @@ public final class HandleTable<H> {
     checkArgument(newName.volume() == path.volume(), "%s is not on the volume of %s", newName, path);
     OnVolume<H> v = java.util.Objects.requireNonNull(on(path.volume()));
     File<H> file = top.file;
-    if (file.name != null) {
+    if (file == null) { // a lone entry: its file is made now, as the name moves away from its key
+      v.named.remove(top);
+      file = fileOfLone(top, null);
+    } else if (file.name != null) {
       v.named.remove(file);
     }
     file.name = fileName(newName); // before the put: the table finds an element's hash from its name
-    File<H> displaced = v.named.put(file, newName);
-    if (displaced != null && displaced != file) {
-      displaced.name = null;
+    Object displaced = v.named.put(file, newName);
+    if (displaced instanceof Entry<?> lone) {
+      // A lone entry loses its name but stays open under its key: it gets a nameless file.
+      @SuppressWarnings("unchecked") // the table holds only this table's files and entries
+      Entry<H> e = (Entry<H>) lone;
+      fileOfLone(e, null);
+    } else if (displaced != null && displaced != file) {
+      ((File<?>) displaced).name = null;
     }
 
     // Take the file's objects out of their stacks, then put them back under the new keys, newest

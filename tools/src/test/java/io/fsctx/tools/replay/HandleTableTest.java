@@ -136,6 +136,37 @@ class HandleTableTest {
   }
 
   @Test
+  @DisplayName("Handles: files opened once (kept as their entry alone) are displaced, joined and renamed as any file")
+  void loneEntries_displacedJoinedAndRenamedAsFiles() {
+    // The minimal case, with each file opened once: b.txt replaces a.txt, then moves on.
+    table.push(100, p("D:\\tmp\\a.txt"), "a");
+    table.push(100, p("D:\\tmp\\b.txt"), "b");
+    assertEquals(2, table.fileCount());
+    assertEquals(1, table.moveFile(100, p("D:\\tmp\\b.txt"), p("D:\\tmp\\a.txt")));
+    assertEquals("b", table.peek(100, p("D:\\tmp\\a.txt")), "the renamed file is the newer object of a.txt");
+    assertEquals(1, table.moveFile(100, p("D:\\tmp\\a.txt"), p("D:\\tmp\\c.txt")), "only b.txt's object moves");
+    assertEquals("a", table.peek(100, p("D:\\tmp\\a.txt")), "the displaced file stays open, nameless");
+    assertEquals("b", table.peek(100, p("D:\\tmp\\c.txt")));
+    // A new open of a.txt is another file; the nameless one is not found by the name.
+    table.push(100, p("D:\\tmp\\a.txt"), "a2");
+    assertEquals(3, table.fileCount());
+    assertEquals(1, table.moveFile(100, p("D:\\tmp\\a.txt"), p("D:\\tmp\\e.txt")), "a2 alone moves");
+    assertEquals("a", table.peek(100, p("D:\\tmp\\a.txt")));
+
+    // A second open joins the file of a lone entry; a rename then moves both, and closing one keeps the other's file.
+    table.push(1, p("C:\\x"), "x1");
+    table.push(2, p("C:\\X"), "x2");
+    assertEquals(4, table.fileCount());
+    assertEquals(2, table.moveFile(1, p("C:\\x"), p("C:\\y")));
+    assertEquals("x2", table.pop(2, p("C:\\y")));
+    table.push(3, p("C:\\y"), "y3");
+    assertEquals(4, table.fileCount(), "y3 joins the file x1 still holds open");
+    assertEquals(2, table.moveFile(3, p("C:\\y"), p("C:\\z")));
+    assertEquals(List.of("y3", "x1", "a2", "b", "a"), drain());
+    assertEquals(List.of(0, 0, 0), List.of(table.size(), table.keyCount(), table.fileCount()));
+  }
+
+  @Test
   @DisplayName("Handles: a later open of the renamed file's new name joins the renamed file")
   void push_newNameAfterRename_joinsTheRenamedFile() {
     table.push(1, p("C:\\a"), "a");
