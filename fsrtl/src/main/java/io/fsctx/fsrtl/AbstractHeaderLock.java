@@ -28,22 +28,24 @@ abstract class AbstractHeaderLock extends MonitorRwLock implements HeaderLock {
    */
   private volatile int acquisitions;
   // No field for the lock's kind: the class says it (kind()), and the four bytes of a name field
-  // made each of the two or three locks per FCB header eight bytes bigger (issue 14).
-  private final @Nullable PoolBlock memory;
+  // made each of the two or three locks per FCB header eight bytes bigger (issue 14). No field for
+  // its pool block either: only a lock a file system builds in a block keeps one (FastMutex, the
+  // auto-expand push lock); a header's own push lock and FsRtl's per-file tracking block never
+  // have one, and the field made each of them eight bytes bigger (issue 14).
 
-  AbstractHeaderLock(@Nullable PoolBlock memory) {
-    this.memory = memory;
-    if (memory != null) {
-      memory.checkNotFreed(this); // not a listed member: the lock keeps its block itself
-    }
-  }
+  AbstractHeaderLock() {}
 
   /**
    * The pool block the lock lives in (fastfat keeps the header's fast mutex in the FCB's nonpaged
    * part), or null when it was built outside any allocation.
    */
-  public final @Nullable PoolBlock memory() {
-    return memory;
+  public abstract @Nullable PoolBlock memory();
+
+  /** Checks that a lock being built in {@code memory} is not built in freed memory. */
+  static void checkBuiltIn(@Nullable PoolBlock memory, Object lock) {
+    if (memory != null) {
+      memory.checkNotFreed(lock); // not a listed member: the lock keeps its block itself
+    }
   }
 
   /** The lock's kind for messages: {@code FastMutex}, {@code PushLock} or {@code AePushLock}. */

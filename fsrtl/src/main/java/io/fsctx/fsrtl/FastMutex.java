@@ -9,12 +9,14 @@ import org.jspecify.annotations.Nullable;
  * requests acquire it exclusively. The file system owns its storage and must keep it alive until
  * after {@code FsRtlTeardownPerStreamContexts}, as fastfat and cdfs do.
  *
- * <p>FsRtl's per-file tracking block is a fast mutex with its list ({@code LazyContextList.Block}),
- * the one subclass; a file system's fast mutex is this class itself.
+ * <p>FsRtl's per-file tracking block is a fast mutex too ({@code LazyContextList.Block}), built on
+ * the same lock without this class's pool block, which it never has.
  *
  * <p>Thread safety: safe for concurrent use.
  */
-public sealed class FastMutex extends AbstractHeaderLock permits LazyContextList.Block {
+public final class FastMutex extends AbstractHeaderLock {
+  private final @Nullable PoolBlock memory;
+
   /** Creates an initialised fast mutex ({@code ExInitializeFastMutex}) outside any allocation. */
   public FastMutex() {
     this(null);
@@ -28,7 +30,13 @@ public sealed class FastMutex extends AbstractHeaderLock permits LazyContextList
    * @param memory the block it lives in, or null
    */
   public FastMutex(@Nullable PoolBlock memory) {
-    super(memory);
+    this.memory = memory;
+    checkBuiltIn(memory, this);
+  }
+
+  @Override
+  public @Nullable PoolBlock memory() {
+    return memory;
   }
 
   @Override

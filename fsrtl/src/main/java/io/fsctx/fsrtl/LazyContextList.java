@@ -1,5 +1,6 @@
 package io.fsctx.fsrtl;
 
+import io.fsctx.nt.PoolBlock;
 import com.google.common.collect.MapMaker;
 import io.fsctx.nt.AllocationFaults;
 import io.fsctx.nt.FieldHandles;
@@ -37,9 +38,25 @@ abstract class LazyContextList<C extends FsRtlContext> extends RuleMarks {
    * the fast mutex, holding the list's entries. A block holding a separate list object cost eight
    * bytes more per file, and one holding a separate mutex eight more (issue 14).
    */
-  static final class Block<C extends FsRtlContext> extends FastMutex implements ContextList<C> {
+  static final class Block<C extends FsRtlContext> extends AbstractHeaderLock implements ContextList<C> {
     /** {@link ContextList#entries()}. */
     private volatile @Nullable Object entries;
+
+    /** FsRtl allocates it itself: it lives in no block of the file system's. */
+    @Override
+    public @Nullable PoolBlock memory() {
+      return null;
+    }
+
+    @Override
+    String kind() {
+      return "FastMutex";
+    }
+
+    @Override
+    boolean sharedIsShared() {
+      return false;
+    }
 
     @Override
     public @Nullable Object entries() {

@@ -15,8 +15,16 @@ public sealed class PushLock extends AbstractHeaderLock permits PushLock.AutoExp
    * every push lock eight bytes bigger.
    */
   static final class AutoExpand extends PushLock {
+    private final @Nullable PoolBlock memory;
+
     AutoExpand(@Nullable PoolBlock memory) {
-      super(memory);
+      this.memory = memory;
+      checkBuiltIn(memory, this);
+    }
+
+    @Override
+    public @Nullable PoolBlock memory() {
+      return memory;
     }
 
     @Override
@@ -25,13 +33,16 @@ public sealed class PushLock extends AbstractHeaderLock permits PushLock.AutoExp
     }
   }
 
-  private PushLock(@Nullable PoolBlock memory) {
-    super(memory);
-  }
-
   /** Creates an ordinary push lock, the one embedded in a {@code V1}+ header. */
-  public PushLock() {
-    this(null);
+  public PushLock() {}
+
+  /**
+   * None: an ordinary push lock is embedded in its header, which the verifier judges; only an
+   * auto-expand push lock is allocated by itself.
+   */
+  @Override
+  public @Nullable PoolBlock memory() {
+    return null;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.fsctx.fsrtl;
 
 import static io.fsctx.fsrtl.FsRtlConstants.FSRTL_FLAG2_IS_PAGING_FILE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,6 +59,8 @@ class HeaderIdentityTest {
     assertSame(block, m.memory());
     assertSame(block, p.memory());
     assertEquals(List.of(h), block.members(), "locks are judged through their block, not listed in it");
+    assertNull(new PushLock().memory());
+    assertNull(new FastMutex().memory());
     pool.free(block);
     assertThrows(IllegalStateException.class, () -> new FastMutex(block));
     assertThrows(IllegalStateException.class, () -> PushLock.autoExpand(block));
