@@ -57,6 +57,12 @@ interface ContextStore<K> {
   /** How many contexts are attached (a snapshot). */
   int size();
 
+  /**
+   * Adds every context attached here to {@code out}, read under the store's monitor, where
+   * contexts are attached and detached (the verifier's walk of live contexts).
+   */
+  void collectAttached(List<FltContext> out);
+
   /** The outcome of a set: status, and the context handed back through OldContext, if any. */
   record SetOutcome(NtStatus status, @Nullable FltContext old) {}
 

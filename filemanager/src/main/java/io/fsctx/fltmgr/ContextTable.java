@@ -199,6 +199,18 @@ final class ContextTable<K> implements ContextStore<K> {
   }
 
   @Override
+  public synchronized void collectAttached(List<FltContext> out) {
+    FltContext s = single;
+    if (s != null) {
+      out.add(s);
+    }
+    ConcurrentHashMap<K, FltContext> m = map;
+    if (m != null) {
+      out.addAll(m.values());
+    }
+  }
+
+  @Override
   public int size() {
     FltContext s = single;
     ConcurrentHashMap<K, FltContext> m = map;

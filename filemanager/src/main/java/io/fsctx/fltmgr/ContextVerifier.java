@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,31 +25,123 @@ final class ContextVerifier {
   private final VerifierLevel level;
   private final EventBus events;
   /**
-   * The live contexts (COUNTING and above): doubly linked through the contexts' own {@code
-   * livePrev}/{@code liveNext}, in stripes by id number, each guarded by its own monitor. A
-   * concurrent set cost every context a node and an identity hash (about 40 bytes and a tenth of
-   * the allocate path, issue 14); the stripes keep allocations on different threads apart.
+   * The live contexts no store holds (COUNTING and above): allocated and never attached, or
+   * detached and not yet freed; in stripes by id number. An attached context is found through its
+   * store instead ({@link #attached}), so a context carries no links of the verifier's: a list
+   * threaded through the contexts cost each of them eight bytes, three contexts per open of a new
+   * file under CTX (issue 14), and before it a concurrent set cost a node and an identity hash.
+   *
+   * <p>A context moves between a stripe and its store under the store's monitor ({@link
+   * #onAttached}, {@link #onDetached}), and a walk reads each store under that monitor, so a walk
+   * that reads the stripes, then the stores, then the stripes again misses no context that was
+   * live throughout ({@link #liveContexts()}).
    */
-  private final LiveStripe[] live = new LiveStripe[16];
+  private final Unattached[] unattached = new Unattached[16];
+  /** Adds every attached context of the manager to the list, each store read under its monitor. */
+  private final Consumer<List<FltContext>> attached;
 
-  /** One stripe of the live list: the newest context, the rest through its links. */
-  private static final class LiveStripe {
-    @Nullable FltContext head;
+  /**
+   * One stripe of the unattached contexts: an open-addressing set keyed by id number, guarded by
+   * its own monitor (a leaf lock), which grows and shrinks with what it holds. Nearly always
+   * small: a context is unattached between its allocation and its set, and between its detach and
+   * its last release.
+   */
+  static final class Unattached {
+    private static final int MIN = 8;
+    private @Nullable FltContext[] slots = new FltContext[MIN];
+    private int size;
+
+    private static int index(int idNumber, int mask) {
+      return (idNumber * 0x9E3779B9 >>> 16 ^ idNumber) & mask;
+    }
+
+    synchronized void add(FltContext c) {
+      @Nullable FltContext[] s = slots;
+      int mask = s.length - 1;
+      int i = index(c.idNumber(), mask);
+      for (FltContext e; (e = s[i]) != null; i = (i + 1) & mask) {
+        if (e == c) {
+          return;
+        }
+      }
+      s[i] = c;
+      if (++size * 3 > s.length * 2) {
+        resize(s.length * 2);
+      }
+    }
+
+    synchronized void remove(FltContext c) {
+      @Nullable FltContext[] s = slots;
+      int mask = s.length - 1;
+      int i = index(c.idNumber(), mask);
+      for (FltContext e; (e = s[i]) != c; i = (i + 1) & mask) {
+        if (e == null) {
+          return;
+        }
+      }
+      // Backward-shift deletion: later members of the run move into the hole when their home
+      // slot is not in the cyclic range (hole, j].
+      int hole = i;
+      for (int j = (i + 1) & mask; s[j] != null; j = (j + 1) & mask) {
+        int home = index(java.util.Objects.requireNonNull(s[j]).idNumber(), mask);
+        if (((j - home) & mask) >= ((j - hole) & mask)) {
+          s[hole] = s[j];
+          hole = j;
+        }
+      }
+      s[hole] = null;
+      if (--size * 8 < s.length && s.length > MIN) {
+        resize(s.length / 2);
+      }
+    }
+
+    private void resize(int length) {
+      @Nullable FltContext[] old = slots;
+      @Nullable FltContext[] s = new FltContext[length];
+      int mask = length - 1;
+      for (FltContext c : old) {
+        if (c != null) {
+          int i = index(c.idNumber(), mask);
+          while (s[i] != null) {
+            i = (i + 1) & mask;
+          }
+          s[i] = c;
+        }
+      }
+      slots = s;
+    }
+
+    synchronized void addTo(java.util.Collection<FltContext> out) {
+      for (FltContext c : slots) {
+        if (c != null) {
+          out.add(c);
+        }
+      }
+    }
+
+    synchronized int size() {
+      return size;
+    }
   }
   private final java.util.concurrent.CopyOnWriteArrayList<VerifierFinding> findings =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Set<String> reportedOnce = ConcurrentHashMap.newKeySet();
 
-  ContextVerifier(VerifierLevel level, EventBus events) {
+  /**
+   * @param attached adds every context attached in the manager to the list, reading each store
+   *     under its monitor
+   */
+  ContextVerifier(VerifierLevel level, EventBus events, Consumer<List<FltContext>> attached) {
     this.level = level;
     this.events = events;
-    for (int i = 0; i < live.length; i++) {
-      live[i] = new LiveStripe();
+    this.attached = attached;
+    for (int i = 0; i < unattached.length; i++) {
+      unattached[i] = new Unattached();
     }
   }
 
-  private LiveStripe stripeOf(FltContext ctx) {
-    return live[ctx.idNumber() & (live.length - 1)];
+  private Unattached stripeOf(FltContext ctx) {
+    return unattached[ctx.idNumber() & (unattached.length - 1)];
   }
 
   /** Whether references are tracked one by one (TRACKING and above). */
@@ -99,15 +192,7 @@ final class ContextVerifier {
 
   void onAllocate(FltContext ctx) {
     if (level.atLeast(VerifierLevel.COUNTING)) {
-      LiveStripe s = stripeOf(ctx);
-      synchronized (s) {
-        FltContext h = s.head;
-        ctx.liveNext = h;
-        if (h != null) {
-          h.livePrev = ctx;
-        }
-        s.head = ctx;
-      }
+      stripeOf(ctx).add(ctx);
     }
     Throwable site = ctx.allocationSite();
     if (site != null) {
@@ -141,58 +226,76 @@ final class ContextVerifier {
     return events.currentCallback();
   }
 
+  /**
+   * The context was just attached to a store; called under the store's monitor, after it is
+   * there or before anyone can read the store again ({@link FltContext#tryAttach}).
+   */
+  void onAttached(FltContext ctx) {
+    if (level.atLeast(VerifierLevel.COUNTING)) {
+      stripeOf(ctx).remove(ctx);
+    }
+  }
+
+  /** The context was just detached from its store; called under the store's monitor. */
+  void onDetached(FltContext ctx) {
+    if (level.atLeast(VerifierLevel.COUNTING)) {
+      stripeOf(ctx).add(ctx);
+    }
+  }
+
   void onFree(FltContext ctx, String routine) {
     if (level.atLeast(VerifierLevel.COUNTING)) { // as onAllocate: below, nothing was added
-      LiveStripe s = stripeOf(ctx);
-      synchronized (s) {
-        FltContext p = ctx.livePrev;
-        FltContext n = ctx.liveNext;
-        if (p != null) {
-          p.liveNext = n;
-        } else if (s.head == ctx) {
-          s.head = n;
-        }
-        if (n != null) {
-          n.livePrev = p;
-        }
-        ctx.livePrev = null;
-        ctx.liveNext = null;
-      }
+      stripeOf(ctx).remove(ctx);
     }
     if (level.atLeast(VerifierLevel.FULL)) {
       ctx.recordFreeingRelease(new Throwable(routine + " freed " + ctx.id()));
     }
   }
 
-  /** The live contexts of a filter (empty below COUNTING). */
+  /**
+   * The live contexts of a filter that no store holds (empty below COUNTING), sorted by id: after
+   * an instance's or a filter's teardown detached everything it had set, these are all its live
+   * contexts, found without walking the stores.
+   */
+  List<FltContext> unattachedContexts(FltFilter filter) {
+    List<FltContext> out = new ArrayList<>();
+    for (Unattached u : unattached) {
+      u.addTo(out);
+    }
+    out.removeIf(c -> c.filter() != filter);
+    out.sort((a, b) -> compareIds(a.id(), b.id()));
+    return out;
+  }
+
+  /** The live contexts of a filter (empty below COUNTING), sorted by id. */
   List<FltContext> liveContexts(FltFilter filter) {
-    List<FltContext> out = new ArrayList<>();
-    for (FltContext c : snapshot()) {
-      if (c.filter() == filter) {
-        out.add(c);
-      }
-    }
-    out.sort((a, b) -> compareIds(a.id(), b.id()));
+    List<FltContext> out = liveContexts();
+    out.removeIf(c -> c.filter() != filter);
     return out;
   }
 
-  /** All live contexts. */
+  /**
+   * All live contexts (empty below COUNTING), sorted by id: the unattached ones, every store's,
+   * and the unattached ones again, so that a context attached or detached during the walk is
+   * seen on one side or the other (see {@link #unattached}).
+   */
   List<FltContext> liveContexts() {
-    List<FltContext> out = snapshot();
-    out.sort((a, b) -> compareIds(a.id(), b.id()));
-    return out;
-  }
-
-  /** The live contexts, stripe by stripe (each stripe as of one moment). */
-  private List<FltContext> snapshot() {
-    List<FltContext> out = new ArrayList<>();
-    for (LiveStripe s : live) {
-      synchronized (s) {
-        for (FltContext c = s.head; c != null; c = c.liveNext) {
-          out.add(c);
-        }
-      }
+    if (!level.atLeast(VerifierLevel.COUNTING)) {
+      return new ArrayList<>();
     }
+    java.util.Set<FltContext> seen = new java.util.HashSet<>(); // FltContext's equality is identity
+    for (Unattached u : unattached) {
+      u.addTo(seen);
+    }
+    List<FltContext> inStores = new ArrayList<>();
+    attached.accept(inStores);
+    seen.addAll(inStores);
+    for (Unattached u : unattached) {
+      u.addTo(seen);
+    }
+    seen.removeIf(c -> c.state() == FltContext.State.FREED);
+    List<FltContext> out = new ArrayList<>(seen);
+    out.sort((a, b) -> compareIds(a.id(), b.id()));
     return out;
   }
 

@@ -167,6 +167,11 @@ final class DataScan {
     return new FltInstance.Got(c == null ? STATUS_NOT_FOUND : STATUS_SUCCESS, c);
   }
 
+  /** Adds the section contexts attached through this instance to {@code out}. */
+  void collectAttached(List<FltContext> out) {
+    sections.collectAttached(out);
+  }
+
   /** Instance teardown: closes every section still open, after detaching its context. */
   void tearDown(String routine) {
     List<FltContext> removed;

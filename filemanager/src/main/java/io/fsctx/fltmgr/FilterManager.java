@@ -127,7 +127,7 @@ public final class FilterManager {
    */
   public FilterManager(FltConfig config) {
     this.config = config;
-    this.verifier = new ContextVerifier(config.verifierLevel(), events);
+    this.verifier = new ContextVerifier(config.verifierLevel(), events, this::collectAttached);
   }
 
   /** The configuration. */
@@ -560,6 +560,16 @@ public final class FilterManager {
       }
     }
     return null;
+  }
+
+  /**
+   * Adds every context attached in this manager to {@code out}. Contexts on a dismounted volume
+   * were all detached by its dismount (its instances' teardowns and its volume contexts' delete).
+   */
+  private void collectAttached(List<FltContext> out) {
+    for (FltVolume v : volumes) {
+      v.collectAttached(out);
+    }
   }
 
   /** The mounted volumes. */

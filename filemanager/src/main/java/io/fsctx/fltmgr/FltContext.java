@@ -93,7 +93,7 @@ public class FltContext {
     }
   }
 
-  // The fields are laid out for the footprint target (44 bytes of header and fields with compact
+  // The fields are laid out for the footprint target (36 bytes of header and fields with compact
   // object headers, before the filter's own fields or the boxed payload): the id is a number
   // formatted on demand, the size a char (at most 0xFFFF), state and pool are enum ordinals, the
   // filter and the type are the definition's, and what only some contexts need lives in Extras.
@@ -134,14 +134,6 @@ public class FltContext {
    * (issue 14).
    */
   volatile @Nullable Object home;
-  /**
-   * The verifier's list of live contexts (COUNTING and above), intrusive so tracking a context
-   * costs no node and no identity hash; guarded by the list's stripe ({@link ContextVerifier}).
-   */
-  @Nullable FltContext livePrev;
-  /** See {@link #livePrev}. */
-  @Nullable FltContext liveNext;
-
   /**
    * What {@code FltAllocateContext} hands a registration's {@link Factory}: Filter Manager's part
    * of the context being allocated, which the filter's constructor passes to {@link
@@ -676,6 +668,7 @@ public class FltContext {
       this.home = home;
       attachedInstance = instance;
       stateOrdinal = ordinal(State.ATTACHED);
+      manager().verifier().onAttached(this); // under the store's monitor, as the walk reads it
       return true;
     }
   }
@@ -698,6 +691,7 @@ public class FltContext {
         return false;
       }
       stateOrdinal = (byte) (handedToCaller ? ordinal(State.DELETED) : ordinal(State.DELETED) | LINK_DROP_PENDING);
+      manager().verifier().onDetached(this); // under the store's monitor, as the walk reads it
       return true;
     }
   }

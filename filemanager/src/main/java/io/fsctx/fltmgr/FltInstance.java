@@ -365,7 +365,8 @@ public final class FltInstance {
    * instance and is still alive is held by the filter, a leaked reference.
    */
   private void reportLeaksAtTeardown() {
-    for (FltContext c : manager.verifier().liveContexts(filter)) {
+    // Everything set through this instance was detached above: its live contexts are unattached.
+    for (FltContext c : manager.verifier().unattachedContexts(filter)) {
       if (c.attachedInstance() != this) {
         continue;
       }
@@ -412,6 +413,13 @@ public final class FltInstance {
     steps.add(() -> dataScan.tearDown(routine));
     steps.add(() -> instanceContext.detachAll(routine));
     FirstFailure.forEach(steps, Runnable::run);
+  }
+
+  /** Adds the contexts attached to this instance, its transactions and its sections to {@code out}. */
+  void collectAttached(List<FltContext> out) {
+    instanceContext.collectAttached(out);
+    transactions.collectAttached(out);
+    dataScan.collectAttached(out);
   }
 
   DataScan dataScan() {

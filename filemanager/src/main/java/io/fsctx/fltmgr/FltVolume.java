@@ -386,6 +386,23 @@ public final class FltVolume {
     return instances;
   }
 
+  /**
+   * Adds every context attached on this volume to {@code out}: volume contexts, each instance's,
+   * and those of every stream and file control block (the verifier's walk of live contexts).
+   */
+  void collectAttached(List<FltContext> out) {
+    volumeContexts.collectAttached(out);
+    for (FltInstance i : instances) {
+      i.collectAttached(out);
+    }
+    for (StreamListCtrl c : streamControlBlocks()) {
+      c.collectAll(out);
+    }
+    for (FileListCtrl c : fileControlBlocks()) {
+      c.collectAttached(out);
+    }
+  }
+
   /** How many per-stream control blocks are alive on this volume. */
   public int streamControlBlockCount() {
     synchronized (ctrlLock) {

@@ -41,6 +41,13 @@ interface InstanceContexts extends ContextStore<FltInstance> {
   }
 
   @Override
+  default void collectAttached(List<FltContext> out) {
+    synchronized (this) {
+      out.addAll(list(heldContexts()));
+    }
+  }
+
+  @Override
   default @Nullable FltContext find(FltInstance key) {
     return find(heldContexts(), key);
   }

@@ -196,4 +196,9 @@ final class InstanceTransactions {
   void detachAll(String routine) {
     contexts.detachAll(routine);
   }
+
+  /** Adds the transaction contexts attached through this instance to {@code out}. */
+  void collectAttached(java.util.List<FltContext> out) {
+    contexts.collectAttached(out);
+  }
 }

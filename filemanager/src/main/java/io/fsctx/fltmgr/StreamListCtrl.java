@@ -227,6 +227,19 @@ final class StreamListCtrl extends PerStreamContext
     streams = held;
   }
 
+  /** Adds every context attached here (stream, stream-handle and emulated file contexts) to {@code out}. */
+  void collectAll(List<FltContext> out) {
+    collectAttached(out);
+    ContextTable<FltInstance> e = emulatedFilesIfPresent();
+    if (e != null) {
+      e.collectAttached(out);
+    }
+    ContextTable<HandleKey> h = handlesIfPresent();
+    if (h != null) {
+      h.collectAttached(out);
+    }
+  }
+
   /** Detaches every stream context and marks the block torn down, in one step under the monitor. */
   private int tearDownStreams(String routine) {
     List<FltContext> removed;
