@@ -23,6 +23,12 @@ final class ContextDefinition {
   private final FltContextType type;
   private final Kind kind;
   private final int effectiveTag;
+  /**
+   * Whether its contexts have verifier extras ({@code FltContext.Extras}): at verifier level
+   * TRACKING and above, or with an allocate routine, whose block they keep. Fixed for the
+   * definition's life, so a context needs no field of its own to tell.
+   */
+  private final boolean extras;
   final LongAdder pagedAllocations = new LongAdder();
   final LongAdder nonPagedAllocations = new LongAdder();
   final LongAdder pagedFrees = new LongAdder();
@@ -33,6 +39,8 @@ final class ContextDefinition {
     this.registration = registration;
     this.type = type;
     this.effectiveTag = effectiveTag;
+    this.extras = registration.contextAllocateCallback() != null
+        || filter.manager().verifier().level().atLeast(VerifierLevel.TRACKING);
     if (registration.contextAllocateCallback() != null) {
       kind = Kind.ROUTINES;
     } else if (registration.isVariableSized()) {
@@ -57,6 +65,11 @@ final class ContextDefinition {
 
   Kind kind() {
     return kind;
+  }
+
+  /** Whether its contexts keep verifier extras (see {@link #extras}). */
+  boolean hasExtras() {
+    return extras;
   }
 
   int poolTag() {

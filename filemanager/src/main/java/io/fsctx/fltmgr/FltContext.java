@@ -74,9 +74,11 @@ public class FltContext {
 
   /**
    * What only some contexts need: the block of a legacy allocate callback, and the verifier's
-   * sites and reference ledger (made at {@link VerifierLevel#TRACKING} and above). Kept out of the
-   * context so a context without them costs 8 bytes less than a field each would, and so the
-   * verifier's per-reference records cost nothing at OFF and COUNTING.
+   * sites and reference ledger (made at {@link VerifierLevel#TRACKING} and above). Kept beside the
+   * context rather than in it, in {@link #EXTRAS}: a field for them cost every context four bytes,
+   * eight for CTX's stream-handle context, one per open file (issue 14), and the verifier's
+   * per-reference records cost nothing at OFF and COUNTING. Whether a context has them is its
+   * definition's ({@link ContextDefinition#hasExtras}).
    */
   private static final class Extras {
     final @Nullable Object block;
@@ -101,7 +103,12 @@ public class FltContext {
   private final char size;
   private final int idNumber;
   private final byte poolOrdinal;
-  private final @Nullable Extras extras;
+  /**
+   * The extras of the contexts that have them, weakly and by identity: an entry lives as long as
+   * its context does, a freed one included (its freeing release is what a later use reports).
+   */
+  private static final java.util.concurrent.ConcurrentMap<FltContext, Extras> EXTRAS =
+      new com.google.common.collect.MapMaker().weakKeys().makeMap();
   /**
    * Twice the reference count while alive; odd, and sticky, once freed (Netty's {@code
    * ReferenceCountUpdater} encoding). Increments and decrements are single {@code getAndAdd}s; 0
@@ -244,11 +251,9 @@ public class FltContext {
     this.definition = allocation.definition;
     this.size = (char) allocation.size; // at most MAX_CONTEXT_SIZE (0xFFFF)
     this.poolOrdinal = ordinal(allocation.poolType);
-    Object block = allocation.block;
-    Throwable site = allocation.allocationSite;
-    this.extras = block != null || site != null || allocation.tracking
-        ? new Extras(block, site, allocation.tracking)
-        : null;
+    if (definition.hasExtras()) {
+      EXTRAS.put(this, new Extras(allocation.block, allocation.allocationSite, allocation.tracking));
+    }
   }
 
   /** The stable identity, such as {@code Ctx#37}; formatted on each call from a stored number. */
@@ -358,13 +363,13 @@ public class FltContext {
 
   /** Where it was allocated, when the verifier tracks sites. */
   public final @Nullable Throwable allocationSite() {
-    Extras e = extras;
+    Extras e = extras();
     return e == null ? null : e.allocationSite;
   }
 
   /** Where it was last referenced or released, when the verifier tracks sites. */
   public final @Nullable Throwable lastAccessSite() {
-    Extras e = extras;
+    Extras e = extras();
     return e == null ? null : e.lastAccessSite;
   }
 
@@ -379,7 +384,7 @@ public class FltContext {
    * @return a snapshot; safe to call from any thread
    */
   public final List<HeldReference> outstandingReferences() {
-    Extras e = extras;
+    Extras e = extras();
     ReferenceLedger l = e == null ? null : e.ledger;
     return l == null
         ? List.of()
@@ -388,17 +393,17 @@ public class FltContext {
 
   /**
    * The verifier's hook for a reference a caller now owns; without extras (below TRACKING, and no
-   * legacy block) there is nothing to record, so the hot path pays one null test.
+   * legacy block) there is nothing to record, so the hot path pays one test of its definition.
    */
   private void onTaken(String routine, String how) {
-    if (extras != null) {
+    if (definition.hasExtras()) {
       manager().verifier().onTaken(this, routine, how);
     }
   }
 
   /** The verifier's hook for a caller's release (see {@link #onTaken}). */
   private void onReleased() {
-    if (extras != null) {
+    if (definition.hasExtras()) {
       manager().verifier().onReleased(this);
     }
   }
@@ -415,7 +420,7 @@ public class FltContext {
 
   /** Adds a reference to the ledger (verifier, TRACKING and above; a no-op without one). */
   void recordTaken(ReferenceLedger.Entry entry) {
-    Extras e = extras;
+    Extras e = extras();
     if (e != null && e.ledger != null) {
       e.ledger.taken(entry);
     }
@@ -423,7 +428,7 @@ public class FltContext {
 
   /** Retires one reference of the current thread's from the ledger, by its pairing policy. */
   void recordRetired() {
-    Extras e = extras;
+    Extras e = extras();
     if (e != null && e.ledger != null) {
       e.ledger.retire(null);
     }
@@ -431,7 +436,7 @@ public class FltContext {
 
   /** Records the last access (verifier, TRACKING and above; a no-op without extras). */
   void recordAccess(Throwable site) {
-    Extras e = extras;
+    Extras e = extras();
     if (e != null) {
       e.lastAccessSite = site;
     }
@@ -439,19 +444,24 @@ public class FltContext {
 
   /** Records the release that freed it (verifier, FULL). */
   void recordFreeingRelease(Throwable site) {
-    Extras e = extras;
+    Extras e = extras();
     if (e != null) {
       e.freeingRelease = site;
     }
   }
 
+  /** Its extras, or null when its definition gives its contexts none. */
+  private @Nullable Extras extras() {
+    return definition.hasExtras() ? EXTRAS.get(this) : null;
+  }
+
   @Nullable Object block() {
-    Extras e = extras;
+    Extras e = extras();
     return e == null ? null : e.block;
   }
 
   private @Nullable Throwable freeingRelease() {
-    Extras e = extras;
+    Extras e = extras();
     return e == null ? null : e.freeingRelease;
   }
 

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread safety: safe for concurrent use.
  */
-public final class FastMutex extends AbstractHeaderLock {
+public final class FastMutex extends ExclusiveHeaderLock {
   private final @Nullable PoolBlock memory;
 
   /** Creates an initialised fast mutex ({@code ExInitializeFastMutex}) outside any allocation. */
@@ -37,15 +37,5 @@ public final class FastMutex extends AbstractHeaderLock {
   @Override
   public @Nullable PoolBlock memory() {
     return memory;
-  }
-
-  @Override
-  String kind() {
-    return "FastMutex";
-  }
-
-  @Override
-  boolean sharedIsShared() {
-    return false;
   }
 }

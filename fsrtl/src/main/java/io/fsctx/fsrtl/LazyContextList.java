@@ -38,7 +38,7 @@ abstract class LazyContextList<C extends FsRtlContext> extends RuleMarks {
    * the fast mutex, holding the list's entries. A block holding a separate list object cost eight
    * bytes more per file, and one holding a separate mutex eight more (issue 14).
    */
-  static final class Block<C extends FsRtlContext> extends AbstractHeaderLock implements ContextList<C> {
+  static final class Block<C extends FsRtlContext> extends ExclusiveHeaderLock implements ContextList<C> {
     /** {@link ContextList#entries()}. */
     private volatile @Nullable Object entries;
 
@@ -46,16 +46,6 @@ abstract class LazyContextList<C extends FsRtlContext> extends RuleMarks {
     @Override
     public @Nullable PoolBlock memory() {
       return null;
-    }
-
-    @Override
-    String kind() {
-      return "FastMutex";
-    }
-
-    @Override
-    boolean sharedIsShared() {
-      return false;
     }
 
     @Override

@@ -437,4 +437,21 @@ final class CtxContexts {
       throw new IllegalStateException(routine + ": the caller must hold the context's resource exclusively");
     }
   }
+
+  /**
+   * Checks the size {@code FltAllocateContext} was asked for against the structure's, before a
+   * context of CTX's is built from the allocation (the registrations are fixed-size).
+   *
+   * @param allocation what the registration's factory was handed
+   * @param size the structure's {@code sizeof}
+   * @param structure its C name, for the message
+   * @return {@code allocation}
+   * @throws IllegalArgumentException when the sizes differ
+   */
+  static FltContext.Allocation sized(FltContext.Allocation allocation, int size, String structure) {
+    if (allocation.size() != size) {
+      throw new IllegalArgumentException(structure + " is " + size + " bytes, asked for " + allocation.size());
+    }
+    return allocation;
+  }
 }

@@ -29,14 +29,7 @@ public final class CtxFileContext extends FltContext {
    * @throws IllegalArgumentException when the size asked for is not {@link #SIZE}
    */
   CtxFileContext(FltContext.Allocation allocation) {
-    super(sized(allocation));
-  }
-
-  private static FltContext.Allocation sized(FltContext.Allocation allocation) {
-    if (allocation.size() != SIZE) {
-      throw new IllegalArgumentException("CTX_FILE_CONTEXT is " + SIZE + " bytes, asked for " + allocation.size());
-    }
-    return allocation;
+    super(CtxContexts.sized(allocation, SIZE, "CTX_FILE_CONTEXT"));
   }
 
   /** {@code FileName} as {@code %wZ} prints it. */

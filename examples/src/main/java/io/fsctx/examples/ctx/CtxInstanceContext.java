@@ -38,14 +38,7 @@ public final class CtxInstanceContext extends FltContext {
    * @throws IllegalArgumentException when the size asked for is not {@link #SIZE}
    */
   CtxInstanceContext(FltContext.Allocation allocation) {
-    super(sized(allocation));
-  }
-
-  private static FltContext.Allocation sized(FltContext.Allocation allocation) {
-    if (allocation.size() != SIZE) {
-      throw new IllegalArgumentException("CTX_INSTANCE_CONTEXT is " + SIZE + " bytes, asked for " + allocation.size());
-    }
-    return allocation;
+    super(CtxContexts.sized(allocation, SIZE, "CTX_INSTANCE_CONTEXT"));
   }
 
   /** {@code Instance}. */

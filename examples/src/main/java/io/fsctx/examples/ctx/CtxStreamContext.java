@@ -38,14 +38,7 @@ public final class CtxStreamContext extends FltContext {
    * @throws IllegalArgumentException when the size asked for is not {@link #SIZE}
    */
   CtxStreamContext(FltContext.Allocation allocation) {
-    super(sized(allocation));
-  }
-
-  private static FltContext.Allocation sized(FltContext.Allocation allocation) {
-    if (allocation.size() != SIZE) {
-      throw new IllegalArgumentException("CTX_STREAM_CONTEXT is " + SIZE + " bytes, asked for " + allocation.size());
-    }
-    return allocation;
+    super(CtxContexts.sized(allocation, SIZE, "CTX_STREAM_CONTEXT"));
   }
 
   /** {@code FileName} as {@code %wZ} prints it. */

@@ -32,14 +32,7 @@ public final class CtxStreamHandleContext extends FltContext {
    * @throws IllegalArgumentException when the size asked for is not {@link #SIZE}
    */
   CtxStreamHandleContext(FltContext.Allocation allocation) {
-    super(sized(allocation));
-  }
-
-  private static FltContext.Allocation sized(FltContext.Allocation allocation) {
-    if (allocation.size() != SIZE) {
-      throw new IllegalArgumentException("CTX_STREAMHANDLE_CONTEXT is " + SIZE + " bytes, asked for " + allocation.size());
-    }
-    return allocation;
+    super(CtxContexts.sized(allocation, SIZE, "CTX_STREAMHANDLE_CONTEXT"));
   }
 
   /** {@code FileName} as {@code %wZ} prints it. */
