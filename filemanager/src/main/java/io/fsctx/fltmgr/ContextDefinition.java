@@ -1,7 +1,9 @@
 package io.fsctx.fltmgr;
 
 import io.fsctx.nt.PoolType;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One validated allocation definition of a filter, with its lookaside accounting: fixed-size
@@ -29,6 +31,10 @@ final class ContextDefinition {
    * definition's life, so a context needs no field of its own to tell.
    */
   private final boolean extras;
+  /** The shape most recently asked for, checked before {@link #shapes}: nearly always the one. */
+  private volatile @Nullable ContextShape lastShape;
+  /** Every shape made, by {@code size << 8 | pool ordinal}. */
+  private final ConcurrentHashMap<Integer, ContextShape> shapes = new ConcurrentHashMap<>(2);
   final LongAdder pagedAllocations = new LongAdder();
   final LongAdder nonPagedAllocations = new LongAdder();
   final LongAdder pagedFrees = new LongAdder();
@@ -65,6 +71,23 @@ final class ContextDefinition {
 
   Kind kind() {
     return kind;
+  }
+
+  /**
+   * The shape of a context of this definition allocated with {@code size} from {@code pool}: the
+   * same object for every such context.
+   *
+   * @param size the requested size, at most 0xFFFF
+   */
+  @SuppressWarnings("EnumOrdinal") // a key within one run, never persisted
+  ContextShape shape(long size, PoolType pool) {
+    ContextShape s = lastShape;
+    if (s != null && s.size() == size && s.pool() == pool) {
+      return s;
+    }
+    s = shapes.computeIfAbsent((int) size << 8 | pool.ordinal(), k -> new ContextShape(this, (char) size, pool, extras));
+    lastShape = s;
+    return s;
   }
 
   /** Whether its contexts keep verifier extras (see {@link #extras}). */

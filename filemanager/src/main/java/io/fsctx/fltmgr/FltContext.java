@@ -60,12 +60,14 @@ public class FltContext {
     FREED
   }
 
-  private static final PoolType[] POOLS = PoolType.values();
+  /** The numbers {@link #numberAndState} keeps: 29 bits. */
+  private static final long NUMBER_MASK = (1L << 29) - 1;
   private static final State[] STATES = State.values();
 
   /**
-   * An enum stored as its ordinal in a byte field, decoded through the arrays above: the values
-   * are never persisted, so the ordinals only have to agree within one run.
+   * The state stored as its ordinal in the low bits of {@link #numberAndState}, decoded through
+   * {@link #STATES}: the values are never persisted, so the ordinals only have to agree within
+   * one run.
    */
   @SuppressWarnings("EnumOrdinal")
   private static byte ordinal(Enum<?> e) {
@@ -95,14 +97,11 @@ public class FltContext {
     }
   }
 
-  // The fields are laid out for the footprint target (36 bytes of header and fields with compact
+  // The fields are laid out for the footprint target (28 bytes of header and fields with compact
   // object headers, before the filter's own fields or the boxed payload): the id is a number
-  // formatted on demand, the size a char (at most 0xFFFF), state and pool are enum ordinals, the
-  // filter and the type are the definition's, and what only some contexts need lives in Extras.
-  private final ContextDefinition definition;
-  private final char size;
-  private final int idNumber;
-  private final byte poolOrdinal;
+  // formatted on demand, kept with the state in one int; the definition, size and pool are a
+  // shape shared by contexts allocated alike; what only some contexts need lives in Extras.
+  private final ContextShape shape;
   /**
    * The extras of the contexts that have them, weakly and by identity: an entry lives as long as
    * its context does, a freed one included (its freeing release is what a later use reports).
@@ -117,18 +116,28 @@ public class FltContext {
    */
   private volatile int raw = 2;
   /**
-   * The {@link State}, as its ordinal (a byte rather than a reference, for the footprint), plus
-   * {@link #LINK_DROP_PENDING} from the detach until the link reference is gone.
+   * The n of {@code Ctx#n} from bit 3 up, and below it the {@link State}'s ordinal (bits 0 and 1)
+   * and {@link #LINK_DROP_PENDING} from the detach until the link reference is gone. The state
+   * changes only under this context's monitor, or once nothing else can reach the context (the
+   * free), so a plain write of the whole int keeps the number. Numbers therefore wrap after
+   * 2^29 allocations, which only makes two ids of a very long run print alike; a byte of state
+   * of its own made every context four bytes longer, and CTX's stream and file contexts eight
+   * (issue 14).
    */
-  private volatile byte stateOrdinal;
+  private volatile int numberAndState;
+
+  /** The state bits of {@link #numberAndState}. */
+  private static final int STATE_BITS = 0x7;
+  /** Where the number starts in {@link #numberAndState}. */
+  private static final int NUMBER_SHIFT = 3;
 
   /**
-   * In {@link #stateOrdinal}: detached, and the count still includes the link reference, which
+   * In {@link #numberAndState}: detached, and the count still includes the link reference, which
    * the detaching thread drops once it has left the store's monitor. Set and cleared under this
    * context's monitor, so the verifier can tell the filter's own references from a link being
    * dropped (issue 18).
    */
-  private static final int LINK_DROP_PENDING = 0x40;
+  private static final int LINK_DROP_PENDING = 0x4;
   private volatile @Nullable FltInstance attachedInstance;
   /**
    * Where it is attached, for FltDeleteContext: the {@link ContextStore} itself for a stream
@@ -189,7 +198,7 @@ public class FltContext {
 
     @Override
     public String toString() {
-      return "allocation of Ctx#" + Long.toUnsignedString(idNumber & 0xFFFF_FFFFL) + " (" + type() + ")";
+      return "allocation of Ctx#" + (idNumber & NUMBER_MASK) + " (" + type() + ")";
     }
   }
 
@@ -247,47 +256,59 @@ public class FltContext {
       throw new IllegalStateException(allocation + " already built " + allocation.built.id());
     }
     allocation.built = this;
-    this.idNumber = (int) allocation.idNumber;
-    this.definition = allocation.definition;
-    this.size = (char) allocation.size; // at most MAX_CONTEXT_SIZE (0xFFFF)
-    this.poolOrdinal = ordinal(allocation.poolType);
-    if (definition.hasExtras()) {
+    this.numberAndState = (int) (allocation.idNumber & NUMBER_MASK) << NUMBER_SHIFT | ordinal(State.ALLOCATED);
+    // The size is at most MAX_CONTEXT_SIZE (0xFFFF).
+    this.shape = allocation.definition.shape(allocation.size, allocation.poolType);
+    if (shape.extras()) {
       EXTRAS.put(this, new Extras(allocation.block, allocation.allocationSite, allocation.tracking));
     }
   }
 
   /** The stable identity, such as {@code Ctx#37}; formatted on each call from a stored number. */
   public final String id() {
-    return "Ctx#" + Integer.toUnsignedString(idNumber);
+    return "Ctx#" + idNumber();
   }
 
   /** The filter that allocated it. */
   public final FltFilter filter() {
-    return definition.filter();
+    return shape.definition().filter();
   }
 
   private FilterManager manager() {
-    return definition.filter().manager();
+    return shape.definition().filter().manager();
   }
 
   /** The number its id is formatted from; the verifier's live list is striped by it. */
   int idNumber() {
-    return idNumber;
+    return numberAndState >>> NUMBER_SHIFT;
+  }
+
+  /** The state's ordinal with {@link #LINK_DROP_PENDING}. */
+  private int stateBits() {
+    return numberAndState & STATE_BITS;
+  }
+
+  /**
+   * Replaces the state bits, keeping the number. Called under this context's monitor, or by the
+   * free, when no other thread can change the state: writers never race.
+   */
+  private void setStateBits(int bits) {
+    numberAndState = (numberAndState & ~STATE_BITS) | bits;
   }
 
   /** Its type. */
   public final FltContextType type() {
-    return definition.type();
+    return shape.definition().type();
   }
 
   /** The requested size of the filter's portion. */
   public final long size() {
-    return size;
+    return shape.size();
   }
 
   /** The pool it came from. */
   public final PoolType poolType() {
-    return POOLS[poolOrdinal];
+    return shape.pool();
   }
 
   /**
@@ -295,7 +316,7 @@ public class FltContext {
    * FltConfig.PoolTagPolicy#HEADER_DEFAULT_TAG} the per-type default that replaced a zero tag.
    */
   public final int poolTag() {
-    return definition.poolTag();
+    return shape.definition().poolTag();
   }
 
   /**
@@ -324,7 +345,7 @@ public class FltContext {
 
   /** The current state (a snapshot). */
   public final State state() {
-    return STATES[stateOrdinal & ~LINK_DROP_PENDING];
+    return STATES[numberAndState & STATE_BITS & ~LINK_DROP_PENDING];
   }
 
   /**
@@ -396,14 +417,14 @@ public class FltContext {
    * legacy block) there is nothing to record, so the hot path pays one test of its definition.
    */
   private void onTaken(String routine, String how) {
-    if (definition.hasExtras()) {
+    if (shape.extras()) {
       manager().verifier().onTaken(this, routine, how);
     }
   }
 
   /** The verifier's hook for a caller's release (see {@link #onTaken}). */
   private void onReleased() {
-    if (definition.hasExtras()) {
+    if (shape.extras()) {
       manager().verifier().onReleased(this);
     }
   }
@@ -452,7 +473,7 @@ public class FltContext {
 
   /** Its extras, or null when its definition gives its contexts none. */
   private @Nullable Extras extras() {
-    return definition.hasExtras() ? EXTRAS.get(this) : null;
+    return shape.extras() ? EXTRAS.get(this) : null;
   }
 
   @Nullable Object block() {
@@ -474,8 +495,13 @@ public class FltContext {
     return h instanceof ContextStore<?> s ? s : null;
   }
 
+  /** What it shares with the contexts allocated alike (definition, size, pool). */
+  ContextShape shape() {
+    return shape;
+  }
+
   ContextDefinition definition() {
-    return definition;
+    return shape.definition();
   }
 
   // ---- Reference counting (package-private; the public faces are Flt and ContextLease) -------
@@ -627,7 +653,7 @@ public class FltContext {
           throw useAfterFree(routine);
         }
         if (RAW.compareAndSet(this, r, r == 2 ? 1 : r - 2)) {
-          stateOrdinal = (byte) (stateOrdinal & ~LINK_DROP_PENDING);
+          setStateBits(stateBits() & ~LINK_DROP_PENDING);
           break;
         }
       }
@@ -648,7 +674,7 @@ public class FltContext {
   int referencesBeyondLink() {
     synchronized (this) {
       int refs = referenceCount();
-      int s = stateOrdinal;
+      int s = stateBits();
       boolean link = s == ordinal(State.ATTACHED) || (s & LINK_DROP_PENDING) != 0;
       return link ? refs - 1 : refs;
     }
@@ -677,7 +703,7 @@ public class FltContext {
       }
       this.home = home;
       attachedInstance = instance;
-      stateOrdinal = ordinal(State.ATTACHED);
+      setStateBits(ordinal(State.ATTACHED));
       manager().verifier().onAttached(this); // under the store's monitor, as the walk reads it
       return true;
     }
@@ -700,7 +726,7 @@ public class FltContext {
       if (state() != State.ATTACHED) {
         return false;
       }
-      stateOrdinal = (byte) (handedToCaller ? ordinal(State.DELETED) : ordinal(State.DELETED) | LINK_DROP_PENDING);
+      setStateBits(handedToCaller ? ordinal(State.DELETED) : ordinal(State.DELETED) | LINK_DROP_PENDING);
       manager().verifier().onDetached(this); // under the store's monitor, as the walk reads it
       return true;
     }
@@ -731,7 +757,7 @@ public class FltContext {
   }
 
   void markFreed() {
-    stateOrdinal = ordinal(State.FREED);
+    setStateBits(ordinal(State.FREED));
   }
 
   void checkNotFreed(String routine) {
