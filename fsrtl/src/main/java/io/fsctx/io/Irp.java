@@ -188,7 +188,7 @@ public final class Irp implements KeThread.Request {
     if (s != null) {
       return s;
     }
-    Site fresh = new Site(id, number, majorFunction, fileObject);
+    Site fresh = Site.of(id, number, majorFunction, fileObject);
     Object won = SITE.compareAndExchange(this, null, fresh);
     return won == null ? fresh : (Site) won;
   }
@@ -212,37 +212,64 @@ public final class Irp implements KeThread.Request {
    *
    * <p>Thread safety: immutable.
    */
-  public static final class Site {
+  public static sealed class Site permits Site.Wide {
+    /** Bits of {@link #packed} below the number: the major function's ordinal (fewer than 64). */
+    private static final int MAJOR_BITS = 6;
+    /** The largest request number a site keeps in {@link #packed}: 2^26 - 1. */
+    private static final long MAX_PACKED_NUMBER = (1L << (Integer.SIZE - MAJOR_BITS)) - 1;
+
+    private static final IrpMajorFunction[] MAJORS = IrpMajorFunction.values();
+
     /**
-     * The identity when the request had one of its own or a number beyond an int; otherwise
-     * null, and formatted from {@link #number}. The number is an int so that a site, which every
-     * FCB header's audit and every pool block keeps, is 24 bytes rather than 32 (issue 14).
+     * The request's number from bit 6 up and its major function's ordinal below, except in a
+     * {@link Wide} site. One int for both keeps a site at 16 bytes rather than 24; every FCB
+     * header's audit and every pool block keeps one, one per open of a new file (issue 14).
      */
-    private final @Nullable String id;
-    private final int number;
-    private final IrpMajorFunction majorFunction;
+    private final int packed;
+
     private final @Nullable FileObject fileObject;
 
-    private Site(@Nullable String id, long number, IrpMajorFunction majorFunction, @Nullable FileObject fileObject) {
-      boolean fits = number >= 0 && number <= Integer.MAX_VALUE;
-      this.id = id != null || fits ? id : "Irp#" + number;
-      this.number = fits ? (int) number : 0;
-      this.majorFunction = majorFunction;
+    /**
+     * A site whose request does not fit {@link #packed}: one with an identity of its own, or a
+     * number beyond {@link #MAX_PACKED_NUMBER} (a very long run's).
+     */
+    static final class Wide extends Site {
+      private final String id;
+      private final IrpMajorFunction majorFunction;
+
+      Wide(String id, IrpMajorFunction majorFunction, @Nullable FileObject fileObject) {
+        super(0, fileObject);
+        this.id = id;
+        this.majorFunction = majorFunction;
+      }
+    }
+
+    private Site(int packed, @Nullable FileObject fileObject) {
+      this.packed = packed;
       this.fileObject = fileObject;
     }
 
+    /** The site of a request: packed when it fits, else {@link Wide}. */
+    @SuppressWarnings("EnumOrdinal") // decoded through MAJORS within the run, never persisted
+    static Site of(@Nullable String id, long number, IrpMajorFunction majorFunction, @Nullable FileObject fileObject) {
+      if (id == null && number >= 0 && number <= MAX_PACKED_NUMBER && majorFunction.ordinal() < (1 << MAJOR_BITS)) {
+        return new Site((int) number << MAJOR_BITS | majorFunction.ordinal(), fileObject);
+      }
+      return new Wide(id != null ? id : "Irp#" + number, majorFunction, fileObject);
+    }
+
     /** The request's identity, {@code Irp#12}; formatted on each call (messages only). */
-    public String id() {
-      return id != null ? id : "Irp#" + number;
+    public final String id() {
+      return this instanceof Wide w ? w.id : "Irp#" + (packed >>> MAJOR_BITS);
     }
 
     /** The request's major function. */
-    public IrpMajorFunction majorFunction() {
-      return majorFunction;
+    public final IrpMajorFunction majorFunction() {
+      return this instanceof Wide w ? w.majorFunction : MAJORS[packed & ((1 << MAJOR_BITS) - 1)];
     }
 
     /** The request's file object, or null. */
-    public @Nullable FileObject fileObject() {
+    public final @Nullable FileObject fileObject() {
       return fileObject;
     }
 
@@ -262,8 +289,8 @@ public final class Irp implements KeThread.Request {
     }
 
     @Override
-    public String toString() {
-      return describe(id(), majorFunction, fileObject);
+    public final String toString() {
+      return describe(id(), majorFunction(), fileObject);
     }
   }
 }

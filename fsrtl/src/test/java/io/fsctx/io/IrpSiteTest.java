@@ -1,6 +1,7 @@
 package io.fsctx.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.concurrent.CyclicBarrier;
@@ -53,5 +54,24 @@ class IrpSiteTest {
     assertEquals("Irp#4294967301",
         new Irp((1L << 32) + 5, IrpMajorFunction.READ, 0, null, IrpParameters.NONE, 0).site().id(), "no wrap");
     assertEquals("Irp#Mine", new Irp("Irp#Mine", IrpMajorFunction.READ, 0, null, IrpParameters.NONE, 0).site().id());
+  }
+
+  @Test
+  @DisplayName("A site keeps major function and file object with its number, packed up to 2^26 - 1 and wide beyond")
+  void site_majorAndFileObject_packedAndWide() {
+    FileObject fo = new FileObject("FileObject#3", "\\a.txt");
+    for (long n : new long[] {0, 1, (1L << 26) - 1, 1L << 26, Integer.MAX_VALUE, (1L << 32) + 5}) {
+      for (IrpMajorFunction m : IrpMajorFunction.values()) {
+        Irp irp = new Irp(n, m, 0, fo, IrpParameters.NONE, 0);
+        Irp.Site s = irp.site();
+        assertEquals("Irp#" + n, s.id(), m + " " + n);
+        assertEquals(m, s.majorFunction(), m + " " + n);
+        assertSame(fo, s.fileObject(), m + " " + n);
+        assertEquals(irp.toString(), s.toString());
+      }
+    }
+    Irp.Site none = new Irp(9, IrpMajorFunction.CLEANUP, 0, null, IrpParameters.NONE, 0).site();
+    assertNull(none.fileObject());
+    assertEquals("Irp#9[IRP_MJ_CLEANUP]", none.toString());
   }
 }
