@@ -53,7 +53,8 @@ public final class HandleTable<H> {
   static final long MAX_PID = Long.MAX_VALUE >>> LETTER_BITS;
 
   /**
-   * One open file object, linked into its key's stack and its file's list. It is not linked into a
+   * One open file object, linked into its key's stack; of this class itself, the only open object
+   * of a file that is the entry alone, otherwise a {@link Joined} in its file's list. It is not linked into a
    * list of every open file object in open order: that list cost eight bytes per open (issue 14),
    * and only the end of a trace needs the order ({@link #popMostRecent}), which sorts once.
    *
@@ -61,11 +62,11 @@ public final class HandleTable<H> {
    * table holds the top entry of each key's stack. A stack object per key cost 24 bytes per file
    * opened, for the common key with one open file object (issue 14).
    */
-  private static final class Entry<H> {
+  private static sealed class Entry<H> permits Joined {
     final H fileObject;
     /**
      * Its place in open order. An int rather than a long, and the PID and drive letter in one
-     * long: the entry fits 48 bytes rather than 56, one per open file object (issue 14). The
+     * long: the entry fits 40 bytes (48 joined) rather than 56, one per open file object (issue 14). The
      * table renumbers its entries before the count runs out ({@link #renumber}).
      */
     int sequence;
@@ -78,27 +79,19 @@ public final class HandleTable<H> {
      * Entries of one key may spell it differently; they fold to the same path.
      */
     String rest;
-    /**
-     * Its file, or null when the entry is its file: a file opened once, through a name without a
-     * stream part, is the entry alone, whose {@link #rest} is the file's name ({@link Named} holds
-     * the entry). A file object of its own cost 16 bytes per open of a new file (issue 14); it is
-     * made when a second file object opens the file, a rename moves it, or another file takes
-     * its name.
-     */
-    @Nullable File<H> file;
     /** The next older and newer file object of the same key (a stack in open order). */
     @Nullable Entry<H> below;
     @Nullable Entry<H> above;
-    /** The file's other open file objects, in no particular order. */
-    @Nullable Entry<H> previousOfFile;
-    @Nullable Entry<H> nextOfFile;
 
-    Entry(H fileObject, int sequence, long pid, char letter, String rest, @Nullable File<H> file) {
+    Entry(H fileObject, int sequence, long pid, char letter, String rest) {
+      this(fileObject, sequence, pid << LETTER_BITS | (letter - 'A'), rest);
+    }
+
+    private Entry(H fileObject, int sequence, long pidAndLetter, String rest) {
       this.fileObject = fileObject;
       this.sequence = sequence;
-      this.pidAndLetter = pid << LETTER_BITS | (letter - 'A');
+      this.pidAndLetter = pidAndLetter;
       this.rest = rest;
-      this.file = file;
     }
 
     /** The PID of its key. */
@@ -109,6 +102,32 @@ public final class HandleTable<H> {
     /** The drive letter: which volume's tables hold its key and file. */
     char letter() {
       return (char) ('A' + (pidAndLetter & ((1 << LETTER_BITS) - 1)));
+    }
+  }
+
+  /**
+   * An entry that belongs to a {@link File} object: a file opened more than once at a time,
+   * through a name with a stream part, renamed, or displaced from its name. An entry of the
+   * plain {@link Entry} class is its file alone, whose name is its {@link Entry#rest} ({@link
+   * Named} holds the entry): the file object and the three fields here cost 24 bytes per open of
+   * a new file (issue 14), and most files of a trace are opened once at a time through their
+   * plain name. Made when the file is opened, or in place of a lone entry ({@link #join}).
+   */
+  private static final class Joined<H> extends Entry<H> {
+    File<H> file;
+    /** The file's other open file objects, in no particular order. */
+    @Nullable Joined<H> previousOfFile;
+    @Nullable Joined<H> nextOfFile;
+
+    Joined(H fileObject, int sequence, long pid, char letter, String rest, File<H> file) {
+      super(fileObject, sequence, pid, letter, rest);
+      this.file = file;
+    }
+
+    /** The joined copy of a lone entry, for {@link #join}. */
+    Joined(Entry<H> lone, File<H> file) {
+      super(lone.fileObject, lone.sequence, lone.pidAndLetter, lone.rest);
+      this.file = file;
     }
   }
 
@@ -239,7 +258,7 @@ public final class HandleTable<H> {
      * from it.
      */
     @Nullable String name;
-    @Nullable Entry<H> first;
+    @Nullable Joined<H> first;
 
     File(String name) {
       this.name = name;
@@ -366,13 +385,15 @@ public final class HandleTable<H> {
       renumber();
     }
     OnVolume<H> v = onOrNew(path.volume());
-    Entry<H> top = v.stacks.get(pid, path);
     Object holder = v.named.get(path);
+    // A lone entry holding the name is joined to a file object first: it may be this key's top.
+    File<H> file = holder == null ? null : fileOf(v, holder);
+    Entry<H> top = v.stacks.get(pid, path);
     // The key's string: the one its stack already has, so a stack of one key shares one string.
     String rest = top != null ? top.rest : StackReplayTarget.volumePath(path);
-    if (holder == null && rest == path.name() && fileName(path) == rest) {
+    if (file == null && rest == path.name() && fileName(path) == rest) {
       // A new file, opened through its plain name: the entry is the file (no File object).
-      Entry<H> e = new Entry<>(fileObject, nextSequence++, pid, path.volume(), rest, null);
+      Entry<H> e = new Entry<>(fileObject, nextSequence++, pid, path.volume(), rest);
       link(v, e, top, pid, path);
       v.named.put(e, path);
       files++;
@@ -380,15 +401,12 @@ public final class HandleTable<H> {
       size++;
       return;
     }
-    File<H> file;
-    if (holder == null) {
+    if (file == null) {
       file = new File<>(fileName(path));
       v.named.put(file, path);
       files++;
-    } else {
-      file = fileOf(v, holder);
     }
-    Entry<H> e = new Entry<>(fileObject, nextSequence++, pid, path.volume(), rest, file);
+    Joined<H> e = new Joined<>(fileObject, nextSequence++, pid, path.volume(), rest, file);
     link(v, e, top, pid, path);
     e.nextOfFile = file.first;
     if (file.first != null) {
@@ -412,7 +430,7 @@ public final class HandleTable<H> {
 
   /**
    * The file a holder of a name stands for: the file itself, or for a lone entry a file made for
-   * it now, which takes its place under the name.
+   * it now ({@link #join}), which takes its place under the name.
    */
   @SuppressWarnings("unchecked") // the table holds only this table's files and entries
   private File<H> fileOf(OnVolume<H> v, Object holder) {
@@ -420,17 +438,34 @@ public final class HandleTable<H> {
       return (File<H>) f;
     }
     Entry<H> lone = (Entry<H>) holder;
-    File<H> f = fileOfLone(lone, lone.rest);
+    File<H> f = join(v, lone, lone.rest);
     // Same name, same hash: the file replaces the entry in its slot.
     v.named.put(v.named.hashOf(lone), lone, 0, f);
     return f;
   }
 
-  /** Makes the file of a lone entry, holding {@code name} (or none), with the entry its only object. */
-  private static <H> File<H> fileOfLone(Entry<H> lone, @Nullable String name) {
+  /**
+   * Makes the file of a lone entry, holding {@code name} (or none), and puts a {@link Joined}
+   * copy of the entry, its only object, in the entry's place in its key's stack. The caller puts
+   * the file, or nothing, in the entry's place under the name. A drain in progress sorts again.
+   */
+  private File<H> join(OnVolume<H> v, Entry<H> lone, @Nullable String name) {
     File<H> f = new File<>(name);
-    f.first = lone;
-    lone.file = f;
+    Joined<H> j = new Joined<>(lone, f);
+    f.first = j;
+    j.below = lone.below;
+    j.above = lone.above;
+    if (j.below != null) {
+      j.below.above = j;
+    }
+    if (j.above != null) {
+      j.above.below = j;
+    } else {
+      v.stacks.replaceTop(lone, j); // the lone entry was its key's top
+    }
+    lone.below = null;
+    lone.above = null;
+    drainOrder = null;
     return f;
   }
 
@@ -496,20 +531,20 @@ public final class HandleTable<H> {
   /** Unlinks an entry from everything; drops its key and its file when they become empty. */
   private void remove(Entry<H> e) {
     unlinkFromStack(e);
-    File<H> f = e.file;
-    if (f == null) { // a lone entry is its file, and holds its name
+    if (!(e instanceof Joined<H> j)) { // a lone entry is its file, and holds its name
       volumeOf(e).named.remove(e);
       files--;
       size--;
       return;
     }
-    if (e.previousOfFile != null) {
-      e.previousOfFile.nextOfFile = e.nextOfFile;
+    File<H> f = j.file;
+    if (j.previousOfFile != null) {
+      j.previousOfFile.nextOfFile = j.nextOfFile;
     } else {
-      f.first = e.nextOfFile;
+      f.first = j.nextOfFile;
     }
-    if (e.nextOfFile != null) {
-      e.nextOfFile.previousOfFile = e.previousOfFile;
+    if (j.nextOfFile != null) {
+      j.nextOfFile.previousOfFile = j.previousOfFile;
     }
     if (f.first == null) {
       if (f.name != null) {
@@ -560,11 +595,11 @@ public final class HandleTable<H> {
     checkArgument(top != null, "no file object is open under %s for PID %s", path, pid);
     checkArgument(newName.volume() == path.volume(), "%s is not on the volume of %s", newName, path);
     OnVolume<H> v = java.util.Objects.requireNonNull(on(path.volume()));
-    File<H> file = top.file;
-    if (file == null) { // a lone entry: its file is made now, as the name moves away from its key
+    File<H> file;
+    if (!(top instanceof Joined<H> joined)) { // a lone entry: its file is made now, as the name moves away from its key
       v.named.remove(top);
-      file = fileOfLone(top, null);
-    } else if (file.name != null) {
+      file = join(v, top, null);
+    } else if ((file = joined.file).name != null) {
       v.named.remove(file);
     }
     file.name = fileName(newName); // before the put: the table finds an element's hash from its name
@@ -573,7 +608,7 @@ public final class HandleTable<H> {
       // A lone entry loses its name but stays open under its key: it gets a nameless file.
       @SuppressWarnings("unchecked") // the table holds only this table's files and entries
       Entry<H> e = (Entry<H>) lone;
-      fileOfLone(e, null);
+      join(v, e, null);
     } else if (displaced != null && displaced != file) {
       ((File<?>) displaced).name = null;
     }
@@ -581,7 +616,7 @@ public final class HandleTable<H> {
     // Take the file's objects out of their stacks, then put them back under the new keys, newest
     // first, so that each target stack is walked at most once from its top (a merge).
     List<Entry<H>> moving = new ArrayList<>();
-    for (Entry<H> e = file.first; e != null; e = e.nextOfFile) {
+    for (Joined<H> e = file.first; e != null; e = e.nextOfFile) {
       moving.add(e);
       unlinkFromStack(e);
     }

@@ -167,6 +167,20 @@ class HandleTableTest {
   }
 
   @Test
+  @DisplayName("Handles: a lone entry joined to a file object during a drain is drained as itself")
+  void loneEntryJoinedDuringADrain_drainedOnce() {
+    table.push(1, p("C:\\a"), "a");
+    table.push(1, p("C:\\c"), "c");
+    table.push(1, p("C:\\b"), "b");
+    assertEquals("b", table.popMostRecent());
+    assertEquals(1, table.moveFile(1, p("C:\\a"), p("C:\\d")), "a's entry is joined to a file object now");
+    assertEquals("c", table.popMostRecent());
+    assertEquals("a", table.popMostRecent());
+    assertEquals(null, table.popMostRecent());
+    assertEquals(List.of(0, 0, 0), List.of(table.size(), table.keyCount(), table.fileCount()));
+  }
+
+  @Test
   @DisplayName("Handles: a later open of the renamed file's new name joins the renamed file")
   void push_newNameAfterRename_joinsTheRenamedFile() {
     table.push(1, p("C:\\a"), "a");
