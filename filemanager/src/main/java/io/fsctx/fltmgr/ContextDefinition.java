@@ -85,7 +85,7 @@ final class ContextDefinition {
     if (s != null && s.size() == size && s.pool() == pool) {
       return s;
     }
-    s = shapes.computeIfAbsent((int) size << 8 | pool.ordinal(), k -> new ContextShape(this, (char) size, pool, extras));
+    s = shapes.computeIfAbsent((int) size << 8 | pool.ordinal(), k -> new ContextShape(this, (char) size, pool, extras, filter.manager()));
     lastShape = s;
     return s;
   }

@@ -14,7 +14,11 @@ import io.fsctx.nt.PoolType;
  * @param pool the pool it came from
  * @param extras whether contexts of the definition keep verifier extras ({@link
  *     ContextDefinition#hasExtras}), copied here so the reference hot path reads one object
+ * @param manager the definition's filter's manager, kept here for the same reason: every release
+ *     publishes to its event bus, and three hops from the context to it made the release path
+ *     measurably slower than one (issue 14, {@code ContextLookupBenchmark})
  *
  * <p>Thread safety: immutable.
  */
-record ContextShape(ContextDefinition definition, char size, PoolType pool, boolean extras) {}
+record ContextShape(
+    ContextDefinition definition, char size, PoolType pool, boolean extras, FilterManager manager) {}

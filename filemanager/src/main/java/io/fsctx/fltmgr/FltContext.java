@@ -60,8 +60,8 @@ public class FltContext {
     FREED
   }
 
-  /** The numbers {@link #numberAndState} keeps: 29 bits. */
-  private static final long NUMBER_MASK = (1L << 29) - 1;
+  /** The numbers {@link #numberAndState} keeps: 28 bits. */
+  private static final long NUMBER_MASK = (1L << 28) - 1;
   private static final State[] STATES = State.values();
 
   /**
@@ -116,11 +116,12 @@ public class FltContext {
    */
   private volatile int raw = 2;
   /**
-   * The n of {@code Ctx#n} from bit 3 up, and below it the {@link State}'s ordinal (bits 0 and 1)
-   * and {@link #LINK_DROP_PENDING} from the detach until the link reference is gone. The state
+   * The n of {@code Ctx#n} from bit 4 up, and below it {@link #HAS_EXTRAS}, {@link
+   * #LINK_DROP_PENDING} from the detach until the link reference is gone, and the {@link State}'s
+   * ordinal (bits 0 and 1). The state
    * changes only under this context's monitor, or once nothing else can reach the context (the
    * free), so a plain write of the whole int keeps the number. Numbers therefore wrap after
-   * 2^29 allocations, which only makes two ids of a very long run print alike; a byte of state
+   * 2^28 allocations, which only makes two ids of a very long run print alike; a byte of state
    * of its own made every context four bytes longer, and CTX's stream and file contexts eight
    * (issue 14).
    */
@@ -128,8 +129,14 @@ public class FltContext {
 
   /** The state bits of {@link #numberAndState}. */
   private static final int STATE_BITS = 0x7;
+  /**
+   * In {@link #numberAndState}: the context has verifier extras ({@link #EXTRAS}), as its shape
+   * says; kept here too because every reference and release tests it, and this int is in the
+   * cache line the count's atomic add just wrote.
+   */
+  private static final int HAS_EXTRAS = 0x8;
   /** Where the number starts in {@link #numberAndState}. */
-  private static final int NUMBER_SHIFT = 3;
+  private static final int NUMBER_SHIFT = 4;
 
   /**
    * In {@link #numberAndState}: detached, and the count still includes the link reference, which
@@ -256,9 +263,10 @@ public class FltContext {
       throw new IllegalStateException(allocation + " already built " + allocation.built.id());
     }
     allocation.built = this;
-    this.numberAndState = (int) (allocation.idNumber & NUMBER_MASK) << NUMBER_SHIFT | ordinal(State.ALLOCATED);
     // The size is at most MAX_CONTEXT_SIZE (0xFFFF).
     this.shape = allocation.definition.shape(allocation.size, allocation.poolType);
+    this.numberAndState = (int) (allocation.idNumber & NUMBER_MASK) << NUMBER_SHIFT
+        | (shape.extras() ? HAS_EXTRAS : 0) | ordinal(State.ALLOCATED);
     if (shape.extras()) {
       EXTRAS.put(this, new Extras(allocation.block, allocation.allocationSite, allocation.tracking));
     }
@@ -275,7 +283,7 @@ public class FltContext {
   }
 
   private FilterManager manager() {
-    return shape.definition().filter().manager();
+    return shape.manager();
   }
 
   /** The number its id is formatted from; the verifier's live list is striped by it. */
@@ -417,14 +425,14 @@ public class FltContext {
    * legacy block) there is nothing to record, so the hot path pays one test of its definition.
    */
   private void onTaken(String routine, String how) {
-    if (shape.extras()) {
+    if ((numberAndState & HAS_EXTRAS) != 0) {
       manager().verifier().onTaken(this, routine, how);
     }
   }
 
   /** The verifier's hook for a caller's release (see {@link #onTaken}). */
   private void onReleased() {
-    if (shape.extras()) {
+    if ((numberAndState & HAS_EXTRAS) != 0) {
       manager().verifier().onReleased(this);
     }
   }

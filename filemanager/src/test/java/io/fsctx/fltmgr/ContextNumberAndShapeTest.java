@@ -13,19 +13,19 @@ import org.junit.jupiter.api.Test;
 /**
  * A context keeps its number and its state in one int, and its definition, size and pool in a
  * shape shared by the contexts allocated alike: the number survives every state change, and the
- * documented wrap is at 2^29 allocations.
+ * documented wrap is at 2^28 allocations.
  */
 class ContextNumberAndShapeTest {
 
   @Test
-  void numberSurvivesEveryStateChange_andWrapsAtTwoToTheTwentyNine() {
+  void numberSurvivesEveryStateChange_andWrapsAtTwoToTheTwentyEight() {
     FilterManager mgr = new FilterManager(FltConfig.builder().verifierLevel(VerifierLevel.COUNTING).build());
     try (Fx fx = new Fx(mgr)) {
       ContextDefinition d = fx.alloc(FltContextType.STREAM).definition();
-      for (long n : new long[] {1, (1L << 29) - 1, 0x8000_0000L + 5}) {
+      for (long n : new long[] {1, (1L << 28) - 1, 1L << 28, 0x8000_0000L + 5}) {
         FltContext c = new FltContext.Boxed(
             new FltContext.Allocation(n, d, FltTestSupport.SIZE, PoolType.PAGED_POOL, null, null, false), new byte[0]);
-        String id = "Ctx#" + (n & ((1L << 29) - 1));
+        String id = "Ctx#" + (n & ((1L << 28) - 1));
         assertEquals(id, c.id());
         assertEquals(FltContext.State.ALLOCATED, c.state());
         c.markFreed();
@@ -67,6 +67,30 @@ class ContextNumberAndShapeTest {
       for (FltContext c : new FltContext[] {a, b, v}) {
         Flt.releaseContext(c);
       }
+    }
+  }
+
+  @Test
+  void extrasFlag_survivesStateChanges_soTrackingKeepsRecording() {
+    FilterManager mgr = new FilterManager(FltConfig.builder().verifierLevel(VerifierLevel.TRACKING).build());
+    try (Fx fx = new Fx(mgr)) {
+      FltContext c = fx.alloc(FltContextType.STREAMHANDLE);
+      assertEquals(1, c.outstandingReferences().size(), "the allocation's reference");
+      assertEquals(NtStatus.STATUS_SUCCESS, Kind.STREAMHANDLE.set(fx.target(), 0, c, null));
+      try (GetResult got = fx.instance.getStreamHandleContext(fx.stream.fo)) {
+        assertSame(c, got.require().context());
+        assertEquals(2, c.outstandingReferences().size(), "the get is recorded after the attach");
+      }
+      assertEquals(NtStatus.STATUS_SUCCESS, Kind.STREAMHANDLE.delete(fx.target(), null));
+      assertEquals(1, c.outstandingReferences().size(), "the release after the detach is recorded");
+      Flt.releaseContext(c);
+      assertEquals(0, c.outstandingReferences().size());
+    }
+    FilterManager counting = new FilterManager(FltConfig.builder().verifierLevel(VerifierLevel.COUNTING).build());
+    try (Fx fx = new Fx(counting)) {
+      FltContext c = fx.alloc(FltContextType.STREAM);
+      assertEquals(0, c.outstandingReferences().size(), "no extras below TRACKING");
+      Flt.releaseContext(c);
     }
   }
 }
