@@ -1,5 +1,6 @@
 package io.fsctx.fltmgr;
 
+import io.fsctx.nt.ProbingTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -41,88 +42,35 @@ final class ContextVerifier {
   private final Consumer<List<FltContext>> attached;
 
   /**
-   * One stripe of the unattached contexts: an open-addressing set keyed by id number, guarded by
-   * its own monitor (a leaf lock), which grows and shrinks with what it holds. Nearly always
-   * small: a context is unattached between its allocation and its set, and between its detach and
-   * its last release.
+   * One stripe of the unattached contexts: a {@link ProbingTable} of the contexts themselves,
+   * keyed by identity and hashed by id number, guarded by the stripe's monitor (a leaf lock). It
+   * grows and shrinks with what it holds, nearly always little: a context is unattached between
+   * its allocation and its set, and between its detach and its last release.
    */
-  static final class Unattached {
-    private static final int MIN = 8;
-    private @Nullable FltContext[] slots = new FltContext[MIN];
-    private int size;
+  static final class Unattached extends ProbingTable<FltContext> {
+    @Override
+    protected int hashOf(FltContext c) {
+      return c.idNumber();
+    }
 
-    private static int index(int idNumber, int mask) {
-      return (idNumber * 0x9E3779B9 >>> 16 ^ idNumber) & mask;
+    @Override
+    protected boolean matches(FltContext element, Object key, long unused) {
+      return element == key;
     }
 
     synchronized void add(FltContext c) {
-      @Nullable FltContext[] s = slots;
-      int mask = s.length - 1;
-      int i = index(c.idNumber(), mask);
-      for (FltContext e; (e = s[i]) != null; i = (i + 1) & mask) {
-        if (e == c) {
-          return;
-        }
-      }
-      s[i] = c;
-      if (++size * 3 > s.length * 2) {
-        resize(s.length * 2);
-      }
+      put(c.idNumber(), c, 0, c);
     }
 
     synchronized void remove(FltContext c) {
-      @Nullable FltContext[] s = slots;
-      int mask = s.length - 1;
-      int i = index(c.idNumber(), mask);
-      for (FltContext e; (e = s[i]) != c; i = (i + 1) & mask) {
-        if (e == null) {
-          return;
-        }
-      }
-      // Backward-shift deletion: later members of the run move into the hole when their home
-      // slot is not in the cyclic range (hole, j].
-      int hole = i;
-      for (int j = (i + 1) & mask; s[j] != null; j = (j + 1) & mask) {
-        int home = index(java.util.Objects.requireNonNull(s[j]).idNumber(), mask);
-        if (((j - home) & mask) >= ((j - hole) & mask)) {
-          s[hole] = s[j];
-          hole = j;
-        }
-      }
-      s[hole] = null;
-      if (--size * 8 < s.length && s.length > MIN) {
-        resize(s.length / 2);
-      }
-    }
-
-    private void resize(int length) {
-      @Nullable FltContext[] old = slots;
-      @Nullable FltContext[] s = new FltContext[length];
-      int mask = length - 1;
-      for (FltContext c : old) {
-        if (c != null) {
-          int i = index(c.idNumber(), mask);
-          while (s[i] != null) {
-            i = (i + 1) & mask;
-          }
-          s[i] = c;
-        }
-      }
-      slots = s;
+      remove(c.idNumber(), c, 0, c);
     }
 
     synchronized void addTo(java.util.Collection<FltContext> out) {
-      for (FltContext c : slots) {
-        if (c != null) {
-          out.add(c);
-        }
-      }
-    }
-
-    synchronized int size() {
-      return size;
+      out.addAll(values());
     }
   }
+
   private final java.util.concurrent.CopyOnWriteArrayList<VerifierFinding> findings =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Set<String> reportedOnce = ConcurrentHashMap.newKeySet();
@@ -196,7 +144,10 @@ final class ContextVerifier {
     }
     Throwable site = ctx.allocationSite();
     if (site != null) {
-      ctx.recordTaken(new ReferenceLedger.Entry("FltAllocateContext", events.currentCallback(), site, null));
+      ContextExtras e = ctx.extras();
+      if (e != null) {
+        e.taken(new ReferenceLedger.Entry("FltAllocateContext", events.currentCallback(), site, null));
+      }
     }
   }
 
@@ -208,16 +159,22 @@ final class ContextVerifier {
     if (level.atLeast(VerifierLevel.TRACKING)) {
       String takenBy = how.isEmpty() ? routine : routine + how;
       Throwable site = new Throwable(takenBy + " referenced " + ctx.id());
-      ctx.recordAccess(site);
-      ctx.recordTaken(new ReferenceLedger.Entry(takenBy, events.currentCallback(), site, null));
+      ContextExtras e = ctx.extras();
+      if (e != null) {
+        e.lastAccessSite = site;
+        e.taken(new ReferenceLedger.Entry(takenBy, events.currentCallback(), site, null));
+      }
     }
   }
 
   /** A caller gave a reference back (TRACKING and above): the ledger retires one. */
   void onReleased(FltContext ctx) {
     if (level.atLeast(VerifierLevel.TRACKING)) {
-      ctx.recordAccess(new Throwable("last referenced or released " + ctx.id()));
-      ctx.recordRetired();
+      ContextExtras e = ctx.extras();
+      if (e != null) {
+        e.lastAccessSite = new Throwable("last referenced or released " + ctx.id());
+        e.retired();
+      }
     }
   }
 
@@ -248,7 +205,10 @@ final class ContextVerifier {
       stripeOf(ctx).remove(ctx);
     }
     if (level.atLeast(VerifierLevel.FULL)) {
-      ctx.recordFreeingRelease(new Throwable(routine + " freed " + ctx.id()));
+      ContextExtras e = ctx.extras();
+      if (e != null) {
+        e.freeingRelease = new Throwable(routine + " freed " + ctx.id());
+      }
     }
   }
 

@@ -74,40 +74,11 @@ public class FltContext {
     return (byte) e.ordinal();
   }
 
-  /**
-   * What only some contexts need: the block of a legacy allocate callback, and the verifier's
-   * sites and reference ledger (made at {@link VerifierLevel#TRACKING} and above). Kept beside the
-   * context rather than in it, in {@link #EXTRAS}: a field for them cost every context four bytes,
-   * eight for CTX's stream-handle context, one per open file (issue 14), and the verifier's
-   * per-reference records cost nothing at OFF and COUNTING. Whether a context has them is its
-   * definition's ({@link ContextDefinition#hasExtras}).
-   */
-  private static final class Extras {
-    final @Nullable Object block;
-    final @Nullable Throwable allocationSite;
-    /** The references callers hold (TRACKING and above), null below. */
-    final @Nullable ReferenceLedger ledger;
-    volatile @Nullable Throwable lastAccessSite;
-    volatile @Nullable Throwable freeingRelease;
-
-    Extras(@Nullable Object block, @Nullable Throwable allocationSite, boolean tracking) {
-      this.block = block;
-      this.allocationSite = allocationSite;
-      this.ledger = tracking ? new ReferenceLedger() : null;
-    }
-  }
-
   // The fields are laid out for the footprint target (28 bytes of header and fields with compact
   // object headers, before the filter's own fields or the boxed payload): the id is a number
   // formatted on demand, kept with the state in one int; the definition, size and pool are a
-  // shape shared by contexts allocated alike; what only some contexts need lives in Extras.
+  // shape shared by contexts allocated alike; what only some contexts need is in ContextExtras.
   private final ContextShape shape;
-  /**
-   * The extras of the contexts that have them, weakly and by identity: an entry lives as long as
-   * its context does, a freed one included (its freeing release is what a later use reports).
-   */
-  private static final java.util.concurrent.ConcurrentMap<FltContext, Extras> EXTRAS =
-      new com.google.common.collect.MapMaker().weakKeys().makeMap();
   /**
    * Twice the reference count while alive; odd, and sticky, once freed (Netty's {@code
    * ReferenceCountUpdater} encoding). Increments and decrements are single {@code getAndAdd}s; 0
@@ -130,7 +101,7 @@ public class FltContext {
   /** The state bits of {@link #numberAndState}. */
   private static final int STATE_BITS = 0x7;
   /**
-   * In {@link #numberAndState}: the context has verifier extras ({@link #EXTRAS}), as its shape
+   * In {@link #numberAndState}: the context has verifier extras ({@link ContextExtras}), as its shape
    * says; kept here too because every reference and release tests it, and this int is in the
    * cache line the count's atomic add just wrote.
    */
@@ -268,7 +239,7 @@ public class FltContext {
     this.numberAndState = (int) (allocation.idNumber & NUMBER_MASK) << NUMBER_SHIFT
         | (shape.extras() ? HAS_EXTRAS : 0) | ordinal(State.ALLOCATED);
     if (shape.extras()) {
-      EXTRAS.put(this, new Extras(allocation.block, allocation.allocationSite, allocation.tracking));
+      ContextExtras.attach(this, allocation);
     }
   }
 
@@ -392,13 +363,13 @@ public class FltContext {
 
   /** Where it was allocated, when the verifier tracks sites. */
   public final @Nullable Throwable allocationSite() {
-    Extras e = extras();
+    ContextExtras e = extras();
     return e == null ? null : e.allocationSite;
   }
 
   /** Where it was last referenced or released, when the verifier tracks sites. */
   public final @Nullable Throwable lastAccessSite() {
-    Extras e = extras();
+    ContextExtras e = extras();
     return e == null ? null : e.lastAccessSite;
   }
 
@@ -413,7 +384,7 @@ public class FltContext {
    * @return a snapshot; safe to call from any thread
    */
   public final List<HeldReference> outstandingReferences() {
-    Extras e = extras();
+    ContextExtras e = extras();
     ReferenceLedger l = e == null ? null : e.ledger;
     return l == null
         ? List.of()
@@ -447,50 +418,18 @@ public class FltContext {
     onTaken(routine, how);
   }
 
-  /** Adds a reference to the ledger (verifier, TRACKING and above; a no-op without one). */
-  void recordTaken(ReferenceLedger.Entry entry) {
-    Extras e = extras();
-    if (e != null && e.ledger != null) {
-      e.ledger.taken(entry);
-    }
-  }
-
-  /** Retires one reference of the current thread's from the ledger, by its pairing policy. */
-  void recordRetired() {
-    Extras e = extras();
-    if (e != null && e.ledger != null) {
-      e.ledger.retire(null);
-    }
-  }
-
-  /** Records the last access (verifier, TRACKING and above; a no-op without extras). */
-  void recordAccess(Throwable site) {
-    Extras e = extras();
-    if (e != null) {
-      e.lastAccessSite = site;
-    }
-  }
-
-  /** Records the release that freed it (verifier, FULL). */
-  void recordFreeingRelease(Throwable site) {
-    Extras e = extras();
-    if (e != null) {
-      e.freeingRelease = site;
-    }
-  }
-
   /** Its extras, or null when its definition gives its contexts none. */
-  private @Nullable Extras extras() {
-    return shape.extras() ? EXTRAS.get(this) : null;
+  @Nullable ContextExtras extras() {
+    return (numberAndState & HAS_EXTRAS) != 0 ? ContextExtras.of(this) : null;
   }
 
   @Nullable Object block() {
-    Extras e = extras();
+    ContextExtras e = extras();
     return e == null ? null : e.block;
   }
 
   private @Nullable Throwable freeingRelease() {
-    Extras e = extras();
+    ContextExtras e = extras();
     return e == null ? null : e.freeingRelease;
   }
 

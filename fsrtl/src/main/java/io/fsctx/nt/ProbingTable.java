@@ -18,14 +18,18 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Design note. Linear probing over a power-of-two array, at most two-thirds full, with
  * backward-shift deletion: no tombstones, so a long run of inserts and removals never lengthens the
- * probes. Lookups cost one hash spread and the probes of one run.
+ * probes. Lookups cost one hash spread and the probes of one run. The array halves when a removal
+ * leaves it less than an eighth full (never below 16 slots), so a table's memory follows what it
+ * holds now, not the most it ever held; the gap between the two bounds keeps a table from
+ * resizing back and forth.
  *
  * <p>Thread safety: not thread-safe; the owner guards it.
  *
  * @param <E> the element type
  */
 public abstract class ProbingTable<E> {
-  private @Nullable Object[] slots = new Object[16];
+  private static final int MIN_SLOTS = 16;
+  private @Nullable Object[] slots = new Object[MIN_SLOTS];
   private int size;
   /**
    * Whether a probe skips the hash test and asks {@link #matches} straight away: for a table
@@ -137,7 +141,9 @@ public abstract class ProbingTable<E> {
       return false;
     }
     deleteAt(i);
-    size--;
+    if (--size * 8 < slots.length && slots.length > MIN_SLOTS) {
+      resize(slots.length / 2);
+    }
     return true;
   }
 
@@ -175,10 +181,14 @@ public abstract class ProbingTable<E> {
     s[hole] = null;
   }
 
-  @SuppressWarnings("unchecked")
   private void grow() {
+    resize(slots.length * 2);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void resize(int length) {
     @Nullable Object[] old = slots;
-    @Nullable Object[] s = new Object[old.length * 2];
+    @Nullable Object[] s = new Object[length];
     int mask = s.length - 1;
     for (Object e : old) {
       if (e != null) {
